@@ -1,0 +1,48 @@
+/* Service Auto Scaling on CloudWatch-like metrics (ECS-REFERENCE §5).
+ *
+ * Each minute every service with a `scaling` section gets one datapoint
+ * of every metric (autoscale-config.h); a datapoint becomes visible
+ * `metric_lag` after its minute ends, and policies are evaluated on the
+ * minute with the datapoints visible then.
+ *
+ * Target tracking: scale out when the last 3 visible datapoints are above
+ * the target, scale in when the last 15 are below scale_in_ratio × target
+ * (ecs-rules, default 0.9); the new capacity is ceil(C × metric / target)
+ * clamped to [MinCapacity, MaxCapacity], where C is the number of tasks
+ * that were serving while the latest datapoint was measured. Capacity
+ * just added counts toward the next scale-out (a scale-out never lowers
+ * the desired count), scale-in waits out ScaleInCooldown after the last
+ * scale-in, and a scale-out cancels that wait. Several policies: out if
+ * any says so, in only if all do, the largest capacity wins. Scale-in is
+ * suspended while a deployment is in progress.
+ *
+ * Step scaling: the policy's alarm (DatapointsToAlarm of EvaluationPeriods
+ * breaching) applies the step whose bounds hold metric - threshold, with
+ * AWS's PercentChangeInCapacity rounding, MinAdjustmentMagnitude and the
+ * policy's Cooldown between actions.
+ *
+ * Scheduled actions set MinCapacity/MaxCapacity at their times; the desired
+ * count is raised to a new minimum or cut to a new maximum.
+ *
+ * Predictive scaling (an ecsim extension, NOT an AWS feature): every hour
+ * the request rate of the coming hour is forecast as the rate of the same
+ * hour `lookback` ago (a day by default), and the minimum capacity for the
+ * hour becomes ceil(forecast / target_rps_per_task), so that users can see
+ * what scaling ahead of demand would save. */
+#pragma once
+
+#include "models/autoscale-config.h"
+#include "models/world-private.h"
+
+void autoscale_init(World *w);
+void autoscale_free(World *w);
+
+/* The first time after @after (-1: from the start) that scheduled action
+ * @a fires, in simulated time; -1 when never again. @clock_offset is the
+ * wall clock of time 0 from Monday 00:00. */
+SimTime autoscale_next_occurrence(const ScheduledAction *a, SimTime after,
+                                  SimTime clock_offset);
+
+/* The latest datapoint of @metric for @service, visible or not (NAN when
+ * none). For tests and reports. */
+double autoscale_latest(const World *w, guint32 service, MetricKind metric);

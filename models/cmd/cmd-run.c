@@ -1,0 +1,192 @@
+/* `ecsim run`: simulate a scenario's variants and write their outputs. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/cmd/commands.h"
+#include "models/report.h"
+#include "models/scenario.h"
+#include "models/world.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+typedef struct {
+  char *output;
+  gint64 seed;
+  gboolean has_seed;
+  char **variants;
+  char **sets;
+  gboolean quiet;
+  gboolean events;
+  gboolean lenient;
+} RunOptions;
+
+static gboolean
+parse_seed(const char *name, const char *value, gpointer data,
+           GError **error)
+{
+  RunOptions *o = data;
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll(value, &end, 10);
+  if (*value == '\0' || *end != '\0' || v < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--seed must be a non-negative integer, got '%s'", value);
+    return FALSE;
+  }
+  o->seed = v;
+  o->has_seed = TRUE;
+  return TRUE;
+}
+
+/* Configures (and so checks) every chosen variant before anything runs. */
+static GPtrArray *
+configure_all(Scenario *scn, const RunOptions *o, GError **error)
+{
+  ScenarioOptions so = { .lenient = o->lenient, .has_seed = o->has_seed,
+                         .seed = (guint64) o->seed };
+  g_autoptr(GPtrArray) cfgs =
+    g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
+  if (o->variants != NULL) {
+    for (char **v = o->variants; *v; v++) {
+      ScenarioConfig *cfg = scenario_configure(scn, *v, &so, error);
+      if (cfg == NULL)
+        return NULL;
+      g_ptr_array_add(cfgs, cfg);
+    }
+  } else {
+    for (guint i = 0; i < scenario_n_variants(scn); i++) {
+      const char *name = scenario_variant_name(scn, i);
+      ScenarioConfig *cfg = scenario_configure(scn, name, &so, error);
+      if (cfg == NULL) {
+        if (scenario_has_variants(scn))
+          g_prefix_error(error, "variant %s: ", name);
+        return NULL;
+      }
+      g_ptr_array_add(cfgs, cfg);
+    }
+  }
+  return g_steal_pointer(&cfgs);
+}
+
+static int
+run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir)
+{
+  WorldOptions wo = { .traffic_scale = 1.0, .print_events = o->events };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(World) w = world_new(cfg, &wo, &error);
+  if (w == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  g_autofree char *label = g_strdup_printf("[%s]", cfg->variant);
+  g_autoptr(SimProgress) progress = sim_progress_new(
+    stderr, label, cfg->duration, sim_progress_wanted(stderr, o->quiet));
+  SimRunStatus status = world_run(w, progress, &interrupted);
+  if (status == SIM_RUN_INTERRUPTED) {
+    char at[SIM_TIME_FORMAT_MAX], of[SIM_TIME_FORMAT_MAX];
+    SimTime now = sim_engine_now(world_engine(w));
+    cmd_error("interrupted at %s of %s (%.1f%%) in variant %s; no output "
+              "written for it", sim_time_format_clock(now, at),
+              sim_time_format(cfg->duration, of),
+              100.0 * (double) now / (double) cfg->duration, cfg->variant);
+    return 1;
+  }
+  if (!report_write(w, dir, &error)) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  if (!o->quiet) {
+    cJSON *summary = report_summary(w);
+    cJSON *timing = report_timing(w);
+    report_print(summary, timing, dir, stdout);
+    fputc('\n', stdout);
+    cJSON_Delete(summary);
+    cJSON_Delete(timing);
+  }
+  return 0;
+}
+
+static const char run_description[] =
+  "Runs each variant of SCENARIO (all of them, or those named with "
+  "--variant)\nand writes DIR/VARIANT/{summary.json, timeseries.csv, "
+  "tasks.csv,\ninstances.csv, events.jsonl, timing.json}. A scenario "
+  "without variants has one,\ncalled \"base\". The whole scenario is "
+  "checked before anything runs.\n\nExamples:\n"
+  "  ecsim run scenarios/fargate-vs-ec2.json -o out/flagship\n"
+  "  ecsim run web.json --variant ec2 --set /services/0/desiredCount=8\n"
+  "  ecsim run web.json --seed 42 --events\n\n"
+  "Exit status: 0 success, 1 failure or interrupted, 2 bad input.";
+
+int
+cmd_run(int argc, char **argv)
+{
+  RunOptions o = { 0 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "Output folder (default: out/SCENARIO-NAME)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+      "Random seed (default: the scenario's)", "N" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
+      "Run only this variant (repeatable)", "NAME" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
+      "Override a value by JSON Pointer, e.g. --set "
+      "/services/0/desiredCount=4 (repeatable)", "/PTR=VALUE" },
+    { "events", 0, 0, G_OPTION_ARG_NONE, &o.events,
+      "Print the ECS event log as the run goes", NULL },
+    { "lenient", 0, 0, G_OPTION_ARG_NONE, &o.lenient,
+      "Skip (and count) bad lines in traces instead of failing", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+      "No progress line and no summary", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
+  GOptionGroup *group = g_option_group_new("run", "", "", &o, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
+  g_option_context_set_summary(ctx, "Simulate a scenario and write its "
+                                    "outputs.");
+  g_option_context_set_description(ctx, run_description);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    cmd_error("%s (see 'ecsim run --help')", error->message);
+    return EXIT_INPUT;
+  }
+  if (argc != 2) {
+    cmd_error("run needs one SCENARIO file (see 'ecsim run --help')");
+    return EXIT_INPUT;
+  }
+  g_autoptr(Scenario) scn = scenario_load(argv[1], &error);
+  for (char **s = o.sets; scn && s && *s; s++)
+    if (!scenario_add_override(scn, *s, &error))
+      g_clear_pointer(&scn, scenario_free);
+  g_autoptr(GPtrArray) cfgs = scn ? configure_all(scn, &o, &error) : NULL;
+  if (cfgs == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  const ScenarioConfig *first = cfgs->pdata[0];
+  g_autofree char *base = o.output
+                            ? g_strdup(o.output)
+                            : g_build_filename("out", first->name, NULL);
+  struct sigaction sa = { .sa_handler = on_sigint };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  int status = 0;
+  for (guint i = 0; i < cfgs->len && status == 0; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    g_autofree char *dir = g_build_filename(base, cfg->variant, NULL);
+    status = run_one(cfg, &o, dir);
+  }
+  signal(SIGINT, SIG_DFL);
+  g_free(o.output);
+  g_strfreev(o.variants);
+  g_strfreev(o.sets);
+  return status;
+}

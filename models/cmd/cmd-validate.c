@@ -1,0 +1,183 @@
+/* `ecsim validate FILE...`: checks scenarios, and AWS-shaped files alone
+ * (a task definition, describe-services or describe-target-groups output),
+ * recognised by their shape. */
+#include <stdio.h>
+#include <string.h>
+
+#include "models/cmd/commands.h"
+#include "models/input.h"
+#include "models/jsonfile.h"
+#include "models/scenario.h"
+
+typedef enum {
+  SHAPE_SCENARIO,
+  SHAPE_TASKDEF,
+  SHAPE_TASKDEF_WRAPPED,
+  SHAPE_SERVICES,
+  SHAPE_SERVICE_WRAPPED,
+  SHAPE_TARGET_GROUPS,
+} FileShape;
+
+static FileShape
+detect_shape(const cJSON *root)
+{
+  if (!cJSON_IsObject(root))
+    return SHAPE_SCENARIO;
+  if (cJSON_GetObjectItemCaseSensitive(root, "containerDefinitions"))
+    return SHAPE_TASKDEF;
+  if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root,
+                                                      "taskDefinition")))
+    return SHAPE_TASKDEF_WRAPPED;
+  if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "TargetGroups")))
+    return SHAPE_TARGET_GROUPS;
+  if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "service")))
+    return SHAPE_SERVICE_WRAPPED;
+  gboolean only_services = TRUE;
+  for (const cJSON *k = root->child; k; k = k->next)
+    only_services &= strcmp(k->string, "services") == 0 ||
+                     strcmp(k->string, "failures") == 0;
+  if (only_services &&
+      cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "services")))
+    return SHAPE_SERVICES;
+  return SHAPE_SCENARIO;
+}
+
+static gboolean
+validate_taskdef(const JNode *n, GError **error)
+{
+  g_autoptr(EcsTaskDef) td = taskdef_parse(n, 1, error);
+  if (td == NULL)
+    return FALSE;
+  printf("%s: ok (task definition %s: %d CPU units, %d MiB, %s%s%s)\n",
+         n->file, td->name, td->cpu, td->memory,
+         taskdef_network_mode_name(td->network_mode),
+         td->compatible & ECS_COMPAT_FARGATE ? ", Fargate-compatible" : "",
+         td->compatible & ECS_COMPAT_EC2 ? ", EC2-compatible" : "");
+  return TRUE;
+}
+
+static gboolean
+validate_array(const JNode *root, const char *key, gboolean services,
+               GError **error)
+{
+  JNode arr;
+  jn_member(root, key, &arr);
+  WorkloadParseOptions options = { 0 };
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    jn_index(&arr, i, &item);
+    if (services) {
+      g_autoptr(ServiceConfig) svc = service_config_parse(&item, &options,
+                                                          error);
+      if (svc == NULL)
+        return FALSE;
+      printf("%s: ok (service %s, desiredCount %d)\n", root->file,
+             svc->name, svc->desired_count);
+    } else {
+      g_autoptr(TargetGroupConfig) tg = target_group_parse(&item, error);
+      if (tg == NULL)
+        return FALSE;
+      printf("%s: ok (target group %s)\n", root->file, tg->name);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+validate_scenario(const char *path, gboolean lenient, GError **error)
+{
+  g_autoptr(Scenario) scn = scenario_load(path, error);
+  if (scn == NULL)
+    return FALSE;
+  ScenarioOptions options = { .lenient = lenient };
+  g_autoptr(GString) names = g_string_new(NULL);
+  for (guint i = 0; i < scenario_n_variants(scn); i++) {
+    const char *variant = scenario_variant_name(scn, i);
+    g_autoptr(ScenarioConfig) cfg = scenario_configure(scn, variant,
+                                                       &options, error);
+    if (cfg == NULL) {
+      if (scenario_has_variants(scn))
+        g_prefix_error(error, "variant %s: ", variant);
+      return FALSE;
+    }
+    g_string_append_printf(names, "%s%s", i ? ", " : "", variant);
+  }
+  if (scenario_has_variants(scn))
+    printf("%s: ok (scenario, %u variants: %s)\n", path,
+           scenario_n_variants(scn), names->str);
+  else
+    printf("%s: ok (scenario)\n", path);
+  return TRUE;
+}
+
+static gboolean
+validate_file(const char *path, gboolean lenient, GError **error)
+{
+  g_autoptr(cJSON) root = json_load_file(path, error);
+  if (root == NULL)
+    return FALSE;
+  FileShape shape = detect_shape(root);
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autoptr(JDoc) doc = jdoc_new(path, dir);
+  JNode n, inner;
+  jn_root(&n, doc, root);
+  switch (shape) {
+  case SHAPE_SCENARIO:
+    return validate_scenario(path, lenient, error);
+  case SHAPE_TASKDEF:
+    return validate_taskdef(&n, error);
+  case SHAPE_TASKDEF_WRAPPED:
+    jn_member(&n, "taskDefinition", &inner);
+    return validate_taskdef(&inner, error);
+  case SHAPE_TARGET_GROUPS:
+    return validate_array(&n, "TargetGroups", FALSE, error);
+  case SHAPE_SERVICES:
+    return validate_array(&n, "services", TRUE, error);
+  case SHAPE_SERVICE_WRAPPED: {
+    WorkloadParseOptions options = { 0 };
+    jn_member(&n, "service", &inner);
+    g_autoptr(ServiceConfig) svc = service_config_parse(&inner, &options,
+                                                        error);
+    if (svc != NULL)
+      printf("%s: ok (service %s)\n", path, svc->name);
+    return svc != NULL;
+  }
+  }
+  return FALSE;
+}
+
+int
+cmd_validate(int argc, char **argv)
+{
+  gboolean lenient = FALSE;
+  const GOptionEntry entries[] = {
+    { "lenient", 0, 0, G_OPTION_ARG_NONE, &lenient,
+      "Skip (and count) bad lines in traces instead of failing", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  if (!cmd_parse_options(&argc, &argv, "FILE...",
+                         "Check scenarios and AWS-shaped JSON files.",
+                         "Each FILE may be a scenario, a task definition "
+                         "(as given to register-task-definition\nor returned "
+                         "by describe-task-definition), describe-services or "
+                         "describe-target-groups\noutput. Each is checked "
+                         "alone; problems are printed as FILE:LINE:COLUMN "
+                         "(syntax)\nor FILE: /json/path: reason. Exit status "
+                         "2 when any file has a problem.",
+                         entries))
+    return EXIT_INPUT;
+  if (argc < 2) {
+    cmd_error("validate needs at least one FILE (see 'ecsim validate "
+              "--help')");
+    return EXIT_INPUT;
+  }
+  int status = 0;
+  for (int i = 1; i < argc; i++) {
+    g_autoptr(GError) error = NULL;
+    if (!validate_file(argv[i], lenient, &error)) {
+      fprintf(stderr, "%s\n", error->message);
+      status = MAX(status, cmd_status_for(error));
+    }
+  }
+  return status;
+}

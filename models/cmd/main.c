@@ -1,0 +1,112 @@
+/* The `ecsim` command: dispatch to subcommands. This directory is the one
+ * place that wires scenario -> models -> engine -> outputs (through
+ * models/world.h and models/report.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "ecsim-config.h"
+#include "models/cmd/commands.h"
+#include "models/input.h"
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "run", cmd_run, "simulate a scenario and write its outputs" },
+  { "validate", cmd_validate,
+    "check scenarios and AWS-shaped files (task definitions, "
+    "describe-services, describe-target-groups)" },
+  { "version", cmd_version, "print the version" },
+};
+
+static void
+usage(FILE *out)
+{
+  fprintf(out, "Usage: ecsim COMMAND [OPTIONS...]\n\n"
+               "A discrete-event simulator of Amazon ECS clusters: Fargate "
+               "and EC2 capacity,\nplacement, deployments, autoscaling and "
+               "request-level latency and cost.\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nRun 'ecsim COMMAND --help' for a command's options.\n"
+               "Exit status: 0 success, 1 failure, 2 bad input or usage, "
+               "3 expectations not met.\n");
+}
+
+void
+cmd_error(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("ecsim: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int
+cmd_status_for(const GError *error)
+{
+  if (error != NULL && (error->domain == ECSIM_INPUT_ERROR ||
+                        error->domain == G_OPTION_ERROR))
+    return EXIT_INPUT;
+  return 1;
+}
+
+gboolean
+cmd_parse_options(int *argc, char ***argv, const char *parameter,
+                  const char *summary, const char *description,
+                  const GOptionEntry *entries)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new(parameter);
+  g_option_context_set_summary(ctx, summary);
+  if (description)
+    g_option_context_set_description(ctx, description);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &error)) {
+    cmd_error("%s (see '%s --help')", error->message, (*argv)[0]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+cmd_version(int argc, char **argv)
+{
+  const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
+  if (!cmd_parse_options(&argc, &argv, "", "Print ecsim's version.", NULL,
+                         entries))
+    return EXIT_INPUT;
+  printf("ecsim %s\n", ECSIM_VERSION);
+  return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_INPUT;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0)
+    return cmd_version(1, argv);
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (strcmp(argv[1], commands[i].name) != 0)
+      continue;
+    g_autofree char *name = g_strdup_printf("ecsim %s", argv[1]);
+    argv[1] = name;
+    return commands[i].run(argc - 1, argv + 1);
+  }
+  cmd_error("unknown command '%s'", argv[1]);
+  usage(stderr);
+  return EXIT_INPUT;
+}

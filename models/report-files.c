@@ -1,0 +1,178 @@
+/* Writing the output files, all or nothing. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "models/cluster.h"
+#include "models/eventlog.h"
+#include "models/input.h"
+#include "models/metrics.h"
+#include "models/report.h"
+#include "models/scenario.h"
+#include "models/world-private.h"
+#include "sim/outfile.h"
+
+static void
+csv_num(FILE *f, double v, int decimals)
+{
+  if (isnan(v))
+    fputc(',', f);
+  else
+    fprintf(f, ",%.*f", decimals, v);
+}
+
+static void
+write_timeseries(World *w, FILE *f)
+{
+  fputs("time_s,clock,service,arrivals,rps,completed,err_no_target,"
+        "err_queue_full,err_timeout,err_reset,p50_ms,p90_ms,p99_ms,"
+        "p999_ms,mean_ms,in_flight,cpu_pct,memory_pct,desired,running,"
+        "pending,instances,cost_usd\n", f);
+  for (guint i = 0; i < metrics_n_rows(w); i++) {
+    const PeriodRow *r = metrics_row(w, i);
+    char clock[SIM_TIME_FORMAT_MAX];
+    double secs = sim_time_to_seconds(r->end - r->start);
+    fprintf(f, "%.3f,%s,%s,%" G_GUINT64_FORMAT, sim_time_to_seconds(r->end),
+            sim_time_format_clock(r->end, clock),
+            ((ServiceConfig *) w->cfg->services->pdata[r->service])->name,
+            r->arrivals);
+    csv_num(f, secs > 0 ? r->arrivals / secs : 0.0, 3);
+    for (int k = 0; k < REQ_N_OUTCOMES; k++)
+      fprintf(f, ",%" G_GUINT64_FORMAT, r->outcomes[k]);
+    csv_num(f, r->p50_ms, 3);
+    csv_num(f, r->p90_ms, 3);
+    csv_num(f, r->p99_ms, 3);
+    csv_num(f, r->p999_ms, 3);
+    csv_num(f, r->mean_ms, 3);
+    csv_num(f, r->in_flight, 3);
+    csv_num(f, r->cpu_pct, 3);
+    csv_num(f, r->memory_pct, 3);
+    fprintf(f, ",%d,%d,%d,%d", r->desired, r->running, r->pending,
+            r->instances);
+    csv_num(f, r->cost_usd, 6);
+    fputc('\n', f);
+  }
+}
+
+static void
+csv_time(FILE *f, SimTime t)
+{
+  if (t < 0)
+    fputc(',', f);
+  else
+    fprintf(f, ",%.3f", sim_time_to_seconds(t));
+}
+
+static void
+write_tasks(World *w, FILE *f)
+{
+  fputs("task_id,service,deployment,task_definition,provider,launch_type,"
+        "spot,az,instance,last_status,provisioning_s,pending_s,"
+        "activating_s,running_s,deactivating_s,stopping_s,"
+        "deprovisioning_s,stopped_s,stop_reason,stop_code\n", f);
+  for (guint i = 0; i < w->tasks->len; i++) {
+    const Task *t = w->tasks->pdata[i];
+    char id[33];
+    const Provider *p = &g_array_index(w->providers, Provider, t->provider);
+    const char *az = t->az >= 0 ? w->cfg->cluster->azs->pdata[t->az] : "";
+    const char *instance = t->instance >= 0
+                             ? cluster_instance(w, (guint32) t->instance)
+                                 ->ec2_id
+                             : "";
+    fprintf(f, "%s,%s,%u,%s,%s,%s,%s,%s,%s,%s", task_format_id(t->id, id),
+            ((ServiceConfig *) w->cfg->services->pdata[t->service])->name,
+            t->deployment, t->def->name, p->name,
+            t->fargate ? "FARGATE" : "EC2", t->spot ? "true" : "false", az,
+            instance, task_state_name(t->state));
+    for (int s = 0; s < TASK_N_STATES; s++)
+      csv_time(f, t->entered[s]);
+    fprintf(f, ",%s,%s\n",
+            t->stop_reason ? task_stop_reason_name(t->stop_reason) : "",
+            t->stop_reason ? task_stop_code(t->stop_reason) : "");
+  }
+}
+
+static void
+write_instances(World *w, FILE *f)
+{
+  static const char *const states[] = { "PENDING", "ACTIVE", "DRAINING",
+                                        "TERMINATED" };
+  fputs("instance_id,asg,instance_type,az,status,launched_s,registered_s,"
+        "terminated_s,end_reason,tasks_end\n", f);
+  for (guint i = 0; i < cluster_n_instances(w); i++) {
+    const Instance *inst = cluster_instance(w, i);
+    fprintf(f, "%s,%s,%s,%s,%s", inst->ec2_id,
+            ((AsgConfig *) w->cfg->cluster->asgs->pdata[inst->asg])->name,
+            inst->type->name, (char *) w->cfg->cluster->azs->pdata[inst->az],
+            states[inst->state]);
+    csv_time(f, inst->launched_at);
+    csv_time(f, inst->registered_at);
+    csv_time(f, inst->terminated_at);
+    fprintf(f, ",%s,%d\n", inst->end_reason ? inst->end_reason : "",
+            inst->tasks);
+  }
+}
+
+static void
+write_json(const cJSON *json, FILE *f)
+{
+  char *text = cJSON_Print(json);
+  fputs(text, f);
+  fputc('\n', f);
+  cJSON_free(text);
+}
+
+typedef enum {
+  OUT_SUMMARY,
+  OUT_TIMESERIES,
+  OUT_TASKS,
+  OUT_INSTANCES,
+  OUT_EVENTS,
+  OUT_TIMING,
+  OUT_N,
+} OutputFile;
+
+static const char *const output_names[OUT_N] = {
+  "summary.json", "timeseries.csv", "tasks.csv", "instances.csv",
+  "events.jsonl", "timing.json",
+};
+
+gboolean
+report_write(World *w, const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    int err = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
+                "%s: cannot create the output folder: %s", dir,
+                g_strerror(err));
+    return FALSE;
+  }
+  SimOutFile *out[OUT_N] = { NULL };
+  for (int i = 0; i < OUT_N; i++) {
+    g_autofree char *path = g_build_filename(dir, output_names[i], NULL);
+    out[i] = sim_outfile_new(path, error);
+    if (out[i] == NULL) {
+      for (int k = 0; k < i; k++)
+        sim_outfile_discard(out[k]);
+      return FALSE;
+    }
+  }
+  cJSON *summary = report_summary(w);
+  cJSON *timing = report_timing(w);
+  write_json(summary, sim_outfile_stream(out[OUT_SUMMARY]));
+  write_timeseries(w, sim_outfile_stream(out[OUT_TIMESERIES]));
+  write_tasks(w, sim_outfile_stream(out[OUT_TASKS]));
+  write_instances(w, sim_outfile_stream(out[OUT_INSTANCES]));
+  eventlog_write_jsonl(w, sim_outfile_stream(out[OUT_EVENTS]));
+  write_json(timing, sim_outfile_stream(out[OUT_TIMING]));
+  cJSON_Delete(summary);
+  cJSON_Delete(timing);
+  gboolean ok = TRUE;
+  for (int i = 0; i < OUT_N; i++) {
+    if (ok)
+      ok = sim_outfile_commit(out[i], error);
+    else
+      sim_outfile_discard(out[i]);
+  }
+  return ok;
+}

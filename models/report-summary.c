@@ -1,0 +1,295 @@
+/* summary.json: the run's figures, deterministic. */
+#include <math.h>
+
+#include "models/cluster.h"
+#include "models/cost.h"
+#include "models/deploy.h"
+#include "models/eventlog.h"
+#include "models/managed-scaling.h"
+#include "models/metrics.h"
+#include "models/report.h"
+#include "models/scenario.h"
+#include "models/service.h"
+#include "models/world-private.h"
+
+/* Numbers are rounded so the file reads well and stays stable: 1e-6 for
+ * money, 1e-3 for the rest. NAN becomes null. */
+static void
+add_num(cJSON *o, const char *key, double v, double unit)
+{
+  if (isnan(v) || isinf(v)) {
+    cJSON_AddNullToObject(o, key);
+    return;
+  }
+  double r = round(v / unit) * unit;
+  cJSON_AddNumberToObject(o, key, r == 0 ? 0.0 : r);
+}
+
+static void
+add_int(cJSON *o, const char *key, double v)
+{
+  cJSON_AddNumberToObject(o, key, v);
+}
+
+typedef struct {
+  guint64 arrivals, outcomes[REQ_N_OUTCOMES], in_flight;
+  SimHistogram *latency;
+} Totals;
+
+static void
+totals_add(Totals *t, const ReqStats *rs)
+{
+  t->arrivals += rs->arrivals.total;
+  for (int k = 0; k < REQ_N_OUTCOMES; k++)
+    t->outcomes[k] += rs->outcomes[k].total;
+  t->in_flight += rs->in_flight_now;
+  sim_histogram_merge(t->latency, rs->latency_run);
+}
+
+static cJSON *
+requests_json(const Totals *t, SimTime duration)
+{
+  cJSON *o = cJSON_CreateObject();
+  guint64 errors = 0;
+  cJSON *e = cJSON_CreateObject();
+  for (int k = REQ_NO_TARGET; k < REQ_N_OUTCOMES; k++) {
+    add_int(e, reqstats_outcome_name(k), (double) t->outcomes[k]);
+    errors += t->outcomes[k];
+  }
+  add_int(e, "total", (double) errors);
+  add_int(o, "arrivals", (double) t->arrivals);
+  add_int(o, "completed", (double) t->outcomes[REQ_OK]);
+  add_int(o, "in_flight_end", (double) t->in_flight);
+  cJSON_AddItemToObject(o, "errors", e);
+  guint64 finished = t->outcomes[REQ_OK] + errors;
+  add_num(o, "error_rate", finished ? (double) errors / finished : 0.0,
+          1e-9);
+  add_num(o, "throughput_rps",
+          t->outcomes[REQ_OK] / sim_time_to_seconds(duration), 1e-3);
+  return o;
+}
+
+static cJSON *
+latency_json(const SimHistogram *h)
+{
+  cJSON *o = cJSON_CreateObject();
+  gboolean any = sim_histogram_count(h) > 0;
+  add_num(o, "p50_ms", sim_histogram_quantile(h, 0.50) / 1e3, 1e-3);
+  add_num(o, "p90_ms", sim_histogram_quantile(h, 0.90) / 1e3, 1e-3);
+  add_num(o, "p99_ms", sim_histogram_quantile(h, 0.99) / 1e3, 1e-3);
+  add_num(o, "p999_ms", sim_histogram_quantile(h, 0.999) / 1e3, 1e-3);
+  add_num(o, "mean_ms", any ? sim_histogram_mean(h) / 1e3 : NAN, 1e-3);
+  add_num(o, "max_ms", any ? sim_histogram_max(h) / 1e3 : NAN, 1e-3);
+  return o;
+}
+
+static cJSON *
+slo_json(const ScenarioConfig *cfg, const Totals *t)
+{
+  if (!cfg->slo.set)
+    return cJSON_CreateNull();
+  cJSON *o = cJSON_CreateObject();
+  guint64 errors = 0;
+  for (int k = REQ_NO_TARGET; k < REQ_N_OUTCOMES; k++)
+    errors += t->outcomes[k];
+  guint64 finished = t->outcomes[REQ_OK] + errors;
+  double within = t->outcomes[REQ_OK]
+                    ? sim_histogram_fraction_below(
+                        t->latency, (uint64_t) cfg->slo.threshold) *
+                        (double) t->outcomes[REQ_OK]
+                    : 0.0;
+  /* Failed requests miss the objective. */
+  double attainment = finished ? within / (double) finished : NAN;
+  add_num(o, "threshold_ms", sim_time_to_seconds(cfg->slo.threshold) * 1e3,
+          1e-3);
+  add_num(o, "target", cfg->slo.target, 1e-6);
+  add_num(o, "attainment", attainment, 1e-6);
+  cJSON_AddBoolToObject(o, "met", !isnan(attainment) &&
+                                    attainment >= cfg->slo.target);
+  return o;
+}
+
+static cJSON *
+cost_items_json(CostItems c)
+{
+  cJSON *o = cJSON_CreateObject();
+  add_num(o, "compute", c.compute, 1e-6);
+  add_num(o, "storage", c.storage, 1e-6);
+  add_num(o, "load_balancer", c.load_balancer, 1e-6);
+  add_num(o, "total", c.total, 1e-6);
+  return o;
+}
+
+static cJSON *
+cost_json(World *w, guint64 arrivals)
+{
+  cJSON *o = cJSON_CreateObject();
+  CostItems total = cost_total(w);
+  add_num(o, "total_usd", total.total, 1e-6);
+  cJSON_AddItemToObject(o, "items", cost_items_json(total));
+  cJSON *svc = cJSON_CreateObject();
+  for (guint i = 0; i < w->cfg->services->len; i++)
+    add_num(svc, ((ServiceConfig *) w->cfg->services->pdata[i])->name,
+            cost_of_service(w, i).compute + cost_of_service(w, i).storage +
+              cost_of_service(w, i).load_balancer,
+            1e-6);
+  cJSON_AddItemToObject(o, "by_service", svc);
+  cJSON *prov = cJSON_CreateObject();
+  for (guint i = 0; i < w->providers->len; i++) {
+    double c = cost_of_provider(w, (int) i);
+    if (c > 0)
+      add_num(prov, g_array_index(w->providers, Provider, i).name, c, 1e-6);
+  }
+  cJSON_AddItemToObject(o, "by_provider", prov);
+  add_num(o, "unused_ec2_usd", cost_unused_ec2(w), 1e-6);
+  add_num(o, "per_million_requests_usd",
+          arrivals ? total.total / ((double) arrivals / 1e6) : NAN, 1e-6);
+  cJSON_AddStringToObject(o, "pricing_region", w->cfg->pricing->region);
+  return o;
+}
+
+static cJSON *
+capacity_json(World *w)
+{
+  cJSON *o = cJSON_CreateObject();
+  add_num(o, "task_hours", cost_task_hours(w), 1e-3);
+  add_num(o, "instance_hours", cost_instance_hours(w), 1e-3);
+  double cpu = 0, mem = 0, weight = 0;
+  int max_instances = 0;
+  for (guint i = 0; i < metrics_n_rows(w); i++) {
+    const PeriodRow *r = metrics_row(w, i);
+    double span = sim_time_to_seconds(r->end - r->start) * r->running;
+    cpu += r->cpu_pct * span;
+    mem += r->memory_pct * span;
+    weight += span;
+    max_instances = MAX(max_instances, r->instances);
+  }
+  add_num(o, "mean_cpu_pct", weight > 0 ? cpu / weight : 0.0, 1e-3);
+  add_num(o, "mean_memory_pct", weight > 0 ? mem / weight : 0.0, 1e-3);
+  add_int(o, "max_instances", max_instances);
+  add_int(o, "instances_launched", cluster_n_instances(w));
+  return o;
+}
+
+static cJSON *
+tasks_json(World *w)
+{
+  cJSON *o = cJSON_CreateObject();
+  guint64 started = 0, failed = 0, by_reason[STOP_N_REASONS] = { 0 };
+  for (guint i = 0; i < w->tasks->len; i++) {
+    const Task *t = w->tasks->pdata[i];
+    started++;
+    if (t->state == TASK_STOPPED)
+      by_reason[t->stop_reason]++;
+    failed += t->stop_reason == STOP_STARTUP_FAILURE;
+  }
+  guint64 stopped = 0;
+  cJSON *r = cJSON_CreateObject();
+  for (int k = STOP_NONE + 1; k < STOP_N_REASONS; k++) {
+    add_int(r, task_stop_reason_name(k), (double) by_reason[k]);
+    stopped += by_reason[k];
+  }
+  add_int(o, "started", (double) started);
+  add_int(o, "stopped", (double) stopped);
+  add_int(o, "failed_to_start", (double) failed);
+  cJSON_AddItemToObject(o, "stopped_by_reason", r);
+  return o;
+}
+
+static cJSON *
+deployments_json(World *w)
+{
+  cJSON *o = cJSON_CreateObject();
+  guint64 completed = 0, failed = 0, rollbacks = 0;
+  for (guint i = 0; i < w->services->len; i++) {
+    const Service *s = w->services->pdata[i];
+    completed += s->deployments_completed;
+    failed += s->deployments_failed;
+    rollbacks += s->rollbacks;
+  }
+  add_int(o, "completed", (double) completed);
+  add_int(o, "failed", (double) failed);
+  add_int(o, "rollbacks", (double) rollbacks);
+  return o;
+}
+
+static cJSON *
+service_json(World *w, guint32 i)
+{
+  const Service *s = w->services->pdata[i];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "name", s->cfg->name);
+  Totals t = { .latency = sim_histogram_new() };
+  totals_add(&t, &w->reqstats[i]);
+  cJSON_AddItemToObject(o, "requests", requests_json(&t, w->horizon));
+  cJSON_AddItemToObject(o, "latency", latency_json(t.latency));
+  cJSON_AddItemToObject(o, "cost", cost_items_json(cost_of_service(w, i)));
+  ServiceCounts c = service_counts(w, i);
+  add_int(o, "desired_end", s->desired);
+  add_int(o, "running_end", c.running);
+  add_int(o, "tasks_started", (double) s->tasks_started);
+  add_int(o, "scaling_actions", (double) s->scaling_actions);
+  add_int(o, "unable_to_place", (double) s->unplaced);
+  sim_histogram_free(t.latency);
+  return o;
+}
+
+cJSON *
+report_summary(World *w)
+{
+  const ScenarioConfig *cfg = w->cfg;
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "schema", REPORT_SCHEMA);
+  cJSON *scn = cJSON_AddObjectToObject(root, "scenario");
+  cJSON_AddStringToObject(scn, "name", cfg->name);
+  cJSON_AddStringToObject(scn, "variant", cfg->variant);
+  add_int(scn, "seed", (double) cfg->seed);
+  add_num(scn, "duration_s", sim_time_to_seconds(cfg->duration), 1e-6);
+  add_num(scn, "period_s", sim_time_to_seconds(cfg->period), 1e-6);
+  Totals t = { .latency = sim_histogram_new() };
+  for (guint i = 0; i < cfg->services->len; i++)
+    totals_add(&t, &w->reqstats[i]);
+  cJSON_AddItemToObject(root, "requests", requests_json(&t, w->horizon));
+  cJSON_AddItemToObject(root, "latency", latency_json(t.latency));
+  cJSON_AddItemToObject(root, "slo", slo_json(cfg, &t));
+  cJSON_AddItemToObject(root, "cost", cost_json(w, t.arrivals));
+  cJSON_AddItemToObject(root, "capacity", capacity_json(w));
+  cJSON_AddItemToObject(root, "tasks", tasks_json(w));
+  cJSON_AddItemToObject(root, "deployments", deployments_json(w));
+  cJSON *scaling = cJSON_AddObjectToObject(root, "scaling");
+  guint64 actions = 0;
+  for (guint i = 0; i < w->services->len; i++)
+    actions += ((Service *) w->services->pdata[i])->scaling_actions;
+  add_int(scaling, "service_actions", (double) actions);
+  add_int(scaling, "capacity_actions", managed_scaling_actions(w));
+  cJSON *services = cJSON_AddArrayToObject(root, "services");
+  for (guint i = 0; i < cfg->services->len; i++)
+    cJSON_AddItemToArray(services, service_json(w, i));
+  cJSON *engine = cJSON_AddObjectToObject(root, "engine");
+  add_int(engine, "events", (double) sim_engine_events(w->engine));
+  cJSON *kinds = cJSON_AddObjectToObject(engine, "by_kind");
+  for (guint k = 0; k < sim_engine_n_kinds(w->engine); k++)
+    add_int(kinds, sim_engine_kind_name(w->engine, k),
+            (double) sim_engine_kind_count(w->engine, k));
+  add_int(engine, "events_logged", eventlog_size(w));
+  sim_histogram_free(t.latency);
+  return root;
+}
+
+cJSON *
+report_timing(World *w)
+{
+  cJSON *o = cJSON_CreateObject();
+  double wall = world_wall_seconds(w);
+  guint64 events = sim_engine_events(w->engine);
+  add_int(o, "events", (double) events);
+  add_num(o, "wall_s", wall, 1e-6);
+  add_num(o, "events_per_s", wall > 0 ? events / wall : NAN, 1.0);
+  guint64 arrivals = 0;
+  for (guint i = 0; i < w->cfg->services->len; i++)
+    arrivals += w->reqstats[i].arrivals.total;
+  add_num(o, "requests_per_s", wall > 0 ? arrivals / wall : NAN, 1.0);
+  add_num(o, "simulated_s_per_wall_s",
+          wall > 0 ? sim_time_to_seconds(w->horizon) / wall : NAN, 1e-3);
+  return o;
+}

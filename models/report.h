@@ -1,0 +1,36 @@
+/* The outputs of a finished run (DESIGN.md, "Outputs").
+ *
+ * report_write() writes, into one folder:
+ *   summary.json    documented, versioned ("schema": "ecsim-summary/1"),
+ *                   byte-identical for the same scenario and seed
+ *   timeseries.csv  one row per period and service
+ *   tasks.csv       every task's lifecycle spans
+ *   instances.csv   every container instance
+ *   events.jsonl    the control-plane event log
+ *   timing.json     wall-clock figures (events/s): the only output that
+ *                   differs from run to run
+ * Every file is written under a temporary name and renamed when all are
+ * complete, so a failed run leaves no half-written file. */
+#pragma once
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "models/world.h"
+
+#define REPORT_SCHEMA "ecsim-summary/1"
+
+/* The summary of a finished world as JSON (a new tree). */
+cJSON *report_summary(World *w);
+
+/* Writes every output into @dir (created if needed). */
+gboolean report_write(World *w, const char *dir, GError **error);
+
+/* Prints the human summary (fits 80 columns) of @summary (from
+ * report_summary()), with @timing (may be NULL) and the output folder
+ * @dir (may be NULL). */
+void report_print(const cJSON *summary, const cJSON *timing,
+                  const char *dir, FILE *out);
+
+/* Wall-clock figures of the run: events, events/s, wall seconds. */
+cJSON *report_timing(World *w);

@@ -1,0 +1,81 @@
+/* Per-service request statistics, updated on the hot path.
+ *
+ * Counters and the latency histogram of the current period are closed by
+ * the metrics model at each period boundary (reqstats_take_period()); the
+ * whole-run figures accumulate alongside. Conservation holds at any time:
+ * arrivals = completed + failed (all kinds) + in flight. */
+#pragma once
+
+#include <glib.h>
+
+#include "sim/histogram.h"
+#include "sim/stats.h"
+
+/* How a request ended. */
+typedef enum {
+  REQ_OK,          /* completed */
+  REQ_NO_TARGET,   /* 503: no target to route to */
+  REQ_QUEUE_FULL,  /* 503: the task's queue was full */
+  REQ_TIMEOUT,     /* 504: waited longer than the timeout */
+  REQ_RESET,       /* 502: the task stopped with the request inside */
+  REQ_N_OUTCOMES,
+} RequestOutcome;
+
+typedef struct {
+  SimCounter arrivals;
+  SimCounter outcomes[REQ_N_OUTCOMES]; /* REQ_OK counts completions */
+  SimHistogram *latency;     /* completed requests of the current period,
+                                microseconds */
+  SimHistogram *latency_run; /* the whole run (periods merged in) */
+  SimHistogram *minute_latency; /* autoscaling's minute, or NULL */
+  SimTimeAvg busy;           /* busy slots over all tasks */
+  SimTimeAvg slots;          /* slots of tasks able to serve */
+  SimTimeAvg in_flight;      /* requests in service or waiting */
+  guint64 in_flight_now;
+} ReqStats;
+
+void reqstats_init(ReqStats *rs, SimTime now);
+void reqstats_clear(ReqStats *rs);
+
+/* Adds the current period's latencies into the run's and empties them. */
+void reqstats_take_period(ReqStats *rs);
+
+/* Name of @outcome for outputs: "ok", "no_target", "queue_full",
+ * "timeout", "reset". */
+const char *reqstats_outcome_name(RequestOutcome outcome);
+/* HTTP status an ALB client sees: 200, 503, 503, 504, 502. */
+int reqstats_outcome_status(RequestOutcome outcome);
+
+static inline void
+reqstats_arrival(ReqStats *rs, SimTime now)
+{
+  sim_counter_add(&rs->arrivals, 1);
+  rs->in_flight_now++;
+  sim_time_avg_set(&rs->in_flight, now, (double) rs->in_flight_now);
+}
+
+static inline void
+reqstats_done(ReqStats *rs, SimTime now, SimTime latency)
+{
+  sim_counter_add(&rs->outcomes[REQ_OK], 1);
+  sim_histogram_record(rs->latency, (uint64_t) latency);
+  if (rs->minute_latency != NULL)
+    sim_histogram_record(rs->minute_latency, (uint64_t) latency);
+  rs->in_flight_now--;
+  sim_time_avg_set(&rs->in_flight, now, (double) rs->in_flight_now);
+}
+
+static inline void
+reqstats_failed(ReqStats *rs, SimTime now, RequestOutcome outcome,
+                guint64 count)
+{
+  sim_counter_add(&rs->outcomes[outcome], count);
+  rs->in_flight_now -= count;
+  sim_time_avg_set(&rs->in_flight, now, (double) rs->in_flight_now);
+}
+
+static inline void
+reqstats_busy(ReqStats *rs, SimTime now, int delta)
+{
+  sim_time_avg_add(&rs->busy, now, (double) delta);
+}

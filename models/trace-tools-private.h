@@ -1,0 +1,27 @@
+/* Internals of trace-tools*.c: a trace read into equal bins. */
+#pragma once
+
+#include "models/trace-tools.h"
+#include "models/traffic-private.h"
+
+typedef struct {
+  TrafficConfig *cfg; /* the trace as read */
+  double *rate;       /* n per-bin mean rates, requests/s */
+  gboolean own_rate;  /* rate is ours, not borrowed from cfg's table */
+  gsize n;
+  double bin;         /* bin width, seconds */
+  double duration;    /* seconds covered; the last bin may be partial */
+  double total;       /* requests in the trace (implied by the rates) */
+  double clock_start; /* wall clock of bin 0: seconds after Monday 00:00 */
+} TraceBins;
+
+/* Reads @path as @spec says into bins. Returns FALSE and sets @error
+ * when the file is bad. */
+gboolean trace_bins_load(const char *path, const TraceFileSpec *spec,
+                         TraceBins *b, GError **error);
+void trace_bins_clear(TraceBins *b);
+
+/* Wall-clock seconds after Monday 00:00 (of some week) of trace time @t,
+ * allowing for @spec's gaps. */
+double trace_bins_wall(const TraceBins *b, const TraceFileSpec *spec,
+                       double t);

@@ -1,0 +1,256 @@
+/* `ecsim trace`: reading any trace into equal bins, and its summary. */
+#include "models/trace-tools-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/input.h"
+
+gboolean
+trace_tools_parse_format(const char *name, TraceFormat *out, GError **error)
+{
+  static const char *const names[] = { "auto", "counts", "csv", "timestamps",
+                                       "clf", "alb", NULL };
+  for (int i = 0; names[i]; i++) {
+    if (g_ascii_strcasecmp(name, names[i]) == 0) {
+      *out = (TraceFormat) i;
+      return TRUE;
+    }
+  }
+  const char *hint = input_suggest(name, names);
+  input_error(error, "--format", "must be one of counts, csv, timestamps, "
+              "clf, alb or auto, got '%s'%s%s%s", name,
+              hint ? "; did you mean '" : "", hint ? hint : "",
+              hint ? "'?" : "");
+  return FALSE;
+}
+
+/* Seconds after Monday 00:00 of days since 1970-01-01 (a Thursday). */
+static double
+week_offset_of_day(gint64 days)
+{
+  return (double) (((days + 3) % 7 + 7) % 7) * TRAFFIC_DAY;
+}
+
+/* "HH:MM[:SS]" at @s after blanks; an empty @s is midnight. */
+static gboolean
+parse_time_of_day(const char *s, double *out)
+{
+  int h = 0, m = 0, sec = 0, used = 0;
+  while (g_ascii_isspace(*s))
+    s++;
+  if (*s == '\0') {
+    *out = 0;
+    return TRUE;
+  }
+  if (sscanf(s, "%2d:%2d%n:%2d%n", &h, &m, &used, &sec, &used) < 2 ||
+      s[used] != '\0' || h > 23 || m > 59 || sec > 59 || h < 0 || m < 0 ||
+      sec < 0)
+    return FALSE;
+  *out = h * 3600.0 + m * 60.0 + sec;
+  return TRUE;
+}
+
+gboolean
+trace_tools_parse_clock(const char *text, SimTime *out, GError **error)
+{
+  static const char *const days[] = { "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday" };
+  double tod;
+  gint64 us;
+  for (int d = 0; d < 7; d++) {
+    gsize n = strcspn(text, " \t");
+    if (n >= 3 && n <= strlen(days[d]) &&
+        g_ascii_strncasecmp(text, days[d], n) == 0 &&
+        parse_time_of_day(text + n, &tod)) {
+      *out = sim_time_from_seconds(d * TRAFFIC_DAY + tod);
+      return TRUE;
+    }
+  }
+  /* An ISO date: its local time, whatever zone it names. */
+  g_autofree char *date = g_strdup_printf("%s%s", text,
+                                          strlen(text) == 10 ? "T00:00" : "");
+  if (strlen(text) >= 10 && traffic_log_parse_stamp(date, &us)) {
+    g_autofree char *local = g_strndup(date, 19);
+    traffic_log_parse_stamp(local, &us);
+    gint64 secs = us / G_USEC_PER_SEC, day = secs / 86400;
+    *out = sim_time_from_seconds(week_offset_of_day(day) +
+                                 (double) (secs - day * 86400));
+    return TRUE;
+  }
+  input_error(error, "--start", "must be a weekday and time (\"sat\", "
+              "\"sat 06:30\") or an ISO-8601 date, got '%s'", text);
+  return FALSE;
+}
+
+/* Bins of a log: request counts per bin from its first record. */
+static void
+bin_log(TraceBins *b)
+{
+  const TrafficLog *log = b->cfg->log;
+  gint64 last = traffic_log_last(log);
+  b->n = (gsize) floor((double) last / 1e6 / b->bin) + 1;
+  b->duration = (double) b->n * b->bin;
+  b->rate = g_new0(double, b->n);
+  b->own_rate = TRUE;
+  TrafficLogReader *r = traffic_log_reader_new(log, 0);
+  LogRecord rec;
+  while (traffic_log_reader_next(r, &rec))
+    b->rate[MIN((gsize) ((double) rec.us / 1e6 / b->bin), b->n - 1)] += 1;
+  traffic_log_reader_free(r);
+  for (gsize i = 0; i < b->n; i++)
+    b->rate[i] /= b->bin;
+  b->total = (double) traffic_log_records(log);
+}
+
+/* Bins of a CSV trace: the mean rate over each bin. */
+static void
+bin_csv(TraceBins *b, double interval)
+{
+  const RateTable *t = &b->cfg->table;
+  if (interval <= 0) { /* the median spacing of the rows */
+    double *gaps = g_new(double, t->n - 1);
+    for (gsize i = 0; i + 1 < t->n; i++)
+      gaps[i] = t->time[i + 1] - t->time[i];
+    for (gsize i = 1; i < t->n - 1; i++) /* insertion sort: CSVs are small */
+      for (gsize j = i; j > 0 && gaps[j] < gaps[j - 1]; j--) {
+        double x = gaps[j];
+        gaps[j] = gaps[j - 1];
+        gaps[j - 1] = x;
+      }
+    interval = gaps[(t->n - 1) / 2];
+    g_free(gaps);
+  }
+  b->bin = interval;
+  b->duration = t->end;
+  b->n = (gsize) ceil(t->end / interval - 1e-9);
+  b->rate = g_new0(double, b->n);
+  b->own_rate = TRUE;
+  for (gsize i = 0; i < b->n; i++) {
+    double a = (double) i * interval, e = MIN(a + interval, t->end);
+    b->rate[i] = traffic_shape_integral(b->cfg, a, e, 0) / (e - a);
+    b->total += b->rate[i] * (e - a);
+  }
+}
+
+gboolean
+trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
+                GError **error)
+{
+  double interval = sim_time_to_seconds(spec->interval);
+  *b = (TraceBins) { 0 };
+  b->cfg = traffic_config_new_from_file(path, spec->format, interval,
+                                        spec->lenient, error);
+  if (b->cfg == NULL)
+    return FALSE;
+  b->clock_start = sim_time_to_seconds(spec->clock_start);
+  gint64 local;
+  if (b->cfg->kind == TRAFFIC_LOG) {
+    if (!spec->clock_set && traffic_log_origin_wall(b->cfg->log, &local)) {
+      gint64 secs = local / G_USEC_PER_SEC;
+      gint64 day = (secs >= 0 ? secs : secs - 86399) / 86400;
+      b->clock_start = week_offset_of_day(day) + (double) (secs - day * 86400);
+    }
+    b->bin = interval > 0 ? interval : 1.0;
+    bin_log(b);
+  } else if (b->cfg->table.time != NULL) {
+    bin_csv(b, interval);
+  } else { /* counts: the bins are the intervals */
+    b->rate = b->cfg->table.rate;
+    b->n = b->cfg->table.n;
+    b->bin = b->cfg->table.step;
+    b->duration = b->cfg->table.end;
+    for (gsize i = 0; i < b->n; i++)
+      b->total += b->rate[i] * b->bin;
+  }
+  return TRUE;
+}
+
+void
+trace_bins_clear(TraceBins *b)
+{
+  if (b->own_rate)
+    g_free(b->rate);
+  traffic_config_free(b->cfg);
+  *b = (TraceBins) { 0 };
+}
+
+double
+trace_bins_wall(const TraceBins *b, const TraceFileSpec *spec, double t)
+{
+  double wall = b->clock_start + t;
+  for (gsize i = 0; i < spec->n_gaps; i++)
+    if (t >= sim_time_to_seconds(spec->gaps[i].at))
+      wall += sim_time_to_seconds(spec->gaps[i].skip);
+  return wall;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Percentile @p (0..1) of sorted @x, interpolating between ranks. */
+static double
+percentile(const double *x, gsize n, double p)
+{
+  double h = p * (double) (n - 1);
+  gsize lo = (gsize) floor(h);
+  if (lo + 1 >= n)
+    return x[n - 1];
+  return x[lo] + (h - (double) lo) * (x[lo + 1] - x[lo]);
+}
+
+static const char *
+kind_line(const TraceBins *b, char *buf, gsize size)
+{
+  char iv[SIM_TIME_FORMAT_MAX];
+  sim_time_format(sim_time_from_seconds(b->bin), iv);
+  TraceFormat f = b->cfg->kind == TRAFFIC_LOG
+    ? traffic_log_format(b->cfg->log)
+    : b->cfg->table.time ? TRACE_FORMAT_CSV : TRACE_FORMAT_COUNTS;
+  if (f == TRACE_FORMAT_COUNTS)
+    g_snprintf(buf, size, "counts, one number per %s", iv);
+  else if (f == TRACE_FORMAT_CSV)
+    g_snprintf(buf, size, "csv rate trace, %" G_GSIZE_FORMAT " rows",
+               b->cfg->table.n);
+  else
+    g_snprintf(buf, size, "request log (%s)", traffic_format_name(f));
+  return buf;
+}
+
+gboolean
+trace_tools_summary(const char *path, const TraceFileSpec *spec, FILE *out,
+                    GError **error)
+{
+  g_return_val_if_fail(path != NULL && spec != NULL && out != NULL, FALSE);
+  TraceBins b;
+  if (!trace_bins_load(path, spec, &b, error))
+    return FALSE;
+  double *sorted = g_memdup2(b.rate, b.n * sizeof(double)), peak = 0;
+  qsort(sorted, b.n, sizeof(double), compare_doubles);
+  peak = sorted[b.n - 1];
+  char kind[96], dur[SIM_TIME_FORMAT_MAX], iv[SIM_TIME_FORMAT_MAX];
+  sim_time_format(sim_time_from_seconds(b.duration), dur);
+  sim_time_format(sim_time_from_seconds(b.bin), iv);
+  gboolean log = b.cfg->kind == TRAFFIC_LOG;
+  fprintf(out, "trace       %s\n", path);
+  fprintf(out, "kind        %s\n", kind_line(&b, kind, sizeof kind));
+  fprintf(out, "duration    %s (%.0f s)\n", dur, b.duration);
+  fprintf(out, "requests    %.0f%s\n", b.total,
+          log ? "" : " (implied by the rates)");
+  fprintf(out, "mean rate   %.4g rps\n", b.total / b.duration);
+  fprintf(out, "peak rate   %.4g rps (busiest %s interval)\n", peak, iv);
+  fprintf(out, "rate per %s interval, percentiles (rps):\n", iv);
+  fprintf(out, "  p5 %-9.4g p50 %-9.4g p95 %-9.4g p99 %.4g\n",
+          percentile(sorted, b.n, 0.05), percentile(sorted, b.n, 0.50),
+          percentile(sorted, b.n, 0.95), percentile(sorted, b.n, 0.99));
+  fprintf(out, "skipped     %" G_GUINT64_FORMAT " lines\n",
+          traffic_config_skipped_lines(b.cfg));
+  g_free(sorted);
+  trace_bins_clear(&b);
+  return TRUE;
+}

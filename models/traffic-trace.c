@@ -1,0 +1,390 @@
+/* Rate traces: CSV "time,rate" rows and counts per interval, read whole
+ * into a RateTable (their rates are needed at run time anyway); and
+ * guessing a trace file's format from its first line. */
+#include "models/traffic-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/input.h"
+
+static gboolean
+io_error(GError **error, const char *display, int err)
+{
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+              "%s: cannot read: %s", display, g_strerror(err));
+  return FALSE;
+}
+
+/* Reads all of @path into a new NUL-terminated buffer. */
+static char *
+read_whole(const char *path, const char *display, gsize *len,
+           GError **error)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    io_error(error, display, errno);
+    return NULL;
+  }
+  GString *s = g_string_sized_new(1 << 16);
+  char chunk[1 << 16];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+    g_string_append_len(s, chunk, (gssize) got);
+  int err = ferror(f) ? errno : 0;
+  fclose(f);
+  if (err != 0 || memchr(s->str, '\0', s->len) != NULL) {
+    g_string_free(s, TRUE);
+    if (err != 0)
+      io_error(error, display, err);
+    else
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                  "%s: not a text file", display);
+    return NULL;
+  }
+  *len = s->len;
+  return g_string_free(s, FALSE);
+}
+
+/* Sets @error to "FILE:LINE: message" (code SYNTAX). */
+static void G_GNUC_PRINTF(4, 5)
+line_error(GError **error, const char *display, guint64 line,
+           const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+              "%s:%" G_GUINT64_FORMAT ": %s", display, line, msg);
+}
+
+/* Seconds for messages: "903.0", "901.25". */
+static void
+format_seconds(double s, char *buf, gsize size)
+{
+  g_snprintf(buf, size, "%.6f", s);
+  char *end = buf + strlen(buf) - 1;
+  while (end[0] == '0' && end[-1] != '.')
+    *end-- = '\0';
+}
+
+/* A number at *p (after blanks), advancing *p. Integers take a fast path:
+ * counts files hold millions of them. */
+static gboolean
+read_number(const char **p, double *out)
+{
+  const char *s = *p;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  const char *d = s;
+  guint64 v = 0;
+  while (g_ascii_isdigit(*d) && d - s < 15)
+    v = v * 10 + (guint64) (*d++ - '0');
+  if (d > s && !g_ascii_isdigit(*d) && *d != '.' && *d != 'e' && *d != 'E') {
+    *out = (double) v;
+    *p = d;
+    return TRUE;
+  }
+  char *end = NULL;
+  double x = g_ascii_strtod(s, &end);
+  if (end == s || !isfinite(x))
+    return FALSE;
+  *out = x;
+  *p = end;
+  return TRUE;
+}
+
+/* The line at @p ends at the returned pointer ('\n' or NUL); a '\r'
+ * before the newline is not part of it. */
+static const char *
+line_end(const char *p, const char **next)
+{
+  const char *e = strchr(p, '\n');
+  if (e == NULL)
+    e = p + strlen(p);
+  *next = *e ? e + 1 : e;
+  if (e > p && e[-1] == '\r')
+    e--;
+  return e;
+}
+
+static gboolean
+is_blank_or_comment(const char *p, const char *end)
+{
+  while (p < end && g_ascii_isspace(*p))
+    p++;
+  return p == end || *p == '#';
+}
+
+typedef struct {
+  GArray *time, *rate;
+  double prev;          /* time of the last row kept */
+  gboolean header_done; /* a header can only be the first line */
+} CsvState;
+
+/* Parses one CSV row; returns FALSE with a reason in @why (new string). */
+static gboolean
+csv_row(CsvState *st, const char *p, const char *end, char **why)
+{
+  g_autofree char *row = g_strndup(p, (gsize) (end - p));
+  const char *s = row;
+  double t, r;
+  gboolean first = !st->header_done;
+  st->header_done = TRUE;
+  if (!read_number(&s, &t)) {
+    if (first)
+      return TRUE; /* a header line such as "time,rate" */
+    *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
+    return FALSE;
+  }
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (*s++ != ',' || !read_number(&s, &r) ||
+      !is_blank_or_comment(s, s + strlen(s))) {
+    *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
+    return FALSE;
+  }
+  if (r < 0) {
+    *why = g_strdup_printf("rate must be >= 0, got %g", r);
+    return FALSE;
+  }
+  if (st->time->len > 0 && t <= st->prev) {
+    char a[40], b[40];
+    format_seconds(t, a, sizeof a);
+    format_seconds(st->prev, b, sizeof b);
+    *why = t < st->prev
+      ? g_strdup_printf("timestamp goes backwards (%s < %s)", a, b)
+      : g_strdup_printf("time %s repeats the previous row's", a);
+    return FALSE;
+  }
+  st->prev = t;
+  g_array_append_val(st->time, t);
+  g_array_append_val(st->rate, r);
+  return TRUE;
+}
+
+gboolean
+traffic_read_csv(const char *path, const char *display, gboolean lenient,
+                 gboolean linear, RateTable *t, guint64 *skipped,
+                 GError **error)
+{
+  gsize len;
+  g_autofree char *text = read_whole(path, display, &len, error);
+  if (text == NULL)
+    return FALSE;
+  CsvState st = { g_array_new(FALSE, FALSE, sizeof(double)),
+                  g_array_new(FALSE, FALSE, sizeof(double)), 0, FALSE };
+  guint64 line = 0;
+  *skipped = 0;
+  for (const char *p = text, *next; *p; p = next) {
+    const char *end = line_end(p, &next);
+    line++;
+    if (is_blank_or_comment(p, end))
+      continue;
+    g_autofree char *why = NULL;
+    if (csv_row(&st, p, end, &why))
+      continue;
+    if (!lenient) {
+      line_error(error, display, line, "%s", why);
+      goto fail;
+    }
+    (*skipped)++;
+  }
+  if (st.time->len < 2) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                st.time->len == 0 ? "%s: no \"time,rate\" rows"
+                                  : "%s: needs at least two rows (the last "
+                                    "row's rate lasts as long as the gap "
+                                    "before it)", display);
+    goto fail;
+  }
+  /* Times count from the first row, so epoch times work; the last row
+   * lasts as long as the gap before it, so regular samples cover n
+   * intervals. */
+  double *tm = (double *) (void *) st.time->data, t0 = tm[0];
+  for (guint i = 0; i < st.time->len; i++)
+    tm[i] -= t0;
+  *t = (RateTable) { 0 };
+  t->n = st.time->len;
+  t->end = 2 * tm[t->n - 1] - tm[t->n - 2];
+  t->time = (double *) (void *) g_array_free(st.time, FALSE);
+  t->rate = (double *) (void *) g_array_free(st.rate, FALSE);
+  t->linear = linear;
+  return TRUE;
+fail:
+  g_array_free(st.time, TRUE);
+  g_array_free(st.rate, TRUE);
+  return FALSE;
+}
+
+/* Appends the counts on one line to @rates. FALSE with @why on a bad
+ * token (the caller drops the line's counts). */
+static gboolean
+counts_line(GArray *rates, const char *p, const char *end, double per,
+            char **why)
+{
+  while (p < end) {
+    while (p < end && g_ascii_isspace(*p))
+      p++;
+    if (p == end || *p == '#')
+      return TRUE;
+    const char *tok = p;
+    double c;
+    if (!read_number(&p, &c) || (p < end && !g_ascii_isspace(*p) &&
+                                 *p != '#')) {
+      const char *e = tok;
+      while (e < end && !g_ascii_isspace(*e))
+        e++;
+      *why = g_strdup_printf("count %u is not a number: '%.*s'",
+                             rates->len + 1, (int) MIN(e - tok, 40), tok);
+      return FALSE;
+    }
+    if (c < 0) {
+      *why = g_strdup_printf("count %u must be >= 0, got %g",
+                             rates->len + 1, c);
+      return FALSE;
+    }
+    c *= per;
+    g_array_append_val(rates, c);
+  }
+  return TRUE;
+}
+
+gboolean
+traffic_read_counts(const char *path, const char *display, double interval,
+                    gboolean lenient, RateTable *t, guint64 *skipped,
+                    GError **error)
+{
+  g_return_val_if_fail(interval > 0, FALSE);
+  gsize len;
+  g_autofree char *text = read_whole(path, display, &len, error);
+  if (text == NULL)
+    return FALSE;
+  GArray *rates = g_array_sized_new(FALSE, FALSE, sizeof(double), len / 2);
+  guint64 line = 0;
+  *skipped = 0;
+  for (const char *p = text, *next; *p; p = next) {
+    const char *end = line_end(p, &next);
+    guint before = rates->len;
+    g_autofree char *why = NULL;
+    line++;
+    if (counts_line(rates, p, end, 1.0 / interval, &why))
+      continue;
+    if (!lenient) {
+      line_error(error, display, line, "%s", why);
+      g_array_free(rates, TRUE);
+      return FALSE;
+    }
+    g_array_set_size(rates, before);
+    (*skipped)++;
+  }
+  if (rates->len == 0) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s: no counts", display);
+    g_array_free(rates, TRUE);
+    return FALSE;
+  }
+  *t = (RateTable) { 0 };
+  t->n = rates->len;
+  t->step = interval;
+  t->end = (double) t->n * interval;
+  t->rate = (double *) (void *) g_array_free(rates, FALSE);
+  return TRUE;
+}
+
+static const char *const alb_types[] = {
+  "http", "https", "h2", "grpcs", "ws", "wss", NULL
+};
+
+/* Whether @s starts with "YYYY-MM-DD". */
+static gboolean
+starts_with_date(const char *s)
+{
+  for (int i = 0; i < 10; i++) {
+    gboolean dash = i == 4 || i == 7;
+    if (dash ? s[i] != '-' : !g_ascii_isdigit(s[i]))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static TraceFormat
+guess_line(const char *line, gboolean want_log)
+{
+  const char *s = line;
+  while (g_ascii_isspace(*s))
+    s++;
+  const char *sp = strchr(s, ' ');
+  if (sp != NULL && starts_with_date(sp + 1)) {
+    g_autofree char *type = g_strndup(s, (gsize) (sp - s));
+    if (g_strv_contains(alb_types, type))
+      return TRACE_FORMAT_ALB;
+  }
+  const char *br = strchr(s, '[');
+  if (br && g_ascii_isdigit(br[1]) && g_ascii_isdigit(br[2]) && br[3] == '/')
+    return TRACE_FORMAT_CLF;
+  if (starts_with_date(s))
+    return TRACE_FORMAT_TIMESTAMPS;
+  if (strchr(s, ',') != NULL)
+    return TRACE_FORMAT_CSV;
+  double x;
+  int n = 0;
+  while (read_number(&s, &x))
+    n++;
+  while (g_ascii_isspace(*s))
+    s++;
+  if (n == 0 || (*s != '\0' && *s != '#'))
+    return TRACE_FORMAT_AUTO;
+  return want_log && n == 1 ? TRACE_FORMAT_TIMESTAMPS : TRACE_FORMAT_COUNTS;
+}
+
+gboolean
+traffic_detect_format(const char *path, const char *display,
+                      gboolean want_log, TraceFormat *out, GError **error)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return io_error(error, display, errno);
+  char buf[4096];
+  guint64 line = 0;
+  /* Long lines (a counts file may be one line) are read in pieces; the
+   * first piece is enough to tell. */
+  while (fgets(buf, sizeof buf, f) != NULL) {
+    gsize n = strlen(buf);
+    gboolean whole = n > 0 && buf[n - 1] == '\n';
+    line++;
+    if (is_blank_or_comment(buf, buf + n))
+      goto next;
+    if (!whole && !feof(f)) { /* keep to the last complete token */
+      while (n > 0 && !g_ascii_isspace(buf[n - 1]))
+        buf[--n] = '\0';
+    }
+    fclose(f);
+    *out = guess_line(buf, want_log);
+    if (*out == TRACE_FORMAT_AUTO) {
+      line_error(error, display, line, "cannot tell the file's format "
+                 "from this line; name it with \"format\"");
+      return FALSE;
+    }
+    return TRUE;
+  next:
+    while (!whole && fgets(buf, sizeof buf, f) != NULL)
+      whole = buf[strlen(buf) - 1] == '\n';
+  }
+  fclose(f);
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "%s: empty file", display);
+  return FALSE;
+}
+
+const char *
+traffic_format_name(TraceFormat f)
+{
+  static const char *const names[] = {
+    "auto", "counts", "csv", "timestamps", "clf", "alb",
+  };
+  g_return_val_if_fail((guint) f < G_N_ELEMENTS(names), "auto");
+  return names[f];
+}

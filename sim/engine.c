@@ -1,0 +1,202 @@
+/* The run loop and the kind table. */
+#include "sim/engine.h"
+
+#define PROGRESS_EVERY 16384
+
+typedef struct {
+  char *name;
+  SimHandleFunc handle;
+  GDestroyNotify free_payload;
+  gpointer model;
+  guint64 count;
+} KindEntry;
+
+struct _SimEngine {
+  SimQueue *queue;
+  SimTime now;
+  GArray *kinds; /* KindEntry */
+  guint64 events;
+  gboolean stop_requested;
+  volatile sig_atomic_t *interrupt;
+  SimProgressFunc progress;
+  gpointer progress_data;
+};
+
+SimEngine *
+sim_engine_new(void)
+{
+  SimEngine *engine = g_new0(SimEngine, 1);
+  engine->queue = sim_queue_new();
+  engine->kinds = g_array_new(FALSE, TRUE, sizeof(KindEntry));
+  return engine;
+}
+
+static void
+drop_payload(SimEngine *engine, const SimQueueItem *item)
+{
+  KindEntry *k = &g_array_index(engine->kinds, KindEntry, item->kind);
+  if (!item->is_inline && item->payload != NULL && k->free_payload != NULL)
+    k->free_payload(item->payload);
+}
+
+void
+sim_engine_free(SimEngine *engine)
+{
+  if (engine == NULL)
+    return;
+  SimQueueItem item;
+  while (sim_queue_pop(engine->queue, &item))
+    drop_payload(engine, &item);
+  sim_queue_free(engine->queue);
+  for (guint i = 0; i < engine->kinds->len; i++)
+    g_free(g_array_index(engine->kinds, KindEntry, i).name);
+  g_array_free(engine->kinds, TRUE);
+  g_free(engine);
+}
+
+SimKindId
+sim_engine_register(SimEngine *engine, const SimEventKind *kind,
+                    gpointer model)
+{
+  g_return_val_if_fail(engine != NULL && kind != NULL, 0);
+  g_return_val_if_fail(kind->handle != NULL, 0);
+  KindEntry entry = {
+    .name = g_strdup(kind->name ? kind->name : "unnamed"),
+    .handle = kind->handle,
+    .free_payload = kind->free_payload,
+    .model = model,
+  };
+  g_array_append_val(engine->kinds, entry);
+  return engine->kinds->len - 1;
+}
+
+SimTime
+sim_engine_now(const SimEngine *engine)
+{
+  return engine->now;
+}
+
+static void
+check_schedule(const SimEngine *engine, SimTime at, SimKindId kind)
+{
+  if (G_UNLIKELY(at < engine->now || kind >= engine->kinds->len))
+    g_error("event of kind %u scheduled at %" G_GINT64_FORMAT
+            " us, before now (%" G_GINT64_FORMAT " us) or of no such kind",
+            kind, at, engine->now);
+}
+
+SimEventId
+sim_schedule(SimEngine *engine, SimTime at, SimKindId kind, gpointer payload)
+{
+  check_schedule(engine, at, kind);
+  return sim_queue_push(engine->queue, at, kind, payload);
+}
+
+SimEventId
+sim_schedule_inline(SimEngine *engine, SimTime at, SimKindId kind,
+                    const void *data, gsize size)
+{
+  check_schedule(engine, at, kind);
+  return sim_queue_push_inline(engine->queue, at, kind, data, size);
+}
+
+gboolean
+sim_cancel(SimEngine *engine, SimEventId id)
+{
+  return sim_queue_cancel(engine->queue, id);
+}
+
+gboolean
+sim_is_pending(const SimEngine *engine, SimEventId id)
+{
+  return sim_queue_is_pending(engine->queue, id);
+}
+
+void
+sim_engine_stop(SimEngine *engine)
+{
+  engine->stop_requested = TRUE;
+}
+
+void
+sim_engine_set_interrupt(SimEngine *engine, volatile sig_atomic_t *flag)
+{
+  engine->interrupt = flag;
+}
+
+void
+sim_engine_set_progress(SimEngine *engine, SimProgressFunc fn, gpointer data)
+{
+  engine->progress = fn;
+  engine->progress_data = data;
+}
+
+SimRunStatus
+sim_engine_run(SimEngine *engine, SimTime horizon)
+{
+  SimQueueItem item;
+  guint until_poll = PROGRESS_EVERY;
+  engine->stop_requested = FALSE;
+
+  while (sim_queue_size(engine->queue) > 0 &&
+         sim_queue_peek_time(engine->queue) <= horizon) {
+    sim_queue_pop(engine->queue, &item);
+    if (item.cancelled) {
+      drop_payload(engine, &item);
+      continue;
+    }
+    engine->now = item.time;
+    KindEntry *k = &g_array_index(engine->kinds, KindEntry, item.kind);
+    k->count++;
+    engine->events++;
+    k->handle(engine, k->model, item.payload);
+    if (!item.is_inline && item.payload != NULL && k->free_payload != NULL)
+      k->free_payload(item.payload);
+
+    if (G_UNLIKELY(engine->stop_requested))
+      return SIM_RUN_STOPPED;
+    if (G_UNLIKELY(--until_poll == 0)) {
+      until_poll = PROGRESS_EVERY;
+      if (engine->progress != NULL)
+        engine->progress(engine, engine->progress_data);
+      if (engine->interrupt != NULL && *engine->interrupt)
+        return SIM_RUN_INTERRUPTED;
+    }
+  }
+  if (horizon != SIM_TIME_MAX)
+    engine->now = horizon;
+  return sim_queue_size(engine->queue) == 0 ? SIM_RUN_DRAINED
+                                            : SIM_RUN_HORIZON;
+}
+
+guint64
+sim_engine_events(const SimEngine *engine)
+{
+  return engine->events;
+}
+
+gsize
+sim_engine_pending(const SimEngine *engine)
+{
+  return sim_queue_size(engine->queue);
+}
+
+guint
+sim_engine_n_kinds(const SimEngine *engine)
+{
+  return engine->kinds->len;
+}
+
+const char *
+sim_engine_kind_name(const SimEngine *engine, SimKindId kind)
+{
+  g_return_val_if_fail(kind < engine->kinds->len, NULL);
+  return g_array_index(engine->kinds, KindEntry, kind).name;
+}
+
+guint64
+sim_engine_kind_count(const SimEngine *engine, SimKindId kind)
+{
+  g_return_val_if_fail(kind < engine->kinds->len, 0);
+  return g_array_index(engine->kinds, KindEntry, kind).count;
+}

@@ -1,0 +1,61 @@
+/* Streams are Mersenne Twisters (gsl_rng_mt19937) keyed by name. */
+#include "sim/rng.h"
+
+struct _SimRngSet {
+  guint64 seed;
+  GHashTable *streams; /* name -> gsl_rng*, both owned */
+};
+
+/* splitmix64's finaliser: a bijective mix with full avalanche. */
+static guint64
+mix64(guint64 z)
+{
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+guint64
+sim_rng_stream_seed(guint64 seed, const char *name)
+{
+  guint64 h = UINT64_C(0xcbf29ce484222325); /* FNV-1a over the name */
+  for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+    h = (h ^ *p) * UINT64_C(0x100000001b3);
+  return mix64(mix64(seed + UINT64_C(0x9e3779b97f4a7c15)) ^ h);
+}
+
+SimRngSet *
+sim_rng_set_new(guint64 seed)
+{
+  SimRngSet *set = g_new0(SimRngSet, 1);
+  set->seed = seed;
+  set->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) gsl_rng_free);
+  return set;
+}
+
+void
+sim_rng_set_free(SimRngSet *set)
+{
+  if (set == NULL)
+    return;
+  g_hash_table_destroy(set->streams);
+  g_free(set);
+}
+
+gsl_rng *
+sim_rng_get(SimRngSet *set, const char *name)
+{
+  g_return_val_if_fail(set != NULL && name != NULL, NULL);
+  gsl_rng *r = g_hash_table_lookup(set->streams, name);
+  if (r != NULL)
+    return r;
+  r = gsl_rng_alloc(gsl_rng_mt19937);
+  /* mt19937 takes 32 bits of seed; fold the 64-bit key into them. A zero
+   * seed makes GSL substitute its default, so avoid it. */
+  guint64 key = sim_rng_stream_seed(set->seed, name);
+  unsigned long s = (unsigned long) ((key ^ (key >> 32)) & 0xffffffffUL);
+  gsl_rng_set(r, s ? s : 1);
+  g_hash_table_insert(set->streams, g_strdup(name), r);
+  return r;
+}

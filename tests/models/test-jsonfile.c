@@ -1,0 +1,113 @@
+/* JSON loading with positions, JSON Pointers, checked readers. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "models/input.h"
+#include "models/jnode.h"
+#include "models/jsonfile.h"
+
+static char *
+syntax_error(const char *text)
+{
+  GError *error = NULL;
+  cJSON *v = json_parse_text("web.json", text, strlen(text), &error);
+  cr_assert_null(v, "'%s' parsed", text);
+  cr_assert_eq(error->code, ECSIM_INPUT_ERROR_SYNTAX);
+  char *msg = g_strdup(error->message);
+  g_error_free(error);
+  return msg;
+}
+
+Test(jsonfile, syntax_error_names_line_and_column)
+{
+  g_autofree char *msg = syntax_error("{\n  \"a\": 1,\n  \"b\": }\n");
+  cr_assert_str_eq(msg, "web.json:3:8: syntax error near '}'");
+}
+
+Test(jsonfile, trailing_garbage_is_an_error)
+{
+  g_autofree char *msg = syntax_error("{\"a\": 1} x");
+  cr_assert_str_eq(msg, "web.json:1:10: syntax error near 'x'");
+}
+
+Test(jsonfile, unexpected_end)
+{
+  g_autofree char *msg = syntax_error("{\"a\": [1, 2");
+  cr_assert(g_str_has_prefix(msg, "web.json:1:"), "%s", msg);
+  cr_assert(strstr(msg, "unexpected end of input") != NULL, "%s", msg);
+}
+
+Test(jsonfile, pointer_get_and_set)
+{
+  cJSON *root = cJSON_Parse("{\"services\": [{\"desiredCount\": 2}], "
+                            "\"a/b\": {\"~x\": 1}}");
+  cr_assert_eq(json_pointer_get(root, "/services/0/desiredCount")->valueint,
+               2);
+  cr_assert_eq(json_pointer_get(root, "services/0/desiredCount")->valueint,
+               2, "the leading slash is optional");
+  cr_assert_eq(json_pointer_get(root, "/a~1b/~0x")->valueint, 1);
+  cr_assert_null(json_pointer_get(root, "/services/1"));
+  GError *error = NULL;
+  cr_assert(json_pointer_set(root, "/services/0/desiredCount",
+                             cJSON_CreateNumber(7), "x", &error));
+  cr_assert_eq(json_pointer_get(root, "/services/0/desiredCount")->valueint,
+               7);
+  cr_assert(json_pointer_set(root, "/services/-", cJSON_CreateObject(), "x",
+                             &error));
+  cr_assert_eq(cJSON_GetArraySize(json_pointer_get(root, "/services")), 2);
+  cr_assert_not(json_pointer_set(root, "/nope/x", cJSON_CreateNumber(1),
+                                 "--set /nope/x", &error));
+  cr_assert_str_eq(error->message, "--set /nope/x: /nope/x: no such place "
+                   "(its parent does not exist)");
+  g_error_free(error);
+  cJSON_Delete(root);
+}
+
+Test(jsonfile, loose_values)
+{
+  cJSON *v = json_parse_loose("2h");
+  cr_assert(cJSON_IsString(v));
+  cr_assert_str_eq(v->valuestring, "2h");
+  cJSON_Delete(v);
+  v = json_parse_loose("[1, 2]");
+  cr_assert(cJSON_IsArray(v));
+  cJSON_Delete(v);
+}
+
+static const char *
+check_keys(const char *text, const char *const *allowed)
+{
+  static char buf[256];
+  cJSON *json = cJSON_Parse(text);
+  JDoc *doc = jdoc_new("k.json", ".");
+  JNode root;
+  jn_root(&root, doc, json);
+  GError *error = NULL;
+  gboolean ok = jn_check_object(&root, allowed, NULL, &error);
+  g_strlcpy(buf, ok ? "ok" : error->message, sizeof buf);
+  g_clear_error(&error);
+  jdoc_free(doc);
+  cJSON_Delete(json);
+  return buf;
+}
+
+Test(jsonfile, unknown_key_suggests_the_closest)
+{
+  static const char *const keys[] = { "desiredCount", "serviceName", NULL };
+  cr_assert_str_eq(check_keys("{\"desiredCont\": 1}", keys),
+                   "k.json: /desiredCont: unknown key; did you mean "
+                   "'desiredCount'?");
+  cr_assert_str_eq(check_keys("{\"zzz\": 1}", keys),
+                   "k.json: /zzz: unknown key");
+  cr_assert_str_eq(check_keys("{\"serviceName\": 1, \"serviceName\": 2}",
+                              keys),
+                   "k.json: /serviceName: key appears twice");
+}
+
+Test(jsonfile, suggestions_need_to_be_close)
+{
+  static const char *const words[] = { "binpack", "spread", "random", NULL };
+  cr_assert_str_eq(input_suggest("binpak", words), "binpack");
+  cr_assert_str_eq(input_suggest("SPREAD", words), "spread");
+  cr_assert_null(input_suggest("roundrobin", words));
+}

@@ -1,0 +1,27 @@
+/* Helpers shared by the model tests. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/scenario.h"
+
+/* Path of the shared material (../shared), or NULL when absent: tests
+ * that need it call cr_skip_test(). */
+const char *test_shared_dir(void);
+
+/* The project's source root. */
+const char *test_source_root(void);
+
+/* Loads scenario JSON @text (relative files from the source root's
+ * tests/data) and configures variant @variant; on failure returns NULL and
+ * the message in @error. */
+ScenarioConfig *test_configure(const char *text, const char *variant,
+                               GError **error);
+
+/* Like test_configure(), but expects failure and returns the message
+ * (owned), or NULL (and prints the reason) when it succeeded. */
+char *test_configure_error(const char *text);
+
+/* A new empty temporary directory (removed by test_rmrf()). */
+char *test_tmpdir(void);
+void test_rmrf(const char *path);
