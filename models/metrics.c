@@ -50,6 +50,11 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
                   ? sim_histogram_mean(rs->latency) / 1000.0
                   : NAN;
   reqstats_take_period(rs);
+  row.started = sim_counter_take_window(&rs->started);
+  row.waited = sim_counter_take_window(&rs->waited);
+  row.mean_wait_ms = row.started ? 1e3 * rs->wait_sum_window / row.started
+                                 : NAN;
+  rs->wait_sum_window = 0;
   row.in_flight = sim_time_avg_take_window(&rs->in_flight, end);
   double busy = sim_time_avg_take_window(&rs->busy, end);
   double slots = sim_time_avg_take_window(&rs->slots, end);

@@ -17,6 +17,9 @@ typedef struct _PeriodRow {
   guint64 outcomes[REQ_N_OUTCOMES]; /* [REQ_OK] = completed */
   double p50_ms, p90_ms, p99_ms, p999_ms, mean_ms; /* NAN: none */
   double in_flight;                 /* time-weighted mean */
+  guint64 started;                  /* requests that began service */
+  guint64 waited;                   /* of the arrivals, those queued */
+  double mean_wait_ms;              /* queue wait of those started */
   double cpu_pct;                   /* busy slot-time / slot-time */
   double memory_pct;
   int desired, running, pending;

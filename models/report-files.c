@@ -26,7 +26,8 @@ write_timeseries(World *w, FILE *f)
 {
   fputs("time_s,clock,service,arrivals,rps,completed,err_no_target,"
         "err_queue_full,err_timeout,err_reset,p50_ms,p90_ms,p99_ms,"
-        "p999_ms,mean_ms,in_flight,cpu_pct,memory_pct,desired,running,"
+        "p999_ms,mean_ms,in_flight,waited,mean_wait_ms,cpu_pct,memory_pct,"
+        "desired,running,"
         "pending,instances,cost_usd\n", f);
   for (guint i = 0; i < metrics_n_rows(w); i++) {
     const PeriodRow *r = metrics_row(w, i);
@@ -45,6 +46,8 @@ write_timeseries(World *w, FILE *f)
     csv_num(f, r->p999_ms, 3);
     csv_num(f, r->mean_ms, 3);
     csv_num(f, r->in_flight, 3);
+    fprintf(f, ",%" G_GUINT64_FORMAT, r->waited);
+    csv_num(f, r->mean_wait_ms, 3);
     csv_num(f, r->cpu_pct, 3);
     csv_num(f, r->memory_pct, 3);
     fprintf(f, ",%d,%d,%d,%d", r->desired, r->running, r->pending,

@@ -32,7 +32,8 @@ add_int(cJSON *o, const char *key, double v)
 }
 
 typedef struct {
-  guint64 arrivals, outcomes[REQ_N_OUTCOMES], in_flight;
+  guint64 arrivals, outcomes[REQ_N_OUTCOMES], in_flight, waited, started;
+  double wait_sum;
   SimHistogram *latency;
 } Totals;
 
@@ -43,6 +44,9 @@ totals_add(Totals *t, const ReqStats *rs)
   for (int k = 0; k < REQ_N_OUTCOMES; k++)
     t->outcomes[k] += rs->outcomes[k].total;
   t->in_flight += rs->in_flight_now;
+  t->waited += rs->waited.total;
+  t->started += rs->started.total;
+  t->wait_sum += rs->wait_sum;
   sim_histogram_merge(t->latency, rs->latency_run);
 }
 
@@ -64,6 +68,10 @@ requests_json(const Totals *t, SimTime duration)
   guint64 finished = t->outcomes[REQ_OK] + errors;
   add_num(o, "error_rate", finished ? (double) errors / finished : 0.0,
           1e-9);
+  add_num(o, "waited_fraction",
+          t->arrivals ? (double) t->waited / t->arrivals : 0.0, 1e-9);
+  add_num(o, "mean_wait_ms", t->started ? 1e3 * t->wait_sum / t->started
+                                        : 0.0, 1e-6);
   add_num(o, "throughput_rps",
           t->outcomes[REQ_OK] / sim_time_to_seconds(duration), 1e-3);
   return o;

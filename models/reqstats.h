@@ -32,6 +32,11 @@ typedef struct {
   SimTimeAvg slots;          /* slots of tasks able to serve */
   SimTimeAvg in_flight;      /* requests in service or waiting */
   guint64 in_flight_now;
+  SimCounter waited;         /* requests that queued before service */
+  double wait_sum;           /* seconds waited by requests that started
+                                service, whole run */
+  double wait_sum_window;    /* the same, current period */
+  SimCounter started;        /* requests that started service */
 } ReqStats;
 
 void reqstats_init(ReqStats *rs, SimTime now);
@@ -72,6 +77,16 @@ reqstats_failed(ReqStats *rs, SimTime now, RequestOutcome outcome,
   sim_counter_add(&rs->outcomes[outcome], count);
   rs->in_flight_now -= count;
   sim_time_avg_set(&rs->in_flight, now, (double) rs->in_flight_now);
+}
+
+/* A request that arrived at @arrival starts service now (@now). */
+static inline void
+reqstats_started(ReqStats *rs, SimTime now, SimTime arrival)
+{
+  double wait = (double) (now - arrival) / 1e6;
+  sim_counter_add(&rs->started, 1);
+  rs->wait_sum += wait;
+  rs->wait_sum_window += wait;
 }
 
 static inline void

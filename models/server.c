@@ -90,6 +90,7 @@ next_request(World *w, Server *s)
       expired++;
       continue;
     }
+    reqstats_started(stats_of(w, s), now, arrival);
     start_request(w, s, arrival);
     if (expired)
       reqstats_failed(stats_of(w, s), now, REQ_TIMEOUT, expired);
@@ -154,8 +155,10 @@ server_accept(World *w, Server *s, SimTime arrival)
   if (s->busy < s->slots) {
     s->busy++;
     busy_changed(w, s, 1);
+    reqstats_started(stats_of(w, s), arrival, arrival);
     start_request(w, s, arrival);
   } else if (s->qlen < (guint32) s->queue_limit) {
+    sim_counter_add(&stats_of(w, s)->waited, 1);
     queue_push(s, arrival);
   } else {
     reqstats_failed(stats_of(w, s), world_now(w), REQ_QUEUE_FULL, 1);

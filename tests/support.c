@@ -72,3 +72,51 @@ test_rmrf(const char *path)
   }
   g_rmdir(path);
 }
+
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "models/report.h"
+
+TestRun *
+test_run_new(const char *json)
+{
+  GError *error = NULL;
+  TestRun *run = g_new0(TestRun, 1);
+  run->cfg = test_configure(json, NULL, &error);
+  if (run->cfg == NULL)
+    cr_assert_fail("scenario refused: %s", error->message);
+  run->w = world_new(run->cfg, NULL, &error);
+  if (run->w == NULL)
+    cr_assert_fail("world refused: %s", error->message);
+  return run;
+}
+
+void
+test_run_finish(TestRun *run)
+{
+  world_run(run->w, NULL, NULL);
+}
+
+void
+test_run_free(TestRun *run)
+{
+  if (run == NULL)
+    return;
+  world_free(run->w);
+  scenario_config_free(run->cfg);
+  g_free(run);
+}
+
+double
+test_summary_number(TestRun *run, const char *path)
+{
+  cJSON *summary = report_summary(run->w);
+  g_auto(GStrv) parts = g_strsplit(path, ".", -1);
+  const cJSON *n = summary;
+  for (char **p = parts; *p && n; p++)
+    n = cJSON_GetObjectItemCaseSensitive(n, *p);
+  double v = cJSON_IsNumber(n) ? n->valuedouble : NAN;
+  cJSON_Delete(summary);
+  return v;
+}

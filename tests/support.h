@@ -25,3 +25,22 @@ char *test_configure_error(const char *text);
 /* A new empty temporary directory (removed by test_rmrf()). */
 char *test_tmpdir(void);
 void test_rmrf(const char *path);
+
+#include "models/world-private.h"
+
+/* A configured scenario and its world, for tests that look inside. */
+typedef struct {
+  ScenarioConfig *cfg;
+  World *w;
+} TestRun;
+
+/* Configures @json (as test_configure) and builds its world; aborts the
+ * test with the message when the scenario is refused. */
+TestRun *test_run_new(const char *json);
+/* Runs it to the horizon. */
+void test_run_finish(TestRun *run);
+void test_run_free(TestRun *run);
+
+/* The run's summary.json value at @path ("latency.p99_ms"), NAN when
+ * absent. Computes the summary afresh (after test_run_finish()). */
+double test_summary_number(TestRun *run, const char *path);
