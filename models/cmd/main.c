@@ -19,6 +19,8 @@ static const Command commands[] = {
   { "validate", cmd_validate,
     "check scenarios and AWS-shaped files (task definitions, "
     "describe-services, describe-target-groups)" },
+  { "trace", cmd_trace,
+    "summarise a traffic trace, or fit a generator to it (trace fit)" },
   { "version", cmd_version, "print the version" },
 };
 

@@ -1,0 +1,121 @@
+/* `ecsim trace FILE` and `ecsim trace fit FILE`: check what traffic you
+ * feed in, and fit a generator to a trace. */
+#include <stdio.h>
+#include <string.h>
+
+#include "models/cmd/commands.h"
+#include "models/input.h"
+#include "models/trace-tools.h"
+
+typedef struct {
+  char *format;
+  char *interval;
+  char *clock;
+  char **gaps;
+  gboolean lenient;
+} TraceOptions;
+
+/* "--gap AT+SKIP", e.g. 2381550s+296850s: the trace jumps in wall-clock
+ * time at AT by SKIP. */
+static gboolean
+parse_gaps(char **texts, GArray *gaps, GError **error)
+{
+  for (char **g = texts; g && *g; g++) {
+    g_auto(GStrv) parts = g_strsplit(*g, "+", 2);
+    TraceGap gap;
+    if (g_strv_length(parts) != 2 || !sim_time_parse(parts[0], &gap.at,
+                                                     NULL) ||
+        !sim_time_parse(parts[1], &gap.skip, NULL) || gap.skip <= 0) {
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                  "--gap %s: expected AT+SKIP, e.g. 27d13h32m+3d10h27m",
+                  *g);
+      return FALSE;
+    }
+    g_array_append_val(gaps, gap);
+  }
+  return TRUE;
+}
+
+static gboolean
+build_spec(const TraceOptions *o, TraceFileSpec *spec, GArray *gaps,
+           GError **error)
+{
+  *spec = (TraceFileSpec){ .lenient = o->lenient };
+  if (o->format && !trace_tools_parse_format(o->format, &spec->format,
+                                             error))
+    return FALSE;
+  if (o->interval && !sim_time_parse(o->interval, &spec->interval, error))
+    return FALSE;
+  if (o->clock) {
+    if (!trace_tools_parse_clock(o->clock, &spec->clock_start, error))
+      return FALSE;
+    spec->clock_set = TRUE;
+  }
+  if (!parse_gaps(o->gaps, gaps, error))
+    return FALSE;
+  spec->gaps = (const TraceGap *) gaps->data;
+  spec->n_gaps = gaps->len;
+  return TRUE;
+}
+
+static const char trace_description[] =
+  "ecsim trace FILE       prints a trace's summary: its kind, duration, "
+  "requests,\n                       mean and peak rate and percentiles "
+  "of the rate.\necsim trace fit FILE   fits a diurnal + weekly profile "
+  "and burstiness to the\n                       trace and prints the "
+  "traffic generator JSON to paste into\n                       a "
+  "scenario's workload.\n\n"
+  "Formats: counts (numbers per --interval, like the per-second traces in "
+  "../shared/traces),\ncsv (time,rate), timestamps (one request per line), "
+  "clf (Common/Combined Log\nFormat), alb (ALB access logs); detected when "
+  "--format is not given.\n\n"
+  "Examples:\n  ecsim trace access.log\n"
+  "  ecsim trace fit workload.txt --interval 1s --clock \"sat 00:00\"";
+
+int
+cmd_trace(int argc, char **argv)
+{
+  TraceOptions o = { 0 };
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+      "counts, csv, timestamps, clf or alb (default: detected)", "FORMAT" },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &o.interval,
+      "Time each count covers (counts), or the bin width of rate "
+      "statistics (default 1s)", "DURATION" },
+    { "clock", 0, 0, G_OPTION_ARG_STRING, &o.clock,
+      "Wall clock of the trace's start, e.g. \"sat 00:00\" or an ISO date "
+      "(default: from the log's dates, else Monday 00:00)", "WHEN" },
+    { "gap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.gaps,
+      "The trace jumps in wall-clock time: at AT, SKIP is missing "
+      "(repeatable)", "AT+SKIP" },
+    { "lenient", 0, 0, G_OPTION_ARG_NONE, &o.lenient,
+      "Skip (and count) bad lines instead of failing", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  if (!cmd_parse_options(&argc, &argv, "[fit] FILE",
+                         "Summarise a traffic trace, or fit a generator to "
+                         "it.", trace_description, entries))
+    return EXIT_INPUT;
+  gboolean fit = argc == 3 && strcmp(argv[1], "fit") == 0;
+  if (argc != (fit ? 3 : 2)) {
+    cmd_error("trace needs one FILE, or 'fit FILE' (see 'ecsim trace "
+              "--help')");
+    return EXIT_INPUT;
+  }
+  const char *path = argv[fit ? 2 : 1];
+  g_autoptr(GArray) gaps = g_array_new(FALSE, FALSE, sizeof(TraceGap));
+  g_autoptr(GError) error = NULL;
+  TraceFileSpec spec;
+  gboolean ok = build_spec(&o, &spec, gaps, &error) &&
+                (fit ? trace_tools_fit(path, &spec, stdout, &error)
+                     : trace_tools_summary(path, &spec, stdout, &error));
+  g_free(o.format);
+  g_free(o.interval);
+  g_free(o.clock);
+  g_strfreev(o.gaps);
+  if (!ok) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  return 0;
+}
