@@ -409,12 +409,12 @@ cluster_terminate(World *w, Instance *inst, const char *reason)
   if (inst->state == INSTANCE_TERMINATED)
     return;
   gboolean was_registered = inst->state != INSTANCE_PENDING;
-  inst->state = INSTANCE_TERMINATED;
-  inst->terminated_at = world_now(w);
   inst->end_reason = reason;
   if (was_registered) {
-    cl(w)->n_registered--;
-    /* Tasks on it go down with it. */
+    /* Take no new tasks, then stop the tasks on it (giving back their
+     * resources), then leave the index. */
+    inst->state = INSTANCE_DRAINING;
+    placement_set_active(cl(w)->placement, inst->id, FALSE);
     for (guint i = 0; i < w->tasks->len; i++) {
       Task *t = w->tasks->pdata[i];
       if (t->instance == (int) inst->id && t->state != TASK_STOPPED &&
@@ -422,8 +422,12 @@ cluster_terminate(World *w, Instance *inst, const char *reason)
         task_kill(w, t, STOP_INSTANCE_TERMINATED);
     }
     placement_remove_instance(cl(w)->placement, inst->id);
-    cost_instance_ended(w, inst->id);
+    cl(w)->n_registered--;
   }
+  inst->state = INSTANCE_TERMINATED;
+  inst->terminated_at = world_now(w);
+  if (was_registered)
+    cost_instance_ended(w, inst->id);
 }
 
 void

@@ -182,6 +182,13 @@ static void
 report_unplaced(World *w, Service *s, const char *why)
 {
   s->unplaced++;
+  /* ECS keeps trying: look again in a minute even if nothing else
+   * changes. */
+  if (!s->retry_armed) {
+    s->retry_armed = TRUE;
+    sim_schedule_inline(w->engine, world_now(w) + SIM_MIN,
+                        w->kinds.service_retry, &s->index, sizeof s->index);
+  }
   /* ECS repeats this event while the condition lasts; keep the log
    * readable with one per service every 10 minutes. */
   if (world_now(w) - s->last_unplaced_event < 10 * SIM_MIN)

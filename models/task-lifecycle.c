@@ -255,7 +255,9 @@ task_stop(World *w, Task *t, StopReason reason)
     set_state(w, t, TASK_STOPPED);
     return;
   }
-  if (t->target != TARGET_NONE) {
+  /* A Spot task stays deregistered until its capacity is reclaimed at the
+   * end of the two-minute notice (fargate.c kills it then). */
+  if (t->target != TARGET_NONE || reason == STOP_SPOT_INTERRUPTION) {
     set_state(w, t, TASK_DEACTIVATING); /* the load balancer drains it */
     return;
   }
@@ -265,7 +267,8 @@ task_stop(World *w, Task *t, StopReason reason)
 void
 task_drained(World *w, Task *t)
 {
-  if (t->state == TASK_DEACTIVATING)
+  if (t->state == TASK_DEACTIVATING &&
+      t->stop_reason != STOP_SPOT_INTERRUPTION)
     begin_stopping(w, t);
 }
 

@@ -28,7 +28,8 @@ void task_warm_start(World *w, Task *t, int instance, int az);
 
 /* Begins stopping @t for @reason: a live task deregisters (DEACTIVATING)
  * or goes straight to STOPPING; a task still waiting for capacity stops
- * at once. No-op for a task already stopping. */
+ * at once; a Spot-interrupted task stays DEACTIVATING until its capacity
+ * is reclaimed (task_kill()). No-op for a task already stopping. */
 void task_stop(World *w, Task *t, StopReason reason);
 
 /* The load balancer finished draining @t: it moves on to STOPPING. */
