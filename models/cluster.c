@@ -388,10 +388,13 @@ cluster_launch(World *w, int asg_index, gboolean warm)
   inst->launched_at = world_now(w);
   inst->registered_at = -1;
   inst->terminated_at = -1;
+  /* EC2 ids are "i-" and 17 hex digits; a bijective mix of the index
+   * makes them unique and stable. */
   guint64 h = (inst->id + 1) * UINT64_C(0x9e3779b97f4a7c15);
-  h ^= h >> 31;
-  g_snprintf(inst->ec2_id, sizeof inst->ec2_id, "i-%017" G_GINT64_MODIFIER
-             "x", h & UINT64_C(0xfffffffffffffff));
+  h = (h ^ (h >> 31)) * UINT64_C(0xbf58476d1ce4e5b9);
+  h ^= h >> 29;
+  g_snprintf(inst->ec2_id, sizeof inst->ec2_id, "i-0%016" G_GINT64_MODIFIER
+             "x", h);
   g_ptr_array_add(cl(w)->instances, inst);
   if (warm) {
     register_instance(w, inst);

@@ -46,6 +46,21 @@ open_at_end(const char *text, const char *from, const char *stop)
   return depth > 0 || in_string;
 }
 
+/* cJSON reports a trailing comma inside nested brackets ("[{"a": 1,}]")
+ * at the outer bracket; point at the bracket right after the comma. */
+static const char *
+after_trailing_comma(const char *text, const char *end)
+{
+  const char *p = end;
+  while (p > text && strchr(" \t\r\n}]", p[-1]) != NULL)
+    p--;
+  if (p == end || p == text || p[-1] != ',')
+    return end;
+  while (g_ascii_isspace(*p))
+    p++;
+  return p;
+}
+
 cJSON *
 json_parse_text(const char *name, const char *text, gsize len,
                 GError **error)
@@ -64,6 +79,7 @@ json_parse_text(const char *name, const char *text, gsize len,
   if (end == NULL || end < text || end > text + len || open_at_end(text, end,
                                                                     text + len))
     end = text + len;
+  end = after_trailing_comma(text, end);
   int line, col;
   position_of(text, end, &line, &col);
   if (end >= text + len || *end == '\0') {

@@ -1,0 +1,13 @@
+/* Running the built `ecsim` binary from tests. */
+#pragma once
+
+#include <glib.h>
+
+/* Runs `ecsim ARGS...` (NULL-terminated) in @cwd (NULL: the source root);
+ * returns the exit status, and the outputs in @out/@err when not NULL
+ * (owned). */
+int cli_run(const char *cwd, char **out, char **err, ...)
+  G_GNUC_NULL_TERMINATED;
+
+/* The built binary (ECSIM_BIN). */
+const char *cli_binary(void);
