@@ -58,6 +58,8 @@ daemon_reconcile(World *w, Service *s)
   s->desired = eligible;
   int min_healthy = deploy_min_healthy(eligible,
                                        s->cfg->min_healthy_percent);
+  g_autoptr(GString) stopped_ids = g_string_new(NULL);
+  int stopped = 0;
   for (guint i = 0; i < old->len; i++) {
     Task *t = world_task(w, g_array_index(old, guint32, i));
     gboolean counted = t->counts_healthy && !t->marked_unhealthy;
@@ -65,10 +67,18 @@ daemon_reconcile(World *w, Service *s)
       break;
     healthy -= counted;
     task_stop(w, t, t->marked_unhealthy ? STOP_UNHEALTHY : STOP_DEPLOYMENT);
+    char id[33];
+    g_string_append_printf(stopped_ids, " (task %s)",
+                           task_format_id(t->id, id));
+    stopped++;
   }
   if (started > 0)
     eventlog_add(w, (int) s->index, "tasks-started", primary->id, NULL,
                  "has started %d tasks:%s.", started, ids->str);
+  if (stopped > 0)
+    eventlog_add(w, (int) s->index, "tasks-stopped", NULL, NULL,
+                 "has stopped %d running tasks:%s.", stopped,
+                 stopped_ids->str);
   if (primary->rollout == ROLLOUT_IN_PROGRESS && old->len == 0 &&
       healthy == eligible) {
     primary->rollout = ROLLOUT_COMPLETED;
@@ -78,4 +88,9 @@ daemon_reconcile(World *w, Service *s)
     eventlog_add(w, (int) s->index, "deployment-completed", primary->id,
                  NULL, "(deployment %s) deployment completed.", primary->id);
   }
+  ServiceCounts c = service_counts(w, s->index);
+  service_set_steady(w, s, primary->rollout != ROLLOUT_IN_PROGRESS &&
+                             old->len == (guint) stopped &&
+                             c.pending + c.stopping == 0 &&
+                             c.running == eligible && c.healthy == eligible);
 }

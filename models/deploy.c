@@ -75,6 +75,10 @@ is_old(const Pass *p, const Task *t)
   return t->deployment != p->primary->number;
 }
 
+static int primary_good(const Pass *p);
+
+/* Unhealthy tasks stop once their replacements are healthy; when
+ * maximumPercent leaves no room to start a replacement, one at a time. */
 static void
 stop_unhealthy(Pass *p)
 {
@@ -83,7 +87,9 @@ stop_unhealthy(Pass *p)
     if (!task_is_live(t) || !t->marked_unhealthy)
       continue;
     gboolean replaced = p->healthy >= p->desired;
-    gboolean no_room = p->total >= p->max_total && !p->unhealthy_stopping;
+    gboolean no_room = p->total >= p->max_total &&
+                       primary_good(p) < p->desired &&
+                       !p->unhealthy_stopping;
     if (replaced || no_room || is_old(p, t)) {
       stop(p, t, STOP_UNHEALTHY);
       p->unhealthy_stopping = TRUE;
@@ -233,11 +239,12 @@ settle(Pass *p)
   World *w = p->w;
   Service *s = p->s;
   int live_primary = 0, healthy_primary = 0, live_old = 0, pending = 0,
-      stopping = 0;
+      stopping = 0, old_stopping = 0;
   for (guint i = 0; i < s->tasks->len; i++) {
     const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
     if (!task_is_live(t)) {
       stopping++;
+      old_stopping += is_old(p, t);
       continue;
     }
     pending += t->state < TASK_RUNNING;
@@ -249,8 +256,11 @@ settle(Pass *p)
     }
   }
   Deployment *d = p->primary;
+  /* Complete once the old tasks have stopped, not merely begun to: ECS
+   * says "has stopped" and "deployment completed" in that order. */
   if (d->rollout == ROLLOUT_IN_PROGRESS && live_old == 0 &&
-      live_primary == p->desired && healthy_primary == p->desired) {
+      old_stopping == 0 && live_primary == p->desired &&
+      healthy_primary == p->desired) {
     d->rollout = ROLLOUT_COMPLETED;
     s->deployments_completed++;
     s->stable_def = d->def;
@@ -273,12 +283,7 @@ settle(Pass *p)
                     pending == 0 && stopping == 0 &&
                     live_primary == p->desired &&
                     healthy_primary == p->desired;
-  if (steady && !s->steady) {
-    s->last_steady_event = world_now(w);
-    eventlog_add(w, (int) s->index, "steady-state", NULL, NULL,
-                 "has reached a steady state.");
-  }
-  s->steady = steady;
+  service_set_steady(w, s, steady);
 }
 
 void
@@ -320,15 +325,10 @@ fail_deployment(World *w, Service *s, Deployment *d)
   eventlog_add(w, (int) s->index, "deployment-failed", d->id, NULL,
                "(deployment %s) deployment failed: tasks failed to start.",
                d->id);
-  if (s->cfg->rollback && s->stable_def != NULL) {
-    Deployment *stable = service_find_deployment(s, s->stable_deployment);
-    FailureModel failure;
-    failure_model_init(&failure);
-    if (stable != NULL)
-      failure_model_copy(&failure, &stable->failure);
+  if (s->cfg->rollback &&
+      service_find_deployment(s, s->stable_deployment) != NULL) {
     s->rollbacks++;
-    service_deploy(w, s->index, s->stable_def, &failure, TRUE);
-    failure_model_clear(&failure);
+    service_roll_back(w, s->index);
   }
 }
 

@@ -8,14 +8,16 @@
  * (2) stop old-deployment tasks that do not count as healthy; (3) start
  * primary tasks up to D within the maximum; (4) stop old healthy tasks
  * while the healthy count stays >= the minimum; (5) scale in extra
- * primary tasks. A deployment completes when only its tasks remain, D of
- * them healthy. When nothing can move, the stall is reported once.
+ * primary tasks. A deployment completes when only its tasks remain (the
+ * old ones STOPPED, not just stopping), D of them healthy. When nothing
+ * can move, the stall is reported once.
  *
  * Circuit breaker: threshold = clamp(ceil(0.5 × D), min, max) (ecs-rules);
  * stage 1 counts the deployment's tasks that stop before RUNNING, stage 2
  * (after any of its tasks ran) those stopped for failing health checks.
  * At the threshold the deployment FAILS and launches no more tasks, and
- * with rollback the last completed revision is deployed again. */
+ * with rollback the last COMPLETED deployment becomes PRIMARY again: its
+ * tasks keep running and only the failed deployment's are replaced. */
 #pragma once
 
 #include "models/service.h"

@@ -28,7 +28,7 @@ deploy(World *w, const FaultConfig *f)
     gboolean ok = failure_model_parse(&n, &failure, NULL);
     g_assert(ok); /* checked when the scenario was loaded */
   }
-  service_deploy(w, (guint32) f->service, f->taskdef, &failure, FALSE);
+  service_deploy(w, (guint32) f->service, f->taskdef, &failure);
   failure_model_clear(&failure);
 }
 
@@ -68,6 +68,17 @@ instance_failure(World *w, const FaultConfig *f)
   }
 }
 
+/* The zone's Fargate capacity goes with it: its tasks stop at once. */
+static void
+kill_fargate_in(World *w, int az)
+{
+  for (guint i = 0; i < w->tasks->len; i++) {
+    Task *t = w->tasks->pdata[i];
+    if (t->fargate && t->az == az && t->state != TASK_STOPPED)
+      task_kill(w, t, STOP_INSTANCE_TERMINATED);
+  }
+}
+
 static void
 fire(World *w, const FaultConfig *f, gboolean ending)
 {
@@ -86,6 +97,8 @@ fire(World *w, const FaultConfig *f, gboolean ending)
                  ending ? "availability zone %s is back."
                         : "availability zone %s is down.", az);
     cluster_az_outage(w, f->az, !ending);
+    if (!ending)
+      kill_fargate_in(w, f->az);
     break;
   case FAULT_SPOT_SHORTAGE:
     fargate_shortage(w, !ending);

@@ -8,7 +8,8 @@
  *        essential containers of N running tasks exit
  *   {"at": "3h", "kind": "az_outage", "az": "us-east-1a",
  *    "duration": "30m"}
- *        instances in the zone fail and Fargate avoids it until it is back
+ *        instances in the zone fail, Fargate tasks there stop, and
+ *        Fargate avoids the zone until it is back
  *   {"at": "4h", "kind": "spot_shortage", "duration": "30m"}
  *        no Fargate Spot capacity
  *   {"at": "5h", "kind": "instance_failure", "asg": "m6i-asg",

@@ -58,11 +58,14 @@ arm(World *w, Task *t, guint32 kind, SimTime delay, SimEventId *slot)
                               w->kinds.health_check, &c, sizeof c);
 }
 
+/* healthCheckGracePeriodSeconds applies only to a service with a load
+ * balancer [DG23]; it then covers ELB and container checks alike. */
 static gboolean
 in_grace(World *w, const Task *t)
 {
   const ServiceConfig *svc = w->cfg->services->pdata[t->service];
-  return t->entered[TASK_RUNNING] >= 0 &&
+  return lb_target_group(w, t->service) != NULL &&
+         t->entered[TASK_RUNNING] >= 0 &&
          world_now(w) < t->entered[TASK_RUNNING] + svc->health_check_grace;
 }
 
@@ -79,10 +82,11 @@ update_verdict(World *w, Task *t)
          (hc == NULL || t->container_health == HEALTH_HEALTHY);
   else if (hc != NULL)
     ok = t->container_health == HEALTH_HEALTHY;
-  else
+  else /* a warm-started task ran long before the run began */
     ok = t->state == TASK_RUNNING &&
-         world_now(w) >= t->entered[TASK_RUNNING] +
-                           ecs_rules(w)->healthy_after_running;
+         (t->warm_started ||
+          world_now(w) >= t->entered[TASK_RUNNING] +
+                            ecs_rules(w)->healthy_after_running);
   gboolean bad = (has_tg && t->target == TARGET_UNHEALTHY) ||
                  t->container_health == HEALTH_UNHEALTHY;
   t->counts_healthy = ok && t->state == TASK_RUNNING;

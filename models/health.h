@@ -12,8 +12,9 @@
  * that the check's request would time out. A target needs one passing
  * check to leave `initial`; a healthy target turns unhealthy after
  * UnhealthyThresholdCount failures, back after HealthyThresholdCount
- * passes. Failures during healthCheckGracePeriodSeconds after RUNNING do
- * not make the service replace the task. */
+ * passes. In a service with a load balancer, failures during
+ * healthCheckGracePeriodSeconds after RUNNING do not make the service
+ * replace the task (without one the grace period is unused [DG23]). */
 #pragma once
 
 #include "models/world-private.h"

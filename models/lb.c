@@ -1,6 +1,7 @@
 /* Frontends: arrivals, routing, registration and draining. */
 #include "models/lb.h"
 
+#include "models/eventlog.h"
 #include "models/scenario.h"
 #include "models/server.h"
 #include "models/task-lifecycle.h"
@@ -179,6 +180,18 @@ remove_member(World *w, Task *t)
   }
 }
 
+/* ECS's event for a target (de)registration, naming the target group
+ * by ARN when it has one, as ECS does. */
+static void
+log_target(World *w, const Frontend *fe, const Task *t, gboolean registered)
+{
+  eventlog_add(w, (int) t->service,
+               registered ? "targets-registered" : "targets-deregistered",
+               NULL, t, "%s 1 targets in (target-group %s)",
+               registered ? "registered" : "deregistered",
+               fe->tg->arn ? fe->tg->arn : fe->tg->name);
+}
+
 static void
 begin_draining(World *w, Frontend *fe, Task *t)
 {
@@ -187,6 +200,7 @@ begin_draining(World *w, Frontend *fe, Task *t)
   if (t->target == TARGET_NONE)
     return;
   t->target = TARGET_DRAINING;
+  log_target(w, fe, t, FALSE);
   /* A crashed container has nothing left to drain. */
   if (t->stop_reason == STOP_ESSENTIAL_EXIT && t->server != NULL)
     server_abort(w, t->server);
@@ -218,8 +232,10 @@ lb_on_task_state(World *w, Task *t, TaskState old)
   Frontend *fe = frontend(w, t->service);
   switch (t->state) {
   case TASK_ACTIVATING:
-    if (fe->tg != NULL)
+    if (fe->tg != NULL) {
       t->target = TARGET_INITIAL;
+      log_target(w, fe, t, TRUE);
+    }
     g_array_append_val((GArray *) w->lb->members->pdata[t->service], t->id);
     break;
   case TASK_RUNNING:

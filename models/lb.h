@@ -7,7 +7,8 @@
  * outstanding requests; when no target is healthy it fails open to all
  * registered targets; with none at all the request fails with 503.
  * Targets register when their task enters ACTIVATING, drain when it
- * begins stopping (no new requests; in-flight ones finish), and the
+ * begins stopping (no new requests; in-flight ones finish), both logged
+ * as ECS words them ("registered 1 targets in (target-group ARN)"), and the
  * deregistration completes when they are empty or the deregistration
  * delay ends. Without a target group, requests go to the RUNNING tasks
  * directly (service discovery). */

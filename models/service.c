@@ -342,16 +342,40 @@ service_set_desired(World *w, guint32 service, int desired, const char *why)
 
 void
 service_deploy(World *w, guint32 service, const EcsTaskDef *def,
-               const FailureModel *failure, gboolean rollback)
+               const FailureModel *failure)
 {
   Service *s = service_get(w, service);
   Deployment *d = add_deployment(w, s, def, failure);
-  d->is_rollback = rollback;
+  /* A new task definition starts the retry back-off afresh. */
   s->start_failures = 0;
   s->launch_not_before = 0;
-  eventlog_add(w, (int) service, rollback ? "rollback" : "deployment",
-               d->id, NULL, "(deployment %s) %s task definition %s.", d->id,
-               rollback ? "rolling back to" : "deploying", def->name);
+  eventlog_add(w, (int) service, "deployment", d->id, NULL,
+               "(deployment %s) deploying task definition %s.", d->id,
+               def->name);
+  service_request_reconcile(w, service);
+}
+
+void
+service_roll_back(World *w, guint32 service)
+{
+  Service *s = service_get(w, service);
+  Deployment *d = service_find_deployment(s, s->stable_deployment);
+  g_return_if_fail(d != NULL && d != service_primary(s));
+  /* Move it to the end (PRIMARY): its running tasks count as the
+   * deployment's own again, so only missing ones are started. */
+  guint at;
+  if (g_ptr_array_find(s->deployments, d, &at))
+    g_ptr_array_steal_index(s->deployments, at);
+  g_ptr_array_add(s->deployments, d);
+  d->rollout = ROLLOUT_IN_PROGRESS;
+  d->is_rollback = TRUE;
+  d->failed_tasks = 0;
+  d->stall_reported = FALSE;
+  s->start_failures = 0;
+  s->launch_not_before = 0;
+  eventlog_add(w, (int) service, "rollback", d->id, NULL,
+               "rolling back to deployment %s (task definition %s).", d->id,
+               d->def->name);
   service_request_reconcile(w, service);
 }
 
@@ -378,6 +402,17 @@ service_counts(World *w, guint32 service)
     c.healthy += t->counts_healthy && !t->marked_unhealthy;
   }
   return c;
+}
+
+void
+service_set_steady(World *w, Service *s, gboolean steady)
+{
+  if (steady && !s->steady) {
+    s->last_steady_event = world_now(w);
+    eventlog_add(w, (int) s->index, "steady-state", NULL, NULL,
+                 "has reached a steady state.");
+  }
+  s->steady = steady;
 }
 
 void

@@ -24,7 +24,7 @@ struct _Deployment {
   RolloutState rollout;
   int failed_tasks;        /* circuit breaker count */
   gboolean any_running;    /* a task of it reached RUNNING (stage 2) */
-  gboolean is_rollback;
+  gboolean is_rollback;     /* PRIMARY again after a failed deployment */
   gboolean stall_reported;
   SimTime created_at;
 };
@@ -79,7 +79,11 @@ void service_set_desired(World *w, guint32 service, int desired,
 
 /* Starts a deployment of @def with failure model @failure (copied). */
 void service_deploy(World *w, guint32 service, const EcsTaskDef *def,
-                    const FailureModel *failure, gboolean rollback);
+                    const FailureModel *failure);
+
+/* Rolls back to the last COMPLETED deployment: it becomes PRIMARY again
+ * and keeps its tasks; the newer deployments' tasks are stopped. */
+void service_roll_back(World *w, guint32 service);
 
 /* The failure model of revision @def in service @s: the revision's own,
  * overlaid by the service's keys, into @out (which must hold nothing to
@@ -98,6 +102,11 @@ typedef struct {
   int healthy;     /* counting as healthy */
 } ServiceCounts;
 ServiceCounts service_counts(World *w, guint32 service);
+
+/* Records whether @s is settled (only its PRIMARY deployment's tasks,
+ * all running and healthy, none starting or stopping); logs "has reached
+ * a steady state." when it becomes so. */
+void service_set_steady(World *w, Service *s, gboolean steady);
 
 /* Periodic work (steady-state re-announcement). */
 void service_tick(World *w);

@@ -232,6 +232,7 @@ task_warm_start(World *w, Task *t, int instance, int az)
    * start-up, so start-up failures do not apply to it. */
   t->will_fail_start = FALSE;
   enter_running(w, t);
+  t->health_ok_after = now; /* nor does a slow start */
 }
 
 static void
