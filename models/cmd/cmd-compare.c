@@ -1,0 +1,227 @@
+/* `ecsim compare`: run variants side by side with common random numbers
+ * and find the Fargate/EC2 break-even. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/batch.h"
+#include "models/cmd/commands.h"
+#include "models/compare.h"
+#include "models/scenario.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+typedef struct {
+  char *output;
+  char **variants;
+  char **sets;
+  gint64 seed;
+  gboolean has_seed;
+  gint jobs;
+  gboolean no_break_even;
+  gboolean quiet;
+} CompareOptions;
+
+static gboolean
+parse_seed(const char *name, const char *value, gpointer data,
+           GError **error)
+{
+  CompareOptions *o = data;
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll(value, &end, 10);
+  if (*value == '\0' || *end != '\0' || v < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--seed must be a non-negative integer, got '%s'", value);
+    return FALSE;
+  }
+  o->seed = v;
+  o->has_seed = TRUE;
+  return TRUE;
+}
+
+static void
+on_done(const BatchJob *job, guint done, guint total, gpointer data)
+{
+  const CompareOptions *o = data;
+  if (!o->quiet)
+    fprintf(stderr, "[%u/%u] %s %s\n", done, total, job->cfg->variant,
+            job->summary ? "done" : job->error);
+}
+
+static GPtrArray *
+configure(Scenario *scn, const CompareOptions *o, GError **error)
+{
+  ScenarioOptions so = { .has_seed = o->has_seed, .seed = (guint64) o->seed };
+  GPtrArray *cfgs =
+    g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
+  guint n = o->variants ? g_strv_length(o->variants)
+                        : scenario_n_variants(scn);
+  for (guint i = 0; i < n; i++) {
+    const char *v = o->variants ? o->variants[i]
+                                : scenario_variant_name(scn, i);
+    ScenarioConfig *cfg = scenario_configure(scn, v, &so, error);
+    if (cfg == NULL) {
+      g_prefix_error(error, "variant %s: ", v);
+      g_ptr_array_unref(cfgs);
+      return NULL;
+    }
+    g_ptr_array_add(cfgs, cfg);
+  }
+  return cfgs;
+}
+
+/* Break-even of every Fargate variant against every EC2 variant. */
+static GPtrArray *
+break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
+            GError **error)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(
+    (GDestroyNotify) compare_break_even_free);
+  for (guint f = 0; f < cfgs->len; f++) {
+    if (compare_uses_ec2(cfgs->pdata[f]))
+      continue;
+    for (guint e = 0; e < cfgs->len; e++) {
+      if (!compare_uses_ec2(cfgs->pdata[e]))
+        continue;
+      BreakEven *be = compare_break_even(
+        cfgs->pdata[f], cfgs->pdata[e],
+        ((BatchJob *) jobs->pdata[f])->summary,
+        ((BatchJob *) jobs->pdata[e])->summary, (guint) o->jobs,
+        &interrupted, !o->quiet, error);
+      if (be == NULL) {
+        g_ptr_array_unref(out);
+        return NULL;
+      }
+      g_ptr_array_add(out, be);
+    }
+  }
+  return out;
+}
+
+static const char compare_description[] =
+  "Runs the variants of SCENARIO (all, or those named with --variant) with "
+  "the same\nseed, so they see the same traffic (common random numbers), "
+  "on -j threads; writes\neach variant's outputs to DIR/VARIANT/ and "
+  "DIR/compare.csv and DIR/compare.json,\nand prints the table. For each "
+  "pair of a Fargate and an EC2 variant it then\nstates the break-even: "
+  "the traffic level (and the EC2 tasks' utilisation) at\nwhich EC2 "
+  "becomes cheaper, found by re-running both at scaled traffic\n(0.25× to "
+  "8×, then bisection); --no-break-even skips that.\n\n"
+  "Example:\n  ecsim compare scenarios/fargate-vs-ec2.json -o "
+  "out/compare\n\nExit status: 0 success, 1 failure or interrupted, 2 bad "
+  "input.";
+
+static int
+compare_main(Scenario *scn, CompareOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cfgs = configure(scn, o, &error);
+  if (cfgs == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  const ScenarioConfig *first = cfgs->pdata[0];
+  g_autofree char *dir = o->output
+                           ? g_strdup(o->output)
+                           : g_build_filename("out", first->name, NULL);
+  g_autoptr(GPtrArray) jobs =
+    g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
+  for (guint i = 0; i < cfgs->len; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    g_autofree char *vdir = g_build_filename(dir, cfg->variant, NULL);
+    g_ptr_array_add(jobs, batch_job_new(cfg, 1.0, vdir));
+  }
+  if (!batch_run(jobs, (guint) o->jobs, &interrupted, on_done, o)) {
+    cmd_error(interrupted ? "interrupted; the variants that finished are "
+                            "in %s" : "a variant failed (see above); "
+                                      "outputs are in %s", dir);
+    return 1;
+  }
+  g_autoptr(GPtrArray) summaries = g_ptr_array_new();
+  for (guint i = 0; i < jobs->len; i++)
+    g_ptr_array_add(summaries, ((BatchJob *) jobs->pdata[i])->summary);
+  compare_print_table(summaries, stdout);
+  fflush(stdout);
+  g_autoptr(GPtrArray) bes = NULL;
+  if (!o->no_break_even) {
+    bes = break_evens(cfgs, jobs, o, &error);
+    if (bes == NULL) {
+      cmd_error("%s", interrupted ? "interrupted" : error->message);
+      return 1;
+    }
+    for (guint i = 0; i < bes->len; i++)
+      printf("\nBreak-even: %s\n",
+             ((BreakEven *) bes->pdata[i])->statement);
+  }
+  if (!compare_write(dir, summaries, bes, &error)) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  printf("\nOutputs    %s/{compare.csv,compare.json,VARIANT/}\n", dir);
+  return 0;
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+  CompareOptions o = { .jobs = 0 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "Output folder (default: out/SCENARIO-NAME)", "DIR" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
+      "Compare only these variants (repeatable)", "NAME" },
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+      "Random seed (default: the scenario's)", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
+      "Override a value by JSON Pointer in every variant (repeatable)",
+      "/PTR=VALUE" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
+      "Simulations run at once (default: one per core)", "N" },
+    { "no-break-even", 0, 0, G_OPTION_ARG_NONE, &o.no_break_even,
+      "Do not search for the Fargate/EC2 break-even", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+      "No progress lines", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
+  GOptionGroup *group = g_option_group_new("compare", "", "", &o, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
+  g_option_context_set_summary(ctx, "Compare a scenario's variants side by "
+                                    "side, with the Fargate/EC2 "
+                                    "break-even.");
+  g_option_context_set_description(ctx, compare_description);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    cmd_error("%s (see 'ecsim compare --help')", error->message);
+    return EXIT_INPUT;
+  }
+  if (argc != 2 || o.jobs < 0) {
+    cmd_error("compare needs one SCENARIO (see 'ecsim compare --help')");
+    return EXIT_INPUT;
+  }
+  g_autoptr(Scenario) scn = scenario_load(argv[1], &error);
+  for (char **s = o.sets; scn && s && *s; s++)
+    if (!scenario_add_override(scn, *s, &error))
+      g_clear_pointer(&scn, scenario_free);
+  if (scn == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  struct sigaction sa = { .sa_handler = on_sigint };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  int status = compare_main(scn, &o);
+  signal(SIGINT, SIG_DFL);
+  g_free(o.output);
+  g_strfreev(o.variants);
+  g_strfreev(o.sets);
+  return status;
+}

@@ -1,0 +1,208 @@
+/* The comparison table and its files. */
+#include "models/compare.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "models/input.h"
+#include "models/strategy.h"
+#include "sim/outfile.h"
+
+typedef struct {
+  const char *label;
+  const char *path;   /* dotted path in summary.json */
+  int decimals;
+  double factor;
+} Row;
+
+static const Row rows[] = {
+  { "cost, total $", "cost.total_usd", 2, 1 },
+  { "  compute $", "cost.items.compute", 2, 1 },
+  { "  storage $", "cost.items.storage", 2, 1 },
+  { "  load balancer $", "cost.items.load_balancer", 2, 1 },
+  { "  unused EC2 $", "cost.unused_ec2_usd", 2, 1 },
+  { "$ per million requests", "cost.per_million_requests_usd", 4, 1 },
+  { "p50 latency ms", "latency.p50_ms", 1, 1 },
+  { "p99 latency ms", "latency.p99_ms", 1, 1 },
+  { "p99.9 latency ms", "latency.p999_ms", 1, 1 },
+  { "SLO attainment %", "slo.attainment", 3, 100 },
+  { "errors", "requests.errors.total", 0, 1 },
+  { "error rate %", "requests.error_rate", 4, 100 },
+  { "task-hours (Fargate)", "capacity.task_hours", 1, 1 },
+  { "instance-hours (EC2)", "capacity.instance_hours", 1, 1 },
+  { "mean task CPU %", "capacity.mean_cpu_pct", 1, 1 },
+  { "tasks started", "tasks.started", 0, 1 },
+  { "scaling actions", "scaling.service_actions", 0, 1 },
+};
+
+static const cJSON *
+at(const cJSON *o, const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit(path, ".", -1);
+  for (char **p = parts; *p && o; p++)
+    o = cJSON_GetObjectItemCaseSensitive(o, *p);
+  return o;
+}
+
+static double
+number(const cJSON *o, const char *path)
+{
+  const cJSON *n = at(o, path);
+  return cJSON_IsNumber(n) ? n->valuedouble : NAN;
+}
+
+static const char *
+variant_of(const cJSON *summary)
+{
+  const cJSON *v = at(summary, "scenario.variant");
+  return cJSON_IsString(v) ? v->valuestring : "?";
+}
+
+gboolean
+compare_uses_ec2(const ScenarioConfig *cfg)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    if (svc->launch_type == LAUNCH_TYPE_EC2)
+      return TRUE;
+    if (svc->launch_type == LAUNCH_TYPE_FARGATE)
+      continue;
+    const GArray *s = svc->cp_strategy->len ? svc->cp_strategy
+                                            : cfg->cluster->default_strategy;
+    if (s->len == 0)
+      return TRUE; /* ECS's default: the EC2 launch type */
+    for (guint k = 0; k < s->len; k++)
+      if (!cluster_config_is_fargate_provider(
+            g_array_index(s, CapacityProviderItem, k).provider))
+        return TRUE;
+  }
+  return FALSE;
+}
+
+void
+compare_print_table(GPtrArray *summaries, FILE *out)
+{
+  int width = summaries->len <= 3 ? 16 : 12;
+  fprintf(out, "%-24s", "");
+  for (guint v = 0; v < summaries->len; v++)
+    fprintf(out, "%*.*s", width, width - 1, variant_of(summaries->pdata[v]));
+  fputc('\n', out);
+  for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+    gboolean any = FALSE;
+    for (guint v = 0; v < summaries->len; v++)
+      any |= !isnan(number(summaries->pdata[v], rows[r].path));
+    if (!any)
+      continue;
+    fprintf(out, "%-24s", rows[r].label);
+    for (guint v = 0; v < summaries->len; v++) {
+      double x = number(summaries->pdata[v], rows[r].path);
+      char cell[32] = "-";
+      if (!isnan(x))
+        g_snprintf(cell, sizeof cell, "%.*f", rows[r].decimals,
+                   x * rows[r].factor);
+      fprintf(out, "%*s", width, cell);
+    }
+    fputc('\n', out);
+  }
+}
+
+static void
+write_csv(FILE *f, GPtrArray *summaries)
+{
+  fputs("metric,path", f);
+  for (guint v = 0; v < summaries->len; v++)
+    fprintf(f, ",%s", variant_of(summaries->pdata[v]));
+  fputc('\n', f);
+  for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+    const char *label = rows[r].label;
+    while (*label == ' ')
+      label++;
+    fprintf(f, "%s,%s", label, rows[r].path);
+    for (guint v = 0; v < summaries->len; v++) {
+      double x = number(summaries->pdata[v], rows[r].path);
+      if (isnan(x))
+        fputc(',', f);
+      else
+        fprintf(f, ",%.6f", x * rows[r].factor);
+    }
+    fputc('\n', f);
+  }
+}
+
+static cJSON *
+break_even_json(const BreakEven *be)
+{
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "fargate_variant", be->fargate);
+  cJSON_AddStringToObject(o, "ec2_variant", be->ec2);
+  cJSON_AddBoolToObject(o, "found", be->found);
+  if (be->found) {
+    cJSON_AddNumberToObject(o, "traffic_scale", round(be->scale * 1e3) / 1e3);
+    cJSON_AddNumberToObject(o, "mean_rps", round(be->mean_rps * 1e3) / 1e3);
+    cJSON_AddNumberToObject(o, "ec2_mean_cpu_pct",
+                            round(be->ec2_cpu_pct * 10) / 10);
+    cJSON_AddStringToObject(o, "cheaper_above",
+                            be->ec2_cheaper_above ? "ec2" : "fargate");
+  }
+  cJSON_AddStringToObject(o, "statement", be->statement);
+  cJSON *pts = cJSON_AddArrayToObject(o, "points");
+  for (guint i = 0; i < be->points->len; i++) {
+    const BreakEvenPoint *p = &g_array_index(be->points, BreakEvenPoint, i);
+    cJSON *pt = cJSON_CreateObject();
+    cJSON_AddNumberToObject(pt, "traffic_scale", p->scale);
+    cJSON_AddNumberToObject(pt, "mean_rps", round(p->mean_rps * 1e3) / 1e3);
+    cJSON_AddNumberToObject(pt, "fargate_usd",
+                            round(p->fargate_usd * 1e6) / 1e6);
+    cJSON_AddNumberToObject(pt, "ec2_usd", round(p->ec2_usd * 1e6) / 1e6);
+    cJSON_AddItemToArray(pts, pt);
+  }
+  return o;
+}
+
+gboolean
+compare_write(const char *dir, GPtrArray *summaries, GPtrArray *break_evens,
+              GError **error)
+{
+  g_mkdir_with_parents(dir, 0755);
+  g_autofree char *csv_path = g_build_filename(dir, "compare.csv", NULL);
+  g_autofree char *json_path = g_build_filename(dir, "compare.json", NULL);
+  SimOutFile *csv = sim_outfile_new(csv_path, error);
+  if (csv == NULL)
+    return FALSE;
+  SimOutFile *json = sim_outfile_new(json_path, error);
+  if (json == NULL) {
+    sim_outfile_discard(csv);
+    return FALSE;
+  }
+  write_csv(sim_outfile_stream(csv), summaries);
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "schema", "ecsim-compare/1");
+  cJSON *vars = cJSON_AddArrayToObject(root, "variants");
+  for (guint v = 0; v < summaries->len; v++) {
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "variant", variant_of(summaries->pdata[v]));
+    for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+      double x = number(summaries->pdata[v], rows[r].path);
+      if (isnan(x))
+        cJSON_AddNullToObject(item, rows[r].path);
+      else
+        cJSON_AddNumberToObject(item, rows[r].path,
+                                round(x * rows[r].factor * 1e6) / 1e6);
+    }
+    cJSON_AddItemToArray(vars, item);
+  }
+  cJSON *bes = cJSON_AddArrayToObject(root, "break_even");
+  for (guint i = 0; break_evens && i < break_evens->len; i++)
+    cJSON_AddItemToArray(bes, break_even_json(break_evens->pdata[i]));
+  char *text = cJSON_Print(root);
+  fputs(text, sim_outfile_stream(json));
+  fputc('\n', sim_outfile_stream(json));
+  cJSON_free(text);
+  cJSON_Delete(root);
+  gboolean ok = sim_outfile_commit(csv, error);
+  if (ok)
+    ok = sim_outfile_commit(json, error);
+  else
+    sim_outfile_discard(json);
+  return ok;
+}
