@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/cost.h"
+#include "models/deploy.h"
 #include "models/eventlog.h"
 #include "models/managed-scaling.h"
 #include "models/scenario.h"
@@ -245,6 +246,13 @@ place_waiting(World *w)
 void
 world_capacity_changed(World *w)
 {
+  /* DAEMON tasks are placed first (ECS-REFERENCE §3), so a new instance
+   * gets its daemon before replica tasks fill it. */
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->cfg->scheduling == SERVICE_DAEMON)
+      deploy_reconcile(w, s);
+  }
   place_waiting(w);
   service_request_reconcile_all(w);
 }

@@ -365,3 +365,32 @@ Test(capacity, task_states_are_entered_in_lifecycle_order)
   cr_assert_gt(stopped, 5, "crashes every ~20 min over 2 h");
   test_run_free(run);
 }
+
+Test(capacity, daemon_tasks_are_placed_before_replica_tasks_on_new_instances)
+{
+  TestRun *run = test_run_new(
+    "{\"duration\": \"40m\", \"cluster\": {\"auto_scaling_groups\": "
+    "[{\"name\": \"g\", \"instance_type\": \"m5.large\", \"min\": 1, "
+    "\"max\": 10, \"desired\": 1, \"managedScaling\": {\"status\": "
+    "\"ENABLED\", \"targetCapacity\": 100, \"instanceWarmupPeriod\": 60}}]},"
+    " \"taskDefinitions\": [{\"family\": \"agent\", \"networkMode\": "
+    "\"bridge\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": "
+    "\"x\", \"cpu\": 256, \"memory\": 256}]}, {\"family\": \"web\", "
+    "\"networkMode\": \"bridge\", \"containerDefinitions\": [{\"name\": "
+    "\"w\", \"image\": \"x\", \"cpu\": 512, \"memory\": 512}]}], "
+    "\"services\": [{\"serviceName\": \"agent\", \"taskDefinition\": "
+    "\"agent\", \"schedulingStrategy\": \"DAEMON\", \"launchType\": "
+    "\"EC2\"}, {\"serviceName\": \"web\", \"taskDefinition\": \"web\", "
+    "\"desiredCount\": 12, \"capacityProviderStrategy\": "
+    "[{\"capacityProvider\": \"g\", \"weight\": 1}]}]}");
+  test_run_finish(run);
+  World *w = run->w;
+  cr_assert_gt(cluster_n_instances(w), 1, "the group scaled out");
+  for (guint i = 0; i < cluster_n_instances(w); i++) {
+    const Instance *inst = cluster_instance(w, i);
+    if (inst->state == INSTANCE_ACTIVE)
+      cr_assert_eq(inst->daemon_tasks, 1, "%s has %d daemon tasks",
+                   inst->ec2_id, inst->daemon_tasks);
+  }
+  test_run_free(run);
+}
