@@ -168,6 +168,26 @@ compare_main(Scenario *scn, CompareOptions *o)
   return 0;
 }
 
+static int
+compare_file(const char *path, CompareOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Scenario) scn = scenario_load(path, &error);
+  for (char **s = o->sets; scn && s && *s; s++)
+    if (!scenario_add_override(scn, *s, &error))
+      g_clear_pointer(&scn, scenario_free);
+  if (scn == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  struct sigaction sa = { .sa_handler = on_sigint };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  int status = compare_main(scn, o);
+  signal(SIGINT, SIG_DFL);
+  return status;
+}
+
 int
 cmd_compare(int argc, char **argv)
 {
@@ -199,27 +219,16 @@ cmd_compare(int argc, char **argv)
                                     "break-even.");
   g_option_context_set_description(ctx, compare_description);
   g_autoptr(GError) error = NULL;
+  int status;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     cmd_error("%s (see 'ecsim compare --help')", error->message);
-    return EXIT_INPUT;
-  }
-  if (argc != 2 || o.jobs < 0) {
+    status = EXIT_INPUT;
+  } else if (argc != 2 || o.jobs < 0) {
     cmd_error("compare needs one SCENARIO (see 'ecsim compare --help')");
-    return EXIT_INPUT;
+    status = EXIT_INPUT;
+  } else {
+    status = compare_file(argv[1], &o);
   }
-  g_autoptr(Scenario) scn = scenario_load(argv[1], &error);
-  for (char **s = o.sets; scn && s && *s; s++)
-    if (!scenario_add_override(scn, *s, &error))
-      g_clear_pointer(&scn, scenario_free);
-  if (scn == NULL) {
-    fprintf(stderr, "%s\n", error->message);
-    return cmd_status_for(error);
-  }
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  int status = compare_main(scn, &o);
-  signal(SIGINT, SIG_DFL);
   g_free(o.output);
   g_strfreev(o.variants);
   g_strfreev(o.sets);

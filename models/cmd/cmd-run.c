@@ -113,6 +113,36 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir)
   return 0;
 }
 
+static int
+run_scenario(const char *path, const RunOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Scenario) scn = scenario_load(path, &error);
+  for (char **s = o->sets; scn && s && *s; s++)
+    if (!scenario_add_override(scn, *s, &error))
+      g_clear_pointer(&scn, scenario_free);
+  g_autoptr(GPtrArray) cfgs = scn ? configure_all(scn, o, &error) : NULL;
+  if (cfgs == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return cmd_status_for(error);
+  }
+  const ScenarioConfig *first = cfgs->pdata[0];
+  g_autofree char *base = o->output
+                            ? g_strdup(o->output)
+                            : g_build_filename("out", first->name, NULL);
+  struct sigaction sa = { .sa_handler = on_sigint };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  int status = 0;
+  for (guint i = 0; i < cfgs->len && status == 0; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    g_autofree char *dir = g_build_filename(base, cfg->variant, NULL);
+    status = run_one(cfg, o, dir);
+  }
+  signal(SIGINT, SIG_DFL);
+  return status;
+}
+
 static const char run_description[] =
   "Runs each variant of SCENARIO (all of them, or those named with "
   "--variant)\nand writes DIR/VARIANT/{summary.json, timeseries.csv, "
@@ -154,37 +184,16 @@ cmd_run(int argc, char **argv)
                                     "outputs.");
   g_option_context_set_description(ctx, run_description);
   g_autoptr(GError) error = NULL;
+  int status;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     cmd_error("%s (see 'ecsim run --help')", error->message);
-    return EXIT_INPUT;
-  }
-  if (argc != 2) {
+    status = EXIT_INPUT;
+  } else if (argc != 2) {
     cmd_error("run needs one SCENARIO file (see 'ecsim run --help')");
-    return EXIT_INPUT;
+    status = EXIT_INPUT;
+  } else {
+    status = run_scenario(argv[1], &o);
   }
-  g_autoptr(Scenario) scn = scenario_load(argv[1], &error);
-  for (char **s = o.sets; scn && s && *s; s++)
-    if (!scenario_add_override(scn, *s, &error))
-      g_clear_pointer(&scn, scenario_free);
-  g_autoptr(GPtrArray) cfgs = scn ? configure_all(scn, &o, &error) : NULL;
-  if (cfgs == NULL) {
-    fprintf(stderr, "%s\n", error->message);
-    return cmd_status_for(error);
-  }
-  const ScenarioConfig *first = cfgs->pdata[0];
-  g_autofree char *base = o.output
-                            ? g_strdup(o.output)
-                            : g_build_filename("out", first->name, NULL);
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  int status = 0;
-  for (guint i = 0; i < cfgs->len && status == 0; i++) {
-    const ScenarioConfig *cfg = cfgs->pdata[i];
-    g_autofree char *dir = g_build_filename(base, cfg->variant, NULL);
-    status = run_one(cfg, &o, dir);
-  }
-  signal(SIGINT, SIG_DFL);
   g_free(o.output);
   g_strfreev(o.variants);
   g_strfreev(o.sets);

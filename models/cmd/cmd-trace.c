@@ -92,14 +92,19 @@ cmd_trace(int argc, char **argv)
       "Skip (and count) bad lines instead of failing", NULL },
     G_OPTION_ENTRY_NULL
   };
-  if (!cmd_parse_options(&argc, &argv, "[fit] FILE",
-                         "Summarise a traffic trace, or fit a generator to "
-                         "it.", trace_description, entries))
-    return EXIT_INPUT;
-  gboolean fit = argc == 3 && strcmp(argv[1], "fit") == 0;
-  if (argc != (fit ? 3 : 2)) {
+  gboolean parsed = cmd_parse_options(&argc, &argv, "[fit] FILE",
+                                      "Summarise a traffic trace, or fit a "
+                                      "generator to it.", trace_description,
+                                      entries);
+  gboolean fit = parsed && argc == 3 && strcmp(argv[1], "fit") == 0;
+  if (parsed && argc != (fit ? 3 : 2))
     cmd_error("trace needs one FILE, or 'fit FILE' (see 'ecsim trace "
               "--help')");
+  if (!parsed || argc != (fit ? 3 : 2)) {
+    g_free(o.format);
+    g_free(o.interval);
+    g_free(o.clock);
+    g_strfreev(o.gaps);
     return EXIT_INPUT;
   }
   const char *path = argv[fit ? 2 : 1];

@@ -16,6 +16,9 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", cmd_run, "simulate a scenario and write its outputs" },
+  { "compare", cmd_compare,
+    "run variants side by side; the Fargate/EC2 break-even" },
+  { "plot", cmd_plot, "draw a run's outputs with gnuplot (PNG, SVG)" },
   { "validate", cmd_validate,
     "check scenarios and AWS-shaped files (task definitions, "
     "describe-services, describe-target-groups)" },

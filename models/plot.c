@@ -1,0 +1,347 @@
+/* Reading runs back for plotting; the variants-compared data file. */
+#include "models/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/input.h"
+#include "models/jsonfile.h"
+#include "models/plot-private.h"
+#include "models/report.h"
+
+static double
+number_at(cJSON *root, const char *pointer)
+{
+  const cJSON *n = json_pointer_get(root, pointer);
+  return cJSON_IsNumber(n) ? n->valuedouble : NAN;
+}
+
+/* The string at @pointer, or NULL (and @error) when it is not one. */
+static const char *
+string_at(cJSON *root, const char *pointer, const char *path,
+          GError **error)
+{
+  const cJSON *n = json_pointer_get(root, pointer);
+  if (cJSON_IsString(n))
+    return n->valuestring;
+  input_error(error, path, "%s: missing or not a string", pointer);
+  return NULL;
+}
+
+static char **
+service_names(cJSON *root, const char *path, GError **error)
+{
+  const cJSON *arr = json_pointer_get(root, "/services");
+  if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
+    input_error(error, path, "/services: missing or empty");
+    return NULL;
+  }
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+  const cJSON *svc;
+  int i = 0;
+  cJSON_ArrayForEach(svc, arr) {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(svc, "name");
+    if (!cJSON_IsString(name)) {
+      input_error(error, path, "/services/%d/name: missing or not a string",
+                  i);
+      return NULL;
+    }
+    g_strv_builder_add(names, name->valuestring);
+    i++;
+  }
+  return g_strv_builder_end(names);
+}
+
+static void
+read_figures(PlotRun *run, cJSON *root)
+{
+  run->has_slo = cJSON_IsObject(json_pointer_get(root, "/slo"));
+  run->slo_threshold_ms = number_at(root, "/slo/threshold_ms");
+  run->slo_target = number_at(root, "/slo/target");
+  run->slo_attainment = number_at(root, "/slo/attainment");
+  run->cost_total = number_at(root, "/cost/total_usd");
+  run->cost_compute = number_at(root, "/cost/items/compute");
+  run->cost_storage = number_at(root, "/cost/items/storage");
+  run->cost_lb = number_at(root, "/cost/items/load_balancer");
+  run->cost_unused_ec2 = number_at(root, "/cost/unused_ec2_usd");
+  run->p50_ms = number_at(root, "/latency/p50_ms");
+  run->p90_ms = number_at(root, "/latency/p90_ms");
+  run->p99_ms = number_at(root, "/latency/p99_ms");
+  run->error_rate = number_at(root, "/requests/error_rate");
+}
+
+/* The other files the pictures are drawn from are there too. */
+static gboolean
+has_outputs(const char *dir, GError **error)
+{
+  static const char *const names[] = { "timeseries.csv", "tasks.csv",
+                                       "instances.csv" };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *path = g_build_filename(dir, names[i], NULL);
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+      input_error(error, dir, "no %s: not a whole output of 'ecsim run'",
+                  names[i]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+PlotRun *
+plot_run_load(const char *dir, GError **error)
+{
+  g_return_val_if_fail(dir != NULL, NULL);
+  g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
+  g_autoptr(cJSON) root = json_load_file(path, error);
+  if (root == NULL)
+    return NULL;
+  const cJSON *schema = json_pointer_get(root, "/schema");
+  if (!cJSON_IsString(schema) ||
+      strcmp(schema->valuestring, REPORT_SCHEMA) != 0) {
+    input_error(error, path, "not an ecsim summary (/schema is not \"%s\")",
+                REPORT_SCHEMA);
+    return NULL;
+  }
+  const char *scenario = string_at(root, "/scenario/name", path, error);
+  const char *variant = scenario ? string_at(root, "/scenario/variant",
+                                             path, error)
+                                 : NULL;
+  if (variant == NULL)
+    return NULL;
+  double duration = number_at(root, "/scenario/duration_s");
+  if (!(duration > 0)) {
+    input_error(error, path, "/scenario/duration_s: missing or not > 0");
+    return NULL;
+  }
+  if (!has_outputs(dir, error))
+    return NULL;
+  char **services = service_names(root, path, error);
+  if (services == NULL)
+    return NULL;
+  PlotRun *run = g_new0(PlotRun, 1);
+  run->dir = g_strdup(dir);
+  run->scenario = g_strdup(scenario);
+  run->variant = g_strdup(variant);
+  run->duration_s = duration;
+  run->services = services;
+  read_figures(run, root);
+  return run;
+}
+
+void
+plot_run_free(PlotRun *run)
+{
+  if (run == NULL)
+    return;
+  g_free(run->dir);
+  g_free(run->scenario);
+  g_free(run->variant);
+  g_strfreev(run->services);
+  g_free(run);
+}
+
+static gboolean
+has_summary(const char *dir)
+{
+  g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
+  return g_file_test(path, G_FILE_TEST_IS_REGULAR);
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The names of @outdir's sub-folders holding a summary, sorted. */
+static GPtrArray *
+run_folders(const char *outdir, GError **error)
+{
+  g_autoptr(GError) io = NULL;
+  g_autoptr(GDir) d = g_dir_open(outdir, 0, &io);
+  if (d == NULL) {
+    input_error(error, outdir, "cannot read the folder: %s", io->message);
+    return NULL;
+  }
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  const char *name;
+  while ((name = g_dir_read_name(d)) != NULL) {
+    g_autofree char *sub = g_build_filename(outdir, name, NULL);
+    if (g_file_test(sub, G_FILE_TEST_IS_DIR) && has_summary(sub))
+      g_ptr_array_add(names, g_strdup(name));
+  }
+  g_ptr_array_sort(names, compare_strings);
+  return names;
+}
+
+GPtrArray *
+plot_find_runs(const char *outdir, GError **error)
+{
+  g_return_val_if_fail(outdir != NULL, NULL);
+  if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
+    input_error(error, outdir, "%s", g_file_test(outdir, G_FILE_TEST_EXISTS)
+                                       ? "not a folder"
+                                       : "no such folder");
+    return NULL;
+  }
+  g_autoptr(GPtrArray) runs =
+    g_ptr_array_new_with_free_func((GDestroyNotify) plot_run_free);
+  if (has_summary(outdir)) {
+    PlotRun *run = plot_run_load(outdir, error);
+    if (run == NULL)
+      return NULL;
+    g_ptr_array_add(runs, run);
+    return g_steal_pointer(&runs);
+  }
+  g_autoptr(GPtrArray) names = run_folders(outdir, error);
+  if (names == NULL)
+    return NULL;
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *sub = g_build_filename(outdir, names->pdata[i], NULL);
+    PlotRun *run = plot_run_load(sub, error);
+    if (run == NULL)
+      return NULL;
+    g_ptr_array_add(runs, run);
+  }
+  if (runs->len == 0) {
+    input_error(error, outdir,
+                "no run outputs here: neither it nor its sub-folders hold a "
+                "summary.json (write some with 'ecsim run SCENARIO -o %s')",
+                outdir);
+    return NULL;
+  }
+  return g_steal_pointer(&runs);
+}
+
+gboolean
+plot_write_compare(GPtrArray *runs, const char *path, GError **error)
+{
+  g_return_val_if_fail(runs != NULL && path != NULL, FALSE);
+  g_autoptr(GString) out = g_string_new(
+    "# ecsim plot: the variants compared, from each summary.json\n"
+    "# variant compute_tasks_usd ec2_idle_usd storage_usd "
+    "load_balancer_usd total_usd p50_ms p90_ms p99_ms slo_missed_pct "
+    "slo_attained_pct failed_pct\n");
+  for (guint i = 0; i < runs->len; i++) {
+    const PlotRun *r = runs->pdata[i];
+    double idle = isnan(r->cost_unused_ec2) ? 0.0 : r->cost_unused_ec2;
+    plot_append_quoted(out, r->variant);
+    plot_append_number(out, r->cost_compute - idle);
+    plot_append_number(out, idle);
+    plot_append_number(out, r->cost_storage);
+    plot_append_number(out, r->cost_lb);
+    plot_append_number(out, r->cost_total);
+    plot_append_number(out, r->p50_ms);
+    plot_append_number(out, r->p90_ms);
+    plot_append_number(out, r->p99_ms);
+    plot_append_number(out, r->has_slo ? 100 * (1 - r->slo_attainment)
+                                       : NAN);
+    plot_append_number(out, r->has_slo ? 100 * r->slo_attainment : NAN);
+    plot_append_number(out, 100 * r->error_rate);
+    g_string_append_c(out, '\n');
+  }
+  return g_file_set_contents(path, out->str, (gssize) out->len, error);
+}
+
+/* --- helpers shared with plot-timeline.c --- */
+
+PlotCsv *
+plot_csv_load(const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(path, &text, NULL, &io)) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+                "%s: cannot read: %s", path,
+                io->code == G_FILE_ERROR_NOENT ? "no such file"
+                                               : io->message);
+    return NULL;
+  }
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  if (lines[0] == NULL || lines[0][0] == '\0') {
+    input_error(error, path, "empty file: no header line");
+    return NULL;
+  }
+  g_autoptr(PlotCsv) csv = g_new0(PlotCsv, 1);
+  csv->path = g_strdup(path);
+  csv->header = g_strsplit(lines[0], ",", -1);
+  csv->rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+  guint n_cols = g_strv_length(csv->header);
+  for (guint i = 1; lines[i] != NULL; i++) {
+    if (lines[i][0] == '\0')
+      continue;
+    char **cells = g_strsplit(lines[i], ",", -1);
+    if (g_strv_length(cells) != n_cols) {
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                  "%s:%u: %u cells, expected %u as in the header", path,
+                  i + 1, g_strv_length(cells), n_cols);
+      g_strfreev(cells);
+      return NULL;
+    }
+    g_ptr_array_add(csv->rows, cells);
+  }
+  return g_steal_pointer(&csv);
+}
+
+void
+plot_csv_free(PlotCsv *csv)
+{
+  if (csv == NULL)
+    return;
+  g_free(csv->path);
+  g_strfreev(csv->header);
+  if (csv->rows)
+    g_ptr_array_unref(csv->rows);
+  g_free(csv);
+}
+
+gboolean
+plot_csv_columns(const PlotCsv *csv, const char *const *names, int *index,
+                 GError **error)
+{
+  for (int k = 0; names[k] != NULL; k++) {
+    index[k] = -1;
+    for (int c = 0; csv->header[c] != NULL; c++)
+      if (strcmp(csv->header[c], names[k]) == 0)
+        index[k] = c;
+    if (index[k] < 0) {
+      input_error(error, csv->path, "no column '%s': not a file written by "
+                  "'ecsim run'", names[k]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+double
+plot_csv_number(const char *cell)
+{
+  if (cell == NULL || *cell == '\0')
+    return NAN;
+  char *end = NULL;
+  errno = 0;
+  double v = g_ascii_strtod(cell, &end);
+  return (*end == '\0' && errno == 0) ? v : NAN;
+}
+
+void
+plot_append_quoted(GString *out, const char *text)
+{
+  g_string_append_c(out, '"');
+  for (const char *p = text; *p; p++)
+    g_string_append_c(out, (*p == '"' || *p == '\\') ? '\'' : *p);
+  g_string_append_c(out, '"');
+}
+
+void
+plot_append_number(GString *out, double v)
+{
+  if (isnan(v))
+    g_string_append(out, " NaN");
+  else {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_c(out, ' ');
+    g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.6g", v));
+  }
+}

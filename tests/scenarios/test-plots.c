@@ -1,0 +1,171 @@
+/* `ecsim plot`: every script renders a picture of a real run; without
+ * gnuplot, or with a wrong folder, it says what to do and exits 2.
+ * Tests that need gnuplot skip when it is not installed. */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "support.h"
+
+/* Runs tests/data/plots-small.json (two variants, two services, a
+ * deployment; 12 simulated minutes) into @tmp/out. */
+static char *
+small_run(const char *tmp)
+{
+  g_autofree char *scenario = g_build_filename(
+    test_source_root(), "tests", "data", "plots-small.json", NULL);
+  char *out = g_build_filename(tmp, "out", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", scenario, "-o", out, "-q",
+                       NULL), 0, "ecsim run: %s", err);
+  return out;
+}
+
+static void
+skip_without_gnuplot(void)
+{
+  g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+  if (gnuplot == NULL)
+    cr_skip_test("gnuplot is not installed");
+}
+
+static void
+assert_png(const char *path)
+{
+  static const guchar signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+                                       0x1a, '\n' };
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  cr_assert(g_file_get_contents(path, &data, &len, NULL), "%s is missing",
+            path);
+  cr_assert_gt(len, 1000, "%s has only %zu bytes", path, len);
+  cr_assert(memcmp(data, signature, sizeof signature) == 0,
+            "%s is not a PNG", path);
+}
+
+/* No file of @dir is a temporary one (NAME.tmp-XXXXXX). */
+static void
+assert_no_temporaries(const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  cr_assert_not_null(d, "%s is missing", dir);
+  const char *name;
+  while ((name = g_dir_read_name(d)) != NULL)
+    cr_assert(strstr(name, ".tmp-") == NULL, "%s/%s left behind", dir,
+              name);
+}
+
+Test(plots, every_script_renders_a_png_of_every_variant_and_service)
+{
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *stdout_ = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &stdout_, &err, "plot", out, "--format", "png",
+                       NULL), 0, "ecsim plot: %s", err);
+  const char *variants[] = { "ec2", "fargate" };
+  const char *services[] = { "web", "worker" };
+  const char *series[] = { "traffic", "latency", "utilization" };
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func(g_free);
+  for (gsize v = 0; v < G_N_ELEMENTS(variants); v++) {
+    for (gsize s = 0; s < G_N_ELEMENTS(services); s++)
+      for (gsize k = 0; k < G_N_ELEMENTS(series); k++)
+        g_ptr_array_add(expected, g_strdup_printf("%s-%s-%s.png",
+                                                  variants[v], services[s],
+                                                  series[k]));
+    g_ptr_array_add(expected, g_strdup_printf("%s-timeline.png",
+                                              variants[v]));
+  }
+  g_ptr_array_add(expected, g_strdup("cost.png"));
+  g_ptr_array_add(expected, g_strdup("compare.png"));
+  g_autofree char *plots = g_build_filename(out, "plots", NULL);
+  for (guint i = 0; i < expected->len; i++) {
+    g_autofree char *path = g_build_filename(plots, expected->pdata[i],
+                                             NULL);
+    assert_png(path);
+    cr_assert(strstr(stdout_, path) != NULL, "'%s' not reported:\n%s", path,
+              stdout_);
+  }
+  g_autofree char *svg = g_build_filename(plots, "cost.svg", NULL);
+  cr_assert(!g_file_test(svg, G_FILE_TEST_EXISTS), "--format png drew SVG");
+  cr_assert_str_eq(err, "", "gnuplot complained");
+  assert_no_temporaries(plots);
+  test_rmrf(tmp);
+}
+
+Test(plots, one_variant_folder_as_svg)
+{
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *variant = g_build_filename(out, "fargate", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", variant, "--format", "svg",
+                       NULL), 0, "ecsim plot: %s", err);
+  g_autofree char *plots = g_build_filename(variant, "plots", NULL);
+  const char *names[] = { "fargate-web-traffic.svg", "fargate-timeline.svg",
+                          "cost.svg" };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *path = g_build_filename(plots, names[i], NULL);
+    g_autofree char *text = NULL;
+    cr_assert(g_file_get_contents(path, &text, NULL, NULL), "%s missing",
+              path);
+    cr_assert(strstr(text, "<svg") != NULL, "%s is not SVG", path);
+  }
+  /* One variant: nothing to compare. */
+  g_autofree char *compare = g_build_filename(plots, "compare.svg", NULL);
+  cr_assert(!g_file_test(compare, G_FILE_TEST_EXISTS));
+  test_rmrf(tmp);
+}
+
+Test(plots, without_gnuplot_exits_2_with_the_install_hint)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *empty = g_build_filename(tmp, "bin", NULL);
+  g_mkdir(empty, 0755);
+  g_setenv("PATH", empty, TRUE);
+  g_autofree char *stdout_ = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &stdout_, &err, "plot", out, NULL), 2);
+  cr_assert(strstr(err, "gnuplot is not installed") != NULL, "%s", err);
+  cr_assert(strstr(err, "apt-get install gnuplot-nox") != NULL, "%s", err);
+  g_autofree char *plots = g_build_filename(out, "plots", NULL);
+  cr_assert(!g_file_test(plots, G_FILE_TEST_EXISTS), "made %s", plots);
+  test_rmrf(tmp);
+}
+
+Test(plots, a_folder_without_runs_exits_2_naming_it)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", tmp, NULL), 2);
+  cr_assert(strstr(err, tmp) != NULL && strstr(err, "no run outputs"),
+            "%s", err);
+  g_autofree char *missing = g_build_filename(tmp, "nope", NULL);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", missing, NULL), 2);
+  g_autofree char *want = g_strdup_printf("ecsim: %s: no such folder\n",
+                                          missing);
+  cr_assert_str_eq(err, want);
+  test_rmrf(tmp);
+}
+
+Test(plots, usage_errors_exit_2)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, "--variant", "spot",
+                       NULL), 2);
+  cr_assert(strstr(err, "no variant 'spot' (it has: ec2, fargate)"), "%s",
+            err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, "--format", "pdf",
+                       NULL), 2);
+  cr_assert(strstr(err, "--format must be png, svg or both"), "%s", err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", NULL), 2);
+  cr_assert(strstr(err, "plot needs one OUTDIR"), "%s", err);
+  test_rmrf(tmp);
+}
