@@ -56,10 +56,29 @@ parse_managed_scaling(const JNode *asg_node, AsgConfig *asg, GError **error)
   return TRUE;
 }
 
+static gboolean
+parse_spot_prices(const JNode *n, AsgConfig *asg, GError **error)
+{
+  const char *name = NULL;
+  JNode where;
+  if (!jn_string(n, "spot_price_trace", &name, error))
+    return FALSE;
+  if (name == NULL)
+    return TRUE;
+  jn_member(n, "spot_price_trace", &where);
+  if (!asg->spot)
+    return jn_error(&where, error, "a Spot price history needs \"spot\": "
+                    "true"), FALSE;
+  g_autofree char *path = jn_resolve_path(n, name);
+  asg->spot_prices = spot_prices_load(path, name, error);
+  return asg->spot_prices != NULL;
+}
+
 static void
 asg_free(gpointer p)
 {
   AsgConfig *asg = p;
+  spot_prices_free(asg->spot_prices);
   if (asg->azs)
     g_ptr_array_unref(asg->azs);
   dist_clear(&asg->launch_time);
@@ -88,7 +107,8 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
 {
   static const char *const keys[] = {
     "name", "instance_type", "min", "max", "desired", "availability_zones",
-    "spot", "launch_time", "reserved_memory_mib", "instance_mttf",
+    "spot", "spot_price_trace", "committed", "launch_time",
+    "reserved_memory_mib", "instance_mttf",
     "managedScaling", "managedTerminationProtection", NULL
   };
   static const char *const required[] = { "name", "instance_type", "max",
@@ -112,6 +132,8 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !jn_int(n, "max", 0, 10000, &max, error) ||
       !jn_int(n, "desired", 0, 10000, &desired, error) ||
       !jn_bool(n, "spot", &asg->spot, error) ||
+      !jn_bool(n, "committed", &asg->committed, error) ||
+      !parse_spot_prices(n, asg, error) ||
       !dist_member(n, "launch_time", SIM_DAY, &asg->launch_time, error) ||
       !jn_int(n, "reserved_memory_mib", 0, 1 << 20, &reserved, error) ||
       !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,

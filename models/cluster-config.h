@@ -10,7 +10,13 @@
  *       "name": "m6i-asg",             also its capacity provider's name
  *       "instance_type": "m6i.large", "min": 0, "max": 40, "desired": 2,
  *       "availability_zones": [...],   default: the cluster's
- *       "spot": false,                 Spot instances
+ *       "spot": false,                 Spot instances (On-Demand less the
+ *                                      catalog's Spot discount)
+ *       "spot_price_trace": "p.csv",   with spot: bill a price history
+ *                                      instead (spot-prices.h)
+ *       "committed": false,            covered by a Savings Plan or
+ *                                      Reserved Instances (the catalog's
+ *                                      committed discount)
  *       "launch_time": Dist,           launch to agent registered
  *                                      (default uniform 60-180 s)
  *       "reserved_memory_mib": 0,      ECS_RESERVED_MEMORY
@@ -43,6 +49,7 @@
 #include "models/instance-types.h"
 #include "models/jnode.h"
 #include "models/service-config.h"
+#include "models/spot-prices.h"
 
 typedef struct {
   const char *name;
@@ -51,6 +58,8 @@ typedef struct {
   int min, max, desired;
   GPtrArray *azs;              /* const char*, lent */
   gboolean spot;
+  SpotPrices *spot_prices;     /* owned, or NULL */
+  gboolean committed;
   Dist launch_time;
   int reserved_memory_mib;
   SimTime instance_mttf;       /* 0: instances do not fail */

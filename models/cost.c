@@ -122,8 +122,10 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   double hourly = pricing_ec2_hour(w->cost->prices, inst->type->name);
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
-  return billing_ec2_instance(w->cost->prices, hourly, asg->spot, FALSE,
-                              inst->registered_at, end);
+  if (asg->spot_prices != NULL)
+    return spot_prices_charge(asg->spot_prices, inst->registered_at, end);
+  return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
+                              asg->committed, inst->registered_at, end);
 }
 
 void

@@ -170,11 +170,13 @@ parse_top(ScenarioConfig *cfg, const JNode *root, const char *file,
     cfg->name = cJSON_GetObjectItemCaseSensitive(cfg->tree, "name")
                   ->valuestring;
   }
+  JNode p;
   if (cfg->period > cfg->duration) {
-    JNode p;
-    jn_member(root, "period", &p);
-    return jn_error(&p, error, "must not be longer than the duration"),
-           FALSE;
+    if (!jn_member(root, "period", &p))
+      cfg->period = cfg->duration; /* the default fits a short run */
+    else
+      return jn_error(&p, error, "must not be longer than the duration"),
+             FALSE;
   }
   return TRUE;
 }
