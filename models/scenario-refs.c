@@ -64,6 +64,40 @@ check_strategy(const ScenarioConfig *cfg, const ServiceConfig *svc,
   return TRUE;
 }
 
+/* An EC2 task needs instances of its CPU architecture. */
+static gboolean
+check_architecture(const ScenarioConfig *cfg, const ServiceConfig *svc,
+                   const EcsTaskDef *td, const JNode *svc_node,
+                   GError **error)
+{
+  const GArray *strategy = effective_strategy(cfg, svc);
+  const AsgConfig *mismatch = NULL;
+  gboolean any = FALSE;
+  for (guint i = 0; i < cfg->cluster->asgs->len; i++) {
+    const AsgConfig *asg = cfg->cluster->asgs->pdata[i];
+    gboolean used = svc->launch_type == LAUNCH_TYPE_EC2 ||
+                    strategy->len == 0;
+    for (guint k = 0; k < strategy->len && !used; k++)
+      used = strcmp(g_array_index(strategy, CapacityProviderItem, k)
+                      .provider, asg->name) == 0;
+    if (!used)
+      continue;
+    if (asg->type->arch == td->cpu_architecture)
+      any = TRUE;
+    else
+      mismatch = asg;
+  }
+  if (any || mismatch == NULL)
+    return TRUE;
+  JNode where;
+  jn_member(svc_node, "taskDefinition", &where);
+  return jn_error(&where, error, "task definition %s runs on %s, but Auto "
+                  "Scaling group %s has %s instances (%s)", td->name,
+                  taskdef_arch_name(td->cpu_architecture), mismatch->name,
+                  mismatch->type->name,
+                  taskdef_arch_name(mismatch->type->arch)), FALSE;
+}
+
 static gboolean
 check_launch(const ScenarioConfig *cfg, const ServiceConfig *svc,
              const EcsTaskDef *td, const JNode *svc_node, GError **error)
@@ -84,6 +118,8 @@ check_launch(const ScenarioConfig *cfg, const ServiceConfig *svc,
     return jn_error(&where, error, "the DAEMON scheduling strategy is not "
                     "supported on Fargate"), FALSE;
   }
+  if (!fargate && !check_architecture(cfg, svc, td, svc_node, error))
+    return FALSE;
   if (fargate && svc->placement_strategy->len > 0) {
     jn_member(svc_node, "placementStrategy", &where);
     return jn_error(&where, error, "placement strategies are not supported "

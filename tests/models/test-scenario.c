@@ -314,3 +314,19 @@ Test(scenario, fault_kind_typo)
                "az_outage, spot_shortage, instance_failure, set_desired, got "
                "\"az_outge\"; did you mean 'az_outage'?");
 }
+
+Test(scenario, arm_task_definition_needs_arm_instances)
+{
+  g_autofree char *msg = test_configure_error(
+    "{\"duration\": 60, \"cluster\": {\"auto_scaling_groups\": [{\"name\": "
+    "\"g\", \"instance_type\": \"m6i.large\", \"max\": 2}]}, "
+    "\"taskDefinitions\": [{\"family\": \"a\", \"runtimePlatform\": "
+    "{\"cpuArchitecture\": \"ARM64\"}, \"containerDefinitions\": [{\"name\": "
+    "\"c\", \"image\": \"x\", \"memory\": 128}]}], \"services\": "
+    "[{\"serviceName\": \"s\", \"taskDefinition\": \"a\", "
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"g\", "
+    "\"weight\": 1}]}]}");
+  cr_assert_str_eq(msg, "t.json: /services/0/taskDefinition: task "
+                        "definition a:1 runs on ARM64, but Auto Scaling "
+                        "group g has m6i.large instances (X86_64)");
+}
