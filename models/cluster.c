@@ -257,6 +257,24 @@ world_capacity_changed(World *w)
   service_request_reconcile_all(w);
 }
 
+/* A draining instance stops its daemon tasks last, and terminates once
+ * it is empty. */
+static void
+finish_draining(World *w, Instance *inst)
+{
+  if (inst->tasks > inst->daemon_tasks)
+    return;
+  if (inst->tasks > 0) {
+    for (guint i = 0; i < w->tasks->len; i++) {
+      Task *t = w->tasks->pdata[i];
+      if (t->instance == (int) inst->id && task_is_live(t))
+        task_stop(w, t, STOP_INSTANCE_DRAINING);
+    }
+    return;
+  }
+  cluster_terminate(w, inst, "scale-in (drained)");
+}
+
 void
 cluster_on_task_state(World *w, Task *t, TaskState old)
 {
@@ -270,8 +288,31 @@ cluster_on_task_state(World *w, Task *t, TaskState old)
   if (((ServiceConfig *) w->cfg->services->pdata[t->service])->scheduling ==
       SERVICE_DAEMON)
     inst->daemon_tasks--;
+  if (inst->state == INSTANCE_DRAINING && inst->draining_for_scale_in)
+    finish_draining(w, inst);
   if (inst->state != INSTANCE_TERMINATED)
     world_capacity_changed(w);
+}
+
+void
+cluster_drain(World *w, Instance *inst)
+{
+  if (inst->state != INSTANCE_ACTIVE)
+    return;
+  inst->state = INSTANCE_DRAINING;
+  inst->draining_for_scale_in = TRUE;
+  placement_set_active(cl(w)->placement, inst->id, FALSE);
+  eventlog_add(w, -1, "instance-draining", NULL, NULL,
+               "container instance %s is DRAINING: its tasks are replaced "
+               "elsewhere before it terminates.", inst->ec2_id);
+  for (guint i = 0; i < w->tasks->len; i++) {
+    Task *t = w->tasks->pdata[i];
+    if (t->instance == (int) inst->id && task_is_live(t)) {
+      t->draining = TRUE;
+      service_request_reconcile(w, t->service);
+    }
+  }
+  finish_draining(w, inst);
 }
 
 guint

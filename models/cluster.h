@@ -34,6 +34,7 @@ typedef struct {
   const char *end_reason;  /* why it terminated */
   int tasks;               /* tasks placed on it, not yet STOPPED */
   int daemon_tasks;
+  gboolean draining_for_scale_in; /* terminate once empty */
   char ec2_id[24];         /* "i-0123456789abcdef0" */
 } Instance;
 
@@ -75,6 +76,10 @@ guint cluster_waiting_tasks(const World *w);
 /* Launches an instance of ASG @asg (registered at once when @warm);
  * NULL when none of its AZs is up. */
 Instance *cluster_launch(World *w, int asg, gboolean warm);
+/* Sets ACTIVE @inst DRAINING: no new tasks; its services replace its
+ * tasks under their deployment limits, daemon tasks stop last, and it
+ * terminates once empty. */
+void cluster_drain(World *w, Instance *inst);
 /* Terminates @inst now; its tasks stop with it. */
 void cluster_terminate(World *w, Instance *inst, const char *reason);
 /* Task ids waiting in PROVISIONING for @provider (a new array). */

@@ -69,10 +69,19 @@ stop(Pass *p, Task *t, StopReason reason)
   g_string_append_printf(p->stopped, " (task %s)", task_format_id(t->id, id));
 }
 
+/* Tasks to replace like an old deployment's: those of older deployments,
+ * and those on a DRAINING instance (ECS replaces them under the same
+ * minimumHealthyPercent and maximumPercent). */
 static gboolean
 is_old(const Pass *p, const Task *t)
 {
-  return t->deployment != p->primary->number;
+  return t->deployment != p->primary->number || t->draining;
+}
+
+static StopReason
+old_reason(const Task *t)
+{
+  return t->draining ? STOP_INSTANCE_DRAINING : STOP_DEPLOYMENT;
 }
 
 static int primary_good(const Pass *p);
@@ -103,7 +112,7 @@ stop_old_unhealthy(Pass *p)
   for (guint i = 0; i < p->live->len; i++) {
     Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     if (task_is_live(t) && is_old(p, t) && !is_healthy(t))
-      stop(p, t, STOP_DEPLOYMENT);
+      stop(p, t, old_reason(t));
   }
 }
 
@@ -186,7 +195,7 @@ stop_old_healthy(Pass *p)
     for (guint i = 0; i < old->len; i++)
       if (g_array_index(old, guint32, i) == t->id)
         g_array_remove_index(old, i);
-    stop(p, t, STOP_DEPLOYMENT);
+    stop(p, t, old_reason(t));
   }
 }
 

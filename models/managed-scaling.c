@@ -36,6 +36,8 @@ count(World *w, int asg, int *alive, int *registered, int *busy,
     const Instance *inst = cluster_instance(w, i);
     if (inst->asg != asg || inst->state == INSTANCE_TERMINATED)
       continue;
+    if (inst->state == INSTANCE_DRAINING)
+      continue; /* on its way out */
     (*alive)++;
     if (inst->state != INSTANCE_PENDING)
       (*registered)++;
@@ -81,6 +83,32 @@ instances_for_waiting(World *w, int asg, GArray *waiting)
   return needed;
 }
 
+/* The instance an Auto Scaling group terminates first: in the AZ with the
+ * most of its instances, the oldest. */
+static Instance *
+termination_candidate(World *w, int asg)
+{
+  guint n_az = w->cfg->cluster->azs->len;
+  g_autofree int *per_az = g_new0(int, n_az);
+  for (guint i = 0; i < cluster_n_instances(w); i++) {
+    const Instance *inst = cluster_instance(w, i);
+    if (inst->asg == asg && (inst->state == INSTANCE_ACTIVE ||
+                             inst->state == INSTANCE_PENDING))
+      per_az[inst->az]++;
+  }
+  int az = 0;
+  for (guint k = 1; k < n_az; k++)
+    if (per_az[k] > per_az[az])
+      az = (int) k;
+  for (guint i = 0; i < cluster_n_instances(w); i++) {
+    Instance *inst = (Instance *) cluster_instance(w, i);
+    if (inst->asg == asg && inst->az == az &&
+        (inst->state == INSTANCE_ACTIVE || inst->state == INSTANCE_PENDING))
+      return inst;
+  }
+  return NULL;
+}
+
 static void
 resize(World *w, int asg, int desired, double cpr, const char *direction)
 {
@@ -100,18 +128,31 @@ resize(World *w, int asg, int desired, double cpr, const char *direction)
     cluster_launch(w, asg, FALSE);
   if (desired >= alive)
     return;
-  /* Scale in: empty instances first; with protection, only those. */
   int excess = alive - desired;
-  for (int pass = 0; pass < 2 && excess > 0; pass++) {
+  if (cfg->termination_protection) {
+    /* Managed termination protection: only instances without non-daemon
+     * tasks may go. */
     for (guint i = cluster_n_instances(w); i-- > 0 && excess > 0;) {
       Instance *inst = (Instance *) cluster_instance(w, i);
-      if (inst->asg != asg || inst->state == INSTANCE_TERMINATED)
-        continue;
-      gboolean empty = inst->tasks - inst->daemon_tasks == 0;
-      if (empty || (pass == 1 && !cfg->termination_protection)) {
+      if (inst->asg == asg && inst->state != INSTANCE_TERMINATED &&
+          inst->state != INSTANCE_DRAINING &&
+          inst->tasks - inst->daemon_tasks == 0) {
         cluster_terminate(w, inst, "scale-in");
         excess--;
       }
+    }
+  } else {
+    /* The Auto Scaling group's default termination policy: the zone with
+     * the most instances, then the oldest; a busy instance is drained
+     * first (ECS managed instance draining). */
+    for (; excess > 0; excess--) {
+      Instance *inst = termination_candidate(w, asg);
+      if (inst == NULL)
+        break;
+      if (inst->tasks == 0 || inst->state == INSTANCE_PENDING)
+        cluster_terminate(w, inst, "scale-in");
+      else
+        cluster_drain(w, inst);
     }
   }
   g->desired = desired + excess; /* protected instances stay */

@@ -15,7 +15,9 @@
  * to [minimumScalingStepSize, maximumScalingStepSize], within min..max.
  * No new scale-out while launched instances are inside
  * instanceWarmupPeriod. Scale-in terminates only empty instances when
- * managed termination protection is on, otherwise the emptiest first. */
+ * managed termination protection is on; otherwise the group's default
+ * termination policy picks (the zone with most instances, then the
+ * oldest) and a busy instance is drained before it terminates. */
 #pragma once
 
 #include "models/cluster.h"

@@ -79,6 +79,7 @@ typedef struct {
   gboolean hung;            /* RUNNING but serving nothing */
   gboolean will_fail_start; /* drawn at creation */
   gboolean warm_started;    /* began the run already RUNNING and healthy */
+  gboolean draining;        /* its instance is DRAINING: to be replaced */
   SimTime healthy_at;       /* when counts_healthy became TRUE; -1 */
   SimTime health_ok_after;  /* slow start: checks fail before this */
   SimEventId timer;         /* the next lifecycle transition */

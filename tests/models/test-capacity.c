@@ -394,3 +394,45 @@ Test(capacity, daemon_tasks_are_placed_before_replica_tasks_on_new_instances)
   }
   test_run_free(run);
 }
+
+Test(capacity, scale_in_without_protection_drains_instances_first)
+{
+  /* 6 tasks spread over 6 instances; the service then needs 2. Without
+   * termination protection managed scaling drains busy instances: their
+   * tasks are replaced elsewhere before they terminate. */
+  TestRun *run = test_run_new(
+    "{\"duration\": \"50m\", \"cluster\": {\"auto_scaling_groups\": "
+    "[{\"name\": \"g\", \"instance_type\": \"m5.large\", \"min\": 1, "
+    "\"max\": 6, \"desired\": 6, \"managedScaling\": {\"status\": "
+    "\"ENABLED\", \"targetCapacity\": 100}, "
+    "\"managedTerminationProtection\": \"DISABLED\"}]}, "
+    "\"taskDefinitions\": [{\"family\": \"t\", \"networkMode\": \"bridge\","
+    " \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"x\", "
+    "\"cpu\": 512, \"memory\": 512}]}], \"services\": [{\"serviceName\": "
+    "\"s\", \"taskDefinition\": \"t\", \"desiredCount\": 6, "
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"g\", "
+    "\"weight\": 1}]}], \"faults\": [{\"at\": \"1m\", \"kind\": "
+    "\"set_desired\", \"service\": \"s\", \"desiredCount\": 4}]}");
+  gboolean saw_drain = FALSE;
+  for (SimTime t = SIM_MIN; t <= 50 * SIM_MIN; t += 10 * SIM_SEC) {
+    world_run_until(run->w, t);
+    ServiceCounts c = service_counts(run->w, 0);
+    if (t > 2 * SIM_MIN)
+      cr_assert_geq(c.healthy, 4, "fell to %d healthy at %.0f s",
+                    c.healthy, sim_time_to_seconds(t));
+    for (guint i = 0; i < cluster_n_instances(run->w); i++)
+      saw_drain |= cluster_instance(run->w, i)->state == INSTANCE_DRAINING;
+  }
+  test_run_finish(run);
+  World *w = run->w;
+  int moved = 0;
+  for (guint i = 0; i < w->tasks->len; i++)
+    moved += ((Task *) w->tasks->pdata[i])->stop_reason ==
+             STOP_INSTANCE_DRAINING;
+  cr_assert(saw_drain, "no instance drained");
+  cr_assert_gt(moved, 0, "no task moved off a draining instance");
+  /* Spread keeps one task per instance: 4 instances stay. */
+  cr_assert_eq(cluster_running_instances(w), 4);
+  cr_assert_eq(count_tasks(w, is_running), 4);
+  test_run_free(run);
+}
