@@ -1,4 +1,5 @@
 /* Duration distributions: parsing by shape and fast sampling. */
+#define HAVE_INLINE /* GSL's inline gsl_rng_uniform() */
 #include "models/dist.h"
 
 #include <gsl/gsl_randist.h>
@@ -194,7 +195,10 @@ dist_sample_seconds(const Dist *d, gsl_rng *rng)
   case DIST_FIXED:
     return d->mean;
   case DIST_EXPONENTIAL:
-    return gsl_ran_exponential(rng, d->mean);
+    /* gsl_ran_exponential()'s inversion, -mean log1p(-u), as log(1 - u):
+     * twice as fast and the same value but for the last bit, since 1 - u
+     * is exact (the streams' mt19937 draws multiples of 2^-32). */
+    return -d->mean * log(1.0 - gsl_rng_uniform(rng));
   case DIST_UNIFORM:
     return d->a + (d->b - d->a) * gsl_rng_uniform(rng);
   case DIST_LOGNORMAL:

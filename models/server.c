@@ -1,9 +1,6 @@
 /* Slots, FIFO queues and request completion events. */
 #include "models/server.h"
 
-#include <string.h>
-
-#include "models/dist.h"
 #include "models/lb.h"
 #include "models/scenario.h"
 
@@ -13,93 +10,88 @@ typedef struct {
   SimTime arrival;
 } Completion;
 
-static const Workload *
-workload_of(World *w, guint32 service)
+/* A service time in seconds as SimTime: sim_time_from_seconds() without
+ * its call to round(). For 0.5 <= us < 2^52, rounding us + 0.5 to a
+ * double never carries it across an integer, so truncating the sum is
+ * round(us); other values (and NaN) take the general path. */
+static inline SimTime
+service_time_us(double seconds)
 {
-  return &((ServiceConfig *) w->cfg->services->pdata[service])->workload;
+  double us = seconds * (double) SIM_SEC;
+  if (G_UNLIKELY(!(us >= 0.5 && us < 4.5e15)))
+    return sim_time_from_seconds(seconds);
+  return (SimTime) (us + 0.5);
 }
 
-static gsl_rng *
-service_time_rng(World *w, guint32 service)
+static inline void
+busy_changed(Server *s, SimTime now, int delta)
 {
-  return w->service_time_rngs[service];
+  reqstats_busy(s->stats, now, delta);
 }
 
-static inline ReqStats *
-stats_of(World *w, const Server *s)
+static inline void
+start_request(World *w, Server *s, SimTime now, SimTime arrival)
 {
-  return &w->reqstats[s->service];
-}
-
-static void
-busy_changed(World *w, Server *s, int delta)
-{
-  SimTime now = world_now(w);
-  sim_time_avg_add(&s->busy_avg, now, (double) delta);
-  reqstats_busy(stats_of(w, s), now, delta);
-}
-
-static void
-start_request(World *w, Server *s, SimTime arrival)
-{
-  const Workload *wl = workload_of(w, s->service);
-  double secs = dist_sample_seconds(&wl->service_time,
-                                    service_time_rng(w, s->service));
-  SimTime done = world_now(w) + sim_time_from_seconds(secs * s->speed);
+  double secs = dist_sample_seconds(s->service_time, s->rng);
+  SimTime done = now + service_time_us(secs * s->speed);
   Completion c = { s->task, s->epoch, arrival };
   sim_schedule_inline(w->engine, done, w->kinds.request_done, &c,
                       sizeof c);
 }
 
 static void
+queue_grow(Server *s)
+{
+  guint32 cap = s->qcap ? s->qcap * 2 : 64;
+  SimTime *q = g_new(SimTime, cap);
+  for (guint32 i = 0; i < s->qlen; i++)
+    q[i] = s->queue[(s->qhead + i) & (s->qcap - 1)];
+  g_free(s->queue);
+  s->queue = q;
+  s->qhead = 0;
+  s->qcap = cap;
+}
+
+static inline void
 queue_push(Server *s, SimTime arrival)
 {
-  if (s->qlen == s->qcap) {
-    guint32 cap = s->qcap ? s->qcap * 2 : 64;
-    SimTime *q = g_new(SimTime, cap);
-    for (guint32 i = 0; i < s->qlen; i++)
-      q[i] = s->queue[(s->qhead + i) % s->qcap];
-    g_free(s->queue);
-    s->queue = q;
-    s->qhead = 0;
-    s->qcap = cap;
-  }
-  s->queue[(s->qhead + s->qlen) % s->qcap] = arrival;
+  if (G_UNLIKELY(s->qlen == s->qcap))
+    queue_grow(s);
+  s->queue[(s->qhead + s->qlen) & (s->qcap - 1)] = arrival;
   s->qlen++;
 }
 
-static SimTime
+static inline SimTime
 queue_pop(Server *s)
 {
   SimTime arrival = s->queue[s->qhead];
-  s->qhead = (s->qhead + 1) % s->qcap;
+  s->qhead = (s->qhead + 1) & (s->qcap - 1);
   s->qlen--;
   return arrival;
 }
 
-/* A slot became free: give it to the oldest waiting request that has not
- * timed out, or leave it idle. */
-static void
-next_request(World *w, Server *s)
+/* A slot became free at @now: give it to the oldest waiting request that
+ * has not timed out, or leave it idle. */
+static inline void
+next_request(World *w, Server *s, SimTime now)
 {
-  SimTime now = world_now(w);
   guint64 expired = 0;
   while (s->qlen > 0) {
     SimTime arrival = queue_pop(s);
-    if (now - arrival > s->timeout) {
+    if (G_UNLIKELY(now - arrival > s->timeout)) {
       expired++;
       continue;
     }
-    reqstats_started(stats_of(w, s), now, arrival);
-    start_request(w, s, arrival);
-    if (expired)
-      reqstats_failed(stats_of(w, s), now, REQ_TIMEOUT, expired);
+    reqstats_started(s->stats, now, arrival);
+    start_request(w, s, now, arrival);
+    if (G_UNLIKELY(expired))
+      reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
     return;
   }
-  if (expired)
-    reqstats_failed(stats_of(w, s), now, REQ_TIMEOUT, expired);
+  if (G_UNLIKELY(expired))
+    reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
   s->busy--;
-  busy_changed(w, s, -1);
+  busy_changed(s, now, -1);
 }
 
 static void
@@ -111,8 +103,9 @@ on_done(SimEngine *engine, gpointer model, gpointer payload)
   Server *s = t->server;
   if (s == NULL || s->epoch != c->epoch || s->hung)
     return; /* aborted, or stuck in a hung task until it stops */
-  reqstats_done(stats_of(w, s), world_now(w), world_now(w) - c->arrival);
-  next_request(w, s);
+  SimTime now = sim_engine_now(engine);
+  reqstats_done(s->stats, now, now - c->arrival);
+  next_request(w, s, now);
   if (G_UNLIKELY(s->draining) && server_outstanding(s) == 0)
     lb_server_empty(w, t);
 }
@@ -127,7 +120,8 @@ server_init(World *w)
 Server *
 server_new(World *w, const Task *t)
 {
-  const Workload *wl = workload_of(w, t->service);
+  const Workload *wl =
+    &((ServiceConfig *) w->cfg->services->pdata[t->service])->workload;
   double vcpu = t->def->cpu / 1024.0;
   Server *s = g_new0(Server, 1);
   s->task = t->id;
@@ -136,7 +130,9 @@ server_new(World *w, const Task *t)
   s->speed = workload_speed_factor(wl, vcpu);
   s->queue_limit = wl->queue_limit;
   s->timeout = wl->timeout;
-  sim_time_avg_init(&s->busy_avg, world_now(w), 0.0);
+  s->service_time = &wl->service_time;
+  s->rng = w->service_time_rngs[t->service];
+  s->stats = &w->reqstats[t->service];
   return s;
 }
 
@@ -154,25 +150,34 @@ server_accept(World *w, Server *s, SimTime arrival)
 {
   if (s->busy < s->slots) {
     s->busy++;
-    busy_changed(w, s, 1);
-    reqstats_started(stats_of(w, s), arrival, arrival);
-    start_request(w, s, arrival);
+    busy_changed(s, arrival, 1);
+    reqstats_started(s->stats, arrival, arrival);
+    start_request(w, s, arrival, arrival);
   } else if (s->qlen < (guint32) s->queue_limit) {
-    sim_counter_add(&stats_of(w, s)->waited, 1);
+    sim_counter_add(&s->stats->waited, 1);
     queue_push(s, arrival);
   } else {
-    reqstats_failed(stats_of(w, s), world_now(w), REQ_QUEUE_FULL, 1);
+    reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
   }
 }
 
 void
 server_abort(World *w, Server *s)
 {
-  guint64 lost = server_outstanding(s);
+  SimTime now = world_now(w);
+  /* Waiting requests that have outlived the timeout got their 504 from
+   * the load balancer already (a hung task never brings them to the head
+   * of the queue, where they would have failed so). */
+  guint64 expired = 0;
+  for (guint32 i = 0; i < s->qlen; i++)
+    expired += now - s->queue[(s->qhead + i) & (s->qcap - 1)] > s->timeout;
+  if (expired > 0)
+    reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
+  guint64 lost = server_outstanding(s) - expired;
   if (lost > 0)
-    reqstats_failed(stats_of(w, s), world_now(w), REQ_RESET, lost);
+    reqstats_failed(s->stats, now, REQ_RESET, lost);
   if (s->busy > 0)
-    busy_changed(w, s, -s->busy);
+    busy_changed(s, now, -s->busy);
   s->busy = 0;
   s->qlen = 0;
   s->qhead = 0;

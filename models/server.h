@@ -9,9 +9,11 @@
 
 #include <glib.h>
 
+#include <gsl/gsl_rng.h>
+
+#include "models/dist.h"
 #include "models/reqstats.h"
 #include "models/world-private.h"
-#include "sim/stats.h"
 
 struct _Server {
   guint32 task;
@@ -23,10 +25,13 @@ struct _Server {
   gboolean hung;         /* requests in service never complete */
   gboolean draining;     /* takes no new requests; tell lb when empty */
   SimTime *queue;        /* arrival times, ring buffer */
-  guint32 qhead, qlen, qcap;
+  guint32 qhead, qlen, qcap; /* qcap is 0 or a power of two */
   int queue_limit;
   SimTime timeout;
-  SimTimeAvg busy_avg;   /* busy slots over time, for CPU % */
+  /* Lent from the world, looked up once for the hot path: */
+  const Dist *service_time;
+  gsl_rng *rng;          /* the service's service-time stream */
+  ReqStats *stats;       /* the service's request statistics */
 };
 
 /* Registers the completion event kind. */
@@ -40,7 +45,8 @@ void server_free(Server *s);
 /* Offers a request that arrived now. */
 void server_accept(World *w, Server *s, SimTime arrival);
 
-/* Fails every request inside @s with REQ_RESET (the task stopped). */
+/* Fails every request inside @s (the task stopped): REQ_TIMEOUT for those
+ * that waited longer than the timeout, REQ_RESET for the rest. */
 void server_abort(World *w, Server *s);
 
 /* Requests in service or waiting. */

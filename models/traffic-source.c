@@ -11,6 +11,7 @@
  * state switches and the burstiness factor's redraws are piece boundaries
  * too, so they cost no events. A call does O(1) work amortised over the
  * pieces it crosses and allocates nothing. */
+#define HAVE_INLINE /* GSL's inline gsl_rng_uniform_pos() */
 #include "models/traffic-private.h"
 
 #include <gsl/gsl_randist.h>
