@@ -17,8 +17,8 @@ input_error(GError **error, const char *where, const char *fmt, ...)
 }
 
 /* Levenshtein distance, case-insensitive, two rows. */
-static gsize
-edit_distance(const char *a, const char *b)
+gsize
+input_edit_distance(const char *a, const char *b)
 {
   gsize la = strlen(a), lb = strlen(b);
   g_autofree gsize *prev = g_new(gsize, lb + 1);
@@ -45,7 +45,7 @@ input_suggest(const char *word, const char *const *candidates)
   const char *best = NULL;
   gsize best_d = G_MAXSIZE;
   for (const char *const *c = candidates; *c != NULL; c++) {
-    gsize d = edit_distance(word, *c);
+    gsize d = input_edit_distance(word, *c);
     if (d < best_d) {
       best_d = d;
       best = *c;

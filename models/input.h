@@ -25,3 +25,6 @@ void input_error(GError **error, const char *where, const char *fmt, ...)
 /* The closest of @candidates (NULL-terminated) to @word by edit distance,
  * ignoring case, when close enough to be a likely typo; else NULL. */
 const char *input_suggest(const char *word, const char *const *candidates);
+
+/* The number of single-character edits (case ignored) from @a to @b. */
+gsize input_edit_distance(const char *a, const char *b);

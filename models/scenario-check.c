@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/expect.h"
 #include "models/faults.h"
 #include "models/input.h"
 
 static const char *const top_keys[] = {
   "name", "description", "seed", "duration", "period", "start_at",
   "cluster", "taskDefinitions", "targetGroups", "services", "slo",
-  "ecs_rules", "pricing", "faults", "variants", NULL
+  "ecs_rules", "pricing", "faults", "variants", "expect", NULL
 };
 static const char *const top_required[] = { "duration", "taskDefinitions",
                                             "services", NULL };
@@ -239,5 +240,10 @@ scenario_check(ScenarioConfig *cfg, const char *file,
   JNode faults;
   jn_member(&root, "faults", &faults);
   cfg->faults = faults_parse(&faults, cfg, error);
-  return cfg->faults != NULL;
+  if (cfg->faults == NULL)
+    return FALSE;
+  JNode expect;
+  jn_member(&root, "expect", &expect);
+  cfg->expect = expect_parse(&expect, cfg, error);
+  return cfg->expect != NULL;
 }

@@ -400,6 +400,8 @@ scenario_config_free(ScenarioConfig *cfg)
     g_ptr_array_unref(cfg->service_tgs);
   if (cfg->faults)
     g_ptr_array_unref(cfg->faults);
+  if (cfg->expect)
+    g_ptr_array_unref(cfg->expect);
   jdoc_free(cfg->doc);
   cJSON_Delete(cfg->tree);
   g_free(cfg->variant);

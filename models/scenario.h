@@ -60,6 +60,8 @@ typedef struct _ScenarioConfig {
                                 parallel to services */
   GPtrArray *faults;         /* FaultConfig* (faults.h) */
   SloConfig slo;
+  GPtrArray *expect;         /* Expectation* (expect.h): "expect", the
+                                gate's conditions; empty when none */
   EcsRules rules;            /* "ecs_rules": UNVERIFIED rules */
   PriceCatalog *pricing;     /* shipped catalog with "pricing" applied */
   cJSON *tree;               /* the JSON after includes and overrides */

@@ -10,8 +10,8 @@
 
 Test(cli, help_of_every_command)
 {
-  const char *commands[] = { "run", "validate", "compare", "plot", "trace",
-                             "version" };
+  const char *commands[] = { "run", "validate", "compare", "diff", "plot",
+                             "trace", "version" };
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
     g_autofree char *out = NULL;
     cr_assert_eq(cli_run(NULL, &out, NULL, commands[i], "--help", NULL), 0,

@@ -13,6 +13,12 @@
 /* Longer scenarios run for this long in the test suite. */
 #define TEST_DURATION_CAP "3h"
 
+static gint
+by_name(gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0(*(char *const *) a, *(char *const *) b);
+}
+
 static GPtrArray *
 scenario_files(void)
 {
@@ -26,7 +32,7 @@ scenario_files(void)
     if (g_str_has_suffix(name, ".json"))
       g_ptr_array_add(files, g_build_filename("scenarios", name, NULL));
   g_dir_close(d);
-  g_ptr_array_sort(files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort(files, by_name);
   return files;
 }
 
@@ -101,7 +107,8 @@ Test(scenarios, every_example_runs_end_to_end, .timeout = 900)
     g_autofree char *dir = g_build_filename(tmp, base, NULL);
     /* Cap long scenarios so the suite stays quick; the duration is the
      * only thing changed. */
-    cJSON *scn = load_json(g_build_filename(test_source_root(), file, NULL));
+    g_autofree char *path = g_build_filename(test_source_root(), file, NULL);
+    cJSON *scn = load_json(path);
     SimTime duration = 0, cap = 0;
     sim_time_parse(cJSON_GetObjectItem(scn, "duration")->valuestring,
                    &duration, NULL);
