@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/input.h"
+#include "sim/exponential.h"
 
 Dist
 dist_fixed(SimTime value)
@@ -195,10 +196,7 @@ dist_sample_seconds(const Dist *d, gsl_rng *rng)
   case DIST_FIXED:
     return d->mean;
   case DIST_EXPONENTIAL:
-    /* gsl_ran_exponential()'s inversion, -mean log1p(-u), as log(1 - u):
-     * twice as fast and the same value but for the last bit, since 1 - u
-     * is exact (the streams' mt19937 draws multiples of 2^-32). */
-    return -d->mean * log(1.0 - gsl_rng_uniform(rng));
+    return d->mean * sim_exponential(rng); /* a ziggurat: no log() */
   case DIST_UNIFORM:
     return d->a + (d->b - d->a) * gsl_rng_uniform(rng);
   case DIST_LOGNORMAL:

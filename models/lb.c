@@ -101,12 +101,15 @@ on_arrival(SimEngine *engine, gpointer model, gpointer payload)
   SimTime now = sim_engine_now(engine);
   ReqStats *rs = &w->reqstats[fe->service];
   reqstats_arrival(rs, now);
+  /* The next arrival first: it takes the heap's freed root cheaply, while
+   * this request's completion (usually later) sinks. Only a completion
+   * and an arrival in the same microsecond change order. */
+  schedule_arrival(w, fe);
   Task *t = route(w, fe);
   if (t == NULL)
     reqstats_failed(rs, now, REQ_NO_TARGET, 1);
   else
     server_accept(w, t->server, now);
-  schedule_arrival(w, fe);
 }
 
 static void

@@ -13,6 +13,7 @@
  * pieces it crosses and allocates nothing. */
 #define HAVE_INLINE /* GSL's inline gsl_rng_uniform_pos() */
 #include "models/traffic-private.h"
+#include "sim/exponential.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -50,7 +51,7 @@ struct _TrafficSource {
 static inline double
 draw_exp(gsl_rng *rng)
 {
-  return -log(gsl_rng_uniform_pos(rng));
+  return sim_exponential(rng);
 }
 
 static inline SimTime

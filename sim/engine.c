@@ -138,9 +138,7 @@ sim_engine_run(SimEngine *engine, SimTime horizon)
   guint until_poll = PROGRESS_EVERY;
   engine->stop_requested = FALSE;
 
-  while (sim_queue_size(engine->queue) > 0 &&
-         sim_queue_peek_time(engine->queue) <= horizon) {
-    sim_queue_pop(engine->queue, &item);
+  while (sim_queue_pop_until(engine->queue, horizon, &item)) {
     if (item.cancelled) {
       drop_payload(engine, &item);
       continue;

@@ -226,7 +226,12 @@ sim_queue_push_inline(SimQueue *q, SimTime time, uint32_t kind,
   Record *rec;
   SimEventId id = push_record(q, time, kind, &rec);
   rec->is_inline = 1;
-  if (size > 0)
+  /* The common sizes are copied with constant lengths: no library call. */
+  if (size == SIM_INLINE_PAYLOAD)
+    memcpy(rec->payload.bytes, data, SIM_INLINE_PAYLOAD);
+  else if (size == sizeof(guint32))
+    memcpy(rec->payload.bytes, data, sizeof(guint32));
+  else if (size > 0)
     memcpy(rec->payload.bytes, data, size);
   return id;
 }
@@ -234,9 +239,15 @@ sim_queue_push_inline(SimQueue *q, SimTime time, uint32_t kind,
 gboolean
 sim_queue_pop(SimQueue *q, SimQueueItem *item)
 {
+  return sim_queue_pop_until(q, SIM_TIME_MAX, item);
+}
+
+gboolean
+sim_queue_pop_until(SimQueue *q, SimTime horizon, SimQueueItem *item)
+{
   if (q->hole)
     fill_hole(q);
-  if (q->n == 0)
+  if (q->n == 0 || q->heap[0].time > horizon)
     return FALSE;
   HeapEntry top = q->heap[0];
   q->hole = TRUE;

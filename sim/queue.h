@@ -56,6 +56,11 @@ SimEventId sim_queue_push_inline(SimQueue *q, SimTime time, uint32_t kind,
  * Returns FALSE when the queue is empty. */
 gboolean sim_queue_pop(SimQueue *q, SimQueueItem *item);
 
+/* Like sim_queue_pop(), but only when the earliest event's time is <=
+ * @horizon; FALSE (and nothing popped) otherwise. */
+gboolean sim_queue_pop_until(SimQueue *q, SimTime horizon,
+                             SimQueueItem *item);
+
 /* Time of the earliest event (cancelled or not), or SIM_TIME_MAX when
  * empty. */
 SimTime sim_queue_peek_time(SimQueue *q);

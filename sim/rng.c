@@ -1,4 +1,7 @@
-/* Streams are Mersenne Twisters (gsl_rng_mt19937) keyed by name. */
+/* Streams are GSL's taus2 generators (L'Ecuyer's maximally equidistributed
+ * combined Tausworthe, period 2^88), keyed by name: among GSL's fastest
+ * generators of full 32-bit words, which the request path draws two or
+ * more of per request. */
 #include "sim/rng.h"
 
 struct _SimRngSet {
@@ -50,9 +53,10 @@ sim_rng_get(SimRngSet *set, const char *name)
   gsl_rng *r = g_hash_table_lookup(set->streams, name);
   if (r != NULL)
     return r;
-  r = gsl_rng_alloc(gsl_rng_mt19937);
-  /* mt19937 takes 32 bits of seed; fold the 64-bit key into them. A zero
-   * seed makes GSL substitute its default, so avoid it. */
+  r = gsl_rng_alloc(gsl_rng_taus2);
+  /* GSL seeds with an unsigned long; fold the 64-bit key into 32 bits
+   * (as every GSL generator accepts). A zero seed makes GSL substitute its
+   * default, so avoid it. */
   guint64 key = sim_rng_stream_seed(set->seed, name);
   unsigned long s = (unsigned long) ((key ^ (key >> 32)) & 0xffffffffUL);
   gsl_rng_set(r, s ? s : 1);

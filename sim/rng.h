@@ -1,4 +1,4 @@
-/* Named random streams for common random numbers.
+/* Named random streams for common random numbers (GSL's taus2).
  *
  * Each component draws from its own gsl_rng, created on first use and
  * seeded from (run seed, stream name) alone. A stream's numbers therefore

@@ -36,30 +36,6 @@ sim_time_avg_init(SimTimeAvg *a, SimTime t, double value)
                      .window_start = t };
 }
 
-static void
-accumulate(SimTimeAvg *a, SimTime t)
-{
-  g_assert(t >= a->since);
-  double part = a->value * (double) (t - a->since);
-  a->area += part;
-  a->window_area += part;
-  a->since = t;
-}
-
-void
-sim_time_avg_set(SimTimeAvg *a, SimTime t, double value)
-{
-  accumulate(a, t);
-  a->value = value;
-}
-
-void
-sim_time_avg_add(SimTimeAvg *a, SimTime t, double delta)
-{
-  accumulate(a, t);
-  a->value += delta;
-}
-
 double
 sim_time_avg_integral(const SimTimeAvg *a, SimTime t)
 {
@@ -79,7 +55,8 @@ sim_time_avg_mean(const SimTimeAvg *a, SimTime t)
 double
 sim_time_avg_take_window(SimTimeAvg *a, SimTime t)
 {
-  accumulate(a, t);
+  g_assert(t >= a->since);
+  sim_time_avg_accumulate(a, t);
   double mean = t > a->window_start
                   ? a->window_area / (double) (t - a->window_start)
                   : a->value;

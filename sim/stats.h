@@ -41,9 +41,31 @@ typedef struct {
 
 /* Starts at time @t with value @value. */
 void sim_time_avg_init(SimTimeAvg *a, SimTime t, double value);
-/* The value becomes @value at time @t (>= the last change). */
-void sim_time_avg_set(SimTimeAvg *a, SimTime t, double value);
-void sim_time_avg_add(SimTimeAvg *a, SimTime t, double delta);
+/* Adds the area under the current value up to @t (>= the last change). */
+static inline void
+sim_time_avg_accumulate(SimTimeAvg *a, SimTime t)
+{
+  double part = a->value * (double) (t - a->since);
+  a->area += part;
+  a->window_area += part;
+  a->since = t;
+}
+
+/* The value becomes @value at time @t (>= the last change). Inline: it is
+ * on the request path. */
+static inline void
+sim_time_avg_set(SimTimeAvg *a, SimTime t, double value)
+{
+  sim_time_avg_accumulate(a, t);
+  a->value = value;
+}
+
+static inline void
+sim_time_avg_add(SimTimeAvg *a, SimTime t, double delta)
+{
+  sim_time_avg_accumulate(a, t);
+  a->value += delta;
+}
 /* Mean over [start, @t]; the current value if no time has passed. */
 double sim_time_avg_mean(const SimTimeAvg *a, SimTime t);
 /* Integral of the value over [start, @t], in value-seconds. */

@@ -58,7 +58,7 @@ desired_changes(World *w, GArray **values)
 Test(autoscale, target_tracking_follows_a_step_with_the_documented_delay)
 {
   g_autofree char *json = service_json(
-    "{\"generator\": \"step\", \"from_rps\": 100, \"to_rps\": 380, \"at\": "
+    "{\"generator\": \"step\", \"from_rps\": 80, \"to_rps\": 380, \"at\": "
     "\"30m\"}",
     "{\"MinCapacity\": 2, \"MaxCapacity\": 40, \"policies\": "
     "[" CPU_POLICY("50", "300") "]}",
