@@ -33,12 +33,13 @@ batch_job_free(BatchJob *job)
   g_free(job->output_dir);
   cJSON_Delete(job->summary);
   cJSON_Delete(job->timing);
+  cJSON_Delete(job->series);
   g_free(job->error);
   g_free(job);
 }
 
-static void
-run_job(BatchJob *job, volatile sig_atomic_t *interrupt)
+void
+batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
 {
   WorldOptions options = { .traffic_scale = job->traffic_scale };
   g_autoptr(GError) error = NULL;
@@ -58,13 +59,15 @@ run_job(BatchJob *job, volatile sig_atomic_t *interrupt)
   }
   job->summary = report_summary(w);
   job->timing = report_timing(w);
+  if (job->want_series)
+    job->series = report_series(w);
 }
 
 static void
 worker(gpointer data, gpointer user_data)
 {
   BatchTask *task = data;
-  run_job(task->job, task->shared->interrupt);
+  batch_job_run(task->job, task->shared->interrupt);
   g_async_queue_push(task->shared->done, task);
 }
 

@@ -16,9 +16,11 @@ typedef struct {
   const ScenarioConfig *cfg; /* lent */
   double traffic_scale;      /* 1.0: as configured */
   char *output_dir;          /* write outputs here, or NULL */
+  gboolean want_series;      /* also fill in @series */
   /* Filled in by batch_run(): */
   cJSON *summary;            /* owned; NULL if the job failed */
   cJSON *timing;             /* owned */
+  cJSON *series;             /* owned: report_series(), if wanted */
   char *error;               /* owned message when failed */
   gboolean interrupted;
 } BatchJob;
@@ -32,6 +34,10 @@ typedef void (*BatchProgress)(const BatchJob *job, guint done, guint total,
 gboolean batch_run(GPtrArray *jobs, guint threads,
                    volatile sig_atomic_t *interrupt, BatchProgress progress,
                    gpointer data);
+
+/* Runs @job in the calling thread, filling in its results (what
+ * batch_run() does on each of its threads). @interrupt may be NULL. */
+void batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt);
 
 BatchJob *batch_job_new(const ScenarioConfig *cfg, double traffic_scale,
                         const char *output_dir);

@@ -73,3 +73,28 @@ gboolean plot_write_timeline(const PlotRun *run, const char *path,
                              PlotTimeline *info, GError **error);
 void plot_timeline_clear(PlotTimeline *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PlotTimeline, plot_timeline_clear)
+
+/* A sweep folder (`ecsim sweep -o DIR`): what plot_write_sweep() found
+ * in DIR/sweep.csv, for plots/sweep.gp's variables. */
+typedef struct {
+  int n_series;     /* lines drawn: one per variant and value of the
+                     * other swept parameters */
+  char *titles;     /* their titles, each in double quotes, space-
+                     * separated (gnuplot's word()); owned */
+  char *xlabel;     /* the first swept parameter ("variant" when none);
+                     * owned */
+  char *xtics;      /* gnuplot tics for non-numeric x values ("'EC2' 0,
+                     * 'FARGATE' 1"), or "" when x is numeric; owned */
+} PlotSweep;
+
+/* TRUE when @outdir holds sweep.csv. */
+gboolean plot_is_sweep(const char *outdir);
+
+/* Reads @outdir/sweep.csv and writes @path for sweep.gp: one block per
+ * line, rows sorted by x: x, cost mean, low, high, p99 mean, low, high
+ * (the 95% interval; the mean itself with one seed). Returns FALSE and
+ * sets @error when sweep.csv cannot be read or lacks its columns. */
+gboolean plot_write_sweep(const char *outdir, const char *path,
+                          PlotSweep *info, GError **error);
+void plot_sweep_clear(PlotSweep *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PlotSweep, plot_sweep_clear)

@@ -34,3 +34,10 @@ void report_print(const cJSON *summary, const cJSON *timing,
 
 /* Wall-clock figures of the run: events, events/s, wall seconds. */
 cJSON *report_timing(World *w);
+
+/* The per-period series that sweeps keep (a new tree):
+ * {"columns": ["time_s", "service", "rps", "p50_ms", "p99_ms", "errors",
+ * "running", "desired", "cpu_pct", "cost_usd"], "rows": [[...], ...]},
+ * one row per period and service as in timeseries.csv (time_s is the
+ * period's end; latencies are null in a period with no completion). */
+cJSON *report_series(World *w);

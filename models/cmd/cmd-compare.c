@@ -7,6 +7,8 @@
 #include "models/batch.h"
 #include "models/cmd/commands.h"
 #include "models/compare.h"
+#include "models/expect.h"
+#include "models/junit.h"
 #include "models/scenario.h"
 
 static volatile sig_atomic_t interrupted;
@@ -20,6 +22,7 @@ on_sigint(int sig)
 
 typedef struct {
   char *output;
+  char *junit;
   char **variants;
   char **sets;
   gint64 seed;
@@ -105,6 +108,34 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
   return out;
 }
 
+/* Checks each variant's expectations on its summary; writes the JUnit
+ * report. Returns the exit status. */
+static int
+check_expectations(const Scenario *scn, GPtrArray *cfgs, GPtrArray *jobs,
+                   const CompareOptions *o)
+{
+  g_autoptr(JunitReport) junit = junit_report_new("ecsim compare");
+  guint failed = 0;
+  for (guint i = 0; i < cfgs->len; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    if (i == 0 && cfg->expect->len > 0)
+      fputc('\n', stdout);
+    failed += expect_report(cfg, ((BatchJob *) jobs->pdata[i])->summary,
+                            scenario_has_variants(scn) ? cfg->variant : NULL,
+                            FALSE, stdout, junit);
+  }
+  g_autoptr(GError) error = NULL;
+  if (o->junit && !junit_report_write(junit, o->junit, &error)) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  if (failed > 0) {
+    printf("%u expectation%s not met\n", failed, failed == 1 ? "" : "s");
+    return EXIT_EXPECTATION;
+  }
+  return 0;
+}
+
 static const char compare_description[] =
   "Runs the variants of SCENARIO (all, or those named with --variant) with "
   "the same\nseed, so they see the same traffic (common random numbers), "
@@ -115,8 +146,10 @@ static const char compare_description[] =
   "becomes cheaper, found by re-running both at scaled traffic\n(0.25× to "
   "8×, then bisection); --no-break-even skips that.\n\n"
   "Example:\n  ecsim compare scenarios/fargate-vs-ec2.json -o "
-  "out/compare\n\nExit status: 0 success, 1 failure or interrupted, 2 bad "
-  "input.";
+  "out/compare\n\nThe scenario's \"expect\" section is checked on each "
+  "variant (PASS/FAIL lines;\n--junit writes them as JUnit XML).\n\n"
+  "Exit status: 0 success, 1 failure or interrupted, 2 bad input, 3 "
+  "expectations\nnot met.";
 
 static int
 compare_main(Scenario *scn, CompareOptions *o)
@@ -165,7 +198,7 @@ compare_main(Scenario *scn, CompareOptions *o)
     return 1;
   }
   printf("\nOutputs    %s/{compare.csv,compare.json,VARIANT/}\n", dir);
-  return 0;
+  return check_expectations(scn, cfgs, jobs, o);
 }
 
 static int
@@ -208,6 +241,8 @@ cmd_compare(int argc, char **argv)
       "Do not search for the Fargate/EC2 break-even", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress lines", NULL },
+    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,
+      "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
@@ -230,6 +265,7 @@ cmd_compare(int argc, char **argv)
     status = compare_file(argv[1], &o);
   }
   g_free(o.output);
+  g_free(o.junit);
   g_strfreev(o.variants);
   g_strfreev(o.sets);
   return status;

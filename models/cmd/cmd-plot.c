@@ -325,6 +325,9 @@ static const char plot_description[] =
   "  cost                 cumulative cost, one line per variant\n"
   "  compare              the variants' cost by item, latency and SLO\n"
   "                       attainment (with two variants or more)\n"
+  "A sweep folder (written by 'ecsim sweep', holding sweep.csv) gets one\n"
+  "picture, sweep: cost against the swept value with 95% confidence bands\n"
+  "and p99 on the right axis, a line per variant.\n"
   "With several services the first three are per service\n"
   "(VARIANT-SERVICE-traffic...). Needs gnuplot (apt-get install gnuplot-nox);\n"
   "the scripts are in plots/ (ECSIM_PLOTS overrides where they are found)\n"
@@ -352,6 +355,8 @@ set_format(Plotter *p, const char *format)
   return p->png || p->svg;
 }
 
+static int prepare_tools(Plotter *p, const char *outdir);
+
 /* Finds gnuplot, the scripts and OUTDIR's runs; returns the exit status
  * to stop with, or -1 to go on. */
 static int
@@ -370,6 +375,15 @@ prepare(Plotter *p, const char *outdir, char **names, GPtrArray **runs)
     if (chosen == NULL)
       return EXIT_INPUT;
   }
+  return prepare_tools(p, outdir);
+}
+
+/* Finds gnuplot and the scripts, and makes OUTDIR/plots and the temporary
+ * data folder; returns the exit status to stop with, or -1 to go on. */
+static int
+prepare_tools(Plotter *p, const char *outdir)
+{
+  g_autoptr(GError) error = NULL;
   p->gnuplot = g_find_program_in_path("gnuplot");
   if (p->gnuplot == NULL) {
     cmd_error("gnuplot is not installed (not found on PATH). Install it, "
@@ -433,6 +447,38 @@ render_all(Plotter *p, GPtrArray *runs)
   return p->failed ? 1 : 0;
 }
 
+/* A sweep folder (sweep.csv): plots/sweep.gp draws it as
+ * OUTDIR/plots/sweep.png and .svg. Returns the exit status. */
+static int
+render_sweep(Plotter *p, const char *outdir, char **names)
+{
+  if (names != NULL) {
+    cmd_error("%s: a sweep folder: --variant does not apply (sweep.gp draws "
+              "every variant)", outdir);
+    return EXIT_INPUT;
+  }
+  int status = prepare_tools(p, outdir);
+  if (status >= 0)
+    return status;
+  g_autofree char *data = g_build_filename(p->data, "sweep.dat", NULL);
+  g_auto(PlotSweep) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  if (!plot_write_sweep(outdir, data, &info, &error)) {
+    cmd_error("%s", error->message);
+    return cmd_status_for(error);
+  }
+  g_autoptr(GString) vars = g_string_new("");
+  var_str(vars, "datafile", data);
+  var_num(vars, "nseries", info.n_series);
+  var_str(vars, "titles", info.titles);
+  var_str(vars, "xlabel", info.xlabel);
+  var_str(vars, "xtics", info.xtics);
+  render(p, "sweep", "sweep", vars->str);
+  printf("%d picture%s in %s\n", p->written, p->written == 1 ? "" : "s",
+         p->out);
+  return p->failed ? 1 : 0;
+}
+
 int
 cmd_plot(int argc, char **argv)
 {
@@ -462,6 +508,8 @@ cmd_plot(int argc, char **argv)
   /* "out/x/" would make "out/x" its own parent for cost.gp. */
   for (gsize n = outdir ? strlen(outdir) : 0; n > 1 && outdir[n - 1] == '/';)
     outdir[--n] = '\0';
+  if (status < 0 && plot_is_sweep(outdir))
+    status = render_sweep(&p, outdir, o.variants);
   if (status < 0)
     status = prepare(&p, outdir, o.variants, &runs);
   if (status < 0)

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
+#include "models/expect.h"
+#include "models/junit.h"
 #include "models/report.h"
 #include "models/scenario.h"
 #include "models/world.h"
@@ -19,6 +21,7 @@ on_sigint(int sig)
 
 typedef struct {
   char *output;
+  char *junit;
   gint64 seed;
   gboolean has_seed;
   char **variants;
@@ -75,8 +78,10 @@ configure_all(Scenario *scn, const RunOptions *o, GError **error)
   return g_steal_pointer(&cfgs);
 }
 
+/* Runs @cfg into @dir; its summary goes to @summary. */
 static int
-run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir)
+run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
+        cJSON **summary)
 {
   WorldOptions wo = { .traffic_scale = 1.0, .print_events = o->events };
   g_autoptr(GError) error = NULL;
@@ -102,13 +107,38 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir)
     cmd_error("%s", error->message);
     return 1;
   }
+  *summary = report_summary(w);
   if (!o->quiet) {
-    cJSON *summary = report_summary(w);
     cJSON *timing = report_timing(w);
-    report_print(summary, timing, dir, stdout);
+    report_print(*summary, timing, dir, stdout);
     fputc('\n', stdout);
-    cJSON_Delete(summary);
     cJSON_Delete(timing);
+  }
+  return 0;
+}
+
+/* Checks every variant's expectations once all have run; writes the
+ * JUnit report. Returns the exit status. */
+static int
+check_expectations(const Scenario *scn, GPtrArray *cfgs, GPtrArray *summaries,
+                   const RunOptions *o)
+{
+  g_autoptr(JunitReport) junit = junit_report_new("ecsim run");
+  guint failed = 0;
+  for (guint i = 0; i < cfgs->len; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    failed += expect_report(cfg, summaries->pdata[i],
+                            scenario_has_variants(scn) ? cfg->variant : NULL,
+                            o->quiet, stdout, junit);
+  }
+  g_autoptr(GError) error = NULL;
+  if (o->junit && !junit_report_write(junit, o->junit, &error)) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  if (failed > 0) {
+    printf("%u expectation%s not met\n", failed, failed == 1 ? "" : "s");
+    return EXIT_EXPECTATION;
   }
   return 0;
 }
@@ -134,13 +164,19 @@ run_scenario(const char *path, const RunOptions *o)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   int status = 0;
+  g_autoptr(GPtrArray) summaries =
+    g_ptr_array_new_with_free_func((GDestroyNotify) cJSON_Delete);
   for (guint i = 0; i < cfgs->len && status == 0; i++) {
     const ScenarioConfig *cfg = cfgs->pdata[i];
     g_autofree char *dir = g_build_filename(base, cfg->variant, NULL);
-    status = run_one(cfg, o, dir);
+    cJSON *summary = NULL;
+    status = run_one(cfg, o, dir, &summary);
+    g_ptr_array_add(summaries, summary);
   }
   signal(SIGINT, SIG_DFL);
-  return status;
+  if (status != 0)
+    return status;
+  return check_expectations(scn, cfgs, summaries, o);
 }
 
 static const char run_description[] =
@@ -151,8 +187,14 @@ static const char run_description[] =
   "checked before anything runs.\n\nExamples:\n"
   "  ecsim run scenarios/fargate-vs-ec2.json -o out/flagship\n"
   "  ecsim run web.json --variant ec2 --set /services/0/desiredCount=8\n"
-  "  ecsim run web.json --seed 42 --events\n\n"
-  "Exit status: 0 success, 1 failure or interrupted, 2 bad input.";
+  "  ecsim run web.json --seed 42 --events\n"
+  "  ecsim run gate.json --junit report.xml\n\n"
+  "When the scenario has an \"expect\" section, each variant's expectations "
+  "are\nchecked after all variants ran, one line each (\"PASS latency.p99_ms "
+  "181.2 <= 200\";\n--quiet prints failures only); --junit writes them as "
+  "JUnit XML.\n\n"
+  "Exit status: 0 success, 1 failure or interrupted, 2 bad input, 3 "
+  "expectations\nnot met.";
 
 int
 cmd_run(int argc, char **argv)
@@ -174,6 +216,8 @@ cmd_run(int argc, char **argv)
       "Skip (and count) bad lines in traces instead of failing", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress line and no summary", NULL },
+    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,
+      "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
@@ -195,6 +239,7 @@ cmd_run(int argc, char **argv)
     status = run_scenario(argv[1], &o);
   }
   g_free(o.output);
+  g_free(o.junit);
   g_strfreev(o.variants);
   g_strfreev(o.sets);
   return status;

@@ -18,7 +18,11 @@ static const Command commands[] = {
   { "run", cmd_run, "simulate a scenario and write its outputs" },
   { "compare", cmd_compare,
     "run variants side by side; the Fargate/EC2 break-even" },
+  { "diff", cmd_diff,
+    "compare two runs' outputs field by field; fail on a regression" },
   { "plot", cmd_plot, "draw a run's outputs with gnuplot (PNG, SVG)" },
+  { "sweep", cmd_sweep,
+    "a scenario over a grid of values x variants x seeds (threads or MPI)" },
   { "validate", cmd_validate,
     "check scenarios and AWS-shaped files (task definitions, "
     "describe-services, describe-target-groups)" },
@@ -38,7 +42,7 @@ usage(FILE *out)
     fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nRun 'ecsim COMMAND --help' for a command's options.\n"
                "Exit status: 0 success, 1 failure, 2 bad input or usage, "
-               "3 expectations not met.\n");
+               "3 expectations not met or a regression.\n");
 }
 
 void

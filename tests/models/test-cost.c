@@ -65,8 +65,7 @@ Test(cost, ec2_instances_bill_while_registered_split_by_reservation)
 
 Test(cost, committed_capacity_takes_the_catalog_discount)
 {
-  g_autofree char *json = g_strdup_printf(
-    "%s", ec2_json(", \"committed\": true", "1h"));
+  g_autofree char *json = ec2_json(", \"committed\": true", "1h");
   char *with_pricing = g_strdup(json);
   /* Add a committed discount of 40% to the scenario's pricing. */
   with_pricing[strlen(with_pricing) - 1] = '\0';

@@ -1,0 +1,460 @@
+/* `ecsim sweep`: a scenario over a grid of values x variants x seeds, on
+ * threads or MPI ranks, into a SQLite database and CSV files. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/cmd/commands.h"
+#include "models/cmd/sweep-mpi.h"
+#include "models/cmd/sweep-report.h"
+#include "models/input.h"
+#include "models/sweep-db.h"
+#include "models/sweep-exec.h"
+#include "models/sweep-stats.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+  interrupted = 1;
+  signal(sig, SIG_DFL); /* a second Ctrl-C ends at once */
+}
+
+typedef struct {
+  char *output;
+  char **grid;
+  char **variants;
+  char **sets;
+  char **best;
+  char *minimize;
+  gint seeds;
+  gint64 seed;
+  gboolean has_seed;
+  gint jobs;
+  gboolean resume, plot, keep_outputs, quiet;
+} SweepOptions;
+
+/* What the sweep is doing, for the result sink (rank 0). */
+typedef struct {
+  const SweepPlan *plan;
+  SweepDb *db;
+  const char *dir;
+  SweepBar *bar;
+  guint finished, stored, failed;
+  GError *db_error;
+  gint64 last_export;
+} Sweep;
+
+/* Results are exported this often, so that runs.csv and sweep.csv stay
+ * close to the database even if the process is killed. */
+#define EXPORT_EVERY_US (5 * G_USEC_PER_SEC)
+
+static void
+report_failure(Sweep *s, const SweepResult *r)
+{
+  guint point, variant, k;
+  sweep_plan_locate(s->plan, r->run, &point, &variant, &k);
+  g_autofree char *label = sweep_plan_point_label(s->plan, point);
+  sweep_bar_clear(s->bar);
+  cmd_error("run %u (point %u%s%s, variant %s, seed %" G_GUINT64_FORMAT
+            ") failed: %s", r->run, point, *label ? " " : "", label,
+            s->plan->variants[variant], s->plan->base_seed + k, r->error);
+}
+
+static void
+on_result(SweepResult *r, gpointer data)
+{
+  Sweep *s = data;
+  if (r != NULL) {
+    s->finished++;
+    if (r->summary != NULL && s->db_error == NULL) {
+      if (sweep_db_add(s->db, s->plan, r, &s->db_error))
+        s->stored++;
+      else
+        interrupted = 1; /* stop: nothing more could be recorded */
+    } else if (r->summary == NULL && !r->interrupted) {
+      s->failed++;
+      report_failure(s, r);
+    }
+    sweep_result_free(r);
+  }
+  sweep_bar_update(s->bar, s->finished, r != NULL);
+  gint64 now = g_get_monotonic_time();
+  if (r != NULL && now - s->last_export > EXPORT_EVERY_US) {
+    s->last_export = now;
+    sweep_db_export(s->db, s->plan, s->dir, NULL);
+  }
+}
+
+static gboolean
+parse_seed(const char *name, const char *value, gpointer data,
+           GError **error)
+{
+  SweepOptions *o = data;
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll(value, &end, 10);
+  if (*value == '\0' || *end != '\0' || v < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--seed must be a non-negative integer, got '%s'", value);
+    return FALSE;
+  }
+  o->seed = v;
+  o->has_seed = TRUE;
+  return TRUE;
+}
+
+static char **
+concat(char **a, char **b)
+{
+  g_autoptr(GStrvBuilder) v = g_strv_builder_new();
+  if (a)
+    g_strv_builder_addv(v, (const char **) a);
+  if (b)
+    g_strv_builder_addv(v, (const char **) b);
+  return g_strv_builder_end(v);
+}
+
+/* The plan from a sweep file, or a scenario, and the command line; the
+ * file's --best and --minimize unless the command line has its own. */
+static SweepPlan *
+build_plan(const char *arg, SweepOptions *o, char **default_dir,
+           GError **error)
+{
+  g_auto(SweepFile) f = { 0 };
+  gboolean is_file = sweep_file_detect(arg);
+  if (is_file && !sweep_file_load(arg, &f, error))
+    return NULL;
+  g_autoptr(SweepPlan) plan = sweep_plan_new(is_file ? f.scenario : arg);
+  while (f.axes != NULL && f.axes->len > 0)
+    g_ptr_array_add(plan->axes, g_ptr_array_steal_index(f.axes, 0));
+  for (char **g = o->grid; g && *g; g++) {
+    SweepAxis *axis = sweep_axis_parse(*g, error);
+    if (axis == NULL)
+      return NULL;
+    g_ptr_array_add(plan->axes, axis);
+  }
+  plan->sets = concat(f.sets, o->sets);
+  plan->variants = o->variants ? g_strdupv(o->variants)
+                               : g_strdupv(f.variants);
+  plan->n_seeds = o->seeds > 0 ? (guint) o->seeds
+                               : f.seeds > 0 ? (guint) f.seeds : 1;
+  plan->has_seed = o->has_seed || f.has_seed;
+  plan->base_seed = o->has_seed ? (guint64) o->seed : f.seed;
+  if (o->best == NULL)
+    o->best = g_steal_pointer(&f.best);
+  if (o->minimize == NULL)
+    o->minimize = g_steal_pointer(&f.minimize);
+  if (is_file) {
+    g_autofree char *base = g_path_get_basename(arg);
+    char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base)
+      *dot = '\0';
+    *default_dir = g_build_filename("out", base, NULL);
+  }
+  return g_steal_pointer(&plan);
+}
+
+static gboolean
+parse_goal(SweepOptions *o, GArray *constraints, SweepMetric *minimize,
+           GError **error)
+{
+  for (char **b = o->best; b && *b; b++) {
+    SweepConstraint c;
+    if (!sweep_constraint_parse(*b, &c, error))
+      return FALSE;
+    g_array_append_val(constraints, c);
+  }
+  *minimize = SWEEP_COST;
+  if (o->minimize && !sweep_metric_parse(o->minimize, minimize, error)) {
+    g_prefix_error(error, "--minimize %s: ", o->minimize);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+clear_constraint(gpointer c)
+{
+  sweep_constraint_clear(c);
+}
+
+typedef struct {
+  SweepPlan *plan;
+  GArray *constraints;   /* SweepConstraint */
+  SweepMetric minimize;
+  char *dir;
+  SweepDb *db;
+  GArray *pending;       /* guint run ids */
+} Setup;
+
+static void
+setup_clear(Setup *st)
+{
+  sweep_plan_free(st->plan);
+  if (st->constraints)
+    g_array_unref(st->constraints);
+  g_free(st->dir);
+  sweep_db_close(st->db);
+  if (st->pending)
+    g_array_unref(st->pending);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Setup, setup_clear)
+
+/* Builds and checks the plan (every rank); rank 0 also opens the
+ * database. Returns an exit status, 0 to go on. */
+static int
+setup(const char *arg, SweepOptions *o, int rank, Setup *st)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_dir = NULL;
+  st->constraints = g_array_new(FALSE, FALSE, sizeof(SweepConstraint));
+  g_array_set_clear_func(st->constraints, clear_constraint);
+  st->plan = build_plan(arg, o, &default_dir, &error);
+  gboolean ok = st->plan != NULL &&
+                parse_goal(o, st->constraints, &st->minimize, &error) &&
+                sweep_plan_prepare(st->plan, &error);
+  if (ok) {
+    g_autofree char *name = g_strdup_printf("%s-sweep",
+                                            st->plan->scenario_name);
+    st->dir = o->output ? g_strdup(o->output)
+                        : default_dir ? g_steal_pointer(&default_dir)
+                                      : g_build_filename("out", name, NULL);
+    if (o->keep_outputs)
+      st->plan->outputs_dir = g_build_filename(st->dir, "runs", NULL);
+  }
+  if (ok && rank == 0) {
+    g_autofree char *db_path = g_build_filename(st->dir, "results.sqlite",
+                                                NULL);
+    if (g_mkdir_with_parents(st->dir, 0755) != 0)
+      g_set_error(&error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                  "%s: cannot create the folder: %s", st->dir,
+                  g_strerror(errno));
+    else
+      st->db = sweep_db_open(db_path, st->plan, o->resume, &error);
+    ok = st->db != NULL;
+    if (ok)
+      st->pending = sweep_db_pending(st->db, st->plan);
+  }
+  if (!ok && rank == 0)
+    fprintf(stderr, "%s\n", error->message);
+  return ok ? 0 : cmd_status_for(error);
+}
+
+static void
+print_plan(const Setup *st, guint threads, int ranks)
+{
+  const SweepPlan *plan = st->plan;
+  guint n = sweep_plan_n_runs(plan);
+  printf("Sweep      %s: %u grid point%s x %u variant%s x %u seed%s (from "
+         "%" G_GUINT64_FORMAT ") = %u run%s", plan->scenario_name,
+         sweep_plan_n_points(plan), sweep_plan_n_points(plan) == 1 ? "" : "s",
+         sweep_plan_n_variants(plan),
+         sweep_plan_n_variants(plan) == 1 ? "" : "s", plan->n_seeds,
+         plan->n_seeds == 1 ? "" : "s", plan->base_seed, n, n == 1 ? "" : "s");
+  if (st->pending->len < n)
+    printf(", %u already done", n - st->pending->len);
+  if (ranks > 1)
+    printf("; %d MPI ranks\n", ranks);
+  else
+    printf("; %u thread%s\n", threads, threads == 1 ? "" : "s");
+  fflush(stdout);
+}
+
+/* Rank 0 after the runs: files, table, --best. Returns the status. */
+static int
+finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
+{
+  g_autoptr(GError) error = NULL;
+  if (!sweep_db_export(st->db, st->plan, st->dir, &error) ||
+      s->db_error != NULL) {
+    cmd_error("%s", s->db_error ? s->db_error->message : error->message);
+    return 1;
+  }
+  g_autoptr(GArray) groups = sweep_db_groups(st->db, st->plan, &error);
+  if (groups == NULL) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  printf("Runs       %u finished in %.1f s, %u failed; %u in the database\n",
+         s->stored, wall, s->failed, sweep_db_n_runs(st->db));
+  if (groups->len > 0)
+    sweep_print_table(st->plan, groups, stdout);
+  printf("Outputs    %s/{runs.csv,sweep.csv,results.sqlite}\n", st->dir);
+  if (interrupted) {
+    cmd_error("interrupted; the %u finished runs are kept: continue with "
+              "--resume", sweep_db_n_runs(st->db));
+    return 1;
+  }
+  if ((o->best != NULL || o->minimize != NULL) && groups->len > 0)
+    sweep_print_best(st->plan, groups,
+                     (const SweepConstraint *) (gpointer)
+                       st->constraints->data,
+                     st->constraints->len, st->minimize, stdout);
+  fflush(stdout);
+  return s->failed ? 1 : 0;
+}
+
+static int
+run_sweep(Setup *st, const SweepOptions *o, int rank, int ranks)
+{
+  if (rank != 0) {
+    sweep_mpi_work(st->plan, &interrupted);
+    return 0;
+  }
+  guint threads = o->jobs > 0 ? (guint) o->jobs
+                              : ranks > 1 ? 1 : g_get_num_processors();
+  if (!o->quiet)
+    print_plan(st, threads, ranks);
+  g_autoptr(SweepBar) bar = sweep_bar_new(
+    st->pending->len, !o->quiet && isatty(fileno(stderr)));
+  Sweep s = { .plan = st->plan, .db = st->db, .dir = st->dir, .bar = bar,
+              .last_export = g_get_monotonic_time() };
+  gint64 start = g_get_monotonic_time();
+  const guint *runs = (const guint *) (gpointer) st->pending->data;
+  if (ranks > 1)
+    sweep_mpi_coordinate(st->plan, runs, st->pending->len, threads,
+                         &interrupted, on_result, &s);
+  else
+    sweep_exec_threads(st->plan, runs, st->pending->len, threads,
+                       &interrupted, on_result, &s);
+  sweep_bar_clear(bar);
+  int status = finish(st, &s, o,
+                      (double) (g_get_monotonic_time() - start) / 1e6);
+  g_clear_error(&s.db_error);
+  return status;
+}
+
+static int
+sweep_main(const char *arg, SweepOptions *o)
+{
+  int rank = 0, ranks = 1;
+  gboolean mpi = sweep_mpi_init(&rank, &ranks);
+  struct sigaction sa = { .sa_handler = on_signal };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  int status;
+  g_autofree char *dir = NULL;
+  {
+    g_auto(Setup) st = { 0 };
+    status = setup(arg, o, rank, &st);
+    if (mpi)
+      status = sweep_mpi_agree(status);
+    if (status == 0)
+      status = run_sweep(&st, o, rank, ranks);
+    dir = g_strdup(st.dir);
+  }
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  if (mpi)
+    sweep_mpi_finalize();
+  /* gnuplot is started after MPI is done with the process. */
+  if (o->plot && status == 0 && rank == 0) {
+    char *argv[] = { "ecsim plot", dir, NULL };
+    status = cmd_plot(2, argv);
+  }
+  return status;
+}
+
+static const char sweep_description[] =
+  "Runs SCENARIO at every point of a grid of values (--grid, repeatable: "
+  "the\nCartesian product), for each variant (all, or --variant) and "
+  "--seeds seeds:\nseed = the first seed + k, k = 0..N-1 (the first is "
+  "--seed, else the\nscenario's \"seed\"). Each run is its own world, so "
+  "results do not depend on -j.\n\n"
+  "  --grid /pointer=START:STOP:STEP   numbers, STOP included\n"
+  "  --grid /pointer=A,B,C             JSON values or bare strings, as "
+  "--set\n\n"
+  "Instead of SCENARIO, a sweep file (JSON) can describe the sweep:\n"
+  "  {\"scenario\": \"web.json\", \"grid\": {\"/services/0/desiredCount\": "
+  "\"2:6:2\",\n   \"/taskDefinitions/0/cpu\": [512, 1024]}, \"seeds\": 20, "
+  "\"variants\": [\"fargate\"],\n   \"seed\": 1, \"set\": {\"/duration\": "
+  "\"6h\"}, \"best\": \"p99<200ms\", \"minimize\": \"cost\"}\n"
+  "(the scenario's path is relative to the sweep file; options add to or "
+  "override it).\n\n"
+  "Writes DIR/results.sqlite (a transaction per finished run; tables "
+  "sweep, runs,\nparameters, series), DIR/runs.csv (one row per run) and "
+  "DIR/sweep.csv (per grid\npoint and variant: mean and 95% confidence "
+  "half-width over the seeds). Ctrl-C\nkeeps the finished runs; --resume "
+  "runs only those not in DIR/results.sqlite.\n\n"
+  "--best 'p99<200ms' (repeatable; also p50, p90, p999, cost, slo, "
+  "error_rate,\ntask_hours, instance_hours, cpu; <, <=, >, >=) names the "
+  "grid point and variant\nwith the lowest mean --minimize metric (default "
+  "cost) among those meeting every\nconstraint at its 95% confidence bound: "
+  "the upper bound for '<', the lower for\n'>' (so it needs 2 seeds or "
+  "more). None qualifying is reported, with exit 0.\n\n"
+  "Under MPI (built with -Dmpi=true), 'mpirun -n K ecsim sweep ...' "
+  "spreads the\nruns over K ranks: rank 0 hands them out one at a time and "
+  "writes the files.\n\n"
+  "Example:\n  ecsim sweep scenarios/fargate-vs-ec2.json --variant fargate "
+  "\\\n    --grid '/services/0/scaling/policies/0/"
+  "TargetTrackingScalingPolicyConfiguration/TargetValue=40:80:10' \\\n"
+  "    --seeds 10 --best 'p99<250ms' -o out/target-sweep\n\n"
+  "Exit status: 0 success, 1 a run failed or interrupted, 2 bad input.";
+
+int
+cmd_sweep(int argc, char **argv)
+{
+  SweepOptions o = { 0 };
+  const GOptionEntry entries[] = {
+    { "grid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.grid,
+      "Sweep a value by JSON Pointer (repeatable)", "/PTR=VALUES" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o.seeds,
+      "Seeds per grid point and variant (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+      "First seed (default: the scenario's)", "N" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
+      "Run only these variants (repeatable)", "NAME" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
+      "Override a value by JSON Pointer in every run (repeatable)",
+      "/PTR=VALUE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "Output folder (default: out/SCENARIO-NAME-sweep)", "DIR" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
+      "Simulations at once (default: one per core; 1 per rank under MPI)",
+      "N" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &o.resume,
+      "Continue the sweep in DIR: skip the runs it holds", NULL },
+    { "best", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.best,
+      "A constraint the best point must meet (repeatable)", "'p99<200ms'" },
+    { "minimize", 0, 0, G_OPTION_ARG_STRING, &o.minimize,
+      "The metric --best minimises (default: cost)", "METRIC" },
+    { "plot", 0, 0, G_OPTION_ARG_NONE, &o.plot,
+      "Draw DIR/plots/sweep.png and .svg at the end", NULL },
+    { "outputs", 0, 0, G_OPTION_ARG_NONE, &o.keep_outputs,
+      "Also write each run's outputs into DIR/runs/RUN/", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+      "No plan line or progress bar", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO|SWEEP.json");
+  GOptionGroup *group = g_option_group_new("sweep", "", "", &o, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
+  g_option_context_set_summary(ctx, "Run a scenario over a grid of values, "
+                                    "variants and seeds.");
+  g_option_context_set_description(ctx, sweep_description);
+  g_autoptr(GError) error = NULL;
+  int status;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    cmd_error("%s (see 'ecsim sweep --help')", error->message);
+    status = EXIT_INPUT;
+  } else if (argc != 2 || o.jobs < 0 || o.seeds < 0) {
+    cmd_error("%s (see 'ecsim sweep --help')",
+              argc != 2 ? "sweep needs one SCENARIO or SWEEP.json"
+                        : "-j and --seeds must be positive");
+    status = EXIT_INPUT;
+  } else {
+    status = sweep_main(argv[1], &o);
+  }
+  g_free(o.output);
+  g_strfreev(o.grid);
+  g_strfreev(o.variants);
+  g_strfreev(o.sets);
+  g_strfreev(o.best);
+  g_free(o.minimize);
+  return status;
+}
