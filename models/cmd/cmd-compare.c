@@ -11,43 +11,16 @@
 #include "models/junit.h"
 #include "models/scenario.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint(int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
-
 typedef struct {
+  CmdSeed seed; /* first: cmd_option_seed() fills it */
   char *output;
   char *junit;
   char **variants;
   char **sets;
-  gint64 seed;
-  gboolean has_seed;
   gint jobs;
   gboolean no_break_even;
   gboolean quiet;
 } CompareOptions;
-
-static gboolean
-parse_seed(const char *name, const char *value, gpointer data,
-           GError **error)
-{
-  CompareOptions *o = data;
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(value, &end, 10);
-  if (*value == '\0' || *end != '\0' || v < 0) {
-    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "--seed must be a non-negative integer, got '%s'", value);
-    return FALSE;
-  }
-  o->seed = v;
-  o->has_seed = TRUE;
-  return TRUE;
-}
 
 static void
 on_done(const BatchJob *job, guint done, guint total, gpointer data)
@@ -61,7 +34,7 @@ on_done(const BatchJob *job, guint done, guint total, gpointer data)
 static GPtrArray *
 configure(Scenario *scn, const CompareOptions *o, GError **error)
 {
-  ScenarioOptions so = { .has_seed = o->has_seed, .seed = (guint64) o->seed };
+  ScenarioOptions so = { .has_seed = o->seed.set, .seed = (guint64) o->seed.value };
   GPtrArray *cfgs =
     g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
   guint n = o->variants ? g_strv_length(o->variants)
@@ -97,7 +70,7 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
         cfgs->pdata[f], cfgs->pdata[e],
         ((BatchJob *) jobs->pdata[f])->summary,
         ((BatchJob *) jobs->pdata[e])->summary, (guint) o->jobs,
-        &interrupted, !o->quiet, error);
+        &cmd_interrupted, !o->quiet, error);
       if (be == NULL) {
         g_ptr_array_unref(out);
         return NULL;
@@ -171,8 +144,8 @@ compare_main(Scenario *scn, CompareOptions *o)
     g_autofree char *vdir = g_build_filename(dir, cfg->variant, NULL);
     g_ptr_array_add(jobs, batch_job_new(cfg, 1.0, vdir));
   }
-  if (!batch_run(jobs, (guint) o->jobs, &interrupted, on_done, o)) {
-    cmd_error(interrupted ? "interrupted; the variants that finished are "
+  if (!batch_run(jobs, (guint) o->jobs, &cmd_interrupted, on_done, o)) {
+    cmd_error(cmd_interrupted ? "interrupted; the variants that finished are "
                             "in %s" : "a variant failed (see above); "
                                       "outputs are in %s", dir);
     return 1;
@@ -186,7 +159,7 @@ compare_main(Scenario *scn, CompareOptions *o)
   if (!o->no_break_even) {
     bes = break_evens(cfgs, jobs, o, &error);
     if (bes == NULL) {
-      cmd_error("%s", interrupted ? "interrupted" : error->message);
+      cmd_error("%s", cmd_interrupted ? "interrupted" : error->message);
       return 1;
     }
     for (guint i = 0; i < bes->len; i++)
@@ -213,11 +186,9 @@ compare_file(const char *path, CompareOptions *o)
     fprintf(stderr, "%s\n", error->message);
     return cmd_status_for(error);
   }
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
+  cmd_catch_interrupts(TRUE);
   int status = compare_main(scn, o);
-  signal(SIGINT, SIG_DFL);
+  cmd_catch_interrupts(FALSE);
   return status;
 }
 
@@ -230,7 +201,7 @@ cmd_compare(int argc, char **argv)
       "Output folder (default: out/SCENARIO-NAME)", "DIR" },
     { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
       "Compare only these variants (repeatable)", "NAME" },
-    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, cmd_option_seed,
       "Random seed (default: the scenario's)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
       "Override a value by JSON Pointer in every variant (repeatable)",

@@ -18,15 +18,6 @@
 #include "models/cmd/commands.h"
 #include "models/plot.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint(int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
-
 typedef struct {
   char *gnuplot;       /* its path */
   char *scripts;       /* the folder of the .gp files */
@@ -134,10 +125,10 @@ render_one(Plotter *p, const char *script, const char *vars,
                                 NULL, NULL, NULL, &err, &status, &error) &&
                    g_spawn_check_wait_status(status, &error) &&
                    g_stat(tmp, &st) == 0 && st.st_size > 0;
-  if (!drawn && !interrupted)
+  if (!drawn && !cmd_interrupted)
     cmd_error("%s: gnuplot failed on %s: %s", out_path, path,
               error ? error->message : "it drew nothing");
-  if (err != NULL && *err != '\0' && !interrupted)
+  if (err != NULL && *err != '\0' && !cmd_interrupted)
     fputs(err, stderr);
   if (drawn && g_rename(tmp, out_path) != 0) {
     cmd_error("%s: cannot write: %s", out_path, g_strerror(errno));
@@ -153,7 +144,7 @@ static void
 render(Plotter *p, const char *script, const char *name, const char *vars)
 {
   const char *terms[] = { p->png ? "png" : NULL, p->svg ? "svg" : NULL };
-  for (gsize i = 0; i < G_N_ELEMENTS(terms) && !interrupted; i++) {
+  for (gsize i = 0; i < G_N_ELEMENTS(terms) && !cmd_interrupted; i++) {
     if (terms[i] == NULL)
       continue;
     g_autofree char *file = g_strdup_printf("%s.%s", name, terms[i]);
@@ -412,16 +403,16 @@ prepare_tools(Plotter *p, const char *outdir)
 static void
 render_runs(Plotter *p, GPtrArray *runs)
 {
-  for (guint i = 0; i < runs->len && !interrupted; i++) {
+  for (guint i = 0; i < runs->len && !cmd_interrupted; i++) {
     const PlotRun *run = runs->pdata[i];
     g_autofree char *prefix = g_path_get_basename(run->dir);
     render_series(p, run, prefix);
-    if (!interrupted)
+    if (!cmd_interrupted)
       render_timeline(p, run, prefix);
   }
-  if (!interrupted)
+  if (!cmd_interrupted)
     render_cost(p, runs);
-  if (!interrupted && runs->len > 1)
+  if (!cmd_interrupted && runs->len > 1)
     render_compare(p, runs);
 }
 
@@ -430,12 +421,10 @@ render_runs(Plotter *p, GPtrArray *runs)
 static int
 render_all(Plotter *p, GPtrArray *runs)
 {
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
+  cmd_catch_interrupts(TRUE);
   render_runs(p, runs);
-  signal(SIGINT, SIG_DFL);
-  if (interrupted) {
+  cmd_catch_interrupts(FALSE);
+  if (cmd_interrupted) {
     cmd_error("interrupted; pictures not yet drawn were not written");
     return 1;
   }

@@ -10,20 +10,10 @@
 #include "models/scenario.h"
 #include "models/world.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint(int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
-
 typedef struct {
+  CmdSeed seed; /* first: cmd_option_seed() fills it */
   char *output;
   char *junit;
-  gint64 seed;
-  gboolean has_seed;
   char **variants;
   char **sets;
   gboolean quiet;
@@ -31,29 +21,12 @@ typedef struct {
   gboolean lenient;
 } RunOptions;
 
-static gboolean
-parse_seed(const char *name, const char *value, gpointer data,
-           GError **error)
-{
-  RunOptions *o = data;
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(value, &end, 10);
-  if (*value == '\0' || *end != '\0' || v < 0) {
-    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "--seed must be a non-negative integer, got '%s'", value);
-    return FALSE;
-  }
-  o->seed = v;
-  o->has_seed = TRUE;
-  return TRUE;
-}
-
 /* Configures (and so checks) every chosen variant before anything runs. */
 static GPtrArray *
 configure_all(Scenario *scn, const RunOptions *o, GError **error)
 {
-  ScenarioOptions so = { .lenient = o->lenient, .has_seed = o->has_seed,
-                         .seed = (guint64) o->seed };
+  ScenarioOptions so = { .lenient = o->lenient, .has_seed = o->seed.set,
+                         .seed = (guint64) o->seed.value };
   g_autoptr(GPtrArray) cfgs =
     g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
   if (o->variants != NULL) {
@@ -93,7 +66,7 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
   g_autofree char *label = g_strdup_printf("[%s]", cfg->variant);
   g_autoptr(SimProgress) progress = sim_progress_new(
     stderr, label, cfg->duration, sim_progress_wanted(stderr, o->quiet));
-  SimRunStatus status = world_run(w, progress, &interrupted);
+  SimRunStatus status = world_run(w, progress, &cmd_interrupted);
   if (status == SIM_RUN_INTERRUPTED) {
     char at[SIM_TIME_FORMAT_MAX], of[SIM_TIME_FORMAT_MAX];
     SimTime now = sim_engine_now(world_engine(w));
@@ -160,9 +133,7 @@ run_scenario(const char *path, const RunOptions *o)
   g_autofree char *base = o->output
                             ? g_strdup(o->output)
                             : g_build_filename("out", first->name, NULL);
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
+  cmd_catch_interrupts(TRUE);
   int status = 0;
   g_autoptr(GPtrArray) summaries =
     g_ptr_array_new_with_free_func((GDestroyNotify) cJSON_Delete);
@@ -173,7 +144,7 @@ run_scenario(const char *path, const RunOptions *o)
     status = run_one(cfg, o, dir, &summary);
     g_ptr_array_add(summaries, summary);
   }
-  signal(SIGINT, SIG_DFL);
+  cmd_catch_interrupts(FALSE);
   if (status != 0)
     return status;
   return check_expectations(scn, cfgs, summaries, o);
@@ -203,7 +174,7 @@ cmd_run(int argc, char **argv)
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
       "Output folder (default: out/SCENARIO-NAME)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, cmd_option_seed,
       "Random seed (default: the scenario's)", "N" },
     { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
       "Run only this variant (repeatable)", "NAME" },

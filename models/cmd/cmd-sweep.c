@@ -14,16 +14,8 @@
 #include "models/sweep-exec.h"
 #include "models/sweep-stats.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-  interrupted = 1;
-  signal(sig, SIG_DFL); /* a second Ctrl-C ends at once */
-}
-
 typedef struct {
+  CmdSeed seed; /* first: cmd_option_seed() fills it */
   char *output;
   char **grid;
   char **variants;
@@ -31,8 +23,6 @@ typedef struct {
   char **best;
   char *minimize;
   gint seeds;
-  gint64 seed;
-  gboolean has_seed;
   gint jobs;
   gboolean resume, plot, keep_outputs, quiet;
 } SweepOptions;
@@ -74,7 +64,7 @@ on_result(SweepResult *r, gpointer data)
       if (sweep_db_add(s->db, s->plan, r, &s->db_error))
         s->stored++;
       else
-        interrupted = 1; /* stop: nothing more could be recorded */
+        cmd_interrupted = 1; /* stop: nothing more could be recorded */
     } else if (r->summary == NULL && !r->interrupted) {
       s->failed++;
       report_failure(s, r);
@@ -87,23 +77,6 @@ on_result(SweepResult *r, gpointer data)
     s->last_export = now;
     sweep_db_export(s->db, s->plan, s->dir, NULL);
   }
-}
-
-static gboolean
-parse_seed(const char *name, const char *value, gpointer data,
-           GError **error)
-{
-  SweepOptions *o = data;
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll(value, &end, 10);
-  if (*value == '\0' || *end != '\0' || v < 0) {
-    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "--seed must be a non-negative integer, got '%s'", value);
-    return FALSE;
-  }
-  o->seed = v;
-  o->has_seed = TRUE;
-  return TRUE;
 }
 
 static char **
@@ -141,8 +114,8 @@ build_plan(const char *arg, SweepOptions *o, char **default_dir,
                                : g_strdupv(f.variants);
   plan->n_seeds = o->seeds > 0 ? (guint) o->seeds
                                : f.seeds > 0 ? (guint) f.seeds : 1;
-  plan->has_seed = o->has_seed || f.has_seed;
-  plan->base_seed = o->has_seed ? (guint64) o->seed : f.seed;
+  plan->has_seed = o->seed.set || f.has_seed;
+  plan->base_seed = o->seed.set ? (guint64) o->seed.value : f.seed;
   if (o->best == NULL)
     o->best = g_steal_pointer(&f.best);
   if (o->minimize == NULL)
@@ -283,7 +256,7 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
   if (groups->len > 0)
     sweep_print_table(st->plan, groups, stdout);
   printf("Outputs    %s/{runs.csv,sweep.csv,results.sqlite}\n", st->dir);
-  if (interrupted) {
+  if (cmd_interrupted) {
     cmd_error("interrupted; the %u finished runs are kept: continue with "
               "--resume", sweep_db_n_runs(st->db));
     return 1;
@@ -301,7 +274,7 @@ static int
 run_sweep(Setup *st, const SweepOptions *o, int rank, int ranks)
 {
   if (rank != 0) {
-    sweep_mpi_work(st->plan, &interrupted);
+    sweep_mpi_work(st->plan, &cmd_interrupted);
     return 0;
   }
   guint threads = o->jobs > 0 ? (guint) o->jobs
@@ -316,10 +289,10 @@ run_sweep(Setup *st, const SweepOptions *o, int rank, int ranks)
   const guint *runs = (const guint *) (gpointer) st->pending->data;
   if (ranks > 1)
     sweep_mpi_coordinate(st->plan, runs, st->pending->len, threads,
-                         &interrupted, on_result, &s);
+                         &cmd_interrupted, on_result, &s);
   else
     sweep_exec_threads(st->plan, runs, st->pending->len, threads,
-                       &interrupted, on_result, &s);
+                       &cmd_interrupted, on_result, &s);
   sweep_bar_clear(bar);
   int status = finish(st, &s, o,
                       (double) (g_get_monotonic_time() - start) / 1e6);
@@ -332,10 +305,7 @@ sweep_main(const char *arg, SweepOptions *o)
 {
   int rank = 0, ranks = 1;
   gboolean mpi = sweep_mpi_init(&rank, &ranks);
-  struct sigaction sa = { .sa_handler = on_signal };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  cmd_catch_interrupts(TRUE);
   int status;
   g_autofree char *dir = NULL;
   {
@@ -347,8 +317,7 @@ sweep_main(const char *arg, SweepOptions *o)
       status = run_sweep(&st, o, rank, ranks);
     dir = g_strdup(st.dir);
   }
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  cmd_catch_interrupts(FALSE);
   if (mpi)
     sweep_mpi_finalize();
   /* gnuplot is started after MPI is done with the process. */
@@ -404,7 +373,7 @@ cmd_sweep(int argc, char **argv)
       "Sweep a value by JSON Pointer (repeatable)", "/PTR=VALUES" },
     { "seeds", 0, 0, G_OPTION_ARG_INT, &o.seeds,
       "Seeds per grid point and variant (default 1)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_seed,
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, cmd_option_seed,
       "First seed (default: the scenario's)", "N" },
     { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
       "Run only these variants (repeatable)", "NAME" },

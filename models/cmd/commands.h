@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <signal.h>
 
 #define EXIT_INPUT 2
 #define EXIT_EXPECTATION 3
@@ -22,6 +23,23 @@ int cmd_version(int argc, char **argv);
 gboolean cmd_parse_options(int *argc, char ***argv, const char *parameter,
                            const char *summary, const char *description,
                            const GOptionEntry *entries);
+
+/* A --seed option. Put it first in a command's options struct, so the
+ * shared callback cmd_option_seed() (given the struct as its group's
+ * data) can fill it. */
+typedef struct {
+  gint64 value;
+  gboolean set;
+} CmdSeed;
+
+/* GOptionArgFunc for --seed: a non-negative integer. */
+gboolean cmd_option_seed(const char *name, const char *value, gpointer data,
+                         GError **error);
+
+/* Raised by SIGINT or SIGTERM while cmd_catch_interrupts(TRUE) is in
+ * force; long-running commands poll it and stop cleanly. */
+extern volatile sig_atomic_t cmd_interrupted;
+void cmd_catch_interrupts(gboolean catch_them);
 
 /* Prints "ecsim: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

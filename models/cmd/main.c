@@ -45,44 +45,6 @@ usage(FILE *out)
                "3 expectations not met or a regression.\n");
 }
 
-void
-cmd_error(const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("ecsim: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-int
-cmd_status_for(const GError *error)
-{
-  if (error != NULL && (error->domain == ECSIM_INPUT_ERROR ||
-                        error->domain == G_OPTION_ERROR))
-    return EXIT_INPUT;
-  return 1;
-}
-
-gboolean
-cmd_parse_options(int *argc, char ***argv, const char *parameter,
-                  const char *summary, const char *description,
-                  const GOptionEntry *entries)
-{
-  g_autoptr(GOptionContext) ctx = g_option_context_new(parameter);
-  g_option_context_set_summary(ctx, summary);
-  if (description)
-    g_option_context_set_description(ctx, description);
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  g_autoptr(GError) error = NULL;
-  if (!g_option_context_parse(ctx, argc, argv, &error)) {
-    cmd_error("%s (see '%s --help')", error->message, (*argv)[0]);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 int
 cmd_version(int argc, char **argv)
 {

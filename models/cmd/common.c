@@ -1,0 +1,79 @@
+/* Helpers shared by the `ecsim` subcommands: options, messages, exit
+ * statuses and interruption. */
+#include <stdio.h>
+
+#include "models/cmd/commands.h"
+#include "models/input.h"
+
+volatile sig_atomic_t cmd_interrupted;
+
+static void
+on_signal(int sig)
+{
+  (void) sig;
+  cmd_interrupted = 1;
+}
+
+void
+cmd_catch_interrupts(gboolean catch_them)
+{
+  struct sigaction sa = { .sa_handler = catch_them ? on_signal : SIG_DFL };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+gboolean
+cmd_option_seed(const char *name, const char *value, gpointer data,
+                GError **error)
+{
+  CmdSeed *seed = data; /* the first member of the command's options */
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll(value, &end, 10);
+  if (*value == '\0' || *end != '\0' || v < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--seed must be a non-negative integer, got '%s'", value);
+    return FALSE;
+  }
+  seed->value = v;
+  seed->set = TRUE;
+  return TRUE;
+}
+
+void
+cmd_error(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("ecsim: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int
+cmd_status_for(const GError *error)
+{
+  if (error != NULL && (error->domain == ECSIM_INPUT_ERROR ||
+                        error->domain == G_OPTION_ERROR))
+    return EXIT_INPUT;
+  return 1;
+}
+
+gboolean
+cmd_parse_options(int *argc, char ***argv, const char *parameter,
+                  const char *summary, const char *description,
+                  const GOptionEntry *entries)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new(parameter);
+  g_option_context_set_summary(ctx, summary);
+  if (description)
+    g_option_context_set_description(ctx, description);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &error)) {
+    cmd_error("%s (see '%s --help')", error->message, (*argv)[0]);
+    return FALSE;
+  }
+  return TRUE;
+}
