@@ -216,18 +216,11 @@ cmd_compare(int argc, char **argv)
       "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
-  GOptionGroup *group = g_option_group_new("compare", "", "", &o, NULL);
-  g_option_group_add_entries(group, entries);
-  g_option_context_set_main_group(ctx, group);
-  g_option_context_set_summary(ctx, "Compare a scenario's variants side by "
-                                    "side, with the Fargate/EC2 "
-                                    "break-even.");
-  g_option_context_set_description(ctx, compare_description);
-  g_autoptr(GError) error = NULL;
   int status;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    cmd_error("%s (see 'ecsim compare --help')", error->message);
+  if (!cmd_parse_options(&argc, &argv, "SCENARIO",
+                         "Compare a scenario's variants side by side, with "
+                         "the Fargate/EC2 break-even.",
+                         compare_description, entries, &o)) {
     status = EXIT_INPUT;
   } else if (argc != 2 || o.jobs < 0) {
     cmd_error("compare needs one SCENARIO (see 'ecsim compare --help')");

@@ -106,7 +106,8 @@ cmd_diff(int argc, char **argv)
   int status;
   if (!cmd_parse_options(&argc, &argv, "RUN_A RUN_B",
                          "Compare two runs' outputs; fail on a "
-                         "regression.", diff_description, entries)) {
+                         "regression.", diff_description, entries,
+                         NULL)) {
     status = EXIT_INPUT;
   } else if (argc != 3) {
     cmd_error("diff needs two output folders, RUN_A and RUN_B (see 'ecsim "

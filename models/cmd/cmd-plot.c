@@ -483,7 +483,7 @@ cmd_plot(int argc, char **argv)
   int status = -1;
   if (!cmd_parse_options(&argc, &argv, "OUTDIR",
                          "Draw a run's outputs as PNG and SVG pictures "
-                         "with gnuplot.", plot_description, entries)) {
+                         "with gnuplot.", plot_description, entries, NULL)) {
     status = EXIT_INPUT;
   } else if (argc != 2) {
     cmd_error("plot needs one OUTDIR, written by 'ecsim run' (see 'ecsim "

@@ -191,17 +191,10 @@ cmd_run(int argc, char **argv)
       "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO");
-  GOptionGroup *group = g_option_group_new("run", "", "", &o, NULL);
-  g_option_group_add_entries(group, entries);
-  g_option_context_set_main_group(ctx, group);
-  g_option_context_set_summary(ctx, "Simulate a scenario and write its "
-                                    "outputs.");
-  g_option_context_set_description(ctx, run_description);
-  g_autoptr(GError) error = NULL;
   int status;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    cmd_error("%s (see 'ecsim run --help')", error->message);
+  if (!cmd_parse_options(&argc, &argv, "SCENARIO",
+                         "Simulate a scenario and write its outputs.",
+                         run_description, entries, &o)) {
     status = EXIT_INPUT;
   } else if (argc != 2) {
     cmd_error("run needs one SCENARIO file (see 'ecsim run --help')");

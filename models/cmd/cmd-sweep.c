@@ -399,17 +399,10 @@ cmd_sweep(int argc, char **argv)
       "No plan line or progress bar", NULL },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO|SWEEP.json");
-  GOptionGroup *group = g_option_group_new("sweep", "", "", &o, NULL);
-  g_option_group_add_entries(group, entries);
-  g_option_context_set_main_group(ctx, group);
-  g_option_context_set_summary(ctx, "Run a scenario over a grid of values, "
-                                    "variants and seeds.");
-  g_option_context_set_description(ctx, sweep_description);
-  g_autoptr(GError) error = NULL;
   int status;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    cmd_error("%s (see 'ecsim sweep --help')", error->message);
+  if (!cmd_parse_options(&argc, &argv, "SCENARIO|SWEEP.json",
+                         "Run a scenario over a grid of values, variants "
+                         "and seeds.", sweep_description, entries, &o)) {
     status = EXIT_INPUT;
   } else if (argc != 2 || o.jobs < 0 || o.seeds < 0) {
     cmd_error("%s (see 'ecsim sweep --help')",

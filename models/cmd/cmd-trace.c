@@ -95,7 +95,7 @@ cmd_trace(int argc, char **argv)
   gboolean parsed = cmd_parse_options(&argc, &argv, "[fit] FILE",
                                       "Summarise a traffic trace, or fit a "
                                       "generator to it.", trace_description,
-                                      entries);
+                                      entries, NULL);
   gboolean fit = parsed && argc == 3 && strcmp(argv[1], "fit") == 0;
   if (parsed && argc != (fit ? 3 : 2))
     cmd_error("trace needs one FILE, or 'fit FILE' (see 'ecsim trace "

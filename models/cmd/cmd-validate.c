@@ -164,7 +164,7 @@ cmd_validate(int argc, char **argv)
                          "alone; problems are printed as FILE:LINE:COLUMN "
                          "(syntax)\nor FILE: /json/path: reason. Exit status "
                          "2 when any file has a problem.",
-                         entries))
+                         entries, NULL))
     return EXIT_INPUT;
   if (argc < 2) {
     cmd_error("validate needs at least one FILE (see 'ecsim validate "

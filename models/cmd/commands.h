@@ -18,11 +18,12 @@ int cmd_trace(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
-/* Parses @argc/@argv with @entries, with @parameter and @summary shown by
- * --help. On a usage error prints it with a hint and returns FALSE. */
+/* Parses @argc/@argv with @entries, with @parameter, @summary and
+ * @description shown by --help; option callbacks get @data (may be NULL).
+ * On a usage error prints it with a hint and returns FALSE. */
 gboolean cmd_parse_options(int *argc, char ***argv, const char *parameter,
                            const char *summary, const char *description,
-                           const GOptionEntry *entries);
+                           const GOptionEntry *entries, gpointer data);
 
 /* A --seed option. Put it first in a command's options struct, so the
  * shared callback cmd_option_seed() (given the struct as its group's

@@ -63,13 +63,16 @@ cmd_status_for(const GError *error)
 gboolean
 cmd_parse_options(int *argc, char ***argv, const char *parameter,
                   const char *summary, const char *description,
-                  const GOptionEntry *entries)
+                  const GOptionEntry *entries, gpointer data)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new(parameter);
   g_option_context_set_summary(ctx, summary);
   if (description)
     g_option_context_set_description(ctx, description);
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  /* Callbacks (cmd_option_seed) receive @data as their group's. */
+  GOptionGroup *group = g_option_group_new("main", "", "", data, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, argc, argv, &error)) {
     cmd_error("%s (see '%s --help')", error->message, (*argv)[0]);

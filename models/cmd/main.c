@@ -50,7 +50,7 @@ cmd_version(int argc, char **argv)
 {
   const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
   if (!cmd_parse_options(&argc, &argv, "", "Print ecsim's version.", NULL,
-                         entries))
+                         entries, NULL))
     return EXIT_INPUT;
   printf("ecsim %s\n", ECSIM_VERSION);
   return 0;
