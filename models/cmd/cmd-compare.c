@@ -7,8 +7,6 @@
 #include "models/batch.h"
 #include "models/cmd/commands.h"
 #include "models/compare.h"
-#include "models/expect.h"
-#include "models/junit.h"
 #include "models/scenario.h"
 
 typedef struct {
@@ -81,34 +79,6 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
   return out;
 }
 
-/* Checks each variant's expectations on its summary; writes the JUnit
- * report. Returns the exit status. */
-static int
-check_expectations(const Scenario *scn, GPtrArray *cfgs, GPtrArray *jobs,
-                   const CompareOptions *o)
-{
-  g_autoptr(JunitReport) junit = junit_report_new("ecsim compare");
-  guint failed = 0;
-  for (guint i = 0; i < cfgs->len; i++) {
-    const ScenarioConfig *cfg = cfgs->pdata[i];
-    if (i == 0 && cfg->expect->len > 0)
-      fputc('\n', stdout);
-    failed += expect_report(cfg, ((BatchJob *) jobs->pdata[i])->summary,
-                            scenario_has_variants(scn) ? cfg->variant : NULL,
-                            FALSE, stdout, junit);
-  }
-  g_autoptr(GError) error = NULL;
-  if (o->junit && !junit_report_write(junit, o->junit, &error)) {
-    cmd_error("%s", error->message);
-    return 1;
-  }
-  if (failed > 0) {
-    printf("%u expectation%s not met\n", failed, failed == 1 ? "" : "s");
-    return EXIT_EXPECTATION;
-  }
-  return 0;
-}
-
 static const char compare_description[] =
   "Runs the variants of SCENARIO (all, or those named with --variant) with "
   "the same\nseed, so they see the same traffic (common random numbers), "
@@ -171,7 +141,10 @@ compare_main(Scenario *scn, CompareOptions *o)
     return 1;
   }
   printf("\nOutputs    %s/{compare.csv,compare.json,VARIANT/}\n", dir);
-  return check_expectations(scn, cfgs, jobs, o);
+  if (((const ScenarioConfig *) cfgs->pdata[0])->expect->len > 0)
+    fputc('\n', stdout);
+  return cmd_check_expectations("ecsim compare", scn, cfgs, summaries, FALSE,
+                                o->junit);
 }
 
 static int

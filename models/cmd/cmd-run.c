@@ -4,8 +4,6 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
-#include "models/expect.h"
-#include "models/junit.h"
 #include "models/report.h"
 #include "models/scenario.h"
 #include "models/world.h"
@@ -90,32 +88,6 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
   return 0;
 }
 
-/* Checks every variant's expectations once all have run; writes the
- * JUnit report. Returns the exit status. */
-static int
-check_expectations(const Scenario *scn, GPtrArray *cfgs, GPtrArray *summaries,
-                   const RunOptions *o)
-{
-  g_autoptr(JunitReport) junit = junit_report_new("ecsim run");
-  guint failed = 0;
-  for (guint i = 0; i < cfgs->len; i++) {
-    const ScenarioConfig *cfg = cfgs->pdata[i];
-    failed += expect_report(cfg, summaries->pdata[i],
-                            scenario_has_variants(scn) ? cfg->variant : NULL,
-                            o->quiet, stdout, junit);
-  }
-  g_autoptr(GError) error = NULL;
-  if (o->junit && !junit_report_write(junit, o->junit, &error)) {
-    cmd_error("%s", error->message);
-    return 1;
-  }
-  if (failed > 0) {
-    printf("%u expectation%s not met\n", failed, failed == 1 ? "" : "s");
-    return EXIT_EXPECTATION;
-  }
-  return 0;
-}
-
 static int
 run_scenario(const char *path, const RunOptions *o)
 {
@@ -147,7 +119,8 @@ run_scenario(const char *path, const RunOptions *o)
   cmd_catch_interrupts(FALSE);
   if (status != 0)
     return status;
-  return check_expectations(scn, cfgs, summaries, o);
+  return cmd_check_expectations("ecsim run", scn, cfgs, summaries, o->quiet,
+                                o->junit);
 }
 
 static const char run_description[] =

@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <signal.h>
 
+#include "models/scenario.h"
+
 #define EXIT_INPUT 2
 #define EXIT_EXPECTATION 3
 
@@ -47,3 +49,13 @@ void cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* The exit status for @error: 2 for input errors, 1 otherwise. */
 int cmd_status_for(const GError *error);
+
+/* Checks each variant's expectations (@cfgs[i], ScenarioConfig*, on
+ * @summaries[i], cJSON*), printing PASS/FAIL lines on stdout (failures
+ * only when @failures_only) labelled by variant when @scn has variants,
+ * then "N expectations not met"; writes them as a JUnit report named
+ * @tool to @junit_path when not NULL. Returns the exit status: 0,
+ * EXIT_EXPECTATION, or 1 when the report could not be written. */
+int cmd_check_expectations(const char *tool, const Scenario *scn,
+                           const GPtrArray *cfgs, const GPtrArray *summaries,
+                           gboolean failures_only, const char *junit_path);

@@ -3,7 +3,9 @@
 #include <stdio.h>
 
 #include "models/cmd/commands.h"
+#include "models/expect.h"
 #include "models/input.h"
+#include "models/junit.h"
 
 volatile sig_atomic_t cmd_interrupted;
 
@@ -79,4 +81,29 @@ cmd_parse_options(int *argc, char ***argv, const char *parameter,
     return FALSE;
   }
   return TRUE;
+}
+
+int
+cmd_check_expectations(const char *tool, const Scenario *scn,
+                       const GPtrArray *cfgs, const GPtrArray *summaries,
+                       gboolean failures_only, const char *junit_path)
+{
+  g_autoptr(JunitReport) junit = junit_report_new(tool);
+  guint failed = 0;
+  for (guint i = 0; i < cfgs->len; i++) {
+    const ScenarioConfig *cfg = cfgs->pdata[i];
+    failed += expect_report(cfg, summaries->pdata[i],
+                            scenario_has_variants(scn) ? cfg->variant : NULL,
+                            failures_only, stdout, junit);
+  }
+  g_autoptr(GError) error = NULL;
+  if (junit_path && !junit_report_write(junit, junit_path, &error)) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
+  if (failed > 0) {
+    printf("%u expectation%s not met\n", failed, failed == 1 ? "" : "s");
+    return EXIT_EXPECTATION;
+  }
+  return 0;
 }
