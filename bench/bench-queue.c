@@ -104,7 +104,7 @@ main(int argc, char **argv)
   gsize holds = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
   const gsize sizes[] = { 1000, 10000, 100000, 1000000 };
   make_increments();
-  printf("hold model, %zu holds per size (4-ary heap, packed keys)\n", holds);
+  printf("hold model, %zu holds per size (ladder queue)\n", holds);
   printf("%10s %14s %14s %16s %16s\n", "pending", "queue ns/hold",
          "queue Mev/s", "engine ns/event", "engine Mev/s");
   for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {

@@ -1,4 +1,4 @@
-/* The pending-event set: a 4-ary min-heap of (time, sequence) keys over a
+/* The pending-event set: a ladder queue of (time, sequence) keys over a
  * pool of event records.
  *
  * Events at the same time leave in the order they were pushed. Each push

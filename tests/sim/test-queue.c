@@ -1,5 +1,6 @@
 /* The event queue against a sorted reference. */
 #include <criterion/criterion.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/queue.h"
@@ -19,6 +20,13 @@ ref_compare(gconstpointer a, gconstpointer b, gpointer unused)
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static gint
+compare_times(gconstpointer a, gconstpointer b)
+{
+  SimTime x = *(const SimTime *) a, y = *(const SimTime *) b;
+  return (x > y) - (x < y);
+}
+
 /* Pops the next event that is not cancelled. */
 static gboolean
 pop_live(SimQueue *q, SimQueueItem *item)
@@ -29,10 +37,18 @@ pop_live(SimQueue *q, SimQueueItem *item)
   return FALSE;
 }
 
-Test(queue, matches_sorted_reference_over_a_million_operations)
+/* Draws how far after now the next event goes. */
+typedef SimTime (*DrawDelay)(gsl_rng *r);
+
+/* Runs @ops random operations (push @burst events at delays from @draw,
+ * cancel any id ever issued, pop; now and then peek or pop up to a
+ * horizon) on a queue and on a sorted reference, asserting that every pop
+ * and cancel agree. Returns the number of pops. */
+static guint64
+check_against_reference(guint64 seed, int ops, DrawDelay draw, int burst)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, 42);
+  gsl_rng_set(r, seed);
   SimQueue *q = sim_queue_new();
   GSequence *ref = g_sequence_new(g_free);
   GHashTable *by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -40,18 +56,21 @@ Test(queue, matches_sorted_reference_over_a_million_operations)
   SimTime now = 0;
   guint64 seq = 0, pops = 0;
 
-  for (int op = 0; op < 1000000; op++) {
+  for (int op = 0; op < ops; op++) {
     double u = gsl_rng_uniform(r);
     if (u < 0.45) {
-      /* Small time range: many equal times, so FIFO order is exercised. */
-      SimTime t = now + (SimTime) gsl_rng_uniform_int(r, 50);
-      RefEvent *e = g_new(RefEvent, 1);
-      e->time = t;
-      e->seq = seq++;
-      e->id = sim_queue_push(q, t, 7, GSIZE_TO_POINTER(e->seq + 1));
-      GSequenceIter *it = g_sequence_insert_sorted(ref, e, ref_compare, NULL);
-      g_hash_table_insert(by_id, &e->id, it);
-      g_array_append_val(ids, e->id);
+      SimTime t = now + draw(r);
+      int n = burst > 1 && gsl_rng_uniform(r) < 0.01 ? burst : 1;
+      for (int k = 0; k < n; k++) {
+        RefEvent *e = g_new(RefEvent, 1);
+        e->time = t;
+        e->seq = seq++;
+        e->id = sim_queue_push(q, t, 7, GSIZE_TO_POINTER(e->seq + 1));
+        GSequenceIter *it =
+          g_sequence_insert_sorted(ref, e, ref_compare, NULL);
+        g_hash_table_insert(by_id, &e->id, it);
+        g_array_append_val(ids, e->id);
+      }
     } else if (u < 0.6 && ids->len > 0) {
       /* Cancel any id ever issued: pending, fired or cancelled already. */
       SimEventId id = g_array_index(ids, SimEventId,
@@ -63,6 +82,12 @@ Test(queue, matches_sorted_reference_over_a_million_operations)
         g_hash_table_remove(by_id, &id);
         g_sequence_remove(it);
       }
+    } else if (u < 0.63) {
+      /* Looking ahead moves nothing the next pushes could overtake. */
+      SimTime peeked = sim_queue_peek_time(q);
+      cr_assert_geq(peeked, now);
+      SimQueueItem item;
+      cr_assert_not(sim_queue_pop_until(q, now - 1, &item));
     } else {
       SimQueueItem item;
       GSequenceIter *first = g_sequence_get_begin_iter(ref);
@@ -72,7 +97,7 @@ Test(queue, matches_sorted_reference_over_a_million_operations)
       }
       RefEvent *e = g_sequence_get(first);
       cr_assert(pop_live(q, &item));
-      cr_assert_eq(item.time, e->time);
+      cr_assert_eq(item.time, e->time, "op %d: wrong time", op);
       cr_assert_eq(item.id, e->id, "op %d: wrong event among equal times",
                    op);
       cr_assert_eq(GPOINTER_TO_SIZE(item.payload), e->seq + 1);
@@ -82,10 +107,98 @@ Test(queue, matches_sorted_reference_over_a_million_operations)
       pops++;
     }
   }
-  cr_assert_gt(pops, 100000);
   g_array_free(ids, TRUE);
   g_hash_table_destroy(by_id);
   g_sequence_free(ref);
+  sim_queue_free(q);
+  gsl_rng_free(r);
+  return pops;
+}
+
+/* Small range: many equal times, so FIFO order is exercised. */
+static SimTime
+draw_small(gsl_rng *r)
+{
+  return (SimTime) gsl_rng_uniform_int(r, 50);
+}
+
+/* Times a simulation really schedules, mixed: now, the next few
+ * microseconds, request-like milliseconds, timer-like seconds and a few
+ * days-away outliers that stretch any width estimate. */
+static SimTime
+draw_mixed(gsl_rng *r)
+{
+  double u = gsl_rng_uniform(r);
+  if (u < 0.2)
+    return 0;
+  if (u < 0.4)
+    return (SimTime) gsl_rng_uniform_int(r, 20);
+  if (u < 0.7)
+    return (SimTime) (gsl_ran_exponential(r, 2e3));
+  if (u < 0.95)
+    return (SimTime) (gsl_ran_exponential(r, 5e6));
+  return (SimTime) gsl_rng_uniform_int(r, 4000000000u) * 100;
+}
+
+/* Two far-apart clusters: half within a millisecond, half around an
+ * hour. */
+static SimTime
+draw_bimodal(gsl_rng *r)
+{
+  if (gsl_rng_uniform(r) < 0.5)
+    return (SimTime) gsl_rng_uniform_int(r, 1000);
+  return SIM_HOUR + (SimTime) gsl_rng_uniform_int(r, 1000);
+}
+
+Test(queue, matches_sorted_reference_over_a_million_operations)
+{
+  cr_assert_gt(check_against_reference(42, 1000000, draw_small, 1), 100000);
+}
+
+Test(queue, matches_sorted_reference_over_mixed_time_scales)
+{
+  cr_assert_gt(check_against_reference(7, 1000000, draw_mixed, 1), 100000);
+}
+
+Test(queue, matches_sorted_reference_with_bursts_at_one_time)
+{
+  /* Bursts of 300 events at one time overfill any bucket: they are
+   * divided down to 1 us and come out in order. */
+  cr_assert_gt(check_against_reference(11, 300000, draw_mixed, 300), 50000);
+}
+
+Test(queue, matches_sorted_reference_over_two_clusters)
+{
+  cr_assert_gt(check_against_reference(5, 300000, draw_bimodal, 100),
+               50000);
+}
+
+Test(queue, many_pushes_just_ahead_of_now_stay_in_order)
+{
+  /* After a pop, thousands of events land in the next microseconds, in
+   * random order: the part of the queue kept sorted must not degrade
+   * into one long insertion sort, and must stay exact. */
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  SimQueue *q = sim_queue_new();
+  sim_queue_push(q, 0, 0, NULL);
+  sim_queue_push(q, SIM_SEC, 0, NULL);
+  SimQueueItem item;
+  cr_assert(sim_queue_pop(q, &item));
+  GArray *times = g_array_new(FALSE, FALSE, sizeof(SimTime));
+  for (int i = 0; i < 20000; i++) {
+    SimTime t = 1 + (SimTime) gsl_rng_uniform_int(r, 5000);
+    g_array_append_val(times, t);
+    sim_queue_push(q, t, 0, GINT_TO_POINTER(i + 1));
+  }
+  g_array_sort(times, compare_times);
+  for (guint i = 0; i < times->len; i++) {
+    cr_assert(sim_queue_pop(q, &item));
+    cr_assert_eq(item.time, g_array_index(times, SimTime, i));
+  }
+  cr_assert(sim_queue_pop(q, &item));
+  cr_assert_eq(item.time, SIM_SEC);
+  cr_assert_eq(sim_queue_size(q), 0);
+  g_array_free(times, TRUE);
   sim_queue_free(q);
   gsl_rng_free(r);
 }
