@@ -246,7 +246,6 @@ spread_far(SimLadder *l)
   uint64_t mid = sampled_median(l);
   uint64_t reach = mid - lo > UINT64_MAX / 4 ? UINT64_MAX / 2
                                              : 2 * (mid - lo) + 1;
-  l->slab_used = 0;
   Rung *r = rung_push(l, lo, reach, shift_for(reach, l->nfar), UINT64_MAX);
   l->bottom_end = lo;
   reserve_fill(l, r, l->nfar);
@@ -384,6 +383,21 @@ sim_ladder_push_bottom(SimLadder *l, Entry e)
   l->tail++;
 }
 
+/* With no rung left and only a few far entries, sorts them all straight
+ * into the bottom: a rung for a handful would cost more than it saves. */
+static void
+far_to_bottom(SimLadder *l)
+{
+  uint64_t hi = 0;
+  for (gsize i = 0; i < l->nfar; i++)
+    hi = MAX(hi, (uint64_t) l->far[i].time);
+  bottom_reserve(l, l->nfar);
+  sort_entries(l, l->bottom, l->far, l->nfar);
+  l->tail = l->nfar;
+  l->nfar = 0;
+  l->bottom_end = hi + 1;
+}
+
 gboolean
 sim_ladder_refill(SimLadder *l)
 {
@@ -392,13 +406,18 @@ sim_ladder_refill(SimLadder *l)
     if (l->nrungs == 0) {
       if (l->nfar == 0)
         return FALSE;
+      if (l->nfar <= RANK_SORT_MAX) {
+        far_to_bottom(l);
+        return TRUE;
+      }
       spread_far(l);
     }
     Rung *r = &l->rungs[l->nrungs - 1];
     if (r->count == 0) {
       /* Nothing is left before its end: that time joins the bottom. */
       l->bottom_end = r->end;
-      l->nrungs--;
+      if (--l->nrungs == 0)
+        l->slab_used = 0;
       continue;
     }
     while (r->buckets[r->cur].n == 0)
