@@ -5,24 +5,30 @@
  *   bottom  before bottom_end, sorted: the first one comes out next;
  *   rungs   a stack of rings of buckets, each bucket 2^shift us wide and
  *           unordered inside; a rung covers a stretch of time just after
- *           the one inside it (the innermost starts at bottom_end);
+ *           the one inside it, the innermost from bottom_end on;
  *   far     after the outermost rung: one unordered array.
  *
  * A push appends to the bucket or array its time belongs to, or inserts
  * into the short bottom. When the bottom runs dry, the innermost rung's
- * next non-empty bucket is sorted into it, or, holding more than
- * BOTTOM_MAX entries, is first spread over a new rung that divides just
- * that bucket finer; when the rungs run dry the far array is spread over
- * a new outer rung sized for about BUCKET_TARGET entries a bucket. Each
- * entry so moves a bounded number of times, each move O(1), and sorting
- * only ever meets a handful of entries at once: a pop-then-push costs a
- * constant, where a heap's sift walks log(n) levels that leave the cache
- * as n grows. Measured on the hold benchmark (bench/bench-queue.c): ~38 ns
- * at 10^4 pending against ~85 ns for a 4-ary heap of the same keys.
+ * current (else next non-empty) bucket is sorted into it, and bottom_end
+ * becomes just after its last entry, so that later pushes past that go on
+ * to the bucket, not into the sorted bottom. A bucket of more than
+ * BOTTOM_MAX entries is first spread over a new rung that divides just
+ * that bucket finer, and a bottom into which an insertion would shift
+ * BOTTOM_MAX entries is moved into one. When the rungs run dry the far
+ * array is spread over a new outer rung sized for about BUCKET_TARGET
+ * entries a bucket, or, if it holds only a few, sorted straight into the
+ * bottom. Each entry so moves a bounded number of times, each move O(1),
+ * and sorting only ever meets a handful of entries at once: a
+ * pop-then-push costs a constant, where a heap's sift walks log(n) levels
+ * that leave the cache as n grows. Measured with bench/bench-queue.c, the
+ * hold model at 10^4 pending: ~40 ns against ~85 ns for a 4-ary heap of
+ * the same keys; from 10 to 10^6 pending, never slower.
  *
- * Order is exact whatever the widths: each tier holds only times after
- * the tier inside it, buckets only times after the bucket before, and the
- * bottom is sorted by (time, tag). Widths only decide speed.
+ * Order is exact whatever the widths: each tier holds only times at or
+ * after the end of the tier inside it, a rung's buckets only times after
+ * the bucket before, and the bottom is sorted by (time, tag). Widths only
+ * decide speed.
  *
  * The buckets of all rungs live in one slab, bucket after bucket, laid
  * out by a counting sort when a rung is filled, with room to grow by
@@ -40,8 +46,8 @@ typedef SimLadderRung Rung;
 /* A new rung aims at this many entries per bucket. */
 #define BUCKET_TARGET 4
 /* A bucket with more entries than this is divided over a finer rung
- * rather than sorted into the bottom; the bottom, past this size, is
- * moved into a rung rather than shifted by an insertion. */
+ * rather than sorted into the bottom, and an insertion that would shift
+ * this many bottom entries moves the bottom into a rung instead. */
 #define BOTTOM_MAX 48
 /* Up to this many entries are sorted by counting ranks (n^2 compares). */
 #define RANK_SORT_MAX 16
@@ -292,14 +298,28 @@ prefetch_target(const SimLadder *l, const Entry *e)
 /* Sorts the @n entries of @src into @dst. A bucket usually holds a few,
  * in random time order, so they are placed by rank, counted without
  * branches: a compare-and-branch sort would mispredict about once per
- * entry. */
+ * entry. Up to BOTTOM_MAX, insertion sort; past it (a bucket 1 us wide),
+ * qsort. */
 static void
 sort_entries(const SimLadder *l, Entry *restrict dst,
              const Entry *restrict src, gsize n)
 {
   if (n > RANK_SORT_MAX) {
     memcpy(dst, src, n * sizeof(Entry));
-    qsort(dst, n, sizeof(Entry), compare_entries);
+    if (n > BOTTOM_MAX) {
+      qsort(dst, n, sizeof(Entry), compare_entries);
+    } else {
+      for (gsize i = 1; i < n; i++) {
+        Entry e = dst[i];
+        EntryKey key = entry_key(&e);
+        gsize j = i;
+        for (; j > 0 && entry_key(&dst[j - 1]) > key; j--)
+          dst[j] = dst[j - 1];
+        dst[j] = e;
+      }
+    }
+    for (gsize i = 0; i < n; i++)
+      prefetch_target(l, &dst[i]);
     return;
   }
   EntryKey keys[RANK_SORT_MAX];
@@ -367,20 +387,16 @@ sim_ladder_push_bottom(SimLadder *l, Entry e)
     l->bottom[--l->head] = e;
     return;
   }
-  gsize i = l->tail;
-  while (i > l->head && entry_key(&l->bottom[i - 1]) > key &&
-         l->tail - i < BOTTOM_MAX)
-    i--;
-  if (l->tail - i == BOTTOM_MAX && bottom_to_rung(l, e))
+  /* Would it shift BOTTOM_MAX entries or more? */
+  if (l->tail - l->head >= BOTTOM_MAX &&
+      key < entry_key(&l->bottom[l->tail - BOTTOM_MAX]) &&
+      bottom_to_rung(l, e))
     return;
-  while (i > l->head && entry_key(&l->bottom[i - 1]) > key)
-    i--;
-  gsize at = i - l->head;
   bottom_reserve(l, 1);
-  Entry *slot = l->bottom + l->head + at;
-  memmove(slot + 1, slot, (l->tail - l->head - at) * sizeof(Entry));
-  *slot = e;
-  l->tail++;
+  gsize i = l->tail++;
+  for (; i > l->head && entry_key(&l->bottom[i - 1]) > key; i--)
+    l->bottom[i] = l->bottom[i - 1];
+  l->bottom[i] = e;
 }
 
 /* With no rung left and only a few far entries, sorts them all straight
@@ -424,20 +440,23 @@ sim_ladder_refill(SimLadder *l)
       r->cur++;
     Bucket *b = &r->buckets[r->cur];
     uint64_t b_start = rung_edge(r, r->cur);
-    r->cur++;
-    uint64_t b_end = rung_edge(r, r->cur);
+    uint64_t b_end = rung_edge(r, r->cur + 1);
     r->count -= b->n;
     if (b->n > BOTTOM_MAX && b_end - b_start > 1 &&
         l->nrungs < SIM_LADDER_MAX_RUNGS) {
+      r->cur++;
       l->bottom_end = b_start;
       split_bucket(l, b, b_start, b_end, r->shift);
       continue;
     }
-    l->bottom_end = b_end;
     bottom_reserve(l, b->n);
     sort_entries(l, l->bottom, l->slab + b->off, b->n);
     l->tail = b->n;
     b->n = 0;
+    /* The bottom ends just after its last entry, not at the bucket's end:
+     * later pushes past it go to the same bucket, which stays current,
+     * rather than into the sorted bottom. */
+    l->bottom_end = (uint64_t) l->bottom[l->tail - 1].time + 1;
     return TRUE;
   }
 }
