@@ -118,13 +118,15 @@ category(GPtrArray *categories, GString *tics, const char *value)
   for (guint k = 0; k < categories->len; k++)
     if (strcmp(categories->pdata[k], value) == 0)
       return k;
-  g_string_append(tics, tics->len ? ", '" : "'");
+  /* In double quotes, where gnuplot reads \" and \\: the string is
+   * handed over in single quotes, where '' could not start it. */
+  g_string_append(tics, tics->len ? ", \"" : "\"");
   for (const char *c = value; *c; c++) {
-    if (*c == '\'')
-      g_string_append_c(tics, '\''); /* gnuplot doubles it */
-    g_string_append_c(tics, *c);
+    if (*c == '"' || *c == '\\')
+      g_string_append_c(tics, '\\');
+    g_string_append_c(tics, g_ascii_iscntrl(*c) ? ' ' : *c);
   }
-  g_string_append_printf(tics, "' %u", categories->len);
+  g_string_append_printf(tics, "\" %u", categories->len);
   g_ptr_array_add(categories, (gpointer) value);
   return categories->len - 1;
 }

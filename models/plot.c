@@ -246,6 +246,56 @@ plot_write_compare(GPtrArray *runs, const char *path, GError **error)
 
 /* --- helpers shared with plot-timeline.c --- */
 
+/* Reads the record at *@at into cells and moves *@at past it and its line
+ * break. RFC 4180, as sweep.csv is written: a cell in double quotes may
+ * hold commas, line breaks and doubled quotes. *@line is the record's
+ * first line and counts on over the lines it spans. NULL, with @error
+ * set, when a quote is left open. */
+static char **
+csv_read_record(const char **at, guint *line, const char *path,
+                GError **error)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GString) cell = g_string_new("");
+  guint first_line = *line;
+  const char *c = *at;
+  for (;;) {
+    if (*c == '"' && cell->len == 0) {
+      for (c++; !(*c == '"' && c[1] != '"'); c++) {
+        if (*c == '\0') {
+          g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                      "%s:%u: a quoted cell is never closed", path,
+                      first_line);
+          return NULL;
+        }
+        if (*c == '"')
+          c++;
+        else if (*c == '\n')
+          (*line)++;
+        g_string_append_c(cell, *c);
+      }
+      c++;
+    }
+    if (*c == ',' || *c == '\n' || *c == '\0' ||
+        (*c == '\r' && c[1] == '\n')) {
+      g_ptr_array_add(cells, g_strndup(cell->str, cell->len));
+      g_string_truncate(cell, 0);
+      if (*c == ',') {
+        c++;
+        continue;
+      }
+      c += *c == '\r' ? 2 : *c == '\n' ? 1 : 0;
+      if (c[-1] == '\n')
+        (*line)++;
+      break;
+    }
+    g_string_append_c(cell, *c++);
+  }
+  *at = c;
+  g_ptr_array_add(cells, NULL);
+  return (char **) g_ptr_array_free(g_steal_pointer(&cells), FALSE);
+}
+
 PlotCsv *
 plot_csv_load(const char *path, GError **error)
 {
@@ -258,24 +308,33 @@ plot_csv_load(const char *path, GError **error)
                                                : io->message);
     return NULL;
   }
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  if (lines[0] == NULL || lines[0][0] == '\0') {
+  if (text[0] == '\0' || text[0] == '\n' || text[0] == '\r') {
     input_error(error, path, "empty file: no header line");
     return NULL;
   }
   g_autoptr(PlotCsv) csv = g_new0(PlotCsv, 1);
   csv->path = g_strdup(path);
-  csv->header = g_strsplit(lines[0], ",", -1);
   csv->rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+  const char *at = text;
+  guint line = 1;
+  csv->header = csv_read_record(&at, &line, path, error);
+  if (csv->header == NULL)
+    return NULL;
   guint n_cols = g_strv_length(csv->header);
-  for (guint i = 1; lines[i] != NULL; i++) {
-    if (lines[i][0] == '\0')
+  while (*at != '\0') {
+    if (*at == '\n' || (*at == '\r' && at[1] == '\n')) {
+      at += *at == '\r' ? 2 : 1;
+      line++;
       continue;
-    char **cells = g_strsplit(lines[i], ",", -1);
+    }
+    guint row_line = line;
+    char **cells = csv_read_record(&at, &line, path, error);
+    if (cells == NULL)
+      return NULL;
     if (g_strv_length(cells) != n_cols) {
       g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
                   "%s:%u: %u cells, expected %u as in the header", path,
-                  i + 1, g_strv_length(cells), n_cols);
+                  row_line, g_strv_length(cells), n_cols);
       g_strfreev(cells);
       return NULL;
     }

@@ -17,7 +17,7 @@
 #   nseries    number of blocks (required)
 #   titles     their titles, each in double quotes, space-separated
 #   xlabel     the swept parameter's name
-#   xtics      tics for non-numeric x values ("'EC2' 0, 'FARGATE' 1"), or
+#   xtics      tics for non-numeric x values ('"EC2" 0, "FARGATE" 1'), or
 #              '' for numbers
 #   scenario   the scenario's name for the title (optional)
 

@@ -246,3 +246,56 @@ Test(plot, a_tasks_csv_without_a_column_is_refused_naming_it)
   cr_assert_str_eq(error->message, want);
   test_rmrf(tmp);
 }
+
+/* sweep.csv with a swept value per row in @cells (already CSV-quoted). */
+static char *
+make_sweep(const char *dir, const char *const *cells)
+{
+  g_autoptr(GString) csv = g_string_new(
+    "point_id,variant,/services/0/capacityProviderStrategy,seeds,"
+    "cost_usd_mean,cost_usd_ci95,p99_ms_mean,p99_ms_ci95\n");
+  for (int i = 0; cells[i] != NULL; i++)
+    g_string_append_printf(csv, "%d,fargate,%s,2,%d.5,0.1,%d0,5\n", i,
+                           cells[i], i + 1, i + 1);
+  char *path = g_build_filename(dir, "sweep.csv", NULL);
+  cr_assert(g_file_set_contents(path, csv->str, -1, NULL));
+  return path;
+}
+
+Test(plot, sweep_values_with_commas_and_quotes_become_tics)
+{
+  /* ecsim sweep quotes a cell holding a comma or a quote (RFC 4180), as
+   * JSON values swept from a sweep file do. */
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *csv = make_sweep(tmp, (const char *[]) {
+    "\"[{\"\"capacityProvider\"\":\"\"FARGATE\"\"}]\"", "\"a,b\"", NULL });
+  g_autofree char *dat = g_build_filename(tmp, "sweep.dat", NULL);
+  g_auto(PlotSweep) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert(plot_write_sweep(tmp, dat, &info, &error), "%s",
+            error ? error->message : "");
+  /* Double-quoted for gnuplot, which reads \" inside. */
+  cr_assert_str_eq(info.xtics,
+                   "\"[{\\\"capacityProvider\\\":\\\"FARGATE\\\"}]\" 0, "
+                   "\"a,b\" 1");
+  g_autofree char *text = NULL;
+  cr_assert(g_file_get_contents(dat, &text, NULL, NULL));
+  cr_assert(strstr(text, "\n 0 1.5 1.4 1.6 10 5 15\n") != NULL, "%s", text);
+  cr_assert(strstr(text, "\n 1 2.5 2.4 2.6 20 15 25\n") != NULL, "%s", text);
+  test_rmrf(tmp);
+}
+
+Test(plot, a_sweep_csv_with_an_open_quote_is_refused_naming_the_line)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *csv = make_sweep(tmp, (const char *[]) {
+    "m6i.large", "\"c6i.large", NULL });
+  g_autofree char *dat = g_build_filename(tmp, "sweep.dat", NULL);
+  g_auto(PlotSweep) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not(plot_write_sweep(tmp, dat, &info, &error));
+  g_autofree char *want =
+    g_strdup_printf("%s:3: a quoted cell is never closed", csv);
+  cr_assert_str_eq(error->message, want);
+  test_rmrf(tmp);
+}

@@ -410,3 +410,27 @@ Test(sweep_cli, plot_draws_a_sweep_folder)
   cr_assert(strstr(text, "spot · cpu=512: cost") != NULL);
   test_rmrf(tmp);
 }
+
+Test(sweep_cli, plot_labels_swept_words_on_the_x_axis)
+{
+  /* Instance types, not numbers: each gets a tic of its own. */
+  g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+  if (gnuplot == NULL)
+    cr_skip_test("gnuplot is not installed");
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *csv = g_build_filename(tmp, "sweep.csv", NULL);
+  cr_assert(g_file_set_contents(csv,
+    "point_id,variant,/cluster/auto_scaling_groups/0/instance_type,seeds,"
+    "cost_usd_mean,cost_usd_ci95,p99_ms_mean,p99_ms_ci95\n"
+    "0,ec2,m6i.large,2,1.5,0.1,10,5\n"
+    "1,ec2,c6i.large,2,2.5,0.1,20,5\n", -1, NULL));
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "plot", tmp, "--format", "svg",
+                       NULL), 0, "%s", err);
+  g_autofree char *svg = g_build_filename(tmp, "plots", "sweep.svg", NULL);
+  g_autofree char *text = NULL;
+  cr_assert(g_file_get_contents(svg, &text, NULL, NULL), "%s", out);
+  cr_assert(strstr(text, ">m6i.large<") != NULL);
+  cr_assert(strstr(text, ">c6i.large<") != NULL);
+  test_rmrf(tmp);
+}
