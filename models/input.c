@@ -5,6 +5,18 @@
 
 G_DEFINE_QUARK(ecsim-input-error-quark, ecsim_input_error)
 
+gboolean
+input_read_file(const char *path, char **text, gsize *len, GError **error)
+{
+  g_autoptr(GError) io = NULL;
+  if (g_file_get_contents(path, text, len, &io))
+    return TRUE;
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+              "%s: cannot read: %s", path,
+              io->code == G_FILE_ERROR_NOENT ? "no such file" : io->message);
+  return FALSE;
+}
+
 void
 input_error(GError **error, const char *where, const char *fmt, ...)
 {

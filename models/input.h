@@ -18,6 +18,13 @@ typedef enum {
   ECSIM_INPUT_ERROR_INVALID, /* well-formed, but its meaning is wrong */
 } EcsimInputErrorCode;
 
+/* Reads the whole of @path into *@text (NUL-terminated, owned by the
+ * caller) and, when @len is not NULL, its length into *@len. FALSE, with
+ * @error set to "@path: cannot read: no such file" (or the system's
+ * reason) and code IO, when it cannot. */
+gboolean input_read_file(const char *path, char **text, gsize *len,
+                         GError **error);
+
 /* Sets @error to "@where: <formatted message>" with code INVALID. */
 void input_error(GError **error, const char *where, const char *fmt, ...)
   G_GNUC_PRINTF(3, 4);

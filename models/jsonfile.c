@@ -102,14 +102,8 @@ json_load_file(const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   gsize len = 0;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &text, &len, &io)) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
-                "%s: cannot read: %s", path,
-                io->code == G_FILE_ERROR_NOENT ? "no such file"
-                                               : io->message);
+  if (!input_read_file(path, &text, &len, error))
     return NULL;
-  }
   return json_parse_text(path, text, len, error);
 }
 
@@ -241,6 +235,15 @@ json_pointer_append(GString *pointer, const char *token)
     else
       g_string_append_c(pointer, *c);
   }
+}
+
+char *
+json_compact_text(const cJSON *value)
+{
+  char *text = cJSON_PrintUnformatted(value);
+  char *copy = g_strdup(text);
+  cJSON_free(text);
+  return copy;
 }
 
 char *

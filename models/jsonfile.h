@@ -40,6 +40,9 @@ void json_pointer_append(GString *pointer, const char *token);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(cJSON, cJSON_Delete)
 
+/* @value as compact JSON text, which g_free() releases. */
+char *json_compact_text(const cJSON *value);
+
 /* A short one-line rendering of @value for messages: at most ~40
  * characters, elided with "...". Returns a new string. */
 char *json_describe(const cJSON *value);

@@ -300,14 +300,8 @@ PlotCsv *
 plot_csv_load(const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &text, NULL, &io)) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
-                "%s: cannot read: %s", path,
-                io->code == G_FILE_ERROR_NOENT ? "no such file"
-                                               : io->message);
+  if (!input_read_file(path, &text, NULL, error))
     return NULL;
-  }
   if (text[0] == '\0' || text[0] == '\n' || text[0] == '\r') {
     input_error(error, path, "empty file: no header line");
     return NULL;

@@ -79,14 +79,8 @@ Scenario *
 scenario_load(const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &text, NULL, &io)) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
-                "%s: cannot read: %s", path,
-                io->code == G_FILE_ERROR_NOENT ? "no such file"
-                                               : io->message);
+  if (!input_read_file(path, &text, NULL, error))
     return NULL;
-  }
   g_autofree char *dir = g_path_get_dirname(path);
   return scenario_load_data(path, text, dir, error);
 }

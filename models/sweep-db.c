@@ -78,12 +78,11 @@ runs_table_sql(void)
   return g_string_free(s, FALSE);
 }
 
+/* @o as compact JSON text; frees @o. */
 static char *
 json_text(cJSON *o)
 {
-  char *text = cJSON_PrintUnformatted(o);
-  char *copy = g_strdup(text);
-  cJSON_free(text);
+  char *copy = json_compact_text(o);
   cJSON_Delete(o);
   return copy;
 }

@@ -31,11 +31,9 @@ number_text(double v)
   double r = g_ascii_strtod(g_ascii_formatd(buf, sizeof buf, "%.12g", v),
                             NULL);
   cJSON *n = cJSON_CreateNumber(r == 0 ? 0.0 : r);
-  char *text = cJSON_PrintUnformatted(n);
+  char *text = json_compact_text(n);
   cJSON_Delete(n);
-  char *copy = g_strdup(text);
-  cJSON_free(text);
-  return copy;
+  return text;
 }
 
 static GPtrArray *
@@ -102,15 +100,6 @@ split_items(const char *spec)
   return items;
 }
 
-static char *
-compact(const cJSON *value)
-{
-  char *text = cJSON_PrintUnformatted(value);
-  char *copy = g_strdup(text);
-  cJSON_free(text);
-  return copy;
-}
-
 static GPtrArray *
 parse_list(const char *spec, const char *where, GError **error)
 {
@@ -130,7 +119,7 @@ parse_list(const char *spec, const char *where, GError **error)
       return NULL;
     }
     g_autoptr(cJSON) v = json_parse_loose(item);
-    g_ptr_array_add(values, compact(v));
+    g_ptr_array_add(values, json_compact_text(v));
   }
   return values;
 }
@@ -210,12 +199,12 @@ sweep_axis_from_json(const char *pointer, const cJSON *spec,
   }
   axis->values = g_ptr_array_new_with_free_func(g_free);
   if (!cJSON_IsArray(spec)) {
-    g_ptr_array_add(axis->values, compact(spec));
+    g_ptr_array_add(axis->values, json_compact_text(spec));
     return g_steal_pointer(&axis);
   }
   const cJSON *v;
   cJSON_ArrayForEach(v, spec)
-    g_ptr_array_add(axis->values, compact(v));
+    g_ptr_array_add(axis->values, json_compact_text(v));
   if (axis->values->len == 0) {
     input_error(error, where, "no values: give a list, or a string "
                 "\"START:STOP:STEP\" or \"A,B,C\"");

@@ -98,10 +98,7 @@ sweep_plan_point_key(const SweepPlan *plan, guint point)
   for (guint a = 0; a < plan->axes->len; a++)
     cJSON_AddItemToObject(o, ((SweepAxis *) plan->axes->pdata[a])->pointer,
                           json_parse_loose(sweep_plan_value(plan, point, a)));
-  char *text = cJSON_PrintUnformatted(o);
-  char *copy = g_strdup(text);
-  cJSON_free(text);
-  return copy;
+  return json_compact_text(o);
 }
 
 /* The scenario with the sweep's --set values and @point's values, and
@@ -164,15 +161,9 @@ name_axes(SweepPlan *plan)
 static gboolean
 read_scenario(SweepPlan *plan, GError **error)
 {
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(plan->scenario_path, &plan->scenario_text, NULL,
-                           &io)) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
-                "%s: cannot read: %s", plan->scenario_path,
-                io->code == G_FILE_ERROR_NOENT ? "no such file"
-                                               : io->message);
+  if (!input_read_file(plan->scenario_path, &plan->scenario_text, NULL,
+                       error))
     return FALSE;
-  }
   plan->scenario_sha256 = g_compute_checksum_for_string(
     G_CHECKSUM_SHA256, plan->scenario_text, -1);
   g_autofree char *dir = g_path_get_dirname(plan->scenario_path);
@@ -324,10 +315,7 @@ sweep_result_to_text(const SweepResult *r)
   if (r->error)
     cJSON_AddStringToObject(o, "error", r->error);
   cJSON_AddBoolToObject(o, "interrupted", r->interrupted);
-  char *text = cJSON_PrintUnformatted(o);
-  char *copy = g_strdup(text);
-  cJSON_free(text);
-  return copy;
+  return json_compact_text(o);
 }
 
 static cJSON *
