@@ -56,9 +56,12 @@ guint sweep_db_n_runs(SweepDb *db);
  * SweepGroup (sweep-stats.h), or NULL and @error. */
 GArray *sweep_db_groups(SweepDb *db, const SweepPlan *plan, GError **error);
 
-/* Writes @dir/runs.csv and @dir/sweep.csv from the database. */
+/* Writes @dir/runs.csv and @dir/sweep.csv from the database. When
+ * @groups_out is not NULL, it gets the groups sweep.csv was written from
+ * (as sweep_db_groups() returns them). */
 gboolean sweep_db_export(SweepDb *db, const SweepPlan *plan,
-                         const char *dir, GError **error);
+                         const char *dir, GArray **groups_out,
+                         GError **error);
 
 /* A grid value as runs.csv shows it: a JSON string without its quotes,
  * anything else as compact JSON. Returns a new string. */

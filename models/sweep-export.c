@@ -156,11 +156,13 @@ sweep_db_groups(SweepDb *db, const SweepPlan *plan, GError **error)
 
 static gboolean
 write_sweep(SweepDb *db, const SweepPlan *plan, const char *dir,
-            GError **error)
+            GArray **groups_out, GError **error)
 {
   g_autoptr(GArray) groups = sweep_db_groups(db, plan, error);
   if (groups == NULL)
     return FALSE;
+  if (groups_out != NULL)
+    *groups_out = g_array_ref(groups);
   g_autoptr(GString) out = g_string_new("point_id,variant");
   csv_header_parameters(out, plan);
   g_string_append(out, ",seeds");
@@ -185,9 +187,9 @@ write_sweep(SweepDb *db, const SweepPlan *plan, const char *dir,
 
 gboolean
 sweep_db_export(SweepDb *db, const SweepPlan *plan, const char *dir,
-                GError **error)
+                GArray **groups_out, GError **error)
 {
   g_return_val_if_fail(db != NULL && plan != NULL && dir != NULL, FALSE);
   return write_runs(db, plan, dir, error) &&
-         write_sweep(db, plan, dir, error);
+         write_sweep(db, plan, dir, groups_out, error);
 }

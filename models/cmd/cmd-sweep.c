@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "models/cmd/commands.h"
 #include "models/cmd/sweep-mpi.h"
@@ -13,6 +12,7 @@
 #include "models/sweep-db.h"
 #include "models/sweep-exec.h"
 #include "models/sweep-stats.h"
+#include "sim/progress.h"
 
 typedef struct {
   CmdSeed seed; /* first: cmd_option_seed() fills it */
@@ -75,7 +75,7 @@ on_result(SweepResult *r, gpointer data)
   gint64 now = g_get_monotonic_time();
   if (r != NULL && now - s->last_export > EXPORT_EVERY_US) {
     s->last_export = now;
-    sweep_db_export(s->db, s->plan, s->dir, NULL);
+    sweep_db_export(s->db, s->plan, s->dir, NULL, NULL);
   }
 }
 
@@ -101,8 +101,8 @@ build_plan(const char *arg, SweepOptions *o, char **default_dir,
   if (is_file && !sweep_file_load(arg, &f, error))
     return NULL;
   g_autoptr(SweepPlan) plan = sweep_plan_new(is_file ? f.scenario : arg);
-  while (f.axes != NULL && f.axes->len > 0)
-    g_ptr_array_add(plan->axes, g_ptr_array_steal_index(f.axes, 0));
+  if (f.axes != NULL)
+    g_ptr_array_extend_and_steal(plan->axes, g_steal_pointer(&f.axes));
   for (char **g = o->grid; g && *g; g++) {
     SweepAxis *axis = sweep_axis_parse(*g, error);
     if (axis == NULL)
@@ -241,14 +241,10 @@ static int
 finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
 {
   g_autoptr(GError) error = NULL;
-  if (!sweep_db_export(st->db, st->plan, st->dir, &error) ||
+  g_autoptr(GArray) groups = NULL;
+  if (!sweep_db_export(st->db, st->plan, st->dir, &groups, &error) ||
       s->db_error != NULL) {
     cmd_error("%s", s->db_error ? s->db_error->message : error->message);
-    return 1;
-  }
-  g_autoptr(GArray) groups = sweep_db_groups(st->db, st->plan, &error);
-  if (groups == NULL) {
-    cmd_error("%s", error->message);
     return 1;
   }
   printf("Runs       %u finished in %.1f s, %u failed; %u in the database\n",
@@ -282,7 +278,7 @@ run_sweep(Setup *st, const SweepOptions *o, int rank, int ranks)
   if (!o->quiet)
     print_plan(st, threads, ranks);
   g_autoptr(SweepBar) bar = sweep_bar_new(
-    st->pending->len, !o->quiet && isatty(fileno(stderr)));
+    st->pending->len, sim_progress_wanted(stderr, o->quiet));
   Sweep s = { .plan = st->plan, .db = st->db, .dir = st->dir, .bar = bar,
               .last_export = g_get_monotonic_time() };
   gint64 start = g_get_monotonic_time();
