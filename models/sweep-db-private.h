@@ -22,5 +22,9 @@ typedef struct {
 extern const SweepRunColumn sweep_run_columns[];
 extern const gsize sweep_n_run_columns;
 
+/* A grid value as runs.csv shows it: a JSON string without its quotes,
+ * anything else as compact JSON. Returns a new string. */
+char *sweep_db_value_text(const char *json);
+
 /* Sets @error to "PATH: what: SQLite's message" (G_FILE_ERROR). */
 void sweep_db_error(SweepDb *db, const char *what, GError **error);

@@ -63,8 +63,5 @@ gboolean sweep_db_export(SweepDb *db, const SweepPlan *plan,
                          const char *dir, GArray **groups_out,
                          GError **error);
 
-/* A grid value as runs.csv shows it: a JSON string without its quotes,
- * anything else as compact JSON. Returns a new string. */
-char *sweep_db_value_text(const char *json);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepDb, sweep_db_close)

@@ -56,13 +56,6 @@ sweep_metric_column(SweepMetric m)
   return metrics[m].column;
 }
 
-const char *
-sweep_metric_unit(SweepMetric m)
-{
-  g_return_val_if_fail(m < SWEEP_N_METRICS, NULL);
-  return metrics[m].unit;
-}
-
 double
 sweep_metric_of(SweepMetric m, const cJSON *summary)
 {

@@ -32,8 +32,6 @@ const char *sweep_metric_name(SweepMetric m);
 /* "cost_usd", "p99_ms", "slo_attainment", ...: the column in runs.csv,
  * sweep.csv and the runs table. */
 const char *sweep_metric_column(SweepMetric m);
-/* Its unit for messages: "$", "ms", "" (shares and counts). */
-const char *sweep_metric_unit(SweepMetric m);
 /* Its value in @summary (summary.json), NAN when absent or null. */
 double sweep_metric_of(SweepMetric m, const cJSON *summary);
 

@@ -14,12 +14,6 @@
 #include <mpi.h>
 #endif
 
-gboolean
-sweep_mpi_built(void)
-{
-  return ECSIM_MPI != 0;
-}
-
 #if ECSIM_MPI
 
 enum { TAG_READY = 1, TAG_WORK = 2 };

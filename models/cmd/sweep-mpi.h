@@ -13,9 +13,6 @@
 
 #include "models/sweep-exec.h"
 
-/* TRUE when built with MPI. */
-gboolean sweep_mpi_built(void);
-
 /* When started by an MPI launcher (mpirun, srun), initialises MPI and
  * sets @rank and @size; returns FALSE (rank 0 of 1) otherwise. */
 gboolean sweep_mpi_init(int *rank, int *size);
