@@ -101,11 +101,10 @@ sweep_plan_point_key(const SweepPlan *plan, guint point)
   return json_compact_text(o);
 }
 
-/* The scenario with the sweep's --set values and @point's values, and
- * the configuration of @variant; the Scenario must outlive the config. */
-static ScenarioConfig *
-configure(const SweepPlan *plan, guint point, const char *variant,
-          gboolean seeded, guint64 seed, Scenario **scn_out, GError **error)
+/* The scenario with the sweep's --set values and @point's values, or
+ * NULL and @error. */
+static Scenario *
+point_scenario(const SweepPlan *plan, guint point, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname(plan->scenario_path);
   g_autoptr(Scenario) scn = scenario_load_data(plan->scenario_path,
@@ -121,13 +120,15 @@ configure(const SweepPlan *plan, guint point, const char *variant,
     if (!scenario_add_override(scn, set, error))
       g_clear_pointer(&scn, scenario_free);
   }
-  if (scn == NULL)
-    return NULL;
+  return g_steal_pointer(&scn);
+}
+
+static ScenarioConfig *
+configure_variant(Scenario *scn, const char *variant, gboolean seeded,
+                  guint64 seed, GError **error)
+{
   ScenarioOptions so = { .has_seed = seeded, .seed = seed };
-  ScenarioConfig *cfg = scenario_configure(scn, variant, &so, error);
-  if (cfg != NULL)
-    *scn_out = g_steal_pointer(&scn);
-  return cfg;
+  return scenario_configure(scn, variant, &so, error);
 }
 
 static gboolean
@@ -220,11 +221,13 @@ sweep_plan_prepare(SweepPlan *plan, GError **error)
   name_axes(plan);
   guint nv = sweep_plan_n_variants(plan);
   for (guint p = 0; p < sweep_plan_n_points(plan); p++) {
+    /* Loaded once per point: a variant's configuration copies it. */
+    g_autoptr(Scenario) scn = point_scenario(plan, p, error);
     for (guint v = 0; v < nv; v++) {
-      Scenario *scn = NULL;
-      ScenarioConfig *cfg = configure(plan, p, plan->variants[v],
-                                      plan->has_seed, plan->base_seed, &scn,
-                                      error);
+      ScenarioConfig *cfg =
+        scn ? configure_variant(scn, plan->variants[v], plan->has_seed,
+                                plan->base_seed, error)
+            : NULL;
       if (cfg == NULL) {
         g_autofree char *label = sweep_plan_point_label(plan, p);
         if (plan->axes->len > 0)
@@ -239,7 +242,6 @@ sweep_plan_prepare(SweepPlan *plan, GError **error)
       if (plan->scenario_name == NULL)
         plan->scenario_name = g_strdup(cfg->name);
       scenario_config_free(cfg);
-      scenario_free(scn);
     }
   }
   return TRUE;
@@ -276,10 +278,12 @@ sweep_plan_execute(const SweepPlan *plan, guint run,
   guint point, variant, k;
   sweep_plan_locate(plan, run, &point, &variant, &k);
   g_autoptr(GError) error = NULL;
-  g_autoptr(Scenario) scn = NULL;
-  g_autoptr(ScenarioConfig) cfg = configure(
-    plan, point, plan->variants[variant], TRUE, plan->base_seed + k, &scn,
-    &error);
+  /* The Scenario must outlive its configuration. */
+  g_autoptr(Scenario) scn = point_scenario(plan, point, &error);
+  g_autoptr(ScenarioConfig) cfg =
+    scn ? configure_variant(scn, plan->variants[variant], TRUE,
+                            plan->base_seed + k, &error)
+        : NULL;
   if (cfg == NULL) {
     r->error = g_strdup(error->message);
     return r;
