@@ -30,6 +30,21 @@ override_clear(gpointer p)
   g_free(o->value);
 }
 
+/* A variant's name names its output folder (-o DIR/VARIANT): letters,
+ * digits, '.', '_' and '-', not starting with a dot, so that no name can
+ * climb out of DIR or hide. */
+static gboolean
+variant_name_ok(const char *name)
+{
+  gsize len = strlen(name);
+  if (len == 0 || len > 100 || name[0] == '.')
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (!g_ascii_isalnum(*c) && *c != '.' && *c != '_' && *c != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 collect_variants(Scenario *scn, GError **error)
 {
@@ -45,8 +60,17 @@ collect_variants(Scenario *scn, GError **error)
                 "\"EC2\"}}");
     return FALSE;
   }
-  for (const cJSON *v = variants->child; v; v = v->next)
+  for (const cJSON *v = variants->child; v; v = v->next) {
+    if (!variant_name_ok(v->string)) {
+      g_autoptr(GString) where = g_string_new("/variants");
+      json_pointer_append(where, v->string);
+      input_error(error, scn->file, "%s: a variant's name is its output "
+                  "folder's: use up to 100 letters, digits, '.', '_' and "
+                  "'-', not starting with '.'", where->str);
+      return FALSE;
+    }
     g_ptr_array_add(scn->variant_names, g_strdup(v->string));
+  }
   return TRUE;
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/taskdef.h"
+
 /* Every key of CreateService's input and of describe-services' Service,
  * plus ecsim's own sections. */
 static const char *const service_keys[] = {
@@ -242,6 +244,14 @@ parse_basics(const JNode *n, ServiceConfig *cfg, GError **error)
       !jn_seconds(n, "healthCheckGracePeriodSeconds", 0, 2147483647,
                   &cfg->health_check_grace, error))
     return FALSE;
+  if (!ecs_name_ok(cfg->name)) {
+    /* It also names files and folders: tasks.csv, plots/SERVICE-*.png. */
+    JNode v;
+    jn_member(n, "serviceName", &v);
+    jn_error(&v, error, "must be 1 to 255 letters (uppercase and "
+             "lowercase), numbers, underscores and hyphens, as ECS allows");
+    return FALSE;
+  }
   cfg->desired_count = (int) desired;
   cfg->scheduling = (ServiceScheduling) scheduling;
   cfg->launch_type = (LaunchType) launch_type;

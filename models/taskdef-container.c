@@ -137,7 +137,7 @@ taskdef_check_fields(const JNode *obj, const TdField *fields,
 }
 
 gboolean
-taskdef_name_ok(const char *s)
+ecs_name_ok(const char *s)
 {
   size_t len = strlen(s);
   if (len == 0 || len > 255)
@@ -192,7 +192,7 @@ parse_identity(const JNode *n, EcsContainerDef *c, GError **error)
     jn_error(&v, error, "Container.name should not be null or empty.");
     return FALSE;
   }
-  if (!taskdef_name_ok(name)) {
+  if (!ecs_name_ok(name)) {
     jn_error(&v, error, "Container.name contains invalid characters. Up to "
              "255 letters, numbers, hyphens and underscores are allowed.");
     return FALSE;

@@ -29,10 +29,6 @@ typedef struct {
 gboolean taskdef_check_fields(const JNode *obj, const TdField *fields,
                               const char *const *required, GError **error);
 
-/* TRUE when @s is 1 to 255 letters, numbers, hyphens and underscores, as
- * ECS requires of family and container names [API]. */
-gboolean taskdef_name_ok(const char *s);
-
 /* Parses the container definition at @n of @def, whose network mode and
  * task-level memory are already set. @host_ports collects the fixed host
  * ports (protocol << 16 | port) of the containers parsed so far, to refuse

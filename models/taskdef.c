@@ -145,7 +145,7 @@ parse_family(const JNode *root, EcsTaskDef *def, GError **error)
     jn_error(&v, error, "Family can not be blank.");
     return FALSE;
   }
-  if (!taskdef_name_ok(family)) {
+  if (!ecs_name_ok(family)) {
     jn_error(&v, error, "Family contains invalid characters. Up to 255 "
              "letters, numbers, hyphens and underscores are allowed.");
     return FALSE;

@@ -102,6 +102,11 @@ EcsTaskDef *taskdef_parse(const JNode *n, int revision, GError **error);
 
 void taskdef_free(EcsTaskDef *def);
 
+/* TRUE when @s is 1 to 255 letters, numbers, hyphens and underscores, as
+ * ECS requires of task definition families, container names and service
+ * names [API]. */
+gboolean ecs_name_ok(const char *s);
+
 /* Checks a task size against the Fargate table (ECS-REFERENCE §1).
  * Returns FALSE and sets @error to a message (without location) that names
  * the memory values allowed for @cpu, or the valid cpu values. */

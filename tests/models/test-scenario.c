@@ -330,3 +330,26 @@ Test(scenario, arm_task_definition_needs_arm_instances)
                         "definition a:1 runs on ARM64, but Auto Scaling "
                         "group g has m6i.large instances (X86_64)");
 }
+
+Test(scenario, service_name_outside_ecs_rules_is_refused)
+{
+  /* A service's name also names files (tasks.csv rows, plots/web-*.png):
+   * ECS's own rule keeps commas and slashes out. */
+  g_autofree char *text = scenario_with("", "");
+  g_auto(GStrv) parts = g_strsplit(text, "\"serviceName\": \"web\"", 2);
+  g_autofree char *bad =
+    g_strjoinv("\"serviceName\": \"web,api/v2\"", parts);
+  g_autofree char *msg = test_configure_error(bad);
+  cr_assert_str_eq(msg, "t.json: /services/0/serviceName: must be 1 to 255 "
+                        "letters (uppercase and lowercase), numbers, "
+                        "underscores and hyphens, as ECS allows");
+}
+
+Test(scenario, variant_name_that_is_no_folder_name_is_refused)
+{
+  /* -o DIR writes DIR/VARIANT: "../up" would write outside DIR. */
+  expect_error("", "\"variants\": {\"ok\": {}, \"../up\": {}}",
+               "t.json: /variants/..~1up: a variant's name is its output "
+               "folder's: use up to 100 letters, digits, '.', '_' and '-', "
+               "not starting with '.'");
+}
