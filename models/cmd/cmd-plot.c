@@ -16,6 +16,7 @@
 
 #include "ecsim-config.h"
 #include "models/cmd/commands.h"
+#include "models/input.h"
 #include "models/plot.h"
 
 typedef struct {
@@ -25,7 +26,25 @@ typedef struct {
   char *data;          /* temporary folder for prepared data */
   gboolean png, svg;
   int written, failed;
+  gboolean bad_input;  /* a failure was the input's: exit 2, not 1 */
 } Plotter;
+
+/* Reports @error, which stopped a picture. */
+static void
+picture_failed(Plotter *p, const GError *error)
+{
+  cmd_error("%s", error->message);
+  p->failed++;
+  if (cmd_status_for(error) == EXIT_INPUT)
+    p->bad_input = TRUE;
+}
+
+/* The exit status once every picture was tried. */
+static int
+plot_status(const Plotter *p)
+{
+  return p->bad_input ? EXIT_INPUT : p->failed ? 1 : 0;
+}
 
 static void
 plotter_clear(Plotter *p)
@@ -201,8 +220,7 @@ render_timeline(Plotter *p, const PlotRun *run, const char *prefix)
   g_auto(PlotTimeline) info = { 0 };
   g_autoptr(GError) error = NULL;
   if (!plot_write_timeline(run, data, &info, &error)) {
-    cmd_error("%s", error->message);
-    p->failed++;
+    picture_failed(p, error);
     return;
   }
   if (info.n_tasks == 0) {
@@ -223,16 +241,33 @@ render_timeline(Plotter *p, const PlotRun *run, const char *prefix)
   }
 }
 
-/* cost.gp reads RUNDIR/VARIANT/timeseries.csv for each variant folder. */
+/* The name of @run's folder, even when given as "." or "x/..". */
+static char *
+folder_name(const PlotRun *run)
+{
+  g_autofree char *abs = g_canonicalize_filename(run->dir, NULL);
+  return g_path_get_basename(abs);
+}
+
+/* cost.gp reads RUNDIR/VARIANT/timeseries.csv for each variant folder,
+ * the folders given as a list of double-quoted words. */
 static void
 render_cost(Plotter *p, GPtrArray *runs)
 {
   const PlotRun *first = runs->pdata[0];
-  g_autofree char *rundir = g_path_get_dirname(first->dir);
+  g_autofree char *first_abs = g_canonicalize_filename(first->dir, NULL);
+  g_autofree char *rundir = g_path_get_dirname(first_abs);
   g_autoptr(GString) folders = g_string_new("");
   for (guint i = 0; i < runs->len; i++) {
-    g_autofree char *base = g_path_get_basename(
-      ((PlotRun *) runs->pdata[i])->dir);
+    g_autofree char *base = folder_name(runs->pdata[i]);
+    if (strchr(base, '"') != NULL) {
+      g_autoptr(GError) error = g_error_new(
+        ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+        "%s: no cost picture: gnuplot cannot take a folder name with a "
+        "double quote; rename the folder", ((PlotRun *) runs->pdata[i])->dir);
+      picture_failed(p, error);
+      return;
+    }
     g_string_append_printf(folders, "%s\"%s\"", i ? " " : "", base);
   }
   g_autoptr(GString) vars = g_string_new("");
@@ -248,8 +283,7 @@ render_compare(Plotter *p, GPtrArray *runs)
   g_autofree char *data = g_build_filename(p->data, "compare.dat", NULL);
   g_autoptr(GError) error = NULL;
   if (!plot_write_compare(runs, data, &error)) {
-    cmd_error("%s", error->message);
-    p->failed++;
+    picture_failed(p, error);
     return;
   }
   const PlotRun *first = runs->pdata[0];
@@ -307,7 +341,8 @@ select_runs(GPtrArray *runs, char **names, const char *outdir)
 
 static const char plot_description[] =
   "Draws the outputs of 'ecsim run' in OUTDIR: OUTDIR/VARIANT/ folders (or\n"
-  "OUTDIR itself when it is one variant's folder). Writes into OUTDIR/plots/:\n"
+  "OUTDIR itself when it is one variant's folder). Writes into OUTDIR/plots/,\n"
+  "VARIANT being the variant folder's name:\n"
   "  VARIANT-traffic      requests/s against desired and running tasks and\n"
   "                       registered instances\n"
   "  VARIANT-latency      p50/p90/p99/p99.9 per period and the SLO threshold\n"
@@ -405,7 +440,7 @@ render_runs(Plotter *p, GPtrArray *runs)
 {
   for (guint i = 0; i < runs->len && !cmd_interrupted; i++) {
     const PlotRun *run = runs->pdata[i];
-    g_autofree char *prefix = g_path_get_basename(run->dir);
+    g_autofree char *prefix = folder_name(run);
     render_series(p, run, prefix);
     if (!cmd_interrupted)
       render_timeline(p, run, prefix);
@@ -433,7 +468,7 @@ render_all(Plotter *p, GPtrArray *runs)
   if (p->failed)
     cmd_error("%d picture%s failed (see above)", p->failed,
               p->failed == 1 ? "" : "s");
-  return p->failed ? 1 : 0;
+  return plot_status(p);
 }
 
 /* A sweep folder (sweep.csv): plots/sweep.gp draws it as
@@ -465,7 +500,7 @@ render_sweep(Plotter *p, const char *outdir, char **names)
   render(p, "sweep", "sweep", vars->str);
   printf("%d picture%s in %s\n", p->written, p->written == 1 ? "" : "s",
          p->out);
-  return p->failed ? 1 : 0;
+  return plot_status(p);
 }
 
 int

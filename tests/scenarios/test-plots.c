@@ -169,3 +169,38 @@ Test(plots, usage_errors_exit_2)
   cr_assert(strstr(err, "plot needs one OUTDIR"), "%s", err);
   test_rmrf(tmp);
 }
+
+Test(plots, a_variant_folder_given_as_dot_names_pictures_after_it)
+{
+  /* `cd out/fargate && ecsim plot .` must not write plots/.-traffic.svg. */
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *variant = g_build_filename(out, "fargate", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(variant, NULL, &err, "plot", ".", "--format", "svg",
+                       NULL), 0, "ecsim plot: %s", err);
+  g_autofree char *timeline =
+    g_build_filename(variant, "plots", "fargate-timeline.svg", NULL);
+  cr_assert(g_file_test(timeline, G_FILE_TEST_IS_REGULAR),
+            "no %s", timeline);
+  test_rmrf(tmp);
+}
+
+Test(plots, a_broken_tasks_csv_exits_2_naming_it)
+{
+  /* Bad input, not a failed picture: status 2, as for any input. */
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = small_run(tmp);
+  g_autofree char *tasks = g_build_filename(out, "fargate", "tasks.csv",
+                                            NULL);
+  cr_assert(g_file_set_contents(tasks, "", 0, NULL));
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, "--format", "svg",
+                       NULL), 2, "%s", err);
+  g_autofree char *want =
+    g_strdup_printf("ecsim: %s: empty file: no header line\n", tasks);
+  cr_assert(strstr(err, want) != NULL, "%s", err);
+  test_rmrf(tmp);
+}
