@@ -154,7 +154,7 @@ parse_top(ScenarioConfig *cfg, const JNode *root, const char *file,
   if (!jn_check_object(root, top_keys, top_required, error) ||
       !jn_string(root, "name", &cfg->name, error) ||
       !jn_string(root, "description", &cfg->description, error) ||
-      !jn_int(root, "seed", 0, INT64_MAX, &seed, error) ||
+      !jn_int(root, "seed", 0, SCENARIO_SEED_MAX, &seed, error) ||
       !jn_duration(root, "duration", SIM_SEC, 366 * SIM_DAY, &cfg->duration,
                    error) ||
       !jn_duration(root, "period", SIM_SEC, SIM_DAY, &cfg->period, error) ||

@@ -37,6 +37,10 @@ typedef struct {
   double target;
 } SloConfig;
 
+/* The largest seed: 2^53 - 1, the largest integer a JSON number (a
+ * double) holds exactly, so that summary.json can say which seed ran. */
+#define SCENARIO_SEED_MAX ((INT64_C(1) << 53) - 1)
+
 /* One variant of a scenario, parsed and checked. Strings are lent from
  * the config's own JSON tree. */
 typedef struct _ScenarioConfig {

@@ -239,6 +239,15 @@ sweep_plan_prepare(SweepPlan *plan, GError **error)
         plan->has_seed = TRUE;
         plan->base_seed = cfg->seed;
       }
+      if (plan->base_seed + plan->n_seeds - 1 > SCENARIO_SEED_MAX) {
+        g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                    "seeds %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                    " go past the largest seed, %" G_GINT64_FORMAT,
+                    plan->base_seed, plan->base_seed + plan->n_seeds - 1,
+                    SCENARIO_SEED_MAX);
+        scenario_config_free(cfg);
+        return FALSE;
+      }
       if (plan->scenario_name == NULL)
         plan->scenario_name = g_strdup(cfg->name);
       scenario_config_free(cfg);

@@ -138,3 +138,23 @@ Test(cli, ctrl_c_stops_the_run_and_writes_no_output, .timeout = 120)
   cr_assert_not(g_file_test(summary, G_FILE_TEST_EXISTS));
   test_rmrf(tmp);
 }
+
+Test(cli, a_seed_past_what_json_holds_exactly_is_refused)
+{
+  /* summary.json records the seed as a JSON number: past 2^53 - 1 two
+   * seeds would be written alike and `ecsim diff` could not tell them
+   * apart. */
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", "tests/data/sweep-tiny.json",
+                       "--seed", "9007199254740992", NULL), 2);
+  cr_assert(strstr(err, "--seed must be an integer from 0 to "
+                        "9007199254740991, got '9007199254740992'") != NULL,
+            "%s", err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "sweep", "tests/data/sweep-tiny.json",
+                       "--seed", "9007199254740991", "--seeds", "2", "-q",
+                       NULL), 2);
+  cr_assert(strstr(err, "seeds 9007199254740991 to 9007199254740992 go "
+                        "past the largest seed, 9007199254740991") != NULL,
+            "%s", err);
+}
