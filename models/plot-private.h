@@ -3,7 +3,8 @@
 
 #include <glib.h>
 
-/* A CSV file of ecsim's (no quoting: no cell holds a comma), read whole. */
+/* A CSV file of ecsim's, read whole (RFC 4180: quoted cells may hold
+ * commas, quotes and line breaks, as sweep.csv's swept values do). */
 typedef struct {
   char *path;        /* as given, for messages */
   char **header;     /* column names; strv */

@@ -83,8 +83,8 @@ typedef struct {
                      * separated (gnuplot's word()); owned */
   char *xlabel;     /* the first swept parameter ("variant" when none);
                      * owned */
-  char *xtics;      /* gnuplot tics for non-numeric x values ("'EC2' 0,
-                     * 'FARGATE' 1"), or "" when x is numeric; owned */
+  char *xtics;      /* gnuplot tics for non-numeric x values ("\"EC2\" 0,
+                     * \"FARGATE\" 1"), or "" when x is numeric; owned */
 } PlotSweep;
 
 /* TRUE when @outdir holds sweep.csv. */

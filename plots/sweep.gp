@@ -19,7 +19,6 @@
 #   xlabel     the swept parameter's name
 #   xtics      tics for non-numeric x values ('"EC2" 0, "FARGATE" 1'), or
 #              '' for numbers
-#   scenario   the scenario's name for the title (optional)
 
 _p = ARG0; _i = strlen(_p); while (_i > 0 && _p[_i:_i] ne '/') { _i = _i - 1 }
 _dir = _i > 0 ? _p[1:_i] : ''

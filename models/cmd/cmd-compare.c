@@ -86,7 +86,7 @@ static const char compare_description[] =
   "DIR/compare.csv and DIR/compare.json,\nand prints the table. For each "
   "pair of a Fargate and an EC2 variant it then\nstates the break-even: "
   "the traffic level (and the EC2 tasks' utilisation) at\nwhich EC2 "
-  "becomes cheaper, found by re-running both at scaled traffic\n(0.25× to "
+  "becomes cheaper, found by re-running both at scaled traffic\n(0.125× to "
   "8×, then bisection); --no-break-even skips that.\n\n"
   "Example:\n  ecsim compare scenarios/fargate-vs-ec2.json -o "
   "out/compare\n\nThe scenario's \"expect\" section is checked on each "
