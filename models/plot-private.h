@@ -19,9 +19,10 @@ void plot_csv_free(PlotCsv *csv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlotCsv, plot_csv_free)
 
 /* Index of each of the NULL-terminated @names in @csv's header, into
- * @index. Returns FALSE and sets @error naming the first one missing. */
+ * @index. Returns FALSE and sets @error naming the first one missing and
+ * @writer, the command that writes such files ("ecsim run"). */
 gboolean plot_csv_columns(const PlotCsv *csv, const char *const *names,
-                          int *index, GError **error);
+                          const char *writer, int *index, GError **error);
 
 /* A cell as a number: NAN when empty or not a number. */
 double plot_csv_number(const char *cell);

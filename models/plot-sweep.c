@@ -63,8 +63,8 @@ layout(const PlotCsv *csv, Layout *l, GError **error)
 {
   static const char *const fixed[] = { "variant", "seeds", NULL };
   int idx[2];
-  if (!plot_csv_columns(csv, fixed, idx, error) ||
-      !plot_csv_columns(csv, figure_columns, l->fig, error))
+  if (!plot_csv_columns(csv, fixed, "ecsim sweep", idx, error) ||
+      !plot_csv_columns(csv, figure_columns, "ecsim sweep", l->fig, error))
     return FALSE;
   l->variant = idx[0];
   l->seeds = idx[1];

@@ -104,7 +104,7 @@ read_tasks(const PlotRun *run, PlotCsv **csv_out, GError **error)
   g_autofree char *path = g_build_filename(run->dir, "tasks.csv", NULL);
   g_autoptr(PlotCsv) csv = plot_csv_load(path, error);
   int col[TC_N];
-  if (csv == NULL || !plot_csv_columns(csv, task_columns, col, error))
+  if (csv == NULL || !plot_csv_columns(csv, task_columns, "ecsim run", col, error))
     return NULL;
   GArray *tasks = g_array_sized_new(FALSE, TRUE, sizeof(TlTask),
                                     csv->rows->len);
@@ -206,7 +206,7 @@ add_instance_lives(const PlotRun *run, GHashTable *groups, GError **error)
   g_autofree char *path = g_build_filename(run->dir, "instances.csv", NULL);
   g_autoptr(PlotCsv) csv = plot_csv_load(path, error);
   int col[3];
-  if (csv == NULL || !plot_csv_columns(csv, names, col, error))
+  if (csv == NULL || !plot_csv_columns(csv, names, "ecsim run", col, error))
     return FALSE;
   for (guint i = 0; i < csv->rows->len; i++) {
     char **cells = csv->rows->pdata[i];

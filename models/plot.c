@@ -350,8 +350,8 @@ plot_csv_free(PlotCsv *csv)
 }
 
 gboolean
-plot_csv_columns(const PlotCsv *csv, const char *const *names, int *index,
-                 GError **error)
+plot_csv_columns(const PlotCsv *csv, const char *const *names,
+                 const char *writer, int *index, GError **error)
 {
   for (int k = 0; names[k] != NULL; k++) {
     index[k] = -1;
@@ -360,7 +360,7 @@ plot_csv_columns(const PlotCsv *csv, const char *const *names, int *index,
         index[k] = c;
     if (index[k] < 0) {
       input_error(error, csv->path, "no column '%s': not a file written by "
-                  "'ecsim run'", names[k]);
+                  "'%s'", names[k], writer);
       return FALSE;
     }
   }

@@ -40,6 +40,9 @@ configure(Scenario *scn, const CompareOptions *o, GError **error)
   for (guint i = 0; i < n; i++) {
     const char *v = o->variants ? o->variants[i]
                                 : scenario_variant_name(scn, i);
+    /* Named twice, run once: both would write the same folder. */
+    if (o->variants && cmd_strv_index(o->variants, v) != (gssize) i)
+      continue;
     ScenarioConfig *cfg = scenario_configure(scn, v, &so, error);
     if (cfg == NULL) {
       g_prefix_error(error, "variant %s: ", v);

@@ -29,6 +29,9 @@ configure_all(Scenario *scn, const RunOptions *o, GError **error)
     g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
   if (o->variants != NULL) {
     for (char **v = o->variants; *v; v++) {
+      /* Named twice, run once: both would write the same folder. */
+      if (cmd_strv_index(o->variants, *v) != v - o->variants)
+        continue;
       ScenarioConfig *cfg = scenario_configure(scn, *v, &so, error);
       if (cfg == NULL)
         return NULL;

@@ -44,6 +44,9 @@ gboolean cmd_option_seed(const char *name, const char *value, gpointer data,
 extern volatile sig_atomic_t cmd_interrupted;
 void cmd_catch_interrupts(gboolean catch_them);
 
+/* The index of the first string of @strv equal to @s, or -1. */
+gssize cmd_strv_index(char *const *strv, const char *s);
+
 /* Prints "ecsim: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 

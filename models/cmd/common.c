@@ -1,6 +1,7 @@
 /* Helpers shared by the `ecsim` subcommands: options, messages, exit
  * statuses and interruption. */
 #include <stdio.h>
+#include <string.h>
 
 #include "models/cmd/commands.h"
 #include "models/expect.h"
@@ -23,6 +24,15 @@ cmd_catch_interrupts(gboolean catch_them)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+}
+
+gssize
+cmd_strv_index(char *const *strv, const char *s)
+{
+  for (gssize i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (strcmp(strv[i], s) == 0)
+      return i;
+  return -1;
 }
 
 gboolean

@@ -299,3 +299,20 @@ Test(plot, a_sweep_csv_with_an_open_quote_is_refused_naming_the_line)
   cr_assert_str_eq(error->message, want);
   test_rmrf(tmp);
 }
+
+Test(plot, a_sweep_csv_without_a_column_names_ecsim_sweep)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *csv = g_build_filename(tmp, "sweep.csv", NULL);
+  cr_assert(g_file_set_contents(csv, "point_id,variant,seeds\n0,a,2\n", -1,
+                                NULL));
+  g_autofree char *dat = g_build_filename(tmp, "sweep.dat", NULL);
+  g_auto(PlotSweep) info = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not(plot_write_sweep(tmp, dat, &info, &error));
+  g_autofree char *want = g_strdup_printf(
+    "%s: no column 'cost_usd_mean': not a file written by 'ecsim sweep'",
+    csv);
+  cr_assert_str_eq(error->message, want);
+  test_rmrf(tmp);
+}

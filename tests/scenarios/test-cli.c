@@ -158,3 +158,16 @@ Test(cli, a_seed_past_what_json_holds_exactly_is_refused)
                         "past the largest seed, 9007199254740991") != NULL,
             "%s", err);
 }
+
+Test(cli, a_variant_named_twice_runs_once)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "run", "tests/data/sweep-tiny.json",
+                       "--variant", "spot", "--variant", "spot", "-o", tmp,
+                       NULL), 0, "%s", err);
+  const char *first = strstr(out, "(variant spot,");
+  cr_assert_not_null(first, "%s", out);
+  cr_assert_null(strstr(first + 1, "(variant spot,"), "ran twice: %s", out);
+  test_rmrf(tmp);
+}
