@@ -201,6 +201,8 @@ cmd_compare(int argc, char **argv)
   } else if (argc != 2 || o.jobs < 0) {
     cmd_error("compare needs one SCENARIO (see 'ecsim compare --help')");
     status = EXIT_INPUT;
+  } else if (o.junit && !cmd_junit_not_finished("ecsim compare", o.junit)) {
+    status = EXIT_INPUT;
   } else {
     status = compare_file(argv[1], &o);
   }

@@ -175,6 +175,8 @@ cmd_run(int argc, char **argv)
   } else if (argc != 2) {
     cmd_error("run needs one SCENARIO file (see 'ecsim run --help')");
     status = EXIT_INPUT;
+  } else if (o.junit && !cmd_junit_not_finished("ecsim run", o.junit)) {
+    status = EXIT_INPUT;
   } else {
     status = run_scenario(argv[1], &o);
   }

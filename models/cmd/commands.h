@@ -53,6 +53,13 @@ void cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* The exit status for @error: 2 for input errors, 1 otherwise. */
 int cmd_status_for(const GError *error);
 
+/* Writes to @junit_path a JUnit report of one <error>: @tool stopped
+ * before checking the expectations. Written as a run starts, so that a
+ * run that fails, is interrupted or meets bad input leaves that behind
+ * rather than an older report; the expectations' report replaces it.
+ * FALSE, with the reason printed, when the file cannot be written. */
+gboolean cmd_junit_not_finished(const char *tool, const char *junit_path);
+
 /* Checks each variant's expectations (@cfgs[i], ScenarioConfig*, on
  * @summaries[i], cJSON*), printing PASS/FAIL lines on stdout (failures
  * only when @failures_only) labelled by variant when @scn has variants,

@@ -94,6 +94,23 @@ cmd_parse_options(int *argc, char ***argv, const char *parameter,
   return TRUE;
 }
 
+gboolean
+cmd_junit_not_finished(const char *tool, const char *junit_path)
+{
+  g_autoptr(JunitReport) junit = junit_report_new(tool);
+  g_autofree char *message = g_strdup_printf(
+    "%s stopped before checking the expectations (bad input, a failure "
+    "or an interruption): see its output", tool);
+  junit_report_add_case(junit, tool, "expectations", JUNIT_ERROR, message,
+                        NULL);
+  g_autoptr(GError) error = NULL;
+  if (!junit_report_write(junit, junit_path, &error)) {
+    cmd_error("%s", error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 cmd_check_expectations(const char *tool, const Scenario *scn,
                        const GPtrArray *cfgs, const GPtrArray *summaries,
