@@ -381,6 +381,16 @@ append_groups(GString *out, GPtrArray *groups, double horizon)
   return lives;
 }
 
+/* @s cut to @max bytes (ECS names are ASCII), the last one an ellipsis:
+ * a row label must not squeeze the bars. Returns a new string. */
+static char *
+shortened(const char *s, gsize max)
+{
+  if (strlen(s) <= max)
+    return g_strdup(s);
+  return g_strdup_printf("%.*s…", (int) max - 1, s);
+}
+
 /* Y-axis labels: each task's when there are few rows, else each group's
  * at its middle. */
 static void
@@ -391,10 +401,12 @@ append_labels(GString *out, const PlotRun *run, GPtrArray *groups,
   for (guint i = 0; per_row && i < tasks->len; i++) {
     const TlTask *t = &g_array_index(tasks, TlTask, i);
     gboolean several = run->services[1] != NULL;
+    g_autofree char *service = shortened(t->service, 16);
+    g_autofree char *taskdef = shortened(t->taskdef, 20);
     g_autofree char *text = g_strdup_printf(
-      "%s%s%.8s %s %s%s%.10s%s", several ? t->service : "",
-      several ? " " : "", t->id, t->taskdef, t->az, *t->instance ? " " : "",
-      t->instance, t->spot ? " spot" : "");
+      "%s%s%.8s %s %s%s%.10s%s", several ? service : "", several ? " " : "",
+      t->id, taskdef, t->az, *t->instance ? " " : "", t->instance,
+      t->spot ? " spot" : "");
     g_string_append_printf(out, "%d ", t->row);
     plot_append_quoted(out, text);
     g_string_append_c(out, '\n');

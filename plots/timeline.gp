@@ -72,8 +72,9 @@ tic_size = nlabels <= 16 ? 15 : (nlabels <= 40 ? 12 : 9)
 tic_font = sprintf(',%d', tic_size)
 # gnuplot overestimates the row labels' width and leaves a wide gap: the
 # left margin is set from the longest label instead (DejaVu Sans averages
-# under 0.8 of its size per character).
-set lmargin at screen (LABELS_max * 0.8 * tic_size + 30) / canvas_width
+# under 0.8 of its size per character), never past a third of the width.
+_lm = (LABELS_max * 0.8 * tic_size + 30) / canvas_width
+set lmargin at screen (_lm < 0.33 ? _lm : 0.33)
 
 # What the rows are goes under the title: as a y label gnuplot would put
 # it far from the row labels, whose width it overestimates.
