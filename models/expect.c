@@ -122,10 +122,29 @@ parse_limit(const JNode *v, SummaryUnit unit, double *out, GError **error)
   return FALSE;
 }
 
-/* Refuses limits no value can meet: {"min": 5, "max": 3}. */
+/* Compares with a relative slack of 1e-9, as summary.json's figures are
+ * rounded decimals. */
 static gboolean
-check_consistent(const JNode *field, const GPtrArray *list, guint first,
-                 GError **error)
+holds(ExpectOp op, double v, double limit)
+{
+  double slack = 1e-9 * MAX(1.0, MAX(fabs(v), fabs(limit)));
+  gboolean near = fabs(v - limit) <= slack;
+  switch (op) {
+  case EXPECT_MAX: return v < limit || near;
+  case EXPECT_MIN: return v > limit || near;
+  case EXPECT_EQ: return near;
+  case EXPECT_LT: return v < limit && !near;
+  case EXPECT_GT: return v > limit && !near;
+  }
+  g_assert_not_reached();
+}
+
+/* Refuses limits no value can meet: {"min": 5, "max": 3}. Returns FALSE
+ * and sets @error naming @field when the range from min/gt to max/lt of
+ * list[first..] is empty. */
+static gboolean
+check_range(const JNode *field, const GPtrArray *list, guint first,
+            GError **error)
 {
   double lo = -INFINITY, hi = INFINITY;
   gboolean lo_strict = FALSE, hi_strict = FALSE;
@@ -144,10 +163,35 @@ check_consistent(const JNode *field, const GPtrArray *list, guint first,
     return TRUE;
   char a[SUMMARY_VALUE_MAX], b[SUMMARY_VALUE_MAX];
   const Expectation *e = list->pdata[first];
+  summary_schema_format_pair(lo, hi, e->unit, a, b);
   jn_error(field, error, "no value can be %s %s and %s %s",
-           lo_strict ? ">" : ">=", summary_schema_format(lo, e->unit, a),
-           hi_strict ? "<" : "<=", summary_schema_format(hi, e->unit, b));
+           lo_strict ? ">" : ">=", a, hi_strict ? "<" : "<=", b);
   return FALSE;
+}
+
+/* Refuses an "eq" that another limit of list[first..] rules out:
+ * {"eq": 500, "max": 200}. The eq's value is the only one that can pass
+ * it, so each other limit must hold for it. */
+static gboolean
+check_eq(const JNode *field, const GPtrArray *list, guint first,
+         GError **error)
+{
+  for (guint i = first; i < list->len; i++) {
+    const Expectation *eq = list->pdata[i];
+    if (eq->op != EXPECT_EQ)
+      continue;
+    for (guint j = first; j < list->len; j++) {
+      const Expectation *e = list->pdata[j];
+      if (j == i || holds(e->op, eq->limit, e->limit))
+        continue;
+      char a[SUMMARY_VALUE_MAX], b[SUMMARY_VALUE_MAX];
+      summary_schema_format_pair(eq->limit, e->limit, e->unit, a, b);
+      jn_error(field, error, "no value can be == %s and %s %s", a,
+               op_symbols[e->op], b);
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -184,7 +228,8 @@ parse_field(const JNode *field, const char *path, const ScenarioConfig *cfg,
     if (!parse_limit(&v, f->unit, &e->limit, error))
       return FALSE;
   }
-  return check_consistent(field, list, first, error);
+  return check_range(field, list, first, error) &&
+         check_eq(field, list, first, error);
 }
 
 GPtrArray *
@@ -210,23 +255,6 @@ expect_parse(const JNode *node, const ScenarioConfig *cfg, GError **error)
       return NULL;
   }
   return g_steal_pointer(&list);
-}
-
-/* Compares with a relative slack of 1e-9, as summary.json's figures are
- * rounded decimals. */
-static gboolean
-holds(ExpectOp op, double v, double limit)
-{
-  double slack = 1e-9 * MAX(1.0, MAX(fabs(v), fabs(limit)));
-  gboolean near = fabs(v - limit) <= slack;
-  switch (op) {
-  case EXPECT_MAX: return v < limit || near;
-  case EXPECT_MIN: return v > limit || near;
-  case EXPECT_EQ: return near;
-  case EXPECT_LT: return v < limit && !near;
-  case EXPECT_GT: return v > limit && !near;
-  }
-  g_assert_not_reached();
 }
 
 GArray *
@@ -257,12 +285,13 @@ expect_describe(const ExpectResult *r)
 {
   const Expectation *e = r->expectation;
   char v[SUMMARY_VALUE_MAX], limit[SUMMARY_VALUE_MAX];
-  summary_schema_format(e->limit, e->unit, limit);
   if (!r->has_value)
     return g_strdup_printf("%s no value (null or absent in summary.json), "
                            "expected %s %s", e->path, op_symbols[e->op],
-                           limit);
-  summary_schema_format(r->measured, e->unit, v);
+                           summary_schema_format(e->limit, e->unit, limit));
+  /* Enough digits that a failure never reads "1234.57, expected <=
+   * 1234.57". */
+  summary_schema_format_pair(r->measured, e->limit, e->unit, v, limit);
   if (r->passed)
     return g_strdup_printf("%s %s %s %s", e->path, v, op_symbols[e->op],
                            limit);

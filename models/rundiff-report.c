@@ -33,7 +33,8 @@ fmt_tolerance(double pct, char *buf)
   return buf;
 }
 
-/* "REGRESSION (+27.2% > 5%)", "worse, within tolerance 10%", ... */
+/* "REGRESSION (tolerance 5%)", "worse, within tolerance 10%",
+ * "REGRESSION (now null)", ... */
 static char *
 verdict_text(const RunDiffField *f)
 {
@@ -44,6 +45,16 @@ verdict_text(const RunDiffField *f)
     char w[SUMMARY_VALUE_MAX];
     g_snprintf(by, sizeof by, "shortfall %s, ", fmt_pct(f->worse, w));
   }
+  gboolean was_null = isnan(f->a) && !isnan(f->b);
+  gboolean now_null = !isnan(f->a) && isnan(f->b);
+  if (now_null && f->verdict == RUNDIFF_REGRESSION)
+    return g_strdup("REGRESSION (now null)");
+  if (now_null && f->verdict == RUNDIFF_WITHIN_TOLERANCE)
+    return g_strdup("worse (now null), tolerance ignored");
+  if (now_null && f->verdict == RUNDIFF_CHANGED)
+    return g_strdup("changed (now null)");
+  if (was_null && f->verdict == RUNDIFF_CHANGED)
+    return g_strdup("changed (was null)");
   if (f->verdict == RUNDIFF_REGRESSION)
     return g_strdup_printf("REGRESSION (%stolerance %s)", by, tol);
   if (f->verdict == RUNDIFF_WITHIN_TOLERANCE && by[0] != '\0')
@@ -115,15 +126,10 @@ print_field(const RunDiffField *f, int width, gboolean noise, FILE *out)
                summary_schema_format(f->noise, SUMMARY_UNIT_NUMBER, v));
   }
   g_autofree char *verdict = verdict_text(f);
-  print_row(width, f->path,
-            f->verdict == RUNDIFF_ONLY_B ? "-"
-                                         : summary_schema_format(f->a,
-                                                                 f->unit, a),
-            f->verdict == RUNDIFF_ONLY_A ? "-"
-                                         : summary_schema_format(f->b,
-                                                                 f->unit, b),
-            fmt_delta(f, d), fmt_pct(f->pct, p), noise ? n : NULL, verdict,
-            out);
+  summary_schema_format_pair(f->a, f->b, f->unit, a, b);
+  print_row(width, f->path, f->verdict == RUNDIFF_ONLY_B ? "-" : a,
+            f->verdict == RUNDIFF_ONLY_A ? "-" : b, fmt_delta(f, d),
+            fmt_pct(f->pct, p), noise ? n : NULL, verdict, out);
 }
 
 static void
@@ -209,10 +215,9 @@ rundiff_add_junit(const RunDiff *d, JunitReport *junit)
       char a[SUMMARY_VALUE_MAX], b[SUMMARY_VALUE_MAX], dl[SUMMARY_VALUE_MAX],
         pc[SUMMARY_VALUE_MAX];
       g_autofree char *verdict = verdict_text(f);
+      summary_schema_format_pair(f->a, f->b, f->unit, a, b);
       g_autofree char *text = g_strdup_printf(
-        "%s: A %s, B %s, change %s %s: %s", f->path,
-        summary_schema_format(f->a, f->unit, a),
-        summary_schema_format(f->b, f->unit, b), fmt_delta(f, dl),
+        "%s: A %s, B %s, change %s %s: %s", f->path, a, b, fmt_delta(f, dl),
         fmt_pct(f->pct, pc), verdict);
       JunitOutcome outcome =
         f->verdict == RUNDIFF_REGRESSION ? JUNIT_FAILED

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/input.h"
+#include "sim/stats.h"
 
 struct _RunDiffOptions {
   double default_pct;
@@ -133,24 +134,29 @@ values_of(GPtrArray *tables, const char *path, double *out)
   return TRUE;
 }
 
+/* Welford's running mean, so that a figure the same in every seed
+ * averages to exactly itself. */
+static SimTally
+tally(const double *v, guint n)
+{
+  SimTally t;
+  sim_tally_init(&t);
+  for (guint i = 0; i < n; i++)
+    sim_tally_add(&t, v[i]);
+  return t;
+}
+
 static double
 mean(const double *v, guint n)
 {
-  double s = 0;
-  for (guint i = 0; i < n; i++)
-    s += v[i];
-  return s / n;
+  return tally(v, n).mean;
 }
 
 static double
 variance(const double *v, guint n)
 {
-  if (n < 2)
-    return NAN;
-  double m = mean(v, n), s = 0;
-  for (guint i = 0; i < n; i++)
-    s += (v[i] - m) * (v[i] - m);
-  return s / (n - 1);
+  SimTally t = tally(v, n);
+  return sim_tally_variance(&t);
 }
 
 /* Half-width of the 95% confidence interval of mean(b) - mean(a). */
@@ -162,8 +168,9 @@ noise_band(const double *a, guint na, const double *b, guint nb,
     g_autofree double *d = g_new(double, na);
     for (guint i = 0; i < na; i++)
       d[i] = b[i] - a[i];
-    double se = sqrt(variance(d, na) / na);
-    return se > 0 ? gsl_cdf_tdist_Pinv(0.975, na - 1) * se : 0.0;
+    double m, half;
+    sim_mean_ci(d, na, 0.95, &m, &half);
+    return half;
   }
   if (na < 2 && nb < 2)
     return NAN;
@@ -202,6 +209,13 @@ judge(RunDiffField *f)
   gboolean na = isnan(f->a), nb = isnan(f->b);
   if ((na && nb) || (!na && !nb && f->a == f->b)) {
     f->verdict = RUNDIFF_SAME;
+    return;
+  }
+  if (nb && f->direction != SUMMARY_NO_DIRECTION) {
+    /* A figure that is gone (no request finished, no latency) fails
+     * the field's expectations: as bad as it gets, unless ignored. */
+    f->verdict = isinf(f->tolerance) ? RUNDIFF_WITHIN_TOLERANCE
+                                     : RUNDIFF_REGRESSION;
     return;
   }
   if (na || nb || f->direction == SUMMARY_NO_DIRECTION) {
@@ -257,10 +271,28 @@ single_service(const RunVariant *v)
   return TRUE;
 }
 
-/* Fields in the order the summaries give them, A's first; without the
- * per-service repeats of @skip_services. */
+/* TRUE when a --tolerance that names per-service fields
+ * ("services.web.latency.p99_ms", "services.*") matches @path. */
+static gboolean
+tolerance_names_service_field(const RunDiffOptions *o, const char *path)
+{
+  for (guint i = 0; i < o->patterns->len; i++) {
+    const char *pat = o->patterns->pdata[i];
+    if (g_str_has_prefix(pat, "services.") &&
+        (strcmp(pat, path) == 0 ||
+         (strpbrk(pat, "*?") && g_pattern_match_simple(pat, path))))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Fields in the order the summaries give them, A's first; with
+ * @skip_services, without the per-service repeats no --tolerance names
+ * (one CI command line then serves scenarios of one service and of
+ * several). */
 static GPtrArray *
-field_order(GPtrArray *leaf_sets, gboolean skip_services)
+field_order(GPtrArray *leaf_sets, gboolean skip_services,
+            const RunDiffOptions *o)
 {
   GPtrArray *order = g_ptr_array_new();
   g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -268,9 +300,11 @@ field_order(GPtrArray *leaf_sets, gboolean skip_services)
     GArray *leaves = leaf_sets->pdata[s];
     for (guint i = 0; i < leaves->len; i++) {
       char *path = g_array_index(leaves, SummaryLeaf, i).path;
-      if (!g_str_has_prefix(path, "engine.by_kind.") &&
-          !(skip_services && g_str_has_prefix(path, "services.")) &&
-          g_hash_table_add(seen, path))
+      if (g_str_has_prefix(path, "engine.by_kind.") ||
+          (skip_services && g_str_has_prefix(path, "services.") &&
+           !tolerance_names_service_field(o, path)))
+        continue;
+      if (g_hash_table_add(seen, path))
         g_ptr_array_add(order, path);
     }
   }
@@ -335,7 +369,7 @@ compare_pair(const RunVariant *a, const RunVariant *b,
   g_autoptr(GPtrArray) ta = tables_of(a, leaf_sets);
   g_autoptr(GPtrArray) tb = tables_of(b, leaf_sets);
   g_autoptr(GPtrArray) order =
-    field_order(leaf_sets, single_service(a) && single_service(b));
+    field_order(leaf_sets, single_service(a) && single_service(b), o);
   for (guint i = 0; i < order->len; i++) {
     RunDiffField f = compare_field(p, order->pdata[i], ta, tb, o, used);
     g_array_append_val(p->fields, f);
@@ -387,6 +421,46 @@ variant_names(const RunDiffSide *side)
   return g_string_free(s, FALSE);
 }
 
+/* Adds to @paths the per-service fields of the first summary of @v not
+ * already in @seen. */
+static void
+add_service_paths(const RunVariant *v, GHashTable *seen, GPtrArray *paths)
+{
+  GArray *leaves =
+    summary_schema_leaves(((RunSample *) v->samples->pdata[0])->summary);
+  for (guint i = 0; i < leaves->len; i++) {
+    char *path = g_array_index(leaves, SummaryLeaf, i).path;
+    if (g_str_has_prefix(path, "services.") &&
+        !g_hash_table_contains(seen, path)) {
+      path = g_strdup(path);
+      g_hash_table_add(seen, path);
+      g_ptr_array_add(paths, path);
+    }
+  }
+  g_array_unref(leaves);
+}
+
+/* The fields a --tolerance @pat may have meant: those compared in the
+ * first pair, and when @pat names per-service fields, those of the
+ * summaries too. Returns a new array of new strings. */
+static GPtrArray *
+candidate_paths(const RunDiff *d, const char *pat)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  const PairDiff *p = d->pairs->pdata[0];
+  for (guint j = 0; j < p->fields->len; j++) {
+    char *path = g_strdup(g_array_index(p->fields, RunDiffField, j).path);
+    g_hash_table_add(seen, path);
+    g_ptr_array_add(paths, path);
+  }
+  if (g_str_has_prefix(pat, "services.")) {
+    add_service_paths(p->a, seen, paths);
+    add_service_paths(p->b, seen, paths);
+  }
+  return paths;
+}
+
 /* A --tolerance that names no field is a typo: say so. */
 static gboolean
 check_tolerances_used(const RunDiff *d, const RunDiffOptions *o,
@@ -395,11 +469,8 @@ check_tolerances_used(const RunDiff *d, const RunDiffOptions *o,
   for (guint i = 0; i < o->patterns->len; i++) {
     if (used[i])
       continue;
-    g_autoptr(GPtrArray) paths = g_ptr_array_new();
-    const PairDiff *p = d->pairs->pdata[0];
-    for (guint j = 0; j < p->fields->len; j++)
-      g_ptr_array_add(paths, g_array_index(p->fields, RunDiffField, j).path);
     const char *pat = o->patterns->pdata[i];
+    g_autoptr(GPtrArray) paths = candidate_paths(d, pat);
     g_autofree char *near = summary_schema_suggest(pat, paths, 3);
     g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
                 "--tolerance %s: no such field in the summaries%s%s%s", pat,

@@ -13,11 +13,16 @@
  * compared with a side with a single variant whatever their names). Each
  * numeric field of summary.json (summary_schema_leaves(), without
  * engine.by_kind, and without services.NAME.* when every run has one
- * service, as they repeat the totals) is averaged over the seeds, and the
- * change from A to B judged by the field's direction (summary-schema.h):
+ * service, as they repeat the totals, unless a --tolerance starting with
+ * "services." names them) is averaged over the seeds (null in any seed:
+ * null), and the change from A to B judged by the field's direction
+ * (summary-schema.h):
  *   - worse by more than the field's tolerance (a percentage of A's value,
  *     or for SLO attainment of A's shortfall 1 - attainment; any worsening
  *     of a field that was 0) and outside the noise band: a regression;
+ *   - a number in A and null in B: a regression (unless the field's
+ *     tolerance is "ignore"), as an expectation on it would now fail;
+ *     null in A and a number in B: changed;
  *   - the noise band, when a side has several seeds, is the 95% confidence
  *     half-width of the change (Student t): of the per-seed differences
  *     when both sides ran the same seeds (common random numbers), else of
@@ -58,11 +63,13 @@ gboolean rundiff_options_add_tolerance(RunDiffOptions *o,
 
 typedef enum {
   RUNDIFF_SAME,             /* no change */
-  RUNDIFF_CHANGED,          /* moved: no direction, or null on one side */
+  RUNDIFF_CHANGED,          /* moved without a direction, or was null */
   RUNDIFF_BETTER,
   RUNDIFF_WITHIN_NOISE,     /* worse, but inside the noise band */
-  RUNDIFF_WITHIN_TOLERANCE, /* worse, but by no more than the tolerance */
-  RUNDIFF_REGRESSION,
+  RUNDIFF_WITHIN_TOLERANCE, /* worse, but by no more than the tolerance
+                               (or now null, and the field ignored) */
+  RUNDIFF_REGRESSION,       /* worse beyond tolerance and noise, or now
+                               null */
   RUNDIFF_ONLY_A,           /* a field of A's summaries only */
   RUNDIFF_ONLY_B,
 } RunDiffVerdict;
@@ -87,7 +94,8 @@ typedef struct {
 typedef struct _RunDiff RunDiff;
 
 /* Compares @a with @b. Returns NULL and sets @error (ECSIM_INPUT_ERROR)
- * when they have no variant in common or a --tolerance names no field. */
+ * when they have no variant in common or a --tolerance names no field of
+ * the first pair's summaries. */
 RunDiff *rundiff_compare(const RunDiffSide *a, const RunDiffSide *b,
                          const RunDiffOptions *o, GError **error);
 void rundiff_free(RunDiff *d);

@@ -362,18 +362,45 @@ summary_schema_suggest(const char *path, const GPtrArray *candidates,
   return g_string_free(s, FALSE);
 }
 
-char *
-summary_schema_format(double v, SummaryUnit unit, char *buf)
+/* @v with @extra more digits than usual: integers exactly, 1e5 and more
+ * with 1 + @extra decimals, the rest (and magnitudes of 1e15 and more,
+ * which fixed notation would spell out digit by digit) with 6 + @extra
+ * significant digits. */
+static char *
+format_digits(double v, SummaryUnit unit, int extra, char *buf)
 {
   if (isnan(v))
     g_strlcpy(buf, "null", SUMMARY_VALUE_MAX);
-  else if (unit == SUMMARY_UNIT_BOOL)
+  else if (unit == SUMMARY_UNIT_BOOL && (v == 0 || v == 1))
     g_strlcpy(buf, v != 0 ? "true" : "false", SUMMARY_VALUE_MAX);
   else if (v == round(v) && fabs(v) < 1e15)
     snprintf(buf, SUMMARY_VALUE_MAX, "%.0f", v);
-  else if (fabs(v) >= 1e5)
-    snprintf(buf, SUMMARY_VALUE_MAX, "%.1f", v);
+  else if (fabs(v) >= 1e5 && fabs(v) < 1e15)
+    snprintf(buf, SUMMARY_VALUE_MAX, "%.*f", 1 + extra, v);
   else
-    snprintf(buf, SUMMARY_VALUE_MAX, "%.6g", v);
+    snprintf(buf, SUMMARY_VALUE_MAX, "%.*g", 6 + extra, v);
   return buf;
+}
+
+char *
+summary_schema_format(double v, SummaryUnit unit, char *buf)
+{
+  return format_digits(v, unit, 0, buf);
+}
+
+/* 17 significant digits tell any two doubles apart; 1e5..1e15 needs at
+ * most 12 decimals. */
+#define MAX_EXTRA_DIGITS 11
+
+void
+summary_schema_format_pair(double a, double b, SummaryUnit unit, char *abuf,
+                           char *bbuf)
+{
+  for (int extra = 0;; extra++) {
+    format_digits(a, unit, extra, abuf);
+    format_digits(b, unit, extra, bbuf);
+    if (a == b || (isnan(a) && isnan(b)) || strcmp(abuf, bbuf) != 0 ||
+        extra == MAX_EXTRA_DIGITS)
+      return;
+  }
 }

@@ -71,6 +71,15 @@ GArray *summary_schema_leaves(const cJSON *summary);
 char *summary_schema_suggest(const char *path, const GPtrArray *candidates,
                              guint max);
 
-/* Writes @v for people: "181.2", "200", "0.001", "true"; NAN as "null".
- * @buf holds SUMMARY_VALUE_MAX bytes. Returns @buf. */
+/* Writes @v for people, to 6 significant digits: "181.2", "200", "0.001",
+ * "1.23457e+47", "true" (a boolean averaged over seeds as a number: "0.5");
+ * NAN as "null". @buf holds SUMMARY_VALUE_MAX bytes. Returns @buf. */
 char *summary_schema_format(double v, SummaryUnit unit, char *buf);
+
+/* Writes two values that are compared with each other (measured and limit,
+ * A and B) as summary_schema_format() does, with as many more digits as it
+ * takes for different values to read differently: "1234.5678" and
+ * "1234.5672", not "1234.57" twice. Each buffer holds SUMMARY_VALUE_MAX
+ * bytes. Never fails. */
+void summary_schema_format_pair(double a, double b, SummaryUnit unit,
+                                char *abuf, char *bbuf);

@@ -247,6 +247,42 @@ Test(expect, limits_no_value_can_meet)
                "3");
 }
 
+Test(expect, eq_above_a_max)
+{
+  expect_error("\"expect\": {\"cost.total_usd\": {\"eq\": 500, \"max\": "
+               "200}}",
+               "t.json: /expect/cost.total_usd: no value can be == 500 and "
+               "<= 200");
+}
+
+Test(expect, eq_below_a_min)
+{
+  expect_error("\"expect\": {\"latency.p99_ms\": {\"min\": \"1s\", "
+               "\"eq\": \"200ms\"}}",
+               "t.json: /expect/latency.p99_ms: no value can be == 200 and "
+               ">= 1000");
+}
+
+Test(expect, eq_at_a_strict_limit)
+{
+  expect_error("\"expect\": {\"deployments.failed\": {\"eq\": 0, \"gt\": "
+               "0}}",
+               "t.json: /expect/deployments.failed: no value can be == 0 and "
+               "> 0");
+  expect_error("\"expect\": {\"deployments.failed\": {\"lt\": 2, \"eq\": "
+               "2}}",
+               "t.json: /expect/deployments.failed: no value can be == 2 and "
+               "< 2");
+}
+
+Test(expect, eq_that_other_limits_allow)
+{
+  g_autoptr(ScenarioConfig) cfg = configure(
+    "\"expect\": {\"cost.total_usd\": {\"eq\": 100, \"min\": 100, "
+    "\"max\": 200, \"gt\": 50, \"lt\": 100.5}}", NULL);
+  cr_assert_eq(cfg->expect->len, 5);
+}
+
 Test(expect, slo_fields_need_an_slo)
 {
   expect_error("\"expect\": {\"slo.attainment\": {\"min\": 0.99}}",
@@ -370,6 +406,61 @@ Test(expect, report_prints_lines_and_junit_cases)
   cr_assert(strstr(xml, "<failure message=\"cost.total_usd 130.5, expected "
                         "&lt;= 120\" type=\"failure\">") != NULL, "%s", xml);
   cJSON_Delete(s);
+}
+
+Test(expect, failures_show_the_digits_that_make_them_fail)
+{
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func((GDestroyNotify) expectation_free);
+  g_ptr_array_add(list, expectation("latency.p99_ms", EXPECT_MAX, 1234.5672,
+                                    SUMMARY_UNIT_MS));
+  g_ptr_array_add(list, expectation("cost.total_usd", EXPECT_LT, 123456.78,
+                                    SUMMARY_UNIT_NUMBER));
+  cJSON *s = cJSON_Parse("{\"latency\": {\"p99_ms\": 1234.5678}, "
+                         "\"cost\": {\"total_usd\": 123456.82}}");
+  g_autoptr(GArray) results = expect_evaluate(list, s);
+  const char *want[] = {
+    "latency.p99_ms 1234.568, expected <= 1234.567",
+    "cost.total_usd 123456.82, expected < 123456.78",
+  };
+  for (guint i = 0; i < results->len; i++) {
+    const ExpectResult *r = &g_array_index(results, ExpectResult, i);
+    g_autofree char *text = expect_describe(r);
+    cr_assert_str_eq(text, want[i]);
+    cr_assert_not(r->passed, "%s", text);
+  }
+  cJSON_Delete(s);
+}
+
+Test(expect, large_values_keep_their_magnitude)
+{
+  char buf[SUMMARY_VALUE_MAX];
+  cr_assert_str_eq(summary_schema_format(1e47, SUMMARY_UNIT_NUMBER, buf),
+                   "1e+47");
+  cr_assert_str_eq(summary_schema_format(-2.5e300, SUMMARY_UNIT_NUMBER, buf),
+                   "-2.5e+300");
+  cr_assert_str_eq(summary_schema_format(123456.78, SUMMARY_UNIT_NUMBER,
+                                         buf), "123456.8");
+  char a[SUMMARY_VALUE_MAX], b[SUMMARY_VALUE_MAX];
+  summary_schema_format_pair(1.2345678e47, 1.2345672e47, SUMMARY_UNIT_NUMBER,
+                             a, b);
+  cr_assert_str_eq(a, "1.234568e+47");
+  cr_assert_str_eq(b, "1.234567e+47");
+  /* The closest two doubles still read differently. */
+  summary_schema_format_pair(0.1, nextafter(0.1, 1), SUMMARY_UNIT_FRACTION,
+                             a, b);
+  cr_assert_str_neq(a, b);
+  summary_schema_format_pair(1e14 + 0.5, nextafter(1e14 + 0.5, 1e15),
+                             SUMMARY_UNIT_NUMBER, a, b);
+  cr_assert_str_neq(a, b);
+}
+
+Test(expect, boolean_averaged_over_seeds_reads_as_a_number)
+{
+  char a[SUMMARY_VALUE_MAX], b[SUMMARY_VALUE_MAX];
+  summary_schema_format_pair(1, 0.5, SUMMARY_UNIT_BOOL, a, b);
+  cr_assert_str_eq(a, "true");
+  cr_assert_str_eq(b, "0.5");
 }
 
 /* ---- the field table ---------------------------------------------- */

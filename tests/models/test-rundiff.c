@@ -14,7 +14,23 @@ typedef struct {
 
 static const Figures base = { 180, 10, 0, 0.995, 4 };
 
-/* Writes DIR/SUB/summary.json for @variant and @seed. */
+/* @v as JSON: NAN as null, else the shortest text that reads back as
+ * @v. Returns a new string. */
+static char *
+json_number(double v)
+{
+  if (isnan(v))
+    return g_strdup("null");
+  for (int digits = 6;; digits++) {
+    char *text = g_strdup_printf("%.*g", digits, v);
+    if (g_ascii_strtod(text, NULL) == v)
+      return text;
+    g_free(text);
+  }
+}
+
+/* Writes DIR/SUB/summary.json for @variant and @seed: one service, "web",
+ * whose p99 repeats the total. */
 static void
 write_summary(const char *dir, const char *sub, const char *variant,
               int seed, Figures f)
@@ -22,15 +38,20 @@ write_summary(const char *dir, const char *sub, const char *variant,
   g_autofree char *folder = g_build_filename(dir, sub, NULL);
   g_mkdir_with_parents(folder, 0755);
   g_autofree char *path = g_build_filename(folder, "summary.json", NULL);
+  g_autofree char *p99 = json_number(f.p99);
+  g_autofree char *attainment = json_number(f.attainment);
+  g_autofree char *cost = json_number(f.cost);
   g_autofree char *text = g_strdup_printf(
     "{\"schema\": \"ecsim-summary/1\", \"scenario\": {\"name\": \"s\", "
     "\"variant\": \"%s\", \"seed\": %d, \"duration_s\": 600}, "
     "\"requests\": {\"arrivals\": 1000, \"errors\": {\"total\": %g}}, "
-    "\"latency\": {\"p99_ms\": %g}, \"slo\": {\"attainment\": %g}, "
-    "\"cost\": {\"total_usd\": %g, \"by_provider\": {\"FARGATE\": %g}}, "
-    "\"tasks\": {\"started\": %g}, \"engine\": {\"by_kind\": {\"x\": %d}}}",
-    variant, seed, f.errors, f.p99, f.attainment, f.cost, f.cost,
-    f.started, seed);
+    "\"latency\": {\"p99_ms\": %s}, \"slo\": {\"attainment\": %s}, "
+    "\"cost\": {\"total_usd\": %s, \"by_provider\": {\"FARGATE\": %s}}, "
+    "\"tasks\": {\"started\": %g}, \"services\": [{\"name\": \"web\", "
+    "\"latency\": {\"p99_ms\": %s}}], \"engine\": {\"by_kind\": "
+    "{\"x\": %d}}}",
+    variant, seed, f.errors, p99, attainment, cost, cost, f.started, p99,
+    seed);
   cr_assert(g_file_set_contents(path, text, -1, NULL));
 }
 
@@ -388,4 +409,180 @@ Test(rundiff, junit_has_a_case_per_field)
                         "message=\"latency.p99_ms: A 180, B 250, change +70 "
                         "+38.9%: REGRESSION (tolerance 5%)\"") != NULL,
             "%s", xml);
+}
+
+/* What rundiff_print() writes. Returns a new string. */
+static char *
+printed(const RunDiff *d, gboolean all)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  rundiff_print(d, all, out);
+  fclose(out);
+  char *text = g_strdup(buf);
+  free(buf);
+  return text;
+}
+
+/* The row of @path in @text ("  latency.p99_ms  180 ..."). New string. */
+static char *
+row_of(const char *text, const char *path)
+{
+  g_autofree char *start = g_strdup_printf("\n  %s ", path);
+  const char *row = strstr(text, start);
+  cr_assert_not_null(row, "no row %s in:\n%s", path, text);
+  row++;
+  return g_strndup(row, strcspn(row, "\n"));
+}
+
+Test(rundiff, a_figure_that_becomes_null_is_a_regression)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, base);
+  write_summary(b, "base", "base", 1, (Figures) { NAN, 10, 0, NAN, 4 });
+  const RunDiff *d = compare(NULL, NULL);
+  cr_assert_eq(verdict(NULL, "latency.p99_ms"), RUNDIFF_REGRESSION);
+  cr_assert_eq(verdict(NULL, "slo.attainment"), RUNDIFF_REGRESSION);
+  cr_assert_eq(rundiff_n_regressions(d), 2);
+  g_autofree char *text = printed(d, FALSE);
+  g_autofree char *row = row_of(text, "latency.p99_ms");
+  g_auto(GStrv) cells = g_strsplit_set(row, " ", -1);
+  GStrvBuilder *words = g_strv_builder_new();
+  for (char **c = cells; *c; c++)
+    if (**c)
+      g_strv_builder_add(words, *c);
+  g_auto(GStrv) w = g_strv_builder_end(words);
+  g_strv_builder_unref(words);
+  g_autofree char *joined = g_strjoinv(" ", w);
+  cr_assert_str_eq(joined, "latency.p99_ms 180 null REGRESSION (now null)");
+  cr_assert(g_str_has_suffix(text, "\n2 regressions\n"), "%s", text);
+}
+
+Test(rundiff, a_figure_that_becomes_null_passes_when_ignored)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, base);
+  write_summary(b, "base", "base", 1, (Figures) { NAN, 10, 0, 0.995, 4 });
+  const RunDiff *d = compare(NULL, "latency.*=ignore", NULL);
+  cr_assert_eq(verdict(NULL, "latency.p99_ms"), RUNDIFF_WITHIN_TOLERANCE);
+  cr_assert_eq(rundiff_n_regressions(d), 0);
+  g_autofree char *text = printed(d, FALSE);
+  g_autofree char *row = row_of(text, "latency.p99_ms");
+  cr_assert(g_str_has_suffix(row, "worse (now null), tolerance ignored"),
+            "%s", row);
+}
+
+Test(rundiff, a_null_figure_that_gets_a_value_is_a_change)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, (Figures) { NAN, 10, 0, NAN, 4 });
+  write_summary(b, "base", "base", 1, base);
+  const RunDiff *d = compare(NULL, NULL);
+  cr_assert_eq(verdict(NULL, "latency.p99_ms"), RUNDIFF_CHANGED);
+  cr_assert_eq(verdict(NULL, "slo.attainment"), RUNDIFF_CHANGED);
+  cr_assert_eq(rundiff_n_regressions(d), 0);
+  g_autofree char *text = printed(d, FALSE);
+  g_autofree char *row = row_of(text, "latency.p99_ms");
+  cr_assert(g_str_has_suffix(row, "changed (was null)"), "%s", row);
+  cr_assert(g_str_has_suffix(text, "\nchanged, no regression\n"), "%s",
+            text);
+}
+
+Test(rundiff, tolerance_for_a_service_field_of_a_single_service_run)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, base);
+  write_summary(b, "base", "base", 1, (Figures) { 198, 10, 0, 0.995, 4 });
+  /* p99 +10%: web's own tolerance allows it, the total's default does
+   * not, as with several services. */
+  const RunDiff *d = compare(NULL, "services.web.latency.p99_ms=20", NULL);
+  const RunDiffField *f =
+    rundiff_field(d, NULL, "services.web.latency.p99_ms");
+  cr_assert_not_null(f);
+  cr_assert_eq(f->tolerance, 20);
+  cr_assert_eq(f->verdict, RUNDIFF_WITHIN_TOLERANCE);
+  cr_assert_eq(verdict(NULL, "latency.p99_ms"), RUNDIFF_REGRESSION);
+  cr_assert_eq(rundiff_n_regressions(d), 1);
+  /* Only the fields named are compared: the rest still repeat totals. */
+  cr_assert_null(rundiff_field(d, NULL, "services.web.requests.arrivals"));
+}
+
+Test(rundiff, glob_tolerance_for_service_fields_of_a_single_service_run)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, base);
+  write_summary(b, "base", "base", 1, base);
+  const RunDiff *d = compare(NULL, "services.*.latency.*=10", NULL);
+  cr_assert_eq(rundiff_field(d, NULL, "services.web.latency.p99_ms")
+                 ->tolerance, 10);
+  cr_assert_eq(rundiff_n_changed(d), 0);
+}
+
+/* The message rundiff_compare() refuses @tolerance with. New string. */
+static char *
+tolerance_error(const char *tolerance)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1, base);
+  write_summary(b, "base", "base", 1, base);
+  g_autoptr(RunDiffOptions) o = rundiff_options_new();
+  cr_assert(rundiff_options_add_tolerance(o, tolerance, NULL));
+  fx.a = rundiff_side_load(a, NULL);
+  fx.b = rundiff_side_load(b, NULL);
+  GError *error = NULL;
+  cr_assert_null(rundiff_compare(fx.a, fx.b, o, &error), "%s", tolerance);
+  char *msg = g_strdup(error->message);
+  g_error_free(error);
+  return msg;
+}
+
+Test(rundiff, tolerance_for_a_service_field_with_a_typo_suggests)
+{
+  g_autofree char *msg = tolerance_error("services.web.latency.p99=10");
+  cr_assert_str_eq(msg, "--tolerance services.web.latency.p99: no such "
+                        "field in the summaries; did you mean "
+                        "services.web.latency.p99_ms?");
+}
+
+Test(rundiff, tolerance_for_a_service_that_did_not_run)
+{
+  g_autofree char *msg = tolerance_error("services.api.cost.total=10");
+  cr_assert(g_str_has_prefix(msg, "--tolerance services.api.cost.total: no "
+                                  "such field in the summaries"), "%s", msg);
+}
+
+Test(rundiff, values_that_differ_are_printed_differently)
+{
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  write_summary(a, "base", "base", 1,
+                (Figures) { 1234.5678, 123456.78, 0, 0.995, 4 });
+  write_summary(b, "base", "base", 1,
+                (Figures) { 1234.5672, 123456.82, 0, 0.995, 4 });
+  const RunDiff *d = compare(NULL, NULL);
+  g_autofree char *text = printed(d, FALSE);
+  g_autofree char *p99 = row_of(text, "latency.p99_ms");
+  /* 1234.57 twice at the usual 6 digits. */
+  cr_assert(strstr(p99, " 1234.568     1234.567 ") != NULL, "%s", p99);
+  g_autofree char *cost = row_of(text, "cost.total_usd");
+  cr_assert(strstr(cost, " 123456.78    123456.82 ") != NULL, "%s", cost);
+  g_autofree char *again = printed(d, FALSE);
+  cr_assert_str_eq(text, again);
+}
+
+Test(rundiff, a_figure_equal_in_every_seed_is_no_change)
+{
+  /* A ran one seed, B three; p99 is 180.2 in each. Summing 180.2 three
+   * times and dividing gives 180.19999999999996. */
+  g_autofree char *a = side_dir("a"), *b = side_dir("b");
+  Figures f = base;
+  f.p99 = 180.2;
+  write_summary(a, "seed-1/base", "base", 1, f);
+  for (int s = 1; s <= 3; s++) {
+    g_autofree char *sub = g_strdup_printf("seed-%d/base", s);
+    write_summary(b, sub, "base", s, f);
+  }
+  const RunDiff *d = compare(NULL, NULL);
+  cr_assert_eq(rundiff_field(d, NULL, "latency.p99_ms")->b, 180.2);
+  cr_assert_eq(rundiff_n_changed(d), 0);
 }
