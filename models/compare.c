@@ -8,31 +8,36 @@
 #include "models/strategy.h"
 #include "sim/outfile.h"
 
+/* A row of the table and of compare.csv/compare.json. The files keep the
+ * summary's value as it is, in the unit its path names; only the table
+ * scales it (fractions shown as percent). */
 typedef struct {
-  const char *label;
+  const char *label;  /* in the table, with the table's unit */
   const char *path;   /* dotted path in summary.json */
-  int decimals;
-  double factor;
+  int decimals;       /* in the table */
+  double factor;      /* the table shows the value times this */
+  const char *metric; /* compare.csv's name when the label's unit is not
+                         the path's, or NULL for the label */
 } Row;
 
 static const Row rows[] = {
-  { "cost, total $", "cost.total_usd", 2, 1 },
-  { "  compute $", "cost.items.compute", 2, 1 },
-  { "  storage $", "cost.items.storage", 2, 1 },
-  { "  load balancer $", "cost.items.load_balancer", 2, 1 },
-  { "  unused EC2 $", "cost.unused_ec2_usd", 2, 1 },
-  { "$ per million requests", "cost.per_million_requests_usd", 4, 1 },
-  { "p50 latency ms", "latency.p50_ms", 1, 1 },
-  { "p99 latency ms", "latency.p99_ms", 1, 1 },
-  { "p99.9 latency ms", "latency.p999_ms", 1, 1 },
-  { "SLO attainment %", "slo.attainment", 3, 100 },
-  { "errors", "requests.errors.total", 0, 1 },
-  { "error rate %", "requests.error_rate", 4, 100 },
-  { "task-hours (Fargate)", "capacity.task_hours", 1, 1 },
-  { "instance-hours (EC2)", "capacity.instance_hours", 1, 1 },
-  { "mean task CPU %", "capacity.mean_cpu_pct", 1, 1 },
-  { "tasks started", "tasks.started", 0, 1 },
-  { "scaling actions", "scaling.service_actions", 0, 1 },
+  { "cost, total $", "cost.total_usd", 2, 1, NULL },
+  { "  compute $", "cost.items.compute", 2, 1, NULL },
+  { "  storage $", "cost.items.storage", 2, 1, NULL },
+  { "  load balancer $", "cost.items.load_balancer", 2, 1, NULL },
+  { "  unused EC2 $", "cost.unused_ec2_usd", 2, 1, NULL },
+  { "$ per million requests", "cost.per_million_requests_usd", 4, 1, NULL },
+  { "p50 latency ms", "latency.p50_ms", 1, 1, NULL },
+  { "p99 latency ms", "latency.p99_ms", 1, 1, NULL },
+  { "p99.9 latency ms", "latency.p999_ms", 1, 1, NULL },
+  { "SLO attainment %", "slo.attainment", 3, 100, "SLO attainment (fraction)" },
+  { "errors", "requests.errors.total", 0, 1, NULL },
+  { "error rate %", "requests.error_rate", 4, 100, "error rate (fraction)" },
+  { "task-hours (Fargate)", "capacity.task_hours", 1, 1, NULL },
+  { "instance-hours (EC2)", "capacity.instance_hours", 1, 1, NULL },
+  { "mean task CPU %", "capacity.mean_cpu_pct", 1, 1, NULL },
+  { "tasks started", "tasks.started", 0, 1, NULL },
+  { "scaling actions", "scaling.service_actions", 0, 1, NULL },
 };
 
 static const cJSON *
@@ -106,24 +111,47 @@ compare_print_table(GPtrArray *summaries, FILE *out)
   }
 }
 
+/* Writes a CSV cell, quoted when it holds a comma, a quote or a line
+ * break (RFC 4180). */
+static void
+csv_cell(FILE *f, const char *text)
+{
+  if (strpbrk(text, ",\"\r\n") == NULL) {
+    fputs(text, f);
+    return;
+  }
+  fputc('"', f);
+  for (const char *c = text; *c; c++) {
+    if (*c == '"')
+      fputc('"', f);
+    fputc(*c, f);
+  }
+  fputc('"', f);
+}
+
 static void
 write_csv(FILE *f, GPtrArray *summaries)
 {
   fputs("metric,path", f);
-  for (guint v = 0; v < summaries->len; v++)
-    fprintf(f, ",%s", variant_of(summaries->pdata[v]));
+  for (guint v = 0; v < summaries->len; v++) {
+    fputc(',', f);
+    csv_cell(f, variant_of(summaries->pdata[v]));
+  }
   fputc('\n', f);
   for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
-    const char *label = rows[r].label;
+    const char *label = rows[r].metric ? rows[r].metric : rows[r].label;
     while (*label == ' ')
       label++;
-    fprintf(f, "%s,%s", label, rows[r].path);
+    csv_cell(f, label);
+    fputc(',', f);
+    csv_cell(f, rows[r].path);
     for (guint v = 0; v < summaries->len; v++) {
       double x = number(summaries->pdata[v], rows[r].path);
+      /* As runs.csv: enough digits to give the summary's value back. */
       if (isnan(x))
         fputc(',', f);
       else
-        fprintf(f, ",%.6f", x * rows[r].factor);
+        fprintf(f, ",%.12g", x == 0 ? 0.0 : x);
     }
     fputc('\n', f);
   }
@@ -183,11 +211,11 @@ compare_write(const char *dir, GPtrArray *summaries, GPtrArray *break_evens,
     cJSON_AddStringToObject(item, "variant", variant_of(summaries->pdata[v]));
     for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
       double x = number(summaries->pdata[v], rows[r].path);
+      /* The summary's value as it is (already rounded there). */
       if (isnan(x))
         cJSON_AddNullToObject(item, rows[r].path);
       else
-        cJSON_AddNumberToObject(item, rows[r].path,
-                                round(x * rows[r].factor * 1e6) / 1e6);
+        cJSON_AddNumberToObject(item, rows[r].path, x);
     }
     cJSON_AddItemToArray(vars, item);
   }

@@ -50,6 +50,8 @@ BreakEven *compare_break_even(const ScenarioConfig *fargate,
                               gboolean verbose, GError **error);
 void compare_break_even_free(BreakEven *be);
 
-/* Writes DIR/compare.csv and DIR/compare.json (atomically). */
+/* Writes DIR/compare.csv and DIR/compare.json (atomically): a row per
+ * summary.json path, each variant's value as the summary has it (a
+ * fraction stays a fraction, though the table shows it as percent). */
 gboolean compare_write(const char *dir, GPtrArray *summaries,
                        GPtrArray *break_evens, GError **error);

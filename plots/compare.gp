@@ -59,7 +59,12 @@ set key below horizontal width 0 samplen 2 font ',15'
 # The same margins in every panel keep their plot areas aligned.
 set bmargin (nvariants > 4 ? 7 : 5)
 set tmargin 4
-set style textbox opaque noborder
+
+# Dollars to 3 or 4 significant digits: $0.0118, $0.512, $7.33, $735,
+# $1235 (a run can cost a cent or thousands).
+usd_decimals(m) = m <= 0 ? 2 : m >= 100 ? 0 \
+  : int(min(8, max(2, 2 - floor(log10(m)))))
+usd(x) = sprintf(sprintf('$%%.%df', usd_decimals(abs(x))), x)
 
 set multiplot layout 1, 3 \
   title 'Variants compared' . (scenario ne '' ? "\nscenario " . scenario : '') \
@@ -69,7 +74,9 @@ set multiplot layout 1, 3 \
 set title 'Cost of the run by item' font ',19'
 set ylabel 'cost (USD)'
 set yrange [0:(max_cost > 0 ? max_cost * 1.15 : 1)]
-set format y '$%.2f'
+# The tics' decimals from the largest cost, so a run of a few cents reads
+# $0.0020, $0.0040, ... and not $0.00 everywhere.
+set format y sprintf('$%%.%df', usd_decimals(max_cost))
 plot datafile using 0:($2 / 2):($0 - w):($0 + w):(0):2:xtic(1) \
        with boxxyerror fs solid 1.0 noborder lc rgb c_blue \
        title 'tasks', \
@@ -82,7 +89,7 @@ plot datafile using 0:($2 / 2):($0 - w):($0 + w):(0):2:xtic(1) \
      '' using 0:2:($0 - w):($0 + w):($2 + $3 + $4):($2 + $3 + $4 + $5) \
        with boxxyerror fs solid 1.0 noborder lc rgb c_purple \
        title (any_lb ? 'load balancer' : ''), \
-     '' using 0:6:(sprintf('$%.2f', $6)) with labels offset 0, char 0.8 \
+     '' using 0:6:(usd($6)) with labels offset 0, char 0.8 \
        notitle
 
 # 2. Latency percentiles over the whole run.
@@ -91,11 +98,11 @@ set ylabel 'latency (ms)'
 top = max(max_p99, has_slo ? slo_ms : 0)
 set yrange [0:(top > 0 ? top * 1.2 : 1)]
 set format y '%g'
+# The dashed lines are named in the key: a label beside them would cover
+# the last variant's bars.
 if (has_slo) {
   set arrow 1 from graph 0, first slo_ms to graph 1, first slo_ms nohead \
     lw 2.5 dt (12, 6) lc rgb c_black front
-  set label 1 sprintf('SLO %g ms', slo_ms) at graph 0.98, first slo_ms \
-    right offset 0, char 0.8 boxed front
 }
 if (max_p99 == 0) {
   set label 2 'no request completed' at graph 0.5, graph 0.5 center
@@ -108,9 +115,10 @@ plot datafile using ($0 - 2 * lw3):($7 / 2):($0 - 3 * lw3):($0 - lw3): \
      '' using ($0 + 2 * lw3):($9 / 2):($0 + lw3):($0 + 3 * lw3):(0):9 \
        with boxxyerror fs solid 1.0 noborder lc rgb c_red title 'p99', \
      '' using ($0 + 2 * lw3):9:(sprintf('%.0f', $9)) with labels \
-       offset 0, char 0.8 notitle
+       offset 0, char 0.8 notitle, \
+     keyentry with lines lw 2.5 dt (12, 6) lc rgb c_black \
+       title (has_slo ? sprintf('SLO %g ms', slo_ms) : '')
 unset arrow 1
-unset label 1
 unset label 2
 
 # 3. The SLO: requests over the threshold or failed, against the budget.
@@ -122,8 +130,6 @@ if (has_slo) {
   set yrange [0:max(max_miss, budget) * 1.3 + 1e-9]
   set arrow 1 from graph 0, first budget to graph 1, first budget nohead \
     lw 2.5 dt (12, 6) lc rgb c_black front
-  set label 1 sprintf('error budget %g%%', budget) at graph 0.98, \
-    first budget right offset 0, char 0.8 boxed front
   bar_color(m) = m <= budget ? 0x009E73 : 0xD55E00
   plot datafile using 0:($10 / 2):($0 - w):($0 + w):(0):10: \
          (bar_color($10)):xtic(1) with boxxyerror fs solid 1.0 noborder \
@@ -133,7 +139,9 @@ if (has_slo) {
        keyentry with boxes fs solid 1.0 noborder lc rgb c_green \
          title 'met', \
        keyentry with boxes fs solid 1.0 noborder lc rgb c_red \
-         title 'missed'
+         title 'missed', \
+       keyentry with lines lw 2.5 dt (12, 6) lc rgb c_black \
+         title sprintf('error budget %g%%', budget)
 } else {
   set title 'Failed requests (no SLO set)' font ',19'
   set ylabel 'failed requests (%)'

@@ -30,14 +30,24 @@ file(i) = rundir . '/' . word(variants, i) . '/timeseries.csv'
 set datafile separator ','
 set datafile columnheaders
 tmax = 0
+max_cost = 0
 array total[n]
 do for [i = 1:n] {
   stats file(i) using (column('time_s')) name 'T' nooutput
   stats file(i) using (column('cost_usd')) name 'C' nooutput
   tmax = max(tmax, T_max)
   total[i] = C_max
+  max_cost = max(max_cost, C_max)
 }
 dummy = set_time_axis(tmax)
+
+# Dollars to 3 or 4 significant digits: $0.0118, $0.512, $7.33, $735,
+# $1235 (a run can cost a cent or thousands). The tics take their decimals
+# from the largest cost, so a run of a few cents reads $0.0020, $0.0040,
+# ... and not $0.00 everywhere.
+usd_decimals(m) = m <= 0 ? 2 : m >= 100 ? 0 \
+  : int(min(8, max(2, 2 - floor(log10(m)))))
+usd(x) = sprintf(sprintf('$%%.%df', usd_decimals(abs(x))), x)
 
 set title title_of(n > 1 ? 'Cumulative cost by variant' : 'Cumulative cost')
 set xlabel sprintf('time since start (%s)', tunit)
@@ -45,11 +55,11 @@ set ylabel 'cost so far (USD)'
 set xrange [0:tmax / tu]
 set xtics tstep
 set yrange [0:*]
-set format y '$%.2f'
+set format y sprintf('$%%.%df', usd_decimals(max_cost))
 set key inside top left vertical reverse Left
 
 plot for [i = 1:n] file(i) \
        using (column('time_s') / tu):(column('cost_usd')) smooth unique \
        with lines lt i lw 3.5 \
-       title sprintf('%s: $%.2f', word(variants, i), total[i])
+       title sprintf('%s: %s', word(variants, i), usd(total[i]))
 unset output
