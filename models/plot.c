@@ -124,6 +124,7 @@ plot_run_load(const char *dir, GError **error)
   run->scenario = g_strdup(scenario);
   run->variant = g_strdup(variant);
   run->duration_s = duration;
+  run->period_s = number_at(root, "/scenario/period_s");
   run->services = services;
   read_figures(run, root);
   return run;

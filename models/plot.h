@@ -17,6 +17,7 @@ typedef struct {
   char *scenario;           /* scenario.name */
   char *variant;            /* scenario.variant */
   double duration_s;        /* scenario.duration_s */
+  double period_s;          /* scenario.period_s (NAN when absent) */
   char **services;          /* services[].name in scenario order; strv */
   gboolean has_slo;         /* slo is an object (not null) */
   double slo_threshold_ms;  /* slo.threshold_ms */

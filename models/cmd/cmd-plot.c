@@ -191,6 +191,12 @@ render_series(Plotter *p, const PlotRun *run, const char *prefix)
                                          "utilization" };
   g_autofree char *datafile = g_build_filename(run->dir, "timeseries.csv",
                                                NULL);
+  if (run->period_s * 2 > run->duration_s) {
+    /* One point per line: the pictures would be empty axes. */
+    printf("no traffic, latency or utilization pictures for %s: one period "
+           "only (a shorter \"period\" gives more)\n", prefix);
+    return;
+  }
   gboolean several = run->services[1] != NULL;
   for (int s = 0; run->services[s] != NULL; s++) {
     for (gsize k = 0; k < G_N_ELEMENTS(scripts); k++) {

@@ -204,3 +204,25 @@ Test(plots, a_broken_tasks_csv_exits_2_naming_it)
   cr_assert(strstr(err, want) != NULL, "%s", err);
   test_rmrf(tmp);
 }
+
+Test(plots, a_run_of_one_period_says_why_it_has_no_time_series)
+{
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *scenario = g_build_filename(
+    test_source_root(), "tests", "data", "plots-small.json", NULL);
+  g_autofree char *out = g_build_filename(tmp, "out", NULL);
+  g_autofree char *text = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", scenario, "-o", out, "-q",
+                       "--set", "/period=\"12m\"", "--variant", "fargate",
+                       NULL), 0, "ecsim run: %s", err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, &text, &err, "plot", out, "--format", "svg",
+                       NULL), 0, "ecsim plot: %s", err);
+  cr_assert(strstr(text, "no traffic, latency or utilization pictures for "
+                         "fargate: one period only") != NULL, "%s", text);
+  g_autofree char *traffic =
+    g_build_filename(out, "plots", "fargate-web-traffic.svg", NULL);
+  cr_assert_not(g_file_test(traffic, G_FILE_TEST_EXISTS));
+  test_rmrf(tmp);
+}
