@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/csv.h"
 #include "models/input.h"
 #include "models/strategy.h"
 #include "sim/outfile.h"
@@ -111,40 +112,22 @@ compare_print_table(GPtrArray *summaries, FILE *out)
   }
 }
 
-/* Writes a CSV cell, quoted when it holds a comma, a quote or a line
- * break (RFC 4180). */
-static void
-csv_cell(FILE *f, const char *text)
-{
-  if (strpbrk(text, ",\"\r\n") == NULL) {
-    fputs(text, f);
-    return;
-  }
-  fputc('"', f);
-  for (const char *c = text; *c; c++) {
-    if (*c == '"')
-      fputc('"', f);
-    fputc(*c, f);
-  }
-  fputc('"', f);
-}
-
 static void
 write_csv(FILE *f, GPtrArray *summaries)
 {
   fputs("metric,path", f);
   for (guint v = 0; v < summaries->len; v++) {
     fputc(',', f);
-    csv_cell(f, variant_of(summaries->pdata[v]));
+    csv_write_cell(f, variant_of(summaries->pdata[v]));
   }
   fputc('\n', f);
   for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
     const char *label = rows[r].metric ? rows[r].metric : rows[r].label;
     while (*label == ' ')
       label++;
-    csv_cell(f, label);
+    csv_write_cell(f, label);
     fputc(',', f);
-    csv_cell(f, rows[r].path);
+    csv_write_cell(f, rows[r].path);
     for (guint v = 0; v < summaries->len; v++) {
       double x = number(summaries->pdata[v], rows[r].path);
       /* As runs.csv: enough digits to give the summary's value back. */

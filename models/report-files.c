@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "models/cluster.h"
+#include "models/csv.h"
 #include "models/eventlog.h"
 #include "models/input.h"
 #include "models/metrics.h"
@@ -33,10 +34,11 @@ write_timeseries(World *w, FILE *f)
     const PeriodRow *r = metrics_row(w, i);
     char clock[SIM_TIME_FORMAT_MAX];
     double secs = sim_time_to_seconds(r->end - r->start);
-    fprintf(f, "%.3f,%s,%s,%" G_GUINT64_FORMAT, sim_time_to_seconds(r->end),
-            sim_time_format_clock(r->end, clock),
-            ((ServiceConfig *) w->cfg->services->pdata[r->service])->name,
-            r->arrivals);
+    fprintf(f, "%.3f,%s,", sim_time_to_seconds(r->end),
+            sim_time_format_clock(r->end, clock));
+    csv_write_cell(
+      f, ((ServiceConfig *) w->cfg->services->pdata[r->service])->name);
+    fprintf(f, ",%" G_GUINT64_FORMAT, r->arrivals);
     csv_num(f, secs > 0 ? r->arrivals / secs : 0.0, 3);
     for (int k = 0; k < REQ_N_OUTCOMES; k++)
       fprintf(f, ",%" G_GUINT64_FORMAT, r->outcomes[k]);
@@ -82,11 +84,19 @@ write_tasks(World *w, FILE *f)
                              ? cluster_instance(w, (guint32) t->instance)
                                  ->ec2_id
                              : "";
-    fprintf(f, "%s,%s,%u,%s,%s,%s,%s,%s,%s,%s", task_format_id(t->id, id),
-            ((ServiceConfig *) w->cfg->services->pdata[t->service])->name,
-            t->deployment, t->def->name, p->name,
-            t->fargate ? "FARGATE" : "EC2", t->spot ? "true" : "false", az,
-            instance, task_state_name(t->state));
+    fprintf(f, "%s,", task_format_id(t->id, id));
+    csv_write_cell(
+      f, ((ServiceConfig *) w->cfg->services->pdata[t->service])->name);
+    fprintf(f, ",%u,", t->deployment);
+    csv_write_cell(f, t->def->name);
+    fputc(',', f);
+    csv_write_cell(f, p->name);
+    fprintf(f, ",%s,%s,", t->fargate ? "FARGATE" : "EC2",
+            t->spot ? "true" : "false");
+    csv_write_cell(f, az);
+    fputc(',', f);
+    csv_write_cell(f, instance);
+    fprintf(f, ",%s", task_state_name(t->state));
     for (int s = 0; s < TASK_N_STATES; s++)
       csv_time(f, t->entered[s]);
     fprintf(f, ",%s,%s\n",
@@ -104,15 +114,23 @@ write_instances(World *w, FILE *f)
         "terminated_s,end_reason,tasks_end\n", f);
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
-    fprintf(f, "%s,%s,%s,%s,%s", inst->ec2_id,
-            ((AsgConfig *) w->cfg->cluster->asgs->pdata[inst->asg])->name,
-            inst->type->name, (char *) w->cfg->cluster->azs->pdata[inst->az],
-            states[inst->state]);
+    const char *text[] = {
+      inst->ec2_id,
+      ((AsgConfig *) w->cfg->cluster->asgs->pdata[inst->asg])->name,
+      inst->type->name, w->cfg->cluster->azs->pdata[inst->az],
+      states[inst->state],
+    };
+    for (gsize k = 0; k < G_N_ELEMENTS(text); k++) {
+      if (k > 0)
+        fputc(',', f);
+      csv_write_cell(f, text[k]);
+    }
     csv_time(f, inst->launched_at);
     csv_time(f, inst->registered_at);
     csv_time(f, inst->terminated_at);
-    fprintf(f, ",%s,%d\n", inst->end_reason ? inst->end_reason : "",
-            inst->tasks);
+    fputc(',', f);
+    csv_write_cell(f, inst->end_reason ? inst->end_reason : "");
+    fprintf(f, ",%d\n", inst->tasks);
   }
 }
 

@@ -2,26 +2,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/csv.h"
 #include "models/sweep-db-private.h"
 #include "sim/outfile.h"
-
-/* Appends a CSV cell, quoted when it holds a comma, a quote or a line
- * break (RFC 4180). */
-static void
-csv_cell(GString *out, const char *text)
-{
-  if (strpbrk(text, ",\"\r\n") == NULL) {
-    g_string_append(out, text);
-    return;
-  }
-  g_string_append_c(out, '"');
-  for (const char *c = text; *c; c++) {
-    if (*c == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *c);
-  }
-  g_string_append_c(out, '"');
-}
 
 static void
 csv_number(GString *out, double v, const char *format)
@@ -40,7 +23,7 @@ csv_parameters(GString *out, const SweepPlan *plan, guint point)
     g_autofree char *v = sweep_db_value_text(sweep_plan_value(plan, point,
                                                               a));
     g_string_append_c(out, ',');
-    csv_cell(out, v);
+    csv_append_cell(out, v);
   }
 }
 
@@ -49,7 +32,7 @@ csv_header_parameters(GString *out, const SweepPlan *plan)
 {
   for (guint a = 0; a < plan->axes->len; a++) {
     g_string_append_c(out, ',');
-    csv_cell(out, ((SweepAxis *) plan->axes->pdata[a])->pointer);
+    csv_append_cell(out, ((SweepAxis *) plan->axes->pdata[a])->pointer);
   }
 }
 
@@ -95,7 +78,7 @@ write_runs(SweepDb *db, const SweepPlan *plan, const char *dir,
     guint point = (guint) sqlite3_column_int64(st, 1);
     g_string_append_printf(out, "%lld,%u,", sqlite3_column_int64(st, 0),
                            point);
-    csv_cell(out, (const char *) sqlite3_column_text(st, 2));
+    csv_append_cell(out, (const char *) sqlite3_column_text(st, 2));
     g_string_append_printf(out, ",%lld", sqlite3_column_int64(st, 3));
     csv_parameters(out, plan, point);
     for (gsize i = 0; i < sweep_n_run_columns; i++) {
@@ -173,7 +156,7 @@ write_sweep(SweepDb *db, const SweepPlan *plan, const char *dir,
   for (guint i = 0; i < groups->len; i++) {
     const SweepGroup *g = &g_array_index(groups, SweepGroup, i);
     g_string_append_printf(out, "%u,", g->point);
-    csv_cell(out, plan->variants[g->variant]);
+    csv_append_cell(out, plan->variants[g->variant]);
     csv_parameters(out, plan, g->point);
     g_string_append_printf(out, ",%u", g->n);
     for (int m = 0; m < SWEEP_N_METRICS; m++) {
