@@ -1,9 +1,14 @@
 /* Helpers shared by the model tests. */
 #include "support.h"
 
+#include <criterion/criterion.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "models/report.h"
 
 const char *
 test_shared_dir(void)
@@ -50,6 +55,26 @@ test_configure_error(const char *text)
 }
 
 char *
+test_read_file(const char *dir, const char *name)
+{
+  g_autofree char *path = dir ? g_build_filename(dir, name, NULL)
+                              : g_strdup(name);
+  char *text = NULL;
+  cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", path);
+  return text;
+}
+
+char *
+test_line_of(const char *text, const char *start)
+{
+  g_autofree char *needle = g_strdup_printf("\n%s", start);
+  const char *p = strstr(text, needle);
+  cr_assert_not_null(p, "no line '%s' in:\n%s", start, text);
+  p++;
+  return g_strndup(p, strcspn(p, "\n"));
+}
+
+char *
 test_tmpdir(void)
 {
   return g_dir_make_tmp("ecsim-test-XXXXXX", NULL);
@@ -72,11 +97,6 @@ test_rmrf(const char *path)
   }
   g_rmdir(path);
 }
-
-#include <criterion/criterion.h>
-#include <math.h>
-
-#include "models/report.h"
 
 TestRun *
 test_run_new(const char *json)

@@ -22,6 +22,14 @@ ScenarioConfig *test_configure(const char *text, const char *variant,
  * (owned), or NULL (and prints the reason) when it succeeded. */
 char *test_configure_error(const char *text);
 
+/* The contents of @dir/@name, or of @name alone when @dir is NULL
+ * (owned); fails the test when it cannot be read. */
+char *test_read_file(const char *dir, const char *name);
+
+/* The line of @text that starts with @start (after a line break), without
+ * its line break (owned); fails the test when there is none. */
+char *test_line_of(const char *text, const char *start);
+
 /* A new empty temporary directory (removed by test_rmrf()). */
 char *test_tmpdir(void);
 void test_rmrf(const char *path);

@@ -71,16 +71,6 @@ csv_records(const char *text)
   return records;
 }
 
-/* The contents of @dir/@name (owned). */
-static char *
-read_output(const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename(dir, name, NULL);
-  char *text = NULL;
-  cr_assert(g_file_get_contents(path, &text, NULL, NULL), "%s", path);
-  return text;
-}
-
 /* The record of compare.csv for summary path @path. */
 static char **
 csv_row(GPtrArray *records, const char *path)
@@ -102,7 +92,7 @@ Test(compare, csv_rows_have_the_headers_cells_with_commas_and_quotes)
   g_autoptr(GError) error = NULL;
   cr_assert(compare_write(tmp, summaries, NULL, &error), "%s",
             error ? error->message : "");
-  g_autofree char *text = read_output(tmp, "compare.csv");
+  g_autofree char *text = test_read_file(tmp, "compare.csv");
   g_autoptr(GPtrArray) records = csv_records(text);
   char **header = records->pdata[0];
   cr_assert_eq(g_strv_length(header), 4);
@@ -124,7 +114,7 @@ Test(compare, files_keep_fractions_as_the_summary_has_them)
   g_autoptr(GPtrArray) summaries = summaries_of(names);
   g_autofree char *tmp = test_tmpdir();
   cr_assert(compare_write(tmp, summaries, NULL, NULL));
-  g_autofree char *json_text = read_output(tmp, "compare.json");
+  g_autofree char *json_text = test_read_file(tmp, "compare.json");
   cJSON *json = cJSON_Parse(json_text);
   cr_assert_not_null(json);
   const cJSON *variant =
@@ -137,7 +127,7 @@ Test(compare, files_keep_fractions_as_the_summary_has_them)
   cr_assert_eq(error_rate->valuedouble, 0.000012345, "%g",
                error_rate->valuedouble);
   cJSON_Delete(json);
-  g_autofree char *csv_text = read_output(tmp, "compare.csv");
+  g_autofree char *csv_text = test_read_file(tmp, "compare.csv");
   g_autoptr(GPtrArray) records = csv_records(csv_text);
   char **row = csv_row(records, "slo.attainment");
   cr_assert_str_eq(row[0], "SLO attainment (fraction)");

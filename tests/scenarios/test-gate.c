@@ -33,14 +33,6 @@ in_tmp(const char *name)
   return g_build_filename(tmp, name, NULL);
 }
 
-static char *
-read_text(const char *path)
-{
-  char *text = NULL;
-  cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", path);
-  return text;
-}
-
 static void
 on_start(GMarkupParseContext *ctx, const char *element, const char **names,
          const char **values, gpointer data, GError **error)
@@ -54,7 +46,7 @@ static int
 junit_cases(const char *path)
 {
   static const GMarkupParser parser = { on_start, NULL, NULL, NULL, NULL };
-  g_autofree char *xml = read_text(path);
+  g_autofree char *xml = test_read_file(NULL, path);
   cr_assert(g_str_has_prefix(xml, "<?xml version=\"1.0\" "
                                   "encoding=\"UTF-8\"?>\n<testsuites "),
             "%s", xml);
@@ -67,17 +59,6 @@ junit_cases(const char *path)
             "%s is not well formed: %s", path, error ? error->message : "");
   g_markup_parse_context_free(ctx);
   return cases;
-}
-
-/* The line of @text that starts with @start (after a newline). New. */
-static char *
-line_of(const char *text, const char *start)
-{
-  g_autofree char *needle = g_strdup_printf("\n%s", start);
-  const char *p = strstr(text, needle);
-  cr_assert_not_null(p, "no line '%s' in:\n%s", start, text);
-  p++;
-  return g_strndup(p, strcspn(p, "\n"));
 }
 
 static void
@@ -98,7 +79,7 @@ Test(gate, worked_example_passes_and_reports_junit)
   assert_contains(out, "\nPASS deployments.failed 0 == 0\n");
   cr_assert_null(strstr(out, "FAIL"), "%s", out);
   cr_assert_eq(junit_cases(junit), 5);
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "<testsuites name=\"ecsim run\" tests=\"5\" "
                        "failures=\"0\"");
   assert_contains(xml, "<testsuite name=\"gate/base\" tests=\"5\"");
@@ -124,7 +105,7 @@ Test(gate, failing_expectation_exits_3_with_a_junit_failure)
   cr_assert(g_file_test(summary, G_FILE_TEST_IS_REGULAR),
             "the outputs are written whatever the expectations say");
   cr_assert_eq(junit_cases(junit), 5);
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "tests=\"5\" failures=\"1\"");
   assert_contains(xml, "<testcase classname=\"gate.base\" "
                        "name=\"latency.p99_ms &lt;= 1\">\n      <failure "
@@ -170,7 +151,7 @@ Test(gate, unknown_expectation_path_is_an_input_error)
                         "latency.p999_ms or services.web.latency.p99_ms?\n");
   cr_assert_str_eq(out, "");
   cr_assert_not(g_file_test(out_dir, G_FILE_TEST_EXISTS));
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "<error message=\"ecsim run stopped before checking "
                        "the expectations (bad input, a failure or an "
                        "interruption): see its output\"");
@@ -184,12 +165,12 @@ Test(gate, malformed_limit_in_a_file_names_its_path)
     g_autofree char *from = g_build_filename(test_source_root(), "scenarios",
                                              "ci", files[i], NULL);
     g_autofree char *to = in_tmp(files[i]);
-    g_autofree char *text = read_text(from);
+    g_autofree char *text = test_read_file(NULL, from);
     cr_assert(g_file_set_contents(to, text, -1, NULL));
   }
   g_autofree char *path = in_tmp("bad.json");
   g_autofree char *gate = g_build_filename(test_source_root(), GATE, NULL);
-  g_autofree char *text = read_text(gate);
+  g_autofree char *text = test_read_file(NULL, gate);
   GString *s = g_string_new(text);
   cr_assert_eq(g_string_replace(s, "{\"max\": \"250ms\"}",
                                 "{\"max\": \"fast\"}", 1), 1);
@@ -238,7 +219,7 @@ Test(gate, each_variant_checks_its_own_expectations_after_all_ran)
   cr_assert(pass && fail && tight, "%s", out);
   cr_assert(tight < pass && pass < fail, "checked after all ran: %s", out);
   cr_assert_eq(junit_cases(junit), 2);
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "<testsuite name=\"v/loose\" tests=\"1\" "
                        "failures=\"0\"");
   assert_contains(xml, "<testsuite name=\"v/tight\" tests=\"1\" "
@@ -257,7 +238,7 @@ Test(gate, compare_checks_expectations_too)
   assert_contains(out, "\nPASS [loose] cost.total_usd ");
   assert_contains(out, "\nFAIL [tight] cost.total_usd ");
   cr_assert_eq(junit_cases(junit), 2);
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "<testsuites name=\"ecsim compare\" tests=\"2\" "
                        "failures=\"1\"");
 }
@@ -303,8 +284,8 @@ Test(gate, diff_finds_a_slower_p99_and_a_higher_cost)
   g_autofree char *out = NULL;
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b, "--junit", junit,
                        NULL), 3);
-  g_autofree char *p99 = line_of(out, "  latency.p99_ms ");
-  g_autofree char *cost = line_of(out, "  cost.total_usd ");
+  g_autofree char *p99 = test_line_of(out, "  latency.p99_ms ");
+  g_autofree char *cost = test_line_of(out, "  cost.total_usd ");
   cr_assert(g_str_has_suffix(p99, "%  REGRESSION (tolerance 5%)"), "%s",
             p99);
   cr_assert(g_str_has_suffix(cost, "%  REGRESSION (tolerance 5%)"), "%s",
@@ -312,7 +293,7 @@ Test(gate, diff_finds_a_slower_p99_and_a_higher_cost)
   assert_contains(out, " regressions\n");
   int cases = junit_cases(junit);
   cr_assert_gt(cases, 40);
-  g_autofree char *xml = read_text(junit);
+  g_autofree char *xml = test_read_file(NULL, junit);
   assert_contains(xml, "<testcase classname=\"diff.base\" "
                        "name=\"latency.p99_ms\">\n      <failure "
                        "message=\"latency.p99_ms: A ");
@@ -327,7 +308,7 @@ Test(gate, diff_within_tolerance_exits_0)
   g_autofree char *out = NULL;
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b,
                        "--default-tolerance", "1000", NULL), 0);
-  g_autofree char *p99 = line_of(out, "  latency.p99_ms ");
+  g_autofree char *p99 = test_line_of(out, "  latency.p99_ms ");
   cr_assert(g_str_has_suffix(p99, "worse, within tolerance 1000%"), "%s",
             p99);
   cr_assert(g_str_has_suffix(out, "\nchanged, no regression\n"), "%s", out);
@@ -363,7 +344,7 @@ Test(gate, diff_over_seeds_shows_the_noise_band)
   assert_contains(out, "(seeds 1, 2, 3)");
   assert_contains(out, "noise: 95% band of the per-seed differences");
   assert_contains(out, " noise  verdict\n");
-  g_autofree char *p99 = line_of(out, "  latency.p99_ms ");
+  g_autofree char *p99 = test_line_of(out, "  latency.p99_ms ");
   assert_contains(p99, " +-");
   g_clear_pointer(&out, g_free);
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, a, NULL), 0);

@@ -71,21 +71,12 @@ run_sweep(const char *dir, char **out, const char *const *extra)
   return status;
 }
 
-static char *
-read_file(const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename(dir, name, NULL);
-  char *text = NULL;
-  cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", path);
-  return text;
-}
-
 /* runs.csv without its last column, wall_s: the one figure that changes
  * from run to run. */
 static char *
 runs_without_wall(const char *dir)
 {
-  g_autofree char *text = read_file(dir, "runs.csv");
+  g_autofree char *text = test_read_file(dir, "runs.csv");
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   GString *out = g_string_new("");
   for (char **l = lines; *l && **l; l++) {
@@ -145,8 +136,8 @@ Test(sweep_cli, threads_do_not_change_the_results)
   g_autofree char *ra = runs_without_wall(a), *rb = runs_without_wall(b);
   cr_assert_str_eq(ra, rb);
   cr_assert_eq(count_lines(ra), 17);
-  g_autofree char *sa = read_file(a, "sweep.csv");
-  g_autofree char *sb = read_file(b, "sweep.csv");
+  g_autofree char *sa = test_read_file(a, "sweep.csv");
+  g_autofree char *sb = test_read_file(b, "sweep.csv");
   cr_assert_str_eq(sa, sb);
   cr_assert_eq(count_lines(sa), 9);
   test_rmrf(tmp);
@@ -176,13 +167,13 @@ Test(sweep_cli, resume_runs_nothing_new_and_a_second_sweep_is_refused)
 {
   g_autofree char *tmp = test_tmpdir();
   cr_assert_eq(run_sweep(tmp, NULL, NULL), 0);
-  g_autofree char *before = read_file(tmp, "runs.csv");
+  g_autofree char *before = test_read_file(tmp, "runs.csv");
   g_autofree char *out = NULL;
   cr_assert_eq(run_sweep(tmp, &out, (const char *[]) { "--resume", NULL }),
                0);
   cr_assert(strstr(out, "= 16 runs, 16 already done") != NULL, "%s", out);
   cr_assert(strstr(out, "Runs       0 finished") != NULL, "%s", out);
-  g_autofree char *after = read_file(tmp, "runs.csv");
+  g_autofree char *after = test_read_file(tmp, "runs.csv");
   cr_assert_str_eq(before, after);
   g_autoptr(GPtrArray) argv = sweep_argv(tmp, NULL);
   g_autofree char *err = NULL;
@@ -222,7 +213,7 @@ Test(sweep_cli, interrupted_sweep_keeps_its_runs_and_resumes)
   cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1,
             "status %d after %" G_GINT64_FORMAT " runs", status, kept);
   cr_assert(kept >= 2 && kept < 16, "%" G_GINT64_FORMAT " runs", kept);
-  g_autofree char *partial = read_file(cut, "runs.csv");
+  g_autofree char *partial = test_read_file(cut, "runs.csv");
   cr_assert_eq(count_lines(partial), kept + 1, "runs.csv agrees with the "
                "database");
   const char *const resume[] = { "--set", "/duration=1h", "--resume", NULL };
@@ -290,7 +281,7 @@ Test(sweep_cli, best_holds_the_limit_at_the_upper_confidence_bound)
   g_autofree char *tmp = test_tmpdir();
   const char *const three[] = { "--seeds", "3", "-q", NULL };
   cr_assert_eq(run_sweep(tmp, NULL, three), 0);
-  g_autofree char *csv = read_file(tmp, "sweep.csv");
+  g_autofree char *csv = test_read_file(tmp, "sweep.csv");
   cr_assert(strstr(csv, ",p99_ms_mean,p99_ms_ci95,") != NULL);
   /* A limit the cheapest group meets on its mean but not at its bound. */
   double mean, upper;
@@ -336,8 +327,8 @@ Test(sweep_cli, sweep_file_runs_the_same_sweep)
   g_autofree char *err = NULL;
   cr_assert_eq(cli_run(NULL, NULL, &err, "sweep", file, "-o", b, "-q", NULL),
                0, "%s", err);
-  g_autofree char *sa = read_file(a, "sweep.csv");
-  g_autofree char *sb = read_file(b, "sweep.csv");
+  g_autofree char *sa = test_read_file(a, "sweep.csv");
+  g_autofree char *sb = test_read_file(b, "sweep.csv");
   cr_assert_str_eq(sa, sb);
   test_rmrf(tmp);
 }
@@ -387,8 +378,8 @@ Test(sweep_cli, mpi_ranks_give_the_same_results)
   cr_assert(strstr(out, "; 2 MPI ranks") != NULL, "%s", out);
   g_autofree char *ra = runs_without_wall(a), *rb = runs_without_wall(b);
   cr_assert_str_eq(ra, rb);
-  g_autofree char *sa = read_file(a, "sweep.csv");
-  g_autofree char *sb = read_file(b, "sweep.csv");
+  g_autofree char *sa = test_read_file(a, "sweep.csv");
+  g_autofree char *sb = test_read_file(b, "sweep.csv");
   cr_assert_str_eq(sa, sb);
   test_rmrf(tmp);
 }
