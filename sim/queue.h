@@ -72,7 +72,7 @@ gboolean sim_queue_cancel(SimQueue *q, SimEventId id);
 /* TRUE while event @id is pending and not cancelled. */
 gboolean sim_queue_is_pending(const SimQueue *q, SimEventId id);
 
-/* Number of events in the heap, cancelled ones included. */
+/* Number of events pending, cancelled ones included. */
 gsize sim_queue_size(const SimQueue *q);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimQueue, sim_queue_free)
