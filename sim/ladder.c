@@ -32,8 +32,11 @@
  *
  * The buckets of all rungs live in one slab, bucket after bucket, laid
  * out by a counting sort when a rung is filled, with room to grow by
- * half; a bucket that outgrows its room moves to the slab's end. The slab
- * starts over when the last rung retires. */
+ * half; a bucket that outgrows its room moves to the slab's end. Room
+ * given up (moved buckets, retired rungs, buckets already passed) is
+ * taken back by compacting the slab once it is over half the slab, and
+ * the slab starts over when the last rung retires: memory stays
+ * proportional to the events pending, however long the run. */
 #include "sim/ladder.h"
 
 #include <stdlib.h>
@@ -100,6 +103,15 @@ sim_ladder_size(const SimLadder *l)
   return n;
 }
 
+gsize
+sim_ladder_bytes(const SimLadder *l)
+{
+  gsize entries = l->bottom_cap + l->slab_cap + l->far_cap, buckets = 0;
+  for (unsigned i = 0; i < SIM_LADDER_MAX_RUNGS; i++)
+    buckets += l->rungs[i].buckets_cap;
+  return entries * sizeof(Entry) + buckets * sizeof(Bucket);
+}
+
 /* ---- the slab ---- */
 
 /* Makes sure @n more entries can be carved without moving the slab. */
@@ -125,8 +137,53 @@ sim_ladder_grow_bucket(SimLadder *l, Bucket *b)
   uint32_t off = (uint32_t) l->slab_used;
   l->slab_used += cap;
   memcpy(l->slab + off, l->slab + b->off, b->n * sizeof(Entry));
+  l->slab_live += cap - b->cap;
   b->off = off;
   b->cap = cap;
+}
+
+/* Copies every bucket still in use into a new slab, without the room
+ * given up; buckets a rung has passed give theirs up too (no push can
+ * reach them). Only between operations: it moves every bucket. */
+static void
+slab_compact(SimLadder *l)
+{
+  gsize live = 0;
+  for (unsigned i = 0; i < l->nrungs; i++) {
+    Rung *r = &l->rungs[i];
+    for (uint32_t k = 0; k < r->nbuckets; k++) {
+      if (k < r->cur)
+        r->buckets[k].cap = 0;
+      live += r->buckets[k].cap;
+    }
+  }
+  gsize cap = MAX(live, (gsize) 1024);
+  Entry *slab = g_new(Entry, cap);
+  gsize off = 0;
+  for (unsigned i = 0; i < l->nrungs; i++) {
+    Rung *r = &l->rungs[i];
+    for (uint32_t k = r->cur; k < r->nbuckets; k++) {
+      Bucket *b = &r->buckets[k];
+      memcpy(slab + off, l->slab + b->off, b->n * sizeof(Entry));
+      b->off = (uint32_t) off;
+      off += b->cap;
+    }
+  }
+  g_free(l->slab);
+  l->slab = slab;
+  l->slab_cap = cap;
+  l->slab_used = off;
+  l->slab_live = live;
+}
+
+/* The room of @r's buckets, given up as it retires. */
+static gsize
+rung_room(const Rung *r)
+{
+  gsize room = 0;
+  for (uint32_t k = 0; k < r->nbuckets; k++)
+    room += r->buckets[k].cap;
+  return room;
 }
 
 /* ---- rungs ---- */
@@ -203,6 +260,8 @@ rung_fill(SimLadder *l, Rung *r, const Entry *src, gsize n)
     Bucket *b = &buckets[i];
     b->off = off;
     b->cap = i < nb ? b->n + b->n / 2 + 2 : b->n;
+    if (i < nb)
+      l->slab_live += b->cap;
     off += b->cap;
     b->n = 0;
   }
@@ -418,6 +477,8 @@ gboolean
 sim_ladder_refill(SimLadder *l)
 {
   l->head = l->tail = 0;
+  if (l->slab_used > 2 * l->slab_live + 4096)
+    slab_compact(l);
   for (;;) {
     if (l->nrungs == 0) {
       if (l->nfar == 0)
@@ -432,8 +493,9 @@ sim_ladder_refill(SimLadder *l)
     if (r->count == 0) {
       /* Nothing is left before its end: that time joins the bottom. */
       l->bottom_end = r->end;
+      l->slab_live -= rung_room(r);
       if (--l->nrungs == 0)
-        l->slab_used = 0;
+        l->slab_used = l->slab_live = 0;
       continue;
     }
     while (r->buckets[r->cur].n == 0)

@@ -50,6 +50,7 @@ typedef struct {
   SimLadderEntry *slab;     /* the rungs' buckets */
   gsize slab_used;
   gsize slab_cap;
+  gsize slab_live;          /* the buckets' room (caps) within slab_used */
 
   SimLadderEntry *far;      /* after the outermost rung, unordered */
   gsize nfar;
@@ -77,6 +78,9 @@ void sim_ladder_clear(SimLadder *l);
 
 /* Entries pending. */
 gsize sim_ladder_size(const SimLadder *l);
+
+/* Bytes of memory @l holds (its arrays, not the struct). */
+gsize sim_ladder_bytes(const SimLadder *l);
 
 /* Refills the empty bottom; FALSE when nothing is pending. Call through
  * sim_ladder_first(). */

@@ -202,3 +202,10 @@ sim_queue_size(const SimQueue *q)
 {
   return sim_ladder_size(&q->ladder);
 }
+
+gsize
+sim_queue_bytes(const SimQueue *q)
+{
+  return sim_ladder_bytes(&q->ladder) +
+         q->recs_cap * (sizeof(Record) + sizeof(uint32_t));
+}

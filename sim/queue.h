@@ -72,6 +72,10 @@ gboolean sim_queue_cancel(SimQueue *q, SimEventId id);
 /* TRUE while event @id is pending and not cancelled. */
 gboolean sim_queue_is_pending(const SimQueue *q, SimEventId id);
 
+/* Bytes of memory @q holds: a steady state of pushes and pops keeps it
+ * in proportion to the events pending, however long the run. */
+gsize sim_queue_bytes(const SimQueue *q);
+
 /* Number of events pending, cancelled ones included. */
 gsize sim_queue_size(const SimQueue *q);
 
