@@ -401,7 +401,8 @@ bottom_reserve(SimLadder *l, gsize n)
   if (l->tail + n <= l->bottom_cap)
     return;
   gsize live = l->tail - l->head;
-  memmove(l->bottom, l->bottom + l->head, live * sizeof(Entry));
+  if (live > 0)
+    memmove(l->bottom, l->bottom + l->head, live * sizeof(Entry));
   l->head = 0;
   l->tail = live;
   if (live + n > l->bottom_cap) {
