@@ -142,20 +142,17 @@ sim_ladder_grow_bucket(SimLadder *l, Bucket *b)
   b->cap = cap;
 }
 
-/* Copies every bucket still in use into a new slab, without the room
- * given up; buckets a rung has passed give theirs up too (no push can
- * reach them). Only between operations: it moves every bucket. */
+/* Copies every bucket still in use (those a rung has not passed) into a
+ * new slab, without the room given up. Only between operations: it moves
+ * every bucket. */
 static void
 slab_compact(SimLadder *l)
 {
   gsize live = 0;
   for (unsigned i = 0; i < l->nrungs; i++) {
     Rung *r = &l->rungs[i];
-    for (uint32_t k = 0; k < r->nbuckets; k++) {
-      if (k < r->cur)
-        r->buckets[k].cap = 0;
+    for (uint32_t k = r->cur; k < r->nbuckets; k++)
       live += r->buckets[k].cap;
-    }
   }
   gsize cap = MAX(live, (gsize) 1024);
   Entry *slab = g_new(Entry, cap);
@@ -176,14 +173,27 @@ slab_compact(SimLadder *l)
   l->slab_live = live;
 }
 
-/* The room of @r's buckets, given up as it retires. */
-static gsize
-rung_room(const Rung *r)
+/* A bucket the rung has passed gives up its room: no push can reach it
+ * again, and the next compaction leaves its room out. */
+static void
+bucket_passed(SimLadder *l, Bucket *b)
 {
-  gsize room = 0;
-  for (uint32_t k = 0; k < r->nbuckets; k++)
-    room += r->buckets[k].cap;
-  return room;
+  l->slab_live -= b->cap;
+  b->cap = 0;
+}
+
+/* Retires the innermost rung, which holds nothing: the time up to its
+ * end joins the bottom, and its buckets give up their room. */
+static void
+rung_retire(SimLadder *l)
+{
+  Rung *r = &l->rungs[l->nrungs - 1];
+  g_assert(r->count == 0);
+  l->bottom_end = r->end;
+  for (uint32_t k = r->cur; k < r->nbuckets; k++)
+    l->slab_live -= r->buckets[k].cap;
+  if (--l->nrungs == 0)
+    l->slab_used = l->slab_live = 0;
 }
 
 /* ---- rungs ---- */
@@ -414,6 +424,27 @@ bottom_reserve(SimLadder *l, gsize n)
   }
 }
 
+/* Slides the bottom's entries back to leave room before the first: as
+ * much as there are entries, so that a run of pushes earlier than them
+ * all (after a peek, say) costs O(1) each, amortised. */
+static void
+bottom_open_front(SimLadder *l)
+{
+  gsize live = l->tail - l->head, gap = MAX(live, (gsize) 8);
+  if (l->tail + gap > l->bottom_cap) {
+    gsize cap = l->bottom_cap ? l->bottom_cap : 64;
+    while (cap < live + gap)
+      cap *= 2;
+    l->bottom = g_renew(Entry, l->bottom, cap);
+    l->bottom_cap = cap;
+  }
+  if (live > 0)
+    memmove(l->bottom + l->head + gap, l->bottom + l->head,
+            live * sizeof(Entry));
+  l->head += gap;
+  l->tail += gap;
+}
+
 /* Moves the bottom's entries and @e into a new innermost rung spanning
  * from the earliest of them to bottom_end: too many would otherwise have
  * to shift for each insertion. FALSE, doing nothing, when no finer rung
@@ -421,6 +452,10 @@ bottom_reserve(SimLadder *l, gsize n)
 static gboolean
 bottom_to_rung(SimLadder *l, Entry e)
 {
+  /* Rungs emptied since the bottom was filled would otherwise pile up
+   * under the new one (they retire only when the bottom runs dry). */
+  while (l->nrungs > 0 && l->rungs[l->nrungs - 1].count == 0)
+    rung_retire(l);
   uint64_t lo = MIN((uint64_t) e.time, (uint64_t) l->bottom[l->head].time);
   if (l->bottom_end - lo < 2 || l->nrungs == SIM_LADDER_MAX_RUNGS)
     return FALSE;
@@ -442,8 +477,9 @@ void
 sim_ladder_push_bottom(SimLadder *l, Entry e)
 {
   EntryKey key = entry_key(&e);
-  if (l->head > 0 &&
-      (l->head == l->tail || key < entry_key(&l->bottom[l->head]))) {
+  if (l->head == l->tail || key < entry_key(&l->bottom[l->head])) {
+    if (l->head == 0)
+      bottom_open_front(l);
     l->bottom[--l->head] = e;
     return;
   }
@@ -492,15 +528,11 @@ sim_ladder_refill(SimLadder *l)
     }
     Rung *r = &l->rungs[l->nrungs - 1];
     if (r->count == 0) {
-      /* Nothing is left before its end: that time joins the bottom. */
-      l->bottom_end = r->end;
-      l->slab_live -= rung_room(r);
-      if (--l->nrungs == 0)
-        l->slab_used = l->slab_live = 0;
+      rung_retire(l);
       continue;
     }
     while (r->buckets[r->cur].n == 0)
-      r->cur++;
+      bucket_passed(l, &r->buckets[r->cur++]);
     Bucket *b = &r->buckets[r->cur];
     uint64_t b_start = rung_edge(r, r->cur);
     uint64_t b_end = rung_edge(r, r->cur + 1);
@@ -510,6 +542,7 @@ sim_ladder_refill(SimLadder *l)
       r->cur++;
       l->bottom_end = b_start;
       split_bucket(l, b, b_start, b_end, r->shift);
+      bucket_passed(l, b);
       continue;
     }
     bottom_reserve(l, b->n);
