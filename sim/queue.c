@@ -65,10 +65,12 @@ static G_NO_INLINE uint32_t
 new_slot(SimQueue *q)
 {
   if (q->nrecs == q->recs_cap) {
-    if (q->recs_cap > SLOT_MASK / 2)
+    /* Slots are SLOT_BITS wide: 2^24 of them, 0 to SLOT_MASK. */
+    if (q->recs_cap > SLOT_MASK)
       g_error("more than %u events pending: the simulation is too large "
-              "for one engine", (unsigned) SLOT_MASK);
-    q->recs_cap = q->recs_cap ? q->recs_cap * 2 : 256;
+              "for one engine", (unsigned) SLOT_MASK + 1);
+    q->recs_cap = q->recs_cap ? MIN(q->recs_cap * 2, (uint32_t) SLOT_MASK + 1)
+                              : 256;
     q->recs = g_renew(Record, q->recs, q->recs_cap);
     q->free_slots = g_renew(uint32_t, q->free_slots, q->recs_cap);
     /* The ladder fetches a record a few pops ahead of its event. */
