@@ -429,11 +429,8 @@ printed(const RunDiff *d, gboolean all)
 static char *
 row_of(const char *text, const char *path)
 {
-  g_autofree char *start = g_strdup_printf("\n  %s ", path);
-  const char *row = strstr(text, start);
-  cr_assert_not_null(row, "no row %s in:\n%s", path, text);
-  row++;
-  return g_strndup(row, strcspn(row, "\n"));
+  g_autofree char *start = g_strdup_printf("  %s ", path);
+  return test_line_of(text, start);
 }
 
 Test(rundiff, a_figure_that_becomes_null_is_a_regression)
