@@ -26,6 +26,7 @@ typedef struct {
   SimTime last_scale_in;        /* -1: never */
   SimTime last_scale_out;
   SimTime *last_step;           /* per policy */
+  int minutes_at_max;           /* evaluations with desired >= max */
 } ServiceScaling;
 
 struct _Autoscale {
@@ -315,6 +316,8 @@ on_minute(World *w, guint32 s)
   ServiceScaling *ss = scaling(w, s);
   Datapoint d = measure(w, s, ss);
   g_array_append_val(ss->points, d);
+  if (service_get(w, s)->desired >= ss->max)
+    ss->minutes_at_max++;
   run_target_tracking(w, s, ss);
   for (guint i = 0; i < ss->cfg->policies->len; i++)
     if (((ScalingPolicy *) ss->cfg->policies->pdata[i])->step)
@@ -455,4 +458,11 @@ autoscale_latest(const World *w, guint32 service, MetricKind metric)
     return NAN;
   return g_array_index(ss->points, Datapoint, ss->points->len - 1)
     .values[metric];
+}
+
+int
+autoscale_minutes_at_max(const World *w, guint32 service)
+{
+  const ServiceScaling *ss = scaling(w, service);
+  return ss->cfg != NULL ? ss->minutes_at_max : -1;
 }

@@ -46,3 +46,8 @@ SimTime autoscale_next_occurrence(const ScheduledAction *a, SimTime after,
 /* The latest datapoint of @metric for @service, visible or not (NAN when
  * none). For tests and reports. */
 double autoscale_latest(const World *w, guint32 service, MetricKind metric);
+
+/* Minutes (autoscaling's evaluations, one a minute) at which service
+ * @service's desired count stood at its MaxCapacity; -1 when it has no
+ * scalable target. */
+int autoscale_minutes_at_max(const World *w, guint32 service);

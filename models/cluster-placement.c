@@ -104,9 +104,46 @@ fill_request(World *w, guint32 service, const EcsTaskDef *def, int provider,
   }
 }
 
+const char *
+cluster_unplaced_reason_name(UnplacedReason reason)
+{
+  static const char *const names[] = {
+    [UNPLACED_CPU] = "cpu", [UNPLACED_MEMORY] = "memory",
+    [UNPLACED_ENI] = "eni", [UNPLACED_PORTS] = "ports",
+    [UNPLACED_CONSTRAINT] = "constraint",
+    [UNPLACED_NO_INSTANCES] = "no_instances",
+    [UNPLACED_SPOT_CAPACITY] = "spot_capacity",
+  };
+  G_STATIC_ASSERT(G_N_ELEMENTS(names) == UNPLACED_N_REASONS);
+  g_return_val_if_fail(reason < UNPLACED_N_REASONS, "?");
+  return names[reason];
+}
+
+static UnplacedReason
+reason_of(const PlacementMiss *miss)
+{
+  if (miss->no_instances)
+    return UNPLACED_NO_INSTANCES;
+  switch (miss->check) {
+  case PLACEMENT_CHECK_CPU:
+    return UNPLACED_CPU;
+  case PLACEMENT_CHECK_MEMORY:
+    return UNPLACED_MEMORY;
+  case PLACEMENT_CHECK_PORT:
+    return UNPLACED_PORTS;
+  case PLACEMENT_CHECK_ENI:
+    return UNPLACED_ENI;
+  case PLACEMENT_CHECK_ARCHITECTURE:
+  case PLACEMENT_CHECK_MEMBER_OF:
+  case PLACEMENT_CHECK_DISTINCT_INSTANCE:
+    break;
+  }
+  return UNPLACED_CONSTRAINT;
+}
+
 gboolean
 cluster_find(World *w, guint32 service, const EcsTaskDef *def, int provider,
-             int *instance, GString *why)
+             int *instance, GString *why, UnplacedReason *reason)
 {
   PlacementRequest req;
   guint64 mask;
@@ -120,6 +157,8 @@ cluster_find(World *w, guint32 service, const EcsTaskDef *def, int provider,
     *instance = (int) id;
     return TRUE;
   }
+  if (reason != NULL)
+    *reason = reason_of(&miss);
   if (why != NULL) {
     if (miss.no_instances)
       g_string_assign(why, "No Container Instances were found in your "
@@ -163,6 +202,31 @@ cluster_wait(World *w, Task *t)
   g_queue_push_tail(&cl(w)->waiting, GUINT_TO_POINTER(t->id));
 }
 
+/* Keeps the longest wait of @t's service, as @t leaves the queue. */
+static void
+note_wait(World *w, const Task *t)
+{
+  GArray *longest = cl(w)->longest_wait;
+  if (longest->len <= t->service)
+    g_array_set_size(longest, t->service + 1);
+  SimTime *l = &g_array_index(longest, SimTime, t->service);
+  *l = MAX(*l, world_now(w) - t->entered[TASK_PROVISIONING]);
+}
+
+SimTime
+cluster_longest_wait(const World *w, guint32 service)
+{
+  GArray *longest = cl(w)->longest_wait;
+  SimTime l = service < longest->len
+                ? g_array_index(longest, SimTime, service) : 0;
+  for (GList *e = cl(w)->waiting.head; e; e = e->next) {
+    const Task *t = world_task(w, GPOINTER_TO_UINT(e->data));
+    if (t->service == service && t->state == TASK_PROVISIONING)
+      l = MAX(l, world_now(w) - t->entered[TASK_PROVISIONING]);
+  }
+  return l;
+}
+
 /* Places waiting tasks that now fit, in the order they arrived. */
 static void
 place_waiting(World *w)
@@ -174,7 +238,9 @@ place_waiting(World *w)
     if (t->state != TASK_PROVISIONING)
       continue; /* stopped while waiting */
     int instance;
-    if (cluster_find(w, t->service, t->def, t->provider, &instance, NULL)) {
+    if (cluster_find(w, t->service, t->def, t->provider, &instance, NULL,
+                     NULL)) {
+      note_wait(w, t);
       int az = cluster_commit(w, t, instance);
       task_provisioned(w, t, instance, az, 0);
     } else {

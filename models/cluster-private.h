@@ -22,6 +22,8 @@ struct _Cluster {
   GHashTable *def_needs;         /* const EcsTaskDef* -> DefNeeds* */
   ServicePlacement *services;    /* per service */
   GQueue waiting;                /* task ids waiting for capacity */
+  GArray *longest_wait;          /* SimTime per service: the longest a
+                                    task waited in the queue (grows) */
   guint n_registered;
   guint64 *group_masks;          /* per ASG: its bit */
 };

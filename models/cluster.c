@@ -280,6 +280,7 @@ cluster_init(World *w)
   c->instances = g_ptr_array_new_with_free_func(g_free);
   c->placement = placement_new(w->cfg->cluster->azs->len);
   g_queue_init(&c->waiting);
+  c->longest_wait = g_array_new(FALSE, TRUE, sizeof(SimTime));
   cluster_placement_init(w);
   gboolean warm = w->cfg->cluster->start_warm;
   for (guint a = 0; a < w->cfg->cluster->asgs->len; a++) {
@@ -300,6 +301,7 @@ cluster_free(World *w)
   cluster_placement_free(w);
   placement_free(c->placement);
   g_queue_clear(&c->waiting);
+  g_array_unref(c->longest_wait);
   g_ptr_array_unref(c->instances);
   g_free(c);
   w->cluster = NULL;

@@ -41,12 +41,34 @@ typedef struct {
 void cluster_init(World *w);
 void cluster_free(World *w);
 
+/* Why a task could not be placed, as summary.json counts it
+ * (services[].unplaced_by_reason). */
+typedef enum {
+  UNPLACED_CPU,
+  UNPLACED_MEMORY,
+  UNPLACED_ENI,          /* no free awsvpc network interface */
+  UNPLACED_PORTS,        /* a fixed host port is taken */
+  UNPLACED_CONSTRAINT,   /* architecture, memberOf, distinctInstance */
+  UNPLACED_NO_INSTANCES, /* no registered, active instance at all */
+  UNPLACED_SPOT_CAPACITY, /* Fargate Spot capacity unavailable */
+  UNPLACED_N_REASONS,
+} UnplacedReason;
+
+/* "cpu", "memory", "eni", "ports", "constraint", "no_instances",
+ * "spot_capacity". */
+const char *cluster_unplaced_reason_name(UnplacedReason reason);
+
 /* Finds an instance for a task of service @service with definition @def
  * on provider @provider. Returns TRUE with the instance; FALSE with the
  * reason in @why ("The closest matching (container-instance i-...) has
- * insufficient CPU units available."). */
+ * insufficient CPU units available.") and @reason (either may be NULL). */
 gboolean cluster_find(World *w, guint32 service, const EcsTaskDef *def,
-                      int provider, int *instance, GString *why);
+                      int provider, int *instance, GString *why,
+                      UnplacedReason *reason);
+
+/* The longest time a task of service @service waited in PROVISIONING for
+ * an instance (cluster_wait()), counting tasks still waiting until now. */
+SimTime cluster_longest_wait(const World *w, guint32 service);
 
 /* Reserves @t's resources on @instance; returns the instance's AZ. The
  * caller then provisions the task there. */

@@ -10,6 +10,7 @@ typedef struct {
   int desired;
   int below_streak;     /* consecutive readings below target */
   double reservation;   /* last CPR */
+  int minutes_full;     /* evaluations at MaxSize with tasks waiting */
 } GroupState;
 
 struct _ManagedScaling {
@@ -168,6 +169,8 @@ evaluate(World *w, int asg)
   count(w, asg, &alive, &registered, &busy, &warming);
   int provider = world_provider_index(w, cfg->name);
   g_autoptr(GArray) waiting = cluster_waiting_for(w, provider);
+  if (waiting->len > 0 && alive >= cfg->max)
+    g->minutes_full++;
   int m = waiting->len > 0
             ? registered + instances_for_waiting(w, asg, waiting)
             : busy;
@@ -269,4 +272,10 @@ guint
 managed_scaling_actions(const World *w)
 {
   return w->managed_scaling->actions;
+}
+
+int
+managed_scaling_minutes_full(const World *w, int asg)
+{
+  return w->managed_scaling->groups[asg].minutes_full;
 }

@@ -36,3 +36,7 @@ double managed_scaling_reservation(const World *w, int asg);
 int managed_scaling_desired(const World *w, int asg);
 /* Scale-out and scale-in actions taken so far (all groups). */
 guint managed_scaling_actions(const World *w);
+
+/* Minutes (evaluations, one a minute) at which group @asg stood at its
+ * MaxSize while tasks waited for an instance of it. */
+int managed_scaling_minutes_full(const World *w, int asg);

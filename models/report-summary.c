@@ -8,6 +8,8 @@
 #include "models/managed-scaling.h"
 #include "models/metrics.h"
 #include "models/report.h"
+#include "models/run-warnings.h"
+#include "models/scenario-warnings.h"
 #include "models/scenario.h"
 #include "models/service.h"
 #include "models/world-private.h"
@@ -238,8 +240,63 @@ service_json(World *w, guint32 i)
   add_int(o, "tasks_started", (double) s->tasks_started);
   add_int(o, "scaling_actions", (double) s->scaling_actions);
   add_int(o, "unable_to_place", (double) s->unplaced);
+  cJSON *why = cJSON_AddObjectToObject(o, "unplaced_by_reason");
+  for (int r = 0; r < UNPLACED_N_REASONS; r++)
+    add_int(why, cluster_unplaced_reason_name(r),
+            (double) s->unplaced_by_reason[r]);
+  add_num(o, "unplaced_longest_s",
+          sim_time_to_seconds(run_longest_unplaced(w, i)), 1e-3);
   sim_histogram_free(t.latency);
   return o;
+}
+
+/* {"total": N, CODE: N, ...}: the figures of the warnings list, for
+ * `expect` and `diff` (codes in the order they first appear), without
+ * those the scenario ignores. */
+static cJSON *
+warning_counts_json(const ScenarioConfig *cfg, const Warnings *ws)
+{
+  cJSON *o = cJSON_CreateObject();
+  cJSON *total = cJSON_AddNumberToObject(o, "total", 0);
+  for (guint i = 0; i < warnings_len(ws); i++) {
+    const char *code = warnings_code(ws, i);
+    if (scenario_ignores_warning(cfg, code))
+      continue;
+    cJSON_SetNumberValue(total, total->valuedouble + 1);
+    cJSON *n = cJSON_GetObjectItemCaseSensitive(o, code);
+    if (n != NULL)
+      cJSON_SetNumberValue(n, n->valuedouble + 1);
+    else
+      add_int(o, code, 1);
+  }
+  return o;
+}
+
+/* The budget of failed requests a run is held to: the SLO's, or 0.1%. */
+#define DEFAULT_ERROR_BUDGET 0.001
+
+/* Warnings the summary's own figures show: the SLO missed, errors over
+ * budget. */
+static void
+add_figure_warnings(const ScenarioConfig *cfg, const cJSON *root,
+                    Warnings *out)
+{
+  const cJSON *slo = cJSON_GetObjectItemCaseSensitive(root, "slo");
+  const cJSON *requests = cJSON_GetObjectItemCaseSensitive(root, "requests");
+  double attainment = cJSON_GetNumberValue(
+    cJSON_GetObjectItemCaseSensitive(slo, "attainment"));
+  if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(slo, "met")))
+    warnings_add(out, "slo_missed", NULL,
+                 "the SLO was missed: %.2f%% of requests within %.0f ms, "
+                 "target %.2f%%", 100.0 * attainment,
+                 sim_time_to_seconds(cfg->slo.threshold) * 1e3,
+                 100.0 * cfg->slo.target);
+  double error_rate = cJSON_GetNumberValue(
+    cJSON_GetObjectItemCaseSensitive(requests, "error_rate"));
+  if (error_rate > DEFAULT_ERROR_BUDGET)
+    warnings_add(out, "errors_over_budget", NULL,
+                 "%.3g%% of requests failed, over the error budget of "
+                 "%.3g%%", 100.0 * error_rate, 100.0 * DEFAULT_ERROR_BUDGET);
 }
 
 cJSON *
@@ -260,6 +317,13 @@ report_summary(World *w)
   cJSON_AddItemToObject(root, "requests", requests_json(&t, w->horizon));
   cJSON_AddItemToObject(root, "latency", latency_json(t.latency));
   cJSON_AddItemToObject(root, "slo", slo_json(cfg, &t));
+  g_autoptr(Warnings) warnings = warnings_new();
+  warnings_extend(warnings, w->warnings);
+  add_figure_warnings(cfg, root, warnings);
+  cJSON_AddItemToObject(root, "warnings",
+                        warnings_to_json(warnings, cfg->ignored_warnings));
+  cJSON_AddItemToObject(root, "warning_counts",
+                        warning_counts_json(cfg, warnings));
   cJSON_AddItemToObject(root, "cost", cost_json(w, t.arrivals));
   cJSON_AddItemToObject(root, "capacity", capacity_json(w));
   cJSON_AddItemToObject(root, "tasks", tasks_json(w));

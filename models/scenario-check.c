@@ -8,11 +8,13 @@
 #include "models/expect.h"
 #include "models/faults.h"
 #include "models/input.h"
+#include "models/scenario-warnings.h"
 
 static const char *const top_keys[] = {
   "name", "description", "seed", "duration", "period", "start_at",
   "cluster", "taskDefinitions", "targetGroups", "services", "slo",
-  "ecs_rules", "pricing", "faults", "variants", "expect", NULL
+  "ecs_rules", "pricing", "faults", "variants", "expect", "ignore_warnings",
+  NULL
 };
 static const char *const top_required[] = { "duration", "taskDefinitions",
                                             "services", NULL };
@@ -241,6 +243,8 @@ scenario_check(ScenarioConfig *cfg, const char *file,
   jn_member(&root, "faults", &faults);
   cfg->faults = faults_parse(&faults, cfg, error);
   if (cfg->faults == NULL)
+    return FALSE;
+  if (!scenario_parse_ignored_warnings(cfg, &root, error))
     return FALSE;
   JNode expect;
   jn_member(&root, "expect", &expect);

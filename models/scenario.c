@@ -420,6 +420,8 @@ scenario_config_free(ScenarioConfig *cfg)
     g_ptr_array_unref(cfg->faults);
   if (cfg->expect)
     g_ptr_array_unref(cfg->expect);
+  if (cfg->ignored_warnings)
+    g_ptr_array_unref(cfg->ignored_warnings);
   jdoc_free(cfg->doc);
   cJSON_Delete(cfg->tree);
   g_free(cfg->variant);

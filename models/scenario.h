@@ -66,6 +66,8 @@ typedef struct _ScenarioConfig {
   SloConfig slo;
   GPtrArray *expect;         /* Expectation* (expect.h): "expect", the
                                 gate's conditions; empty when none */
+  GPtrArray *ignored_warnings; /* "ignore_warnings": warning codes
+                                  (lent strings) the scenario expects */
   EcsRules rules;            /* "ecs_rules": UNVERIFIED rules */
   PriceCatalog *pricing;     /* shipped catalog with "pricing" applied */
   cJSON *tree;               /* the JSON after includes and overrides */

@@ -139,6 +139,7 @@ service_init(World *w)
     s->tasks = g_array_new(FALSE, FALSE, sizeof(guint32));
     s->last_steady_event = -SIM_DAY;
     s->last_unplaced_event = -SIM_DAY;
+    s->unplaced_since = -1;
     g_ptr_array_add(w->services, s);
     FailureModel failure;
     const EcsTaskDef *def = w->cfg->service_taskdefs->pdata[i];
@@ -178,10 +179,28 @@ service_request_reconcile_all(World *w)
     service_request_reconcile(w, i);
 }
 
+/* The retry cadence plus slack: failures further apart end a spell. */
+#define UNPLACED_SPELL_GAP (SIM_MIN + 30 * SIM_SEC)
+
+/* A launch found no capacity and no task was made: the spell of such
+ * failures goes on (or a new one starts). A task that waits for an
+ * instance instead has its wait measured by the cluster. */
 static void
-report_unplaced(World *w, Service *s, const char *why)
+note_unplaced_spell(World *w, Service *s)
+{
+  SimTime now = world_now(w);
+  if (s->unplaced_since < 0 || now - s->unplaced_last > UNPLACED_SPELL_GAP)
+    s->unplaced_since = now;
+  s->unplaced_last = now;
+  s->unplaced_longest = MAX(s->unplaced_longest, now - s->unplaced_since);
+}
+
+static void
+report_unplaced(World *w, Service *s, UnplacedReason reason,
+                const char *why)
 {
   s->unplaced++;
+  s->unplaced_by_reason[reason]++;
   /* ECS keeps trying: look again in a minute even if nothing else
    * changes. */
   if (!s->retry_armed) {
@@ -213,16 +232,20 @@ service_launch(World *w, Service *s, Deployment *d, gboolean warm,
                    ((AsgConfig *) w->cfg->cluster->asgs->pdata[p->asg])
                      ->spot);
   int instance = -1;
+  UnplacedReason reason = UNPLACED_NO_INSTANCES;
   g_autoptr(GString) why = g_string_new(NULL);
   if (fargate) {
     if (spot && !fargate_spot_available(w)) {
-      report_unplaced(w, s, "Fargate Spot capacity is unavailable at this "
-                            "time.");
+      report_unplaced(w, s, UNPLACED_SPOT_CAPACITY,
+                      "Fargate Spot capacity is unavailable at this time.");
+      note_unplaced_spell(w, s);
       return FALSE;
     }
-  } else if (!cluster_find(w, s->index, d->def, provider, &instance, why) &&
+  } else if (!cluster_find(w, s->index, d->def, provider, &instance, why,
+                           &reason) &&
              !cluster_provider_waits(w, provider)) {
-    report_unplaced(w, s, why->str);
+    report_unplaced(w, s, reason, why->str);
+    note_unplaced_spell(w, s);
     return FALSE;
   }
   Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
@@ -239,7 +262,9 @@ service_launch(World *w, Service *s, Deployment *d, gboolean warm,
     else
       task_provisioned(w, t, instance, az, 0);
   } else {
-    report_unplaced(w, s, why->str);
+    /* Managed scaling will bring an instance: the task waits, and the
+     * cluster measures how long (cluster_longest_wait()). */
+    report_unplaced(w, s, reason, why->str);
     cluster_wait(w, t);
   }
   if (started != NULL) {

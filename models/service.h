@@ -8,6 +8,7 @@
  * current time after the event that asked. */
 #pragma once
 
+#include "models/cluster.h"
 #include "models/world-private.h"
 
 typedef enum {
@@ -53,6 +54,12 @@ struct _Service {
   guint64 deployments_failed;
   guint64 rollbacks;
   guint64 unplaced;        /* launches that found no capacity */
+  guint64 unplaced_by_reason[UNPLACED_N_REASONS];
+  /* A spell of launches that find no capacity: ECS retries every minute
+   * while it lasts, so failures further apart than that start anew. */
+  SimTime unplaced_since;  /* first failure of the spell; -1: none yet */
+  SimTime unplaced_last;   /* latest failure */
+  SimTime unplaced_longest; /* longest spell so far */
   guint64 scaling_actions; /* desired count changed by autoscaling */
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/cluster.h"
 #include "models/input.h"
 #include "models/task.h"
 
@@ -46,6 +47,8 @@ static const SummaryField fields[] = {
   { "slo.target", FRAC, NONE, FALSE },
   { "slo.attainment", FRAC, HIGHER, FALSE },
   { "slo.met", SUMMARY_UNIT_BOOL, HIGHER, FALSE },
+  { "warning_counts.total", N, LOWER, FALSE },
+  { "warning_counts.<code>", N, LOWER, TRUE },
   { "cost.total_usd", N, LOWER, FALSE },
   { "cost.items.compute", N, LOWER, FALSE },
   { "cost.items.storage", N, LOWER, FALSE },
@@ -83,6 +86,8 @@ static const SummaryField fields[] = {
   { "services.<service>.tasks_started", N, NONE, FALSE },
   { "services.<service>.scaling_actions", N, NONE, FALSE },
   { "services.<service>.unable_to_place", N, LOWER, FALSE },
+  { "services.<service>.unplaced_by_reason.<why>", N, LOWER, TRUE },
+  { "services.<service>.unplaced_longest_s", N, LOWER, FALSE },
   { "engine.events", N, NONE, FALSE },
   { "engine.by_kind.<kind>", N, NONE, FALSE },
   { "engine.events_logged", N, NONE, FALSE },
@@ -145,8 +150,12 @@ placeholder_names(const char *placeholder, const ScenarioConfig *cfg)
   } else if (g_str_has_prefix(placeholder, "<reason>")) {
     for (int k = STOP_NONE + 1; k < STOP_N_REASONS; k++)
       g_ptr_array_add(names, (gpointer) task_stop_reason_name(k));
+  } else if (g_str_has_prefix(placeholder, "<why>")) {
+    for (int r = 0; r < UNPLACED_N_REASONS; r++)
+      g_ptr_array_add(names, (gpointer) cluster_unplaced_reason_name(r));
   }
-  /* <kind>: the engine's event kinds are only known once a world runs. */
+  /* <kind>: the engine's event kinds are only known once a world runs;
+   * <code>: the warnings, once it has finished. */
   return names;
 }
 
@@ -254,8 +263,11 @@ collect_leaves(const cJSON *node, GString *path, GArray *out)
 {
   int index = 0;
   for (const cJSON *c = node->child; c; c = c->next, index++) {
+    /* The warnings' words are for people; warning_counts has their
+     * figures. */
     if (path->len == 0 && (strcmp(c->string, "schema") == 0 ||
-                           strcmp(c->string, "scenario") == 0))
+                           strcmp(c->string, "scenario") == 0 ||
+                           strcmp(c->string, "warnings") == 0))
       continue;
     gsize len = path->len;
     if (len > 0)

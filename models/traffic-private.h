@@ -48,6 +48,7 @@ struct _TrafficConfig {
   double shift;         /* "shift", seconds */
   gboolean clocked;     /* pattern follows the wall clock (diurnal) */
   gboolean silent;      /* the rate is zero everywhere: no arrivals */
+  gboolean recorded;    /* from a "trace" or "log" file, not a generator */
   guint64 skipped;      /* bad lines skipped under lenient parsing */
   RateTable table;      /* TRAFFIC_TABLE */
   /* TRAFFIC_COSINE: rate = weekly[day] * (mean + amp * cos(...)) */

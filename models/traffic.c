@@ -269,6 +269,7 @@ traffic_config_parse(const JNode *n, const TrafficParseOptions *options,
   if (cfg->log)
     cfg->skipped = traffic_log_skipped(cfg->log);
   cfg->silent = config_is_silent(cfg);
+  cfg->recorded = which > 0;
   return g_steal_pointer(&cfg);
 }
 
@@ -351,4 +352,16 @@ traffic_config_skipped_lines(const TrafficConfig *cfg)
 {
   g_return_val_if_fail(cfg != NULL, 0);
   return cfg->skipped;
+}
+
+double
+traffic_config_scale(const TrafficConfig *cfg)
+{
+  return cfg->scale;
+}
+
+gboolean
+traffic_config_is_recorded(const TrafficConfig *cfg)
+{
+  return cfg->recorded;
 }

@@ -54,6 +54,13 @@ double traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
 double traffic_config_mean_rate(const TrafficConfig *cfg, SimTime duration,
                                 SimTime clock_offset);
 
+/* The "scale" factor (1 when not given). */
+double traffic_config_scale(const TrafficConfig *cfg);
+
+/* TRUE when the rates come from a recorded "trace" or "log" file rather
+ * than a generator (scaling a recording up multiplies its noise too). */
+gboolean traffic_config_is_recorded(const TrafficConfig *cfg);
+
 /* Lines skipped as bad under --lenient while parsing (0 otherwise). */
 guint64 traffic_config_skipped_lines(const TrafficConfig *cfg);
 

@@ -10,6 +10,7 @@
 
 #include "models/reqstats.h"
 #include "models/task.h"
+#include "models/warnings.h"
 #include "models/world.h"
 #include "sim/rng.h"
 
@@ -78,6 +79,7 @@ struct _World {
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */
   double wall_seconds;
+  Warnings *warnings;          /* the scenario's, then the run's */
 };
 
 static inline SimTime

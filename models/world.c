@@ -10,6 +10,8 @@
 #include "models/health.h"
 #include "models/lb.h"
 #include "models/metrics.h"
+#include "models/run-warnings.h"
+#include "models/scenario-warnings.h"
 #include "models/scenario.h"
 #include "models/service.h"
 #include "models/strategy.h"
@@ -76,6 +78,8 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   w->horizon = cfg->duration;
   w->tasks = g_ptr_array_new();
   w->az_down = g_new0(gboolean, cfg->cluster->azs->len);
+  w->warnings = warnings_new();
+  scenario_add_warnings(cfg, w->warnings);
   init_requests(w);
   strategy_init(w);
   eventlog_init(w);
@@ -120,6 +124,7 @@ world_free(World *w)
   g_free(w->reqstats);
   g_free(w->service_time_rngs);
   g_free(w->az_down);
+  warnings_free(w->warnings);
   sim_engine_free(w->engine);
   sim_rng_set_free(w->rngs);
   g_free(w);
@@ -130,6 +135,7 @@ finish(World *w)
 {
   metrics_finish(w);
   cost_finish(w);
+  run_warnings_collect(w, w->warnings);
 }
 
 SimRunStatus
@@ -166,6 +172,12 @@ const ScenarioConfig *
 world_config(const World *w)
 {
   return w->cfg;
+}
+
+const Warnings *
+world_warnings(const World *w)
+{
+  return w->warnings;
 }
 
 double

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "models/scenario.h"
+#include "models/warnings.h"
 #include "sim/engine.h"
 #include "sim/progress.h"
 
@@ -37,6 +38,10 @@ SimRunStatus world_run_until(World *w, SimTime until);
 
 SimEngine *world_engine(World *w);
 const ScenarioConfig *world_config(const World *w);
+/* The warnings found so far: the scenario's from the start, the run's
+ * once it has finished (lent). summary.json adds those its own figures
+ * show (report_summary()). */
+const Warnings *world_warnings(const World *w);
 /* Wall-clock seconds spent in world_run(). */
 double world_wall_seconds(const World *w);
 

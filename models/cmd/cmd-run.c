@@ -6,6 +6,7 @@
 #include "models/cmd/commands.h"
 #include "models/report.h"
 #include "models/scenario.h"
+#include "models/warnings.h"
 #include "models/world.h"
 
 typedef struct {
@@ -17,6 +18,7 @@ typedef struct {
   gboolean quiet;
   gboolean events;
   gboolean lenient;
+  gboolean strict;
 } RunOptions;
 
 /* Configures (and so checks) every chosen variant before anything runs. */
@@ -88,7 +90,22 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
     fputc('\n', stdout);
     cJSON_Delete(timing);
   }
+  fflush(stdout);
+  warnings_print_json(cJSON_GetObjectItemCaseSensitive(*summary, "warnings"),
+                      cfg->variant, stderr);
   return 0;
+}
+
+/* Warnings in any of @summaries (cJSON*). */
+static guint
+count_warnings(const GPtrArray *summaries)
+{
+  guint n = 0;
+  for (guint i = 0; i < summaries->len; i++)
+    n += (guint) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(summaries->pdata[i],
+                                       "warning_counts"), "total"));
+  return n;
 }
 
 static int
@@ -122,8 +139,15 @@ run_scenario(const char *path, const RunOptions *o)
   cmd_catch_interrupts(FALSE);
   if (status != 0)
     return status;
-  return cmd_check_expectations("ecsim run", scn, cfgs, summaries, o->quiet,
-                                o->junit);
+  status = cmd_check_expectations("ecsim run", scn, cfgs, summaries,
+                                  o->quiet, o->junit);
+  guint warned = count_warnings(summaries);
+  if (status == 0 && o->strict && warned > 0) {
+    cmd_error("--strict: %u warning%s (above): exit status 3", warned,
+              warned == 1 ? "" : "s");
+    status = EXIT_EXPECTATION;
+  }
+  return status;
 }
 
 static const char run_description[] =
@@ -140,8 +164,13 @@ static const char run_description[] =
   "are\nchecked after all variants ran, one line each (\"PASS latency.p99_ms "
   "181.2 <= 200\";\n--quiet prints failures only); --junit writes them as "
   "JUnit XML.\n\n"
+  "A result that rests on a setup that cannot work (a service with no "
+  "traffic,\ntasks that could not be placed, the SLO missed, errors over "
+  "budget, ...) gets\na warning: one line each on stderr, and the "
+  "\"warnings\" list of summary.json.\n--strict turns warnings into exit "
+  "status 3.\n\n"
   "Exit status: 0 success, 1 failure or interrupted, 2 bad input, 3 "
-  "expectations\nnot met.";
+  "expectations\nnot met (or warnings, with --strict).";
 
 int
 cmd_run(int argc, char **argv)
@@ -163,6 +192,8 @@ cmd_run(int argc, char **argv)
       "Skip (and count) bad lines in traces instead of failing", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress line and no summary", NULL },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict,
+      "Exit with status 3 when a run has warnings", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,
       "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL

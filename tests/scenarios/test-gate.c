@@ -301,10 +301,13 @@ Test(gate, diff_finds_a_slower_p99_and_a_higher_cost)
                        "name=\"requests.arrivals\">");
 }
 
+/* Slower, but still within the SLO: no warning appears. */
+#define A_LITTLE_SLOWER "/services/0/workload/service_time/mean=\"46ms\""
+
 Test(gate, diff_within_tolerance_exits_0)
 {
   g_autofree char *a = run_gate("a", "1", NULL, NULL);
-  g_autofree char *b = run_gate("b", "1", SLOWER, NULL);
+  g_autofree char *b = run_gate("b", "1", A_LITTLE_SLOWER, NULL);
   g_autofree char *out = NULL;
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b,
                        "--default-tolerance", "1000", NULL), 0);
@@ -389,4 +392,16 @@ Test(gate, help_documents_exit_status_3)
   g_autofree char *out = NULL;
   cr_assert_eq(cli_run(NULL, &out, NULL, "--help", NULL), 0);
   assert_contains(out, "  diff ");
+}
+
+Test(gate, a_new_warning_is_a_regression_whatever_the_tolerance)
+{
+  g_autofree char *a = run_gate("a", "1", NULL, NULL);
+  g_autofree char *b = run_gate("b", "1", SLOWER, NULL);
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b,
+                       "--default-tolerance", "1000", NULL), 3);
+  g_autofree char *slo = test_line_of(out, "  warning_counts.slo_missed ");
+  cr_assert(g_str_has_suffix(slo, "REGRESSION (tolerance 1000%)"), "%s",
+            slo);
 }
