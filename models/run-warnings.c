@@ -58,8 +58,10 @@ warn_at_max(const World *w, guint32 i, Warnings *out)
   const Service *s = w->services->pdata[i];
   int minutes = autoscale_minutes_at_max(w, i);
   double run_minutes = sim_time_to_seconds(w->horizon) / 60.0;
+  /* MinCapacity = MaxCapacity pins the count on purpose. */
   if (minutes < 0 || run_minutes <= 0 ||
-      minutes <= RUN_WARN_AT_MAX_FRACTION * run_minutes)
+      minutes <= RUN_WARN_AT_MAX_FRACTION * run_minutes ||
+      s->cfg->scaling->min_capacity == s->cfg->scaling->max_capacity)
     return;
   warnings_add(out, "service_at_max_capacity", s->cfg->name,
                "service %s: its desired count stood at its MaxCapacity for "

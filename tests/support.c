@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/report.h"
+#include "models/summary-schema.h"
 
 const char *
 test_shared_dir(void)
@@ -132,11 +133,9 @@ double
 test_summary_number(TestRun *run, const char *path)
 {
   cJSON *summary = report_summary(run->w);
-  g_auto(GStrv) parts = g_strsplit(path, ".", -1);
-  const cJSON *n = summary;
-  for (char **p = parts; *p && n; p++)
-    n = cJSON_GetObjectItemCaseSensitive(n, *p);
-  double v = cJSON_IsNumber(n) ? n->valuedouble : NAN;
+  double v;
+  if (!summary_schema_value(summary, path, &v))
+    v = NAN;
   cJSON_Delete(summary);
   return v;
 }

@@ -49,6 +49,6 @@ TestRun *test_run_new(const char *json);
 void test_run_finish(TestRun *run);
 void test_run_free(TestRun *run);
 
-/* The run's summary.json value at @path ("latency.p99_ms"), NAN when
- * absent. Computes the summary afresh (after test_run_finish()). */
+/* The run's summary.json value at @path ("latency.p99_ms",
+ * "services.web.latency.p99_ms": as `expect` reads it), NAN when absent. Computes the summary afresh (after test_run_finish()). */
 double test_summary_number(TestRun *run, const char *path);
