@@ -7,6 +7,7 @@
 #include "models/cmd/commands.h"
 #include "models/input.h"
 #include "models/jsonfile.h"
+#include "models/scenario-warnings.h"
 #include "models/scenario.h"
 
 typedef enum {
@@ -83,6 +84,18 @@ validate_array(const JNode *root, const char *key, gboolean services,
   return TRUE;
 }
 
+/* The warnings the scenario shows before it runs, on stderr (the run
+ * finds more). */
+static void
+print_warnings(const ScenarioConfig *cfg, const char *label)
+{
+  g_autoptr(Warnings) ws = warnings_new();
+  scenario_add_warnings(cfg, ws);
+  g_autoptr(cJSON) array = warnings_to_json(ws, cfg->ignored_warnings);
+  fflush(stdout);
+  warnings_print_json(array, label, stderr);
+}
+
 static gboolean
 validate_scenario(const char *path, gboolean lenient, GError **error)
 {
@@ -101,6 +114,7 @@ validate_scenario(const char *path, gboolean lenient, GError **error)
       return FALSE;
     }
     g_string_append_printf(names, "%s%s", i ? ", " : "", variant);
+    print_warnings(cfg, scenario_has_variants(scn) ? variant : NULL);
   }
   if (scenario_has_variants(scn))
     printf("%s: ok (scenario, %u variants: %s)\n", path,
