@@ -31,6 +31,7 @@ batch_job_free(BatchJob *job)
   if (job == NULL)
     return;
   g_free(job->output_dir);
+  cJSON_Delete(job->manifest);
   cJSON_Delete(job->summary);
   cJSON_Delete(job->timing);
   cJSON_Delete(job->series);
@@ -53,7 +54,8 @@ batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
     job->error = g_strdup("interrupted");
     return;
   }
-  if (job->output_dir != NULL && !report_write(w, job->output_dir, &error)) {
+  if (job->output_dir != NULL &&
+      !report_write(w, job->output_dir, job->manifest, &error)) {
     job->error = g_strdup(error->message);
     return;
   }

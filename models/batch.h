@@ -16,6 +16,8 @@ typedef struct {
   const ScenarioConfig *cfg; /* lent */
   double traffic_scale;      /* 1.0: as configured */
   char *output_dir;          /* write outputs here, or NULL */
+  cJSON *manifest;           /* owned; written with the outputs as
+                                manifest.json (run-manifest.h), or NULL */
   gboolean want_series;      /* also fill in @series */
   /* Filled in by batch_run(): */
   cJSON *summary;            /* owned; NULL if the job failed */

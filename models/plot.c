@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/input.h"
+#include "models/run-manifest.h"
 #include "models/jsonfile.h"
 #include "models/plot-private.h"
 #include "models/report.h"
@@ -125,8 +126,15 @@ plot_run_load(const char *dir, GError **error)
   run->variant = g_strdup(variant);
   run->duration_s = duration;
   run->period_s = number_at(root, "/scenario/period_s");
+  run->seed = (guint64) MAX(number_at(root, "/scenario/seed"), 0.0);
   run->services = services;
   read_figures(run, root);
+  g_autoptr(RunManifest) manifest = run_manifest_load(dir, error);
+  if (manifest == NULL && error != NULL && *error != NULL) {
+    plot_run_free(run);
+    return NULL;
+  }
+  run->run_id = manifest ? g_strdup(manifest->run) : NULL;
   return run;
 }
 
@@ -138,6 +146,7 @@ plot_run_free(PlotRun *run)
   g_free(run->dir);
   g_free(run->scenario);
   g_free(run->variant);
+  g_free(run->run_id);
   g_strfreev(run->services);
   g_free(run);
 }
@@ -168,12 +177,51 @@ run_folders(const char *outdir, GError **error)
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   const char *name;
   while ((name = g_dir_read_name(d)) != NULL) {
+    if (name[0] == '.')
+      continue; /* an output folder being written (outdir.h) */
     g_autofree char *sub = g_build_filename(outdir, name, NULL);
     if (g_file_test(sub, G_FILE_TEST_IS_DIR) && has_summary(sub))
       g_ptr_array_add(names, g_strdup(name));
   }
   g_ptr_array_sort(names, compare_strings);
   return names;
+}
+
+static char *
+describe(const PlotRun *r)
+{
+  char span[SIM_TIME_FORMAT_MAX];
+  sim_time_format(sim_time_from_seconds(r->duration_s), span);
+  return g_strdup_printf("%s is scenario %s (%s, seed %" G_GUINT64_FORMAT
+                         "%s)", r->variant, r->scenario, span, r->seed,
+                         r->run_id ? "" : ", no manifest");
+}
+
+/* The variants of @runs must come from one run. */
+static gboolean
+check_one_run(const char *outdir, GPtrArray *runs, GError **error)
+{
+  const PlotRun *first = runs->pdata[0];
+  for (guint i = 1; i < runs->len; i++) {
+    const PlotRun *r = runs->pdata[i];
+    gboolean same = strcmp(r->scenario, first->scenario) == 0 &&
+                    r->duration_s == first->duration_s &&
+                    r->seed == first->seed &&
+                    (r->run_id == NULL) == (first->run_id == NULL) &&
+                    g_strcmp0(r->run_id, first->run_id) == 0;
+    if (same)
+      continue;
+    g_autofree char *a = describe(first), *b = describe(r);
+    input_error(error, outdir, "mixes the outputs of two runs: %s; %s%s "
+                "(run them again into one folder)", a, b,
+                g_strcmp0(r->scenario, first->scenario) == 0 &&
+                    r->duration_s == first->duration_s &&
+                    r->seed == first->seed
+                  ? ", from the scenario as it was before an edit"
+                  : "");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 GPtrArray *
@@ -212,6 +260,8 @@ plot_find_runs(const char *outdir, GError **error)
                 outdir);
     return NULL;
   }
+  if (!check_one_run(outdir, runs, error))
+    return NULL;
   return g_steal_pointer(&runs);
 }
 

@@ -17,6 +17,9 @@ typedef struct {
   char *scenario;           /* scenario.name */
   char *variant;            /* scenario.variant */
   double duration_s;        /* scenario.duration_s */
+  guint64 seed;             /* scenario.seed */
+  char *run_id;             /* manifest.json's "run", or NULL (older
+                               outputs have no manifest) */
   double period_s;          /* scenario.period_s (NAN when absent) */
   char **services;          /* services[].name in scenario order; strv */
   gboolean has_slo;         /* slo is an object (not null) */
@@ -42,7 +45,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlotRun, plot_run_free)
 /* The runs in @outdir: @outdir itself when it holds summary.json, else
  * each sub-folder that does, ordered by variant name. Returns a new array
  * of PlotRun (owning them), or NULL with @error when @outdir is not a
- * folder, holds no run, or a summary cannot be read. */
+ * folder, holds no run, a summary cannot be read, or the folders hold
+ * outputs of different runs (scenarios, durations, seeds, or manifests
+ * that differ): their pictures side by side would mislead. */
 GPtrArray *plot_find_runs(const char *outdir, GError **error);
 
 /* Writes one row per run of @runs (PlotRun) to @path: the bars of

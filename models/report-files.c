@@ -8,7 +8,9 @@
 #include "models/eventlog.h"
 #include "models/input.h"
 #include "models/metrics.h"
+#include "models/outdir.h"
 #include "models/report.h"
+#include "models/run-manifest.h"
 #include "models/scenario.h"
 #include "models/world-private.h"
 #include "sim/outfile.h"
@@ -153,24 +155,27 @@ typedef enum {
   OUT_N,
 } OutputFile;
 
+/* @text with every @from replaced by @to (owned). */
+static char *
+replace_prefix(const char *text, const char *from, const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit(text, from, -1);
+  return g_strjoinv(to, parts);
+}
+
 static const char *const output_names[OUT_N] = {
   "summary.json", "timeseries.csv", "tasks.csv", "instances.csv",
   "events.jsonl", "timing.json",
 };
 
-gboolean
-report_write(World *w, const char *dir, GError **error)
+static gboolean
+write_all(World *w, const char *dir, const cJSON *manifest, GError **error)
 {
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
-    int err = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
-                "%s: cannot create the output folder: %s", dir,
-                g_strerror(err));
-    return FALSE;
-  }
-  SimOutFile *out[OUT_N] = { NULL };
-  for (int i = 0; i < OUT_N; i++) {
-    g_autofree char *path = g_build_filename(dir, output_names[i], NULL);
+  SimOutFile *out[OUT_N + 1] = { NULL };
+  int n = manifest != NULL ? OUT_N + 1 : OUT_N;
+  for (int i = 0; i < n; i++) {
+    g_autofree char *path = g_build_filename(
+      dir, i < OUT_N ? output_names[i] : RUN_MANIFEST_FILE, NULL);
     out[i] = sim_outfile_new(path, error);
     if (out[i] == NULL) {
       for (int k = 0; k < i; k++)
@@ -186,14 +191,37 @@ report_write(World *w, const char *dir, GError **error)
   write_instances(w, sim_outfile_stream(out[OUT_INSTANCES]));
   eventlog_write_jsonl(w, sim_outfile_stream(out[OUT_EVENTS]));
   write_json(timing, sim_outfile_stream(out[OUT_TIMING]));
+  if (manifest != NULL)
+    write_json(manifest, sim_outfile_stream(out[OUT_N]));
   cJSON_Delete(summary);
   cJSON_Delete(timing);
   gboolean ok = TRUE;
-  for (int i = 0; i < OUT_N; i++) {
+  for (int i = 0; i < n; i++) {
     if (ok)
       ok = sim_outfile_commit(out[i], error);
     else
       sim_outfile_discard(out[i]);
   }
   return ok;
+}
+
+gboolean
+report_write(World *w, const char *dir, const cJSON *manifest,
+             GError **error)
+{
+  g_autofree char *temp = outdir_begin(dir, error);
+  if (temp == NULL)
+    return FALSE;
+  if (!write_all(w, temp, manifest, error)) {
+    outdir_abandon(temp);
+    /* Name the final folder, not the hidden one. */
+    if (error != NULL && *error != NULL) {
+      g_autofree char *msg = g_strdup((*error)->message);
+      g_autofree char *shown = replace_prefix(msg, temp, dir);
+      g_free((*error)->message);
+      (*error)->message = g_steal_pointer(&shown);
+    }
+    return FALSE;
+  }
+  return outdir_commit(temp, dir, error);
 }

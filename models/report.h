@@ -9,8 +9,9 @@
  *   events.jsonl    the control-plane event log
  *   timing.json     wall-clock figures (events/s): the only output that
  *                   differs from run to run
- * Every file is written under a temporary name and renamed when all are
- * complete, so a failed run leaves no half-written file. */
+ *   manifest.json   which run this is (run-manifest.h)
+ * The folder is written aside and moved into place whole, so a failed run
+ * leaves neither a half-written file nor a mix of two runs' files. */
 #pragma once
 
 #include <cjson/cJSON.h>
@@ -23,8 +24,13 @@
 /* The summary of a finished world as JSON (a new tree). */
 cJSON *report_summary(World *w);
 
-/* Writes every output into @dir (created if needed). */
-gboolean report_write(World *w, const char *dir, GError **error);
+/* Writes every output, and @manifest (may be NULL) as manifest.json,
+ * into @dir (its parent is created if needed), replacing the folder
+ * whole: into a hidden temporary folder first, moved into place as the
+ * last step (outdir.h). Returns FALSE and sets @error when anything
+ * cannot be written; @dir is then as it was. */
+gboolean report_write(World *w, const char *dir, const cJSON *manifest,
+                      GError **error);
 
 /* Prints the human summary (fits 80 columns) of @summary (from
  * report_summary()), with @timing (may be NULL) and the output folder

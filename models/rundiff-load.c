@@ -90,6 +90,17 @@ add_summary(RunDiffSide *side, const char *file, GError **error)
                 "scenario.variant and scenario.seed)", REPORT_SCHEMA);
     return FALSE;
   }
+  const char *scenario = string_at(summary, "scenario", "name");
+  const RunVariant *first = side->variants->len
+                              ? side->variants->pdata[0] : NULL;
+  if (first != NULL && g_strcmp0(first->scenario, scenario) != 0) {
+    input_error(error, side->path, "mixes runs of two scenarios: %s (%s) "
+                "and %s (%s)", first->scenario,
+                ((RunSample *) first->samples->pdata[0])->file,
+                scenario ? scenario : "?", file);
+    cJSON_Delete(summary);
+    return FALSE;
+  }
   RunVariant *v = find_variant(side, variant);
   if (v->scenario == NULL) {
     const char *name = string_at(summary, "scenario", "name");
@@ -128,6 +139,8 @@ subfolders(const char *dir)
   GDir *d = g_dir_open(dir, 0, NULL);
   const char *name;
   while (d && (name = g_dir_read_name(d)) != NULL) {
+    if (name[0] == '.')
+      continue; /* an output folder being written (outdir.h) */
     char *path = g_build_filename(dir, name, NULL);
     if (g_file_test(path, G_FILE_TEST_IS_DIR))
       g_ptr_array_add(out, path);

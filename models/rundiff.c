@@ -486,6 +486,14 @@ rundiff_compare(const RunDiffSide *a, const RunDiffSide *b,
                 const RunDiffOptions *o, GError **error)
 {
   g_return_val_if_fail(a != NULL && b != NULL && o != NULL, NULL);
+  const RunVariant *va = a->variants->pdata[0], *vb = b->variants->pdata[0];
+  if (strcmp(va->scenario, vb->scenario) != 0) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s holds runs of scenario %s, %s of scenario %s: diff "
+                "compares runs of one scenario", a->path, va->scenario,
+                b->path, vb->scenario);
+    return NULL;
+  }
   g_autoptr(RunDiff) d = g_new0(RunDiff, 1);
   d->a = a;
   d->b = b;

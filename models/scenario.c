@@ -139,6 +139,25 @@ scenario_add_override(Scenario *scn, const char *assignment, GError **error)
   return TRUE;
 }
 
+char *
+scenario_fingerprint(const Scenario *scn)
+{
+  g_return_val_if_fail(scn != NULL, NULL);
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+  char *text = cJSON_PrintUnformatted(scn->root);
+  g_checksum_update(sum, (const guchar *) text, -1);
+  cJSON_free(text);
+  for (guint i = 0; i < scn->overrides->len; i++) {
+    const Override *o = &g_array_index(scn->overrides, Override, i);
+    /* NUL-separated, so that no two lists run together alike */
+    g_checksum_update(sum, (const guchar *) "", 1);
+    g_checksum_update(sum, (const guchar *) o->pointer, -1);
+    g_checksum_update(sum, (const guchar *) "", 1);
+    g_checksum_update(sum, (const guchar *) o->value, -1);
+  }
+  return g_strdup(g_checksum_get_string(sum));
+}
+
 guint
 scenario_n_variants(const Scenario *scn)
 {

@@ -99,6 +99,12 @@ void scenario_free(Scenario *scn);
 gboolean scenario_add_override(Scenario *scn, const char *assignment,
                                GError **error);
 
+/* A SHA-256 (hex, owned) of what the scenario file says and the --set
+ * overrides added to it: two runs of the same file, unchanged, with the
+ * same overrides share it. Files the scenario includes or reads (task
+ * definitions, traces) are not part of it. */
+char *scenario_fingerprint(const Scenario *scn);
+
 /* Variant names in file order; one, "base", when the file defines none. */
 guint scenario_n_variants(const Scenario *scn);
 const char *scenario_variant_name(const Scenario *scn, guint i);

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
+#include "models/jsonfile.h"
 #include "models/report.h"
+#include "models/run-manifest.h"
 #include "models/scenario.h"
 #include "models/warnings.h"
 #include "models/world.h"
@@ -19,6 +21,7 @@ typedef struct {
   gboolean events;
   gboolean lenient;
   gboolean strict;
+  gboolean force;
 } RunOptions;
 
 /* Configures (and so checks) every chosen variant before anything runs. */
@@ -54,10 +57,10 @@ configure_all(Scenario *scn, const RunOptions *o, GError **error)
   return g_steal_pointer(&cfgs);
 }
 
-/* Runs @cfg into @dir; its summary goes to @summary. */
+/* Runs @cfg (of @scn) into @dir; its summary goes to @summary. */
 static int
-run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
-        cJSON **summary)
+run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
+        const char *dir, cJSON **summary)
 {
   WorldOptions wo = { .traffic_scale = 1.0, .print_events = o->events };
   g_autoptr(GError) error = NULL;
@@ -79,7 +82,9 @@ run_one(const ScenarioConfig *cfg, const RunOptions *o, const char *dir,
               100.0 * (double) now / (double) cfg->duration, cfg->variant);
     return 1;
   }
-  if (!report_write(w, dir, &error)) {
+  g_autoptr(RunManifest) manifest = run_manifest_new(scn, cfg);
+  g_autoptr(cJSON) manifest_json = run_manifest_to_json(manifest);
+  if (!report_write(w, dir, manifest_json, &error)) {
     cmd_error("%s", error->message);
     return 1;
   }
@@ -125,20 +130,39 @@ run_scenario(const char *path, const RunOptions *o)
   g_autofree char *base = o->output
                             ? g_strdup(o->output)
                             : g_build_filename("out", first->name, NULL);
+  /* Another run's outputs: refused, or with --force those this run does
+   * not rewrite go now, and the others as each variant replaces them. */
+  g_autoptr(RunManifest) manifest = run_manifest_new(scn, first);
+  g_autoptr(GPtrArray) stale = NULL;
+  g_autofree const char **written = g_new0(const char *, cfgs->len + 1);
+  for (guint i = 0; i < cfgs->len; i++)
+    written[i] = ((ScenarioConfig *) cfgs->pdata[i])->variant;
+  if (!run_manifest_claim(base, manifest, o->force, &stale, &error) ||
+      !run_manifest_remove_stale(stale, written, &error)) {
+    cmd_error("%s", error->message);
+    return cmd_status_for(error);
+  }
   cmd_catch_interrupts(TRUE);
   int status = 0;
   g_autoptr(GPtrArray) summaries =
     g_ptr_array_new_with_free_func((GDestroyNotify) cJSON_Delete);
-  for (guint i = 0; i < cfgs->len && status == 0; i++) {
-    const ScenarioConfig *cfg = cfgs->pdata[i];
+  guint done = 0;
+  for (; done < cfgs->len && status == 0; done++) {
+    const ScenarioConfig *cfg = cfgs->pdata[done];
     g_autofree char *dir = g_build_filename(base, cfg->variant, NULL);
     cJSON *summary = NULL;
-    status = run_one(cfg, o, dir, &summary);
+    status = run_one(scn, cfg, o, dir, &summary);
     g_ptr_array_add(summaries, summary);
   }
   cmd_catch_interrupts(FALSE);
-  if (status != 0)
+  if (status != 0) {
+    /* The other run's folders not yet replaced (the failed variant's
+     * among them) would now sit beside this run's: the folder must hold
+     * one run. Variants 0 .. done-2 were written. */
+    written[done - 1] = NULL;
+    run_manifest_remove_stale(stale, written, NULL);
     return status;
+  }
   status = cmd_check_expectations("ecsim run", scn, cfgs, summaries,
                                   o->quiet, o->junit);
   guint warned = count_warnings(summaries);
@@ -164,6 +188,10 @@ static const char run_description[] =
   "are\nchecked after all variants ran, one line each (\"PASS latency.p99_ms "
   "181.2 <= 200\";\n--quiet prints failures only); --junit writes them as "
   "JUnit XML.\n\n"
+  "Each variant's folder is written aside and moved into place whole, "
+  "with a\nmanifest.json saying which run it holds. A folder holding "
+  "another run's\noutputs (another scenario, an edited one, another seed) "
+  "is refused unless\n--force, which removes them.\n\n"
   "A result that rests on a setup that cannot work (a service with no "
   "traffic,\ntasks that could not be placed, the SLO missed, errors over "
   "budget, ...) gets\na warning: one line each on stderr, and the "
@@ -192,6 +220,8 @@ cmd_run(int argc, char **argv)
       "Skip (and count) bad lines in traces instead of failing", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress line and no summary", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      "Replace another run's outputs in the output folder", NULL },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict,
       "Exit with status 3 when a run has warnings", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,

@@ -1,6 +1,7 @@
 /* The `ecsim` command: dispatch to subcommands. This directory is the one
  * place that wires scenario -> models -> engine -> outputs (through
  * models/world.h and models/report.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,10 @@ cmd_version(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+  /* Past a file-size limit (ulimit -f) a write fails with EFBIG, which
+   * the outputs report like any other write error, instead of the
+   * signal killing the process with no word and temporary files left. */
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     usage(stderr);
     return EXIT_INPUT;
