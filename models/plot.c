@@ -192,8 +192,9 @@ describe(const PlotRun *r)
 {
   char span[SIM_TIME_FORMAT_MAX];
   sim_time_format(sim_time_from_seconds(r->duration_s), span);
-  return g_strdup_printf("%s is scenario %s (%s, seed %" G_GUINT64_FORMAT
-                         "%s)", r->variant, r->scenario, span, r->seed,
+  g_autofree char *folder = g_path_get_basename(r->dir);
+  return g_strdup_printf("%s/ is scenario %s (%s, seed %" G_GUINT64_FORMAT
+                         "%s)", folder, r->scenario, span, r->seed,
                          r->run_id ? "" : ", no manifest");
 }
 

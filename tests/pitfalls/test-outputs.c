@@ -1,5 +1,146 @@
-/* Pitfalls: see tests/pitfalls/meson.build. */
+/* Pitfalls: an output folder reused by another run, and a run that fails
+ * part-way. A folder holds one run's outputs, whole, or the run says
+ * why not. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "scenarios/cli.h"
 #include "support.h"
+
+#define GATE "scenarios/ci/gate.json"
+#define ROLLBACK "scenarios/bad-deploy-rollback.json"
+
+static char *
+in(const char *dir, const char *name)
+{
+  return g_build_filename(dir, name, NULL);
+}
+
+Test(outputs, rerunning_the_same_run_replaces_its_folder)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", dir, "-q", NULL),
+               0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", GATE, "-o", dir, "-q", NULL),
+               0, "%s", err);
+  g_autofree char *base = in(dir, "base");
+  g_autofree char *manifest = test_read_file(base, "manifest.json");
+  cr_assert(strstr(manifest, "\"scenario\":\t\"gate\""), "%s", manifest);
+  cr_assert(strstr(manifest, "\"duration_s\":\t1800"), "%s", manifest);
+  test_rmrf(dir);
+}
+
+Test(outputs, another_scenario_into_the_same_folder_is_refused)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", dir, "-q", NULL),
+               0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(
+    cli_run(NULL, NULL, &err, "run", ROLLBACK, "-o", dir, "-q", NULL), 2);
+  g_autofree char *want = g_strdup_printf(
+    "ecsim: %s/base: holds outputs of scenario gate (30m, seed 1), not of "
+    "this run of scenario bad-deploy-rollback (2h, seed 3); use --force to "
+    "replace them, or write elsewhere with -o\n", dir);
+  cr_assert_str_eq(err, want);
+  test_rmrf(dir);
+}
+
+Test(outputs, an_edited_scenario_is_another_run)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", dir, "-q", NULL),
+               0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", GATE, "-o", dir, "-q",
+                       "--set", "/services/0/desiredCount=4", NULL), 2);
+  cr_assert(strstr(err, "holds outputs of scenario gate (30m, seed 1) as it "
+                        "was before an edit or other --set values"), "%s",
+            err);
+  test_rmrf(dir);
+}
+
+Test(outputs, force_replaces_and_removes_the_other_runs_variants)
+{
+  g_autofree char *dir = test_tmpdir();
+  /* A two-variant run, then a one-variant scenario into the same folder. */
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", "scenarios/"
+                       "binpack-vs-spread.json", "-o", dir, "-q", NULL), 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", GATE, "-o", dir, "-q",
+                       "--force", NULL), 0, "%s", err);
+  g_autofree char *binpack = in(dir, "binpack");
+  g_autofree char *spread = in(dir, "spread");
+  g_autofree char *base = in(dir, "base");
+  cr_assert_not(g_file_test(binpack, G_FILE_TEST_EXISTS));
+  cr_assert_not(g_file_test(spread, G_FILE_TEST_EXISTS));
+  cr_assert(g_file_test(base, G_FILE_TEST_IS_DIR));
+  test_rmrf(dir);
+}
+
+Test(outputs, a_failed_rerun_leaves_the_earlier_outputs_whole)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", dir, "-q", NULL),
+               0);
+  g_autofree char *base = in(dir, "base");
+  g_autofree char *before = test_read_file(base, "timeseries.csv");
+  /* A file-size limit the outputs exceed: EFBIG, not a silent SIGXFSZ. */
+  struct rlimit small = { 4096, 4096 };
+  cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "run", GATE, "-o", dir, "-q",
+                       NULL);
+  cr_assert_eq(status, 1, "%s", err);
+  cr_assert(strstr(err, "File too large"), "%s", err);
+  g_autofree char *after = test_read_file(base, "timeseries.csv");
+  cr_assert_str_eq(after, before);
+  /* No temporary folder or file is left behind. */
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while ((name = g_dir_read_name(d)) != NULL)
+    cr_assert_str_eq(name, "base");
+  test_rmrf(dir);
+}
+
+Test(outputs, plot_refuses_a_folder_mixing_two_runs)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *a = in(dir, "a"), *b = in(dir, "b");
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", a, "-q", NULL),
+               0);
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", b, "-q", "--set",
+                       "/duration=\"20m\"", NULL), 0);
+  g_autofree char *from = g_build_filename(b, "base", NULL);
+  g_autofree char *to = g_build_filename(a, "short", NULL);
+  cr_assert_eq(g_rename(from, to), 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", a, NULL), 2);
+  g_autofree char *want = g_strdup_printf(
+    "%s: mixes the outputs of two runs: base/ is scenario gate (30m, seed "
+    "1); short/ is scenario gate (20m, seed 1) (run them again into one "
+    "folder)",
+    a);
+  cr_assert(strstr(err, want), "%s", err);
+  test_rmrf(dir);
+}
+
+Test(outputs, diff_refuses_runs_of_two_scenarios)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *a = in(dir, "a"), *b = in(dir, "b");
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", a, "-q", NULL),
+               0);
+  cr_assert_eq(
+    cli_run(NULL, NULL, NULL, "run", ROLLBACK, "-o", b, "-q", NULL), 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "diff", a, b, NULL), 2);
+  g_autofree char *want = g_strdup_printf(
+    "%s holds runs of scenario gate, %s of scenario bad-deploy-rollback: "
+    "diff compares runs of one scenario\n", a, b);
+  cr_assert_str_eq(err, want);
+  test_rmrf(dir);
+}
