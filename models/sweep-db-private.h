@@ -8,6 +8,7 @@
 struct _SweepDb {
   sqlite3 *db;
   char *path;
+  int lock_fd;  /* PATH.lock, held (flock) while the sweep writes */
 };
 
 /* One column of the runs table (and of runs.csv) taken from a run's

@@ -1,8 +1,13 @@
 /* The sweep database: schema, the sweep's identity, adding runs. */
 #include "models/sweep-db-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "models/input.h"
 #include "models/jsonfile.h"
@@ -221,18 +226,58 @@ create_schema(SweepDb *db, GError **error)
          exec(db, schema_sql, error);
 }
 
+/* Takes PATH.lock (flock, released when the process ends, however it
+ * ends) so that a second sweep into the same folder is refused up front
+ * with who holds it, not half-way with a database error. Returns the
+ * descriptor, or -1 with @error. */
+static int
+take_lock(const char *path, GError **error)
+{
+  g_autofree char *lock = g_strdup_printf("%s.lock", path);
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int err = errno;
+    input_error(error, lock, "cannot open: %s", g_strerror(err));
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[128] = "";
+    ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+    holder[n > 0 ? n : 0] = '\0';
+    g_strchomp(holder);
+    input_error(error, path, "another ecsim sweep is writing here (%s); "
+                "wait for it to finish, or choose another -o folder",
+                *holder ? holder : "its process holds the lock");
+    close(fd);
+    return -1;
+  }
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  g_autofree char *when = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *who = g_strdup_printf("process %d, started %s\n",
+                                         (int) getpid(), when);
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, who, strlen(who), 0) < 0) {
+    /* The lock holds without the note; only the message is poorer. */
+  }
+  return fd;
+}
+
 SweepDb *
 sweep_db_open(const char *path, const SweepPlan *plan, gboolean resume,
               GError **error)
 {
   g_return_val_if_fail(path != NULL && plan != NULL, NULL);
+  int lock_fd = take_lock(path, error);
+  if (lock_fd < 0)
+    return NULL;
   if (!resume && g_file_test(path, G_FILE_TEST_EXISTS)) {
+    close(lock_fd);
     input_error(error, path, "a sweep is already stored here: add --resume "
                 "to continue it, or choose another -o folder");
     return NULL;
   }
   g_autoptr(SweepDb) db = g_new0(SweepDb, 1);
   db->path = g_strdup(path);
+  db->lock_fd = lock_fd;
   if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE |
                       SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
     sweep_db_error(db, "cannot open", error);
@@ -254,6 +299,8 @@ sweep_db_close(SweepDb *db)
   if (db == NULL)
     return;
   sqlite3_close(db->db);
+  if (db->lock_fd > 0)
+    close(db->lock_fd);
   g_free(db->path);
   g_free(db);
 }

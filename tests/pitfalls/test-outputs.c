@@ -4,7 +4,10 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "scenarios/cli.h"
 #include "support.h"
@@ -142,5 +145,31 @@ Test(outputs, diff_refuses_runs_of_two_scenarios)
     "%s holds runs of scenario gate, %s of scenario bad-deploy-rollback: "
     "diff compares runs of one scenario\n", a, b);
   cr_assert_str_eq(err, want);
+  test_rmrf(dir);
+}
+
+Test(outputs, a_second_sweep_into_a_busy_folder_is_refused_up_front)
+{
+  g_autofree char *dir = test_tmpdir();
+  /* Hold the folder's lock as a running sweep does. */
+  g_autofree char *lock = in(dir, "results.sqlite.lock");
+  int fd = open(lock, O_RDWR | O_CREAT, 0644);
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(flock(fd, LOCK_EX), 0);
+  const char *note = "process 4242, started 2026-12-06 12:00:00\n";
+  cr_assert_eq(write(fd, note, strlen(note)), (ssize_t) strlen(note));
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "sweep", "tests/data/"
+                       "sweep-tiny.json", "--grid",
+                       "/services/0/desiredCount=1,2", "-o", dir, "-q",
+                       NULL), 2);
+  g_autofree char *want = g_strdup_printf(
+    "%s/results.sqlite: another ecsim sweep is writing here (process 4242, "
+    "started 2026-12-06 12:00:00); wait for it to finish, or choose another "
+    "-o folder", dir);
+  cr_assert(strstr(err, want), "%s", err);
+  g_autofree char *db = in(dir, "results.sqlite");
+  cr_assert_not(g_file_test(db, G_FILE_TEST_EXISTS));
+  close(fd);
   test_rmrf(dir);
 }
