@@ -1,5 +1,298 @@
-/* Pitfalls: see tests/pitfalls/meson.build. */
+/* Pitfalls: see tests/pitfalls/meson.build.
+ *
+ * Input mistakes that used to load as a silent wrong default, and must
+ * now stop with one message naming the file (or the override) and the
+ * JSON path: a duration without a unit, a number too large to be finite,
+ * a typo inside a variant or a --set, a task too big for every instance
+ * it may use, a traffic trace that ends before the run; and a scenario
+ * read from standard input. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "scenarios/cli.h"
 #include "support.h"
+
+#define TASKDEF                                                              \
+  "{\"family\": \"web\", \"cpu\": \"512\", \"memory\": \"1024\", "           \
+  "\"networkMode\": \"awsvpc\", \"requiresCompatibilities\": [\"FARGATE\"], " \
+  "\"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}"
+
+/* One Fargate service "web" whose workload members are @workload, and
+ * @extra top-level members. */
+static char *
+scenario(const char *workload, const char *extra)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"10m\", \"taskDefinitions\": [" TASKDEF "],"
+    " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+    " \"launchType\": \"FARGATE\", \"desiredCount\": 2, \"workload\": {%s}}]"
+    "%s%s}",
+    workload, *extra ? ", " : "", extra);
+}
+
+#define CONSTANT_20 "\"traffic\": {\"generator\": \"constant\", \"rps\": 20}"
+
+static void
+assert_refused(const char *text, const char *message)
+{
+  g_autofree char *msg = test_configure_error(text);
+  cr_assert_not_null(msg, "accepted: %s", text);
+  cr_assert_str_eq(msg, message);
+}
+
+/* ---- 1. durations need a unit --------------------------------------- */
+
+Test(pitfalls, duration_string_without_unit_shows_both_readings)
+{
+  /* Read as 80 s, this failed 99.75% of the requests of a service whose
+   * author meant 80 ms. */
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": {\"dist\": \"lognormal\", \"mean\": "
+    "\"80\", \"cv\": 1}", "");
+  assert_refused(text, "t.json: /services/0/workload/service_time/mean: "
+                       "\"80\" needs a unit: write \"80ms\" or \"80s\" "
+                       "(units: us, ms, s, m, h, d)");
+}
+
+Test(pitfalls, bare_duration_string_is_refused_everywhere)
+{
+  g_autofree char *top = scenario(CONSTANT_20 ", \"service_time\": "
+                                  "\"20ms\"", "");
+  /* The top level, a fixed distribution and a workload timeout. */
+  char *dur = strstr(top, "\"10m\"");
+  memcpy(dur, "\"600\"", 5);
+  assert_refused(top, "t.json: /duration: \"600\" needs a unit: write "
+                      "\"600ms\" or \"600s\" (units: us, ms, s, m, h, d)");
+  g_autofree char *fixed = scenario(CONSTANT_20 ", \"service_time\": "
+                                    "\"0.5\"", "");
+  assert_refused(fixed, "t.json: /services/0/workload/service_time: \"0.5\" "
+                        "needs a unit: write \"0.5ms\" or \"0.5s\" (units: "
+                        "us, ms, s, m, h, d)");
+}
+
+Test(pitfalls, duration_numbers_stay_seconds_as_documented)
+{
+  /* REFERENCE.md: "Durations are seconds (90, 1.5)". */
+  g_autofree char *text = scenario(CONSTANT_20 ", \"service_time\": "
+                                   "\"20ms\", \"timeout\": 2", "");
+  GError *error = NULL;
+  g_autoptr(ScenarioConfig) cfg = test_configure(text, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  const ServiceConfig *svc = cfg->services->pdata[0];
+  cr_assert_eq(svc->workload.timeout, 2 * SIM_SEC);
+}
+
+Test(pitfalls, empirical_duration_file_lines_need_a_unit)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *file = g_build_filename(dir, "lat.txt", NULL);
+  cr_assert(g_file_set_contents(file, "12ms\n80\n", -1, NULL));
+  g_autofree char *workload = g_strdup_printf(
+    CONSTANT_20 ", \"service_time\": {\"dist\": \"empirical\", \"file\": "
+    "\"%s\"}", file);
+  g_autofree char *text = scenario(workload, "");
+  g_autofree char *msg = test_configure_error(text);
+  test_rmrf(dir);
+  g_autofree char *want = g_strdup_printf(
+    "%s:2: \"80\" needs a unit: write \"80ms\" or \"80s\" (units: us, ms, "
+    "s, m, h, d)", file);
+  cr_assert_str_eq(msg, want);
+}
+
+/* ---- 5. numbers must be finite ---------------------------------------- */
+
+Test(pitfalls, infinite_rate_is_refused)
+{
+  /* 1e309 parses as infinity: the run never got past time 0. */
+  g_autofree char *text = scenario(
+    "\"traffic\": {\"generator\": \"constant\", \"rps\": 1e309}, "
+    "\"service_time\": \"20ms\"", "");
+  assert_refused(text, "t.json: /services/0/workload/traffic/rps: must be "
+                       "a finite number (a double holds at most about "
+                       "1.8e308)");
+}
+
+Test(pitfalls, infinite_number_anywhere_is_refused)
+{
+  /* Even where no parser reads it as a double (an integer field, a
+   * duration in seconds): the check covers every number. */
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": \"20ms\", \"timeout\": -1e400", "");
+  assert_refused(text, "t.json: /services/0/workload/timeout: must be a "
+                       "finite number (a double holds at most about "
+                       "1.8e308)");
+  g_autofree char *count = scenario(CONSTANT_20 ", \"service_time\": "
+                                    "\"20ms\"", "\"seed\": 1e999");
+  assert_refused(count, "t.json: /seed: must be a finite number (a double "
+                        "holds at most about 1.8e308)");
+}
+
+/* ---- 4. mistakes in overrides name the override --------------------- */
+
+static char *
+configure_variant_error(const char *text, const char *variant,
+                        const char *set)
+{
+  GError *error = NULL;
+  g_autofree char *dir = g_build_filename(test_source_root(), "tests",
+                                          "data", NULL);
+  g_autoptr(Scenario) scn = scenario_load_data("scenario.json", text, dir,
+                                               &error);
+  cr_assert_not_null(scn, "%s", error ? error->message : "");
+  if (set != NULL)
+    cr_assert(scenario_add_override(scn, set, &error));
+  ScenarioConfig *cfg = scenario_configure(scn, variant, NULL, &error);
+  cr_assert_null(cfg, "the override was accepted");
+  char *msg = g_strdup(error->message);
+  g_error_free(error);
+  return msg;
+}
+
+Test(pitfalls, typo_in_a_variant_names_the_variant)
+{
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": \"20ms\"",
+    "\"variants\": {\"base\": {}, \"ec2\": {\"services/0/desiredCount\": "
+    "\"four\"}}");
+  g_autofree char *msg = configure_variant_error(text, "ec2", NULL);
+  cr_assert_str_eq(msg, "scenario.json: /variants/ec2/services~10~1"
+                        "desiredCount: must be an integer, got a string "
+                        "\"four\"");
+}
+
+Test(pitfalls, typo_deep_in_a_variant_value_names_its_path)
+{
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": \"20ms\"",
+    "\"variants\": {\"slow\": {\"/services/0/workload\": {"
+    CONSTANT_20 ", \"service_time\": {\"dist\": \"exponential\", "
+    "\"mean\": \"80\"}}}}");
+  g_autofree char *msg = configure_variant_error(text, "slow", NULL);
+  cr_assert_str_eq(msg, "scenario.json: /variants/slow/~1services~10~1"
+                        "workload/service_time/mean: \"80\" needs a unit: "
+                        "write \"80ms\" or \"80s\" (units: us, ms, s, m, h, "
+                        "d)");
+}
+
+Test(pitfalls, unknown_key_added_by_a_variant_names_the_variant)
+{
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": \"20ms\"",
+    "\"variants\": {\"big\": {\"/services/0/desiredCont\": 4}}");
+  g_autofree char *msg = configure_variant_error(text, "big", NULL);
+  cr_assert_str_eq(msg, "scenario.json: /variants/big/~1services~10~1"
+                        "desiredCont: unknown key; did you mean "
+                        "'desiredCount'?");
+}
+
+Test(pitfalls, typo_in_a_set_names_the_set)
+{
+  g_autofree char *text = scenario(CONSTANT_20 ", \"service_time\": "
+                                   "\"20ms\"", "");
+  g_autofree char *msg = configure_variant_error(
+    text, NULL, "/services/0/desiredCount=four");
+  cr_assert_str_eq(msg, "--set /services/0/desiredCount: must be an "
+                        "integer, got a string \"four\"");
+  g_autofree char *deep = configure_variant_error(
+    text, NULL, "/services/0/workload/traffic={\"generator\": "
+    "\"constant\", \"rps\": \"x\"}");
+  cr_assert_str_eq(deep, "--set /services/0/workload/traffic: /rps: must "
+                         "be a number, got a string \"x\"");
+}
+
+Test(pitfalls, set_over_a_variant_is_reported_as_the_set)
+{
+  /* The --set replaced the variant's value: the mistake is the --set's. */
+  g_autofree char *text = scenario(
+    CONSTANT_20 ", \"service_time\": \"20ms\"",
+    "\"variants\": {\"v\": {\"/services/0/desiredCount\": 3}}");
+  g_autofree char *msg = configure_variant_error(
+    text, "v", "/services/0/desiredCount=-1");
+  cr_assert_str_eq(msg, "--set /services/0/desiredCount: must be >= 0, "
+                        "got -1");
+}
+
+Test(pitfalls, ecsim_run_names_the_set)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "run", "scenarios/ci/gate.json",
+                       "-q", "-o", dir, "--set",
+                       "/services/0/desiredCount=four", NULL);
+  test_rmrf(dir);
+  cr_assert_eq(status, 2);
+  cr_assert_str_eq(err, "--set /services/0/desiredCount: must be an "
+                        "integer, got a string \"four\"\n");
+}
+
+/* ---- 6. a scenario on standard input -------------------------------- */
+
+/* Runs `ecsim ARGS` (a shell word list) in @cwd with @input on its
+ * standard input; returns the exit status and the outputs. */
+static int
+run_with_stdin(const char *cwd, const char *input, const char *args,
+               char **out, char **err)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *in = g_build_filename(tmp, "in.json", NULL);
+  cr_assert(g_file_set_contents(in, input, -1, NULL));
+  g_autofree char *bin = g_canonicalize_filename(cli_binary(),
+                                                  test_source_root());
+  g_autofree char *cmd = g_strdup_printf("exec '%s' %s < '%s'", bin, args,
+                                         in);
+  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  int status = -1;
+  cr_assert(g_spawn_sync(cwd, (char **) argv, NULL, 0, NULL, NULL, out, err,
+                         &status, NULL));
+  test_rmrf(tmp);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+Test(pitfalls, validate_reads_a_scenario_from_stdin)
+{
+  /* Relative file names resolve from the current directory. */
+  g_autofree char *gate = test_read_file(test_source_root(),
+                                         "scenarios/ci/gate.json");
+  g_autofree char *ci = g_build_filename(test_source_root(), "scenarios",
+                                         "ci", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(run_with_stdin(ci, gate, "validate -", &out, &err), 0, "%s",
+               err);
+  cr_assert_str_eq(out, "<stdin>: ok (scenario)\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(run_with_stdin(test_source_root(), gate, "validate -", &out,
+                              &err), 2);
+  cr_assert_str_eq(err, "<stdin>: /taskDefinitions/0/file: cannot read "
+                        "'taskdef.json': no such file\n");
+}
+
+Test(pitfalls, stdin_errors_are_named_stdin)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(run_with_stdin(NULL, "{\"duration\": \"1h\",\n", "validate -",
+                              &out, &err), 2);
+  cr_assert_str_eq(err, "<stdin>:2:1: syntax error: unexpected end of "
+                        "input\n");
+}
+
+Test(pitfalls, run_reads_a_scenario_from_stdin)
+{
+  g_autofree char *text = scenario(CONSTANT_20 ", \"service_time\": "
+                                   "\"20ms\"", "");
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *args = g_strdup_printf("run - -q -o '%s'", dir);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_with_stdin(NULL, text, args, &out, &err);
+  g_autofree char *summary = g_build_filename(dir, "base", "summary.json",
+                                              NULL);
+  gboolean written = g_file_test(summary, G_FILE_TEST_EXISTS);
+  g_autofree char *body = NULL;
+  g_file_get_contents(summary, &body, NULL, NULL);
+  test_rmrf(dir);
+  cr_assert_eq(status, 0, "%s", err);
+  cr_assert(written);
+  /* Without a "name", the outputs are called after the input: stdin. */
+  cr_assert_not_null(strstr(body, "\"name\":\t\"stdin\""), "%s", body);
+}
