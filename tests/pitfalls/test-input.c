@@ -296,3 +296,111 @@ Test(pitfalls, run_reads_a_scenario_from_stdin)
   /* Without a "name", the outputs are called after the input: stdin. */
   cr_assert_not_null(strstr(body, "\"name\":\t\"stdin\""), "%s", body);
 }
+
+/* ---- 2. a task must fit the instances it may use --------------------- */
+
+/* A scenario of one EC2 service "big" (task @cpu units, @memory MiB) with
+ * the cluster's ASGs @asgs and the service's placement @launch. */
+static char *
+ec2_scenario(int cpu, int memory, const char *asgs, const char *launch)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"1h\", \"cluster\": {\"auto_scaling_groups\": [%s]},"
+    " \"taskDefinitions\": [{\"family\": \"big\", \"cpu\": \"%d\","
+    " \"memory\": \"%d\", \"networkMode\": \"awsvpc\","
+    " \"requiresCompatibilities\": [\"EC2\"], \"containerDefinitions\":"
+    " [{\"name\": \"app\", \"image\": \"x\"}]}],"
+    " \"services\": [{\"serviceName\": \"big\", \"taskDefinition\": \"big\","
+    " \"desiredCount\": 2, %s, \"workload\": {" CONSTANT_20 ","
+    " \"service_time\": \"50ms\"}}]}", asgs, cpu, memory, launch);
+}
+
+#define ASG(name, type)                                                     \
+  "{\"name\": \"" name "\", \"instance_type\": \"" type "\", \"min\": 0, "  \
+  "\"max\": 10, \"managedScaling\": {\"status\": \"ENABLED\"}}"
+
+Test(pitfalls, task_larger_than_its_instance_type_is_refused)
+{
+  /* It validated "ok", then failed every request while managed scaling
+   * bought ten idle instances. */
+  g_autofree char *text = ec2_scenario(
+    4096, 16384, ASG("m6i-asg", "m6i.large"),
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"m6i-asg\", "
+    "\"weight\": 1}]");
+  assert_refused(text, "t.json: /services/0/capacityProviderStrategy/0: a "
+                       "task of big:1 needs 4096 CPU units and 16384 MiB, "
+                       "but m6i.large (m6i-asg) registers 2048 CPU units "
+                       "and 7987 MiB: it can never be placed (use a larger "
+                       "instance type or a smaller task)");
+}
+
+Test(pitfalls, task_over_registered_memory_is_refused)
+{
+  /* 8192 MiB is the m6i.large's advertised memory; ECS registers less. */
+  g_autofree char *text = ec2_scenario(
+    1024, 8192, ASG("m6i-asg", "m6i.large"),
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"m6i-asg\", "
+    "\"weight\": 1}]");
+  g_autofree char *msg = test_configure_error(text);
+  cr_assert_not_null(msg);
+  cr_assert_not_null(strstr(msg, "needs 1024 CPU units and 8192 MiB, but "
+                                 "m6i.large (m6i-asg) registers 2048 CPU "
+                                 "units and 7987 MiB"), "%s", msg);
+}
+
+Test(pitfalls, every_provider_that_gets_tasks_must_hold_one)
+{
+  /* Tasks are shared out by weight before placement: half of them would
+   * wait forever on the small group. */
+  g_autofree char *text = ec2_scenario(
+    4096, 12000, ASG("small", "m6i.large") ", " ASG("large", "m6i.xlarge"),
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"large\", "
+    "\"weight\": 1}, {\"capacityProvider\": \"small\", \"weight\": 1}]");
+  assert_refused(text, "t.json: /services/0/capacityProviderStrategy/1: a "
+                       "task of big:1 needs 4096 CPU units and 12000 MiB, "
+                       "but m6i.large (small) registers 2048 CPU units and "
+                       "7987 MiB: it can never be placed (use a larger "
+                       "instance type or a smaller task)");
+  /* A provider of weight 0 and no base gets no task. */
+  g_autofree char *ok = ec2_scenario(
+    4096, 12000, ASG("small", "m6i.large") ", " ASG("large", "m6i.xlarge"),
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"large\", "
+    "\"weight\": 1}, {\"capacityProvider\": \"small\", \"weight\": 0}]");
+  GError *error = NULL;
+  g_autoptr(ScenarioConfig) cfg = test_configure(ok, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+}
+
+Test(pitfalls, ec2_launch_type_needs_one_group_that_holds_the_task)
+{
+  g_autofree char *none = ec2_scenario(
+    4096, 16384, ASG("a", "m6i.large") ", " ASG("b", "c5.large"),
+    "\"launchType\": \"EC2\"");
+  assert_refused(none, "t.json: /services/0/taskDefinition: a task of "
+                       "big:1 needs 4096 CPU units and 16384 MiB, but "
+                       "m6i.large (a) registers 2048 CPU units and 7987 MiB "
+                       "and c5.large (b) registers 2048 CPU units and 3993 "
+                       "MiB: it can never be placed (use a larger instance "
+                       "type or a smaller task)");
+  /* Any group's instances will do for the EC2 launch type. */
+  g_autofree char *one = ec2_scenario(
+    4096, 12000, ASG("a", "m6i.large") ", " ASG("b", "m6i.xlarge"),
+    "\"launchType\": \"EC2\"");
+  GError *error = NULL;
+  g_autoptr(ScenarioConfig) cfg = test_configure(one, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+}
+
+Test(pitfalls, validate_reports_a_task_that_fits_nowhere)
+{
+  g_autofree char *text = ec2_scenario(
+    4096, 16384, ASG("m6i-asg", "m6i.large"),
+    "\"capacityProviderStrategy\": [{\"capacityProvider\": \"m6i-asg\", "
+    "\"weight\": 1}]");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(run_with_stdin(NULL, text, "validate -", &out, &err), 2);
+  cr_assert_str_eq(out, "");
+  cr_assert(g_str_has_prefix(err, "<stdin>: /services/0/"
+                                  "capacityProviderStrategy/0: a task of "
+                                  "big:1 needs 4096 CPU units"), "%s", err);
+}
