@@ -189,7 +189,8 @@ parse_services(ScenarioConfig *cfg, const JNode *root,
                const ScenarioOptions *options, GError **error)
 {
   JNode arr;
-  WorkloadParseOptions wopts = { .traffic = { .lenient = options->lenient } };
+  WorkloadParseOptions wopts = { .traffic = { .lenient = options->lenient,
+                                              .horizon = cfg->duration } };
   jn_member(root, "services", &arr);
   if (!jn_check_array(&arr, 1, 1000, error))
     return FALSE;

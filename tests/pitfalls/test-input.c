@@ -404,3 +404,156 @@ Test(pitfalls, validate_reports_a_task_that_fits_nowhere)
                                   "capacityProviderStrategy/0: a task of "
                                   "big:1 needs 4096 CPU units"), "%s", err);
 }
+
+/* ---- 3. a trace that ends before the run ----------------------------- */
+
+/* Writes @body to @name in a new temporary directory *@dir; returns the
+ * file's path. */
+static char *
+trace_file(char **dir, const char *name, const char *body)
+{
+  *dir = test_tmpdir();
+  char *path = g_build_filename(*dir, name, NULL);
+  cr_assert(g_file_set_contents(path, body, -1, NULL));
+  return path;
+}
+
+/* The scenario of one service whose traffic is @traffic, for @duration. */
+static char *
+traffic_scenario(const char *duration, const char *traffic)
+{
+  g_autofree char *workload = g_strdup_printf(
+    "\"traffic\": %s, \"service_time\": \"20ms\"", traffic);
+  g_autofree char *text = scenario(workload, "");
+  char *dur = strstr(text, "\"10m\"");
+  return g_strdup_printf("%.*s\"%s\"%s", (int) (dur - text), text, duration,
+                         dur + 5);
+}
+
+/* 10 minutes of rows: 5 rps from 0, 8 rps from 5m; lasts 10m. */
+#define TEN_MINUTES "time,rps\n0,5\n300,8\n"
+
+Test(pitfalls, csv_trace_shorter_than_the_run_is_refused)
+{
+  /* Traffic silently became zero after the trace ended. */
+  g_autofree char *dir = NULL;
+  g_autofree char *path = trace_file(&dir, "t.csv", TEN_MINUTES);
+  g_autofree char *traffic = g_strdup_printf("{\"trace\": \"%s\"}", path);
+  g_autofree char *text = traffic_scenario("1h", traffic);
+  g_autofree char *msg = test_configure_error(text);
+  test_rmrf(dir);
+  g_autofree char *want = g_strdup_printf(
+    "t.json: /services/0/workload/traffic/trace: %s lasts 10m but the run "
+    "lasts 1h: say what follows with \"after_end\": \"repeat\" (from its "
+    "start), \"hold\" (its last rate) or \"zero\"", path);
+  cr_assert_str_eq(msg, want);
+}
+
+Test(pitfalls, a_shift_that_ends_a_trace_early_is_named)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = trace_file(&dir, "t.csv", TEN_MINUTES);
+  g_autofree char *traffic = g_strdup_printf(
+    "{\"trace\": \"%s\", \"shift\": \"-2m\"}", path);
+  g_autofree char *text = traffic_scenario("10m", traffic);
+  g_autofree char *msg = test_configure_error(text);
+  test_rmrf(dir);
+  cr_assert_not_null(strstr(msg, "lasts 10m (ending at 8m with its shift) "
+                                 "but the run lasts 10m"), "%s", msg);
+}
+
+/* The rate the configured scenario @text asks for at @t. */
+static double
+rate_at(const char *text, SimTime t)
+{
+  GError *error = NULL;
+  g_autoptr(ScenarioConfig) cfg = test_configure(text, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  const ServiceConfig *svc = cfg->services->pdata[0];
+  return traffic_config_rate_at(svc->workload.traffic, t, 0);
+}
+
+Test(pitfalls, after_end_repeat_hold_and_zero)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = trace_file(&dir, "t.csv", TEN_MINUTES);
+  const char *kinds[] = { "repeat", "hold", "zero" };
+  /* At 12m: repeat is 2m into the trace (5), hold keeps 8, zero is 0. */
+  const double want[] = { 5, 8, 0 };
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *traffic = g_strdup_printf(
+      "{\"trace\": \"%s\", \"after_end\": \"%s\"}", path, kinds[i]);
+    g_autofree char *text = traffic_scenario("1h", traffic);
+    cr_assert_float_eq(rate_at(text, 12 * SIM_MIN), want[i], 1e-9, "%s",
+                       kinds[i]);
+    cr_assert_float_eq(rate_at(text, 4 * SIM_MIN), 5, 1e-9, "%s", kinds[i]);
+  }
+  /* "loop": true is the older spelling of "repeat"; not both. */
+  g_autofree char *both = g_strdup_printf(
+    "{\"trace\": \"%s\", \"loop\": true, \"after_end\": \"hold\"}", path);
+  g_autofree char *text = traffic_scenario("1h", both);
+  g_autofree char *msg = test_configure_error(text);
+  test_rmrf(dir);
+  cr_assert_str_eq(msg, "t.json: /services/0/workload/traffic/loop: give "
+                        "\"after_end\" alone (\"loop\": true is "
+                        "\"after_end\": \"repeat\")");
+}
+
+Test(pitfalls, counts_file_shorter_than_the_run_is_refused)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = trace_file(&dir, "c.txt", "5 5 5 5 5 5\n");
+  g_autofree char *traffic = g_strdup_printf(
+    "{\"trace\": \"%s\", \"format\": \"counts\", \"interval\": \"1m\"}",
+    path);
+  g_autofree char *text = traffic_scenario("10m", traffic);
+  g_autofree char *msg = test_configure_error(text);
+  test_rmrf(dir);
+  cr_assert_not_null(strstr(msg, "c.txt lasts 6m but the run lasts 10m: "
+                                 "say what follows"), "%s", msg);
+}
+
+Test(pitfalls, request_log_shorter_than_the_run)
+{
+  g_autofree char *dir = NULL;
+  /* One request a second, 0..9 s: the log covers 10 s. */
+  g_autofree char *path = trace_file(&dir, "r.log",
+                                     "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+  g_autofree char *short_log = g_strdup_printf("{\"log\": \"%s\"}", path);
+  g_autofree char *text = traffic_scenario("1m", short_log);
+  g_autofree char *msg = test_configure_error(text);
+  cr_assert_not_null(strstr(msg, "r.log lasts 10s but the run lasts 1m: "
+                                 "say what follows"), "%s", msg);
+
+  g_autofree char *hold = g_strdup_printf(
+    "{\"log\": \"%s\", \"after_end\": \"hold\"}", path);
+  g_autofree char *hold_text = traffic_scenario("1m", hold);
+  g_autofree char *hold_msg = test_configure_error(hold_text);
+  cr_assert_str_eq(hold_msg, "t.json: /services/0/workload/traffic/"
+                             "after_end: \"hold\" is for rate traces: a "
+                             "request log has no rate to hold; use "
+                             "\"repeat\" or \"zero\"");
+
+  /* Repeated, the log gives its 10 requests every 10 s: 60 in a minute. */
+  g_autofree char *repeat = g_strdup_printf(
+    "{\"log\": \"%s\", \"after_end\": \"repeat\"}", path);
+  g_autofree char *rep_text = traffic_scenario("1m", repeat);
+  GError *error = NULL;
+  g_autoptr(ScenarioConfig) cfg = test_configure(rep_text, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  const TrafficConfig *tc =
+    ((const ServiceConfig *) cfg->services->pdata[0])->workload.traffic;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  TrafficSource *src = traffic_source_new(tc, rng, 0, 1.0);
+  int n = 0;
+  SimTime last = 0;
+  for (SimTime t = traffic_source_next(src); t < SIM_MIN;
+       t = traffic_source_next(src), n++)
+    last = t;
+  traffic_source_free(src);
+  gsl_rng_free(rng);
+  test_rmrf(dir);
+  cr_assert_eq(n, 60);
+  cr_assert_eq(last, 59 * SIM_SEC);
+  cr_assert_float_eq(traffic_config_mean_rate(tc, SIM_MIN, 0), 1.0, 1e-9);
+}
