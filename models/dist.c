@@ -38,7 +38,8 @@ parse_empirical(const JNode *n, Dist *out, GError **error)
       continue;
     SimTime t;
     g_autoptr(GError) bad = NULL;
-    if (!sim_time_parse(line, &t, &bad) || t < 0) {
+    /* A unit is needed, as in the scenario: "80" may be milliseconds. */
+    if (!input_parse_duration(line, &t, &bad) || t < 0) {
       g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
                   "%s:%u: %s", path, i + 1,
                   bad ? bad->message : "durations must be >= 0");

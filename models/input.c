@@ -1,13 +1,42 @@
 /* Input-error helpers and did-you-mean suggestions. */
 #include "models/input.h"
 
+#include <stdio.h>
 #include <string.h>
 
 G_DEFINE_QUARK(ecsim-input-error-quark, ecsim_input_error)
 
+const char *
+input_display_name(const char *path)
+{
+  return strcmp(path, INPUT_STDIN_PATH) == 0 ? INPUT_STDIN_NAME : path;
+}
+
+static gboolean
+read_stdin(char **text, gsize *len, GError **error)
+{
+  GString *s = g_string_new(NULL);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+    g_string_append_len(s, buf, (gssize) n);
+  if (ferror(stdin)) {
+    g_string_free(s, TRUE);
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+                "%s: cannot read", INPUT_STDIN_NAME);
+    return FALSE;
+  }
+  if (len != NULL)
+    *len = s->len;
+  *text = g_string_free(s, FALSE);
+  return TRUE;
+}
+
 gboolean
 input_read_file(const char *path, char **text, gsize *len, GError **error)
 {
+  if (strcmp(path, INPUT_STDIN_PATH) == 0)
+    return read_stdin(text, len, error);
   g_autoptr(GError) io = NULL;
   if (g_file_get_contents(path, text, len, &io))
     return TRUE;
@@ -49,6 +78,38 @@ input_edit_distance(const char *a, const char *b)
     memcpy(prev, cur, (lb + 1) * sizeof(gsize));
   }
   return prev[lb];
+}
+
+/* TRUE when @text is a plain decimal number, perhaps signed. */
+static gboolean
+is_bare_number(const char *text)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+  if (*p == '-' || *p == '+')
+    p++;
+  for (; g_ascii_isdigit(*p) || *p == '.'; p++)
+    digits |= g_ascii_isdigit(*p);
+  return digits && *p == '\0';
+}
+
+gboolean
+input_parse_duration(const char *text, SimTime *out, GError **error)
+{
+  g_autofree char *t = g_strstrip(g_strdup(text));
+  if (is_bare_number(t)) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "\"%s\" needs a unit: write \"%sms\" or \"%ss\" (units: us, "
+                "ms, s, m, h, d)", t, t, t);
+    return FALSE;
+  }
+  g_autoptr(GError) parse = NULL;
+  if (!sim_time_parse(t, out, &parse)) {
+    g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                        parse->message);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 const char *

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "sim/time.h"
+
 #define ECSIM_INPUT_ERROR (ecsim_input_error_quark())
 GQuark ecsim_input_error_quark(void);
 
@@ -18,10 +20,18 @@ typedef enum {
   ECSIM_INPUT_ERROR_INVALID, /* well-formed, but its meaning is wrong */
 } EcsimInputErrorCode;
 
-/* Reads the whole of @path into *@text (NUL-terminated, owned by the
- * caller) and, when @len is not NULL, its length into *@len. FALSE, with
- * @error set to "@path: cannot read: no such file" (or the system's
- * reason) and code IO, when it cannot. */
+/* The name of the standard input in messages, and the path that means
+ * it on the command line. */
+#define INPUT_STDIN_NAME "<stdin>"
+#define INPUT_STDIN_PATH "-"
+
+/* How @path is named in messages: "<stdin>" for "-", else @path. */
+const char *input_display_name(const char *path);
+
+/* Reads the whole of @path ("-": the standard input) into *@text
+ * (NUL-terminated, owned by the caller) and, when @len is not NULL, its
+ * length into *@len. FALSE, with @error set to "@path: cannot read: no
+ * such file" (or the system's reason) and code IO, when it cannot. */
 gboolean input_read_file(const char *path, char **text, gsize *len,
                          GError **error);
 
@@ -35,3 +45,11 @@ const char *input_suggest(const char *word, const char *const *candidates);
 
 /* The number of single-character edits (case ignored) from @a to @b. */
 gsize input_edit_distance(const char *a, const char *b);
+
+/* Parses a duration written as text in a scenario or one of its files:
+ * one or more number+unit terms ("250ms", "1h30m"; see sim_time_parse()).
+ * Unlike sim_time_parse(), a number without a unit is refused, since "80"
+ * may mean 80 ms as well as 80 s: the message shows both readings. FALSE
+ * and @error set (a message without a location) on anything else. */
+gboolean input_parse_duration(const char *text, SimTime *out,
+                              GError **error);

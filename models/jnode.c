@@ -44,9 +44,19 @@ jdoc_set_origin(JDoc *doc, const cJSON *node, const char *file,
 {
   JOrigin *o = g_new(JOrigin, 1);
   o->file = g_string_chunk_insert_const(doc->strings, file);
-  o->dir = g_string_chunk_insert_const(doc->strings, dir);
-  o->path = g_string_chunk_insert_const(doc->strings, path);
+  o->dir = dir ? g_string_chunk_insert_const(doc->strings, dir) : NULL;
+  o->path = path ? g_string_chunk_insert_const(doc->strings, path) : NULL;
   g_hash_table_replace(doc->origins, (gpointer) node, o);
+}
+
+void
+jdoc_forget(JDoc *doc, const cJSON *node)
+{
+  if (node == NULL)
+    return;
+  g_hash_table_remove(doc->origins, node);
+  for (const cJSON *c = node->child; c != NULL; c = c->next)
+    jdoc_forget(doc, c);
 }
 
 void
@@ -57,6 +67,7 @@ jn_root(JNode *n, const JDoc *doc, const cJSON *json)
   n->file = doc->file;
   n->dir = doc->dir;
   n->path[0] = '\0';
+  n->named = FALSE;
 }
 
 /* Fills @child for @json found at @parent's path plus @token. */
@@ -68,10 +79,11 @@ make_child(const JNode *parent, const cJSON *json, const char *token,
     json ? g_hash_table_lookup(parent->doc->origins, json) : NULL;
   child->json = json;
   child->doc = parent->doc;
+  child->named = o != NULL && o->path == NULL;
   if (o != NULL) {
     child->file = o->file;
-    child->dir = o->dir;
-    g_strlcpy(child->path, o->path, sizeof child->path);
+    child->dir = o->dir ? o->dir : parent->dir;
+    g_strlcpy(child->path, o->path ? o->path : "", sizeof child->path);
     return;
   }
   child->file = parent->file;
@@ -111,6 +123,8 @@ jn_length(const JNode *arr)
 char *
 jn_where(const JNode *n)
 {
+  if (n->named)
+    return g_strdup(n->file);
   return g_strdup_printf("%s: %s", n->file, n->path[0] ? n->path : "/");
 }
 
@@ -158,6 +172,15 @@ type_error(const JNode *n, const char *want, GError **error)
   return FALSE;
 }
 
+/* cJSON reads 1e309 as infinity; no scenario number may be one. */
+static gboolean
+finite_error(const JNode *n, GError **error)
+{
+  jn_error(n, error, "must be a finite number (a double holds at most "
+           "about 1.8e308)");
+  return FALSE;
+}
+
 static gboolean
 in_list(const char *key, const char *const *list)
 {
@@ -176,7 +199,9 @@ jn_check_object(const JNode *obj, const char *const *allowed,
   g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
   for (const cJSON *m = obj->json->child; m != NULL; m = m->next) {
     JNode child;
-    make_child(obj, NULL, m->string, &child);
+    /* The member itself, so that a key an override added is reported
+     * where the override is. */
+    make_child(obj, m, m->string, &child);
     if (!in_list(m->string, allowed)) {
       const char *hint = input_suggest(m->string, allowed);
       if (hint)
@@ -196,6 +221,25 @@ jn_check_object(const JNode *obj, const char *const *allowed,
       jn_error(&child, error, "required key is missing");
       return FALSE;
     }
+  }
+  return TRUE;
+}
+
+gboolean
+jn_check_finite(const JNode *n, GError **error)
+{
+  if (cJSON_IsNumber(n->json) && !isfinite(n->json->valuedouble))
+    return finite_error(n, error);
+  if (!cJSON_IsObject(n->json) && !cJSON_IsArray(n->json))
+    return TRUE;
+  int i = 0;
+  for (const cJSON *c = n->json->child; c != NULL; c = c->next, i++) {
+    char token[24];
+    snprintf(token, sizeof token, "%d", i);
+    JNode child;
+    make_child(n, c, cJSON_IsObject(n->json) ? c->string : token, &child);
+    if (!jn_check_finite(&child, error))
+      return FALSE;
   }
   return TRUE;
 }
@@ -262,6 +306,8 @@ read_int(const JNode *v, gboolean strings_too, int64_t min, int64_t max,
   int64_t value;
   if (cJSON_IsNumber(v->json)) {
     double d = v->json->valuedouble;
+    if (!isfinite(d))
+      return finite_error(v, error);
     if (d != floor(d) || fabs(d) > 9.0e15)
       return type_error(v, "an integer", error);
     value = (int64_t) d;
@@ -311,6 +357,8 @@ jn_double(const JNode *obj, const char *key, double min, double max,
   if (!cJSON_IsNumber(v.json))
     return type_error(&v, "a number", error);
   double d = v.json->valuedouble;
+  if (!isfinite(d))
+    return finite_error(&v, error);
   if (!(d >= min && d <= max)) {
     if (isinf(max))
       jn_error(&v, error, "must be >= %g, got %g", min, d);
@@ -342,16 +390,18 @@ jn_value_duration(const JNode *v, SimTime min, SimTime max, SimTime *out,
 {
   SimTime t;
   if (cJSON_IsNumber(v->json)) {
+    if (!isfinite(v->json->valuedouble))
+      return finite_error(v, error);
     t = sim_time_from_seconds(v->json->valuedouble);
   } else if (cJSON_IsString(v->json)) {
     g_autoptr(GError) parse = NULL;
-    if (!sim_time_parse(v->json->valuestring, &t, &parse)) {
+    if (!input_parse_duration(v->json->valuestring, &t, &parse)) {
       jn_error(v, error, "%s", parse->message);
       return FALSE;
     }
   } else {
-    return type_error(v, "a duration (seconds, or a string like \"90s\")",
-                      error);
+    return type_error(v, "a duration (a number of seconds, or a string "
+                      "with a unit like \"90s\")", error);
   }
   if (t < min || t > max) {
     char a[SIM_TIME_FORMAT_MAX], b[SIM_TIME_FORMAT_MAX],

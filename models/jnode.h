@@ -23,8 +23,10 @@
 /* Where a node came from, for nodes copied in from another file. */
 typedef struct {
   const char *file; /* display name of the file */
-  const char *dir;  /* directory that relative paths in it start from */
-  const char *path; /* pointer of the node within that file */
+  const char *dir;  /* directory that relative paths in it start from;
+                       NULL: the enclosing node's */
+  const char *path; /* pointer of the node within that file; NULL when
+                       @file alone names the place ("--set /a/b") */
 } JOrigin;
 
 /* The document a node belongs to: its file and the origins of nodes
@@ -37,6 +39,7 @@ typedef struct {
   const char *file;   /* display name for messages */
   const char *dir;    /* base for relative file names */
   char path[JN_PATH_MAX];
+  gboolean named;     /* @file alone says where (messages omit the path) */
 } JNode;
 
 /* Returns a document for @file (its name in messages) whose relative
@@ -44,9 +47,16 @@ typedef struct {
 JDoc *jdoc_new(const char *file, const char *dir);
 void jdoc_free(JDoc *doc);
 /* Records that @node (lent; must outlive @doc's use) came from @file at
- * @path: nodes below it report positions in that file. */
+ * @path: nodes below it report positions in that file. @dir may be NULL:
+ * relative paths then start where the enclosing node's do. @path may be
+ * NULL when @file alone names the place: messages about @node are then
+ * "@file: reason", and about nodes below it "@file: /their/path: ...". */
 void jdoc_set_origin(JDoc *doc, const cJSON *node, const char *file,
                      const char *dir, const char *path);
+/* Forgets the origins of @node and everything below it: call before
+ * @node is freed, so that a node later allocated at the same address
+ * does not inherit them. */
+void jdoc_forget(JDoc *doc, const cJSON *node);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JDoc, jdoc_free)
 
 /* The root of @doc at @json. */
@@ -72,6 +82,9 @@ char *jn_resolve_path(const JNode *n, const char *name);
  * terminated; may be NULL) is present. */
 gboolean jn_check_object(const JNode *obj, const char *const *allowed,
                          const char *const *required, GError **error);
+/* Checks that every number in @n and below it is finite: cJSON reads
+ * 1e309 as infinity. The message names the first that is not. */
+gboolean jn_check_finite(const JNode *n, GError **error);
 /* Checks that @arr is an array of @min..@max elements. */
 gboolean jn_check_array(const JNode *arr, int min, int max, GError **error);
 
@@ -89,7 +102,8 @@ gboolean jn_double(const JNode *obj, const char *key, double min,
 gboolean jn_bool(const JNode *obj, const char *key, gboolean *out,
                  GError **error);
 /* A duration: a number of seconds or a string with units ("90s", "15m").
- * In [@min, @max]. */
+ * A string without a unit ("80") is an error that shows both readings
+ * ("80ms" or "80s"). In [@min, @max]. */
 gboolean jn_duration(const JNode *obj, const char *key, SimTime min,
                      SimTime max, SimTime *out, GError **error);
 /* Whole seconds (AWS "...Seconds" fields) in [@min, @max] seconds, as

@@ -104,7 +104,7 @@ json_load_file(const char *path, GError **error)
   gsize len = 0;
   if (!input_read_file(path, &text, &len, error))
     return NULL;
-  return json_parse_text(path, text, len, error);
+  return json_parse_text(input_display_name(path), text, len, error);
 }
 
 cJSON *

@@ -15,7 +15,8 @@
 cJSON *json_parse_text(const char *name, const char *text, gsize len,
                        GError **error);
 
-/* Reads and parses the file at @path; I/O errors name @path. */
+/* Reads and parses the file at @path ("-": the standard input, named
+ * "<stdin>" in messages); I/O errors name @path. */
 cJSON *json_load_file(const char *path, GError **error);
 
 /* Parses a command-line value: JSON when it is valid JSON, otherwise the

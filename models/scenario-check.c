@@ -165,7 +165,9 @@ parse_top(ScenarioConfig *cfg, const JNode *root, const char *file,
     return FALSE;
   cfg->seed = options->has_seed ? options->seed : (guint64) seed;
   if (cfg->name == NULL) {
-    g_autofree char *base = g_path_get_basename(file);
+    /* "<stdin>" names no file: its outputs go to out/stdin. */
+    g_autofree char *base = strcmp(file, INPUT_STDIN_NAME) == 0
+                              ? g_strdup("stdin") : g_path_get_basename(file);
     char *dot = strrchr(base, '.');
     if (dot)
       *dot = '\0';
@@ -189,7 +191,8 @@ parse_services(ScenarioConfig *cfg, const JNode *root,
                const ScenarioOptions *options, GError **error)
 {
   JNode arr;
-  WorkloadParseOptions wopts = { .traffic = { .lenient = options->lenient } };
+  WorkloadParseOptions wopts = { .traffic = { .lenient = options->lenient,
+                                              .horizon = cfg->duration } };
   jn_member(root, "services", &arr);
   if (!jn_check_array(&arr, 1, 1000, error))
     return FALSE;
@@ -218,7 +221,8 @@ scenario_check(ScenarioConfig *cfg, const char *file,
 {
   JNode root, cluster;
   jn_root(&root, cfg->doc, cfg->tree);
-  if (!parse_top(cfg, &root, file, options, error))
+  if (!jn_check_finite(&root, error) ||
+      !parse_top(cfg, &root, file, options, error))
     return FALSE;
   ecs_rules_init(&cfg->rules);
   JNode rules;

@@ -98,6 +98,98 @@ check_architecture(const ScenarioConfig *cfg, const ServiceConfig *svc,
                   taskdef_arch_name(mismatch->type->arch)), FALSE;
 }
 
+/* What an instance of @asg registers for tasks: CPU units, MiB (after
+ * ECS_RESERVED_MEMORY) and awsvpc task slots. */
+typedef struct {
+  int cpu, memory, slots;
+} InstanceRoom;
+
+static InstanceRoom
+asg_room(const ScenarioConfig *cfg, const AsgConfig *asg)
+{
+  const InstanceType *type = asg->type;
+  return (InstanceRoom){
+    .cpu = type->vcpu * 1024,
+    .memory = type->registered_memory_mib - asg->reserved_memory_mib,
+    .slots = instance_type_awsvpc_limit(type, cfg->cluster->awsvpc_trunking),
+  };
+}
+
+static gboolean
+room_holds(InstanceRoom room, const EcsTaskDef *td)
+{
+  return td->cpu <= room.cpu && td->memory <= room.memory &&
+         (td->network_mode != ECS_NETWORK_AWSVPC || room.slots > 0);
+}
+
+/* "m6i.large (m6i-asg) registers 2048 CPU units and 7987 MiB". */
+static void
+describe_room(GString *s, const ScenarioConfig *cfg, const AsgConfig *asg,
+              const EcsTaskDef *td)
+{
+  InstanceRoom room = asg_room(cfg, asg);
+  g_string_append_printf(s, "%s (%s) registers %d CPU units and %d MiB",
+                         asg->type->name, asg->name, room.cpu, room.memory);
+  if (td->network_mode == ECS_NETWORK_AWSVPC && room.slots <= 0)
+    g_string_append(s, " and runs no awsvpc task");
+}
+
+static gboolean
+fit_error(const ScenarioConfig *cfg, const EcsTaskDef *td,
+          const JNode *where, GPtrArray *asgs, GError **error)
+{
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (guint i = 0; i < asgs->len; i++) {
+    if (i > 0)
+      g_string_append(s, i + 1 < asgs->len ? ", " : " and ");
+    describe_room(s, cfg, asgs->pdata[i], td);
+  }
+  jn_error(where, error, "a task of %s needs %d CPU units and %d MiB, but "
+           "%s: it can never be placed (use a larger instance type or a "
+           "smaller task)", td->name, td->cpu, td->memory, s->str);
+  return FALSE;
+}
+
+/* An EC2 task must fit on the instances it may use, or it stays pending
+ * for the whole run while managed scaling buys instances it cannot use.
+ * With a strategy, every capacity provider that gets tasks (base or
+ * weight above 0) must hold one: tasks are shared out before placement
+ * and never move to another provider. With the EC2 launch type, any
+ * group's instances will do, so one that holds it is enough. */
+static gboolean
+check_fits(const ScenarioConfig *cfg, const ServiceConfig *svc,
+           const EcsTaskDef *td, const JNode *svc_node, GError **error)
+{
+  const GArray *strategy = effective_strategy(cfg, svc);
+  g_autoptr(GPtrArray) misses = g_ptr_array_new();
+  JNode where, arr;
+  jn_member(svc_node, "taskDefinition", &where);
+  if (svc->launch_type != LAUNCH_TYPE_NONE || strategy->len == 0) {
+    for (guint i = 0; i < cfg->cluster->asgs->len; i++) {
+      const AsgConfig *asg = cfg->cluster->asgs->pdata[i];
+      if (room_holds(asg_room(cfg, asg), td))
+        return TRUE;
+      g_ptr_array_add(misses, (gpointer) asg);
+    }
+    return misses->len == 0 || fit_error(cfg, td, &where, misses, error);
+  }
+  gboolean own = jn_member(svc_node, "capacityProviderStrategy", &arr);
+  for (guint k = 0; k < strategy->len; k++) {
+    const CapacityProviderItem *cp =
+      &g_array_index(strategy, CapacityProviderItem, k);
+    const AsgConfig *asg = cluster_config_find_asg(cfg->cluster,
+                                                   cp->provider);
+    if (asg == NULL || (cp->base == 0 && cp->weight == 0) ||
+        room_holds(asg_room(cfg, asg), td))
+      continue;
+    if (own)
+      jn_index(&arr, (int) k, &where);
+    g_ptr_array_add(misses, (gpointer) asg);
+    return fit_error(cfg, td, &where, misses, error);
+  }
+  return TRUE;
+}
+
 static gboolean
 check_launch(const ScenarioConfig *cfg, const ServiceConfig *svc,
              const EcsTaskDef *td, const JNode *svc_node, GError **error)
@@ -118,7 +210,8 @@ check_launch(const ScenarioConfig *cfg, const ServiceConfig *svc,
     return jn_error(&where, error, "the DAEMON scheduling strategy is not "
                     "supported on Fargate"), FALSE;
   }
-  if (!fargate && !check_architecture(cfg, svc, td, svc_node, error))
+  if (!fargate && (!check_architecture(cfg, svc, td, svc_node, error) ||
+                   !check_fits(cfg, svc, td, svc_node, error)))
     return FALSE;
   if (fargate && svc->placement_strategy->len > 0) {
     jn_member(svc_node, "placementStrategy", &where);

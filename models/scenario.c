@@ -105,8 +105,11 @@ scenario_load(const char *path, GError **error)
   g_autofree char *text = NULL;
   if (!input_read_file(path, &text, NULL, error))
     return NULL;
-  g_autofree char *dir = g_path_get_dirname(path);
-  return scenario_load_data(path, text, dir, error);
+  /* Relative file names of a scenario on standard input start from the
+   * current directory: it has no directory of its own. */
+  g_autofree char *dir = strcmp(path, INPUT_STDIN_PATH) == 0
+                           ? g_strdup(".") : g_path_get_dirname(path);
+  return scenario_load_data(input_display_name(path), text, dir, error);
 }
 
 void
@@ -338,8 +341,24 @@ resolve_includes(Scenario *scn, cJSON *tree, JDoc *doc, GError **error)
 
 /* ---- overrides ---------------------------------------------------- */
 
+/* Sets @pointer of @tree to @value (taken) and records that @value came
+ * from @file at @path (NULL: @file alone names it), so that a mistake in
+ * an override is reported where the override is written, not in the file
+ * whose place it fills. */
 static gboolean
-apply_variant(Scenario *scn, cJSON *tree, const char *variant,
+apply_override(cJSON *tree, JDoc *doc, const char *pointer, cJSON *value,
+               const char *file, const char *path, const char *where,
+               GError **error)
+{
+  jdoc_forget(doc, json_pointer_get(tree, pointer));
+  if (!json_pointer_set(tree, pointer, value, where, error))
+    return FALSE;
+  jdoc_set_origin(doc, value, file, NULL, path);
+  return TRUE;
+}
+
+static gboolean
+apply_variant(Scenario *scn, cJSON *tree, JDoc *doc, const char *variant,
               GError **error)
 {
   const cJSON *variants = cJSON_GetObjectItemCaseSensitive(scn->root,
@@ -356,21 +375,23 @@ apply_variant(Scenario *scn, cJSON *tree, const char *variant,
   }
   for (const cJSON *o = set->child; o; o = o->next) {
     g_autofree char *loc = g_strdup_printf("%s: %s", scn->file, where->str);
-    if (!json_pointer_set(tree, o->string, cJSON_Duplicate(o, TRUE), loc,
-                          error))
+    g_autoptr(GString) path = g_string_new(where->str);
+    json_pointer_append(path, o->string);
+    if (!apply_override(tree, doc, o->string, cJSON_Duplicate(o, TRUE),
+                        scn->file, path->str, loc, error))
       return FALSE;
   }
   return TRUE;
 }
 
 static gboolean
-apply_sets(Scenario *scn, cJSON *tree, GError **error)
+apply_sets(Scenario *scn, cJSON *tree, JDoc *doc, GError **error)
 {
   for (guint i = 0; i < scn->overrides->len; i++) {
     const Override *o = &g_array_index(scn->overrides, Override, i);
     g_autofree char *loc = g_strdup_printf("--set %s", o->pointer);
-    if (!json_pointer_set(tree, o->pointer, json_parse_loose(o->value), loc,
-                          error))
+    if (!apply_override(tree, doc, o->pointer, json_parse_loose(o->value),
+                        loc, NULL, loc, error))
       return FALSE;
   }
   return TRUE;
@@ -407,8 +428,8 @@ scenario_configure(Scenario *scn, const char *variant,
   cfg->doc = jdoc_new(scn->file, scn->dir);
   cfg->file = scn->file;
   if (!resolve_includes(scn, cfg->tree, cfg->doc, error) ||
-      !apply_variant(scn, cfg->tree, variant, error) ||
-      !apply_sets(scn, cfg->tree, error))
+      !apply_variant(scn, cfg->tree, cfg->doc, variant, error) ||
+      !apply_sets(scn, cfg->tree, cfg->doc, error))
     return NULL;
   cfg->variant = g_strdup(variant);
   if (!scenario_check(cfg, scn->file, options, error))

@@ -82,7 +82,9 @@ typedef struct {
 } ScenarioOptions;
 
 /* Loads the scenario file at @path (syntax only; meaning is checked by
- * scenario_configure()). Returns NULL and sets @error on I/O or syntax
+ * scenario_configure()). @path "-" reads the standard input, named
+ * "<stdin>" in messages, whose relative file names start from the
+ * current directory. Returns NULL and sets @error on I/O or syntax
  * errors ("web.json:14:9: syntax error near '}'"). */
 Scenario *scenario_load(const char *path, GError **error);
 

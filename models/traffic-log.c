@@ -543,6 +543,16 @@ traffic_log_reader_new(const TrafficLog *log, gint64 from)
 }
 
 void
+traffic_log_reader_rewind(TrafficLogReader *r)
+{
+  const LogCheckpoint *cps = (const LogCheckpoint *) (void *) r->log->checkpoints->data;
+  r->lr = (LineReader) { .fd = r->log->fd, .buf = r->lr.buf, .cap = r->lr.cap,
+                         .buf_off = cps[0].offset, .line = cps[0].line };
+  r->prev = G_MININT64;
+  r->from = 0;
+}
+
+void
 traffic_log_reader_free(TrafficLogReader *r)
 {
   if (r == NULL)

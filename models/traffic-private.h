@@ -60,6 +60,8 @@ struct _TrafficConfig {
    * seconds of run time; burst_cv 0 means none */
   double burst_cv, burst_interval;
   TrafficLog *log;      /* TRAFFIC_LOG */
+  gint64 log_period;    /* "after_end": "repeat" of a log: its length in
+                           µs (last request + 1 s); 0: no repeat */
 };
 
 /* Segment cursor: one piece of the (unscaled) rate function, in run
@@ -152,6 +154,8 @@ gboolean traffic_log_parse_stamp(const char *text, gint64 *us);
 typedef struct _TrafficLogReader TrafficLogReader;
 /* Starts at the first record whose time is >= @from µs. */
 TrafficLogReader *traffic_log_reader_new(const TrafficLog *log, gint64 from);
+/* Goes back to the log's first record (time >= 0), allocating nothing. */
+void traffic_log_reader_rewind(TrafficLogReader *r);
 void traffic_log_reader_free(TrafficLogReader *r);
 /* Next record; FALSE at the end. */
 gboolean traffic_log_reader_next(TrafficLogReader *r, LogRecord *rec);

@@ -41,7 +41,8 @@ struct _TrafficSource {
   gboolean on;       /* MMPP state */
   /* request logs */
   TrafficLogReader *reader;
-  gint64 shift_us;
+  gint64 shift_us;   /* run time of log time 0 in the current pass */
+  gboolean any;      /* the current pass yielded a record */
   SimTime log_time;
   guint copies;      /* arrivals still due at log_time */
   guint whole;       /* floor(gain) */
@@ -133,8 +134,16 @@ traffic_source_new(const TrafficConfig *cfg, gsl_rng *rng,
   src->burst_end = INFINITY;
   if (cfg->kind == TRAFFIC_LOG) {
     src->shift_us = to_sim_time(fabs(cfg->shift)) * (cfg->shift < 0 ? -1 : 1);
+    gint64 from = -src->shift_us; /* log time at run time 0 */
+    if (cfg->log_period > 0 && from > 0) {
+      /* A repeating log: start in the pass that run time 0 falls in. */
+      gint64 k = from / cfg->log_period;
+      src->shift_us += k * cfg->log_period;
+      from -= k * cfg->log_period;
+    }
     /* Records before the log's start (time 0) are not replayed. */
-    src->reader = traffic_log_reader_new(cfg->log, MAX(0, -src->shift_us));
+    src->reader = traffic_log_reader_new(cfg->log, MAX(0, from));
+    src->any = TRUE; /* the first pass may start after its last record */
     src->whole = (guint) floor(src->gain);
     src->frac = src->gain - floor(src->gain);
     src->done = src->gain == 0.0;
@@ -173,10 +182,21 @@ log_next(TrafficSource *src)
 {
   while (src->copies == 0) {
     LogRecord rec;
-    if (src->done || !traffic_log_reader_next(src->reader, &rec)) {
-      src->done = TRUE;
+    if (src->done)
       return SIM_TIME_MAX;
+    if (!traffic_log_reader_next(src->reader, &rec)) {
+      /* "after_end": "repeat" replays the log once more, a period on. */
+      gint64 period = src->cfg->log_period;
+      src->done = period <= 0 || !src->any ||
+                  src->shift_us > SIM_TIME_MAX - 2 * period;
+      if (!src->done) {
+        traffic_log_reader_rewind(src->reader);
+        src->shift_us += period;
+        src->any = FALSE;
+      }
+      continue;
     }
+    src->any = TRUE;
     gint64 t = rec.us + src->shift_us;
     if (t < 0)
       continue;

@@ -59,8 +59,11 @@
  *     counts  numbers separated by blanks (any layout over lines), each
  *             the requests in one "interval" (duration > 0, default 1s);
  *             arrivals are Poisson within each interval.
- *   "loop": boolean, default false: repeat the trace; otherwise the rate
- *   is 0 after its end.
+ *   "after_end": what follows the trace's end: "repeat" (loop it from its
+ *   start), "hold" (keep its last rate) or "zero". Required when the
+ *   trace ends (shift included) before the run does
+ *   (TrafficParseOptions.horizon). "loop": true is an older spelling of
+ *   "repeat".
  * {"log": FILE, "format": "timestamps"|"clf"|"alb", "start": S}
  *   a request log replayed exactly, one request per line, lines in time
  *   order. timestamps: seconds ("901.25") or ISO-8601 per line; clf:
@@ -69,7 +72,9 @@
  *   (and "#" lines of timestamps) are ignored. "format" default: guessed.
  *   "start": the time that becomes run time 0 (seconds as in the file,
  *   or an ISO-8601 or CLF date); default the first line's time. Lines
- *   before the start are not replayed.
+ *   before the start are not replayed. "after_end": "repeat" (replay the
+ *   log again, with a period of its last request's time + 1 s) or
+ *   "zero", required as for traces when the log ends before the run.
  *
  * With --lenient (TrafficParseOptions.lenient) a bad line of a trace or
  * log is dropped and counted instead of failing the parse; a dropped line
@@ -142,12 +147,72 @@ file_format(const JNode *n, const char *path, const char *const *names,
   return FALSE;
 }
 
+/* What a trace or log does after its end ("after_end"). */
+typedef enum {
+  AFTER_END_UNSAID = -1,
+  AFTER_END_ZERO,
+  AFTER_END_REPEAT,
+  AFTER_END_HOLD,
+} AfterEnd;
+
+/* Reads "after_end", and "loop" (true: "repeat"; the older spelling). */
+static gboolean
+parse_after_end(const JNode *n, AfterEnd *out, GError **error)
+{
+  static const char *const names[] = { "zero", "repeat", "hold", NULL };
+  int k = AFTER_END_UNSAID;
+  gboolean loop = FALSE;
+  JNode l;
+  if (!jn_enum(n, "after_end", names, &k, error) ||
+      !jn_bool(n, "loop", &loop, error))
+    return FALSE;
+  if (!jn_member(n, "loop", &l)) {
+    *out = (AfterEnd) k;
+    return TRUE;
+  }
+  if (k != AFTER_END_UNSAID) {
+    jn_error(&l, error, "give \"after_end\" alone (\"loop\": true is "
+             "\"after_end\": \"repeat\")");
+    return FALSE;
+  }
+  *out = loop ? AFTER_END_REPEAT : AFTER_END_ZERO;
+  return TRUE;
+}
+
+/* A trace or log that ends (at run time @end_s, lasting @length_s) before
+ * the run does must say what follows: traffic that silently drops to zero
+ * made many runs look idle at the end. */
+static gboolean
+check_covers(const JNode *n, const char *key, const char *path,
+             double length_s, double end_s, const TrafficParseOptions *opt,
+             AfterEnd after, GError **error)
+{
+  if (after != AFTER_END_UNSAID || opt->horizon <= 0 ||
+      sim_time_from_seconds(end_s) >= opt->horizon)
+    return TRUE;
+  char len[SIM_TIME_FORMAT_MAX], run[SIM_TIME_FORMAT_MAX],
+    at[SIM_TIME_FORMAT_MAX];
+  sim_time_format(sim_time_from_seconds(length_s), len);
+  sim_time_format(opt->horizon, run);
+  sim_time_format(sim_time_from_seconds(MAX(end_s, 0)), at);
+  g_autofree char *ends = end_s != length_s
+                            ? g_strdup_printf(" (ending at %s with its "
+                                              "shift)", at)
+                            : g_strdup("");
+  JNode f;
+  jn_member(n, key, &f);
+  jn_error(&f, error, "%s lasts %s%s but the run lasts %s: say what "
+           "follows with \"after_end\": \"repeat\" (from its start), "
+           "\"hold\" (its last rate) or \"zero\"", path, len, ends, run);
+  return FALSE;
+}
+
 static gboolean
 parse_trace(const JNode *n, const TrafficParseOptions *opt,
             TrafficConfig *cfg, GError **error)
 {
   static const char *const keys[] = { "trace", "format", "interval",
-    "interpolation", "loop", RATE_KEYS, NULL };
+    "interpolation", "loop", "after_end", RATE_KEYS, NULL };
   static const char *const names[] = { "counts", "csv", NULL };
   static const TraceFormat formats[] = { TRACE_FORMAT_COUNTS, TRACE_FORMAT_CSV };
   static const char *const interps[] = { "step", "linear", NULL };
@@ -155,13 +220,13 @@ parse_trace(const JNode *n, const TrafficParseOptions *opt,
   TraceFormat format;
   int interp = 0;
   SimTime interval = SIM_SEC;
-  gboolean loop = FALSE;
+  AfterEnd after;
   JNode bad;
   if (!jn_check_object(n, keys, NULL, error) ||
       !jn_string(n, "trace", &file, error) || !traffic_parse_common(n, cfg, error) ||
       !jn_enum(n, "interpolation", interps, &interp, error) ||
       !jn_duration(n, "interval", SIM_USEC, SIM_TIME_MAX, &interval, error) ||
-      !jn_bool(n, "loop", &loop, error))
+      !parse_after_end(n, &after, error))
     return FALSE;
   g_autofree char *path = jn_resolve_path(n, file);
   if (!file_format(n, path, names, formats, FALSE, &format, error))
@@ -178,16 +243,21 @@ parse_trace(const JNode *n, const TrafficParseOptions *opt,
                        &cfg->skipped, error)
     : traffic_read_counts(path, path, sim_time_to_seconds(interval),
                           opt->lenient, &cfg->table, &cfg->skipped, error);
-  cfg->table.periodic = loop;
-  return ok;
+  if (!ok || !check_covers(n, "trace", path, cfg->table.end,
+                           cfg->shift + cfg->table.end, opt, after, error))
+    return FALSE;
+  cfg->table.periodic = after == AFTER_END_REPEAT;
+  if (after == AFTER_END_HOLD)
+    cfg->table.end = INFINITY; /* the last row's rate holds */
+  return TRUE;
 }
 
 static gboolean
 parse_log(const JNode *n, const TrafficParseOptions *opt, TrafficConfig *cfg,
           GError **error)
 {
-  static const char *const keys[] = { "log", "format", "start", COMMON_KEYS,
-                                      NULL };
+  static const char *const keys[] = { "log", "format", "start", "loop",
+                                      "after_end", COMMON_KEYS, NULL };
   static const char *const names[] = { "timestamps", "clf", "alb", NULL };
   static const TraceFormat formats[] = {
     TRACE_FORMAT_TIMESTAMPS, TRACE_FORMAT_CLF, TRACE_FORMAT_ALB };
@@ -196,9 +266,18 @@ parse_log(const JNode *n, const TrafficParseOptions *opt, TrafficConfig *cfg,
   JNode s;
   gint64 start = 0;
   gboolean has_start = jn_member(n, "start", &s);
+  AfterEnd after;
   if (!jn_check_object(n, keys, NULL, error) ||
-      !jn_string(n, "log", &file, error) || !traffic_parse_common(n, cfg, error))
+      !jn_string(n, "log", &file, error) || !traffic_parse_common(n, cfg, error) ||
+      !parse_after_end(n, &after, error))
     return FALSE;
+  if (after == AFTER_END_HOLD) {
+    JNode a;
+    jn_member(n, "after_end", &a);
+    jn_error(&a, error, "\"hold\" is for rate traces: a request log has no "
+             "rate to hold; use \"repeat\" or \"zero\"");
+    return FALSE;
+  }
   if (has_start && cJSON_IsNumber(s.json)) {
     start = sim_time_from_seconds(s.json->valuedouble);
   } else if (has_start && (!cJSON_IsString(s.json) ||
@@ -215,7 +294,17 @@ parse_log(const JNode *n, const TrafficParseOptions *opt, TrafficConfig *cfg,
   cfg->kind = TRAFFIC_LOG;
   cfg->log = traffic_log_open(path, path, format, opt->lenient, has_start,
                               start, error);
-  return cfg->log != NULL;
+  if (cfg->log == NULL)
+    return FALSE;
+  /* A log covers its last request's second: whole-second stamps (CLF)
+   * put that request anywhere in it. */
+  gint64 length = MAX(traffic_log_last(cfg->log), 0) + SIM_SEC;
+  double length_s = sim_time_to_seconds(length);
+  if (!check_covers(n, "log", path, length_s, cfg->shift + length_s, opt,
+                    after, error))
+    return FALSE;
+  cfg->log_period = after == AFTER_END_REPEAT ? length : 0;
+  return TRUE;
 }
 
 static gboolean
@@ -314,6 +403,26 @@ traffic_config_free(TrafficConfig *cfg)
   g_free(cfg);
 }
 
+/* Records of the log in [@from, @to) µs of log time, repeated with
+ * period log_period when it repeats (after time 0 only: a log is silent
+ * before its start, as the source replays it). */
+static guint64
+log_count(const TrafficConfig *cfg, gint64 from, gint64 to)
+{
+  gint64 p = cfg->log_period;
+  if (p <= 0)
+    return traffic_log_count(cfg->log, from, to);
+  from = MAX(from, 0);
+  if (to <= from)
+    return 0;
+  gint64 k0 = from / p, k1 = (to - 1) / p;
+  if (k0 == k1)
+    return traffic_log_count(cfg->log, from - k0 * p, to - k0 * p);
+  return traffic_log_count(cfg->log, from - k0 * p, p) +
+         (guint64) (k1 - k0 - 1) * traffic_log_count(cfg->log, 0, p) +
+         traffic_log_count(cfg->log, 0, to - k1 * p);
+}
+
 double
 traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
                        SimTime clock_offset)
@@ -322,7 +431,7 @@ traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
   if (cfg->kind == TRAFFIC_LOG) {
     gint64 c = t - sim_time_from_seconds(cfg->shift);
     return cfg->scale *
-      (double) traffic_log_count(cfg->log, c - SIM_SEC / 2, c + SIM_SEC / 2);
+      (double) log_count(cfg, c - SIM_SEC / 2, c + SIM_SEC / 2);
   }
   double s = sim_time_to_seconds(t);
   if (cfg->kind == TRAFFIC_MMPP)
@@ -340,8 +449,8 @@ traffic_config_mean_rate(const TrafficConfig *cfg, SimTime duration,
   double d = sim_time_to_seconds(duration);
   if (cfg->kind == TRAFFIC_LOG) {
     gint64 shift = sim_time_from_seconds(cfg->shift);
-    return cfg->scale * (double) traffic_log_count(cfg->log, -shift,
-                                                   duration - shift) / d;
+    return cfg->scale * (double) log_count(cfg, -shift, duration - shift) /
+      d;
   }
   return cfg->scale * traffic_shape_integral(
     cfg, 0, d, sim_time_to_seconds(clock_offset)) / d;

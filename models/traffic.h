@@ -34,6 +34,9 @@ typedef struct _TrafficSource TrafficSource;
 /* Options that come from the command line rather than the scenario. */
 typedef struct {
   gboolean lenient; /* skip bad log/trace lines (counted) instead of failing */
+  SimTime horizon;  /* the run's duration: a trace or log that ends before
+                       it is an error unless "after_end" says what follows;
+                       0: not checked */
 } TrafficParseOptions;
 
 /* Parses the traffic object at @n, reading and checking every file it

@@ -96,10 +96,14 @@ print_warnings(const ScenarioConfig *cfg, const char *label)
   warnings_print_json(array, label, stderr);
 }
 
+/* The scenario @text, read from @path and named @name in messages. */
 static gboolean
-validate_scenario(const char *path, gboolean lenient, GError **error)
+validate_scenario(const char *path, const char *name, const char *text,
+                  gboolean lenient, GError **error)
 {
-  g_autoptr(Scenario) scn = scenario_load(path, error);
+  g_autofree char *dir = strcmp(path, INPUT_STDIN_PATH) == 0
+                           ? g_strdup(".") : g_path_get_dirname(path);
+  g_autoptr(Scenario) scn = scenario_load_data(name, text, dir, error);
   if (scn == NULL)
     return FALSE;
   ScenarioOptions options = { .lenient = lenient };
@@ -117,27 +121,33 @@ validate_scenario(const char *path, gboolean lenient, GError **error)
     print_warnings(cfg, scenario_has_variants(scn) ? variant : NULL);
   }
   if (scenario_has_variants(scn))
-    printf("%s: ok (scenario, %u variants: %s)\n", path,
+    printf("%s: ok (scenario, %u variants: %s)\n", name,
            scenario_n_variants(scn), names->str);
   else
-    printf("%s: ok (scenario)\n", path);
+    printf("%s: ok (scenario)\n", name);
   return TRUE;
 }
 
+/* Reads @path once ("-": the standard input can be read only once). */
 static gboolean
 validate_file(const char *path, gboolean lenient, GError **error)
 {
-  g_autoptr(cJSON) root = json_load_file(path, error);
+  const char *name = input_display_name(path);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!input_read_file(path, &text, &len, error))
+    return FALSE;
+  g_autoptr(cJSON) root = json_parse_text(name, text, len, error);
   if (root == NULL)
     return FALSE;
   FileShape shape = detect_shape(root);
   g_autofree char *dir = g_path_get_dirname(path);
-  g_autoptr(JDoc) doc = jdoc_new(path, dir);
+  g_autoptr(JDoc) doc = jdoc_new(name, dir);
   JNode n, inner;
   jn_root(&n, doc, root);
   switch (shape) {
   case SHAPE_SCENARIO:
-    return validate_scenario(path, lenient, error);
+    return validate_scenario(path, name, text, lenient, error);
   case SHAPE_TASKDEF:
     return validate_taskdef(&n, error);
   case SHAPE_TASKDEF_WRAPPED:
@@ -153,7 +163,7 @@ validate_file(const char *path, gboolean lenient, GError **error)
     g_autoptr(ServiceConfig) svc = service_config_parse(&inner, &options,
                                                         error);
     if (svc != NULL)
-      printf("%s: ok (service %s)\n", path, svc->name);
+      printf("%s: ok (service %s)\n", name, svc->name);
     return svc != NULL;
   }
   }
@@ -176,8 +186,10 @@ cmd_validate(int argc, char **argv)
                          "by describe-task-definition), describe-services or "
                          "describe-target-groups\noutput. Each is checked "
                          "alone; problems are printed as FILE:LINE:COLUMN "
-                         "(syntax)\nor FILE: /json/path: reason. Exit status "
-                         "2 when any file has a problem.",
+                         "(syntax)\nor FILE: /json/path: reason. FILE - reads "
+                         "the standard input (named <stdin>;\nits relative "
+                         "file names start from the current directory). "
+                         "Exit status 2\nwhen any file has a problem.",
                          entries, NULL))
     return EXIT_INPUT;
   if (argc < 2) {

@@ -308,8 +308,10 @@ Test(expect, variant_override_that_breaks_a_limit_names_the_path)
   cr_assert_not_null(scn);
   ScenarioConfig *cfg = scenario_configure(scn, "x", NULL, &error);
   cr_assert_null(cfg);
-  cr_assert_str_eq(error->message, "t.json: /expect/cost.total_usd/max: must "
-                                   "be a number, got \"cheap\"");
+  /* Named where the mistake is written: the variant's override. */
+  cr_assert_str_eq(error->message, "t.json: /variants/x/~1expect~1cost."
+                                   "total_usd~1max: must be a number, got "
+                                   "\"cheap\"");
   g_error_free(error);
 }
 

@@ -51,7 +51,7 @@ parse(const char *json, gboolean lenient, GError **error)
   JDoc *doc = jdoc_new("scen.json", dir);
   JNode n;
   jn_root(&n, doc, root);
-  TrafficParseOptions opt = { lenient };
+  TrafficParseOptions opt = { .lenient = lenient };
   TrafficConfig *cfg = traffic_config_parse(&n, &opt, error);
   jdoc_free(doc);
   cJSON_Delete(root);
