@@ -1,6 +1,7 @@
 /* The `ecsim` command: dispatch to subcommands. This directory is the one
  * place that wires scenario -> models -> engine -> outputs (through
  * models/world.h and models/report.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,8 +57,22 @@ cmd_version(int argc, char **argv)
   return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Results that never reached standard output (a full disk, a closed
+ * file) are a failure: exit 1 with the reason rather than 0 with a
+ * truncated or empty result. */
+static int
+check_stdout(int status)
+{
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return status;
+  cmd_error("cannot write the output: %s",
+            errno ? g_strerror(errno) : "write error");
+  return status == 0 ? 1 : status;
+}
+
+static int
+dispatch(int argc, char **argv)
 {
   if (argc < 2) {
     usage(stderr);
@@ -80,4 +95,10 @@ main(int argc, char **argv)
   cmd_error("unknown command '%s'", argv[1]);
   usage(stderr);
   return EXIT_INPUT;
+}
+
+int
+main(int argc, char **argv)
+{
+  return check_stdout(dispatch(argc, argv));
 }
