@@ -199,6 +199,11 @@ trace_tools_fit(const char *path, const TraceFileSpec *spec, FILE *out,
   TraceBins b;
   if (!trace_bins_load(path, spec, &b, error))
     return FALSE;
+  if (spec->notes) {
+    char note[160];
+    fprintf(spec->notes, "%s: read as %s\n", path,
+            trace_bins_format_note(&b, note, sizeof note));
+  }
   Cells *cells = g_new(Cells, 1);
   Profile p;
   fill_cells(&b, spec, cells);

@@ -6,6 +6,8 @@
 
 typedef struct {
   TrafficConfig *cfg; /* the trace as read */
+  TraceFormat format; /* as read: given or detected */
+  const char *rule;   /* the detection rule that chose it; NULL if given */
   double *rate;       /* n per-bin mean rates, requests/s */
   gboolean own_rate;  /* rate is ours, not borrowed from cfg's table */
   gsize n;
@@ -20,6 +22,11 @@ typedef struct {
 gboolean trace_bins_load(const char *path, const TraceFileSpec *spec,
                          TraceBins *b, GError **error);
 void trace_bins_clear(TraceBins *b);
+
+/* "counts (detected: ...)" or "counts (--format)": which format @b was
+ * read as, and why. Returns @buf. */
+const char *trace_bins_format_note(const TraceBins *b, char *buf,
+                                   gsize size);
 
 /* Wall-clock seconds after Monday 00:00 (of some week) of trace time @t,
  * allowing for @spec's gaps. */

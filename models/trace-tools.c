@@ -134,13 +134,67 @@ bin_csv(TraceBins *b, double interval)
   }
 }
 
+/* What each format is, for the message about an ambiguous file. */
+static const char *
+format_gloss(TraceFormat f)
+{
+  switch (f) {
+  case TRACE_FORMAT_COUNTS:
+    return "counts (numbers per interval)";
+  case TRACE_FORMAT_CSV:
+    return "csv (time, rate rows)";
+  case TRACE_FORMAT_TIMESTAMPS:
+    return "timestamps (one request per line)";
+  default:
+    return traffic_format_name(f);
+  }
+}
+
+/* The format @spec gives, or the one the content shows; an ambiguous file
+ * is refused rather than guessed: a wrong guess gives absurd figures. */
+static gboolean
+resolve_format(const char *path, const TraceFileSpec *spec, TraceBins *b,
+               GError **error)
+{
+  b->format = spec->format;
+  if (b->format != TRACE_FORMAT_AUTO)
+    return TRUE;
+  TraceGuess g;
+  if (!traffic_guess_format(path, path, &g, error))
+    return FALSE;
+  if (g.rival != TRACE_FORMAT_AUTO) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s: ambiguous (%s): it reads as %s or as %s; give "
+                "--format %s or --format %s", path, g.rule,
+                format_gloss(g.format), format_gloss(g.rival),
+                traffic_format_name(g.format), traffic_format_name(g.rival));
+    return FALSE;
+  }
+  b->format = g.format;
+  b->rule = g.rule;
+  return TRUE;
+}
+
+const char *
+trace_bins_format_note(const TraceBins *b, char *buf, gsize size)
+{
+  if (b->rule)
+    g_snprintf(buf, size, "%s (detected: %s)", traffic_format_name(b->format),
+               b->rule);
+  else
+    g_snprintf(buf, size, "%s (--format)", traffic_format_name(b->format));
+  return buf;
+}
+
 gboolean
 trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
                 GError **error)
 {
   double interval = sim_time_to_seconds(spec->interval);
   *b = (TraceBins) { 0 };
-  b->cfg = traffic_config_new_from_file(path, spec->format, interval,
+  if (!resolve_format(path, spec, b, error))
+    return FALSE;
+  b->cfg = traffic_config_new_from_file(path, b->format, interval,
                                         spec->lenient, error);
   if (b->cfg == NULL)
     return FALSE;
@@ -209,9 +263,7 @@ kind_line(const TraceBins *b, char *buf, gsize size)
 {
   char iv[SIM_TIME_FORMAT_MAX];
   sim_time_format(sim_time_from_seconds(b->bin), iv);
-  TraceFormat f = b->cfg->kind == TRAFFIC_LOG
-    ? traffic_log_format(b->cfg->log)
-    : b->cfg->table.time ? TRACE_FORMAT_CSV : TRACE_FORMAT_COUNTS;
+  TraceFormat f = b->format;
   if (f == TRACE_FORMAT_COUNTS)
     g_snprintf(buf, size, "counts, one number per %s", iv);
   else if (f == TRACE_FORMAT_CSV)
@@ -237,6 +289,9 @@ trace_tools_summary(const char *path, const TraceFileSpec *spec, FILE *out,
   sim_time_format(sim_time_from_seconds(b.duration), dur);
   sim_time_format(sim_time_from_seconds(b.bin), iv);
   gboolean log = b.cfg->kind == TRAFFIC_LOG;
+  char note[160];
+  fprintf(out, "format      %s\n",
+          trace_bins_format_note(&b, note, sizeof note));
   fprintf(out, "trace       %s\n", path);
   fprintf(out, "kind        %s\n", kind_line(&b, kind, sizeof kind));
   fprintf(out, "duration    %s (%.0f s)\n", dur, b.duration);

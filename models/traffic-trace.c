@@ -1,6 +1,5 @@
 /* Rate traces: CSV "time,rate" rows and counts per interval, read whole
- * into a RateTable (their rates are needed at run time anyway); and
- * guessing a trace file's format from its first line. */
+ * into a RateTable (their rates are needed at run time anyway). */
 #include "models/traffic-private.h"
 
 #include <errno.h>
@@ -139,9 +138,15 @@ csv_row(CsvState *st, const char *p, const char *end, char **why)
     *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
     return FALSE;
   }
+  /* "time,rate", or "time rate" as some tools write it */
+  const char *sep = s;
   while (*s == ' ' || *s == '\t')
     s++;
-  if (*s++ != ',' || !read_number(&s, &r) ||
+  if (*s == ',')
+    s++;
+  else if (s == sep)
+    s = "";
+  if (!read_number(&s, &r) ||
       !is_blank_or_comment(s, s + strlen(s))) {
     *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
     return FALSE;
@@ -292,99 +297,4 @@ traffic_read_counts(const char *path, const char *display, double interval,
   t->end = (double) t->n * interval;
   t->rate = (double *) (void *) g_array_free(rates, FALSE);
   return TRUE;
-}
-
-static const char *const alb_types[] = {
-  "http", "https", "h2", "grpcs", "ws", "wss", NULL
-};
-
-/* Whether @s starts with "YYYY-MM-DD". */
-static gboolean
-starts_with_date(const char *s)
-{
-  for (int i = 0; i < 10; i++) {
-    gboolean dash = i == 4 || i == 7;
-    if (dash ? s[i] != '-' : !g_ascii_isdigit(s[i]))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static TraceFormat
-guess_line(const char *line, gboolean want_log)
-{
-  const char *s = line;
-  while (g_ascii_isspace(*s))
-    s++;
-  const char *sp = strchr(s, ' ');
-  if (sp != NULL && starts_with_date(sp + 1)) {
-    g_autofree char *type = g_strndup(s, (gsize) (sp - s));
-    if (g_strv_contains(alb_types, type))
-      return TRACE_FORMAT_ALB;
-  }
-  const char *br = strchr(s, '[');
-  if (br && g_ascii_isdigit(br[1]) && g_ascii_isdigit(br[2]) && br[3] == '/')
-    return TRACE_FORMAT_CLF;
-  if (starts_with_date(s))
-    return TRACE_FORMAT_TIMESTAMPS;
-  if (strchr(s, ',') != NULL)
-    return TRACE_FORMAT_CSV;
-  double x;
-  int n = 0;
-  while (read_number(&s, &x))
-    n++;
-  while (g_ascii_isspace(*s))
-    s++;
-  if (n == 0 || (*s != '\0' && *s != '#'))
-    return TRACE_FORMAT_AUTO;
-  return want_log && n == 1 ? TRACE_FORMAT_TIMESTAMPS : TRACE_FORMAT_COUNTS;
-}
-
-gboolean
-traffic_detect_format(const char *path, const char *display,
-                      gboolean want_log, TraceFormat *out, GError **error)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return io_error(error, display, errno);
-  char buf[4096];
-  guint64 line = 0;
-  /* Long lines (a counts file may be one line) are read in pieces; the
-   * first piece is enough to tell. */
-  while (fgets(buf, sizeof buf, f) != NULL) {
-    gsize n = strlen(buf);
-    gboolean whole = n > 0 && buf[n - 1] == '\n';
-    line++;
-    if (is_blank_or_comment(buf, buf + n))
-      goto next;
-    if (!whole && !feof(f)) { /* keep to the last complete token */
-      while (n > 0 && !g_ascii_isspace(buf[n - 1]))
-        buf[--n] = '\0';
-    }
-    fclose(f);
-    *out = guess_line(buf, want_log);
-    if (*out == TRACE_FORMAT_AUTO) {
-      line_error(error, display, line, "cannot tell the file's format "
-                 "from this line; name it with \"format\"");
-      return FALSE;
-    }
-    return TRUE;
-  next:
-    while (!whole && fgets(buf, sizeof buf, f) != NULL)
-      whole = buf[strlen(buf) - 1] == '\n';
-  }
-  fclose(f);
-  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
-              "%s: empty file", display);
-  return FALSE;
-}
-
-const char *
-traffic_format_name(TraceFormat f)
-{
-  static const char *const names[] = {
-    "auto", "counts", "csv", "timestamps", "clf", "alb",
-  };
-  g_return_val_if_fail((guint) f < G_N_ELEMENTS(names), "auto");
-  return names[f];
 }

@@ -37,7 +37,7 @@ write_bytes(const char *name, const char *data, gssize len)
 
 /* Runs `ecsim trace [fit] @path [@option]` and returns its exit status,
  * with its outputs in @out and @err (owned). */
-G_GNUC_UNUSED static int
+static int
 trace(const char *sub, const char *path, const char *option, char **out,
       char **err)
 {
@@ -76,4 +76,159 @@ Test(trace_format, output_to_a_full_disk_fails)
               g_str_has_prefix(err, "ecsim: cannot write the output: No "
                                "space left on device\n"), "%s", err);
   }
+}
+
+/* The first line of @out. */
+static char *
+first_line(const char *out)
+{
+  return g_strndup(out, strcspn(out, "\n"));
+}
+
+Test(trace_format, nul_bytes_are_not_a_text_file)
+{
+  /* fuzzing: a line starting with a NUL byte read before the buffer */
+  g_autofree char *path = write_bytes("f", "\0\n\0\n", 4);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 2, "%s", err);
+  assert_one_line(err, "/f:1: a NUL byte: not a text file");
+  cr_assert_str_empty(out);
+}
+
+Test(trace_format, a_log_of_timestamps_is_not_read_as_counts)
+{
+  /* 300 requests over about a minute: read as counts it was 9000 */
+  GString *s = g_string_new("");
+  for (int i = 0; i < 300; i++)
+    g_string_append_printf(s, "%.3f\n", i * 0.2 + 0.013);
+  g_autofree char *path = write_bytes("requests.log", s->str, -1);
+  g_string_free(s, TRUE);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  g_autofree char *first = first_line(out);
+  cr_assert_str_eq(first, "format      timestamps (detected: one column of "
+                   "numbers with fractions that never goes down)");
+  cr_assert_not_null(strstr(out, "requests    300\n"), "%s", out);
+}
+
+Test(trace_format, epoch_timestamps_are_not_a_rate)
+{
+  g_autofree char *path = write_bytes("epoch.log", "1700000000\n1700000000\n"
+                                      "1700000001\n1700000003\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  g_autofree char *first = first_line(out);
+  cr_assert_str_eq(first, "format      timestamps (detected: one column of "
+                   "numbers of 1e8 or more that never goes down (epoch "
+                   "seconds))");
+  cr_assert_not_null(strstr(out, "requests    4\n"), "%s", out);
+  cr_assert_not_null(strstr(out, "peak rate   2 rps"), "%s", out);
+}
+
+Test(trace_format, two_columns_time_rate_are_a_rate_trace)
+{
+  g_autofree char *path = write_bytes("rate.txt", "0 100\n60 200\n120 100\n",
+                                      -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  g_autofree char *first = first_line(out);
+  cr_assert_str_eq(first, "format      csv (detected: two numbers per line, "
+                   "the first increasing (time rate))");
+  cr_assert_not_null(strstr(out, "requests    24000 "), "%s", out);
+  cr_assert_not_null(strstr(out, "csv rate trace, 3 rows"), "%s", out);
+}
+
+Test(trace_format, csv_with_a_header_is_a_rate_trace)
+{
+  g_autofree char *path = write_bytes("rate.csv", "time,rps\n0,10\n10,20\n",
+                                      -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  g_autofree char *first = first_line(out);
+  cr_assert_str_eq(first, "format      csv (detected: comma-separated "
+                   "rows)");
+  cr_assert_not_null(strstr(out, "requests    300 "), "%s", out);
+}
+
+Test(trace_format, an_ambiguous_file_is_refused_naming_the_choices)
+{
+  g_autofree char *path = write_bytes("n.txt", "1\n2\n3\n4\n5\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 2, "%s", out);
+  assert_one_line(err, "n.txt: ambiguous (one column of fewer than 100 "
+                  "whole numbers that never goes down): it reads as counts "
+                  "(numbers per interval) or as timestamps (one request per "
+                  "line); give --format counts or --format timestamps");
+  cr_assert_str_empty(out);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(trace(NULL, path, "--format=timestamps", &out, &err), 0);
+  cr_assert_not_null(strstr(out, "format      timestamps (--format)\n"));
+  cr_assert_not_null(strstr(out, "requests    5\n"), "%s", out);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(trace(NULL, path, "--format=counts", &out, &err), 0);
+  cr_assert_not_null(strstr(out, "format      counts (--format)\n"));
+  cr_assert_not_null(strstr(out, "requests    15 "), "%s", out);
+}
+
+Test(trace_format, fit_says_on_stderr_how_it_read_the_file)
+{
+  g_autofree char *path = write_bytes("c.txt", "1 2 3 4 5 6 7 8\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace("fit", path, NULL, &out, &err), 0, "%s", err);
+  assert_one_line(err, "c.txt: read as counts (detected: a single line of "
+                  "numbers)");
+  cr_assert(g_str_has_prefix(out, "{\n  \"generator\": \"diurnal\""), "%s",
+            out);
+}
+
+/* What each trace in ../shared/traces is. */
+static const struct {
+  const char *archive, *first_line;
+} shared_traces[] = {
+  { "nasa-1995-per-second.tbz2",
+    "format      counts (detected: a single line of numbers)" },
+  { "twitter-per-second.tbz2",
+    "format      counts (detected: a single line of numbers)" },
+};
+
+Test(trace_format, every_shared_trace_is_detected_as_what_it_is,
+     .timeout = 300)
+{
+  const char *shared = test_shared_dir();
+  g_autofree char *traces = shared ? g_build_filename(shared, "traces", NULL)
+                                   : NULL;
+  GDir *d = traces ? g_dir_open(traces, 0, NULL) : NULL;
+  if (d == NULL)
+    cr_skip_test("no ../shared/traces");
+  int seen = 0;
+  for (const char *name; (name = g_dir_read_name(d)) != NULL; seen++) {
+    gsize i = 0;
+    while (i < G_N_ELEMENTS(shared_traces) &&
+           strcmp(shared_traces[i].archive, name) != 0)
+      i++;
+    cr_assert_lt(i, G_N_ELEMENTS(shared_traces), "%s: new trace: say here "
+                 "what it is", name);
+    g_autofree char *archive = g_build_filename(traces, name, NULL);
+    g_autofree char *sub = g_build_filename(dir, name, NULL);
+    cr_assert_eq(g_mkdir(sub, 0700), 0);
+    const char *argv[] = { "tar", "-xjf", archive, "-C", sub, NULL };
+    gint status = 1;
+    cr_assert(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
+                           NULL, NULL, NULL, NULL, &status, NULL) &&
+              status == 0, "tar -xjf %s failed", archive);
+    GDir *files = g_dir_open(sub, 0, NULL);
+    for (const char *f; (f = g_dir_read_name(files)) != NULL;) {
+      g_autofree char *path = g_build_filename(sub, f, NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s: %s", name,
+                   err);
+      g_autofree char *first = first_line(out);
+      cr_assert_str_eq(first, shared_traces[i].first_line, "%s", name);
+    }
+    g_dir_close(files);
+  }
+  g_dir_close(d);
+  cr_assert_gt(seen, 0);
 }
