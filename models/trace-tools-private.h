@@ -4,7 +4,13 @@
 #include "models/trace-tools.h"
 #include "models/traffic-private.h"
 
+/* Logs and CSV traces are binned over their whole span; past this many
+ * bins (194 days at 1 s, 128 MiB of rates) `ecsim trace` asks for a
+ * coarser --interval rather than allocate bins for an empty span. */
+#define TRACE_BINS_MAX (1 << 24)
+
 typedef struct {
+  const char *path;   /* lent: the file, for messages */
   TrafficConfig *cfg; /* the trace as read */
   TraceFormat format; /* as read: given or detected */
   const char *rule;   /* the detection rule that chose it; NULL if given */

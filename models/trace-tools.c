@@ -84,13 +84,37 @@ trace_tools_parse_clock(const char *text, SimTime *out, GError **error)
   return FALSE;
 }
 
+/* Sets @error unless @n bins of @bin seconds are within TRACE_BINS_MAX:
+ * logs and CSV rows are binned over their whole span, and two records
+ * years apart must not ask for gigabytes of empty bins. */
+static gboolean
+check_bins(const TraceBins *b, double n, GError **error)
+{
+  if (n <= TRACE_BINS_MAX) /* FALSE for NaN too */
+    return TRUE;
+  double span = n * b->bin, need = ceil(span / TRACE_BINS_MAX);
+  char iv[SIM_TIME_FORMAT_MAX];
+  if (need < 1e12)
+    sim_time_format(sim_time_from_seconds(need), iv);
+  else
+    g_snprintf(iv, sizeof iv, "%.3gs", need);
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "%s: spans %.6g s, %.3g bins of %g s: more than the %d bins "
+              "ecsim trace takes; give --interval %s or more", b->path,
+              span, n, b->bin, TRACE_BINS_MAX, iv);
+  return FALSE;
+}
+
 /* Bins of a log: request counts per bin from its first record. */
-static void
-bin_log(TraceBins *b)
+static gboolean
+bin_log(TraceBins *b, GError **error)
 {
   const TrafficLog *log = b->cfg->log;
   gint64 last = traffic_log_last(log);
-  b->n = (gsize) floor((double) last / 1e6 / b->bin) + 1;
+  double n = floor((double) last / 1e6 / b->bin) + 1;
+  if (!check_bins(b, n, error))
+    return FALSE;
+  b->n = (gsize) n;
   b->duration = (double) b->n * b->bin;
   b->rate = g_new0(double, b->n);
   b->own_rate = TRUE;
@@ -102,29 +126,35 @@ bin_log(TraceBins *b)
   for (gsize i = 0; i < b->n; i++)
     b->rate[i] /= b->bin;
   b->total = (double) traffic_log_records(log);
+  return TRUE;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
 }
 
 /* Bins of a CSV trace: the mean rate over each bin. */
-static void
-bin_csv(TraceBins *b, double interval)
+static gboolean
+bin_csv(TraceBins *b, double interval, GError **error)
 {
   const RateTable *t = &b->cfg->table;
   if (interval <= 0) { /* the median spacing of the rows */
     double *gaps = g_new(double, t->n - 1);
     for (gsize i = 0; i + 1 < t->n; i++)
       gaps[i] = t->time[i + 1] - t->time[i];
-    for (gsize i = 1; i < t->n - 1; i++) /* insertion sort: CSVs are small */
-      for (gsize j = i; j > 0 && gaps[j] < gaps[j - 1]; j--) {
-        double x = gaps[j];
-        gaps[j] = gaps[j - 1];
-        gaps[j - 1] = x;
-      }
+    qsort(gaps, t->n - 1, sizeof(double), compare_doubles);
     interval = gaps[(t->n - 1) / 2];
     g_free(gaps);
   }
   b->bin = interval;
   b->duration = t->end;
-  b->n = (gsize) ceil(t->end / interval - 1e-9);
+  double n = ceil(t->end / interval - 1e-9);
+  if (!check_bins(b, n, error))
+    return FALSE;
+  b->n = (gsize) n;
   b->rate = g_new0(double, b->n);
   b->own_rate = TRUE;
   for (gsize i = 0; i < b->n; i++) {
@@ -132,6 +162,7 @@ bin_csv(TraceBins *b, double interval)
     b->rate[i] = traffic_shape_integral(b->cfg, a, e, 0) / (e - a);
     b->total += b->rate[i] * (e - a);
   }
+  return TRUE;
 }
 
 /* What each format is, for the message about an ambiguous file. */
@@ -191,7 +222,7 @@ trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
                 GError **error)
 {
   double interval = sim_time_to_seconds(spec->interval);
-  *b = (TraceBins) { 0 };
+  *b = (TraceBins) { .path = path };
   if (!resolve_format(path, spec, b, error))
     return FALSE;
   b->cfg = traffic_config_new_from_file(path, b->format, interval,
@@ -207,9 +238,11 @@ trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
       b->clock_start = week_offset_of_day(day) + (double) (secs - day * 86400);
     }
     b->bin = interval > 0 ? interval : 1.0;
-    bin_log(b);
+    if (!bin_log(b, error))
+      goto fail;
   } else if (b->cfg->table.time != NULL) {
-    bin_csv(b, interval);
+    if (!bin_csv(b, interval, error))
+      goto fail;
   } else { /* counts: the bins are the intervals */
     b->rate = b->cfg->table.rate;
     b->n = b->cfg->table.n;
@@ -219,6 +252,9 @@ trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
       b->total += b->rate[i] * b->bin;
   }
   return TRUE;
+fail:
+  trace_bins_clear(b);
+  return FALSE;
 }
 
 void
@@ -238,13 +274,6 @@ trace_bins_wall(const TraceBins *b, const TraceFileSpec *spec, double t)
     if (t >= sim_time_to_seconds(spec->gaps[i].at))
       wall += sim_time_to_seconds(spec->gaps[i].skip);
   return wall;
-}
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
 }
 
 /* Percentile @p (0..1) of sorted @x, interpolating between ranks. */

@@ -63,6 +63,10 @@ line_error(GError **error, const char *display, guint64 line,
 static void
 format_seconds(double s, char *buf, gsize size)
 {
+  if (!(fabs(s) < 1e15)) { /* no run of digits, and no trimming */
+    g_snprintf(buf, size, "%g", s);
+    return;
+  }
   g_snprintf(buf, size, "%.6f", s);
   char *end = buf + strlen(buf) - 1;
   while (end[0] == '0' && end[-1] != '.')
@@ -209,7 +213,16 @@ traffic_read_csv(const char *path, const char *display, gboolean lenient,
    * lasts as long as the gap before it, so regular samples cover n
    * intervals. */
   double *tm = (double *) (void *) st.time->data, t0 = tm[0];
-  for (guint i = 0; i < st.time->len; i++)
+  guint n = st.time->len;
+  if (!isfinite(2 * (tm[n - 1] - t0) - (tm[n - 2] - t0))) {
+    char a[40], b[40];
+    format_seconds(t0, a, sizeof a);
+    format_seconds(tm[n - 1], b, sizeof b);
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s: times from %s to %s are too far apart", display, a, b);
+    goto fail;
+  }
+  for (guint i = 0; i < n; i++)
     tm[i] -= t0;
   *t = (RateTable) { 0 };
   t->n = st.time->len;

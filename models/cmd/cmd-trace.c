@@ -98,7 +98,8 @@ cmd_trace(int argc, char **argv)
       "content; see below)", "FORMAT" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &o.interval,
       "Time each count covers (counts), or the bin width of rate "
-      "statistics (default 1s)", "DURATION" },
+      "statistics (default 1s; at most 2^24 bins over a log's or CSV's "
+      "span)", "DURATION" },
     { "clock", 0, 0, G_OPTION_ARG_STRING, &o.clock,
       "Wall clock of the trace's start, e.g. \"sat 00:00\" or an ISO date "
       "(default: from the log's dates, else Monday 00:00)", "WHEN" },

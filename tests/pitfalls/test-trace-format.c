@@ -232,3 +232,39 @@ Test(trace_format, every_shared_trace_is_detected_as_what_it_is,
   g_dir_close(d);
   cr_assert_gt(seen, 0);
 }
+
+Test(trace_format, a_log_spanning_23_years_is_refused_naming_the_limit,
+     .timeout = 30)
+{
+  /* fuzzing: one bin per second over the span grew to 8.3 GB */
+  g_autofree char *path = write_bytes("two.log", "0\n725000000\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, "--format=timestamps", &out, &err), 2);
+  assert_one_line(err, "two.log: spans 7.25e+08 s, 7.25e+08 bins of 1 s: "
+                  "more than the 16777216 bins ecsim trace takes; give "
+                  "--interval 44s or more");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(cli_run(dir, &out, &err, "trace", "--format=timestamps",
+                       "--interval=1m", path, NULL), 0, "%s", err);
+  cr_assert_not_null(strstr(out, "requests    2\n"), "%s", out);
+}
+
+Test(trace_format, a_csv_spanning_300000_years_is_refused, .timeout = 30)
+{
+  /* fuzzing: 4 rows asked for 16 TB of bins and aborted */
+  g_autofree char *path = write_bytes("big.csv", "0,10\n10,10\n20,10\n"
+                                      "9999999999999,10\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 2);
+  assert_one_line(err, "big.csv: spans 2e+13 s, 2e+12 bins of 10 s: more "
+                  "than the 16777216 bins ecsim trace takes; give "
+                  "--interval 13d19h8m13s or more");
+  g_free(out);
+  g_free(err);
+  g_autofree char *far = write_bytes("bigx.csv", "time,rate\n-1e308,1\n"
+                                     "1e308,2\n", -1);
+  cr_assert_eq(trace(NULL, far, NULL, &out, &err), 2);
+  assert_one_line(err, "bigx.csv: times from -1e+308 to 1e+308 are too far "
+                  "apart");
+}
