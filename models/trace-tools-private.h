@@ -10,11 +10,17 @@
 #define TRACE_BINS_MAX (1 << 24)
 
 typedef struct {
-  const char *path;   /* lent: the file, for messages */
-  TrafficConfig *cfg; /* the trace as read */
+  const char *path;   /* lent: the file */
+  gboolean lenient;   /* as the spec said */
+  TrafficConfig *cfg; /* the trace as read; NULL for counts (streamed) */
   TraceFormat format; /* as read: given or detected */
   const char *rule;   /* the detection rule that chose it; NULL if given */
-  double *rate;       /* n per-bin mean rates, requests/s */
+  double *rate;       /* n per-bin mean rates, requests/s; NULL for
+                         counts: see trace_bins_foreach() */
+  GHashTable *hist;   /* counts: rate (gint64 bits of the double) ->
+                         bins (guint64 *) */
+  double peak;        /* counts: the highest bin rate */
+  guint64 skipped;    /* bad lines skipped (lenient) */
   gboolean own_rate;  /* rate is ours, not borrowed from cfg's table */
   gsize n;
   double bin;         /* bin width, seconds */
@@ -28,6 +34,14 @@ typedef struct {
 gboolean trace_bins_load(const char *path, const TraceFileSpec *spec,
                          TraceBins *b, GError **error);
 void trace_bins_clear(TraceBins *b);
+
+/* Calls @fn on each bin in order: index, rate (requests/s) and width
+ * (seconds; the last may be partial). Counts are read from the file again
+ * (memory stays constant), so this can fail: FALSE with @error. */
+typedef void (*TraceBinFunc)(gsize i, double rate, double width,
+                             gpointer data);
+gboolean trace_bins_foreach(const TraceBins *b, TraceBinFunc fn,
+                            gpointer data, GError **error);
 
 /* "counts (detected: ...)" or "counts (--format)": which format @b was
  * read as, and why. Returns @buf. */

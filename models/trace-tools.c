@@ -217,19 +217,118 @@ trace_bins_format_note(const TraceBins *b, char *buf, gsize size)
   return buf;
 }
 
+/* Exact percentiles of counts need their distribution, not the counts:
+ * a table of distinct rates and how many bins have each. Counts are
+ * mostly whole numbers, so it stays small; past HIST_EXACT distinct rates
+ * new ones are rounded to the 4 significant digits the summary prints. */
+#define HIST_EXACT (1 << 20)
+
+static void
+hist_add(GHashTable *h, double x)
+{
+  if (x > 0 && g_hash_table_size(h) >= HIST_EXACT) {
+    double m = pow(10, floor(log10(x)) - 3);
+    x = round(x / m) * m;
+  }
+  gint64 key;
+  memcpy(&key, &x, sizeof key);
+  guint64 *bins = g_hash_table_lookup(h, &key);
+  if (bins == NULL) {
+    bins = g_new0(guint64, 1);
+    g_hash_table_insert(h, g_memdup2(&key, sizeof key), bins);
+  }
+  (*bins)++;
+}
+
+typedef struct {
+  TraceBins *b;
+  double per;     /* 1 / bin */
+  TraceBinFunc fn;
+  gpointer data;
+  gsize i;
+} CountWalk;
+
+static void
+count_stats(double count, gpointer data)
+{
+  CountWalk *w = data;
+  double r = count * w->per;
+  w->b->total += count;
+  w->b->peak = MAX(w->b->peak, r);
+  hist_add(w->b->hist, r);
+}
+
+/* Counts are not kept: one pass now for the figures the summary needs,
+ * and trace_bins_foreach() reads the file again for the fit. */
+static gboolean
+load_counts(const char *path, const TraceFileSpec *spec, TraceBins *b,
+            GError **error)
+{
+  double interval = sim_time_to_seconds(spec->interval);
+  b->bin = interval > 0 ? interval : 1.0;
+  b->hist = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                  g_free);
+  CountWalk w = { b, 1.0 / b->bin, NULL, NULL, 0 };
+  guint64 n;
+  if (!traffic_counts_scan(path, path, spec->lenient, count_stats, &w, &n,
+                           &b->skipped, error)) {
+    trace_bins_clear(b);
+    return FALSE;
+  }
+  b->n = n;
+  b->duration = (double) n * b->bin;
+  return TRUE;
+}
+
+static void
+count_walk(double count, gpointer data)
+{
+  CountWalk *w = data;
+  if (w->i < w->b->n)
+    w->fn(w->i, count * w->per, w->b->bin, w->data);
+  w->i++;
+}
+
+gboolean
+trace_bins_foreach(const TraceBins *b, TraceBinFunc fn, gpointer data,
+                   GError **error)
+{
+  if (b->rate != NULL) {
+    for (gsize i = 0; i < b->n; i++) {
+      double t = (double) i * b->bin;
+      fn(i, b->rate[i], MIN(b->bin, b->duration - t), data);
+    }
+    return TRUE;
+  }
+  CountWalk w = { (TraceBins *) b, 1.0 / b->bin, fn, data, 0 };
+  guint64 n, skipped;
+  if (!traffic_counts_scan(b->path, b->path, b->lenient, count_walk, &w,
+                           &n, &skipped, error))
+    return FALSE;
+  if (n != b->n) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+                "%s: changed while being read", b->path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
                 GError **error)
 {
   double interval = sim_time_to_seconds(spec->interval);
-  *b = (TraceBins) { .path = path };
+  *b = (TraceBins) { .path = path, .lenient = spec->lenient };
   if (!resolve_format(path, spec, b, error))
     return FALSE;
+  b->clock_start = sim_time_to_seconds(spec->clock_start);
+  if (b->format == TRACE_FORMAT_COUNTS)
+    return load_counts(path, spec, b, error);
   b->cfg = traffic_config_new_from_file(path, b->format, interval,
                                         spec->lenient, error);
   if (b->cfg == NULL)
     return FALSE;
-  b->clock_start = sim_time_to_seconds(spec->clock_start);
+  b->skipped = traffic_config_skipped_lines(b->cfg);
   gint64 local;
   if (b->cfg->kind == TRAFFIC_LOG) {
     if (!spec->clock_set && traffic_log_origin_wall(b->cfg->log, &local)) {
@@ -243,7 +342,7 @@ trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
   } else if (b->cfg->table.time != NULL) {
     if (!bin_csv(b, interval, error))
       goto fail;
-  } else { /* counts: the bins are the intervals */
+  } else {
     b->rate = b->cfg->table.rate;
     b->n = b->cfg->table.n;
     b->bin = b->cfg->table.step;
@@ -262,6 +361,8 @@ trace_bins_clear(TraceBins *b)
 {
   if (b->own_rate)
     g_free(b->rate);
+  if (b->hist)
+    g_hash_table_destroy(b->hist);
   traffic_config_free(b->cfg);
   *b = (TraceBins) { 0 };
 }
@@ -285,6 +386,63 @@ percentile(const double *x, gsize n, double p)
   if (lo + 1 >= n)
     return x[n - 1];
   return x[lo] + (h - (double) lo) * (x[lo + 1] - x[lo]);
+}
+
+typedef struct {
+  double value;
+  guint64 bins;
+} HistEntry;
+
+static int
+compare_entries(const void *a, const void *b)
+{
+  return compare_doubles(&((const HistEntry *) a)->value,
+                         &((const HistEntry *) b)->value);
+}
+
+/* The value of rank @k (from 0) of the sorted entries. */
+static double
+hist_rank(const HistEntry *e, gsize m, guint64 k)
+{
+  for (gsize i = 0; i < m; i++) {
+    if (k < e[i].bins)
+      return e[i].value;
+    k -= e[i].bins;
+  }
+  return e[m - 1].value;
+}
+
+/* The four percentiles (p5, p50, p95, p99) of @b's bin rates. */
+static void
+bin_percentiles(const TraceBins *b, double *q)
+{
+  static const double ps[] = { 0.05, 0.50, 0.95, 0.99 };
+  if (b->rate != NULL) {
+    double *sorted = g_memdup2(b->rate, b->n * sizeof(double));
+    qsort(sorted, b->n, sizeof(double), compare_doubles);
+    for (int k = 0; k < 4; k++)
+      q[k] = percentile(sorted, b->n, ps[k]);
+    g_free(sorted);
+    return;
+  }
+  gsize m = g_hash_table_size(b->hist), j = 0;
+  HistEntry *e = g_new(HistEntry, m);
+  GHashTableIter it;
+  gpointer key, val;
+  g_hash_table_iter_init(&it, b->hist);
+  while (g_hash_table_iter_next(&it, &key, &val)) {
+    memcpy(&e[j].value, key, sizeof(double));
+    e[j++].bins = *(const guint64 *) val;
+  }
+  qsort(e, m, sizeof *e, compare_entries); /* order, not the table's */
+  for (int k = 0; k < 4; k++) {
+    double h = ps[k] * (double) (b->n - 1);
+    guint64 lo = (guint64) floor(h);
+    double x = hist_rank(e, m, lo);
+    q[k] = lo + 1 >= b->n ? x
+      : x + (h - (double) lo) * (hist_rank(e, m, lo + 1) - x);
+  }
+  g_free(e);
 }
 
 static const char *
@@ -311,13 +469,14 @@ trace_tools_summary(const char *path, const TraceFileSpec *spec, FILE *out,
   TraceBins b;
   if (!trace_bins_load(path, spec, &b, error))
     return FALSE;
-  double *sorted = g_memdup2(b.rate, b.n * sizeof(double)), peak = 0;
-  qsort(sorted, b.n, sizeof(double), compare_doubles);
-  peak = sorted[b.n - 1];
+  double q[4], peak = b.peak;
+  bin_percentiles(&b, q);
+  for (gsize i = 0; b.rate && i < b.n; i++)
+    peak = MAX(peak, b.rate[i]);
   char kind[96], dur[SIM_TIME_FORMAT_MAX], iv[SIM_TIME_FORMAT_MAX];
   sim_time_format(sim_time_from_seconds(b.duration), dur);
   sim_time_format(sim_time_from_seconds(b.bin), iv);
-  gboolean log = b.cfg->kind == TRAFFIC_LOG;
+  gboolean log = b.cfg && b.cfg->kind == TRAFFIC_LOG;
   char note[160];
   fprintf(out, "format      %s\n",
           trace_bins_format_note(&b, note, sizeof note));
@@ -330,11 +489,8 @@ trace_tools_summary(const char *path, const TraceFileSpec *spec, FILE *out,
   fprintf(out, "peak rate   %.4g rps (busiest %s interval)\n", peak, iv);
   fprintf(out, "rate per %s interval, percentiles (rps):\n", iv);
   fprintf(out, "  p5 %-9.4g p50 %-9.4g p95 %-9.4g p99 %.4g\n",
-          percentile(sorted, b.n, 0.05), percentile(sorted, b.n, 0.50),
-          percentile(sorted, b.n, 0.95), percentile(sorted, b.n, 0.99));
-  fprintf(out, "skipped     %" G_GUINT64_FORMAT " lines\n",
-          traffic_config_skipped_lines(b.cfg));
-  g_free(sorted);
+          q[0], q[1], q[2], q[3]);
+  fprintf(out, "skipped     %" G_GUINT64_FORMAT " lines\n", b.skipped);
   trace_bins_clear(&b);
   return TRUE;
 }

@@ -164,11 +164,12 @@ judge_numbers(const Shape *sh, TraceGuess *g)
   g->column = sh->max_cols == 1;
   if (g->column) {
     judge_column(sh, g);
+  } else if (sh->max_cols >= 3) {
+    g->rule = "three or more numbers on a line";
   } else if (sh->lines == 1) {
-    g->rule = "a single line of numbers";
-  } else if (sh->max_cols >= 3 || sh->min_cols != sh->max_cols) {
-    g->rule = sh->max_cols >= 3 ? "three or more numbers on a line"
-                                : "lines of one and two numbers";
+    g->rule = "a single line of two numbers";
+  } else if (sh->min_cols != sh->max_cols) {
+    g->rule = "lines of one and of two numbers";
   } else if (!sh->first_inc) {
     g->rule = "two numbers per line, the first not increasing";
   } else if (sh->lines >= 3) {

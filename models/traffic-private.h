@@ -101,10 +101,22 @@ void rate_table_clear(RateTable *t);
 gboolean traffic_read_csv(const char *path, const char *display,
                           gboolean lenient, gboolean linear, RateTable *t,
                           guint64 *skipped, GError **error);
+/* traffic-counts.c: counts per interval, streamed. */
 gboolean traffic_read_counts(const char *path, const char *display,
                              double interval, gboolean lenient,
                              RateTable *t, guint64 *skipped,
                              GError **error);
+typedef void (*TrafficCountFunc)(double count, gpointer data);
+/* Calls @fn with each count of the counts file @path in order, reading it
+ * in fixed blocks (memory does not grow with the file; under @lenient a
+ * line's counts wait until the line is known good). Sets *@counts to the
+ * number passed and *@skipped to the bad lines skipped. Returns FALSE and
+ * sets @error ("FILE:LINE: reason") on a bad count or a NUL byte unless
+ * @lenient, or when there are no counts; @fn may have been called. */
+gboolean traffic_counts_scan(const char *path, const char *display,
+                             gboolean lenient, TrafficCountFunc fn,
+                             gpointer data, guint64 *counts,
+                             guint64 *skipped, GError **error);
 /* traffic-detect.c: what a trace file's content looks like. */
 typedef struct {
   TraceFormat format; /* the format the content shows */

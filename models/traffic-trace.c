@@ -1,5 +1,5 @@
-/* Rate traces: CSV "time,rate" rows and counts per interval, read whole
- * into a RateTable (their rates are needed at run time anyway). */
+/* Rate traces: CSV "time,rate" rows, read whole into a RateTable (their
+ * rates are needed at run time anyway). Counts are in traffic-counts.c. */
 #include "models/traffic-private.h"
 
 #include <errno.h>
@@ -235,79 +235,4 @@ fail:
   g_array_free(st.time, TRUE);
   g_array_free(st.rate, TRUE);
   return FALSE;
-}
-
-/* Appends the counts on one line to @rates. FALSE with @why on a bad
- * token (the caller drops the line's counts). */
-static gboolean
-counts_line(GArray *rates, const char *p, const char *end, double per,
-            char **why)
-{
-  while (p < end) {
-    while (p < end && g_ascii_isspace(*p))
-      p++;
-    if (p == end || *p == '#')
-      return TRUE;
-    const char *tok = p;
-    double c;
-    if (!read_number(&p, &c) || (p < end && !g_ascii_isspace(*p) &&
-                                 *p != '#')) {
-      const char *e = tok;
-      while (e < end && !g_ascii_isspace(*e))
-        e++;
-      *why = g_strdup_printf("count %u is not a number: '%.*s'",
-                             rates->len + 1, (int) MIN(e - tok, 40), tok);
-      return FALSE;
-    }
-    if (c < 0) {
-      *why = g_strdup_printf("count %u must be >= 0, got %g",
-                             rates->len + 1, c);
-      return FALSE;
-    }
-    c *= per;
-    g_array_append_val(rates, c);
-  }
-  return TRUE;
-}
-
-gboolean
-traffic_read_counts(const char *path, const char *display, double interval,
-                    gboolean lenient, RateTable *t, guint64 *skipped,
-                    GError **error)
-{
-  g_return_val_if_fail(interval > 0, FALSE);
-  gsize len;
-  g_autofree char *text = read_whole(path, display, &len, error);
-  if (text == NULL)
-    return FALSE;
-  GArray *rates = g_array_sized_new(FALSE, FALSE, sizeof(double), len / 2);
-  guint64 line = 0;
-  *skipped = 0;
-  for (const char *p = text, *next; *p; p = next) {
-    const char *end = line_end(p, &next);
-    guint before = rates->len;
-    g_autofree char *why = NULL;
-    line++;
-    if (counts_line(rates, p, end, 1.0 / interval, &why))
-      continue;
-    if (!lenient) {
-      line_error(error, display, line, "%s", why);
-      g_array_free(rates, TRUE);
-      return FALSE;
-    }
-    g_array_set_size(rates, before);
-    (*skipped)++;
-  }
-  if (rates->len == 0) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
-                "%s: no counts", display);
-    g_array_free(rates, TRUE);
-    return FALSE;
-  }
-  *t = (RateTable) { 0 };
-  t->n = rates->len;
-  t->step = interval;
-  t->end = (double) t->n * interval;
-  t->rate = (double *) (void *) g_array_free(rates, FALSE);
-  return TRUE;
 }

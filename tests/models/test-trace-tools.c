@@ -154,6 +154,16 @@ Test(trace_tools, irregular_csv_rows_summarise_quickly, .timeout = 30)
   assert_has(text, "rate per 2s interval");
 }
 
+Test(trace_tools, lenient_counts_drop_a_bad_line_whole)
+{
+  g_autofree char *path = write_file("c.txt", "1 2\n3 x 4\n5 # five\n");
+  TraceFileSpec spec = { .format = TRACE_FORMAT_COUNTS, .lenient = TRUE };
+  g_autofree char *text = run(trace_tools_summary, path, &spec);
+  assert_has(text, "requests    8 ");
+  assert_has(text, "duration    3s");
+  assert_has(text, "skipped     1 lines");
+}
+
 Test(trace_tools, formats_and_clocks_parse)
 {
   TraceFormat f;

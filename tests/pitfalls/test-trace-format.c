@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "scenarios/cli.h"
@@ -177,8 +178,8 @@ Test(trace_format, fit_says_on_stderr_how_it_read_the_file)
   g_autofree char *path = write_bytes("c.txt", "1 2 3 4 5 6 7 8\n", -1);
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(trace("fit", path, NULL, &out, &err), 0, "%s", err);
-  assert_one_line(err, "c.txt: read as counts (detected: a single line of "
-                  "numbers)");
+  assert_one_line(err, "c.txt: read as counts (detected: three or more "
+                  "numbers on a line)");
   cr_assert(g_str_has_prefix(out, "{\n  \"generator\": \"diurnal\""), "%s",
             out);
 }
@@ -188,9 +189,9 @@ static const struct {
   const char *archive, *first_line;
 } shared_traces[] = {
   { "nasa-1995-per-second.tbz2",
-    "format      counts (detected: a single line of numbers)" },
+    "format      counts (detected: three or more numbers on a line)" },
   { "twitter-per-second.tbz2",
-    "format      counts (detected: a single line of numbers)" },
+    "format      counts (detected: three or more numbers on a line)" },
 };
 
 Test(trace_format, every_shared_trace_is_detected_as_what_it_is,
@@ -267,4 +268,35 @@ Test(trace_format, a_csv_spanning_300000_years_is_refused, .timeout = 30)
   cr_assert_eq(trace(NULL, far, NULL, &out, &err), 2);
   assert_one_line(err, "bigx.csv: times from -1e+308 to 1e+308 are too far "
                   "apart");
+}
+
+Test(trace_format, a_big_counts_file_is_summarised_in_constant_memory,
+     .timeout = 120)
+{
+  /* 48 MB of per-second counts on 24 lines: it took 8-12 times the
+   * file's size in memory (2.4 GB for 200 MB); now a few MB */
+  g_autofree char *path = g_build_filename(dir, "big.txt", NULL);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  guint64 total = 0;
+  for (int line = 0; line < 24; line++) {
+    for (int i = 0; i < 1000000; i++) {
+      int c = (i * 7 + line) % 10;
+      total += (guint64) c;
+      fputc('0' + c, f);
+      fputc(i + 1 < 1000000 ? ' ' : '\n', f);
+    }
+  }
+  cr_assert_eq(fclose(f), 0);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  g_autofree char *want = g_strdup_printf("requests    %" G_GUINT64_FORMAT
+                                          " ", total);
+  cr_assert_not_null(strstr(out, want), "%s", out);
+  cr_assert_not_null(strstr(out, "p5 0 "), "%s", out);
+  cr_assert_not_null(strstr(out, "p50 4.5 "), "%s", out);
+  struct rusage ru;
+  cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+  cr_assert_lt(ru.ru_maxrss, 48 * 1024, "peak RSS %ld kB for a 48 MB file",
+               ru.ru_maxrss);
 }
