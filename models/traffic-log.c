@@ -285,6 +285,7 @@ parse_seconds(const char **p, LogStamp *st)
   if (!any && s == f0)
     return FALSE;
   st->utc = (whole * G_USEC_PER_SEC + frac) * (neg ? -1 : 1);
+  st->local = st->utc; /* no wall clock, but never left undefined */
   st->has_wall = FALSE;
   *p = s;
   return TRUE;
