@@ -228,11 +228,6 @@ trace_tools_fit(const char *path, const TraceFileSpec *spec, FILE *out,
   TraceBins b;
   if (!trace_bins_load(path, spec, &b, error))
     return FALSE;
-  if (spec->notes) {
-    char note[160];
-    fprintf(spec->notes, "%s: read as %s\n", path,
-            trace_bins_format_note(&b, note, sizeof note));
-  }
   Cells *cells = g_new(Cells, 1);
   Profile p;
   gboolean read = fill_cells(&b, spec, cells, error);
@@ -252,6 +247,11 @@ trace_tools_fit(const char *path, const TraceFileSpec *spec, FILE *out,
   }
   char iv[SIM_TIME_FORMAT_MAX];
   fit_burstiness(cv2, &cv, &interval);
+  if (spec->notes) { /* on success only: a failure says one thing */
+    char note[160];
+    fprintf(spec->notes, "%s: read as %s\n", path,
+            trace_bins_format_note(&b, note, sizeof note));
+  }
   fprintf(out, "{\n  \"generator\": \"diurnal\",\n");
   fprintf(out, "  \"mean_rps\": %.6g,\n", p.mean);
   print_array(out, "hourly", knots, 24);

@@ -84,7 +84,7 @@ shape_add(Shape *sh, const char *s)
   int cols = 0;
   gboolean frac = FALSE, big = TRUE;
   for (;;) {
-    while (*s == ' ' || *s == '\t')
+    while (g_ascii_isspace(*s)) /* '\r' of CRLF lines too */
       s++;
     if (*s == '\0' || *s == '#')
       break;

@@ -173,6 +173,16 @@ Test(trace_format, an_ambiguous_file_is_refused_naming_the_choices)
   cr_assert_not_null(strstr(out, "requests    15 "), "%s", out);
 }
 
+Test(trace_format, crlf_lines_are_detected)
+{
+  g_autofree char *path = write_bytes("crlf.log", "0.5\r\n1.25\r\n2\r\n",
+                                      -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, NULL, &out, &err), 0, "%s", err);
+  cr_assert(g_str_has_prefix(out, "format      timestamps (detected"), "%s",
+            out);
+}
+
 Test(trace_format, fit_says_on_stderr_how_it_read_the_file)
 {
   g_autofree char *path = write_bytes("c.txt", "1 2 3 4 5 6 7 8\n", -1);
@@ -249,6 +259,17 @@ Test(trace_format, a_log_spanning_23_years_is_refused_naming_the_limit,
   cr_assert_eq(cli_run(dir, &out, &err, "trace", "--format=timestamps",
                        "--interval=1m", path, NULL), 0, "%s", err);
   cr_assert_not_null(strstr(out, "requests    2\n"), "%s", out);
+}
+
+Test(trace_format, timestamps_too_far_apart_to_subtract_are_refused)
+{
+  /* fuzzing: 9e18 - -9e18 us overflowed (UBSan) */
+  g_autofree char *path = write_bytes("far.log", "-9000000000000\n"
+                                      "9000000000000\n", -1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(trace(NULL, path, "--format=timestamps", &out, &err), 2);
+  assert_one_line(err, "far.log:1: expected a timestamp (seconds or "
+                  "ISO-8601), got '-9000000000000'");
 }
 
 Test(trace_format, a_csv_spanning_300000_years_is_refused, .timeout = 30)
