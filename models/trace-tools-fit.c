@@ -38,17 +38,30 @@ cell_of(double wall, int *d, int *h)
   *h = MIN((int) (fmod(w, TRAFFIC_DAY) / 3600), 23);
 }
 
+typedef struct {
+  const TraceBins *b;
+  const TraceFileSpec *spec;
+  Cells *c;
+} CellWalk;
+
 static void
-fill_cells(const TraceBins *b, const TraceFileSpec *spec, Cells *c)
+cell_bin(gsize i, double rate, double width, gpointer data)
+{
+  CellWalk *w = data;
+  int d, h;
+  double t = (double) i * w->b->bin;
+  cell_of(trace_bins_wall(w->b, w->spec, t + width / 2), &d, &h);
+  w->c->sum[d][h] += rate * width;
+  w->c->secs[d][h] += width;
+}
+
+static gboolean
+fill_cells(const TraceBins *b, const TraceFileSpec *spec, Cells *c,
+           GError **error)
 {
   *c = (Cells) { 0 };
-  for (gsize i = 0; i < b->n; i++) {
-    double t = (double) i * b->bin, width = MIN(b->bin, b->duration - t);
-    int d, h;
-    cell_of(trace_bins_wall(b, spec, t + width / 2), &d, &h);
-    c->sum[d][h] += b->rate[i] * width;
-    c->secs[d][h] += width;
-  }
+  CellWalk w = { b, spec, c };
+  return trace_bins_foreach(b, cell_bin, &w, error);
 }
 
 /* Scales the entries of @x that are >= 0 to mean 1; the others (no data)
@@ -119,38 +132,54 @@ typedef struct {
   double num, den;     /* sums of (C - E)^2 - C and E^2 */
 } Window;
 
-/* Excess variance cv^2 of the counts around the profile, per scale. */
+typedef struct {
+  const TraceBins *b;
+  const TraceFileSpec *spec;
+  const Profile *p;
+  Window w[N_SCALES];
+} ExcessWalk;
+
 static void
-measure_excess(const TraceBins *b, const TraceFileSpec *spec,
-               const Profile *p, double *cv2)
+excess_bin(gsize i, double rate, double width, gpointer data)
 {
-  Window w[N_SCALES] = { { 0 } };
+  ExcessWalk *x = data;
+  const Profile *p = x->p;
+  int d, h;
+  double t = (double) i * x->b->bin;
+  cell_of(trace_bins_wall(x->b, x->spec, t + width / 2), &d, &h);
+  double e = p->mean * p->day[d] * p->hour[h] * width;
+  for (gsize k = 0; k < N_SCALES; k++) {
+    Window *w = &x->w[k];
+    if (w->per == 0)
+      continue;
+    w->count += rate * width;
+    w->expect += e;
+    if ((i + 1) % w->per == 0 || i + 1 == x->b->n) {
+      double r = w->count - w->expect;
+      w->num += r * r - w->count;
+      w->den += w->expect * w->expect;
+      w->count = w->expect = 0;
+    }
+  }
+}
+
+/* Excess variance cv^2 of the counts around the profile, per scale. */
+static gboolean
+measure_excess(const TraceBins *b, const TraceFileSpec *spec,
+               const Profile *p, double *cv2, GError **error)
+{
+  ExcessWalk x = { b, spec, p, { { 0 } } };
   for (gsize k = 0; k < N_SCALES; k++) {
     double per = round(scales[k] / b->bin);
     if (per >= 1 && fabs(per * b->bin - scales[k]) < 1e-6 * scales[k] &&
         scales[k] * 8 <= b->duration)
-      w[k].per = (gsize) per;
+      x.w[k].per = (gsize) per;
   }
-  for (gsize i = 0; i < b->n; i++) {
-    double t = (double) i * b->bin, width = MIN(b->bin, b->duration - t);
-    int d, h;
-    cell_of(trace_bins_wall(b, spec, t + width / 2), &d, &h);
-    double e = p->mean * p->day[d] * p->hour[h] * width;
-    for (gsize k = 0; k < N_SCALES; k++) {
-      if (w[k].per == 0)
-        continue;
-      w[k].count += b->rate[i] * width;
-      w[k].expect += e;
-      if ((i + 1) % w[k].per == 0 || i + 1 == b->n) {
-        double r = w[k].count - w[k].expect;
-        w[k].num += r * r - w[k].count;
-        w[k].den += w[k].expect * w[k].expect;
-        w[k].count = w[k].expect = 0;
-      }
-    }
-  }
+  if (!trace_bins_foreach(b, excess_bin, &x, error))
+    return FALSE;
   for (gsize k = 0; k < N_SCALES; k++)
-    cv2[k] = w[k].per && w[k].den > 0 ? w[k].num / w[k].den : -1;
+    cv2[k] = x.w[k].per && x.w[k].den > 0 ? x.w[k].num / x.w[k].den : -1;
+  return TRUE;
 }
 
 /* Fits cv^2 min(1, T / s) to the measured excess (log least squares). */
@@ -201,20 +230,28 @@ trace_tools_fit(const char *path, const TraceFileSpec *spec, FILE *out,
     return FALSE;
   Cells *cells = g_new(Cells, 1);
   Profile p;
-  fill_cells(&b, spec, cells);
-  gboolean ok = fit_profile(cells, &p);
+  gboolean read = fill_cells(&b, spec, cells, error);
+  gboolean ok = read && fit_profile(cells, &p);
   g_free(cells);
-  if (!ok) {
+  if (read && !ok)
     g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
                 "%s: no requests to fit", path);
+  double knots[24], cv2[N_SCALES], cv, interval;
+  if (ok) {
+    midpoint_knots(p.hour, knots);
+    ok = measure_excess(&b, spec, &p, cv2, error);
+  }
+  if (!ok) {
     trace_bins_clear(&b);
     return FALSE;
   }
-  double knots[24], cv2[N_SCALES], cv, interval;
   char iv[SIM_TIME_FORMAT_MAX];
-  midpoint_knots(p.hour, knots);
-  measure_excess(&b, spec, &p, cv2);
   fit_burstiness(cv2, &cv, &interval);
+  if (spec->notes) { /* on success only: a failure says one thing */
+    char note[160];
+    fprintf(spec->notes, "%s: read as %s\n", path,
+            trace_bins_format_note(&b, note, sizeof note));
+  }
   fprintf(out, "{\n  \"generator\": \"diurnal\",\n");
   fprintf(out, "  \"mean_rps\": %.6g,\n", p.mean);
   print_array(out, "hourly", knots, 24);

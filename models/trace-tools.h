@@ -32,9 +32,9 @@ typedef struct {
 /* How to read a trace file. Zero-initialised means: detect the format,
  * 1 s intervals, strict, wall clock from the log or Monday 00:00. */
 typedef struct {
-  TraceFormat format; /* AUTO detects: numbers separated by whitespace
-                         are counts, "a,b" rows CSV, bracketed dates CLF,
-                         "http 2018-..." ALB, ISO-8601 lines timestamps */
+  TraceFormat format; /* AUTO detects it from the content, by the rules
+                         of scenarios/REFERENCE.md ("Trace formats"), and
+                         refuses a file they cannot place */
   SimTime interval;   /* counts: time each number covers; CSV and logs:
                          the bin width of rate statistics. 0: 1 s for
                          counts and logs, the rows' spacing for CSV */
@@ -46,6 +46,9 @@ typedef struct {
                           has them, else Monday 00:00 */
   const TraceGap *gaps; /* lent; sorted by at; may be NULL */
   gsize n_gaps;
+  FILE *notes;        /* trace_tools_fit() says here which format it read
+                         the file as (the summary says it in its first
+                         line); NULL: nowhere */
 } TraceFileSpec;
 
 /* Parses a format name ("counts", "csv", "timestamps", "clf", "alb",
@@ -61,7 +64,8 @@ gboolean trace_tools_parse_format(const char *name, TraceFormat *out,
 gboolean trace_tools_parse_clock(const char *text, SimTime *out,
                                  GError **error);
 
-/* Writes a summary of the trace at @path to @out: kind, duration,
+/* Writes a summary of the trace at @path to @out: the format it was read
+ * as (first line: given, or detected and by which rule), kind, duration,
  * requests (total implied by rates), mean and peak rate, percentiles of
  * the per-interval rate and skipped lines. Returns FALSE and sets @error
  * ("FILE:LINE: reason", ECSIM_INPUT_ERROR) when the file is bad. */

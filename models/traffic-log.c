@@ -265,7 +265,8 @@ parse_clf_date(const char **p, LogStamp *st)
   return TRUE;
 }
 
-/* Decimal seconds "[-]digits[.digits]" as exact microseconds. */
+/* Decimal seconds "[-]digits[.digits]" as exact microseconds; at most
+ * about 4e12 s (126,000 years) either way. */
 static gboolean
 parse_seconds(const char **p, LogStamp *st)
 {
@@ -275,7 +276,8 @@ parse_seconds(const char **p, LogStamp *st)
   gint64 whole = 0;
   const char *d0 = s;
   for (; g_ascii_isdigit(*s); s++) {
-    if (whole > G_GINT64_CONSTANT(9000000000000) / 10)
+    /* |time| <= 4e12 s, so that the difference of two fits in gint64 µs */
+    if (whole > G_GINT64_CONSTANT(4000000000000) / 10)
       return FALSE;
     whole = whole * 10 + (*s - '0');
   }
@@ -285,6 +287,7 @@ parse_seconds(const char **p, LogStamp *st)
   if (!any && s == f0)
     return FALSE;
   st->utc = (whole * G_USEC_PER_SEC + frac) * (neg ? -1 : 1);
+  st->local = st->utc; /* no wall clock, but never left undefined */
   st->has_wall = FALSE;
   *p = s;
   return TRUE;

@@ -98,18 +98,45 @@ double traffic_shape_integral(const TrafficConfig *cfg, double a, double b,
 gboolean rate_table_is_zero(const RateTable *t);
 void rate_table_clear(RateTable *t);
 
-/* traffic-trace.c: rate traces and format detection. @display names the
+/* traffic-trace.c: rate traces. @display names the
  * file in messages. On success the table is filled (time 0 = first row or
  * first count) and *@skipped counts lines skipped under @lenient. */
 gboolean traffic_read_csv(const char *path, const char *display,
                           gboolean lenient, gboolean linear, RateTable *t,
                           guint64 *skipped, GError **error);
+/* traffic-counts.c: counts per interval, streamed. */
 gboolean traffic_read_counts(const char *path, const char *display,
                              double interval, gboolean lenient,
                              RateTable *t, guint64 *skipped,
                              GError **error);
-/* Guesses the format of @path from its first line that is not blank or a
- * comment; @want_log prefers timestamps over counts for plain numbers. */
+typedef void (*TrafficCountFunc)(double count, gpointer data);
+/* Calls @fn with each count of the counts file @path in order, reading it
+ * in fixed blocks (memory does not grow with the file; under @lenient a
+ * line's counts wait until the line is known good). Sets *@counts to the
+ * number passed and *@skipped to the bad lines skipped. Returns FALSE and
+ * sets @error ("FILE:LINE: reason") on a bad count or a NUL byte unless
+ * @lenient, or when there are no counts; @fn may have been called. */
+gboolean traffic_counts_scan(const char *path, const char *display,
+                             gboolean lenient, TrafficCountFunc fn,
+                             gpointer data, guint64 *counts,
+                             guint64 *skipped, GError **error);
+/* traffic-detect.c: what a trace file's content looks like. */
+typedef struct {
+  TraceFormat format; /* the format the content shows */
+  TraceFormat rival;  /* AUTO, or a second format it fits as well */
+  const char *rule;   /* the rule that decided, for messages (static) */
+  gboolean column;    /* plain numbers, one per line */
+} TraceGuess;
+
+/* Guesses the format of @path from a sample of its lines (the rules are
+ * in scenarios/REFERENCE.md, "Trace formats"). Returns FALSE and sets
+ * @error for an empty file, a NUL byte, or a first line it cannot place;
+ * an ambiguous file is not an error here: @g->rival says so. */
+gboolean traffic_guess_format(const char *path, const char *display,
+                              TraceGuess *g, GError **error);
+/* The format a scenario's "trace" (@want_log FALSE) or "log" file is
+ * read as: traffic_guess_format()'s, with the family breaking ties and
+ * a column of plain numbers being a log's timestamps. */
 gboolean traffic_detect_format(const char *path, const char *display,
                                gboolean want_log, TraceFormat *out,
                                GError **error);

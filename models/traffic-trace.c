@@ -1,6 +1,5 @@
-/* Rate traces: CSV "time,rate" rows and counts per interval, read whole
- * into a RateTable (their rates are needed at run time anyway); and
- * guessing a trace file's format from its first line. */
+/* Rate traces: CSV "time,rate" rows, read whole into a RateTable (their
+ * rates are needed at run time anyway). Counts are in traffic-counts.c. */
 #include "models/traffic-private.h"
 
 #include <errno.h>
@@ -64,6 +63,10 @@ line_error(GError **error, const char *display, guint64 line,
 static void
 format_seconds(double s, char *buf, gsize size)
 {
+  if (!(fabs(s) < 1e15)) { /* no run of digits, and no trimming */
+    g_snprintf(buf, size, "%g", s);
+    return;
+  }
   g_snprintf(buf, size, "%.6f", s);
   char *end = buf + strlen(buf) - 1;
   while (end[0] == '0' && end[-1] != '.')
@@ -139,9 +142,15 @@ csv_row(CsvState *st, const char *p, const char *end, char **why)
     *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
     return FALSE;
   }
+  /* "time,rate", or "time rate" as some tools write it */
+  const char *sep = s;
   while (*s == ' ' || *s == '\t')
     s++;
-  if (*s++ != ',' || !read_number(&s, &r) ||
+  if (*s == ',')
+    s++;
+  else if (s == sep)
+    s = "";
+  if (!read_number(&s, &r) ||
       !is_blank_or_comment(s, s + strlen(s))) {
     *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);
     return FALSE;
@@ -204,7 +213,16 @@ traffic_read_csv(const char *path, const char *display, gboolean lenient,
    * lasts as long as the gap before it, so regular samples cover n
    * intervals. */
   double *tm = (double *) (void *) st.time->data, t0 = tm[0];
-  for (guint i = 0; i < st.time->len; i++)
+  guint n = st.time->len;
+  if (!isfinite(2 * (tm[n - 1] - t0) - (tm[n - 2] - t0))) {
+    char a[40], b[40];
+    format_seconds(t0, a, sizeof a);
+    format_seconds(tm[n - 1], b, sizeof b);
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s: times from %s to %s are too far apart", display, a, b);
+    goto fail;
+  }
+  for (guint i = 0; i < n; i++)
     tm[i] -= t0;
   *t = (RateTable) { 0 };
   t->n = st.time->len;
@@ -217,174 +235,4 @@ fail:
   g_array_free(st.time, TRUE);
   g_array_free(st.rate, TRUE);
   return FALSE;
-}
-
-/* Appends the counts on one line to @rates. FALSE with @why on a bad
- * token (the caller drops the line's counts). */
-static gboolean
-counts_line(GArray *rates, const char *p, const char *end, double per,
-            char **why)
-{
-  while (p < end) {
-    while (p < end && g_ascii_isspace(*p))
-      p++;
-    if (p == end || *p == '#')
-      return TRUE;
-    const char *tok = p;
-    double c;
-    if (!read_number(&p, &c) || (p < end && !g_ascii_isspace(*p) &&
-                                 *p != '#')) {
-      const char *e = tok;
-      while (e < end && !g_ascii_isspace(*e))
-        e++;
-      *why = g_strdup_printf("count %u is not a number: '%.*s'",
-                             rates->len + 1, (int) MIN(e - tok, 40), tok);
-      return FALSE;
-    }
-    if (c < 0) {
-      *why = g_strdup_printf("count %u must be >= 0, got %g",
-                             rates->len + 1, c);
-      return FALSE;
-    }
-    c *= per;
-    g_array_append_val(rates, c);
-  }
-  return TRUE;
-}
-
-gboolean
-traffic_read_counts(const char *path, const char *display, double interval,
-                    gboolean lenient, RateTable *t, guint64 *skipped,
-                    GError **error)
-{
-  g_return_val_if_fail(interval > 0, FALSE);
-  gsize len;
-  g_autofree char *text = read_whole(path, display, &len, error);
-  if (text == NULL)
-    return FALSE;
-  GArray *rates = g_array_sized_new(FALSE, FALSE, sizeof(double), len / 2);
-  guint64 line = 0;
-  *skipped = 0;
-  for (const char *p = text, *next; *p; p = next) {
-    const char *end = line_end(p, &next);
-    guint before = rates->len;
-    g_autofree char *why = NULL;
-    line++;
-    if (counts_line(rates, p, end, 1.0 / interval, &why))
-      continue;
-    if (!lenient) {
-      line_error(error, display, line, "%s", why);
-      g_array_free(rates, TRUE);
-      return FALSE;
-    }
-    g_array_set_size(rates, before);
-    (*skipped)++;
-  }
-  if (rates->len == 0) {
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
-                "%s: no counts", display);
-    g_array_free(rates, TRUE);
-    return FALSE;
-  }
-  *t = (RateTable) { 0 };
-  t->n = rates->len;
-  t->step = interval;
-  t->end = (double) t->n * interval;
-  t->rate = (double *) (void *) g_array_free(rates, FALSE);
-  return TRUE;
-}
-
-static const char *const alb_types[] = {
-  "http", "https", "h2", "grpcs", "ws", "wss", NULL
-};
-
-/* Whether @s starts with "YYYY-MM-DD". */
-static gboolean
-starts_with_date(const char *s)
-{
-  for (int i = 0; i < 10; i++) {
-    gboolean dash = i == 4 || i == 7;
-    if (dash ? s[i] != '-' : !g_ascii_isdigit(s[i]))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static TraceFormat
-guess_line(const char *line, gboolean want_log)
-{
-  const char *s = line;
-  while (g_ascii_isspace(*s))
-    s++;
-  const char *sp = strchr(s, ' ');
-  if (sp != NULL && starts_with_date(sp + 1)) {
-    g_autofree char *type = g_strndup(s, (gsize) (sp - s));
-    if (g_strv_contains(alb_types, type))
-      return TRACE_FORMAT_ALB;
-  }
-  const char *br = strchr(s, '[');
-  if (br && g_ascii_isdigit(br[1]) && g_ascii_isdigit(br[2]) && br[3] == '/')
-    return TRACE_FORMAT_CLF;
-  if (starts_with_date(s))
-    return TRACE_FORMAT_TIMESTAMPS;
-  if (strchr(s, ',') != NULL)
-    return TRACE_FORMAT_CSV;
-  double x;
-  int n = 0;
-  while (read_number(&s, &x))
-    n++;
-  while (g_ascii_isspace(*s))
-    s++;
-  if (n == 0 || (*s != '\0' && *s != '#'))
-    return TRACE_FORMAT_AUTO;
-  return want_log && n == 1 ? TRACE_FORMAT_TIMESTAMPS : TRACE_FORMAT_COUNTS;
-}
-
-gboolean
-traffic_detect_format(const char *path, const char *display,
-                      gboolean want_log, TraceFormat *out, GError **error)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return io_error(error, display, errno);
-  char buf[4096];
-  guint64 line = 0;
-  /* Long lines (a counts file may be one line) are read in pieces; the
-   * first piece is enough to tell. */
-  while (fgets(buf, sizeof buf, f) != NULL) {
-    gsize n = strlen(buf);
-    gboolean whole = n > 0 && buf[n - 1] == '\n';
-    line++;
-    if (is_blank_or_comment(buf, buf + n))
-      goto next;
-    if (!whole && !feof(f)) { /* keep to the last complete token */
-      while (n > 0 && !g_ascii_isspace(buf[n - 1]))
-        buf[--n] = '\0';
-    }
-    fclose(f);
-    *out = guess_line(buf, want_log);
-    if (*out == TRACE_FORMAT_AUTO) {
-      line_error(error, display, line, "cannot tell the file's format "
-                 "from this line; name it with \"format\"");
-      return FALSE;
-    }
-    return TRUE;
-  next:
-    while (!whole && fgets(buf, sizeof buf, f) != NULL)
-      whole = buf[strlen(buf) - 1] == '\n';
-  }
-  fclose(f);
-  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
-              "%s: empty file", display);
-  return FALSE;
-}
-
-const char *
-traffic_format_name(TraceFormat f)
-{
-  static const char *const names[] = {
-    "auto", "counts", "csv", "timestamps", "clf", "alb",
-  };
-  g_return_val_if_fail((guint) f < G_N_ELEMENTS(names), "auto");
-  return names[f];
 }

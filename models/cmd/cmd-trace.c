@@ -59,16 +59,32 @@ build_spec(const TraceOptions *o, TraceFileSpec *spec, GArray *gaps,
 }
 
 static const char trace_description[] =
-  "ecsim trace FILE       prints a trace's summary: its kind, duration, "
-  "requests,\n                       mean and peak rate and percentiles "
-  "of the rate.\necsim trace fit FILE   fits a diurnal + weekly profile "
-  "and burstiness to the\n                       trace and prints the "
-  "traffic generator JSON to paste into\n                       a "
-  "scenario's workload.\n\n"
-  "Formats: counts (numbers per --interval, like the per-second traces in "
-  "../shared/traces),\ncsv (time,rate), timestamps (one request per line), "
-  "clf (Common/Combined Log\nFormat), alb (ALB access logs); detected when "
-  "--format is not given.\n\n"
+  "ecsim trace FILE       prints a trace's summary: the format it was read "
+  "as, its kind,\n                       duration, requests, mean and "
+  "peak rate and percentiles\n                       of the rate.\n"
+  "ecsim trace fit FILE   fits a diurnal + weekly profile and burstiness to "
+  "the\n                       trace and prints the traffic generator JSON "
+  "to paste into\n                       a scenario's workload (the "
+  "format it was read as goes to\n                       standard error).\n\n"
+  "Formats (--format): counts (numbers per --interval, like the per-second "
+  "traces in\n../shared/traces), csv (time,rate rows, or \"time rate\"), "
+  "timestamps (one request\nper line: seconds or ISO-8601), clf "
+  "(Common/Combined Log Format), alb (ALB\naccess logs).\n\n"
+  "Without --format the content decides (the first 1000 lines that are not "
+  "blank\nor # comments):\n"
+  "  alb         lines start with a request type and an ISO-8601 time\n"
+  "  clf         lines hold a [dd/Mon/yyyy:HH:MM:SS zone] date\n"
+  "  timestamps  lines start with an ISO-8601 date; or one number per line, "
+  "never\n              going down (in at most 1 step of 100), with fractions, "
+  "or all\n              >= 1e8 (epoch seconds), or on 100 lines or more\n"
+  "  csv         rows with commas (a header such as time,rps allowed); or "
+  "two\n              numbers per line on 3 lines or more, the first "
+  "increasing\n"
+  "  counts      a single line of numbers; three or more numbers on a line; "
+  "one\n              column of whole numbers going up and down\n"
+  "Anything else these rules cannot place (say 5 lines 1 2 3 4 5: counts or\n"
+  "timestamps?) is refused as ambiguous, naming the --format choices; the "
+  "first\noutput line says which format was assumed and why.\n\n"
   "Examples:\n  ecsim trace access.log\n"
   "  ecsim trace fit workload.txt --interval 1s --clock \"sat 00:00\"";
 
@@ -78,10 +94,12 @@ cmd_trace(int argc, char **argv)
   TraceOptions o = { 0 };
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
-      "counts, csv, timestamps, clf or alb (default: detected)", "FORMAT" },
+      "counts, csv, timestamps, clf or alb (default: detected from the "
+      "content; see below)", "FORMAT" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &o.interval,
       "Time each count covers (counts), or the bin width of rate "
-      "statistics (default 1s)", "DURATION" },
+      "statistics (default 1s; at most 2^24 bins over a log's or CSV's "
+      "span)", "DURATION" },
     { "clock", 0, 0, G_OPTION_ARG_STRING, &o.clock,
       "Wall clock of the trace's start, e.g. \"sat 00:00\" or an ISO date "
       "(default: from the log's dates, else Monday 00:00)", "WHEN" },
@@ -112,6 +130,7 @@ cmd_trace(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   TraceFileSpec spec;
   gboolean ok = build_spec(&o, &spec, gaps, &error) &&
+                ((spec.notes = fit ? stderr : NULL), TRUE) &&
                 (fit ? trace_tools_fit(path, &spec, stdout, &error)
                      : trace_tools_summary(path, &spec, stdout, &error));
   g_free(o.format);

@@ -1,6 +1,7 @@
 /* The `ecsim` command: dispatch to subcommands. This directory is the one
  * place that wires scenario -> models -> engine -> outputs (through
  * models/world.h and models/report.h). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,13 +58,23 @@ cmd_version(int argc, char **argv)
   return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Results that never reached standard output (a full disk, a closed
+ * file) are a failure: exit 1 with the reason rather than 0 with a
+ * truncated or empty result. */
+static int
+check_stdout(int status)
 {
-  /* Past a file-size limit (ulimit -f) a write fails with EFBIG, which
-   * the outputs report like any other write error, instead of the
-   * signal killing the process with no word and temporary files left. */
-  signal(SIGXFSZ, SIG_IGN);
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return status;
+  cmd_error("cannot write the output: %s",
+            errno ? g_strerror(errno) : "write error");
+  return status == 0 ? 1 : status;
+}
+
+static int
+dispatch(int argc, char **argv)
+{
   if (argc < 2) {
     usage(stderr);
     return EXIT_INPUT;
@@ -85,4 +96,14 @@ main(int argc, char **argv)
   cmd_error("unknown command '%s'", argv[1]);
   usage(stderr);
   return EXIT_INPUT;
+}
+
+int
+main(int argc, char **argv)
+{
+  /* Past a file-size limit (ulimit -f) a write fails with EFBIG, which
+   * the outputs report like any other write error, instead of the
+   * signal killing the process with no word and temporary files left. */
+  signal(SIGXFSZ, SIG_IGN);
+  return check_stdout(dispatch(argc, argv));
 }

@@ -676,6 +676,22 @@ Test(traffic, a_log_named_as_a_trace_is_refused)
 
 /* Bad trace and log lines: each names FILE:LINE. */
 
+Test(traffic, epoch_timestamps_named_as_a_trace_are_refused)
+{
+  /* read as counts they were 1.7e9 requests a second */
+  write_file("epoch.txt", "1700000000.25\n1700000000.5\n1700000002\n");
+  parse_fails("{\"trace\": \"epoch.txt\"}", FALSE,
+              "epoch.txt looks like a request log (timestamps)", NULL);
+}
+
+Test(traffic, time_rate_rows_without_commas_are_a_csv_trace)
+{
+  write_file("rate.txt", "0 10\n10 20\n20 30\n");
+  TrafficConfig *cfg = parse_ok("{\"trace\": \"rate.txt\"}");
+  assert_near(rate(cfg, 15 * SIM_SEC), 20, 0, "second row");
+  traffic_config_free(cfg);
+}
+
 Test(traffic, csv_time_going_backwards_names_the_line)
 {
   write_file("peak.csv", "time,rate\n900,1\n903.0,2\n901.2,3\n");
