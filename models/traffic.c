@@ -278,7 +278,14 @@ parse_log(const JNode *n, const TrafficParseOptions *opt, TrafficConfig *cfg,
              "rate to hold; use \"repeat\" or \"zero\"");
     return FALSE;
   }
-  if (has_start && cJSON_IsNumber(s.json)) {
+  /* As for the log's own stamps: within ±4e12 s, so that a stamp minus
+   * the start fits in microseconds. */
+  if (has_start && cJSON_IsNumber(s.json) &&
+      !(fabs(s.json->valuedouble) <= 4e12)) {
+    jn_error(&s, error, "must be within 4e12 seconds of 0, got %g",
+             s.json->valuedouble);
+    return FALSE;
+  } else if (has_start && cJSON_IsNumber(s.json)) {
     start = sim_time_from_seconds(s.json->valuedouble);
   } else if (has_start && (!cJSON_IsString(s.json) ||
                            !traffic_log_parse_stamp(s.json->valuestring,

@@ -557,3 +557,24 @@ Test(pitfalls, request_log_shorter_than_the_run)
   cr_assert_eq(last, 59 * SIM_SEC);
   cr_assert_float_eq(traffic_config_mean_rate(tc, SIM_MIN, 0), 1.0, 1e-9);
 }
+
+Test(pitfalls, a_log_start_too_far_from_zero_is_refused)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *log = g_build_filename(dir, "r.log", NULL);
+  cr_assert(g_file_set_contents(log, "1.5\n2.5\n3.5\n", -1, NULL));
+  g_autofree char *json = g_strdup_printf(
+    "{\"duration\": \"10m\", \"taskDefinitions\": [{\"family\": \"web\", "
+    "\"cpu\": \"512\", \"memory\": \"1024\", \"networkMode\": \"awsvpc\", "
+    "\"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": "
+    "[{\"name\": \"app\", \"image\": \"x\"}]}], \"services\": [{"
+    "\"serviceName\": \"web\", \"taskDefinition\": \"web\", \"launchType\": "
+    "\"FARGATE\", \"desiredCount\": 1, \"workload\": {\"traffic\": {\"log\": "
+    "\"%s\", \"format\": \"timestamps\", \"start\": -9e15, \"after_end\": "
+    "\"zero\"}, \"service_time\": \"20ms\"}}]}", log);
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert_not_null(msg);
+  cr_assert_str_eq(msg, "t.json: /services/0/workload/traffic/start: must "
+                        "be within 4e12 seconds of 0, got -9e+15");
+  test_rmrf(dir);
+}
