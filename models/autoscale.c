@@ -68,9 +68,10 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   guint64 d_err = errors - ss->last_errors, d_done = done - ss->last_done;
   ServiceCounts c = service_counts(w, s);
   /* Tasks serving: slot-seconds over the minute / slots per task. */
-  int per_task = workload_slots(
-    &((ServiceConfig *) w->cfg->services->pdata[s])->workload,
-    ((EcsTaskDef *) w->cfg->service_taskdefs->pdata[s])->cpu / 1024.0);
+  const Workload *wl =
+    &((ServiceConfig *) w->cfg->services->pdata[s])->workload;
+  int per_task = workload_slots(wl, workload_task_vcpu(
+    wl, ((EcsTaskDef *) w->cfg->service_taskdefs->pdata[s])->cpu));
   d.serving = d_slots / 60.0 / MAX(per_task, 1);
   d.values[METRIC_CPU] = d_slots > 0 ? 100.0 * d_busy / d_slots : 0.0;
   d.values[METRIC_MEMORY] = metrics_memory_pct(w, s, c.running,

@@ -73,6 +73,16 @@ workload_clear(Workload *w)
   workload_init(w);
 }
 
+double
+workload_task_vcpu(const Workload *w, int cpu_units)
+{
+  /* No reservation means no quota either, not zero speed: see the
+   * header for the interim rule. */
+  if (cpu_units <= 0)
+    return w->at_vcpu;
+  return cpu_units / 1024.0;
+}
+
 int
 workload_slots(const Workload *w, double vcpu)
 {

@@ -30,7 +30,13 @@
  * `concurrency_per_vcpu` (the share is constant) size changes the number
  * of slots, and with a fixed `concurrency` it changes each request's
  * speed: either way throughput is proportional to vCPU. CPU utilisation
- * is busy slot-time over slot-time. */
+ * is busy slot-time over slot-time.
+ *
+ * A task that reserves no CPU (EC2, no task-level `cpu`, every container's
+ * `cpu` 0 or absent) has no CPU quota in ECS: it runs on its instance's
+ * idle CPU with the minimum CPU shares. Interim rule until CPU shares are
+ * modelled: such a task serves as a task of `at_vcpu` vCPU, the size its
+ * service_time was measured at (workload_task_vcpu()). */
 #pragma once
 
 #include <glib.h>
@@ -62,6 +68,11 @@ void workload_init(Workload *w);
 gboolean workload_parse(const JNode *n, const WorkloadParseOptions *options,
                         Workload *w, GError **error);
 void workload_clear(Workload *w);
+
+/* The vCPUs a task that reserves @cpu_units CPU units serves with:
+ * @cpu_units / 1024, or `at_vcpu` when it reserves none (see above). Always
+ * > 0. */
+double workload_task_vcpu(const Workload *w, int cpu_units);
 
 /* Slots of a task of @vcpu vCPU (at least 1). */
 int workload_slots(const Workload *w, double vcpu);

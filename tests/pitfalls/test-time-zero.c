@@ -3,7 +3,9 @@
  * Results that were wrong from the first instant of a run (or from the
  * first scale-out) while the run exited 0: the user sees them only by
  * reading the outputs closely, so each test reads them as a user would. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #include "scenarios/cli.h"
@@ -42,6 +44,20 @@ series_value(const char *dir, int row, const char *column)
     }
   cr_assert_fail("no column %s in timeseries.csv", column);
   return 0;
+}
+
+/* summary.json's number at @section.@field, NAN when absent. */
+static double
+summary_number(const char *dir, const char *section, const char *field)
+{
+  g_autofree char *text = test_read_file(dir, "out/base/summary.json");
+  cJSON *root = cJSON_Parse(text);
+  cr_assert_not_null(root);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(root, section), field);
+  double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+  cJSON_Delete(root);
+  return x;
 }
 
 /* A Fargate service of 0.25-vCPU tasks with a CPU target-tracking policy
@@ -104,5 +120,69 @@ Test(time_zero, max_capacity_below_desired_count_runs_from_time_zero)
   g_autofree char *summary = test_read_file(dir, "out/base/summary.json");
   cr_assert(strstr(summary, "\"tasks\":\t{\n\t\t\"started\":\t10,") != NULL,
             "%s", summary);
+  test_rmrf(dir);
+}
+
+/* An EC2 service of task definition @taskdef (JSON, or {"file": ...})
+ * named "td", 5 requests/s of a fixed 40 ms at 1 vCPU, on two m6i.large. */
+static char *
+ec2_service(const char *taskdef)
+{
+  return g_strdup_printf(
+    "{\"name\": \"nocpu\", \"seed\": 1, \"duration\": \"10m\", "
+    "\"cluster\": {\"auto_scaling_groups\": [{\"name\": \"asg\", "
+    "\"instance_type\": \"m6i.large\", \"min\": 2, \"max\": 2, "
+    "\"desired\": 2}]}, \"taskDefinitions\": [%s], \"services\": "
+    "[{\"serviceName\": \"svc\", \"taskDefinition\": \"td\", "
+    "\"desiredCount\": 2, \"capacityProviderStrategy\": "
+    "[{\"capacityProvider\": \"asg\", \"weight\": 1}], \"workload\": "
+    "{\"traffic\": {\"generator\": \"constant\", \"rps\": 5}, "
+    "\"service_time\": \"40ms\"}}]}",
+    taskdef);
+}
+
+/* A task that reserves no CPU runs unthrottled on its instance's idle CPU;
+ * ecsim (interim rule) serves it at `at_vcpu`, the size its service time
+ * was measured at, so a 40 ms request takes 40 ms. It used to get 0 vCPU,
+ * an infinite service time, and `ecsim run` aborted with exit 133. */
+Test(time_zero, ec2_task_without_cpu_serves_at_the_measured_speed)
+{
+  g_autofree char *json = ec2_service(
+    "{\"family\": \"td\", \"containerDefinitions\": [{\"name\": "
+    "\"app\", \"image\": \"x\", \"memory\": 256}]}");
+  g_autofree char *dir = run_scenario(json);
+  double p50 = summary_number(dir, "latency", "p50_ms");
+  cr_assert(fabs(p50 - 40.0) < 1.0, "p50 %.3f ms, not 40 ms", p50);
+  cr_assert_eq(summary_number(dir, "requests", "error_rate"), 0);
+  test_rmrf(dir);
+}
+
+/* The same with AWS's consul sample (no task-level cpu), its container's
+ * `cpu` set to 0 as ECS allows. */
+Test(time_zero, aws_consul_sample_with_container_cpu_0_runs_on_ec2)
+{
+  const char *shared = test_shared_dir();
+  if (shared == NULL)
+    cr_skip_test("no shared material (ECSIM_SHARED)");
+  g_autofree char *sample = g_build_filename(
+    shared, "realworld", "aws-task-definitions", "consul_ConsulClient.json",
+    NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(sample, &text, NULL, NULL))
+    cr_skip_test("no %s", sample);
+  cJSON *td = cJSON_Parse(text);
+  cr_assert_not_null(td);
+  cJSON *c = cJSON_GetArrayItem(
+    cJSON_GetObjectItemCaseSensitive(td, "containerDefinitions"), 0);
+  cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(td, "family"));
+  cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "cpu"), 0);
+  cJSON_ReplaceItemInObjectCaseSensitive(td, "family",
+                                         cJSON_CreateString("td"));
+  g_autofree char *edited = cJSON_PrintUnformatted(td);
+  cJSON_Delete(td);
+  g_autofree char *json = ec2_service(edited);
+  g_autofree char *dir = run_scenario(json);
+  double p50 = summary_number(dir, "latency", "p50_ms");
+  cr_assert(fabs(p50 - 40.0) < 1.0, "p50 %.3f ms, not 40 ms", p50);
   test_rmrf(dir);
 }
