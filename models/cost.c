@@ -123,9 +123,9 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
   if (asg->spot_prices != NULL)
-    return spot_prices_charge(asg->spot_prices, inst->registered_at, end);
+    return spot_prices_charge(asg->spot_prices, inst->running_at, end);
   return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
-                              asg->committed, inst->registered_at, end);
+                              asg->committed, inst->running_at, end);
 }
 
 void
@@ -133,12 +133,14 @@ cost_instance_ended(World *w, guint32 id)
 {
   Cost *c = w->cost;
   const Instance *inst = cluster_instance(w, id);
-  if (inst->registered_at < 0)
-    return; /* never ran: launch failures and pending time are free */
   SimTime end = inst->terminated_at >= 0 ? inst->terminated_at
                                          : world_now(w);
+  /* EC2 bills from "running", before the OS boots and the agent
+   * registers; time in "pending" is free. */
+  if (end <= inst->running_at)
+    return;
   double charge = instance_charge(w, inst, end);
-  double seconds = sim_time_to_seconds(end - inst->registered_at);
+  double seconds = sim_time_to_seconds(end - inst->running_at);
   c->asg_cost[inst->asg] += charge;
   c->asg_capacity_s[inst->asg] += inst->type->vcpu * 1024.0 * seconds;
   c->instance_hours += seconds / 3600.0;
@@ -186,7 +188,7 @@ cost_so_far(World *w, SimTime t)
   }
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
-    if (inst->registered_at >= 0 && inst->terminated_at < 0)
+    if (inst->terminated_at < 0 && inst->running_at < t)
       sum += instance_charge(w, inst, t);
   }
   return sum;
@@ -225,7 +227,7 @@ cost_finish(World *w)
   g_array_set_size(c->open_tasks, 0);
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
-    if (inst->registered_at >= 0 && inst->terminated_at < 0)
+    if (inst->terminated_at < 0)
       cost_instance_ended(w, i);
   }
   split_ec2(w);

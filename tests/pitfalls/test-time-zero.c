@@ -186,3 +186,59 @@ Test(time_zero, aws_consul_sample_with_container_cpu_0_runs_on_ec2)
   cr_assert(fabs(p50 - 40.0) < 1.0, "p50 %.3f ms, not 40 ms", p50);
   test_rmrf(dir);
 }
+
+/* Two m5.large ($0.096/h) launched cold at time 0: EC2 "pending" for
+ * @launch - @boot, then "running" (billed) while the OS boots and the
+ * agent registers, for an hour; @extra is more scenario JSON. */
+static char *
+cold_cluster(const char *launch, const char *boot, const char *extra)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"1h\", \"cluster\": {\"start_warm\": false, "
+    "\"availability_zones\": [\"us-east-1a\", \"us-east-1b\"], "
+    "\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
+    "\"m5.large\", \"min\": 2, \"max\": 2, \"launch_time\": \"%s\", "
+    "\"boot_time\": \"%s\"}]}, \"taskDefinitions\": [{\"family\": \"t\", "
+    "\"networkMode\": \"bridge\", \"containerDefinitions\": [{\"name\": "
+    "\"a\", \"image\": \"x\", \"cpu\": 1024, \"memory\": 1024}]}], "
+    "\"services\": [{\"serviceName\": \"s\", \"taskDefinition\": \"t\", "
+    "\"desiredCount\": 1, \"launchType\": \"EC2\"}]%s}",
+    launch, boot, extra);
+}
+
+/* AWS bills an instance per second from "running", before it boots and
+ * registers with ECS; ecsim billed from registration, so every launch was
+ * under-billed by its boot time. By hand: running at 150 - 60 = 90 s, so
+ * 2 × (3600 - 90) s × $0.096/h = $0.1872 ($0.19; it was $0.184, $0.18). */
+Test(time_zero, ec2_instances_bill_from_running_not_from_registration)
+{
+  g_autofree char *json = cold_cluster("150s", "60s", "");
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  double compute = test_summary_number(run, "cost.items.compute");
+  cr_assert_float_eq(compute, 2 * 3510 * 0.096 / 3600, 1e-9);
+  cr_assert_eq(round(compute * 100), 19, "$%.4f", compute);
+  cr_assert_float_eq(test_summary_number(run, "capacity.instance_hours"),
+                     2 * 3510 / 3600.0, 1e-3);
+  test_run_free(run);
+}
+
+/* An instance that dies while it boots was running, so AWS bills it (the
+ * 60-second minimum here: running at 90 s, gone at 120 s); one still
+ * pending is free. */
+Test(time_zero, an_instance_lost_while_booting_pays_the_minimum)
+{
+  g_autofree char *json = cold_cluster(
+    "150s", "60s",
+    ", \"faults\": [{\"at\": \"120s\", \"kind\": \"az_outage\", \"az\": "
+    "\"us-east-1a\", \"duration\": \"2h\"}]");
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  /* One instance per zone: us-east-1b's runs from 90 s to the end; the
+   * group's replacement for the lost one launches at 120 s in us-east-1b
+   * and runs from 210 s. */
+  double hours = (60 + (3600 - 90) + (3600 - 210)) / 3600.0;
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     hours * 0.096, 1e-9);
+  test_run_free(run);
+}
