@@ -23,6 +23,7 @@ struct _Cluster {
   ServicePlacement *services;    /* per service */
   GQueue waiting;                /* task ids waiting for capacity */
   guint n_registered;
+  guint max_registered;          /* most registered at once */
   guint64 *group_masks;          /* per ASG: its bit */
 };
 

@@ -39,6 +39,12 @@ cluster_running_instances(const World *w)
 }
 
 guint
+cluster_max_instances(const World *w)
+{
+  return cl(w)->max_registered;
+}
+
+guint
 cluster_waiting_tasks(const World *w)
 {
   return g_queue_get_length(&cl(w)->waiting);
@@ -156,6 +162,7 @@ register_instance(World *w, Instance *inst)
   };
   placement_add_instance(cl(w)->placement, inst->id, &info);
   cl(w)->n_registered++;
+  cl(w)->max_registered = MAX(cl(w)->max_registered, cl(w)->n_registered);
   if (asg->instance_mttf > 0) {
     gsl_rng *rng = world_rng(w, "instance-failure", asg->name);
     double s = gsl_ran_exponential(rng,

@@ -73,6 +73,8 @@ guint cluster_n_instances(const World *w);
 const Instance *cluster_instance(const World *w, guint32 id);
 /* Instances registered (ACTIVE or DRAINING) now. */
 guint cluster_running_instances(const World *w);
+/* The most instances registered at once so far (however briefly). */
+guint cluster_max_instances(const World *w);
 /* Tasks waiting for capacity now. */
 guint cluster_waiting_tasks(const World *w);
 

@@ -242,3 +242,27 @@ Test(time_zero, an_instance_lost_while_booting_pays_the_minimum)
                      hours * 0.096, 1e-9);
   test_run_free(run);
 }
+
+/* capacity.max_instances was the largest count seen at period ends: an
+ * instance that registered at 30 s and was lost at 50 s (its only zone
+ * went down, so nothing replaced it) never reached a period end and the
+ * run reported 0 instances at most. */
+Test(time_zero, max_instances_counts_an_instance_that_lived_20_seconds)
+{
+  TestRun *run = test_run_new(
+    "{\"duration\": \"10m\", \"period\": \"1m\", \"cluster\": "
+    "{\"start_warm\": false, \"availability_zones\": [\"us-east-1a\"], "
+    "\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
+    "\"m5.large\", \"min\": 1, \"max\": 1, \"launch_time\": \"30s\", "
+    "\"boot_time\": \"10s\"}]}, \"taskDefinitions\": [{\"family\": \"t\", "
+    "\"networkMode\": \"bridge\", \"containerDefinitions\": [{\"name\": "
+    "\"a\", \"image\": \"x\", \"cpu\": 1024, \"memory\": 1024}]}], "
+    "\"services\": [{\"serviceName\": \"s\", \"taskDefinition\": \"t\", "
+    "\"desiredCount\": 1, \"launchType\": \"EC2\"}], \"faults\": [{\"at\": "
+    "\"50s\", \"kind\": \"az_outage\", \"az\": \"us-east-1a\", "
+    "\"duration\": \"1h\"}]}");
+  test_run_finish(run);
+  cr_assert_eq(test_summary_number(run, "capacity.max_instances"), 1);
+  cr_assert_eq(test_summary_number(run, "capacity.instances_launched"), 1);
+  test_run_free(run);
+}
