@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/cluster.h"
+#include "models/eventlog.h"
 #include "scenarios/cli.h"
 #include "support.h"
 
@@ -265,4 +267,88 @@ Test(time_zero, max_instances_counts_an_instance_that_lived_20_seconds)
   cr_assert_eq(test_summary_number(run, "capacity.max_instances"), 1);
   cr_assert_eq(test_summary_number(run, "capacity.instances_launched"), 1);
   test_run_free(run);
+}
+
+/* The "unable to place" message of a service of @desired tasks of
+ * container @container (JSON members) in network mode @mode, with service
+ * members @extra, on one m5.large (2,048 CPU units, 3 network interfaces);
+ * its instance id in @instance. */
+static char *
+unplaced_message(const char *mode, const char *container, int desired,
+                 const char *extra, char **instance)
+{
+  g_autofree char *json = g_strdup_printf(
+    "{\"duration\": \"2m\", \"cluster\": {\"auto_scaling_groups\": "
+    "[{\"name\": \"g\", \"instance_type\": \"m5.large\", \"min\": 1, "
+    "\"max\": 1}]}, \"taskDefinitions\": [{\"family\": \"t\", "
+    "\"networkMode\": \"%s\", \"containerDefinitions\": [{\"name\": \"a\", "
+    "\"image\": \"x\", %s}]}], \"services\": [{\"serviceName\": \"s\", "
+    "\"taskDefinition\": \"t\", \"desiredCount\": %d, \"launchType\": "
+    "\"EC2\"%s}]}",
+    mode, container, desired, extra);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  char *message = NULL;
+  for (guint i = 0; i < eventlog_size(run->w) && message == NULL; i++) {
+    const LogEvent *e = eventlog_get(run->w, i);
+    if (g_str_equal(e->kind, "unable-to-place"))
+      message = g_strdup(e->message);
+  }
+  *instance = g_strdup(cluster_instance(run->w, 0)->ec2_id);
+  test_run_free(run);
+  cr_assert_not_null(message, "no unable-to-place event");
+  return message;
+}
+
+/* The message ends with ECS's words for what the closest instance lacks;
+ * it used to read "has insufficient an available network interface
+ * available" and the like. */
+static void
+assert_reason(const char *mode, const char *container, int desired,
+              const char *extra, const char *reason)
+{
+  g_autofree char *instance = NULL;
+  g_autofree char *message =
+    unplaced_message(mode, container, desired, extra, &instance);
+  g_autofree char *expected = g_strdup_printf(
+    "(service s) was unable to place a task because no container instance "
+    "met all of its requirements. The closest matching (container-instance "
+    "%s) %s.", instance, reason);
+  cr_assert_str_eq(message, expected);
+}
+
+Test(time_zero, unplaced_for_cpu_in_ecs_words)
+{
+  assert_reason("bridge", "\"cpu\": 4096, \"memory\": 256", 1, "",
+                "has insufficient CPU units available");
+}
+
+Test(time_zero, unplaced_for_memory_in_ecs_words)
+{
+  assert_reason("bridge", "\"cpu\": 128, \"memory\": 100000", 1, "",
+                "has insufficient memory available");
+}
+
+Test(time_zero, unplaced_for_a_port_in_ecs_words)
+{
+  assert_reason("bridge",
+                "\"cpu\": 128, \"memory\": 256, \"portMappings\": "
+                "[{\"containerPort\": 80, \"hostPort\": 80}]",
+                2, "", "is already using a port required by your task");
+}
+
+Test(time_zero, unplaced_for_a_network_interface_in_ecs_words)
+{
+  /* An m5.large takes 2 awsvpc tasks (3 interfaces, one primary). */
+  assert_reason("awsvpc", "\"cpu\": 128, \"memory\": 256", 3, "",
+                "encountered error \"RESOURCE:ENI\"");
+}
+
+Test(time_zero, unplaced_for_an_attribute_in_ecs_words)
+{
+  assert_reason("bridge", "\"cpu\": 128, \"memory\": 256", 1,
+                ", \"placementConstraints\": [{\"type\": \"memberOf\", "
+                "\"expression\": \"attribute:ecs.instance-type == "
+                "t3.micro\"}]",
+                "is missing an attribute required by your task");
 }
