@@ -18,6 +18,7 @@ struct _Cost {
   double *asg_capacity_s;     /* CPU-unit-seconds the ASG offered */
   double *reserved_s;         /* [service * n_asgs + asg] CPU-unit-seconds */
   double task_hours, instance_hours;
+  double lcu_hours[BILLING_LCU_N]; /* by the dimension that set them */
   GArray *open_tasks;         /* Fargate tasks being billed */
   gboolean finished;
   CostItems total;
@@ -160,12 +161,14 @@ cost_on_period(World *w, const PeriodRow *row)
   if (secs <= 0)
     return;
   double rps = (double) row->arrivals / secs;
-  double lcus = billing_alb_lcus(
+  BillingLcuDimension dim;
+  double lcus = billing_alb_lcus_by(
     rps * svc->workload.new_connection_ratio, row->in_flight * 60.0,
     rps * svc->workload.bytes_per_request * 3600.0 / 1e9,
     /* one listener rule per request: within the 10 free evaluations */
-    0.0);
+    0.0, &dim);
   double lcu_hours = lcus * secs / 3600.0;
+  w->cost->lcu_hours[dim] += lcu_hours;
   CostItems *s = &w->cost->per_service[row->service];
   s->load_balancer += billing_alb(w->cost->prices, secs / 3600.0, lcu_hours);
 }
@@ -272,6 +275,18 @@ double
 cost_task_hours(const World *w)
 {
   return w->cost->task_hours;
+}
+
+const char *
+cost_lb_dimension(const World *w)
+{
+  const Cost *c = w->cost;
+  int best = -1;
+  for (int d = 0; d < BILLING_LCU_N; d++)
+    if (c->lcu_hours[d] > 0 && (best < 0 || c->lcu_hours[d] >
+                                              c->lcu_hours[best]))
+      best = d;
+  return best < 0 ? "none" : billing_lcu_dimension_name(best);
 }
 
 double

@@ -149,6 +149,11 @@ cost_json(World *w, guint64 arrivals)
       add_num(prov, g_array_index(w->providers, Provider, i).name, c, 1e-6);
   }
   cJSON_AddItemToObject(o, "by_provider", prov);
+  /* Which of the ALB's four LCU dimensions was billed: says which
+   * workload knob (new_connection_ratio, bytes_per_request, …) drives
+   * the load balancer line. */
+  cJSON_AddStringToObject(o, "load_balancer_dimension",
+                          cost_lb_dimension(w));
   add_num(o, "unused_ec2_usd", cost_unused_ec2(w), 1e-6);
   add_num(o, "per_million_requests_usd",
           arrivals ? total.total / ((double) arrivals / 1e6) : NAN, 1e-6);

@@ -13,7 +13,7 @@ workload_init(Workload *w)
     .queue_limit = 1000,
     .timeout = 60 * SIM_SEC,
     .memory_base_mib = -1.0,
-    .new_connection_ratio = 1.0,
+    .new_connection_ratio = 0.2,
   };
 }
 

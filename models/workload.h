@@ -18,7 +18,9 @@
  *   "bytes_per_request": 20000     processed bytes (request + response),
  *                                  for ALB LCUs (default 0)
  *   "new_connection_ratio": 0.1    new connections per request, for ALB
- *                                  LCUs (default 1)
+ *                                  LCUs (default 0.2: 1 new connection
+ *                                  per 5 requests, AWS's ALB pricing
+ *                                  example; see REFERENCE.md)
  *   "health_check_overload": false when true, a health check fails if its
  *                                  request would wait longer than the
  *                                  check's timeout in the task's queue

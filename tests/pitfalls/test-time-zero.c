@@ -352,3 +352,65 @@ Test(time_zero, unplaced_for_an_attribute_in_ecs_words)
                 "t3.micro\"}]",
                 "is missing an attribute required by your task");
 }
+
+/* A Fargate service behind an ALB, 40 requests/s for an hour; @workload
+ * adds workload members. */
+static char *
+alb_service(const char *workload)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"1h\", \"seed\": 3, \"taskDefinitions\": "
+    "[{\"family\": \"api\", \"networkMode\": \"awsvpc\", "
+    "\"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", "
+    "\"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"app\", "
+    "\"image\": \"x\", \"portMappings\": [{\"containerPort\": 8080}]}]}], "
+    "\"targetGroups\": [{\"TargetGroupName\": \"api-tg\"}], \"services\": "
+    "[{\"serviceName\": \"api\", \"taskDefinition\": \"api\", "
+    "\"desiredCount\": 2, \"launchType\": \"FARGATE\", \"loadBalancers\": "
+    "[{\"targetGroupName\": \"api-tg\", \"containerName\": \"app\", "
+    "\"containerPort\": 8080}], \"workload\": {\"traffic\": {\"generator\": "
+    "\"constant\", \"rps\": 40}, \"service_time\": {\"dist\": "
+    "\"exponential\", \"mean\": \"10ms\"}%s}}]}",
+    workload);
+}
+
+/* One new TCP connection per request (the old default) billed a small
+ * service's ALB as if no client kept a connection alive. The default is
+ * now AWS's pricing example's ratio, 1 new connection per 5 requests: by
+ * hand, $0.0225 for the hour + 40 × 0.2 / 25 = 0.32 LCU × $0.008. */
+Test(time_zero, alb_new_connections_default_to_one_per_five_requests)
+{
+  g_autofree char *json = alb_service("");
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  double lb = test_summary_number(run, "cost.items.load_balancer");
+  double expected = 0.0225 + 40 * 0.2 / 25 * 0.008;
+  cr_assert(fabs(lb - expected) < 0.02 * 40 * 0.2 / 25 * 0.008,
+            "load balancer $%.6f, by hand $%.6f", lb, expected);
+  test_run_free(run);
+}
+
+/* The cost breakdown names the LCU dimension that was billed, so a user
+ * sees which workload knob drives the load balancer line. */
+Test(time_zero, cost_breakdown_names_the_billed_lcu_dimension)
+{
+  g_autofree char *conn = alb_service("");
+  g_autofree char *dir = run_scenario(conn);
+  g_autofree char *summary = test_read_file(dir, "out/base/summary.json");
+  cr_assert(strstr(summary, "\"load_balancer_dimension\":\t"
+                            "\"new_connections\"") != NULL, "%s", summary);
+  test_rmrf(dir);
+  /* 40 requests/s of 20 kB: 2.88 GB an hour outweighs 0.32 LCU of new
+   * connections. */
+  g_autofree char *bytes = alb_service(", \"bytes_per_request\": 20000");
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *path = g_build_filename(tmp, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, bytes, -1, NULL));
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(tmp, &out, NULL, "run", "s.json", "-o", "out", NULL),
+               0);
+  cr_assert(strstr(out, "\n           load balancer LCUs billed on "
+                        "processed bytes (bytes_per_request)\n") != NULL,
+            "%s", out);
+  test_rmrf(tmp);
+}
