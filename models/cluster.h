@@ -4,10 +4,11 @@
  * Instances launch (EC2 "pending", free), enter EC2's "running" state
  * (billed from then on, ECS-REFERENCE §16), register with ECS after the
  * OS boot and agent start (ACTIVE: tasks may be placed), may drain
- * (DRAINING: no new tasks, tasks moved off) and terminate. Each ASG with managed scaling publishes
- * CapacityProviderReservation = M / N × 100 each minute, where M is the
- * number of instances needed (running plus what the tasks waiting in
- * PROVISIONING need, binpacked on the group's type) and N those running,
+ * (DRAINING: no new tasks, tasks moved off) and terminate. Each ASG with
+ * managed scaling publishes CapacityProviderReservation = M / N × 100
+ * each minute, where M is the number of instances needed (running plus
+ * what the tasks waiting in PROVISIONING need, binpacked on the group's
+ * type) and N those running,
  * and scales toward `targetCapacity` (out after 1 datapoint, in after 15),
  * within step sizes and the warm-up period, from zero to two instances;
  * managed termination protection keeps instances with tasks. */
