@@ -69,9 +69,10 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   guint64 d_err = errors - ss->last_errors, d_done = done - ss->last_done;
   ServiceCounts c = service_counts(w, s);
   /* Tasks serving: slot-seconds over the minute / slots per task. */
-  int per_task = workload_slots(
-    &((ServiceConfig *) w->cfg->services->pdata[s])->workload,
-    ((EcsTaskDef *) w->cfg->service_taskdefs->pdata[s])->cpu / 1024.0);
+  const Workload *wl =
+    &((ServiceConfig *) w->cfg->services->pdata[s])->workload;
+  int per_task = workload_slots(wl, workload_task_vcpu(
+    wl, ((EcsTaskDef *) w->cfg->service_taskdefs->pdata[s])->cpu));
   d.serving = d_slots / 60.0 / MAX(per_task, 1);
   d.values[METRIC_CPU] = d_slots > 0 ? 100.0 * d_busy / d_slots : 0.0;
   d.values[METRIC_MEMORY] = metrics_memory_pct(w, s, c.running,
@@ -325,6 +326,29 @@ on_minute(World *w, guint32 s)
   schedule(w, world_now(w) + SIM_MIN, AS_MINUTE, s, 0);
 }
 
+/* Moves the desired count into the current [MinCapacity, MaxCapacity], as
+ * Application Auto Scaling does whenever the bounds are set: at
+ * RegisterScalableTarget (time 0) and at a scheduled action. The scaling
+ * activity is logged in AWS's words (Description "Setting desired count
+ * to N.", Cause "minimum capacity was set to N"). @why, when not NULL,
+ * says what set the bounds. */
+static void
+enforce_bounds(World *w, guint32 s, ServiceScaling *ss, const char *why)
+{
+  int desired = service_get(w, s)->desired;
+  int clamped = clamp_capacity(ss, desired);
+  if (clamped == desired)
+    return;
+  const char *bound = clamped > desired ? "minimum" : "maximum";
+  eventlog_add(w, (int) s, "scaling-activity", NULL, NULL,
+               "Setting desired count to %d. Cause: %s capacity was set "
+               "to %d.", clamped, bound, clamped);
+  g_autofree char *cause = why != NULL
+    ? g_strdup(why)
+    : g_strdup_printf("%s capacity was set to %d", bound, clamped);
+  apply(w, s, clamped, clamped > desired, cause);
+}
+
 static void
 on_scheduled(World *w, guint32 s, guint32 index)
 {
@@ -335,14 +359,11 @@ on_scheduled(World *w, guint32 s, guint32 index)
     ss->min = a->min_capacity;
   if (a->max_capacity >= 0)
     ss->max = a->max_capacity;
-  int desired = service_get(w, s)->desired;
-  int clamped = clamp_capacity(ss, desired);
   g_autofree char *why = g_strdup_printf(
     "scheduled action %s set MinCapacity %d, MaxCapacity %d",
     a->name ? a->name : "(unnamed)", ss->min, ss->max);
   eventlog_add(w, (int) s, "scheduled-action", NULL, NULL, "%s.", why);
-  if (clamped != desired)
-    apply(w, s, clamped, clamped > desired, why);
+  enforce_bounds(w, s, ss, why);
   SimTime next = autoscale_next_occurrence(a, world_now(w),
                                            w->cfg->clock_offset);
   if (next >= 0)
@@ -417,6 +438,10 @@ autoscale_init(World *w)
     ss->last_step = g_new(SimTime, MAX(ss->cfg->policies->len, 1));
     for (guint i = 0; i < ss->cfg->policies->len; i++)
       ss->last_step[i] = -SIM_DAY;
+    /* RegisterScalableTarget moves the current capacity into the range at
+     * once: the tasks of a new minimum run from time 0, not from the first
+     * alarm. */
+    enforce_bounds(w, s, ss, NULL);
     w->reqstats[s].minute_latency = sim_histogram_new();
     schedule(w, SIM_MIN, AS_MINUTE, s, 0);
     for (guint i = 0; i < ss->cfg->scheduled->len; i++) {

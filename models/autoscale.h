@@ -21,8 +21,10 @@
  * AWS's PercentChangeInCapacity rounding, MinAdjustmentMagnitude and the
  * policy's Cooldown between actions.
  *
- * Scheduled actions set MinCapacity/MaxCapacity at their times; the desired
- * count is raised to a new minimum or cut to a new maximum.
+ * The desired count is moved into [MinCapacity, MaxCapacity] at time 0
+ * (RegisterScalableTarget does so at once) and whenever a scheduled action
+ * sets new bounds at its time; each such move is logged as a
+ * "scaling-activity" event in Application Auto Scaling's words.
  *
  * Predictive scaling (an ecsim extension, NOT an AWS feature): every hour
  * the request rate of the coming hour is forecast as the rate of the same

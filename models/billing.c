@@ -55,9 +55,38 @@ double
 billing_alb_lcus(double new_conn_per_s, double active_conn_per_min,
                  double gb_per_hour, double rule_evals_per_s)
 {
-  double connections = MAX(new_conn_per_s / 25.0,
-                           active_conn_per_min / 3000.0);
-  return MAX(connections, MAX(gb_per_hour / 1.0, rule_evals_per_s / 1000.0));
+  BillingLcuDimension ignored;
+  return billing_alb_lcus_by(new_conn_per_s, active_conn_per_min,
+                             gb_per_hour, rule_evals_per_s, &ignored);
+}
+
+double
+billing_alb_lcus_by(double new_conn_per_s, double active_conn_per_min,
+                    double gb_per_hour, double rule_evals_per_s,
+                    BillingLcuDimension *dominant)
+{
+  const double lcus[BILLING_LCU_N] = {
+    [BILLING_LCU_NEW_CONNECTIONS] = new_conn_per_s / 25.0,
+    [BILLING_LCU_ACTIVE_CONNECTIONS] = active_conn_per_min / 3000.0,
+    [BILLING_LCU_PROCESSED_BYTES] = gb_per_hour / 1.0,
+    [BILLING_LCU_RULE_EVALUATIONS] = rule_evals_per_s / 1000.0,
+  };
+  *dominant = BILLING_LCU_NEW_CONNECTIONS;
+  for (int d = 1; d < BILLING_LCU_N; d++)
+    if (lcus[d] > lcus[*dominant])
+      *dominant = (BillingLcuDimension) d;
+  return lcus[*dominant];
+}
+
+const char *
+billing_lcu_dimension_name(BillingLcuDimension d)
+{
+  static const char *const names[BILLING_LCU_N] = {
+    "new_connections", "active_connections", "processed_bytes",
+    "rule_evaluations",
+  };
+  g_return_val_if_fail((int) d >= 0 && d < BILLING_LCU_N, "");
+  return names[d];
 }
 
 double

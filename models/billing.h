@@ -86,6 +86,25 @@ double billing_ec2_instance(const PriceCatalog *cat, double hourly,
 double billing_alb_lcus(double new_conn_per_s, double active_conn_per_min,
                         double gb_per_hour, double rule_evals_per_s);
 
+/* The four LCU dimensions, in AWS's order. */
+typedef enum {
+  BILLING_LCU_NEW_CONNECTIONS,
+  BILLING_LCU_ACTIVE_CONNECTIONS,
+  BILLING_LCU_PROCESSED_BYTES,
+  BILLING_LCU_RULE_EVALUATIONS,
+  BILLING_LCU_N,
+} BillingLcuDimension;
+
+/* As billing_alb_lcus(), and the dimension that set the LCUs in
+ * @dominant (the first in the order above on a tie). */
+double billing_alb_lcus_by(double new_conn_per_s, double active_conn_per_min,
+                           double gb_per_hour, double rule_evals_per_s,
+                           BillingLcuDimension *dominant);
+
+/* "new_connections", "active_connections", "processed_bytes" or
+ * "rule_evaluations". */
+const char *billing_lcu_dimension_name(BillingLcuDimension d);
+
 /* ALB charge for @hours of running with @lcu_hours consumed (the sum
  * over the hours of each hour's LCUs), both as given. */
 double billing_alb(const PriceCatalog *cat, double hours, double lcu_hours);

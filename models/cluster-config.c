@@ -82,6 +82,7 @@ asg_free(gpointer p)
   if (asg->azs)
     g_ptr_array_unref(asg->azs);
   dist_clear(&asg->launch_time);
+  dist_clear(&asg->boot_time);
   g_free(asg);
 }
 
@@ -107,7 +108,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
 {
   static const char *const keys[] = {
     "name", "instance_type", "min", "max", "desired", "availability_zones",
-    "spot", "spot_price_trace", "committed", "launch_time",
+    "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
     "reserved_memory_mib", "instance_mttf",
     "managedScaling", "managedTerminationProtection", NULL
   };
@@ -117,6 +118,8 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
   AsgConfig *asg = g_new0(AsgConfig, 1);
   asg->launch_time = (Dist){ .kind = DIST_UNIFORM, .a = 60, .b = 180,
                              .mean = 120 };
+  asg->boot_time = (Dist){ .kind = DIST_UNIFORM, .a = 30, .b = 90,
+                           .mean = 60 };
   asg->target_capacity = 100;
   asg->min_step = 1;
   asg->max_step = 10000;
@@ -135,6 +138,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !jn_bool(n, "committed", &asg->committed, error) ||
       !parse_spot_prices(n, asg, error) ||
       !dist_member(n, "launch_time", SIM_DAY, &asg->launch_time, error) ||
+      !dist_member(n, "boot_time", SIM_DAY, &asg->boot_time, error) ||
       !jn_int(n, "reserved_memory_mib", 0, 1 << 20, &reserved, error) ||
       !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,
                    &asg->instance_mttf, error) ||

@@ -19,6 +19,11 @@
  *                                      committed discount)
  *       "launch_time": Dist,           launch to agent registered
  *                                      (default uniform 60-180 s)
+ *       "boot_time": Dist,             the end of launch_time spent in
+ *                                      EC2's "running" state (OS boot and
+ *                                      agent start), billed; at most the
+ *                                      launch time (default uniform
+ *                                      30-90 s, ECS-REFERENCE §16)
  *       "reserved_memory_mib": 0,      ECS_RESERVED_MEMORY
  *       "instance_mttf": "30d",        mean time to an instance failure
  *       "managedScaling": {"status": "ENABLED", "targetCapacity": 100,
@@ -60,7 +65,8 @@ typedef struct {
   gboolean spot;
   SpotPrices *spot_prices;     /* owned, or NULL */
   gboolean committed;
-  Dist launch_time;
+  Dist launch_time;            /* launch to agent registered */
+  Dist boot_time;              /* running to registered (billed) */
   int reserved_memory_mib;
   SimTime instance_mttf;       /* 0: instances do not fail */
   gboolean managed_scaling;

@@ -165,9 +165,8 @@ cluster_find(World *w, guint32 service, const EcsTaskDef *def, int provider,
                            "cluster.");
     else
       g_string_printf(why, "The closest matching (container-instance %s) "
-                      "has insufficient %s available.",
-                      cluster_instance(w, miss.closest)->ec2_id,
-                      miss.missing ? miss.missing : "resources");
+                      "%s.", cluster_instance(w, miss.closest)->ec2_id,
+                      placement_check_reason(miss.check));
   }
   return FALSE;
 }

@@ -25,6 +25,7 @@ struct _Cluster {
   GArray *longest_wait;          /* SimTime per service: the longest a
                                     task waited in the queue (grows) */
   guint n_registered;
+  guint max_registered;          /* most registered at once */
   guint64 *group_masks;          /* per ASG: its bit */
 };
 

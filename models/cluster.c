@@ -39,6 +39,12 @@ cluster_running_instances(const World *w)
 }
 
 guint
+cluster_max_instances(const World *w)
+{
+  return cl(w)->max_registered;
+}
+
+guint
 cluster_waiting_tasks(const World *w)
 {
   return g_queue_get_length(&cl(w)->waiting);
@@ -156,6 +162,7 @@ register_instance(World *w, Instance *inst)
   };
   placement_add_instance(cl(w)->placement, inst->id, &info);
   cl(w)->n_registered++;
+  cl(w)->max_registered = MAX(cl(w)->max_registered, cl(w)->n_registered);
   if (asg->instance_mttf > 0) {
     gsl_rng *rng = world_rng(w, "instance-failure", asg->name);
     double s = gsl_ran_exponential(rng,
@@ -181,6 +188,7 @@ cluster_launch(World *w, int asg_index, gboolean warm)
   inst->type = asg->type;
   inst->state = INSTANCE_PENDING;
   inst->launched_at = world_now(w);
+  inst->running_at = world_now(w);
   inst->registered_at = -1;
   inst->terminated_at = -1;
   /* EC2 ids are "i-" and 17 hex digits; a bijective mix of the index
@@ -195,8 +203,12 @@ cluster_launch(World *w, int asg_index, gboolean warm)
     register_instance(w, inst);
   } else {
     gsl_rng *rng = world_rng(w, "instance-launch", asg->name);
-    schedule(w, world_now(w) + dist_sample(&asg->launch_time, rng),
-             CL_REGISTER, inst->id);
+    SimTime launch = dist_sample(&asg->launch_time, rng);
+    /* Its own stream: the launch times stay those of earlier versions. */
+    gsl_rng *boot_rng = world_rng(w, "instance-boot", asg->name);
+    SimTime boot = MIN(dist_sample(&asg->boot_time, boot_rng), launch);
+    inst->running_at = world_now(w) + launch - boot;
+    schedule(w, world_now(w) + launch, CL_REGISTER, inst->id);
   }
   return inst;
 }
@@ -224,8 +236,8 @@ cluster_terminate(World *w, Instance *inst, const char *reason)
   }
   inst->state = INSTANCE_TERMINATED;
   inst->terminated_at = world_now(w);
-  if (was_registered)
-    cost_instance_ended(w, inst->id);
+  /* One still booting is billed too once it is running. */
+  cost_instance_ended(w, inst->id);
 }
 
 void

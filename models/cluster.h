@@ -1,12 +1,14 @@
 /* EC2 capacity: container instances, Auto Scaling groups and managed
  * scaling (ECS-REFERENCE §3, §4, §6).
  *
- * Instances launch (pending, free), register with ECS after a launch time
- * (ACTIVE, billed), may drain (DRAINING: no new tasks, tasks moved off)
- * and terminate. Each ASG with managed scaling publishes
- * CapacityProviderReservation = M / N × 100 each minute, where M is the
- * number of instances needed (running plus what the tasks waiting in
- * PROVISIONING need, binpacked on the group's type) and N those running,
+ * Instances launch (EC2 "pending", free), enter EC2's "running" state
+ * (billed from then on, ECS-REFERENCE §16), register with ECS after the
+ * OS boot and agent start (ACTIVE: tasks may be placed), may drain
+ * (DRAINING: no new tasks, tasks moved off) and terminate. Each ASG with
+ * managed scaling publishes CapacityProviderReservation = M / N × 100
+ * each minute, where M is the number of instances needed (running plus
+ * what the tasks waiting in PROVISIONING need, binpacked on the group's
+ * type) and N those running,
  * and scales toward `targetCapacity` (out after 1 datapoint, in after 15),
  * within step sizes and the warm-up period, from zero to two instances;
  * managed termination protection keeps instances with tasks. */
@@ -29,6 +31,8 @@ typedef struct {
   const InstanceType *type;
   InstanceState state;
   SimTime launched_at;
+  SimTime running_at;      /* EC2 "running": billed from here; set at
+                              launch (it may lie ahead) */
   SimTime registered_at;   /* -1 until ACTIVE */
   SimTime terminated_at;   /* -1 until terminated */
   const char *end_reason;  /* why it terminated */
@@ -92,6 +96,8 @@ guint cluster_n_instances(const World *w);
 const Instance *cluster_instance(const World *w, guint32 id);
 /* Instances registered (ACTIVE or DRAINING) now. */
 guint cluster_running_instances(const World *w);
+/* The most instances registered at once so far (however briefly). */
+guint cluster_max_instances(const World *w);
 /* Tasks waiting for capacity now. */
 guint cluster_waiting_tasks(const World *w);
 

@@ -18,6 +18,7 @@ struct _Cost {
   double *asg_capacity_s;     /* CPU-unit-seconds the ASG offered */
   double *reserved_s;         /* [service * n_asgs + asg] CPU-unit-seconds */
   double task_hours, instance_hours;
+  double lcu_hours[BILLING_LCU_N]; /* by the dimension that set them */
   GArray *open_tasks;         /* Fargate tasks being billed */
   gboolean finished;
   CostItems total;
@@ -123,9 +124,9 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
   if (asg->spot_prices != NULL)
-    return spot_prices_charge(asg->spot_prices, inst->registered_at, end);
+    return spot_prices_charge(asg->spot_prices, inst->running_at, end);
   return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
-                              asg->committed, inst->registered_at, end);
+                              asg->committed, inst->running_at, end);
 }
 
 void
@@ -133,12 +134,14 @@ cost_instance_ended(World *w, guint32 id)
 {
   Cost *c = w->cost;
   const Instance *inst = cluster_instance(w, id);
-  if (inst->registered_at < 0)
-    return; /* never ran: launch failures and pending time are free */
   SimTime end = inst->terminated_at >= 0 ? inst->terminated_at
                                          : world_now(w);
+  /* EC2 bills from "running", before the OS boots and the agent
+   * registers; time in "pending" is free. */
+  if (end <= inst->running_at)
+    return;
   double charge = instance_charge(w, inst, end);
-  double seconds = sim_time_to_seconds(end - inst->registered_at);
+  double seconds = sim_time_to_seconds(end - inst->running_at);
   c->asg_cost[inst->asg] += charge;
   c->asg_capacity_s[inst->asg] += inst->type->vcpu * 1024.0 * seconds;
   c->instance_hours += seconds / 3600.0;
@@ -158,12 +161,14 @@ cost_on_period(World *w, const PeriodRow *row)
   if (secs <= 0)
     return;
   double rps = (double) row->arrivals / secs;
-  double lcus = billing_alb_lcus(
+  BillingLcuDimension dim;
+  double lcus = billing_alb_lcus_by(
     rps * svc->workload.new_connection_ratio, row->in_flight * 60.0,
     rps * svc->workload.bytes_per_request * 3600.0 / 1e9,
     /* one listener rule per request: within the 10 free evaluations */
-    0.0);
+    0.0, &dim);
   double lcu_hours = lcus * secs / 3600.0;
+  w->cost->lcu_hours[dim] += lcu_hours;
   CostItems *s = &w->cost->per_service[row->service];
   s->load_balancer += billing_alb(w->cost->prices, secs / 3600.0, lcu_hours);
 }
@@ -186,7 +191,7 @@ cost_so_far(World *w, SimTime t)
   }
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
-    if (inst->registered_at >= 0 && inst->terminated_at < 0)
+    if (inst->terminated_at < 0 && inst->running_at < t)
       sum += instance_charge(w, inst, t);
   }
   return sum;
@@ -225,7 +230,7 @@ cost_finish(World *w)
   g_array_set_size(c->open_tasks, 0);
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
-    if (inst->registered_at >= 0 && inst->terminated_at < 0)
+    if (inst->terminated_at < 0)
       cost_instance_ended(w, i);
   }
   split_ec2(w);
@@ -270,6 +275,18 @@ double
 cost_task_hours(const World *w)
 {
   return w->cost->task_hours;
+}
+
+const char *
+cost_lb_dimension(const World *w)
+{
+  const Cost *c = w->cost;
+  int best = -1;
+  for (int d = 0; d < BILLING_LCU_N; d++)
+    if (c->lcu_hours[d] > 0 && (best < 0 || c->lcu_hours[d] >
+                                              c->lcu_hours[best]))
+      best = d;
+  return best < 0 ? "none" : billing_lcu_dimension_name(best);
 }
 
 double

@@ -45,3 +45,7 @@ double cost_unused_ec2(const World *w);
 /* Fargate task-hours and EC2 instance-hours. */
 double cost_task_hours(const World *w);
 double cost_instance_hours(const World *w);
+/* The LCU dimension that set most of the run's load-balancer LCU-hours
+ * (each period's LCUs are the largest of four; billing.h names them), or
+ * "none" when no LCU was used. A static string. */
+const char *cost_lb_dimension(const World *w);

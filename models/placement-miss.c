@@ -27,6 +27,31 @@ static const char *const missing_text[] = {
 
 #define N_CHECKS ((guint) G_N_ELEMENTS(missing_text))
 
+/* ECS service event messages (developer guide, "Amazon ECS service event
+ * messages"; RESOURCE:ENI as the scheduler reports an awsvpc task that
+ * found no free interface). */
+static const char *const reason_text[] = {
+  [PLACEMENT_CHECK_ARCHITECTURE] = "is missing an attribute required by "
+                                   "your task",
+  [PLACEMENT_CHECK_MEMBER_OF] = "is missing an attribute required by your "
+                                "task",
+  [PLACEMENT_CHECK_DISTINCT_INSTANCE] = "is already running a task of this "
+                                        "service",
+  [PLACEMENT_CHECK_CPU] = "has insufficient CPU units available",
+  [PLACEMENT_CHECK_MEMORY] = "has insufficient memory available",
+  [PLACEMENT_CHECK_PORT] = "is already using a port required by your task",
+  [PLACEMENT_CHECK_ENI] = "encountered error \"RESOURCE:ENI\"",
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(reason_text) == G_N_ELEMENTS(missing_text));
+
+const char *
+placement_check_reason(PlacementCheck check)
+{
+  g_return_val_if_fail((guint) check < N_CHECKS, "");
+  return reason_text[check];
+}
+
 typedef struct {
   guint passed;
   guint first_failed;  /* N_CHECKS when none failed */

@@ -109,6 +109,16 @@ typedef struct {
   PlacementCheck check;        /* the same, as a value */
 } PlacementMiss;
 
+/* What ECS's event says of the closest instance that failed @check, to
+ * follow "The closest matching (container-instance X) ": "has insufficient
+ * CPU units available", "has insufficient memory available", "is already
+ * using a port required by your task", "encountered error
+ * \"RESOURCE:ENI\"", "is missing an attribute required by your task"
+ * (architecture and memberOf); distinctInstance, whose wording ECS does
+ * not document: "is already running a task of this service". A static
+ * string; never fails. */
+const char *placement_check_reason(PlacementCheck check);
+
 /* Returns an empty index. @n_azs: number of availability zones. */
 Placement *placement_new(guint n_azs);
 void placement_free(Placement *p);

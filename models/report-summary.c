@@ -151,6 +151,11 @@ cost_json(World *w, guint64 arrivals)
       add_num(prov, g_array_index(w->providers, Provider, i).name, c, 1e-6);
   }
   cJSON_AddItemToObject(o, "by_provider", prov);
+  /* Which of the ALB's four LCU dimensions was billed: says which
+   * workload knob (new_connection_ratio, bytes_per_request, …) drives
+   * the load balancer line. */
+  cJSON_AddStringToObject(o, "load_balancer_dimension",
+                          cost_lb_dimension(w));
   add_num(o, "unused_ec2_usd", cost_unused_ec2(w), 1e-6);
   add_num(o, "per_million_requests_usd",
           arrivals ? total.total / ((double) arrivals / 1e6) : NAN, 1e-6);
@@ -165,18 +170,18 @@ capacity_json(World *w)
   add_num(o, "task_hours", cost_task_hours(w), 1e-3);
   add_num(o, "instance_hours", cost_instance_hours(w), 1e-3);
   double cpu = 0, mem = 0, weight = 0;
-  int max_instances = 0;
   for (guint i = 0; i < metrics_n_rows(w); i++) {
     const PeriodRow *r = metrics_row(w, i);
     double span = sim_time_to_seconds(r->end - r->start) * r->running;
     cpu += r->cpu_pct * span;
     mem += r->memory_pct * span;
     weight += span;
-    max_instances = MAX(max_instances, r->instances);
   }
   add_num(o, "mean_cpu_pct", weight > 0 ? cpu / weight : 0.0, 1e-3);
   add_num(o, "mean_memory_pct", weight > 0 ? mem / weight : 0.0, 1e-3);
-  add_int(o, "max_instances", max_instances);
+  /* Counted as instances register, not sampled at period ends, where
+   * one that lived a few seconds would be missed. */
+  add_int(o, "max_instances", (int) cluster_max_instances(w));
   add_int(o, "instances_launched", cluster_n_instances(w));
   return o;
 }

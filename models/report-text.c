@@ -78,6 +78,24 @@ print_requests(const cJSON *sum, FILE *out)
               : "MISSED");
 }
 
+/* Which LCU dimension the load balancer line was billed on, and the
+ * workload key that drives it. */
+static void
+print_lb_dimension(const cJSON *sum, FILE *out)
+{
+  static const char *const dims[][3] = {
+    { "new_connections", "new connections", "new_connection_ratio" },
+    { "active_connections", "active connections", "requests in flight" },
+    { "processed_bytes", "processed bytes", "bytes_per_request" },
+    { "rule_evaluations", "rule evaluations", "listener rules" },
+  };
+  const char *dim = str(sum, "cost.load_balancer_dimension");
+  for (gsize i = 0; i < G_N_ELEMENTS(dims); i++)
+    if (g_str_equal(dim, dims[i][0]))
+      fprintf(out, "           load balancer LCUs billed on %s (%s)\n",
+              dims[i][1], dims[i][2]);
+}
+
 static void
 print_cost(const cJSON *sum, FILE *out)
 {
@@ -99,6 +117,7 @@ print_cost(const cJSON *sum, FILE *out)
     g_string_append_printf(line, " (unused EC2 $%.2f)",
                            num(sum, "cost.unused_ec2_usd"));
   fprintf(out, "%s\n", line->str);
+  print_lb_dimension(sum, out);
 }
 
 static void

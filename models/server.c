@@ -122,7 +122,7 @@ server_new(World *w, const Task *t)
 {
   const Workload *wl =
     &((ServiceConfig *) w->cfg->services->pdata[t->service])->workload;
-  double vcpu = t->def->cpu / 1024.0;
+  double vcpu = workload_task_vcpu(wl, t->def->cpu);
   Server *s = g_new0(Server, 1);
   s->task = t->id;
   s->service = t->service;

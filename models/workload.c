@@ -13,7 +13,7 @@ workload_init(Workload *w)
     .queue_limit = 1000,
     .timeout = 60 * SIM_SEC,
     .memory_base_mib = -1.0,
-    .new_connection_ratio = 1.0,
+    .new_connection_ratio = 0.2,
   };
 }
 
@@ -71,6 +71,16 @@ workload_clear(Workload *w)
   traffic_config_free(w->traffic);
   dist_clear(&w->service_time);
   workload_init(w);
+}
+
+double
+workload_task_vcpu(const Workload *w, int cpu_units)
+{
+  /* No reservation means no quota either, not zero speed: see the
+   * header for the interim rule. */
+  if (cpu_units <= 0)
+    return w->at_vcpu;
+  return cpu_units / 1024.0;
 }
 
 int

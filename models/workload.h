@@ -18,7 +18,9 @@
  *   "bytes_per_request": 20000     processed bytes (request + response),
  *                                  for ALB LCUs (default 0)
  *   "new_connection_ratio": 0.1    new connections per request, for ALB
- *                                  LCUs (default 1)
+ *                                  LCUs (default 0.2: 1 new connection
+ *                                  per 5 requests, AWS's ALB pricing
+ *                                  example; see REFERENCE.md)
  *   "health_check_overload": false when true, a health check fails if its
  *                                  request would wait longer than the
  *                                  check's timeout in the task's queue
@@ -30,7 +32,13 @@
  * `concurrency_per_vcpu` (the share is constant) size changes the number
  * of slots, and with a fixed `concurrency` it changes each request's
  * speed: either way throughput is proportional to vCPU. CPU utilisation
- * is busy slot-time over slot-time. */
+ * is busy slot-time over slot-time.
+ *
+ * A task that reserves no CPU (EC2, no task-level `cpu`, every container's
+ * `cpu` 0 or absent) has no CPU quota in ECS: it runs on its instance's
+ * idle CPU with the minimum CPU shares. Interim rule until CPU shares are
+ * modelled: such a task serves as a task of `at_vcpu` vCPU, the size its
+ * service_time was measured at (workload_task_vcpu()). */
 #pragma once
 
 #include <glib.h>
@@ -62,6 +70,11 @@ void workload_init(Workload *w);
 gboolean workload_parse(const JNode *n, const WorkloadParseOptions *options,
                         Workload *w, GError **error);
 void workload_clear(Workload *w);
+
+/* The vCPUs a task that reserves @cpu_units CPU units serves with:
+ * @cpu_units / 1024, or `at_vcpu` when it reserves none (see above). Always
+ * > 0. */
+double workload_task_vcpu(const Workload *w, int cpu_units);
 
 /* Slots of a task of @vcpu vCPU (at least 1). */
 int workload_slots(const Workload *w, double vcpu);
