@@ -112,8 +112,8 @@ write_instances(World *w, FILE *f)
 {
   static const char *const states[] = { "PENDING", "ACTIVE", "DRAINING",
                                         "TERMINATED" };
-  fputs("instance_id,asg,instance_type,az,status,launched_s,registered_s,"
-        "terminated_s,end_reason,tasks_end\n", f);
+  fputs("instance_id,asg,instance_type,az,status,launched_s,running_s,"
+        "registered_s,terminated_s,end_reason,tasks_end\n", f);
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
     const char *text[] = {
@@ -128,6 +128,7 @@ write_instances(World *w, FILE *f)
       csv_write_cell(f, text[k]);
     }
     csv_time(f, inst->launched_at);
+    csv_time(f, inst->running_at); /* billed from here */
     csv_time(f, inst->registered_at);
     csv_time(f, inst->terminated_at);
     fputc(',', f);

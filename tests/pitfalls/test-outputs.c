@@ -173,3 +173,27 @@ Test(outputs, a_second_sweep_into_a_busy_folder_is_refused_up_front)
   close(fd);
   test_rmrf(dir);
 }
+
+Test(outputs, instances_csv_shows_when_each_instance_is_billed_from)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", "scenarios/"
+                       "binpack-vs-spread.json", "--variant", "binpack",
+                       "-o", dir, "-q", NULL), 0);
+  g_autofree char *sub = in(dir, "binpack");
+  g_autofree char *csv = test_read_file(sub, "instances.csv");
+  g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+  cr_assert(g_str_has_prefix(lines[0], "instance_id,asg,instance_type,az,"
+                                       "status,launched_s,running_s,"
+                                       "registered_s,"), "%s", lines[0]);
+  /* Launched at 0, registered after the 60 s launch time, running (and
+   * billed) from within it. */
+  g_auto(GStrv) cells = g_strsplit(lines[1], ",", -1);
+  double launched = g_ascii_strtod(cells[5], NULL);
+  double running = g_ascii_strtod(cells[6], NULL);
+  double registered = g_ascii_strtod(cells[7], NULL);
+  cr_assert_leq(launched, running, "%s", lines[1]);
+  cr_assert_lt(running, registered, "%s", lines[1]);
+  cr_assert_float_eq(registered - launched, 60.0, 1e-9, "%s", lines[1]);
+  test_rmrf(dir);
+}
