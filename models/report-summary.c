@@ -114,6 +114,11 @@ slo_json(const ScenarioConfig *cfg, const Totals *t)
   add_num(o, "attainment", attainment, 1e-6);
   cJSON_AddBoolToObject(o, "met", !isnan(attainment) &&
                                     attainment >= cfg->slo.target);
+  /* Against requests.error_rate, as the break-even and --best judge it. */
+  double error_rate = finished ? (double) errors / (double) finished : 0.0;
+  add_num(o, "error_budget", cfg->slo.error_budget, 1e-9);
+  cJSON_AddBoolToObject(o, "error_budget_met",
+                        error_rate <= cfg->slo.error_budget);
   return o;
 }
 

@@ -46,6 +46,8 @@ static const SummaryField fields[] = {
   { "slo.target", FRAC, NONE, FALSE },
   { "slo.attainment", FRAC, HIGHER, FALSE },
   { "slo.met", SUMMARY_UNIT_BOOL, HIGHER, FALSE },
+  { "slo.error_budget", FRAC, NONE, FALSE },
+  { "slo.error_budget_met", SUMMARY_UNIT_BOOL, HIGHER, FALSE },
   { "cost.total_usd", N, LOWER, FALSE },
   { "cost.items.compute", N, LOWER, FALSE },
   { "cost.items.storage", N, LOWER, FALSE },
