@@ -268,7 +268,12 @@ sweep_constraint_bound(const SweepConstraint *c, const SweepGroup *g)
   double mean = g->mean[c->metric], half = g->half[c->metric];
   if (isnan(mean) || isnan(half))
     return NAN;
-  return c->below ? mean + half : mean - half;
+  double bound = c->below ? mean + half : mean - half;
+  /* A share's interval is cut to what a share can be, so that
+   * 'error_rate<=100%' holds for any group with an interval. */
+  if (c->metric == SWEEP_SLO || c->metric == SWEEP_ERROR_RATE)
+    bound = CLAMP(bound, 0.0, 1.0);
+  return bound;
 }
 
 static gboolean

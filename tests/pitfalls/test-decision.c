@@ -340,3 +340,50 @@ Test(pitfalls_decision, interrupted_break_even_keeps_the_comparison)
   cJSON_Delete(json);
   test_rmrf(dir);
 }
+
+/* ---- sweep --best ------------------------------------------------------ */
+
+/* It ran the whole sweep, then said a bound needs 2 seeds. */
+Test(pitfalls_decision, sweep_best_with_one_seed_fails_before_running)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "sweep", TINY, "--best",
+                       "p99<200ms", "-o", out_dir, NULL), 2);
+  cr_assert_str_eq(err, "--best judges each grid point at its 95% "
+                        "confidence bound over seeds, which needs at least "
+                        "2 seeds per point; this sweep has 1: add --seeds N "
+                        "(N >= 2; 10 give tight bounds)\n");
+  cr_assert_str_eq(out, "");
+  cr_assert_not(g_file_test(out_dir, G_FILE_TEST_EXISTS), "nothing ran");
+  test_rmrf(dir);
+}
+
+/* Fargate at 4x fails 15.6% of its requests: the cheapest meeting p99
+ * alone, but not serving the traffic. */
+Test(pitfalls_decision, sweep_best_holds_the_error_rate_to_the_budget)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *scn = write_two_ways(dir);
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "sweep", scn, "--variant",
+                       "fargate", "--set", "/services/0/workload/traffic/"
+                       "rps=80", "--seeds", "2", "--best", "p99<10s", "-q",
+                       "-o", out_dir, NULL), 0, "%s", err);
+  cr_assert(strstr(out, "Best       none: no grid point and variant meets "
+                        "p99<10s and error_rate<=0.1% at its 95% confidence "
+                        "bound"), "%s", out);
+  /* The user's own error rate constraint replaces the budget. */
+  g_clear_pointer(&out, g_free);
+  cr_assert_eq(cli_run(NULL, &out, &err, "sweep", scn, "--variant",
+                       "fargate", "--set", "/services/0/workload/traffic/"
+                       "rps=80", "--seeds", "2", "--best", "p99<10s",
+                       "--best", "error_rate<=100%", "-q", "--resume", "-o",
+                       out_dir, NULL), 0);
+  cr_assert(strstr(out, "Best       variant fargate\n"), "%s", out);
+  cr_assert(strstr(out, "that meet p99<10s and error_rate<=100% at"), "%s",
+            out);
+  test_rmrf(dir);
+}
