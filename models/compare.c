@@ -23,6 +23,7 @@ typedef struct {
 
 static const Row rows[] = {
   { "cost, total $", "cost.total_usd", 2, 1, NULL },
+  { "cost per month $", "cost.per_month_usd", 2, 1, NULL },
   { "  compute $", "cost.items.compute", 2, 1, NULL },
   { "  storage $", "cost.items.storage", 2, 1, NULL },
   { "  load balancer $", "cost.items.load_balancer", 2, 1, NULL },
@@ -50,9 +51,14 @@ at(const cJSON *o, const char *path)
   return o;
 }
 
+/* The value of @path in summary @o; "cost.per_month_usd", which
+ * summary.json does not hold, is its cost scaled to a month, the figure
+ * a planner budgets in. */
 static double
 number(const cJSON *o, const char *path)
 {
+  if (strcmp(path, "cost.per_month_usd") == 0)
+    return round(compare_per_month(o) * 1e6) / 1e6;
   const cJSON *n = at(o, path);
   return cJSON_IsNumber(n) ? n->valuedouble : NAN;
 }
@@ -140,6 +146,45 @@ write_csv(FILE *f, GPtrArray *summaries)
   }
 }
 
+/* @x rounded to @unit, or null. */
+static void
+add_rounded(cJSON *o, const char *key, double x, double unit)
+{
+  if (isnan(x) || isinf(x))
+    cJSON_AddNullToObject(o, key);
+  else
+    cJSON_AddNumberToObject(o, key, round(x / unit) * unit);
+}
+
+static cJSON *
+verdict_json(const BreakEvenVerdict *v)
+{
+  cJSON *o = cJSON_CreateObject();
+  add_rounded(o, "usd", v->usd, 1e-6);
+  add_rounded(o, "usd_per_month", v->usd_per_month, 1e-2);
+  add_rounded(o, "error_rate", v->error_rate, 1e-9);
+  add_rounded(o, "error_budget", v->error_budget, 1e-9);
+  add_rounded(o, "slo_attainment", v->attainment, 1e-6);
+  add_rounded(o, "slo_target", v->slo_target, 1e-6);
+  cJSON_AddBoolToObject(o, "met", v->met);
+  return o;
+}
+
+static cJSON *
+point_json(const BreakEvenPoint *p)
+{
+  cJSON *pt = cJSON_CreateObject();
+  cJSON_AddNumberToObject(pt, "traffic_scale", p->scale);
+  add_rounded(pt, "mean_rps", p->mean_rps, 1e-3);
+  /* As before: the runs' costs at the top of the point. */
+  add_rounded(pt, "fargate_usd", p->fargate.usd, 1e-6);
+  add_rounded(pt, "ec2_usd", p->ec2.usd, 1e-6);
+  cJSON_AddBoolToObject(pt, "comparable", p->fargate.met && p->ec2.met);
+  cJSON_AddItemToObject(pt, "fargate", verdict_json(&p->fargate));
+  cJSON_AddItemToObject(pt, "ec2", verdict_json(&p->ec2));
+  return pt;
+}
+
 static cJSON *
 break_even_json(const BreakEven *be)
 {
@@ -147,6 +192,7 @@ break_even_json(const BreakEven *be)
   cJSON_AddStringToObject(o, "fargate_variant", be->fargate);
   cJSON_AddStringToObject(o, "ec2_variant", be->ec2);
   cJSON_AddBoolToObject(o, "found", be->found);
+  cJSON_AddBoolToObject(o, "interrupted", be->interrupted);
   if (be->found) {
     cJSON_AddNumberToObject(o, "traffic_scale", round(be->scale * 1e3) / 1e3);
     cJSON_AddNumberToObject(o, "mean_rps", round(be->mean_rps * 1e3) / 1e3);
@@ -155,18 +201,14 @@ break_even_json(const BreakEven *be)
     cJSON_AddStringToObject(o, "cheaper_above",
                             be->ec2_cheaper_above ? "ec2" : "fargate");
   }
+  /* Where the answer holds: null when nowhere (or interrupted). */
+  add_rounded(o, "holds_from_scale", be->lo_scale, 1e-3);
+  add_rounded(o, "holds_to_scale", be->hi_scale, 1e-3);
   cJSON_AddStringToObject(o, "statement", be->statement);
   cJSON *pts = cJSON_AddArrayToObject(o, "points");
-  for (guint i = 0; i < be->points->len; i++) {
-    const BreakEvenPoint *p = &g_array_index(be->points, BreakEvenPoint, i);
-    cJSON *pt = cJSON_CreateObject();
-    cJSON_AddNumberToObject(pt, "traffic_scale", p->scale);
-    cJSON_AddNumberToObject(pt, "mean_rps", round(p->mean_rps * 1e3) / 1e3);
-    cJSON_AddNumberToObject(pt, "fargate_usd",
-                            round(p->fargate_usd * 1e6) / 1e6);
-    cJSON_AddNumberToObject(pt, "ec2_usd", round(p->ec2_usd * 1e6) / 1e6);
-    cJSON_AddItemToArray(pts, pt);
-  }
+  for (guint i = 0; i < be->points->len; i++)
+    cJSON_AddItemToArray(
+      pts, point_json(&g_array_index(be->points, BreakEvenPoint, i)));
   return o;
 }
 

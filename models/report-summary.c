@@ -116,6 +116,11 @@ slo_json(const ScenarioConfig *cfg, const Totals *t)
   add_num(o, "attainment", attainment, 1e-6);
   cJSON_AddBoolToObject(o, "met", !isnan(attainment) &&
                                     attainment >= cfg->slo.target);
+  /* Against requests.error_rate, as the break-even and --best judge it. */
+  double error_rate = finished ? (double) errors / (double) finished : 0.0;
+  add_num(o, "error_budget", cfg->slo.error_budget, 1e-9);
+  cJSON_AddBoolToObject(o, "error_budget_met",
+                        error_rate <= cfg->slo.error_budget);
   return o;
 }
 
@@ -277,9 +282,6 @@ warning_counts_json(const ScenarioConfig *cfg, const Warnings *ws)
   return o;
 }
 
-/* The budget of failed requests a run is held to: the SLO's, or 0.1%. */
-#define DEFAULT_ERROR_BUDGET 0.001
-
 /* Warnings the summary's own figures show: the SLO missed, errors over
  * budget. */
 static void
@@ -298,10 +300,11 @@ add_figure_warnings(const ScenarioConfig *cfg, const cJSON *root,
                  100.0 * cfg->slo.target);
   double error_rate = cJSON_GetNumberValue(
     cJSON_GetObjectItemCaseSensitive(requests, "error_rate"));
-  if (error_rate > DEFAULT_ERROR_BUDGET)
+  /* The budget is slo.error_budget, or 0.1% without an "slo". */
+  if (error_rate > cfg->slo.error_budget)
     warnings_add(out, "errors_over_budget", NULL,
                  "%.3g%% of requests failed, over the error budget of "
-                 "%.3g%%", 100.0 * error_rate, 100.0 * DEFAULT_ERROR_BUDGET);
+                 "%.3g%%", 100.0 * error_rate, 100.0 * cfg->slo.error_budget);
 }
 
 cJSON *

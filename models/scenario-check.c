@@ -113,9 +113,26 @@ parse_target_groups(ScenarioConfig *cfg, const JNode *root, GError **error)
   return TRUE;
 }
 
+/* The "pNN" key of the short form {"p99": "200ms"} (the error budget
+ * aside), or NULL when @slo holds anything else. */
+static const cJSON *
+slo_percentile_key(const cJSON *slo)
+{
+  const cJSON *key = NULL;
+  for (const cJSON *m = slo->child; m; m = m->next) {
+    if (strcmp(m->string, "error_budget") == 0)
+      continue;
+    if (key != NULL || m->string[0] != 'p')
+      return NULL;
+    key = m;
+  }
+  return key;
+}
+
 static gboolean
 parse_slo(ScenarioConfig *cfg, const JNode *root, GError **error)
 {
+  cfg->slo.error_budget = SLO_DEFAULT_ERROR_BUDGET;
   JNode slo;
   if (!jn_member(root, "slo", &slo))
     return TRUE;
@@ -123,8 +140,8 @@ parse_slo(ScenarioConfig *cfg, const JNode *root, GError **error)
     return jn_error(&slo, error, "must be an object such as {\"p99\": "
                     "\"200ms\"} or {\"latency\": \"300ms\", \"target\": "
                     "0.995}"), FALSE;
-  const cJSON *first = slo.json->child;
-  if (first->string[0] == 'p' && first->next == NULL) {
+  const cJSON *first = slo_percentile_key(slo.json);
+  if (first != NULL) {
     char *end = NULL;
     double pct = strtod(first->string + 1, &end);
     JNode v;
@@ -136,13 +153,19 @@ parse_slo(ScenarioConfig *cfg, const JNode *root, GError **error)
     if (!jn_value_duration(&v, 1, SIM_HOUR, &cfg->slo.threshold, error))
       return FALSE;
   } else {
-    static const char *const keys[] = { "latency", "target", NULL };
-    if (!jn_check_object(&slo, keys, keys, error) ||
+    static const char *const keys[] = { "latency", "target", "error_budget",
+                                        NULL };
+    static const char *const required[] = { "latency", "target", NULL };
+    if (!jn_check_object(&slo, keys, required, error) ||
         !jn_duration(&slo, "latency", 1, SIM_HOUR, &cfg->slo.threshold,
                      error) ||
         !jn_double(&slo, "target", 0.0, 1.0, &cfg->slo.target, error))
       return FALSE;
   }
+  /* A fraction of the finished requests, as requests.error_rate. */
+  if (!jn_double(&slo, "error_budget", 0.0, 1.0, &cfg->slo.error_budget,
+                 error))
+    return FALSE;
   cfg->slo.set = TRUE;
   return TRUE;
 }

@@ -30,12 +30,18 @@ typedef struct _Scenario Scenario;
 
 /* A service-level objective: a latency threshold met by a fraction of
  * requests ("slo": {"p99": "200ms"} means threshold 200 ms, target 0.99;
- * or {"latency": "300ms", "target": 0.995}). */
+ * or {"latency": "300ms", "target": 0.995}), and an error budget, the
+ * largest error rate that still counts as serving the traffic
+ * ("error_budget": 0.001, in either form). */
 typedef struct {
   gboolean set;
   SimTime threshold;
   double target;
+  double error_budget; /* SLO_DEFAULT_ERROR_BUDGET without an "slo" */
 } SloConfig;
+
+/* Errors / finished requests allowed when the scenario does not say. */
+#define SLO_DEFAULT_ERROR_BUDGET 0.001
 
 /* The largest seed: 2^53 - 1, the largest integer a JSON number (a
  * double) holds exactly, so that summary.json can say which seed ran. */

@@ -47,6 +47,8 @@ static const SummaryField fields[] = {
   { "slo.target", FRAC, NONE, FALSE },
   { "slo.attainment", FRAC, HIGHER, FALSE },
   { "slo.met", SUMMARY_UNIT_BOOL, HIGHER, FALSE },
+  { "slo.error_budget", FRAC, NONE, FALSE },
+  { "slo.error_budget_met", SUMMARY_UNIT_BOOL, HIGHER, FALSE },
   { "warning_counts.total", N, LOWER, FALSE },
   { "warning_counts.<code>", N, LOWER, TRUE },
   { "cost.total_usd", N, LOWER, FALSE },

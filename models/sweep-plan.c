@@ -248,6 +248,9 @@ sweep_plan_prepare(SweepPlan *plan, GError **error)
         scenario_config_free(cfg);
         return FALSE;
       }
+      plan->error_budget = p == 0 && v == 0
+                             ? cfg->slo.error_budget
+                             : MIN(plan->error_budget, cfg->slo.error_budget);
       if (plan->scenario_name == NULL)
         plan->scenario_name = g_strdup(cfg->name);
       scenario_config_free(cfg);

@@ -6,6 +6,7 @@
 
 #include "models/input.h"
 #include "models/jsonfile.h"
+#include "sim/histogram.h"
 #include "sim/stats.h"
 #include "sim/time.h"
 
@@ -121,6 +122,17 @@ compare_runs(gconstpointer a, gconstpointer b, gpointer data)
   return i < j ? -1 : i > j;
 }
 
+/* @half, or the latency histogram's resolution at @mean when that is
+ * wider: seeds whose percentiles share a bucket would otherwise show
+ * "+- 0.0 ms", the histogram's rounding passed off as certainty. */
+static double
+resolution_floor(SweepMetric m, double mean, double half)
+{
+  if (isnan(half) || isnan(mean) || strcmp(metrics[m].unit, "ms") != 0)
+    return half;
+  return MAX(half, sim_histogram_resolution(mean * 1e3) / 1e3);
+}
+
 static SweepGroup
 aggregate(const guint *order, gsize from, gsize to, const guint *points,
           const guint *variants, const double *values)
@@ -134,6 +146,7 @@ aggregate(const guint *order, gsize from, gsize to, const guint *points,
       v[i - from] = values[order[i] * SWEEP_N_METRICS + m];
     guint used;
     sweep_ci95(v, to - from, &g.mean[m], &g.half[m], &used);
+    g.half[m] = resolution_floor((SweepMetric) m, g.mean[m], g.half[m]);
   }
   return g;
 }
@@ -255,7 +268,12 @@ sweep_constraint_bound(const SweepConstraint *c, const SweepGroup *g)
   double mean = g->mean[c->metric], half = g->half[c->metric];
   if (isnan(mean) || isnan(half))
     return NAN;
-  return c->below ? mean + half : mean - half;
+  double bound = c->below ? mean + half : mean - half;
+  /* A share's interval is cut to what a share can be, so that
+   * 'error_rate<=100%' holds for any group with an interval. */
+  if (c->metric == SWEEP_SLO || c->metric == SWEEP_ERROR_RATE)
+    bound = CLAMP(bound, 0.0, 1.0);
+  return bound;
 }
 
 static gboolean

@@ -53,7 +53,10 @@ typedef struct {
   guint variant;                  /* index in the plan's variants */
   guint n;                        /* runs (seeds) aggregated */
   double mean[SWEEP_N_METRICS];
-  double half[SWEEP_N_METRICS];   /* 95% half-width; NAN below 2 values */
+  double half[SWEEP_N_METRICS];   /* 95% half-width; NAN below 2 values;
+                                     for latencies never less than the
+                                     histogram's bucket width at the mean
+                                     (sim_histogram_resolution()) */
 } SweepGroup;
 
 /* Groups of @n runs whose metrics are @values[run * SWEEP_N_METRICS + m],

@@ -91,6 +91,8 @@ typedef struct {
   char **axis_names;     /* per axis, short for humans: the pointer's last
                             token ("TargetValue") unless another axis
                             shares it or it is an index (then the pointer) */
+  double error_budget;   /* the strictest slo.error_budget of any variant
+                            at any point: --best's default error rate */
 } SweepPlan;
 
 SweepPlan *sweep_plan_new(const char *scenario_path);

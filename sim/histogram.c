@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#define SUB_BITS 6                      /* 64 buckets per power of two */
+#define SUB_BITS 8                      /* 256 buckets per power of two */
 #define SUB_COUNT (1u << SUB_BITS)
 #define EXACT_LIMIT (2u * SUB_COUNT)    /* values below this are exact */
 #define MAX_BIT 43                      /* values >= 2^43 share the top */
@@ -27,7 +27,7 @@ bucket_of(uint64_t v)
     return N_BUCKETS - 1;
   guint msb = 63u - (guint) __builtin_clzll(v); /* >= SUB_BITS + 1 */
   guint shift = msb - SUB_BITS;
-  guint sub = (guint) (v >> shift) - SUB_COUNT; /* 0..63 */
+  guint sub = (guint) (v >> shift) - SUB_COUNT; /* 0..SUB_COUNT-1 */
   return EXACT_LIMIT + (msb - SUB_BITS - 1) * SUB_COUNT + sub;
 }
 
@@ -124,6 +124,20 @@ sim_histogram_max(const SimHistogram *h)
   return h->max;
 }
 
+/* The @k-th (1-based) of the @n values of bucket @b, taking them as
+ * evenly spread over its integers: the midpoint of the k-th of n equal
+ * parts, so one value reads as the bucket's midpoint. */
+static double
+within_bucket(guint b, uint64_t k, uint64_t n)
+{
+  double lower, upper;
+  bucket_range(b, &lower, &upper);
+  if (b < EXACT_LIMIT)
+    return lower;
+  double part = ((double) k - 0.5) / (double) n;
+  return lower + part * (upper - lower) - 0.5;
+}
+
 double
 sim_histogram_quantile(const SimHistogram *h, double q)
 {
@@ -135,15 +149,24 @@ sim_histogram_quantile(const SimHistogram *h, double q)
     rank = 1;
   uint64_t seen = 0;
   for (guint b = 0; b < N_BUCKETS; b++) {
-    seen += h->buckets[b];
-    if (seen >= rank) {
-      double lower, upper;
-      bucket_range(b, &lower, &upper);
-      double mid = b < EXACT_LIMIT ? lower : (lower + upper - 1.0) / 2.0;
-      return CLAMP(mid, (double) h->min, (double) h->max);
+    if (seen + h->buckets[b] >= rank) {
+      double v = within_bucket(b, rank - seen, h->buckets[b]);
+      return CLAMP(v, (double) h->min, (double) h->max);
     }
+    seen += h->buckets[b];
   }
   return (double) h->max;
+}
+
+double
+sim_histogram_resolution(double value)
+{
+  if (!(value >= 0))
+    return 1.0;
+  double lower, upper;
+  bucket_range(bucket_of(value >= 0x1p63 ? UINT64_MAX : (uint64_t) value),
+               &lower, &upper);
+  return upper - lower;
 }
 
 double

@@ -77,20 +77,46 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
         return NULL;
       }
       g_ptr_array_add(out, be);
+      /* What was measured is kept; the pairs not started are left out. */
+      if (be->interrupted)
+        return out;
     }
   }
   return out;
+}
+
+/* After Ctrl-C during the variants' runs: compare.csv and compare.json
+ * of those that finished. */
+static void
+write_finished(const char *dir, GPtrArray *jobs)
+{
+  g_autoptr(GPtrArray) done = g_ptr_array_new();
+  for (guint i = 0; i < jobs->len; i++)
+    if (((BatchJob *) jobs->pdata[i])->summary)
+      g_ptr_array_add(done, ((BatchJob *) jobs->pdata[i])->summary);
+  g_autoptr(GError) error = NULL;
+  if (done->len > 0 && !compare_write(dir, done, NULL, &error))
+    cmd_error("%s", error->message);
 }
 
 static const char compare_description[] =
   "Runs the variants of SCENARIO (all, or those named with --variant) with "
   "the same\nseed, so they see the same traffic (common random numbers), "
   "on -j threads; writes\neach variant's outputs to DIR/VARIANT/ and "
-  "DIR/compare.csv and DIR/compare.json,\nand prints the table. For each "
-  "pair of a Fargate and an EC2 variant it then\nstates the break-even: "
-  "the traffic level (and the EC2 tasks' utilisation) at\nwhich EC2 "
-  "becomes cheaper, found by re-running both at scaled traffic\n(0.125× to "
-  "8×, then bisection); --no-break-even skips that.\n\n"
+  "DIR/compare.csv and DIR/compare.json,\nand prints the table (with each "
+  "variant's cost per month: the run's cost x 730 h /\nits duration). For "
+  "each pair of a Fargate and an EC2 variant it then states the\n"
+  "break-even: the traffic level (and the EC2 tasks' utilisation) at which "
+  "EC2\nbecomes cheaper, found by re-running both at scaled traffic (0.125x "
+  "to 8x, then\nbisection); --no-break-even skips that.\n\n"
+  "A cheaper variant that does not serve the traffic is not cheaper: costs "
+  "are\ncompared only at levels where both meet the scenario's \"slo\" "
+  "and error budget\n(\"slo\": {\"error_budget\": 0.001}, the default: "
+  "0.1% of requests may fail). Each\nlevel tried is printed with whether "
+  "each variant met them; a level where one\nfails bounds the range in "
+  "which the answer holds, and the statement says so.\nCtrl-C during the "
+  "break-even keeps compare.csv and compare.json (with the\nlevels "
+  "measured) and exits with status 1.\n\n"
   "Example:\n  ecsim compare scenarios/fargate-vs-ec2.json -o "
   "out/compare\n\nThe scenario's \"expect\" section is checked on each "
   "variant (PASS/FAIL lines;\n--junit writes them as JUnit XML).\n\n"
@@ -118,9 +144,11 @@ compare_main(Scenario *scn, CompareOptions *o)
     g_ptr_array_add(jobs, batch_job_new(cfg, 1.0, vdir));
   }
   if (!batch_run(jobs, (guint) o->jobs, &cmd_interrupted, on_done, o)) {
+    write_finished(dir, jobs);
     cmd_error(cmd_interrupted ? "interrupted; the variants that finished are "
-                            "in %s" : "a variant failed (see above); "
-                                      "outputs are in %s", dir);
+                            "in %s (and its compare.csv, compare.json)"
+                              : "a variant failed (see above); "
+                                "outputs are in %s", dir);
     return 1;
   }
   g_autoptr(GPtrArray) summaries = g_ptr_array_new();
@@ -129,21 +157,30 @@ compare_main(Scenario *scn, CompareOptions *o)
   compare_print_table(summaries, stdout);
   fflush(stdout);
   g_autoptr(GPtrArray) bes = NULL;
+  gboolean interrupted = FALSE;
   if (!o->no_break_even) {
     bes = break_evens(cfgs, jobs, o, &error);
     if (bes == NULL) {
-      cmd_error("%s", cmd_interrupted ? "interrupted" : error->message);
+      cmd_error("%s", error->message);
       return 1;
     }
-    for (guint i = 0; i < bes->len; i++)
-      printf("\nBreak-even: %s\n",
-             ((BreakEven *) bes->pdata[i])->statement);
+    for (guint i = 0; i < bes->len; i++) {
+      const BreakEven *be = bes->pdata[i];
+      compare_break_even_print(be, stdout);
+      interrupted |= be->interrupted;
+    }
   }
   if (!compare_write(dir, summaries, bes, &error)) {
     cmd_error("%s", error->message);
     return 1;
   }
   printf("\nOutputs    %s/{compare.csv,compare.json,VARIANT/}\n", dir);
+  if (interrupted) {
+    fflush(stdout);
+    cmd_error("break-even interrupted; the variants' runs and the traffic "
+              "levels measured are in %s/compare.csv and compare.json", dir);
+    return 1;
+  }
   if (((const ScenarioConfig *) cfgs->pdata[0])->expect->len > 0)
     fputc('\n', stdout);
   return cmd_check_expectations("ecsim compare", scn, cfgs, summaries, FALSE,

@@ -154,6 +154,40 @@ clear_constraint(gpointer c)
   sweep_constraint_clear(c);
 }
 
+/* A configuration that fails requests does not serve the traffic, however
+ * cheap: --best always holds the error rate to @budget (the scenario's
+ * slo.error_budget), unless the user's own error_rate constraint says
+ * otherwise ('error_rate<=100%' turns it off). */
+static void
+add_error_budget(GArray *constraints, double budget)
+{
+  for (guint i = 0; i < constraints->len; i++)
+    if (g_array_index(constraints, SweepConstraint, i).metric ==
+        SWEEP_ERROR_RATE)
+      return;
+  SweepConstraint c = {
+    .metric = SWEEP_ERROR_RATE, .below = TRUE, .strict = FALSE,
+    .limit = budget, .text = g_strdup_printf("error_rate<=%g%%", 100 * budget),
+  };
+  g_array_append_val(constraints, c);
+}
+
+/* --best judges at a confidence bound, which one seed does not give:
+ * said before anything runs rather than after the whole sweep. */
+static gboolean
+check_seeds_for_best(const SweepOptions *o, const SweepPlan *plan,
+                     GError **error)
+{
+  if ((o->best == NULL && o->minimize == NULL) || plan->n_seeds >= 2)
+    return TRUE;
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "%s judges each grid point at its 95%% confidence "
+              "bound over seeds, which needs at least 2 seeds per point; "
+              "this sweep has %u: add --seeds N (N >= 2; 10 give tight "
+              "bounds)", o->best ? "--best" : "--minimize", plan->n_seeds);
+  return FALSE;
+}
+
 typedef struct {
   SweepPlan *plan;
   GArray *constraints;   /* SweepConstraint */
@@ -188,7 +222,10 @@ setup(const char *arg, SweepOptions *o, int rank, Setup *st)
   st->plan = build_plan(arg, o, &default_dir, &error);
   gboolean ok = st->plan != NULL &&
                 parse_goal(o, st->constraints, &st->minimize, &error) &&
+                check_seeds_for_best(o, st->plan, &error) &&
                 sweep_plan_prepare(st->plan, &error);
+  if (ok)
+    add_error_budget(st->constraints, st->plan->error_budget);
   if (ok) {
     g_autofree char *name = g_strdup_printf("%s-sweep",
                                             st->plan->scenario_name);
@@ -349,8 +386,14 @@ static const char sweep_description[] =
   "error_rate,\ntask_hours, instance_hours, cpu; <, <=, >, >=) names the "
   "grid point and variant\nwith the lowest mean --minimize metric (default "
   "cost) among those meeting every\nconstraint at its 95% confidence bound: "
-  "the upper bound for '<', the lower for\n'>' (so it needs 2 seeds or "
-  "more). None qualifying is reported, with exit 0.\n\n"
+  "the upper bound for '<', the lower for\n'>' (so it needs --seeds 2 or "
+  "more, checked before anything runs). None\nqualifying is reported, with "
+  "exit 0. A point that fails requests does not serve\nthe traffic: "
+  "'error_rate<=B' is always one of the constraints, B the scenario's\n"
+  "slo.error_budget (default 0.1%), unless an error_rate constraint is "
+  "given\n(--best 'error_rate<=100%' turns it off). A percentile's "
+  "half-width is never\nless than the latency histogram's bucket width at "
+  "its mean (0.5 ms at 200 ms).\n\n"
   "Under MPI (built with -Dmpi=true), 'mpirun -n K ecsim sweep ...' "
   "spreads the\nruns over K ranks: rank 0 hands them out one at a time and "
   "writes the files.\n\n"

@@ -83,7 +83,7 @@ static const char trace_description[] =
   "  counts      a single line of numbers; three or more numbers on a line; "
   "one\n              column of whole numbers going up and down\n"
   "Anything else these rules cannot place (say 5 lines 1 2 3 4 5: counts or\n"
-  "timestamps?) is refused as ambiguous, naming the --format choices; the "
+  "timestamps) is refused as ambiguous, naming the --format choices; the "
   "first\noutput line says which format was assumed and why.\n\n"
   "Examples:\n  ecsim trace access.log\n"
   "  ecsim trace fit workload.txt --interval 1s --clock \"sat 00:00\"";

@@ -73,6 +73,100 @@ cmd_status_for(const GError *error)
   return 1;
 }
 
+/* Characters GLib's help (its own "[OPTION…]" included) may hold, and
+ * their ASCII stand-ins. */
+static const struct {
+  const char *utf8, *ascii;
+} ascii_of[] = {
+  { "\u2026", "..." }, { "\u00d7", "x" }, { "\u00b1", "+-" },
+  { "\u2264", "<=" }, { "\u2265", ">=" }, { "\u2014", "--" },
+  { "\u2013", "-" }, { "\u2018", "'" }, { "\u2019", "'" },
+  { "\u201c", "\"" }, { "\u201d", "\"" }, { "\u2192", "->" },
+};
+
+/* g_print() for --help. GLib's own handler converts UTF-8 to the
+ * locale's charset and, ecsim never calling setlocale(), so in every
+ * locale, writes '?' for what ASCII lacks ("0.125? to 8?", "[OPTION?]").
+ * Help is written in ASCII instead: the same bytes in every locale. */
+static void
+print_ascii(const char *text)
+{
+  for (const char *c = text; *c;) {
+    if ((guchar) *c < 0x80) {
+      fputc(*c++, stdout);
+      continue;
+    }
+    const char *next = g_utf8_find_next_char(c, NULL);
+    gsize len = next ? (gsize) (next - c) : strlen(c);
+    const char *stand_in = "?";
+    for (gsize i = 0; i < G_N_ELEMENTS(ascii_of); i++)
+      if (strlen(ascii_of[i].utf8) == len &&
+          memcmp(ascii_of[i].utf8, c, len) == 0)
+        stand_in = ascii_of[i].ascii;
+    fputs(stand_in, stdout);
+    c += len;
+  }
+  fflush(stdout);
+}
+
+static const GOptionEntry *
+short_entry(const GOptionEntry *entries, char name)
+{
+  for (const GOptionEntry *e = entries; e->long_name; e++)
+    if (e->short_name == name)
+      return e;
+  return NULL;
+}
+
+static gboolean
+takes_value(const GOptionEntry *e)
+{
+  return e != NULL && e->arg != G_OPTION_ARG_NONE &&
+         !(e->flags & (G_OPTION_FLAG_NO_ARG | G_OPTION_FLAG_OPTIONAL_ARG));
+}
+
+static const GOptionEntry *
+long_entry(const GOptionEntry *entries, const char *arg)
+{
+  gsize len = strcspn(arg + 2, "=");
+  for (const GOptionEntry *e = entries; e->long_name; e++)
+    if (strlen(e->long_name) == len &&
+        strncmp(e->long_name, arg + 2, len) == 0)
+      return e;
+  return NULL;
+}
+
+/* GOption reads "-j1" as the flags j and 1, j taking the next argument
+ * as its value ("Cannot parse integer value 'SCENARIO' for -j"), though
+ * it reads "--jobs=1". A short option that takes a value and has it
+ * attached is rewritten as its long form, "--jobs=1", as getopt reads
+ * it. The new strings go to @keep; GOption copies option values, and
+ * removes the options from argv, so they can go after parsing. */
+static void
+attach_short_values(int argc, char **argv, const GOptionEntry *entries,
+                    GPtrArray *keep)
+{
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0)
+      return;
+    if (a[0] != '-' || a[1] == '\0')
+      continue;
+    const GOptionEntry *e = a[1] == '-' ? long_entry(entries, a)
+                                        : short_entry(entries, a[1]);
+    if (!takes_value(e))
+      continue;
+    if (a[1] == '-') {
+      i += strchr(a, '=') == NULL; /* its value is the next argument */
+    } else if (a[2] == '\0') {
+      i++;
+    } else {
+      argv[i] = g_strdup_printf("--%s=%s", e->long_name, a + 2);
+      g_ptr_array_add(keep, argv[i]);
+    }
+  }
+}
+
 gboolean
 cmd_parse_options(int *argc, char ***argv, const char *parameter,
                   const char *summary, const char *description,
@@ -86,8 +180,13 @@ cmd_parse_options(int *argc, char ***argv, const char *parameter,
   GOptionGroup *group = g_option_group_new("main", "", "", data, NULL);
   g_option_group_add_entries(group, entries);
   g_option_context_set_main_group(ctx, group);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(g_free);
+  attach_short_values(*argc, *argv, entries, keep);
   g_autoptr(GError) error = NULL;
-  if (!g_option_context_parse(ctx, argc, argv, &error)) {
+  GPrintFunc before = g_set_print_handler(print_ascii);
+  gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
+  g_set_print_handler(before);
+  if (!ok) {
     cmd_error("%s (see '%s --help')", error->message, (*argv)[0]);
     return FALSE;
   }

@@ -294,6 +294,28 @@ Test(sweep, groups_aggregate_seeds_per_point_and_variant)
   cr_assert_float_eq(a->half[SWEEP_COST], 12.7062047 * 1.5, 1e-5);
 }
 
+/* Three seeds whose p99s landed in one histogram bucket used to print
+ * "p99 201.7 ms +- 0.0 ms": the half-width is never narrower than the
+ * histogram can tell apart (0.512 ms at 200 ms). Cost keeps its own. */
+Test(sweep, latency_half_width_is_at_least_the_histogram_resolution)
+{
+  const guint points[] = { 0, 0, 0 };
+  const guint variants[] = { 0, 0, 0 };
+  double values[3 * SWEEP_N_METRICS];
+  for (int r = 0; r < 3; r++)
+    for (int m = 0; m < SWEEP_N_METRICS; m++)
+      values[r * SWEEP_N_METRICS + m] = m == SWEEP_P99 ? 201.7 : 1.25;
+  g_autoptr(GArray) g = sweep_groups(points, variants, values, 3);
+  const SweepGroup *a = &g_array_index(g, SweepGroup, 0);
+  cr_assert_float_eq(a->half[SWEEP_P99], 0.512, 1e-9);
+  cr_assert_float_eq(a->half[SWEEP_P50], 0.004, 1e-9, "4 us at 1.25 ms");
+  cr_assert_float_eq(a->half[SWEEP_COST], 0.0, 1e-12);
+  /* A wider interval is kept as it is. */
+  values[SWEEP_P99] = 190.0;
+  g_autoptr(GArray) h = sweep_groups(points, variants, values, 3);
+  cr_assert_gt(g_array_index(h, SweepGroup, 0).half[SWEEP_P99], 10.0);
+}
+
 static SweepConstraint
 constraint(const char *text)
 {

@@ -327,7 +327,12 @@ Test(gate, diff_judges_cost_alone_with_its_own_tolerance)
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b, "--tolerance",
                        "cost.*=10", NULL), 3);
   assert_contains(out, "cost.total_usd ");
-  cr_assert_null(strstr(out, "latency.p99_ms"), "p99 did not move: %s", out);
+  /* Bigger tasks move p99 by a hair (now that quantiles are read within
+   * their bucket), never into a regression. */
+  const char *p99 = strstr(out, "latency.p99_ms");
+  g_autofree char *p99_line = p99 ? g_strndup(p99, strcspn(p99, "\n"))
+                                  : NULL;
+  cr_assert(p99_line == NULL || !strstr(p99_line, "REGRESSION"), "%s", out);
   g_clear_pointer(&out, g_free);
   cr_assert_eq(cli_run(NULL, &out, NULL, "diff", a, b, "--tolerance",
                        "cost.*=150", NULL), 0);
