@@ -7,6 +7,8 @@
 #include "models/batch.h"
 #include "models/cmd/commands.h"
 #include "models/compare.h"
+#include "models/run-manifest.h"
+#include "models/warnings.h"
 #include "models/scenario.h"
 
 typedef struct {
@@ -18,6 +20,7 @@ typedef struct {
   gint jobs;
   gboolean no_break_even;
   gboolean quiet;
+  gboolean force;
 } CompareOptions;
 
 static void
@@ -117,6 +120,9 @@ static const char compare_description[] =
   "which the answer holds, and the statement says so.\nCtrl-C during the "
   "break-even keeps compare.csv and compare.json (with the\nlevels "
   "measured) and exits with status 1.\n\n"
+  "Each variant's warnings (see 'ecsim run --help') are printed on "
+  "stderr after\nthe table. A folder holding another run's outputs is "
+  "refused unless --force.\n\n"
   "Example:\n  ecsim compare scenarios/fargate-vs-ec2.json -o "
   "out/compare\n\nThe scenario's \"expect\" section is checked on each "
   "variant (PASS/FAIL lines;\n--junit writes them as JUnit XML).\n\n"
@@ -136,12 +142,24 @@ compare_main(Scenario *scn, CompareOptions *o)
   g_autofree char *dir = o->output
                            ? g_strdup(o->output)
                            : g_build_filename("out", first->name, NULL);
+  /* One run per folder: another run's outputs are refused, or with
+   * --force removed before this one writes. */
+  g_autoptr(RunManifest) manifest = run_manifest_new(scn, first);
+  g_autoptr(GPtrArray) stale = NULL;
+  if (!run_manifest_claim(dir, manifest, o->force, &stale, &error) ||
+      !run_manifest_remove_stale(stale, NULL, &error)) {
+    cmd_error("%s", error->message);
+    return cmd_status_for(error);
+  }
   g_autoptr(GPtrArray) jobs =
     g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
   for (guint i = 0; i < cfgs->len; i++) {
     const ScenarioConfig *cfg = cfgs->pdata[i];
     g_autofree char *vdir = g_build_filename(dir, cfg->variant, NULL);
-    g_ptr_array_add(jobs, batch_job_new(cfg, 1.0, vdir));
+    BatchJob *job = batch_job_new(cfg, 1.0, vdir);
+    g_autoptr(RunManifest) m = run_manifest_new(scn, cfg);
+    job->manifest = run_manifest_to_json(m);
+    g_ptr_array_add(jobs, job);
   }
   if (!batch_run(jobs, (guint) o->jobs, &cmd_interrupted, on_done, o)) {
     write_finished(dir, jobs);
@@ -156,6 +174,10 @@ compare_main(Scenario *scn, CompareOptions *o)
     g_ptr_array_add(summaries, ((BatchJob *) jobs->pdata[i])->summary);
   compare_print_table(summaries, stdout);
   fflush(stdout);
+  for (guint i = 0; i < summaries->len; i++)
+    warnings_print_json(
+      cJSON_GetObjectItemCaseSensitive(summaries->pdata[i], "warnings"),
+      ((const ScenarioConfig *) cfgs->pdata[i])->variant, stderr);
   g_autoptr(GPtrArray) bes = NULL;
   gboolean interrupted = FALSE;
   if (!o->no_break_even) {
@@ -225,6 +247,8 @@ cmd_compare(int argc, char **argv)
       "Do not search for the Fargate/EC2 break-even", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress lines", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      "Replace another run's outputs in the output folder", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,
       "Write the expectations as a JUnit XML report", "FILE" },
     G_OPTION_ENTRY_NULL

@@ -197,3 +197,27 @@ Test(outputs, instances_csv_shows_when_each_instance_is_billed_from)
   cr_assert_float_eq(registered - launched, 60.0, 1e-9, "%s", lines[1]);
   test_rmrf(dir);
 }
+
+Test(outputs, compare_claims_its_folder_as_run_does)
+{
+  g_autofree char *dir = test_tmpdir();
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", GATE, "-o", dir, "-q", NULL),
+               0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "compare", "--no-break-even", "-q",
+                       "scenarios/binpack-vs-spread.json", "-o", dir, NULL),
+               2);
+  cr_assert(strstr(err, "/base: holds outputs of scenario gate (30m, seed "
+                        "1), not of this run of scenario binpack-vs-spread"),
+            "%s", err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "compare", "--no-break-even", "-q",
+                       "--force", "scenarios/binpack-vs-spread.json", "-o",
+                       dir, NULL), 0, "%s", err);
+  g_autofree char *base = in(dir, "base");
+  g_autofree char *binpack = in(dir, "binpack");
+  cr_assert_not(g_file_test(base, G_FILE_TEST_EXISTS));
+  g_autofree char *manifest = test_read_file(binpack, "manifest.json");
+  cr_assert(strstr(manifest, "\"variant\":\t\"binpack\""), "%s", manifest);
+  test_rmrf(dir);
+}
