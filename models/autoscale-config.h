@@ -127,3 +127,9 @@ const char *autoscale_metric_name(MetricKind metric);
 int autoscale_percent_change(int current, double percent, int min_magnitude);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScalingConfig, autoscale_config_free)
+
+/* The first time after @after (-1: from the start) that scheduled action
+ * @a fires, in simulated time; -1 when never again. @clock_offset is the
+ * wall clock of time 0 from Monday 00:00. */
+SimTime autoscale_next_occurrence(const ScheduledAction *a, SimTime after,
+                                  SimTime clock_offset);

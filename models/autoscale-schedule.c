@@ -1,5 +1,5 @@
 /* When scheduled actions fire. */
-#include "models/autoscale.h"
+#include "models/autoscale-config.h"
 
 /* cron day of week: SUN=1 .. SAT=7; the simulated clock starts on a Monday
  * (day 0) plus clock_offset. */

@@ -39,12 +39,6 @@
 void autoscale_init(World *w);
 void autoscale_free(World *w);
 
-/* The first time after @after (-1: from the start) that scheduled action
- * @a fires, in simulated time; -1 when never again. @clock_offset is the
- * wall clock of time 0 from Monday 00:00. */
-SimTime autoscale_next_occurrence(const ScheduledAction *a, SimTime after,
-                                  SimTime clock_offset);
-
 /* The latest datapoint of @metric for @service, visible or not (NAN when
  * none). For tests and reports. */
 double autoscale_latest(const World *w, guint32 service, MetricKind metric);

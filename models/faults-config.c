@@ -1,7 +1,7 @@
 /* Parsing of the faults array. */
 #include <string.h>
 
-#include "models/faults.h"
+#include "models/faults-config.h"
 #include "models/scenario.h"
 
 static const char *const kinds[] = { "deploy", "kill_tasks", "az_outage",

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "models/expect.h"
-#include "models/faults.h"
+#include "models/faults-config.h"
 #include "models/input.h"
 #include "models/scenario-warnings.h"
 

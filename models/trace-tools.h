@@ -9,17 +9,9 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "models/traffic.h"
 #include "sim/time.h"
 
-/* Formats of trace and log files. */
-typedef enum {
-  TRACE_FORMAT_AUTO,       /* detect from the first line with data */
-  TRACE_FORMAT_COUNTS,     /* whitespace-separated counts per interval */
-  TRACE_FORMAT_CSV,        /* "time,rate" rows: seconds, requests/s */
-  TRACE_FORMAT_TIMESTAMPS, /* one request per line: seconds or ISO-8601 */
-  TRACE_FORMAT_CLF,        /* Common/Combined Log Format access log */
-  TRACE_FORMAT_ALB,        /* AWS Application Load Balancer access log */
-} TraceFormat;
 
 /* A place where a trace's wall clock jumps: data recorded on both sides,
  * time missing between (a trace spliced from two logs). */

@@ -13,7 +13,6 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "models/trace-tools.h"
 #include "models/traffic.h"
 
 typedef enum {

@@ -28,6 +28,16 @@
 #include "models/jnode.h"
 #include "sim/time.h"
 
+/* Formats of trace and log files. */
+typedef enum {
+  TRACE_FORMAT_AUTO,       /* detect from the first line with data */
+  TRACE_FORMAT_COUNTS,     /* whitespace-separated counts per interval */
+  TRACE_FORMAT_CSV,        /* "time,rate" rows: seconds, requests/s */
+  TRACE_FORMAT_TIMESTAMPS, /* one request per line: seconds or ISO-8601 */
+  TRACE_FORMAT_CLF,        /* Common/Combined Log Format access log */
+  TRACE_FORMAT_ALB,        /* AWS Application Load Balancer access log */
+} TraceFormat;
+
 typedef struct _TrafficConfig TrafficConfig;
 typedef struct _TrafficSource TrafficSource;
 

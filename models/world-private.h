@@ -11,7 +11,10 @@
 #include "models/reqstats.h"
 #include "models/task.h"
 #include "models/warnings.h"
-#include "models/world.h"
+#include "models/world-types.h"
+#include "models/scenario.h"
+#include "sim/engine.h"
+#include "sim/progress.h"
 #include "sim/rng.h"
 
 typedef struct _Cluster Cluster;

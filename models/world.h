@@ -10,17 +10,11 @@
 #include <signal.h>
 
 #include "models/scenario.h"
+#include "models/world-types.h"
 #include "models/warnings.h"
 #include "sim/engine.h"
 #include "sim/progress.h"
 
-typedef struct _World World;
-
-typedef struct {
-  double traffic_scale;    /* multiplies every arrival rate (default 1) */
-  gboolean print_events;   /* write the event log as text while running */
-  FILE *events_out;        /* where (default stdout) */
-} WorldOptions;
 
 /* Builds the world of @cfg (lent; must outlive the world). Returns NULL
  * and sets @error when the configuration cannot be simulated. */

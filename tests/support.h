@@ -35,6 +35,7 @@ char *test_tmpdir(void);
 void test_rmrf(const char *path);
 
 #include "models/world-private.h"
+#include "models/world.h"
 
 /* A configured scenario and its world, for tests that look inside. */
 typedef struct {

@@ -1,0 +1,15 @@
+/* The World's name and the options it is built with: what the core
+ * layer's headers need of a World without the function that builds one
+ * (world.h, above every model, wires them together). */
+#pragma once
+
+#include <glib.h>
+#include <stdio.h>
+
+typedef struct _World World;
+
+typedef struct {
+  double traffic_scale;    /* multiplies every arrival rate (default 1) */
+  gboolean print_events;   /* write the event log as text while running */
+  FILE *events_out;        /* where (default stdout) */
+} WorldOptions;
