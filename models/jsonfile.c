@@ -90,9 +90,14 @@ json_parse_text(const char *name, const char *text, gsize len,
     gsize n = 0;
     while (n < 12 && end + n < text + len && end[n] != '\n' && end[n] != '\0')
       n++;
+    while (n > 1 && end + n < text + len && ((guchar) end[n] & 0xC0) == 0x80)
+      n--; /* end on a character boundary */
     g_autofree char *near = g_strndup(end, n);
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
-                "%s:%d:%d: syntax error near '%s'", name, line, col, near);
+    g_autofree char *msg = g_strdup_printf("%s:%d:%d: syntax error near '%s'",
+                                           name, line, col, near);
+    g_autofree char *safe = input_escape(msg);
+    g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                        safe);
   }
   return NULL;
 }
@@ -254,8 +259,12 @@ json_describe(const cJSON *value)
   char *text = cJSON_PrintUnformatted(value);
   if (text == NULL)
     return g_strdup("?");
-  char *out = strlen(text) <= 40 ? g_strdup(text)
-                                 : g_strdup_printf("%.37s...", text);
+  /* cJSON escapes control characters but passes any other byte through;
+   * count and cut whole characters, so that a cut never splits one. */
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
   cJSON_free(text);
-  return out;
+  if (g_utf8_strlen(valid, -1) <= 40)
+    return g_steal_pointer(&valid);
+  g_autofree char *head = g_utf8_substring(valid, 0, 37);
+  return g_strconcat(head, "...", NULL);
 }
