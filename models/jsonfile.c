@@ -49,14 +49,15 @@ open_at_end(const char *text, const char *from, const char *stop)
 /* cJSON reports a trailing comma inside nested brackets ("[{"a": 1,}]")
  * at the outer bracket; point at the bracket right after the comma. */
 static const char *
-after_trailing_comma(const char *text, const char *end)
+after_trailing_comma(const char *text, const char *end, const char *stop)
 {
   const char *p = end;
   while (p > text && strchr(" \t\r\n}]", p[-1]) != NULL)
     p--;
   if (p == end || p == text || p[-1] != ',')
     return end;
-  while (g_ascii_isspace(*p))
+  /* @text need not end with a NUL: stop at its length. */
+  while (p < stop && g_ascii_isspace(*p))
     p++;
   return p;
 }
@@ -79,7 +80,7 @@ json_parse_text(const char *name, const char *text, gsize len,
   if (end == NULL || end < text || end > text + len || open_at_end(text, end,
                                                                     text + len))
     end = text + len;
-  end = after_trailing_comma(text, end);
+  end = after_trailing_comma(text, end, text + len);
   int line, col;
   position_of(text, end, &line, &col);
   if (end >= text + len || *end == '\0') {

@@ -154,3 +154,17 @@ Test(jsonfile, type_error_message_is_valid_utf8)
   cJSON_Delete(root);
   g_string_free(text, TRUE);
 }
+
+/* Found by fuzzing (tests/fuzz/regressions/taskdef): the position of an
+ * error after a trailing comma was searched past the text's length (here
+ * into the blank lines and 'X' that follow it in memory). */
+Test(jsonfile, trailing_comma_at_the_end_stays_inside_the_text)
+{
+  static const char memory[] = "{\"a\": 1,\n,\n  \n\n\n\nX";
+  gsize len = strlen("{\"a\": 1,\n,\n  ");
+  GError *error = NULL;
+  cJSON *v = json_parse_text("web.json", memory, len, &error);
+  cr_assert_null(v);
+  cr_assert_str_eq(error->message, "web.json:3:3: syntax error: unexpected end of input");
+  g_error_free(error);
+}
