@@ -583,3 +583,23 @@ Test(rundiff, a_figure_equal_in_every_seed_is_no_change)
   cr_assert_eq(rundiff_field(d, NULL, "latency.p99_ms")->b, 180.2);
   cr_assert_eq(rundiff_n_changed(d), 0);
 }
+
+/* Found by fuzzing (tests/fuzz/regressions/summary): a member named ""
+ * holding an array made the reader take the array's elements for the
+ * top level, and compare their (absent) names: a crash. */
+Test(rundiff, member_named_empty_is_read_as_any_other)
+{
+  const char *text =
+    "{\"schema\": \"ecsim-summary/1\", \"scenario\": {\"name\": \"s\", "
+    "\"variant\": \"base\", \"seed\": 1, \"duration_s\": 600}, "
+    "\"\": [3, {\"x\": 4}]}";
+  for (int i = 0; i < 2; i++) {
+    g_autofree char *dir = side_dir(i ? "b/base" : "a/base");
+    g_mkdir_with_parents(dir, 0755);
+    g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
+    cr_assert(g_file_set_contents(path, text, -1, NULL));
+  }
+  compare(NULL, NULL);
+  cr_assert_eq(verdict("base", "0"), RUNDIFF_SAME);
+  cr_assert_eq(verdict("base", "1.x"), RUNDIFF_SAME);
+}
