@@ -46,6 +46,30 @@ input_read_file(const char *path, char **text, gsize *len, GError **error)
   return FALSE;
 }
 
+char *
+input_escape(const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
+  GString *out = g_string_sized_new(strlen(valid));
+  for (const char *p = valid; *p; p++) {
+    unsigned char c = (unsigned char) *p;
+    if (c == '\n')
+      g_string_append(out, "\\n");
+    else if (c == '\t')
+      g_string_append(out, "\\t");
+    else if (c == '\r')
+      g_string_append(out, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf(out, "\\u%04x", c);
+    else if (c == 0xc2 && (unsigned char) p[1] >= 0x80 &&
+             (unsigned char) p[1] <= 0x9f) /* C1 controls: 8-bit CSI */
+      g_string_append_printf(out, "\\u%04x", (unsigned char) *++p);
+    else
+      g_string_append_c(out, (char) c);
+  }
+  return g_string_free(out, FALSE);
+}
+
 void
 input_error(GError **error, const char *where, const char *fmt, ...)
 {
@@ -53,8 +77,10 @@ input_error(GError **error, const char *where, const char *fmt, ...)
   va_start(ap, fmt);
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID, "%s: %s",
-              where, msg);
+  g_autofree char *line = g_strdup_printf("%s: %s", where, msg);
+  g_autofree char *safe = input_escape(line);
+  g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                      safe);
 }
 
 /* Levenshtein distance, case-insensitive, two rows. */

@@ -35,7 +35,15 @@ const char *input_display_name(const char *path);
 gboolean input_read_file(const char *path, char **text, gsize *len,
                          GError **error);
 
-/* Sets @error to "@where: <formatted message>" with code INVALID. */
+/* @text made safe to print on one line of a terminal: control characters
+ * become JSON escapes ("\\n", "\\t", "\\u001b"), so that a newline cannot
+ * split a message and an escape sequence cannot reach the terminal, and
+ * bytes that are not UTF-8 become U+FFFD. Returns a new string. */
+char *input_escape(const char *text);
+
+/* Sets @error to "@where: <formatted message>" with code INVALID; the
+ * message is passed through input_escape(), as the file's own text
+ * (keys, names) often is part of it. */
 void input_error(GError **error, const char *where, const char *fmt, ...)
   G_GNUC_PRINTF(3, 4);
 

@@ -136,8 +136,11 @@ jn_error(const JNode *n, GError **error, const char *fmt, ...)
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   g_autofree char *where = jn_where(n);
-  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID, "%s: %s",
-              where, msg);
+  /* The path holds the file's own keys, which may hold any character. */
+  g_autofree char *line = g_strdup_printf("%s: %s", where, msg);
+  g_autofree char *safe = input_escape(line);
+  g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                      safe);
 }
 
 char *

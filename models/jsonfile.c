@@ -49,14 +49,15 @@ open_at_end(const char *text, const char *from, const char *stop)
 /* cJSON reports a trailing comma inside nested brackets ("[{"a": 1,}]")
  * at the outer bracket; point at the bracket right after the comma. */
 static const char *
-after_trailing_comma(const char *text, const char *end)
+after_trailing_comma(const char *text, const char *end, const char *stop)
 {
   const char *p = end;
   while (p > text && strchr(" \t\r\n}]", p[-1]) != NULL)
     p--;
   if (p == end || p == text || p[-1] != ',')
     return end;
-  while (g_ascii_isspace(*p))
+  /* @text need not end with a NUL: stop at its length. */
+  while (p < stop && g_ascii_isspace(*p))
     p++;
   return p;
 }
@@ -79,7 +80,7 @@ json_parse_text(const char *name, const char *text, gsize len,
   if (end == NULL || end < text || end > text + len || open_at_end(text, end,
                                                                     text + len))
     end = text + len;
-  end = after_trailing_comma(text, end);
+  end = after_trailing_comma(text, end, text + len);
   int line, col;
   position_of(text, end, &line, &col);
   if (end >= text + len || *end == '\0') {
@@ -90,9 +91,14 @@ json_parse_text(const char *name, const char *text, gsize len,
     gsize n = 0;
     while (n < 12 && end + n < text + len && end[n] != '\n' && end[n] != '\0')
       n++;
+    while (n > 1 && end + n < text + len && ((guchar) end[n] & 0xC0) == 0x80)
+      n--; /* end on a character boundary */
     g_autofree char *near = g_strndup(end, n);
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
-                "%s:%d:%d: syntax error near '%s'", name, line, col, near);
+    g_autofree char *msg = g_strdup_printf("%s:%d:%d: syntax error near '%s'",
+                                           name, line, col, near);
+    g_autofree char *safe = input_escape(msg);
+    g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                        safe);
   }
   return NULL;
 }
@@ -254,8 +260,12 @@ json_describe(const cJSON *value)
   char *text = cJSON_PrintUnformatted(value);
   if (text == NULL)
     return g_strdup("?");
-  char *out = strlen(text) <= 40 ? g_strdup(text)
-                                 : g_strdup_printf("%.37s...", text);
+  /* cJSON escapes control characters but passes any other byte through;
+   * count and cut whole characters, so that a cut never splits one. */
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
   cJSON_free(text);
-  return out;
+  if (g_utf8_strlen(valid, -1) <= 40)
+    return g_steal_pointer(&valid);
+  g_autofree char *head = g_utf8_substring(valid, 0, 37);
+  return g_strconcat(head, "...", NULL);
 }

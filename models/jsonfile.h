@@ -44,6 +44,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(cJSON, cJSON_Delete)
 /* @value as compact JSON text, which g_free() releases. */
 char *json_compact_text(const cJSON *value);
 
-/* A short one-line rendering of @value for messages: at most ~40
- * characters, elided with "...". Returns a new string. */
+/* A short one-line rendering of @value for messages: at most 40
+ * characters, elided with "..." after 37; never cut inside a UTF-8
+ * character, and bytes that are not UTF-8 become U+FFFD. Returns a new
+ * string. */
 char *json_describe(const cJSON *value);

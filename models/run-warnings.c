@@ -18,7 +18,7 @@ static char *
 reasons_text(const Service *s)
 {
   GString *text = g_string_new(NULL);
-  gboolean done[UNPLACED_N_REASONS] = { FALSE };
+  gboolean done[UNPLACED_N_REASONS] = { 0 };
   for (;;) {
     int best = -1;
     for (int r = 0; r < UNPLACED_N_REASONS; r++)

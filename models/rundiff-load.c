@@ -65,6 +65,15 @@ number_at(const cJSON *o, const char *a, const char *b)
   return cJSON_IsNumber(n) ? n->valuedouble : -1.0;
 }
 
+/* A seed is a whole number a guint64 holds (1e105 is none: converting
+ * it would be undefined). */
+static gboolean
+seed_ok(double seed)
+{
+  return seed >= 0 && seed < 18446744073709551616.0 && seed == (double)
+         (guint64) seed;
+}
+
 static gint
 sample_cmp(gconstpointer a, gconstpointer b)
 {
@@ -84,7 +93,7 @@ add_summary(RunDiffSide *side, const char *file, GError **error)
   double seed = number_at(summary, "scenario", "seed");
   if (!cJSON_IsString(schema) ||
       strcmp(schema->valuestring, REPORT_SCHEMA) != 0 || variant == NULL ||
-      seed < 0) {
+      !seed_ok(seed)) {
     cJSON_Delete(summary);
     input_error(error, file, "not an ecsim summary (\"schema\": \"%s\" with "
                 "scenario.variant and scenario.seed)", REPORT_SCHEMA);

@@ -259,15 +259,16 @@ summary_schema_value(const cJSON *summary, const char *path, double *out)
 }
 
 /* Appends the leaves below @node to @out; @path is @node's. At the top
- * the identification is left out. */
+ * (@top; not just an empty @path: a member may be named "") the
+ * identification is left out. */
 static void
-collect_leaves(const cJSON *node, GString *path, GArray *out)
+collect_leaves(const cJSON *node, GString *path, GArray *out, gboolean top)
 {
   int index = 0;
   for (const cJSON *c = node->child; c; c = c->next, index++) {
     /* The warnings' words are for people; warning_counts has their
      * figures. */
-    if (path->len == 0 && (strcmp(c->string, "schema") == 0 ||
+    if (top && (strcmp(c->string, "schema") == 0 ||
                            strcmp(c->string, "scenario") == 0 ||
                            strcmp(c->string, "warnings") == 0))
       continue;
@@ -290,7 +291,7 @@ collect_leaves(const cJSON *node, GString *path, GArray *out)
       leaf.path = g_strdup(path->str);
       g_array_append_val(out, leaf);
     } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
-      collect_leaves(c, path, out);
+      collect_leaves(c, path, out, FALSE);
     }
     g_string_truncate(path, len);
   }
@@ -309,7 +310,7 @@ summary_schema_leaves(const cJSON *summary)
   GArray *out = g_array_new(FALSE, FALSE, sizeof(SummaryLeaf));
   g_array_set_clear_func(out, leaf_clear);
   g_autoptr(GString) path = g_string_new(NULL);
-  collect_leaves(summary, path, out);
+  collect_leaves(summary, path, out, TRUE);
   return out;
 }
 

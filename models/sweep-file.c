@@ -154,6 +154,12 @@ static gboolean
 check_keys(const cJSON *root, const char *path, GError **error)
 {
   for (const cJSON *m = root->child; m; m = m->next) {
+    /* A second "set" would silently replace the first. */
+    for (const cJSON *k = root->child; k != m; k = k->next)
+      if (strcmp(k->string, m->string) == 0) {
+        input_error(error, path, "/%s: key appears twice", m->string);
+        return FALSE;
+      }
     if (g_strv_contains(sweep_keys, m->string))
       continue;
     const char *hint = input_suggest(m->string, sweep_keys);

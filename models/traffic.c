@@ -335,7 +335,7 @@ traffic_config_parse(const JNode *n, const TrafficParseOptions *options,
                      GError **error)
 {
   g_return_val_if_fail(n != NULL, NULL);
-  static const TrafficParseOptions strict = { FALSE };
+  static const TrafficParseOptions strict = { .lenient = FALSE };
   static const char *const kinds[] = { "generator", "trace", "log", NULL };
   const TrafficParseOptions *opt = options ? options : &strict;
   int which = -1;

@@ -111,3 +111,60 @@ Test(jsonfile, suggestions_need_to_be_close)
   cr_assert_str_eq(input_suggest("SPREAD", words), "spread");
   cr_assert_null(input_suggest("roundrobin", words));
 }
+
+Test(jsonfile, syntax_error_escapes_control_characters)
+{
+  g_autofree char *msg = syntax_error("{\"a\": x\x1b[31m}");
+  cr_assert_str_eq(msg, "web.json:1:7: syntax error near 'x\\u001b[31m}'");
+}
+
+/* 40 characters of 3 bytes each: a cut at a byte count split the 13th. */
+Test(jsonfile, describe_cuts_whole_utf8_characters)
+{
+  GString *s = g_string_new(NULL);
+  for (int i = 0; i < 40; i++)
+    g_string_append(s, "\xe2\x82\xac"); /* the euro sign */
+  cJSON *v = cJSON_CreateString(s->str);
+  g_autofree char *got = json_describe(v);
+  cr_assert(g_utf8_validate(got, -1, NULL), "invalid UTF-8: %s", got);
+  cr_assert(g_str_has_suffix(got, "..."), "%s", got);
+  cr_assert_eq(g_utf8_strlen(got, -1), 40, "%s", got);
+  cJSON_Delete(v);
+  g_string_free(s, TRUE);
+}
+
+Test(jsonfile, type_error_message_is_valid_utf8)
+{
+  /* '"', 'x', then 2-byte characters: a cut after 37 bytes splits one. */
+  GString *text = g_string_new("{\"n\": \"x");
+  for (int i = 0; i < 40; i++)
+    g_string_append(text, "\xc3\xa9"); /* é */
+  g_string_append(text, "\"}");
+  cJSON *root = json_parse_text("t.json", text->str, text->len, NULL);
+  g_autoptr(JDoc) doc = jdoc_new("t.json", NULL);
+  JNode n;
+  jn_root(&n, doc, root);
+  int64_t value;
+  GError *error = NULL;
+  cr_assert_not(jn_int(&n, "n", 0, 10, &value, &error));
+  cr_assert(g_utf8_validate(error->message, -1, NULL), "%s", error->message);
+  cr_assert(g_str_has_prefix(error->message, "t.json: /n: must be "),
+            "%s", error->message);
+  g_error_free(error);
+  cJSON_Delete(root);
+  g_string_free(text, TRUE);
+}
+
+/* Found by fuzzing (tests/fuzz/regressions/taskdef): the position of an
+ * error after a trailing comma was searched past the text's length (here
+ * into the blank lines and 'X' that follow it in memory). */
+Test(jsonfile, trailing_comma_at_the_end_stays_inside_the_text)
+{
+  static const char memory[] = "{\"a\": 1,\n,\n  \n\n\n\nX";
+  gsize len = strlen("{\"a\": 1,\n,\n  ");
+  GError *error = NULL;
+  cJSON *v = json_parse_text("web.json", memory, len, &error);
+  cr_assert_null(v);
+  cr_assert_str_eq(error->message, "web.json:3:3: syntax error: unexpected end of input");
+  g_error_free(error);
+}

@@ -583,3 +583,45 @@ Test(rundiff, a_figure_equal_in_every_seed_is_no_change)
   cr_assert_eq(rundiff_field(d, NULL, "latency.p99_ms")->b, 180.2);
   cr_assert_eq(rundiff_n_changed(d), 0);
 }
+
+/* Found by fuzzing (tests/fuzz/regressions/summary): a member named ""
+ * holding an array made the reader take the array's elements for the
+ * top level, and compare their (absent) names: a crash. */
+Test(rundiff, member_named_empty_is_read_as_any_other)
+{
+  const char *text =
+    "{\"schema\": \"ecsim-summary/1\", \"scenario\": {\"name\": \"s\", "
+    "\"variant\": \"base\", \"seed\": 1, \"duration_s\": 600}, "
+    "\"\": [3, {\"x\": 4}]}";
+  for (int i = 0; i < 2; i++) {
+    g_autofree char *dir = side_dir(i ? "b/base" : "a/base");
+    g_mkdir_with_parents(dir, 0755);
+    g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
+    cr_assert(g_file_set_contents(path, text, -1, NULL));
+  }
+  compare(NULL, NULL);
+  cr_assert_eq(verdict("base", "0"), RUNDIFF_SAME);
+  cr_assert_eq(verdict("base", "1.x"), RUNDIFF_SAME);
+}
+
+/* Found by fuzzing (tests/fuzz/regressions/summary): a seed of 1e105
+ * was converted to an integer it does not fit (undefined behaviour); a
+ * seed that is no whole number is no ecsim summary's. */
+Test(rundiff, seed_that_is_no_whole_number_is_refused)
+{
+  const char *seeds[] = { "1e105", "1.5" };
+  for (gsize i = 0; i < G_N_ELEMENTS(seeds); i++) {
+    g_autofree char *path = side_dir("summary.json");
+    g_autofree char *text = g_strdup_printf(
+      "{\"schema\": \"ecsim-summary/1\", \"scenario\": {\"name\": \"s\", "
+      "\"variant\": \"base\", \"seed\": %s}}", seeds[i]);
+    cr_assert(g_file_set_contents(path, text, -1, NULL));
+    GError *error = NULL;
+    cr_assert_null(rundiff_side_load(path, &error), "seed %s", seeds[i]);
+    g_autofree char *want = g_strdup_printf(
+      "%s: not an ecsim summary (\"schema\": \"ecsim-summary/1\" with "
+      "scenario.variant and scenario.seed)", path);
+    cr_assert_str_eq(error->message, want);
+    g_error_free(error);
+  }
+}

@@ -353,3 +353,21 @@ Test(scenario, variant_name_that_is_no_folder_name_is_refused)
                "folder's: use up to 100 letters, digits, '.', '_' and '-', "
                "not starting with '.'");
 }
+
+/* A control character the file's text holds, echoed raw, would split
+ * the one-line message (a newline) or reach the user's terminal (ESC[31m
+ * turns it red): messages show them as JSON escapes. */
+Test(scenario, control_characters_in_a_name_are_escaped)
+{
+  expect_error("", "\"faults\": [{\"at\": \"10m\", \"kind\": \"kill_tasks\", "
+                   "\"service\": \"api\\u001b[31m\\nx\"}]",
+               "t.json: /faults/0/service: no service \"api\\u001b[31m\\nx\" "
+               "in the scenario");
+}
+
+Test(scenario, control_characters_in_an_unknown_key_are_escaped)
+{
+  expect_error("\"desired\\u001b[31m\\n\\tCount\": 3", "",
+               "t.json: /services/0/desired\\u001b[31m\\n\\tCount: unknown "
+               "key");
+}

@@ -200,6 +200,22 @@ Test(sweep, sweep_file_errors_name_the_member)
   test_rmrf(dir);
 }
 
+/* Found by fuzzing (tests/fuzz/regressions/sweep): a member given twice
+ * was read twice, the second silently replacing the first. */
+Test(sweep, sweep_file_member_given_twice_is_refused)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = write_temp(dir, "s.json",
+    "{\"scenario\": \"w.json\", \"set\": [\"/seed=1\"], "
+    "\"set\": [\"/seed=2\"]}");
+  g_auto(SweepFile) f = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not(sweep_file_load(path, &f, &error));
+  g_autofree char *want = g_strdup_printf("%s: /set: key appears twice", path);
+  cr_assert_str_eq(error->message, want);
+  test_rmrf(dir);
+}
+
 /* A plan of two axes (3 and 2 values), two variants and three seeds,
  * not prepared: numbering needs no scenario. */
 static SweepPlan *

@@ -155,7 +155,8 @@ Test(pitfalls_decision, break_even_refuses_a_level_where_a_variant_fails)
   cr_assert(strstr(at4, ": fargate $106.12/month, fails 15.6% of requests "
                         "(budget 0.1%); ec2 $70.08/month: not comparable"),
             "%s", at4);
-  cr_assert(strstr(test_line_of(out, "  at 2x "), "both meet them"), "%s",
+  g_autofree char *at2 = test_line_of(out, "  at 2x ");
+  cr_assert(strstr(at2, "both meet them"), "%s",
             out);
   cr_assert_null(strstr(out, "  at 8x"), "nothing is tried beyond a "
                  "failure: %s", out);
@@ -214,7 +215,8 @@ Test(pitfalls_decision, break_even_uses_the_scenarios_error_budget)
   cr_assert_eq(cli_run(NULL, &out, &err, "compare", scn, "-q", "-o", out_dir,
                        "--set", "/slo={\"latency\": \"5s\", \"target\": "
                        "0.5, \"error_budget\": 0.2}", NULL), 0, "%s", err);
-  cr_assert(strstr(test_line_of(out, "  at 4x "), "both meet them"), "%s",
+  g_autofree char *at4ok = test_line_of(out, "  at 4x ");
+  cr_assert(strstr(at4ok, "both meet them"), "%s",
             out);
   g_autofree char *at8 = test_line_of(out, "  at 8x ");
   cr_assert(strstr(at8, "fails 57.9% of requests (budget 20%)"), "%s", at8);
@@ -377,6 +379,7 @@ Test(pitfalls_decision, sweep_best_holds_the_error_rate_to_the_budget)
                         "bound"), "%s", out);
   /* The user's own error rate constraint replaces the budget. */
   g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(NULL, &out, &err, "sweep", scn, "--variant",
                        "fargate", "--set", "/services/0/workload/traffic/"
                        "rps=80", "--seeds", "2", "--best", "p99<10s",
