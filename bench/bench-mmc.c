@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "models/report.h"
-#include "models/scenario.h"
-#include "models/world.h"
+#include "models/output/report.h"
+#include "models/config/scenario.h"
+#include "models/world/world.h"
 
 #define SLOTS 50
 #define RHO 0.8

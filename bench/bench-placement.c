@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "models/placement.h"
+#include "models/capacity/placement.h"
 
 #define N_AZS 3
 

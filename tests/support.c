@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/report.h"
-#include "models/summary-schema.h"
+#include "models/output/report.h"
+#include "models/output/summary-schema.h"
 
 const char *
 test_shared_dir(void)

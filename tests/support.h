@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "models/scenario.h"
+#include "models/config/scenario.h"
 
 /* Path of the shared material (../shared), or NULL when absent: tests
  * that need it call cr_skip_test(). */
@@ -34,8 +34,8 @@ char *test_line_of(const char *text, const char *start);
 char *test_tmpdir(void);
 void test_rmrf(const char *path);
 
-#include "models/world-private.h"
-#include "models/world.h"
+#include "models/core/world-private.h"
+#include "models/world/world.h"
 
 /* A configured scenario and its world, for tests that look inside. */
 typedef struct {

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/batch.h"
+#include "models/experiments/batch.h"
 #include "models/cmd/commands.h"
-#include "models/compare.h"
-#include "models/run-manifest.h"
-#include "models/warnings.h"
-#include "models/scenario.h"
+#include "models/experiments/compare.h"
+#include "models/output/run-manifest.h"
+#include "models/config/warnings.h"
+#include "models/config/scenario.h"
 
 typedef struct {
   CmdSeed seed; /* first: cmd_option_seed() fills it */

@@ -2,8 +2,8 @@
 #include <stdio.h>
 
 #include "models/cmd/commands.h"
-#include "models/junit.h"
-#include "models/rundiff.h"
+#include "models/experiments/junit.h"
+#include "models/experiments/rundiff.h"
 
 typedef struct {
   char **tolerances;

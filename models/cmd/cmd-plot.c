@@ -2,7 +2,7 @@
  *
  * The per-variant pictures read the variant's timeseries.csv directly;
  * the timeline and the comparison read data files written here into a
- * temporary folder (models/plot.h), removed at the end. Each picture is
+ * temporary folder (models/experiments/plot.h), removed at the end. Each picture is
  * rendered under a temporary name in OUTDIR/plots and renamed into place
  * when gnuplot succeeded, so it appears whole or not at all. */
 #include <errno.h>
@@ -16,8 +16,8 @@
 
 #include "ecsim-config.h"
 #include "models/cmd/commands.h"
-#include "models/input.h"
-#include "models/plot.h"
+#include "models/input/input.h"
+#include "models/experiments/plot.h"
 
 typedef struct {
   char *gnuplot;       /* its path */

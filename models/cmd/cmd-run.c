@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
-#include "models/jsonfile.h"
-#include "models/report.h"
-#include "models/run-manifest.h"
-#include "models/scenario.h"
-#include "models/warnings.h"
-#include "models/world.h"
+#include "models/input/jsonfile.h"
+#include "models/output/report.h"
+#include "models/output/run-manifest.h"
+#include "models/config/scenario.h"
+#include "models/config/warnings.h"
+#include "models/world/world.h"
 
 typedef struct {
   CmdSeed seed; /* first: cmd_option_seed() fills it */

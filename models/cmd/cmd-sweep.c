@@ -8,10 +8,10 @@
 #include "models/cmd/commands.h"
 #include "models/cmd/sweep-mpi.h"
 #include "models/cmd/sweep-report.h"
-#include "models/input.h"
-#include "models/sweep-db.h"
-#include "models/sweep-exec.h"
-#include "models/sweep-stats.h"
+#include "models/input/input.h"
+#include "models/experiments/sweep-db.h"
+#include "models/experiments/sweep-exec.h"
+#include "models/experiments/sweep-stats.h"
 #include "sim/progress.h"
 
 typedef struct {

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
-#include "models/input.h"
-#include "models/trace-tools.h"
+#include "models/input/input.h"
+#include "models/experiments/trace-tools.h"
 
 typedef struct {
   char *format;

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
-#include "models/input.h"
-#include "models/jsonfile.h"
-#include "models/scenario-warnings.h"
-#include "models/scenario.h"
+#include "models/input/input.h"
+#include "models/input/jsonfile.h"
+#include "models/config/scenario-warnings.h"
+#include "models/config/scenario.h"
 
 typedef enum {
   SHAPE_SCENARIO,

@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <signal.h>
 
-#include "models/scenario.h"
+#include "models/config/scenario.h"
 
 #define EXIT_INPUT 2
 #define EXIT_EXPECTATION 3

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "models/cmd/commands.h"
-#include "models/expect.h"
-#include "models/input.h"
-#include "models/junit.h"
+#include "models/experiments/expect.h"
+#include "models/input/input.h"
+#include "models/experiments/junit.h"
 
 volatile sig_atomic_t cmd_interrupted;
 

@@ -1,6 +1,6 @@
 /* The `ecsim` command: dispatch to subcommands. This directory is the one
  * place that wires scenario -> models -> engine -> outputs (through
- * models/world.h and models/report.h). */
+ * models/world/world.h and models/output/report.h). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include "ecsim-config.h"
 #include "models/cmd/commands.h"
-#include "models/input.h"
+#include "models/input/input.h"
 
 typedef struct {
   const char *name;

@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <signal.h>
 
-#include "models/sweep-exec.h"
+#include "models/experiments/sweep-exec.h"
 
 /* When started by an MPI launcher (mpirun, srun), initialises MPI and
  * sets @rank and @size; returns FALSE (rank 0 of 1) otherwise. */

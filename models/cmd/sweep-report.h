@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "models/sweep-stats.h"
-#include "models/sweep.h"
+#include "models/experiments/sweep-stats.h"
+#include "models/experiments/sweep.h"
 
 typedef struct _SweepBar SweepBar;
 

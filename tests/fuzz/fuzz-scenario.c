@@ -5,7 +5,7 @@
 #include "fuzz.h"
 
 #include "ecsim-config.h"
-#include "models/scenario.h"
+#include "models/config/scenario.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

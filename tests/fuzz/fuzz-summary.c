@@ -3,7 +3,7 @@
  * that was read. */
 #include "fuzz.h"
 
-#include "models/rundiff.h"
+#include "models/experiments/rundiff.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

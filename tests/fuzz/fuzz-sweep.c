@@ -3,7 +3,7 @@
  * it names is the scenario target's). */
 #include "fuzz.h"
 
-#include "models/sweep.h"
+#include "models/experiments/sweep.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

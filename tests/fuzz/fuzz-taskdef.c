@@ -3,9 +3,9 @@
  * {"taskDefinition": {...}} that describe-task-definition prints). */
 #include "fuzz.h"
 
-#include "models/jnode.h"
-#include "models/jsonfile.h"
-#include "models/taskdef.h"
+#include "models/input/jnode.h"
+#include "models/input/jsonfile.h"
+#include "models/config/taskdef.h"
 
 static void
 parse(const JNode *n)

@@ -3,8 +3,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/traffic-private.h"
-#include "models/traffic.h"
+#include "models/traffic/traffic-private.h"
+#include "models/traffic/traffic.h"
 
 /* The first arrivals, and the rates a run asks for: enough to walk the
  * table or the log's first records without running a whole day. */

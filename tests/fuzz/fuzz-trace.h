@@ -2,7 +2,7 @@
 #pragma once
 
 #include "fuzz.h"
-#include "models/trace-tools.h"
+#include "models/experiments/trace-tools.h"
 
 /* Writes the input to @name and reads it as a trace of @format, as a
  * scenario's traffic does (strict, then lenient; then the first arrivals

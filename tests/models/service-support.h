@@ -2,8 +2,8 @@
  * scenarios written inline and questions about the world mid-run. */
 #pragma once
 
-#include "models/eventlog.h"
-#include "models/service.h"
+#include "models/core/eventlog.h"
+#include "models/control/service.h"
 #include "support.h"
 
 /* A Fargate task definition of family @family (0.25 vCPU, one essential

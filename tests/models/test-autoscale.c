@@ -3,10 +3,10 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "models/autoscale.h"
-#include "models/cluster.h"
-#include "models/eventlog.h"
-#include "models/service.h"
+#include "models/control/autoscale.h"
+#include "models/capacity/cluster.h"
+#include "models/core/eventlog.h"
+#include "models/control/service.h"
 #include "support.h"
 
 /* A Fargate service of 1-vCPU tasks with 10 slots each and 100 ms

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "models/billing.h"
+#include "models/capacity/billing.h"
 
 /* Dollars to the cent, as a report shows them. */
 static double

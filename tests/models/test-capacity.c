@@ -3,11 +3,11 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "models/cluster.h"
-#include "models/eventlog.h"
-#include "models/managed-scaling.h"
-#include "models/service.h"
-#include "models/strategy.h"
+#include "models/capacity/cluster.h"
+#include "models/core/eventlog.h"
+#include "models/capacity/managed-scaling.h"
+#include "models/control/service.h"
+#include "models/control/strategy.h"
 #include "support.h"
 
 #define FARGATE_TD(cpu, mem)                                                 \

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/compare.h"
+#include "models/experiments/compare.h"
 #include "support.h"
 
 static const char summary_text[] =

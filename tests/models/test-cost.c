@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/cost.h"
+#include "models/capacity/cost.h"
 #include "support.h"
 
 Test(cost, fargate_tasks_bill_vcpu_and_memory_hours_per_second)

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
-#include "models/csv.h"
+#include "models/input/csv.h"
 
 /* @text as csv_write_cell() writes it, checked against csv_append_cell(). */
 static char *

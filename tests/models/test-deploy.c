@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/cluster.h"
+#include "models/capacity/cluster.h"
 #include "service-support.h"
 
 static Task *

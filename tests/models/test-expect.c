@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/expect.h"
-#include "models/report.h"
+#include "models/experiments/expect.h"
+#include "models/output/report.h"
 #include "support.h"
 
 #define TASKDEF                                                              \

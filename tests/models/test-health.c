@@ -5,8 +5,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/lb.h"
-#include "models/server.h"
+#include "models/requests/lb.h"
+#include "models/requests/server.h"
 #include "service-support.h"
 
 /* A target group checked every 10 s: healthy after 2 passes, unhealthy

@@ -2,9 +2,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/jnode.h"
-#include "models/jsonfile.h"
+#include "models/input/input.h"
+#include "models/input/jnode.h"
+#include "models/input/jsonfile.h"
 
 static char *
 syntax_error(const char *text)

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/junit.h"
+#include "models/experiments/junit.h"
 #include "support.h"
 
 /* What a GMarkup parse saw: element paths and attributes. */

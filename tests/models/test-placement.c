@@ -5,8 +5,8 @@
 #include <gsl/gsl_rng.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/placement.h"
+#include "models/input/input.h"
+#include "models/capacity/placement.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gsl_rng, gsl_rng_free)
 

@@ -4,8 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/plot.h"
+#include "models/input/input.h"
+#include "models/experiments/plot.h"
 #include "support.h"
 
 static const char summary_text[] =

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "ecsim-config.h"
-#include "models/input.h"
-#include "models/jsonfile.h"
-#include "models/pricing.h"
+#include "models/input/input.h"
+#include "models/input/jsonfile.h"
+#include "models/config/pricing.h"
 
 /* Inline JSON is written with ' for " so that it reads cleanly in C. */
 static char *
@@ -160,7 +160,7 @@ Test(pricing, unknown_instance_type_has_a_negative_price)
 /* The JSON installed next to the binary is the one compiled into it. */
 Test(pricing, shipped_file_is_the_built_in_catalog)
 {
-  g_autofree char *dir = g_build_filename(source_root(), "models",
+  g_autofree char *dir = g_build_filename(source_root(), "models", "config",
                                           "pricing", NULL);
   g_autoptr(PriceCatalog) builtin = pricing_default();
   g_autoptr(PriceCatalog) file =
@@ -178,7 +178,7 @@ Test(pricing, shipped_file_is_the_built_in_catalog)
  * and when they were checked. */
 Test(pricing, shipped_file_dates_and_sources_every_section)
 {
-  g_autofree char *path = g_build_filename(source_root(), "models",
+  g_autofree char *path = g_build_filename(source_root(), "models", "config",
                                            "pricing", "us-east-1.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = json_load_file(path, &error);

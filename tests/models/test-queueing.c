@@ -22,7 +22,7 @@
 
 #include "support.h"
 
-#include "models/metrics.h"
+#include "models/control/metrics.h"
 #include "sim/stats.h"
 
 #define SEED 2

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/rundiff.h"
+#include "models/experiments/rundiff.h"
 #include "support.h"
 
 typedef struct {

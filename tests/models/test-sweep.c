@@ -4,8 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/sweep-stats.h"
-#include "models/sweep.h"
+#include "models/experiments/sweep-stats.h"
+#include "models/experiments/sweep.h"
 #include "support.h"
 
 static void

@@ -3,9 +3,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/jsonfile.h"
-#include "models/taskdef.h"
+#include "models/input/input.h"
+#include "models/input/jsonfile.h"
+#include "models/config/taskdef.h"
 
 /* Inline JSON is written with ' for " so that it reads cleanly in C. */
 static char *

@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/jsonfile.h"
-#include "models/trace-tools.h"
-#include "models/traffic.h"
+#include "models/input/input.h"
+#include "models/input/jsonfile.h"
+#include "models/experiments/trace-tools.h"
+#include "models/traffic/traffic.h"
 
 static char *dir;
 

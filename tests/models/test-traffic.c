@@ -5,9 +5,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/input.h"
-#include "models/jsonfile.h"
-#include "models/traffic.h"
+#include "models/input/input.h"
+#include "models/input/jsonfile.h"
+#include "models/traffic/traffic.h"
 
 static char *dir;
 

@@ -8,8 +8,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/cluster.h"
-#include "models/eventlog.h"
+#include "models/capacity/cluster.h"
+#include "models/core/eventlog.h"
 #include "scenarios/cli.h"
 #include "support.h"
 

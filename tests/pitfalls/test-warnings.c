@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "models/report.h"
+#include "models/output/report.h"
 #include "scenarios/cli.h"
 #include "support.h"
 

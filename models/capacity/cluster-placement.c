@@ -1,0 +1,373 @@
+/* Placing tasks on container instances: requests built from services and
+ * task definitions, waiting for capacity, scale-in choices and DAEMON
+ * tasks. The instances themselves are in cluster.c. */
+#include <gsl/gsl_randist.h>
+#include <string.h>
+
+#include "models/capacity/cluster-private.h"
+#include "models/control/deploy.h"
+#include "models/config/scenario.h"
+#include "models/control/service.h"
+#include "models/core/task-lifecycle.h"
+
+static void
+def_needs_free(gpointer p)
+{
+  DefNeeds *n = p;
+  g_array_unref(n->ports);
+  g_free(n);
+}
+
+/* What a task of @def needs from an instance. */
+static const PlacementNeeds *
+needs_of(World *w, const EcsTaskDef *def)
+{
+  DefNeeds *n = g_hash_table_lookup(cl(w)->def_needs, def);
+  if (n != NULL)
+    return &n->needs;
+  n = g_new0(DefNeeds, 1);
+  n->ports = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+  for (guint i = 0; i < def->containers->len; i++) {
+    const EcsContainerDef *c = def->containers->pdata[i];
+    for (guint k = 0; c->port_mappings && k < c->port_mappings->len; k++) {
+      const EcsPortMapping *pm =
+        &g_array_index(c->port_mappings, EcsPortMapping, k);
+      int port = def->network_mode == ECS_NETWORK_HOST
+                   ? (pm->host_port ? pm->host_port : pm->container_port)
+                   : def->network_mode == ECS_NETWORK_BRIDGE ? pm->host_port
+                                                             : 0;
+      if (port > 0) {
+        uint16_t p16 = (uint16_t) port;
+        g_array_append_val(n->ports, p16);
+      }
+    }
+  }
+  n->needs.cpu = def->cpu;
+  n->needs.memory = def->memory;
+  n->needs.awsvpc = def->network_mode == ECS_NETWORK_AWSVPC;
+  n->needs.host_ports = (const uint16_t *) n->ports->data;
+  n->needs.n_host_ports = n->ports->len;
+  g_hash_table_insert(cl(w)->def_needs, (gpointer) def, n);
+  return &n->needs;
+}
+
+void
+cluster_placement_init(World *w)
+{
+  cl(w)->def_needs = g_hash_table_new_full(NULL, NULL, NULL, def_needs_free);
+  guint n = w->cfg->services->len;
+  cl(w)->services = g_new0(ServicePlacement, n);
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    ServicePlacement *sp = &cl(w)->services[i];
+    sp->strategies = svc->placement_strategy;
+    sp->default_spread = !svc->placement_strategy_set;
+    sp->member_of = g_ptr_array_new_with_free_func(
+      (GDestroyNotify) placement_expr_free);
+    for (guint k = 0; k < svc->placement_constraints->len; k++) {
+      const PlacementConstraintItem *pc =
+        &g_array_index(svc->placement_constraints, PlacementConstraintItem,
+                       k);
+      if (pc->type == PLACEMENT_DISTINCT_INSTANCE) {
+        sp->distinct = TRUE;
+        continue;
+      }
+      /* Checked when the scenario was loaded, so this cannot fail. */
+      PlacementExpr *e = placement_expr_parse(pc->expression, NULL);
+      g_assert(e != NULL);
+      g_ptr_array_add(sp->member_of, e);
+    }
+  }
+}
+
+static void
+fill_request(World *w, guint32 service, const EcsTaskDef *def, int provider,
+             PlacementRequest *req, guint64 *mask)
+{
+  const ServicePlacement *sp = &cl(w)->services[service];
+  const Provider *p = &g_array_index(w->providers, Provider, provider);
+  *req = (PlacementRequest){
+    .service = service,
+    .needs = *needs_of(w, def),
+    .cpu_architecture = def->cpu_architecture == ECS_ARCH_ARM64 ? "arm64"
+                                                                : "x86_64",
+    .strategies = (const PlacementStrategyItem *) sp->strategies->data,
+    .n_strategies = sp->strategies->len,
+    .default_spread = sp->default_spread,
+    .distinct_instance = sp->distinct,
+    .member_of = (PlacementExpr *const *) sp->member_of->pdata,
+    .n_member_of = sp->member_of->len,
+  };
+  if (p->kind == PROVIDER_ASG) {
+    *mask = UINT64_C(1) << (p->asg % 64);
+    req->group_mask = mask;
+  }
+}
+
+const char *
+cluster_unplaced_reason_name(UnplacedReason reason)
+{
+  static const char *const names[] = {
+    [UNPLACED_CPU] = "cpu", [UNPLACED_MEMORY] = "memory",
+    [UNPLACED_ENI] = "eni", [UNPLACED_PORTS] = "ports",
+    [UNPLACED_CONSTRAINT] = "constraint",
+    [UNPLACED_NO_INSTANCES] = "no_instances",
+    [UNPLACED_SPOT_CAPACITY] = "spot_capacity",
+  };
+  G_STATIC_ASSERT(G_N_ELEMENTS(names) == UNPLACED_N_REASONS);
+  g_return_val_if_fail(reason < UNPLACED_N_REASONS, "?");
+  return names[reason];
+}
+
+static UnplacedReason
+reason_of(const PlacementMiss *miss)
+{
+  if (miss->no_instances)
+    return UNPLACED_NO_INSTANCES;
+  switch (miss->check) {
+  case PLACEMENT_CHECK_CPU:
+    return UNPLACED_CPU;
+  case PLACEMENT_CHECK_MEMORY:
+    return UNPLACED_MEMORY;
+  case PLACEMENT_CHECK_PORT:
+    return UNPLACED_PORTS;
+  case PLACEMENT_CHECK_ENI:
+    return UNPLACED_ENI;
+  case PLACEMENT_CHECK_ARCHITECTURE:
+  case PLACEMENT_CHECK_MEMBER_OF:
+  case PLACEMENT_CHECK_DISTINCT_INSTANCE:
+    break;
+  }
+  return UNPLACED_CONSTRAINT;
+}
+
+gboolean
+cluster_find(World *w, guint32 service, const EcsTaskDef *def, int provider,
+             int *instance, GString *why, UnplacedReason *reason)
+{
+  PlacementRequest req;
+  guint64 mask;
+  fill_request(w, service, def, provider, &req, &mask);
+  PlacementMiss miss = { 0 };
+  uint32_t id;
+  gsl_rng *rng = world_rng(w, "placement",
+                           ((ServiceConfig *) w->cfg->services
+                              ->pdata[service])->name);
+  if (placement_choose(cl(w)->placement, &req, rng, &id, &miss)) {
+    *instance = (int) id;
+    return TRUE;
+  }
+  if (reason != NULL)
+    *reason = reason_of(&miss);
+  if (why != NULL) {
+    if (miss.no_instances)
+      g_string_assign(why, "No Container Instances were found in your "
+                           "cluster.");
+    else
+      g_string_printf(why, "The closest matching (container-instance %s) "
+                      "%s.", cluster_instance(w, miss.closest)->ec2_id,
+                      placement_check_reason(miss.check));
+  }
+  return FALSE;
+}
+
+int
+cluster_commit(World *w, Task *t, int instance)
+{
+  Instance *inst = cl(w)->instances->pdata[instance];
+  placement_commit(cl(w)->placement, (uint32_t) instance, t->service,
+                   needs_of(w, t->def));
+  inst->tasks++;
+  if (((ServiceConfig *) w->cfg->services->pdata[t->service])->scheduling ==
+      SERVICE_DAEMON)
+    inst->daemon_tasks++;
+  t->instance = instance;
+  return inst->az;
+}
+
+gboolean
+cluster_provider_waits(const World *w, int provider)
+{
+  const Provider *p = &g_array_index(w->providers, Provider, provider);
+  if (p->kind != PROVIDER_ASG)
+    return FALSE;
+  const AsgConfig *asg = w->cfg->cluster->asgs->pdata[p->asg];
+  return asg->managed_scaling;
+}
+
+void
+cluster_wait(World *w, Task *t)
+{
+  g_queue_push_tail(&cl(w)->waiting, GUINT_TO_POINTER(t->id));
+}
+
+/* Keeps the longest wait of @t's service, as @t leaves the queue. */
+static void
+note_wait(World *w, const Task *t)
+{
+  GArray *longest = cl(w)->longest_wait;
+  if (longest->len <= t->service)
+    g_array_set_size(longest, t->service + 1);
+  SimTime *l = &g_array_index(longest, SimTime, t->service);
+  *l = MAX(*l, world_now(w) - t->entered[TASK_PROVISIONING]);
+}
+
+SimTime
+cluster_longest_wait(const World *w, guint32 service)
+{
+  GArray *longest = cl(w)->longest_wait;
+  SimTime l = service < longest->len
+                ? g_array_index(longest, SimTime, service) : 0;
+  for (GList *e = cl(w)->waiting.head; e; e = e->next) {
+    const Task *t = world_task(w, GPOINTER_TO_UINT(e->data));
+    if (t->service == service && t->state == TASK_PROVISIONING)
+      l = MAX(l, world_now(w) - t->entered[TASK_PROVISIONING]);
+  }
+  return l;
+}
+
+/* Places waiting tasks that now fit, in the order they arrived. */
+static void
+place_waiting(World *w)
+{
+  GQueue *q = &cl(w)->waiting;
+  guint n = g_queue_get_length(q);
+  for (guint k = 0; k < n; k++) {
+    Task *t = world_task(w, GPOINTER_TO_UINT(g_queue_pop_head(q)));
+    if (t->state != TASK_PROVISIONING)
+      continue; /* stopped while waiting */
+    int instance;
+    if (cluster_find(w, t->service, t->def, t->provider, &instance, NULL,
+                     NULL)) {
+      note_wait(w, t);
+      int az = cluster_commit(w, t, instance);
+      task_provisioned(w, t, instance, az, 0);
+    } else {
+      g_queue_push_tail(q, GUINT_TO_POINTER(t->id));
+    }
+  }
+}
+
+void
+world_capacity_changed(World *w)
+{
+  /* DAEMON tasks are placed first (ECS-REFERENCE §3), so a new instance
+   * gets its daemon before replica tasks fill it. */
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->cfg->scheduling == SERVICE_DAEMON)
+      deploy_reconcile(w, s);
+  }
+  place_waiting(w);
+  service_request_reconcile_all(w);
+}
+
+guint
+cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
+                      guint n)
+{
+  g_return_val_if_fail(n > 0, 0);
+  const Task *first = world_task(w, tasks[0]);
+  gsl_rng *rng = world_rng(w, "scale-in",
+                           ((ServiceConfig *) w->cfg->services
+                              ->pdata[service])->name);
+  if (first->fargate || first->instance < 0) {
+    /* Fargate: keep AZs balanced, random within the fullest AZ. */
+    guint n_az = w->cfg->cluster->azs->len;
+    g_autofree int *per_az = g_new0(int, n_az);
+    for (guint i = 0; i < n; i++) {
+      int az = world_task(w, tasks[i])->az;
+      if (az >= 0)
+        per_az[az]++;
+    }
+    int fullest = -1;
+    for (guint az = 0; az < n_az; az++)
+      if (fullest < 0 || per_az[az] > per_az[fullest])
+        fullest = (int) az;
+    g_autoptr(GArray) pool = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < n; i++)
+      if (world_task(w, tasks[i])->az == fullest || fullest < 0 ||
+          per_az[fullest] == 0)
+        g_array_append_val(pool, i);
+    if (pool->len == 0)
+      return 0;
+    return g_array_index(pool, guint,
+                         gsl_rng_uniform_int(rng, pool->len));
+  }
+  PlacementRequest req;
+  guint64 mask;
+  fill_request(w, service, first->def, first->provider, &req, &mask);
+  g_autofree uint32_t *instances = g_new(uint32_t, n);
+  for (guint i = 0; i < n; i++)
+    instances[i] = (uint32_t) MAX(0, world_task(w, tasks[i])->instance);
+  return placement_choose_victim(cl(w)->placement, &req, instances, n, rng);
+}
+
+/* Tasks waiting for capacity on @provider. */
+GArray *
+cluster_waiting_for(World *w, int provider)
+{
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+  for (GList *l = cl(w)->waiting.head; l; l = l->next) {
+    guint32 id = GPOINTER_TO_UINT(l->data);
+    const Task *t = world_task(w, id);
+    if (t->state == TASK_PROVISIONING && t->provider == provider)
+      g_array_append_val(ids, id);
+  }
+  return ids;
+}
+
+const PlacementNeeds *
+cluster_needs(World *w, const EcsTaskDef *def)
+{
+  return needs_of(w, def);
+}
+
+gboolean
+cluster_daemon_eligible(World *w, guint32 service, const EcsTaskDef *def,
+                        guint32 instance)
+{
+  PlacementRequest req;
+  guint64 mask;
+  int provider = world_provider_index(w, "EC2");
+  fill_request(w, service, def, provider, &req, &mask);
+  /* Eligibility ignores room: a full instance is still one the daemon
+   * belongs on (its task waits until room appears). */
+  PlacementMiss miss;
+  if (placement_fits(cl(w)->placement, instance, &req, &miss))
+    return TRUE;
+  return miss.check >= PLACEMENT_CHECK_CPU;
+}
+
+gboolean
+cluster_daemon_place(World *w, Service *s, Deployment *d, guint32 instance,
+                     GString *ids)
+{
+  PlacementRequest req;
+  guint64 mask;
+  int provider = world_provider_index(w, "EC2");
+  fill_request(w, s->index, d->def, provider, &req, &mask);
+  if (!placement_fits(cl(w)->placement, instance, &req, NULL))
+    return FALSE;
+  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
+                     FALSE, FALSE);
+  s->tasks_started++;
+  int az = cluster_commit(w, t, (int) instance);
+  if (w->cfg->cluster->start_warm && world_now(w) == 0)
+    task_warm_start(w, t, (int) instance, az);
+  else
+    task_provisioned(w, t, (int) instance, az, 0);
+  char id[33];
+  g_string_append_printf(ids, " (task %s)", task_format_id(t->id, id));
+  return TRUE;
+}
+
+void
+cluster_placement_free(World *w)
+{
+  Cluster *c = cl(w);
+  for (guint i = 0; i < w->cfg->services->len; i++)
+    g_ptr_array_unref(c->services[i].member_of);
+  g_free(c->services);
+  g_hash_table_destroy(c->def_needs);
+}

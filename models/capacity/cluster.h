@@ -1,0 +1,129 @@
+/* EC2 capacity: container instances, Auto Scaling groups and managed
+ * scaling (ECS-REFERENCE §3, §4, §6).
+ *
+ * Instances launch (EC2 "pending", free), enter EC2's "running" state
+ * (billed from then on, ECS-REFERENCE §16), register with ECS after the
+ * OS boot and agent start (ACTIVE: tasks may be placed), may drain
+ * (DRAINING: no new tasks, tasks moved off) and terminate. Each ASG with
+ * managed scaling publishes CapacityProviderReservation = M / N × 100
+ * each minute, where M is the number of instances needed (running plus
+ * what the tasks waiting in PROVISIONING need, binpacked on the group's
+ * type) and N those running,
+ * and scales toward `targetCapacity` (out after 1 datapoint, in after 15),
+ * within step sizes and the warm-up period, from zero to two instances;
+ * managed termination protection keeps instances with tasks. */
+#pragma once
+
+#include "models/capacity/placement.h"
+#include "models/core/world-private.h"
+
+typedef enum {
+  INSTANCE_PENDING,     /* launched, not yet registered */
+  INSTANCE_ACTIVE,
+  INSTANCE_DRAINING,
+  INSTANCE_TERMINATED,
+} InstanceState;
+
+typedef struct {
+  guint32 id;
+  int asg;
+  int az;
+  const InstanceType *type;
+  InstanceState state;
+  SimTime launched_at;
+  SimTime running_at;      /* EC2 "running": billed from here; set at
+                              launch (it may lie ahead) */
+  SimTime registered_at;   /* -1 until ACTIVE */
+  SimTime terminated_at;   /* -1 until terminated */
+  const char *end_reason;  /* why it terminated */
+  int tasks;               /* tasks placed on it, not yet STOPPED */
+  int daemon_tasks;
+  gboolean draining_for_scale_in; /* terminate once empty */
+  char ec2_id[24];         /* "i-0123456789abcdef0" */
+} Instance;
+
+void cluster_init(World *w);
+void cluster_free(World *w);
+
+/* Why a task could not be placed, as summary.json counts it
+ * (services[].unplaced_by_reason). */
+typedef enum {
+  UNPLACED_CPU,
+  UNPLACED_MEMORY,
+  UNPLACED_ENI,          /* no free awsvpc network interface */
+  UNPLACED_PORTS,        /* a fixed host port is taken */
+  UNPLACED_CONSTRAINT,   /* architecture, memberOf, distinctInstance */
+  UNPLACED_NO_INSTANCES, /* no registered, active instance at all */
+  UNPLACED_SPOT_CAPACITY, /* Fargate Spot capacity unavailable */
+  UNPLACED_N_REASONS,
+} UnplacedReason;
+
+/* "cpu", "memory", "eni", "ports", "constraint", "no_instances",
+ * "spot_capacity". */
+const char *cluster_unplaced_reason_name(UnplacedReason reason);
+
+/* Finds an instance for a task of service @service with definition @def
+ * on provider @provider. Returns TRUE with the instance; FALSE with the
+ * reason in @why ("The closest matching (container-instance i-...) has
+ * insufficient CPU units available.") and @reason (either may be NULL). */
+gboolean cluster_find(World *w, guint32 service, const EcsTaskDef *def,
+                      int provider, int *instance, GString *why,
+                      UnplacedReason *reason);
+
+/* The longest time a task of service @service waited in PROVISIONING for
+ * an instance (cluster_wait()), counting tasks still waiting until now. */
+SimTime cluster_longest_wait(const World *w, guint32 service);
+
+/* Reserves @t's resources on @instance; returns the instance's AZ. The
+ * caller then provisions the task there. */
+int cluster_commit(World *w, Task *t, int instance);
+
+/* TRUE when tasks on @provider wait in PROVISIONING for capacity (an ASG
+ * with managed scaling). */
+gboolean cluster_provider_waits(const World *w, int provider);
+
+/* Queues PROVISIONING task @t until an instance can take it. */
+void cluster_wait(World *w, Task *t);
+
+/* Hook: task @t changed state (frees resources when it stops). */
+void cluster_on_task_state(World *w, Task *t, TaskState old);
+
+/* Picks which of @n tasks (ids) of one service to stop on scale-in. */
+guint cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
+                            guint n);
+
+guint cluster_n_instances(const World *w);
+const Instance *cluster_instance(const World *w, guint32 id);
+/* Instances registered (ACTIVE or DRAINING) now. */
+guint cluster_running_instances(const World *w);
+/* The most instances registered at once so far (however briefly). */
+guint cluster_max_instances(const World *w);
+/* Tasks waiting for capacity now. */
+guint cluster_waiting_tasks(const World *w);
+
+/* Launches an instance of ASG @asg (registered at once when @warm);
+ * NULL when none of its AZs is up. */
+Instance *cluster_launch(World *w, int asg, gboolean warm);
+/* Sets ACTIVE @inst DRAINING: no new tasks; its services replace its
+ * tasks under their deployment limits, daemon tasks stop last, and it
+ * terminates once empty. */
+void cluster_drain(World *w, Instance *inst);
+/* Terminates @inst now; its tasks stop with it. */
+void cluster_terminate(World *w, Instance *inst, const char *reason);
+/* Task ids waiting in PROVISIONING for @provider (a new array). */
+GArray *cluster_waiting_for(World *w, int provider);
+/* What a task of @def needs from an instance. */
+const PlacementNeeds *cluster_needs(World *w, const EcsTaskDef *def);
+
+/* DAEMON services: TRUE when a task of @def of service @service may run
+ * on @instance (constraints, architecture, room). */
+gboolean cluster_daemon_eligible(World *w, guint32 service,
+                                 const EcsTaskDef *def, guint32 instance);
+/* Starts a task of deployment @d of DAEMON service @s on @instance;
+ * appends " (task ID)" to @ids. FALSE when it does not fit. */
+gboolean cluster_daemon_place(World *w, Service *s, Deployment *d,
+                              guint32 instance, GString *ids);
+
+/* Faults: terminate an instance now (failure), take an AZ down/up. */
+void cluster_fail_instance(World *w, guint32 id, const char *reason);
+void cluster_az_outage(World *w, int az, gboolean down);

@@ -1,0 +1,51 @@
+/* What a run costs, by AWS's billing rules (billing.h) at the scenario's
+ * prices (pricing.h): Fargate tasks, EC2 instances and load balancers,
+ * reported by item (compute, storage, load balancer), by service, by
+ * capacity provider, and per million requests.
+ *
+ * EC2 instances are shared, so an Auto Scaling group's cost is split
+ * among services by their share of the CPU the group's instances had
+ * reserved for them over time; what no task reserved is reported as
+ * unused capacity. */
+#pragma once
+
+#include "models/core/world-private.h"
+
+typedef struct {
+  double compute;       /* Fargate vCPU and memory, EC2 instances */
+  double storage;       /* Fargate ephemeral storage above 20 GB */
+  double load_balancer; /* ALB hours and LCUs */
+  double total;
+} CostItems;
+
+void cost_init(World *w);
+void cost_free(World *w);
+
+/* Hooks. */
+void cost_on_task_state(World *w, Task *t, TaskState old);
+struct _PeriodRow;
+/* A period closed: charges the ALB's LCUs of its requests. */
+void cost_on_period(World *w, const struct _PeriodRow *row);
+/* Instance @instance stopped being billed (terminated) at now. */
+void cost_instance_ended(World *w, guint32 instance);
+
+/* Total cost of the run up to @t (every item, live resources included). */
+double cost_so_far(World *w, SimTime t);
+
+/* Settles live resources at the horizon; call once after the run. */
+void cost_finish(World *w);
+
+/* After cost_finish(): */
+CostItems cost_total(const World *w);
+CostItems cost_of_service(const World *w, guint32 service);
+/* Cost of capacity provider @provider (index in w->providers). */
+double cost_of_provider(const World *w, int provider);
+/* EC2 cost no task reserved. */
+double cost_unused_ec2(const World *w);
+/* Fargate task-hours and EC2 instance-hours. */
+double cost_task_hours(const World *w);
+double cost_instance_hours(const World *w);
+/* The LCU dimension that set most of the run's load-balancer LCU-hours
+ * (each period's LCUs are the largest of four; billing.h names them), or
+ * "none" when no LCU was used. A static string. */
+const char *cost_lb_dimension(const World *w);

@@ -1,0 +1,489 @@
+/* Parsing of the cluster section. */
+#include "models/config/cluster-config.h"
+
+#include <string.h>
+
+static gboolean
+parse_string_list(const JNode *arr, int min, GPtrArray *out, GError **error)
+{
+  if (!jn_check_array(arr, min, 100, error))
+    return FALSE;
+  for (int i = 0; i < jn_length(arr); i++) {
+    JNode item;
+    const char *s = NULL;
+    jn_index(arr, i, &item);
+    if (!jn_value_string(&item, &s, error))
+      return FALSE;
+    for (guint j = 0; j < out->len; j++)
+      if (strcmp(out->pdata[j], s) == 0)
+        return jn_error(&item, error, "\"%s\" is listed twice", s), FALSE;
+    g_ptr_array_add(out, (gpointer) s);
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_managed_scaling(const JNode *asg_node, AsgConfig *asg, GError **error)
+{
+  static const char *const keys[] = {
+    "status", "targetCapacity", "minimumScalingStepSize",
+    "maximumScalingStepSize", "instanceWarmupPeriod", NULL
+  };
+  static const char *const status[] = { "DISABLED", "ENABLED", NULL };
+  JNode ms;
+  int enabled = 1;
+  int64_t target = 100, min_step = 1, max_step = 10000, warmup = 300;
+  if (!jn_member(asg_node, "managedScaling", &ms))
+    return TRUE;
+  if (!jn_check_object(&ms, keys, NULL, error) ||
+      !jn_enum(&ms, "status", status, &enabled, error) ||
+      !jn_int(&ms, "targetCapacity", 1, 100, &target, error) ||
+      !jn_int(&ms, "minimumScalingStepSize", 1, 10000, &min_step, error) ||
+      !jn_int(&ms, "maximumScalingStepSize", 1, 10000, &max_step, error) ||
+      !jn_int(&ms, "instanceWarmupPeriod", 0, 10000, &warmup, error))
+    return FALSE;
+  if (min_step > max_step) {
+    JNode m;
+    jn_member(&ms, "minimumScalingStepSize", &m);
+    return jn_error(&m, error, "must be <= maximumScalingStepSize (%"
+                    G_GINT64_FORMAT ")", max_step), FALSE;
+  }
+  asg->managed_scaling = enabled;
+  asg->target_capacity = (int) target;
+  asg->min_step = (int) min_step;
+  asg->max_step = (int) max_step;
+  asg->warmup = warmup * SIM_SEC;
+  return TRUE;
+}
+
+static gboolean
+parse_spot_prices(const JNode *n, AsgConfig *asg, GError **error)
+{
+  const char *name = NULL;
+  JNode where;
+  if (!jn_string(n, "spot_price_trace", &name, error))
+    return FALSE;
+  if (name == NULL)
+    return TRUE;
+  jn_member(n, "spot_price_trace", &where);
+  if (!asg->spot)
+    return jn_error(&where, error, "a Spot price history needs \"spot\": "
+                    "true"), FALSE;
+  g_autofree char *path = jn_resolve_path(n, name);
+  asg->spot_prices = spot_prices_load(path, name, error);
+  return asg->spot_prices != NULL;
+}
+
+static void
+asg_free(gpointer p)
+{
+  AsgConfig *asg = p;
+  spot_prices_free(asg->spot_prices);
+  if (asg->azs)
+    g_ptr_array_unref(asg->azs);
+  dist_clear(&asg->launch_time);
+  dist_clear(&asg->boot_time);
+  g_free(asg);
+}
+
+static gboolean
+check_asg_type(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
+               GError **error)
+{
+  JNode where;
+  asg->type = instance_catalog_find(cfg->catalog, asg->instance_type_name);
+  if (asg->type != NULL)
+    return TRUE;
+  g_auto(GStrv) names = instance_catalog_names(cfg->catalog);
+  g_autofree char *list = g_strjoinv(", ", names);
+  jn_member(n, "instance_type", &where);
+  jn_error(&where, error, "unknown instance type \"%s\"; known: %s (add "
+           "others under cluster.instance_types)", asg->instance_type_name,
+           list);
+  return FALSE;
+}
+
+static AsgConfig *
+parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
+{
+  static const char *const keys[] = {
+    "name", "instance_type", "min", "max", "desired", "availability_zones",
+    "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
+    "reserved_memory_mib", "instance_mttf",
+    "managedScaling", "managedTerminationProtection", NULL
+  };
+  static const char *const required[] = { "name", "instance_type", "max",
+                                          NULL };
+  static const char *const onoff[] = { "DISABLED", "ENABLED", NULL };
+  AsgConfig *asg = g_new0(AsgConfig, 1);
+  asg->launch_time = (Dist){ .kind = DIST_UNIFORM, .a = 60, .b = 180,
+                             .mean = 120 };
+  asg->boot_time = (Dist){ .kind = DIST_UNIFORM, .a = 30, .b = 90,
+                           .mean = 60 };
+  asg->target_capacity = 100;
+  asg->min_step = 1;
+  asg->max_step = 10000;
+  asg->warmup = 300 * SIM_SEC;
+  asg->azs = g_ptr_array_new();
+  int64_t min = 0, max = 0, desired = -1, reserved = 0;
+  int protection = 0;
+  JNode part;
+  if (!jn_check_object(n, keys, required, error) ||
+      !jn_string(n, "name", &asg->name, error) ||
+      !jn_string(n, "instance_type", &asg->instance_type_name, error) ||
+      !jn_int(n, "min", 0, 10000, &min, error) ||
+      !jn_int(n, "max", 0, 10000, &max, error) ||
+      !jn_int(n, "desired", 0, 10000, &desired, error) ||
+      !jn_bool(n, "spot", &asg->spot, error) ||
+      !jn_bool(n, "committed", &asg->committed, error) ||
+      !parse_spot_prices(n, asg, error) ||
+      !dist_member(n, "launch_time", SIM_DAY, &asg->launch_time, error) ||
+      !dist_member(n, "boot_time", SIM_DAY, &asg->boot_time, error) ||
+      !jn_int(n, "reserved_memory_mib", 0, 1 << 20, &reserved, error) ||
+      !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,
+                   &asg->instance_mttf, error) ||
+      !parse_managed_scaling(n, asg, error) ||
+      !jn_enum(n, "managedTerminationProtection", onoff, &protection,
+               error) ||
+      !check_asg_type(n, cfg, asg, error))
+    goto fail;
+  if (max < min || (desired >= 0 && (desired < min || desired > max))) {
+    jn_member(n, max < min ? "max" : "desired", &part);
+    jn_error(&part, error, "must satisfy min <= desired <= max (min %"
+             G_GINT64_FORMAT ", max %" G_GINT64_FORMAT ")", min, max);
+    goto fail;
+  }
+  asg->min = (int) min;
+  asg->max = (int) max;
+  asg->desired = desired >= 0 ? (int) desired : (int) min;
+  asg->reserved_memory_mib = (int) reserved;
+  asg->termination_protection = protection;
+  if (jn_member(n, "availability_zones", &part)) {
+    if (!parse_string_list(&part, 1, asg->azs, error))
+      goto fail;
+    for (guint i = 0; i < asg->azs->len; i++) {
+      if (cluster_config_az_index(cfg, asg->azs->pdata[i]) < 0) {
+        JNode item;
+        jn_index(&part, (int) i, &item);
+        jn_error(&item, error, "\"%s\" is not one of the cluster's "
+                 "availability_zones", (char *) asg->azs->pdata[i]);
+        goto fail;
+      }
+    }
+  } else {
+    for (guint i = 0; i < cfg->azs->len; i++)
+      g_ptr_array_add(asg->azs, cfg->azs->pdata[i]);
+  }
+  return asg;
+fail:
+  asg_free(asg);
+  return NULL;
+}
+
+static gboolean
+parse_spot_events(const JNode *spot, const char *key, gboolean shortage,
+                  GArray *out, GError **error)
+{
+  static const char *const int_keys[] = { "at", "count", NULL };
+  static const char *const short_keys[] = { "at", "duration", NULL };
+  JNode arr;
+  if (!jn_member(spot, key, &arr))
+    return TRUE;
+  if (!jn_check_array(&arr, 0, 100000, error))
+    return FALSE;
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    ScheduledSpotEvent ev = { .count = 1 };
+    int64_t count = 1;
+    jn_index(&arr, i, &item);
+    const char *const *keys = shortage ? short_keys : int_keys;
+    if (!jn_check_object(&item, keys, keys, error) ||
+        !jn_duration(&item, "at", 0, SIM_TIME_MAX / 4, &ev.at, error) ||
+        (!shortage && !jn_int(&item, "count", 1, 1000000, &count, error)) ||
+        (shortage && !jn_duration(&item, "duration", SIM_SEC,
+                                  SIM_TIME_MAX / 4, &ev.duration, error)))
+      return FALSE;
+    ev.count = (int) count;
+    g_array_append_val(out, ev);
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_fargate(const JNode *n, FargateConfig *f, GError **error)
+{
+  static const char *const keys[] = { "provisioning", "pending",
+                                      "activating", "launch_rate", "spot",
+                                      NULL };
+  static const char *const rate_keys[] = { "burst", "per_second", NULL };
+  static const char *const spot_keys[] = {
+    "interruptions_per_task_hour", "interruptions", "notice", "shortages",
+    NULL
+  };
+  JNode part;
+  int64_t burst = f->launch_burst;
+  if (!jn_check_object(n, keys, NULL, error) ||
+      !dist_member(n, "provisioning", SIM_DAY, &f->provisioning, error) ||
+      !dist_member(n, "pending", SIM_DAY, &f->pending, error) ||
+      !dist_member(n, "activating", SIM_DAY, &f->activating, error))
+    return FALSE;
+  if (jn_member(n, "launch_rate", &part) &&
+      (!jn_check_object(&part, rate_keys, NULL, error) ||
+       !jn_int(&part, "burst", 1, 1000000, &burst, error) ||
+       !jn_double(&part, "per_second", 0.001, 1e6, &f->launch_per_second,
+                  error)))
+    return FALSE;
+  f->launch_burst = (int) burst;
+  if (jn_member(n, "spot", &part) &&
+      (!jn_check_object(&part, spot_keys, NULL, error) ||
+       !jn_double(&part, "interruptions_per_task_hour", 0.0, 3600.0,
+                  &f->spot_interruptions_per_task_hour, error) ||
+       !jn_duration(&part, "notice", 0, SIM_HOUR, &f->spot_notice, error) ||
+       !parse_spot_events(&part, "interruptions", FALSE,
+                          f->spot_interruptions, error) ||
+       !parse_spot_events(&part, "shortages", TRUE, f->spot_shortages,
+                          error)))
+    return FALSE;
+  return TRUE;
+}
+
+static Dist
+uniform(double lo, double hi)
+{
+  return (Dist){ .kind = DIST_UNIFORM, .a = lo, .b = hi,
+                 .mean = (lo + hi) / 2 };
+}
+
+static ClusterConfig *
+cluster_config_new(void)
+{
+  ClusterConfig *cfg = g_new0(ClusterConfig, 1);
+  cfg->name = "default";
+  cfg->azs = g_ptr_array_new();
+  cfg->providers = g_ptr_array_new();
+  cfg->default_strategy =
+    g_array_new(FALSE, TRUE, sizeof(CapacityProviderItem));
+  cfg->asgs = g_ptr_array_new_with_free_func(asg_free);
+  cfg->catalog = instance_catalog_new();
+  cfg->fargate = (FargateConfig){
+    .provisioning = uniform(10, 40),
+    .pending = uniform(20, 45),
+    .activating = uniform(1, 5),
+    .launch_burst = 100,
+    .launch_per_second = 20.0,
+    .spot_interruptions = g_array_new(FALSE, TRUE,
+                                      sizeof(ScheduledSpotEvent)),
+    .spot_notice = 120 * SIM_SEC,
+    .spot_shortages = g_array_new(FALSE, TRUE, sizeof(ScheduledSpotEvent)),
+  };
+  cfg->ec2_pending = uniform(5, 20);
+  cfg->ec2_activating = uniform(1, 5);
+  cfg->stopping = uniform(1, 5);
+  cfg->deprovisioning = uniform(5, 15);
+  cfg->start_warm = TRUE;
+  return cfg;
+}
+
+static gboolean
+parse_providers(const JNode *n, ClusterConfig *cfg, GError **error)
+{
+  JNode part;
+  if (jn_member(n, "capacityProviders", &part)) {
+    if (!parse_string_list(&part, 0, cfg->providers, error))
+      return FALSE;
+    for (guint i = 0; i < cfg->providers->len; i++) {
+      const char *p = cfg->providers->pdata[i];
+      if (!cluster_config_is_fargate_provider(p) &&
+          cluster_config_find_asg(cfg, p) == NULL) {
+        JNode item;
+        jn_index(&part, (int) i, &item);
+        return jn_error(&item, error, "no capacity provider \"%s\": it is "
+                        "neither FARGATE, FARGATE_SPOT nor the name of an "
+                        "auto_scaling_groups entry", p), FALSE;
+      }
+    }
+  } else {
+    g_ptr_array_add(cfg->providers, "FARGATE");
+    g_ptr_array_add(cfg->providers, "FARGATE_SPOT");
+    for (guint i = 0; i < cfg->asgs->len; i++)
+      g_ptr_array_add(cfg->providers,
+                      (gpointer) ((AsgConfig *) cfg->asgs->pdata[i])->name);
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_sections(const JNode *n, ClusterConfig *cfg, GError **error)
+{
+  static const char *const keys[] = {
+    "clusterName", "availability_zones", "capacityProviders",
+    "defaultCapacityProviderStrategy", "auto_scaling_groups",
+    "instance_types", "account_settings", "fargate", "ec2", "task_stop",
+    "start_warm", NULL
+  };
+  static const char *const ec2_keys[] = { "pending", "activating", NULL };
+  static const char *const stop_keys[] = { "stopping", "deprovisioning",
+                                           NULL };
+  static const char *const acct_keys[] = { "awsvpcTrunking", NULL };
+  static const char *const onoff[] = { "disabled", "enabled", NULL };
+  JNode part;
+  int trunking = 0;
+  if (!jn_check_object(n, keys, NULL, error) ||
+      !jn_string(n, "clusterName", &cfg->name, error) ||
+      !jn_bool(n, "start_warm", &cfg->start_warm, error))
+    return FALSE;
+  if (jn_member(n, "availability_zones", &part) &&
+      !parse_string_list(&part, 1, cfg->azs, error))
+    return FALSE;
+  if (jn_member(n, "instance_types", &part) &&
+      !instance_catalog_parse(cfg->catalog, &part, error))
+    return FALSE;
+  if (jn_member(n, "account_settings", &part) &&
+      (!jn_check_object(&part, acct_keys, NULL, error) ||
+       !jn_enum(&part, "awsvpcTrunking", onoff, &trunking, error)))
+    return FALSE;
+  cfg->awsvpc_trunking = trunking;
+  if (jn_member(n, "fargate", &part) &&
+      !parse_fargate(&part, &cfg->fargate, error))
+    return FALSE;
+  if (jn_member(n, "ec2", &part) &&
+      (!jn_check_object(&part, ec2_keys, NULL, error) ||
+       !dist_member(&part, "pending", SIM_DAY, &cfg->ec2_pending, error) ||
+       !dist_member(&part, "activating", SIM_DAY, &cfg->ec2_activating,
+                    error)))
+    return FALSE;
+  if (jn_member(n, "task_stop", &part) &&
+      (!jn_check_object(&part, stop_keys, NULL, error) ||
+       !dist_member(&part, "stopping", SIM_HOUR, &cfg->stopping, error) ||
+       !dist_member(&part, "deprovisioning", SIM_HOUR, &cfg->deprovisioning,
+                    error)))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_asgs(const JNode *n, ClusterConfig *cfg, GError **error)
+{
+  JNode arr;
+  if (!jn_member(n, "auto_scaling_groups", &arr))
+    return TRUE;
+  if (!jn_check_array(&arr, 0, 100, error))
+    return FALSE;
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    jn_index(&arr, i, &item);
+    AsgConfig *asg = parse_asg(&item, cfg, error);
+    if (asg == NULL)
+      return FALSE;
+    if (cluster_config_find_asg(cfg, asg->name) != NULL ||
+        cluster_config_is_fargate_provider(asg->name)) {
+      JNode name;
+      jn_member(&item, "name", &name);
+      jn_error(&name, error, "the name \"%s\" is already taken", asg->name);
+      asg_free(asg);
+      return FALSE;
+    }
+    g_ptr_array_add(cfg->asgs, asg);
+  }
+  return TRUE;
+}
+
+ClusterConfig *
+cluster_config_parse(const JNode *n, GError **error)
+{
+  g_autoptr(ClusterConfig) cfg = cluster_config_new();
+  JNode part;
+  if (n->json != NULL && !parse_sections(n, cfg, error))
+    return NULL;
+  if (cfg->azs->len == 0) {
+    g_ptr_array_add(cfg->azs, "us-east-1a");
+    g_ptr_array_add(cfg->azs, "us-east-1b");
+    g_ptr_array_add(cfg->azs, "us-east-1c");
+  }
+  if (n->json != NULL &&
+      (!parse_asgs(n, cfg, error) || !parse_providers(n, cfg, error)))
+    return NULL;
+  if (n->json == NULL)
+    parse_providers(n, cfg, NULL);
+  if (n->json != NULL && jn_member(n, "defaultCapacityProviderStrategy",
+                                   &part)) {
+    /* Same shape and rules as a service's strategy. */
+    static const char *const keys[] = { "capacityProvider", "weight", "base",
+                                        NULL };
+    if (!jn_check_array(&part, 0, 20, error))
+      return NULL;
+    for (int i = 0; i < jn_length(&part); i++) {
+      JNode item;
+      int64_t weight = 0, base = 0;
+      CapacityProviderItem cp = { 0 };
+      jn_index(&part, i, &item);
+      if (!jn_check_object(&item, keys, keys, error) ||
+          !jn_string(&item, "capacityProvider", &cp.provider, error) ||
+          !jn_int(&item, "weight", 0, 1000, &weight, error) ||
+          !jn_int(&item, "base", 0, 100000, &base, error))
+        return NULL;
+      cp.weight = (int) weight;
+      cp.base = (int) base;
+      g_array_append_val(cfg->default_strategy, cp);
+    }
+  }
+  return g_steal_pointer(&cfg);
+}
+
+void
+cluster_config_free(ClusterConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  g_ptr_array_unref(cfg->azs);
+  g_ptr_array_unref(cfg->providers);
+  g_array_unref(cfg->default_strategy);
+  g_ptr_array_unref(cfg->asgs);
+  instance_catalog_free(cfg->catalog);
+  FargateConfig *f = &cfg->fargate;
+  dist_clear(&f->provisioning);
+  dist_clear(&f->pending);
+  dist_clear(&f->activating);
+  g_array_unref(f->spot_interruptions);
+  g_array_unref(f->spot_shortages);
+  dist_clear(&cfg->ec2_pending);
+  dist_clear(&cfg->ec2_activating);
+  dist_clear(&cfg->stopping);
+  dist_clear(&cfg->deprovisioning);
+  g_free(cfg);
+}
+
+const AsgConfig *
+cluster_config_find_asg(const ClusterConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->asgs->len; i++) {
+    const AsgConfig *asg = cfg->asgs->pdata[i];
+    if (strcmp(asg->name, name) == 0)
+      return asg;
+  }
+  return NULL;
+}
+
+int
+cluster_config_az_index(const ClusterConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->azs->len; i++)
+    if (strcmp(cfg->azs->pdata[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+gboolean
+cluster_config_is_fargate_provider(const char *name)
+{
+  return strcmp(name, "FARGATE") == 0 || strcmp(name, "FARGATE_SPOT") == 0;
+}
+
+gboolean
+cluster_config_has_provider(const ClusterConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->providers->len; i++)
+    if (strcmp(cfg->providers->pdata[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,129 @@
+/* The scenario's `cluster` section: availability zones, capacity providers,
+ * Auto Scaling groups with managed scaling, the instance catalog, and the
+ * timing of Fargate and EC2 task phases.
+ *
+ *   "clusterName": "demo",
+ *   "availability_zones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+ *   "capacityProviders": ["FARGATE", "FARGATE_SPOT", "m6i-asg"],
+ *   "defaultCapacityProviderStrategy": [{"capacityProvider": ..., ...}],
+ *   "auto_scaling_groups": [{
+ *       "name": "m6i-asg",             also its capacity provider's name
+ *       "instance_type": "m6i.large", "min": 0, "max": 40, "desired": 2,
+ *       "availability_zones": [...],   default: the cluster's
+ *       "spot": false,                 Spot instances (On-Demand less the
+ *                                      catalog's Spot discount)
+ *       "spot_price_trace": "p.csv",   with spot: bill a price history
+ *                                      instead (spot-prices.h)
+ *       "committed": false,            covered by a Savings Plan or
+ *                                      Reserved Instances (the catalog's
+ *                                      committed discount)
+ *       "launch_time": Dist,           launch to agent registered
+ *                                      (default uniform 60-180 s)
+ *       "boot_time": Dist,             the end of launch_time spent in
+ *                                      EC2's "running" state (OS boot and
+ *                                      agent start), billed; at most the
+ *                                      launch time (default uniform
+ *                                      30-90 s, ECS-REFERENCE §16)
+ *       "reserved_memory_mib": 0,      ECS_RESERVED_MEMORY
+ *       "instance_mttf": "30d",        mean time to an instance failure
+ *       "managedScaling": {"status": "ENABLED", "targetCapacity": 100,
+ *         "minimumScalingStepSize": 1, "maximumScalingStepSize": 10000,
+ *         "instanceWarmupPeriod": 300},
+ *       "managedTerminationProtection": "ENABLED"}],
+ *   "instance_types": [...],           see instance-types.h
+ *   "account_settings": {"awsvpcTrunking": "enabled"},
+ *   "fargate": {"provisioning": Dist, "pending": Dist, "activating": Dist,
+ *       "launch_rate": {"burst": 100, "per_second": 20},
+ *       "spot": {"interruptions_per_task_hour": 0.0,
+ *                "interruptions": [{"at": "3h", "count": 2}],
+ *                "notice": "120s",
+ *                "shortages": [{"at": "5h", "duration": "30m"}]}},
+ *   "ec2": {"pending": Dist, "activating": Dist},
+ *   "task_stop": {"stopping": Dist, "deprovisioning": Dist},
+ *   "start_warm": true                 tasks and instances of t=0 are
+ *                                      already running (false: cold start)
+ *
+ * Defaults follow ECS-REFERENCE §6: Fargate ENI attach 10-40 s, image pull
+ * 20-45 s and activation 1-5 s (about 40-90 s end to end); EC2 image pull
+ * 5-20 s; stopping 1-5 s; Fargate deprovisioning 5-15 s. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/input/dist.h"
+#include "models/config/instance-types.h"
+#include "models/input/jnode.h"
+#include "models/config/service-config.h"
+#include "models/config/spot-prices.h"
+
+typedef struct {
+  const char *name;
+  const char *instance_type_name;
+  const InstanceType *type;    /* resolved from the catalog */
+  int min, max, desired;
+  GPtrArray *azs;              /* const char*, lent */
+  gboolean spot;
+  SpotPrices *spot_prices;     /* owned, or NULL */
+  gboolean committed;
+  Dist launch_time;            /* launch to agent registered */
+  Dist boot_time;              /* running to registered (billed) */
+  int reserved_memory_mib;
+  SimTime instance_mttf;       /* 0: instances do not fail */
+  gboolean managed_scaling;
+  int target_capacity;         /* 1..100, default 100 */
+  int min_step, max_step;      /* default 1, 10000 */
+  SimTime warmup;              /* instanceWarmupPeriod, default 300 s */
+  gboolean termination_protection;
+} AsgConfig;
+
+typedef struct {
+  SimTime at;
+  int count;                   /* interruption: tasks hit */
+  SimTime duration;            /* shortage: how long */
+} ScheduledSpotEvent;
+
+typedef struct {
+  Dist provisioning;
+  Dist pending;
+  Dist activating;
+  int launch_burst;
+  double launch_per_second;
+  double spot_interruptions_per_task_hour;
+  GArray *spot_interruptions;  /* ScheduledSpotEvent */
+  SimTime spot_notice;
+  GArray *spot_shortages;      /* ScheduledSpotEvent */
+} FargateConfig;
+
+typedef struct {
+  const char *name;
+  GPtrArray *azs;              /* const char*, lent */
+  GPtrArray *providers;        /* const char*: FARGATE, FARGATE_SPOT and
+                                  ASG names associated with the cluster */
+  GArray *default_strategy;    /* CapacityProviderItem */
+  GPtrArray *asgs;             /* AsgConfig* */
+  InstanceCatalog *catalog;
+  gboolean awsvpc_trunking;
+  FargateConfig fargate;
+  Dist ec2_pending;
+  Dist ec2_activating;
+  Dist stopping;
+  Dist deprovisioning;
+  gboolean start_warm;
+} ClusterConfig;
+
+/* Parses @n (may be an absent node: all defaults). */
+ClusterConfig *cluster_config_parse(const JNode *n, GError **error);
+void cluster_config_free(ClusterConfig *cfg);
+
+/* The ASG whose capacity provider is named @name, or NULL. */
+const AsgConfig *cluster_config_find_asg(const ClusterConfig *cfg,
+                                         const char *name);
+/* Index of AZ @name, or -1. */
+int cluster_config_az_index(const ClusterConfig *cfg, const char *name);
+/* TRUE when @name is FARGATE or FARGATE_SPOT. */
+gboolean cluster_config_is_fargate_provider(const char *name);
+/* TRUE when capacity provider @name is associated with the cluster. */
+gboolean cluster_config_has_provider(const ClusterConfig *cfg,
+                                     const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClusterConfig, cluster_config_free)

@@ -1,0 +1,314 @@
+/* Cross-section checks of services: the rules ECS applies when a service
+ * is created (CreateService) that the simulation relies on. Messages use
+ * ECS's wording where ECS has one. */
+#include <string.h>
+
+#include "models/capacity/placement.h"
+#include "models/config/scenario-check.h"
+
+static char *
+taskdef_names(const ScenarioConfig *cfg)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < cfg->taskdefs->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "",
+                           ((EcsTaskDef *) cfg->taskdefs->pdata[i])->name);
+  return g_string_free(s, FALSE);
+}
+
+/* The strategy a service uses: its own, else the cluster's default. */
+static const GArray *
+effective_strategy(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  if (svc->cp_strategy->len > 0 || svc->launch_type != LAUNCH_TYPE_NONE)
+    return svc->cp_strategy;
+  return cfg->cluster->default_strategy;
+}
+
+static gboolean
+check_strategy(const ScenarioConfig *cfg, const ServiceConfig *svc,
+               const JNode *svc_node, gboolean *fargate, GError **error)
+{
+  const GArray *strategy = effective_strategy(cfg, svc);
+  JNode where;
+  if (!jn_member(svc_node, "capacityProviderStrategy", &where))
+    jn_member(svc_node, "launchType", &where);
+  if (svc->launch_type != LAUNCH_TYPE_NONE || strategy->len == 0) {
+    /* No strategy anywhere: ECS uses the EC2 launch type. */
+    *fargate = svc->launch_type == LAUNCH_TYPE_FARGATE;
+    return TRUE;
+  }
+  gboolean any_fargate = FALSE, any_asg = FALSE, any_weight = FALSE;
+  for (guint i = 0; i < strategy->len; i++) {
+    const CapacityProviderItem *cp =
+      &g_array_index(strategy, CapacityProviderItem, i);
+    if (!cluster_config_has_provider(cfg->cluster, cp->provider))
+      return jn_error(&where, error, "The specified capacity provider "
+                      "strategy cannot contain a capacity provider that is "
+                      "not associated with the cluster (\"%s\")",
+                      cp->provider), FALSE;
+    if (cluster_config_is_fargate_provider(cp->provider))
+      any_fargate = TRUE;
+    else
+      any_asg = TRUE;
+    any_weight |= cp->weight > 0;
+  }
+  if (any_fargate && any_asg)
+    return jn_error(&where, error, "a capacity provider strategy cannot mix "
+                    "Fargate and Auto Scaling group capacity providers"),
+           FALSE;
+  if (!any_weight)
+    return jn_error(&where, error, "at least one capacity provider in the "
+                    "strategy must have a weight greater than zero"), FALSE;
+  *fargate = any_fargate;
+  return TRUE;
+}
+
+/* An EC2 task needs instances of its CPU architecture. */
+static gboolean
+check_architecture(const ScenarioConfig *cfg, const ServiceConfig *svc,
+                   const EcsTaskDef *td, const JNode *svc_node,
+                   GError **error)
+{
+  const GArray *strategy = effective_strategy(cfg, svc);
+  const AsgConfig *mismatch = NULL;
+  gboolean any = FALSE;
+  for (guint i = 0; i < cfg->cluster->asgs->len; i++) {
+    const AsgConfig *asg = cfg->cluster->asgs->pdata[i];
+    gboolean used = svc->launch_type == LAUNCH_TYPE_EC2 ||
+                    strategy->len == 0;
+    for (guint k = 0; k < strategy->len && !used; k++)
+      used = strcmp(g_array_index(strategy, CapacityProviderItem, k)
+                      .provider, asg->name) == 0;
+    if (!used)
+      continue;
+    if (asg->type->arch == td->cpu_architecture)
+      any = TRUE;
+    else
+      mismatch = asg;
+  }
+  if (any || mismatch == NULL)
+    return TRUE;
+  JNode where;
+  jn_member(svc_node, "taskDefinition", &where);
+  return jn_error(&where, error, "task definition %s runs on %s, but Auto "
+                  "Scaling group %s has %s instances (%s)", td->name,
+                  taskdef_arch_name(td->cpu_architecture), mismatch->name,
+                  mismatch->type->name,
+                  taskdef_arch_name(mismatch->type->arch)), FALSE;
+}
+
+/* What an instance of @asg registers for tasks: CPU units, MiB (after
+ * ECS_RESERVED_MEMORY) and awsvpc task slots. */
+typedef struct {
+  int cpu, memory, slots;
+} InstanceRoom;
+
+static InstanceRoom
+asg_room(const ScenarioConfig *cfg, const AsgConfig *asg)
+{
+  const InstanceType *type = asg->type;
+  return (InstanceRoom){
+    .cpu = type->vcpu * 1024,
+    .memory = type->registered_memory_mib - asg->reserved_memory_mib,
+    .slots = instance_type_awsvpc_limit(type, cfg->cluster->awsvpc_trunking),
+  };
+}
+
+static gboolean
+room_holds(InstanceRoom room, const EcsTaskDef *td)
+{
+  return td->cpu <= room.cpu && td->memory <= room.memory &&
+         (td->network_mode != ECS_NETWORK_AWSVPC || room.slots > 0);
+}
+
+/* "m6i.large (m6i-asg) registers 2048 CPU units and 7987 MiB". */
+static void
+describe_room(GString *s, const ScenarioConfig *cfg, const AsgConfig *asg,
+              const EcsTaskDef *td)
+{
+  InstanceRoom room = asg_room(cfg, asg);
+  g_string_append_printf(s, "%s (%s) registers %d CPU units and %d MiB",
+                         asg->type->name, asg->name, room.cpu, room.memory);
+  if (td->network_mode == ECS_NETWORK_AWSVPC && room.slots <= 0)
+    g_string_append(s, " and runs no awsvpc task");
+}
+
+static gboolean
+fit_error(const ScenarioConfig *cfg, const EcsTaskDef *td,
+          const JNode *where, GPtrArray *asgs, GError **error)
+{
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (guint i = 0; i < asgs->len; i++) {
+    if (i > 0)
+      g_string_append(s, i + 1 < asgs->len ? ", " : " and ");
+    describe_room(s, cfg, asgs->pdata[i], td);
+  }
+  jn_error(where, error, "a task of %s needs %d CPU units and %d MiB, but "
+           "%s: it can never be placed (use a larger instance type or a "
+           "smaller task)", td->name, td->cpu, td->memory, s->str);
+  return FALSE;
+}
+
+/* An EC2 task must fit on the instances it may use, or it stays pending
+ * for the whole run while managed scaling buys instances it cannot use.
+ * With a strategy, every capacity provider that gets tasks (base or
+ * weight above 0) must hold one: tasks are shared out before placement
+ * and never move to another provider. With the EC2 launch type, any
+ * group's instances will do, so one that holds it is enough. */
+static gboolean
+check_fits(const ScenarioConfig *cfg, const ServiceConfig *svc,
+           const EcsTaskDef *td, const JNode *svc_node, GError **error)
+{
+  const GArray *strategy = effective_strategy(cfg, svc);
+  g_autoptr(GPtrArray) misses = g_ptr_array_new();
+  JNode where, arr;
+  jn_member(svc_node, "taskDefinition", &where);
+  if (svc->launch_type != LAUNCH_TYPE_NONE || strategy->len == 0) {
+    for (guint i = 0; i < cfg->cluster->asgs->len; i++) {
+      const AsgConfig *asg = cfg->cluster->asgs->pdata[i];
+      if (room_holds(asg_room(cfg, asg), td))
+        return TRUE;
+      g_ptr_array_add(misses, (gpointer) asg);
+    }
+    return misses->len == 0 || fit_error(cfg, td, &where, misses, error);
+  }
+  gboolean own = jn_member(svc_node, "capacityProviderStrategy", &arr);
+  for (guint k = 0; k < strategy->len; k++) {
+    const CapacityProviderItem *cp =
+      &g_array_index(strategy, CapacityProviderItem, k);
+    const AsgConfig *asg = cluster_config_find_asg(cfg->cluster,
+                                                   cp->provider);
+    if (asg == NULL || (cp->base == 0 && cp->weight == 0) ||
+        room_holds(asg_room(cfg, asg), td))
+      continue;
+    if (own)
+      jn_index(&arr, (int) k, &where);
+    g_ptr_array_add(misses, (gpointer) asg);
+    return fit_error(cfg, td, &where, misses, error);
+  }
+  return TRUE;
+}
+
+static gboolean
+check_launch(const ScenarioConfig *cfg, const ServiceConfig *svc,
+             const EcsTaskDef *td, const JNode *svc_node, GError **error)
+{
+  gboolean fargate = FALSE;
+  JNode where;
+  if (!check_strategy(cfg, svc, svc_node, &fargate, error))
+    return FALSE;
+  jn_member(svc_node, "taskDefinition", &where);
+  if (fargate && !(td->compatible & ECS_COMPAT_FARGATE))
+    return jn_error(&where, error, "Task definition does not support "
+                    "launch_type FARGATE (%s)", td->name), FALSE;
+  if (!fargate && !(td->compatible & ECS_COMPAT_EC2))
+    return jn_error(&where, error, "Task definition does not support "
+                    "launch_type EC2 (%s)", td->name), FALSE;
+  if (fargate && svc->scheduling == SERVICE_DAEMON) {
+    jn_member(svc_node, "schedulingStrategy", &where);
+    return jn_error(&where, error, "the DAEMON scheduling strategy is not "
+                    "supported on Fargate"), FALSE;
+  }
+  if (!fargate && (!check_architecture(cfg, svc, td, svc_node, error) ||
+                   !check_fits(cfg, svc, td, svc_node, error)))
+    return FALSE;
+  if (fargate && svc->placement_strategy->len > 0) {
+    jn_member(svc_node, "placementStrategy", &where);
+    return jn_error(&where, error, "placement strategies are not supported "
+                    "with the FARGATE launch type"), FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_load_balancer(const ScenarioConfig *cfg, const ServiceConfig *svc,
+                    const EcsTaskDef *td, const JNode *svc_node,
+                    const TargetGroupConfig **tg_out, GError **error)
+{
+  JNode arr;
+  *tg_out = NULL;
+  if (svc->load_balancers->len == 0)
+    return TRUE;
+  jn_member(svc_node, "loadBalancers", &arr);
+  for (guint i = 0; i < svc->load_balancers->len; i++) {
+    const LoadBalancerItem *lb =
+      &g_array_index(svc->load_balancers, LoadBalancerItem, i);
+    JNode item;
+    jn_index(&arr, (int) i, &item);
+    const TargetGroupConfig *tg = NULL;
+    for (guint j = 0; j < cfg->target_groups->len && !tg; j++)
+      if (target_group_matches(cfg->target_groups->pdata[j],
+                               lb->target_group))
+        tg = cfg->target_groups->pdata[j];
+    if (tg == NULL)
+      return jn_error(&item, error, "no target group \"%s\" in the "
+                      "scenario's targetGroups", lb->target_group), FALSE;
+    if (taskdef_find_port(td, lb->container_name, lb->container_port) ==
+        NULL)
+      return jn_error(&item, error, "The container %s did not have a "
+                      "container port %d defined.",
+                      lb->container_name ? lb->container_name : "(any)",
+                      lb->container_port), FALSE;
+    if (i == 0)
+      *tg_out = tg;
+  }
+  return TRUE;
+}
+
+/* memberOf expressions must parse (the run relies on it). */
+static gboolean
+check_constraints(const ServiceConfig *svc, const JNode *svc_node,
+                  GError **error)
+{
+  JNode arr;
+  jn_member(svc_node, "placementConstraints", &arr);
+  for (guint i = 0; i < svc->placement_constraints->len; i++) {
+    const PlacementConstraintItem *pc =
+      &g_array_index(svc->placement_constraints, PlacementConstraintItem, i);
+    if (pc->type != PLACEMENT_MEMBER_OF)
+      continue;
+    g_autoptr(GError) bad = NULL;
+    PlacementExpr *e = placement_expr_parse(pc->expression, &bad);
+    if (e == NULL) {
+      JNode item, expr;
+      jn_index(&arr, (int) i, &item);
+      jn_member(&item, "expression", &expr);
+      return jn_error(&expr, error, "%s", bad->message), FALSE;
+    }
+    placement_expr_free(e);
+  }
+  return TRUE;
+}
+
+gboolean
+scenario_check_services(ScenarioConfig *cfg, const JNode *root,
+                        GError **error)
+{
+  JNode arr;
+  jn_member(root, "services", &arr);
+  cfg->service_taskdefs = g_ptr_array_new();
+  cfg->service_tgs = g_ptr_array_new();
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    JNode node, where;
+    jn_index(&arr, (int) i, &node);
+    const EcsTaskDef *td = scenario_config_find_taskdef(cfg,
+                                                        svc->taskdef_ref);
+    if (td == NULL) {
+      g_autofree char *names = taskdef_names(cfg);
+      jn_member(&node, "taskDefinition", &where);
+      return jn_error(&where, error, "no task definition \"%s\" in the "
+                      "scenario (it has: %s)", svc->taskdef_ref, names),
+             FALSE;
+    }
+    const TargetGroupConfig *tg = NULL;
+    if (!check_launch(cfg, svc, td, &node, error) ||
+        !check_constraints(svc, &node, error) ||
+        !check_load_balancer(cfg, svc, td, &node, &tg, error))
+      return FALSE;
+    g_ptr_array_add(cfg->service_taskdefs, (gpointer) td);
+    g_ptr_array_add(cfg->service_tgs, (gpointer) tg);
+  }
+  return TRUE;
+}

@@ -1,0 +1,93 @@
+/* Warnings a scenario shows before it runs (see scenario-warnings.h). */
+#include "models/config/scenario-warnings.h"
+
+#include <string.h>
+
+#include "models/traffic/traffic.h"
+
+static void
+warn_traffic(const ScenarioConfig *cfg, const ServiceConfig *svc,
+             Warnings *out)
+{
+  const TrafficConfig *traffic = svc->workload.traffic;
+  if (!traffic_config_is_recorded(traffic))
+    return;
+  double scale = traffic_config_scale(traffic);
+  if (scale >= SCENARIO_TRACE_SCALE_WARN)
+    warnings_add(out, "trace_scaled_up", svc->name,
+                 "service %s: its recorded trace is scaled %gx: every burst "
+                 "and lull of the recording grows with it, so latency and "
+                 "scaling follow the recording's noise, not a busier "
+                 "service's (use a generator fitted with 'ecsim trace fit' "
+                 "for a different level)", svc->name, scale);
+  if (scale <= 1.0)
+    return;
+  double mean = traffic_config_mean_rate(traffic, cfg->duration,
+                                         cfg->clock_offset) / scale;
+  if (mean < 1.0)
+    warnings_add(out, "sparse_trace_scaled_up", svc->name,
+                 "service %s: its recorded trace averages %.3g requests/s "
+                 "before its scale of %g: a recording that sparse is mostly "
+                 "noise, and scaling it up multiplies the noise", svc->name,
+                 mean, scale);
+}
+
+void
+scenario_add_warnings(const ScenarioConfig *cfg, Warnings *out)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    if (svc->workload.traffic == NULL) {
+      /* A DAEMON (a log router, an agent) serves no requests by design. */
+      if (svc->scheduling == SERVICE_REPLICA)
+        warnings_add(out, "no_traffic", svc->name,
+                     "service %s has no \"workload\": it receives no "
+                     "requests, so it adds cost but no latency or error "
+                     "figures", svc->name);
+      continue;
+    }
+    if (svc->load_balancers->len == 0)
+      warnings_add(out, "no_target_group", svc->name,
+                   "service %s has traffic but no \"loadBalancers\" target "
+                   "group: requests go straight to its RUNNING tasks, with "
+                   "no target-group health checks and no load-balancer "
+                   "cost", svc->name);
+    warn_traffic(cfg, svc, out);
+  }
+}
+
+gboolean
+scenario_parse_ignored_warnings(ScenarioConfig *cfg, const JNode *root,
+                                GError **error)
+{
+  cfg->ignored_warnings = g_ptr_array_new();
+  JNode arr;
+  if (!jn_member(root, "ignore_warnings", &arr))
+    return TRUE;
+  if (!jn_check_array(&arr, 0, 100, error))
+    return FALSE;
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    const char *code;
+    jn_index(&arr, i, &item);
+    if (!jn_value_string(&item, &code, error))
+      return FALSE;
+    if (!warnings_code_known(code)) {
+      g_autofree char *known = warnings_known_codes_text();
+      return jn_error(&item, error, "unknown warning code \"%s\" (known: "
+                      "%s)", code, known), FALSE;
+    }
+    g_ptr_array_add(cfg->ignored_warnings, (gpointer) code);
+  }
+  return TRUE;
+}
+
+gboolean
+scenario_ignores_warning(const ScenarioConfig *cfg, const char *code)
+{
+  for (guint i = 0; cfg->ignored_warnings && i < cfg->ignored_warnings->len;
+       i++)
+    if (strcmp(cfg->ignored_warnings->pdata[i], code) == 0)
+      return TRUE;
+  return FALSE;
+}

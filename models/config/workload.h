@@ -1,0 +1,83 @@
+/* A service's `workload` (simulator only): the traffic that reaches it and
+ * how its tasks serve requests.
+ *
+ *   "traffic": {...}               arrival process (traffic.h)
+ *   "service_time": Dist           time one request occupies a slot,
+ *                                  measured on a task of `at_vcpu` vCPU
+ *   "at_vcpu": 1.0                 (default 1)
+ *   "concurrency_per_vcpu": 8      slots per vCPU (default 4), or
+ *   "concurrency": 16              a fixed number of slots per task
+ *   "queue_limit": 1000            waiting requests per task beyond which
+ *                                  new ones are refused (default 1000)
+ *   "timeout": "60s"               a request that waited longer than this
+ *                                  in a task's queue fails with 504
+ *                                  (default 60 s, the ALB idle timeout)
+ *   "memory_base_mib": 512         memory a task uses idle (default: half
+ *                                  its task memory)
+ *   "memory_per_request_mib": 2    plus this per request in the task
+ *   "bytes_per_request": 20000     processed bytes (request + response),
+ *                                  for ALB LCUs (default 0)
+ *   "new_connection_ratio": 0.1    new connections per request, for ALB
+ *                                  LCUs (default 0.2: 1 new connection
+ *                                  per 5 requests, AWS's ALB pricing
+ *                                  example; see REFERENCE.md)
+ *   "health_check_overload": false when true, a health check fails if its
+ *                                  request would wait longer than the
+ *                                  check's timeout in the task's queue
+ *                                  (overload then cascades, as in
+ *                                  production)
+ *
+ * Speed and CPU: a slot is an equal share of the task's vCPU. A request
+ * takes service_time × (share at at_vcpu) / (share on this task), so with
+ * `concurrency_per_vcpu` (the share is constant) size changes the number
+ * of slots, and with a fixed `concurrency` it changes each request's
+ * speed: either way throughput is proportional to vCPU. CPU utilisation
+ * is busy slot-time over slot-time.
+ *
+ * A task that reserves no CPU (EC2, no task-level `cpu`, every container's
+ * `cpu` 0 or absent) has no CPU quota in ECS: it runs on its instance's
+ * idle CPU with the minimum CPU shares. Interim rule until CPU shares are
+ * modelled: such a task serves as a task of `at_vcpu` vCPU, the size its
+ * service_time was measured at (workload_task_vcpu()). */
+#pragma once
+
+#include <glib.h>
+
+#include "models/input/dist.h"
+#include "models/input/jnode.h"
+#include "models/traffic/traffic.h"
+
+typedef struct {
+  TrafficParseOptions traffic;
+} WorkloadParseOptions;
+
+typedef struct {
+  TrafficConfig *traffic;       /* owned; NULL: no requests */
+  Dist service_time;
+  double at_vcpu;
+  double concurrency_per_vcpu;  /* used when concurrency == 0 */
+  int concurrency;              /* fixed slots; 0: per vCPU */
+  int queue_limit;
+  SimTime timeout;
+  double memory_base_mib;       /* < 0: half the task memory */
+  double memory_per_request_mib;
+  double bytes_per_request;
+  double new_connection_ratio;
+  gboolean health_check_overload;
+} Workload;
+
+void workload_init(Workload *w);
+gboolean workload_parse(const JNode *n, const WorkloadParseOptions *options,
+                        Workload *w, GError **error);
+void workload_clear(Workload *w);
+
+/* The vCPUs a task that reserves @cpu_units CPU units serves with:
+ * @cpu_units / 1024, or `at_vcpu` when it reserves none (see above). Always
+ * > 0. */
+double workload_task_vcpu(const Workload *w, int cpu_units);
+
+/* Slots of a task of @vcpu vCPU (at least 1). */
+int workload_slots(const Workload *w, double vcpu);
+
+/* Factor applied to service_time samples on a task of @vcpu vCPU. */
+double workload_speed_factor(const Workload *w, double vcpu);

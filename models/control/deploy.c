@@ -1,0 +1,362 @@
+/* The reconcile pass of a REPLICA service. */
+#include "models/control/deploy.h"
+
+#include "models/capacity/cluster.h"
+#include "models/control/daemon.h"
+#include "models/core/eventlog.h"
+#include "models/config/scenario.h"
+#include "models/control/strategy.h"
+#include "models/core/task-lifecycle.h"
+
+int
+deploy_max_tasks(int desired, int max_percent)
+{
+  return (int) ((gint64) desired * max_percent / 100);
+}
+
+int
+deploy_min_healthy(int desired, int min_percent)
+{
+  return (int) (((gint64) desired * min_percent + 99) / 100);
+}
+
+/* What one reconcile pass sees and does. */
+typedef struct {
+  World *w;
+  Service *s;
+  Deployment *primary;
+  int desired, max_total, min_healthy;
+  int total;          /* tasks not STOPPED */
+  int healthy;        /* counting healthy, not marked unhealthy */
+  int transitioning;  /* pending, or running but not yet judged */
+  int stopping;
+  gboolean unhealthy_stopping;
+  GArray *live;       /* live task ids */
+  GString *started, *stopped;
+  int n_started, n_stopped;
+} Pass;
+
+static gboolean
+is_healthy(const Task *t)
+{
+  return t->counts_healthy && !t->marked_unhealthy;
+}
+
+static void
+survey(Pass *p)
+{
+  for (guint i = 0; i < p->s->tasks->len; i++) {
+    Task *t = world_task(p->w, g_array_index(p->s->tasks, guint32, i));
+    p->total++;
+    if (!task_is_live(t)) {
+      p->stopping++;
+      p->unhealthy_stopping |= t->stop_reason == STOP_UNHEALTHY;
+      continue;
+    }
+    g_array_append_val(p->live, t->id);
+    p->healthy += is_healthy(t);
+    p->transitioning += !t->counts_healthy && !t->marked_unhealthy;
+  }
+}
+
+static void
+stop(Pass *p, Task *t, StopReason reason)
+{
+  char id[33];
+  p->healthy -= is_healthy(t);
+  task_stop(p->w, t, reason);
+  p->n_stopped++;
+  g_string_append_printf(p->stopped, " (task %s)", task_format_id(t->id, id));
+}
+
+/* Tasks to replace like an old deployment's: those of older deployments,
+ * and those on a DRAINING instance (ECS replaces them under the same
+ * minimumHealthyPercent and maximumPercent). */
+static gboolean
+is_old(const Pass *p, const Task *t)
+{
+  return t->deployment != p->primary->number || t->draining;
+}
+
+static StopReason
+old_reason(const Task *t)
+{
+  return t->draining ? STOP_INSTANCE_DRAINING : STOP_DEPLOYMENT;
+}
+
+static int primary_good(const Pass *p);
+
+/* Unhealthy tasks stop once their replacements are healthy; when
+ * maximumPercent leaves no room to start a replacement, one at a time. */
+static void
+stop_unhealthy(Pass *p)
+{
+  for (guint i = 0; i < p->live->len; i++) {
+    Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+    if (!task_is_live(t) || !t->marked_unhealthy)
+      continue;
+    gboolean replaced = p->healthy >= p->desired;
+    gboolean no_room = p->total >= p->max_total &&
+                       primary_good(p) < p->desired &&
+                       !p->unhealthy_stopping;
+    if (replaced || no_room || is_old(p, t)) {
+      stop(p, t, STOP_UNHEALTHY);
+      p->unhealthy_stopping = TRUE;
+    }
+  }
+}
+
+static void
+stop_old_unhealthy(Pass *p)
+{
+  for (guint i = 0; i < p->live->len; i++) {
+    Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+    if (task_is_live(t) && is_old(p, t) && !is_healthy(t))
+      stop(p, t, old_reason(t));
+  }
+}
+
+static int
+primary_good(const Pass *p)
+{
+  int n = 0;
+  for (guint i = 0; i < p->live->len; i++) {
+    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+    n += task_is_live(t) && !is_old(p, t) && !t->marked_unhealthy;
+  }
+  return n;
+}
+
+static void
+arm_retry(World *w, Service *s)
+{
+  if (s->retry_armed)
+    return;
+  s->retry_armed = TRUE;
+  sim_schedule_inline(w->engine, s->launch_not_before,
+                      w->kinds.service_retry, &s->index, sizeof s->index);
+}
+
+static void
+launch(Pass *p)
+{
+  if (p->primary->rollout == ROLLOUT_FAILED || p->desired == 0)
+    return;
+  int want = p->desired - primary_good(p);
+  int room = p->max_total - p->total;
+  int n = MIN(want, room);
+  if (n <= 0)
+    return;
+  if (world_now(p->w) < p->s->launch_not_before) {
+    arm_retry(p->w, p->s);
+    p->transitioning++; /* waiting out the back-off is not a stall */
+    return;
+  }
+  for (int k = 0; k < n; k++) {
+    if (!service_launch(p->w, p->s, p->primary, FALSE, p->started)) {
+      p->transitioning++; /* waiting for capacity */
+      break;
+    }
+    p->n_started++;
+    p->total++;
+  }
+}
+
+/* Which of @ids (live tasks) to stop: the strategy's provider first, then
+ * placement's scale-in rules. */
+static Task *
+victim(Pass *p, GArray *ids)
+{
+  int provider = strategy_victim_provider(p->w, p->s,
+                                          (const guint32 *) ids->data,
+                                          ids->len);
+  g_autoptr(GArray) pool = g_array_new(FALSE, FALSE, sizeof(guint32));
+  for (guint i = 0; i < ids->len; i++) {
+    guint32 id = g_array_index(ids, guint32, i);
+    if (provider < 0 || world_task(p->w, id)->provider == provider)
+      g_array_append_val(pool, id);
+  }
+  guint k = cluster_choose_victim(p->w, p->s->index,
+                                  (const guint32 *) pool->data, pool->len);
+  return world_task(p->w, g_array_index(pool, guint32, k));
+}
+
+static void
+stop_old_healthy(Pass *p)
+{
+  g_autoptr(GArray) old = g_array_new(FALSE, FALSE, sizeof(guint32));
+  for (guint i = 0; i < p->live->len; i++) {
+    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+    if (task_is_live(t) && is_old(p, t) && is_healthy(t))
+      g_array_append_val(old, t->id);
+  }
+  while (old->len > 0 && p->healthy - 1 >= p->min_healthy) {
+    Task *t = victim(p, old);
+    for (guint i = 0; i < old->len; i++)
+      if (g_array_index(old, guint32, i) == t->id)
+        g_array_remove_index(old, i);
+    stop(p, t, old_reason(t));
+  }
+}
+
+static void
+scale_in(Pass *p)
+{
+  int extra = primary_good(p) - p->desired;
+  if (extra <= 0)
+    return;
+  g_autoptr(GArray) waiting = g_array_new(FALSE, FALSE, sizeof(guint32));
+  g_autoptr(GArray) running = g_array_new(FALSE, FALSE, sizeof(guint32));
+  for (guint i = 0; i < p->live->len; i++) {
+    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+    if (!task_is_live(t) || is_old(p, t) || t->marked_unhealthy)
+      continue;
+    /* Tasks that are not running yet go first. */
+    g_array_append_val(t->state < TASK_RUNNING ? waiting : running, t->id);
+  }
+  for (; extra > 0 && waiting->len > 0; extra--) {
+    guint32 id = g_array_index(waiting, guint32, waiting->len - 1);
+    g_array_set_size(waiting, waiting->len - 1);
+    stop(p, world_task(p->w, id), STOP_SCALE_IN);
+  }
+  for (; extra > 0 && running->len > 0; extra--) {
+    Task *t = victim(p, running);
+    for (guint i = 0; i < running->len; i++)
+      if (g_array_index(running, guint32, i) == t->id)
+        g_array_remove_index(running, i);
+    stop(p, t, STOP_SCALE_IN);
+  }
+}
+
+static void
+report(Pass *p)
+{
+  if (p->n_started > 0)
+    eventlog_add(p->w, (int) p->s->index, "tasks-started", p->primary->id,
+                 NULL, "has started %d tasks:%s.", p->n_started,
+                 p->started->str);
+  if (p->n_stopped > 0)
+    eventlog_add(p->w, (int) p->s->index, "tasks-stopped", NULL, NULL,
+                 "has stopped %d running tasks:%s.", p->n_stopped,
+                 p->stopped->str);
+}
+
+/* Counts of the settled state after the pass. */
+static void
+settle(Pass *p)
+{
+  World *w = p->w;
+  Service *s = p->s;
+  int live_primary = 0, healthy_primary = 0, live_old = 0, pending = 0,
+      stopping = 0, old_stopping = 0;
+  for (guint i = 0; i < s->tasks->len; i++) {
+    const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
+    if (!task_is_live(t)) {
+      stopping++;
+      old_stopping += is_old(p, t);
+      continue;
+    }
+    pending += t->state < TASK_RUNNING;
+    if (is_old(p, t)) {
+      live_old++;
+    } else {
+      live_primary++;
+      healthy_primary += is_healthy(t);
+    }
+  }
+  Deployment *d = p->primary;
+  /* Complete once the old tasks have stopped, not merely begun to: ECS
+   * says "has stopped" and "deployment completed" in that order. */
+  if (d->rollout == ROLLOUT_IN_PROGRESS && live_old == 0 &&
+      old_stopping == 0 && live_primary == p->desired &&
+      healthy_primary == p->desired) {
+    d->rollout = ROLLOUT_COMPLETED;
+    s->deployments_completed++;
+    s->stable_def = d->def;
+    s->stable_deployment = d->number;
+    eventlog_add(w, (int) s->index, "deployment-completed", d->id, NULL,
+                 "(deployment %s) deployment completed.", d->id);
+  }
+  gboolean moved = p->n_started + p->n_stopped > 0;
+  if (d->rollout == ROLLOUT_IN_PROGRESS && !moved && !d->stall_reported &&
+      p->transitioning == 0 && pending == 0 && stopping == 0 &&
+      (live_old > 0 || live_primary < p->desired)) {
+    d->stall_reported = TRUE;
+    eventlog_add(w, (int) s->index, "deployment-stalled", d->id, NULL,
+                 "was unable to stop or start tasks during a deployment "
+                 "because of the service deployment configuration. Update "
+                 "the minimumHealthyPercent or maximumPercent value and try "
+                 "again.");
+  }
+  gboolean steady = d->rollout != ROLLOUT_IN_PROGRESS && live_old == 0 &&
+                    pending == 0 && stopping == 0 &&
+                    live_primary == p->desired &&
+                    healthy_primary == p->desired;
+  service_set_steady(w, s, steady);
+}
+
+void
+deploy_reconcile(World *w, Service *s)
+{
+  if (s->cfg->scheduling == SERVICE_DAEMON) {
+    daemon_reconcile(w, s);
+    return;
+  }
+  Pass p = {
+    .w = w,
+    .s = s,
+    .primary = service_primary(s),
+    .desired = s->desired,
+    .live = g_array_new(FALSE, FALSE, sizeof(guint32)),
+    .started = g_string_new(NULL),
+    .stopped = g_string_new(NULL),
+  };
+  p.max_total = deploy_max_tasks(p.desired, s->cfg->max_percent);
+  p.min_healthy = deploy_min_healthy(p.desired, s->cfg->min_healthy_percent);
+  survey(&p);
+  stop_unhealthy(&p);
+  stop_old_unhealthy(&p);
+  launch(&p);
+  stop_old_healthy(&p);
+  scale_in(&p);
+  report(&p);
+  settle(&p);
+  g_array_unref(p.live);
+  g_string_free(p.started, TRUE);
+  g_string_free(p.stopped, TRUE);
+}
+
+static void
+fail_deployment(World *w, Service *s, Deployment *d)
+{
+  d->rollout = ROLLOUT_FAILED;
+  s->deployments_failed++;
+  eventlog_add(w, (int) s->index, "deployment-failed", d->id, NULL,
+               "(deployment %s) deployment failed: tasks failed to start.",
+               d->id);
+  if (s->cfg->rollback &&
+      service_find_deployment(s, s->stable_deployment) != NULL) {
+    s->rollbacks++;
+    service_roll_back(w, s->index);
+  }
+}
+
+void
+deploy_count_failure(World *w, Service *s, Deployment *d, Task *t,
+                     gboolean never_ran)
+{
+  gboolean stage1 = never_ran && (t->stop_reason == STOP_STARTUP_FAILURE ||
+                                  t->stop_reason == STOP_ESSENTIAL_EXIT ||
+                                  t->stop_reason == STOP_UNHEALTHY);
+  gboolean stage2 = !never_ran && d->any_running &&
+                    t->stop_reason == STOP_UNHEALTHY;
+  if (!stage1 && !stage2)
+    return;
+  d->failed_tasks++;
+  if (!s->cfg->circuit_breaker || d != service_primary(s) ||
+      d->rollout != ROLLOUT_IN_PROGRESS)
+    return;
+  if (d->failed_tasks >= ecs_rules_breaker_threshold(ecs_rules(w),
+                                                     s->desired))
+    fail_deployment(w, s, d);
+}

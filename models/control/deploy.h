@@ -1,0 +1,34 @@
+/* Rolling deployments and replacement, the ECS way (ECS-REFERENCE §2).
+ *
+ * With D desired tasks: maximum = floor(D × maximumPercent / 100) tasks
+ * counting every task that has not STOPPED (pending, running and
+ * stopping), and minimum healthy = ceil(D × minimumHealthyPercent / 100).
+ * Each reconcile: (1) stop tasks marked unhealthy once a replacement is
+ * healthy, or one at a time when there is no room to start one first;
+ * (2) stop old-deployment tasks that do not count as healthy; (3) start
+ * primary tasks up to D within the maximum; (4) stop old healthy tasks
+ * while the healthy count stays >= the minimum; (5) scale in extra
+ * primary tasks. A deployment completes when only its tasks remain (the
+ * old ones STOPPED, not just stopping), D of them healthy. When nothing
+ * can move, the stall is reported once.
+ *
+ * Circuit breaker: threshold = clamp(ceil(0.5 × D), min, max) (ecs-rules);
+ * stage 1 counts the deployment's tasks that stop before RUNNING, stage 2
+ * (after any of its tasks ran) those stopped for failing health checks.
+ * At the threshold the deployment FAILS and launches no more tasks, and
+ * with rollback the last COMPLETED deployment becomes PRIMARY again: its
+ * tasks keep running and only the failed deployment's are replaced. */
+#pragma once
+
+#include "models/control/service.h"
+
+void deploy_reconcile(World *w, Service *s);
+
+/* A task of deployment @d stopped; counts it for the circuit breaker. */
+void deploy_count_failure(World *w, Service *s, Deployment *d, Task *t,
+                          gboolean never_ran);
+
+/* floor(desired × max_percent / 100) */
+int deploy_max_tasks(int desired, int max_percent);
+/* ceil(desired × min_percent / 100) */
+int deploy_min_healthy(int desired, int min_percent);

@@ -1,0 +1,133 @@
+/* Period ticks: rows of the time series. */
+#include "models/control/metrics.h"
+
+#include <math.h>
+
+#include "models/capacity/cluster.h"
+#include "models/capacity/cost.h"
+#include "models/config/scenario.h"
+#include "models/control/service.h"
+
+struct _Metrics {
+  GArray *rows;          /* PeriodRow */
+  SimTime period_start;
+};
+
+static double
+ms_quantile(const SimHistogram *h, double q)
+{
+  return sim_histogram_quantile(h, q) / 1000.0;
+}
+
+double
+metrics_memory_pct(World *w, guint32 service, int running, double in_flight)
+{
+  const ServiceConfig *svc = w->cfg->services->pdata[service];
+  const EcsTaskDef *def = w->cfg->service_taskdefs->pdata[service];
+  if (running == 0 || def->memory <= 0)
+    return 0.0;
+  double base = svc->workload.memory_base_mib >= 0
+                  ? svc->workload.memory_base_mib
+                  : def->memory / 2.0;
+  double used = running * base +
+                svc->workload.memory_per_request_mib * in_flight;
+  return MIN(100.0, 100.0 * used / ((double) running * def->memory));
+}
+
+static void
+close_row(World *w, guint32 service, SimTime start, SimTime end)
+{
+  ReqStats *rs = &w->reqstats[service];
+  PeriodRow row = { .start = start, .end = end, .service = service };
+  row.arrivals = sim_counter_take_window(&rs->arrivals);
+  for (int k = 0; k < REQ_N_OUTCOMES; k++)
+    row.outcomes[k] = sim_counter_take_window(&rs->outcomes[k]);
+  row.p50_ms = ms_quantile(rs->latency, 0.50);
+  row.p90_ms = ms_quantile(rs->latency, 0.90);
+  row.p99_ms = ms_quantile(rs->latency, 0.99);
+  row.p999_ms = ms_quantile(rs->latency, 0.999);
+  row.mean_ms = sim_histogram_count(rs->latency)
+                  ? sim_histogram_mean(rs->latency) / 1000.0
+                  : NAN;
+  reqstats_take_period(rs);
+  row.started = sim_counter_take_window(&rs->started);
+  row.waited = sim_counter_take_window(&rs->waited);
+  row.mean_wait_ms = row.started ? 1e3 * rs->wait_sum_window / row.started
+                                 : NAN;
+  rs->wait_sum_window = 0;
+  row.in_flight = sim_time_avg_take_window(&rs->in_flight, end);
+  double busy = sim_time_avg_take_window(&rs->busy, end);
+  double slots = sim_time_avg_take_window(&rs->slots, end);
+  row.cpu_pct = slots > 0 ? 100.0 * busy / slots : 0.0;
+  ServiceCounts c = service_counts(w, service);
+  row.desired = service_get(w, service)->desired;
+  row.running = c.running;
+  row.pending = c.pending;
+  row.memory_pct = metrics_memory_pct(w, service, c.running, row.in_flight);
+  row.instances = (int) cluster_running_instances(w);
+  cost_on_period(w, &row);
+  row.cost_usd = cost_so_far(w, end);
+  g_array_append_val(w->metrics->rows, row);
+}
+
+static void
+close_period(World *w, SimTime end)
+{
+  SimTime start = w->metrics->period_start;
+  for (guint s = 0; s < w->cfg->services->len; s++)
+    close_row(w, s, start, end);
+  w->metrics->period_start = end;
+}
+
+static void
+on_tick(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  SimTime now = world_now(w);
+  close_period(w, now);
+  service_tick(w);
+  SimTime next = now + w->cfg->period;
+  if (next < w->horizon)
+    sim_schedule_inline(engine, next, w->kinds.metrics_tick, NULL, 0);
+}
+
+void
+metrics_init(World *w)
+{
+  static const SimEventKind tick = { "metrics.period", on_tick, NULL };
+  w->kinds.metrics_tick = sim_engine_register(w->engine, &tick, w);
+  w->metrics = g_new0(Metrics, 1);
+  w->metrics->rows = g_array_new(FALSE, TRUE, sizeof(PeriodRow));
+  if (w->cfg->period < w->horizon)
+    sim_schedule_inline(w->engine, w->cfg->period, w->kinds.metrics_tick,
+                        NULL, 0);
+}
+
+void
+metrics_free(World *w)
+{
+  if (w->metrics == NULL)
+    return;
+  g_array_unref(w->metrics->rows);
+  g_free(w->metrics);
+  w->metrics = NULL;
+}
+
+void
+metrics_finish(World *w)
+{
+  if (w->metrics->period_start < w->horizon)
+    close_period(w, w->horizon);
+}
+
+guint
+metrics_n_rows(const World *w)
+{
+  return w->metrics->rows->len;
+}
+
+const PeriodRow *
+metrics_row(const World *w, guint i)
+{
+  return &g_array_index(w->metrics->rows, PeriodRow, i);
+}

@@ -1,0 +1,42 @@
+/* Per-period time series and whole-run request figures.
+ *
+ * Every `period` (60 s by default) each service gets one row: arrivals,
+ * completions, errors by kind, latency percentiles of the requests that
+ * completed in the period, mean requests in flight, CPU and memory
+ * utilisation, desired/running/pending tasks, registered instances and
+ * the cost so far. The last row covers the part-period up to the horizon. */
+#pragma once
+
+#include "models/core/reqstats.h"
+#include "models/core/world-private.h"
+
+typedef struct _PeriodRow {
+  SimTime start, end;
+  guint32 service;
+  guint64 arrivals;
+  guint64 outcomes[REQ_N_OUTCOMES]; /* [REQ_OK] = completed */
+  double p50_ms, p90_ms, p99_ms, p999_ms, mean_ms; /* NAN: none */
+  double in_flight;                 /* time-weighted mean */
+  guint64 started;                  /* requests that began service */
+  guint64 waited;                   /* of the arrivals, those queued */
+  double mean_wait_ms;              /* queue wait of those started */
+  double cpu_pct;                   /* busy slot-time / slot-time */
+  double memory_pct;
+  int desired, running, pending;
+  int instances;                    /* registered container instances */
+  double cost_usd;                  /* whole run so far, all services */
+} PeriodRow;
+
+void metrics_init(World *w);
+void metrics_free(World *w);
+/* Closes the last (possibly partial) period at the horizon. */
+void metrics_finish(World *w);
+
+/* Memory utilisation (%) of @running tasks of @service holding
+ * @in_flight requests on average: base memory plus per-request memory
+ * over the task memory. */
+double metrics_memory_pct(World *w, guint32 service, int running,
+                          double in_flight);
+
+guint metrics_n_rows(const World *w);
+const PeriodRow *metrics_row(const World *w, guint i);

@@ -1,0 +1,455 @@
+/* Service scheduler: launching, replacing, backing off, reconciling. */
+#include "models/control/service.h"
+
+#include <string.h>
+
+#include "models/capacity/cluster.h"
+#include "models/control/deploy.h"
+#include "models/core/eventlog.h"
+#include "models/capacity/fargate.h"
+#include "models/config/scenario.h"
+#include "models/control/strategy.h"
+#include "models/core/task-lifecycle.h"
+
+struct _ServiceSet {
+  int unused;
+};
+
+Service *
+service_get(World *w, guint32 index)
+{
+  return w->services->pdata[index];
+}
+
+Deployment *
+service_primary(const Service *s)
+{
+  return s->deployments->len
+           ? s->deployments->pdata[s->deployments->len - 1]
+           : NULL;
+}
+
+Deployment *
+service_find_deployment(const Service *s, guint32 number)
+{
+  for (guint i = 0; i < s->deployments->len; i++) {
+    Deployment *d = s->deployments->pdata[i];
+    if (d->number == number)
+      return d;
+  }
+  return NULL;
+}
+
+static void
+deployment_free(gpointer p)
+{
+  Deployment *d = p;
+  failure_model_clear(&d->failure);
+  g_free(d);
+}
+
+static void
+service_free_one(gpointer p)
+{
+  Service *s = p;
+  g_ptr_array_unref(s->deployments);
+  g_array_unref(s->tasks);
+  g_free(s);
+}
+
+static Deployment *
+add_deployment(World *w, Service *s, const EcsTaskDef *def,
+               const FailureModel *failure)
+{
+  Deployment *d = g_new0(Deployment, 1);
+  d->number = ++s->next_deployment;
+  /* ECS deployment ids are 19 digits after "ecs-svc/": derive them from
+   * the service and number so they are stable across runs. */
+  guint64 h = (guint64) (s->index + 1) * UINT64_C(0x9e3779b97f4a7c15) +
+              d->number * UINT64_C(0xbf58476d1ce4e5b9);
+  h ^= h >> 29;
+  g_snprintf(d->id, sizeof d->id, "ecs-svc/%019" G_GUINT64_FORMAT,
+             h % UINT64_C(10000000000000000000));
+  d->def = def;
+  failure_model_copy(&d->failure, failure);
+  d->created_at = world_now(w);
+  d->rollout = ROLLOUT_IN_PROGRESS;
+  g_ptr_array_add(s->deployments, d);
+  return d;
+}
+
+/* The failure model of revision @def: its own, overlaid by the service's
+ * keys. */
+void
+service_effective_failure(World *w, const Service *s, const EcsTaskDef *def,
+                          FailureModel *out)
+{
+  const ScenarioConfig *cfg = w->cfg;
+  failure_model_init(out);
+  for (guint i = 0; i < cfg->taskdefs->len; i++)
+    if (cfg->taskdefs->pdata[i] == def)
+      failure_model_copy(out, cfg->taskdef_failures->pdata[i]);
+  const FailureModel *svc = &s->cfg->failure;
+  if (svc->startup_failure_probability > 0)
+    out->startup_failure_probability = svc->startup_failure_probability;
+  if (svc->crash_mttf > 0)
+    out->crash_mttf = svc->crash_mttf;
+  if (svc->hang_mttf > 0)
+    out->hang_mttf = svc->hang_mttf;
+  if (dist_mean_seconds(&svc->slow_start) > 0) {
+    dist_clear(&out->slow_start);
+    dist_copy(&out->slow_start, &svc->slow_start);
+  }
+  out->fails_health_checks |= svc->fails_health_checks;
+}
+
+static void
+on_reconcile(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Service *s = service_get(w, *(guint32 *) payload);
+  s->reconcile_pending = FALSE;
+  deploy_reconcile(w, s);
+}
+
+static void
+on_retry(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Service *s = service_get(w, *(guint32 *) payload);
+  s->retry_armed = FALSE;
+  service_request_reconcile(w, s->index);
+}
+
+void
+service_init(World *w)
+{
+  static const SimEventKind reconcile = { "service.reconcile", on_reconcile,
+                                          NULL };
+  static const SimEventKind retry = { "service.retry", on_retry, NULL };
+  w->kinds.service_reconcile = sim_engine_register(w->engine, &reconcile, w);
+  w->kinds.service_retry = sim_engine_register(w->engine, &retry, w);
+  w->services = g_ptr_array_new_with_free_func(service_free_one);
+  for (guint i = 0; i < w->cfg->services->len; i++) {
+    Service *s = g_new0(Service, 1);
+    s->index = i;
+    s->cfg = w->cfg->services->pdata[i];
+    s->desired = s->cfg->desired_count;
+    s->deployments = g_ptr_array_new_with_free_func(deployment_free);
+    s->tasks = g_array_new(FALSE, FALSE, sizeof(guint32));
+    s->last_steady_event = -SIM_DAY;
+    s->last_unplaced_event = -SIM_DAY;
+    s->unplaced_since = -1;
+    g_ptr_array_add(w->services, s);
+    FailureModel failure;
+    const EcsTaskDef *def = w->cfg->service_taskdefs->pdata[i];
+    service_effective_failure(w, s, def, &failure);
+    Deployment *d = add_deployment(w, s, def, &failure);
+    failure_model_clear(&failure);
+    /* The scenario's starting revision is already in place. */
+    d->rollout = ROLLOUT_COMPLETED;
+    s->stable_def = def;
+    s->stable_deployment = d->number;
+  }
+}
+
+void
+service_free(World *w)
+{
+  if (w->services != NULL)
+    g_ptr_array_unref(w->services);
+  w->services = NULL;
+}
+
+void
+service_request_reconcile(World *w, guint32 service)
+{
+  Service *s = service_get(w, service);
+  if (s->reconcile_pending)
+    return;
+  s->reconcile_pending = TRUE;
+  sim_schedule_inline(w->engine, world_now(w), w->kinds.service_reconcile,
+                      &s->index, sizeof s->index);
+}
+
+void
+service_request_reconcile_all(World *w)
+{
+  for (guint i = 0; i < w->services->len; i++)
+    service_request_reconcile(w, i);
+}
+
+/* The retry cadence plus slack: failures further apart end a spell. */
+#define UNPLACED_SPELL_GAP (SIM_MIN + 30 * SIM_SEC)
+
+/* A launch found no capacity and no task was made: the spell of such
+ * failures goes on (or a new one starts). A task that waits for an
+ * instance instead has its wait measured by the cluster. */
+static void
+note_unplaced_spell(World *w, Service *s)
+{
+  SimTime now = world_now(w);
+  if (s->unplaced_since < 0 || now - s->unplaced_last > UNPLACED_SPELL_GAP)
+    s->unplaced_since = now;
+  s->unplaced_last = now;
+  s->unplaced_longest = MAX(s->unplaced_longest, now - s->unplaced_since);
+}
+
+static void
+report_unplaced(World *w, Service *s, UnplacedReason reason,
+                const char *why)
+{
+  s->unplaced++;
+  s->unplaced_by_reason[reason]++;
+  /* ECS keeps trying: look again in a minute even if nothing else
+   * changes. */
+  if (!s->retry_armed) {
+    s->retry_armed = TRUE;
+    sim_schedule_inline(w->engine, world_now(w) + SIM_MIN,
+                        w->kinds.service_retry, &s->index, sizeof s->index);
+  }
+  /* ECS repeats this event while the condition lasts; keep the log
+   * readable with one per service every 10 minutes. */
+  if (world_now(w) - s->last_unplaced_event < 10 * SIM_MIN)
+    return;
+  s->last_unplaced_event = world_now(w);
+  eventlog_add(w, (int) s->index, "unable-to-place", NULL, NULL,
+               "was unable to place a task because no container instance "
+               "met all of its requirements.%s%s",
+               why && *why ? " " : "", why ? why : "");
+}
+
+gboolean
+service_launch(World *w, Service *s, Deployment *d, gboolean warm,
+               GString *started)
+{
+  int provider = strategy_pick_provider(w, s);
+  const Provider *p = &g_array_index(w->providers, Provider, provider);
+  gboolean fargate = p->kind == PROVIDER_FARGATE ||
+                     p->kind == PROVIDER_FARGATE_SPOT;
+  gboolean spot = p->kind == PROVIDER_FARGATE_SPOT ||
+                  (p->kind == PROVIDER_ASG &&
+                   ((AsgConfig *) w->cfg->cluster->asgs->pdata[p->asg])
+                     ->spot);
+  int instance = -1;
+  UnplacedReason reason = UNPLACED_NO_INSTANCES;
+  g_autoptr(GString) why = g_string_new(NULL);
+  if (fargate) {
+    if (spot && !fargate_spot_available(w)) {
+      report_unplaced(w, s, UNPLACED_SPOT_CAPACITY,
+                      "Fargate Spot capacity is unavailable at this time.");
+      note_unplaced_spell(w, s);
+      return FALSE;
+    }
+  } else if (!cluster_find(w, s->index, d->def, provider, &instance, why,
+                           &reason) &&
+             !cluster_provider_waits(w, provider)) {
+    report_unplaced(w, s, reason, why->str);
+    note_unplaced_spell(w, s);
+    return FALSE;
+  }
+  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
+                     fargate, spot);
+  s->tasks_started++;
+  if (fargate && warm) {
+    task_warm_start(w, t, -1, fargate_place_now(w, t));
+  } else if (fargate) {
+    fargate_launch(w, t);
+  } else if (instance >= 0) {
+    int az = cluster_commit(w, t, instance);
+    if (warm)
+      task_warm_start(w, t, instance, az);
+    else
+      task_provisioned(w, t, instance, az, 0);
+  } else {
+    /* Managed scaling will bring an instance: the task waits, and the
+     * cluster measures how long (cluster_longest_wait()). */
+    report_unplaced(w, s, reason, why->str);
+    cluster_wait(w, t);
+  }
+  if (started != NULL) {
+    char id[33];
+    g_string_append_printf(started, " (task %s)", task_format_id(t->id, id));
+  }
+  return TRUE;
+}
+
+void
+service_start_all(World *w)
+{
+  gboolean warm = w->cfg->cluster->start_warm;
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->cfg->scheduling == SERVICE_DAEMON)
+      continue; /* placed per instance by the reconcile */
+    if (!warm) {
+      service_request_reconcile(w, i);
+      continue;
+    }
+    Deployment *d = service_primary(s);
+    for (int k = 0; k < s->desired; k++)
+      if (!service_launch(w, s, d, TRUE, NULL))
+        break;
+    service_request_reconcile(w, i);
+  }
+}
+
+static void
+remove_task(Service *s, guint32 id)
+{
+  for (guint i = 0; i < s->tasks->len; i++) {
+    if (g_array_index(s->tasks, guint32, i) == id) {
+      g_array_remove_index(s->tasks, i);
+      return;
+    }
+  }
+}
+
+static void
+count_start_failure(World *w, Service *s, Task *t)
+{
+  const EcsRules *rules = ecs_rules(w);
+  s->tasks_failed_to_start++;
+  s->start_failures++;
+  SimTime delay = rules->retry_backoff_base;
+  for (int k = 1; k < s->start_failures && delay < rules->retry_backoff_max;
+       k++)
+    delay *= 2;
+  delay = MIN(delay, rules->retry_backoff_max);
+  s->launch_not_before = world_now(w) + delay;
+  if (s->start_failures == 3)
+    eventlog_add(w, (int) s->index, "unable-to-start", NULL, t,
+                 "is unable to consistently start tasks successfully.");
+}
+
+void
+service_on_task_state(World *w, Task *t, TaskState old)
+{
+  Service *s = service_get(w, t->service);
+  Deployment *d = service_find_deployment(s, t->deployment);
+  if (old == TASK_PROVISIONING && t->state == TASK_PROVISIONING)
+    g_array_append_val(s->tasks, t->id);
+  if (t->state == TASK_RUNNING) {
+    s->start_failures = 0;
+    if (d != NULL)
+      d->any_running = TRUE;
+  }
+  if (t->state == TASK_STOPPED) {
+    remove_task(s, t->id);
+    s->tasks_stopped++;
+    gboolean never_ran = t->entered[TASK_RUNNING] < 0;
+    if (t->stop_reason == STOP_STARTUP_FAILURE)
+      count_start_failure(w, s, t);
+    if (d != NULL)
+      deploy_count_failure(w, s, d, t, never_ran);
+  }
+  service_request_reconcile(w, t->service);
+}
+
+void
+service_on_task_health(World *w, Task *t)
+{
+  service_request_reconcile(w, t->service);
+}
+
+void
+service_set_desired(World *w, guint32 service, int desired, const char *why)
+{
+  Service *s = service_get(w, service);
+  if (desired == s->desired)
+    return;
+  eventlog_add(w, (int) service, "desired-count", NULL, NULL,
+               "desired count changed from %d to %d%s%s.", s->desired,
+               desired, why ? ": " : "", why ? why : "");
+  s->desired = desired;
+  service_request_reconcile(w, service);
+}
+
+void
+service_deploy(World *w, guint32 service, const EcsTaskDef *def,
+               const FailureModel *failure)
+{
+  Service *s = service_get(w, service);
+  Deployment *d = add_deployment(w, s, def, failure);
+  /* A new task definition starts the retry back-off afresh. */
+  s->start_failures = 0;
+  s->launch_not_before = 0;
+  eventlog_add(w, (int) service, "deployment", d->id, NULL,
+               "(deployment %s) deploying task definition %s.", d->id,
+               def->name);
+  service_request_reconcile(w, service);
+}
+
+void
+service_roll_back(World *w, guint32 service)
+{
+  Service *s = service_get(w, service);
+  Deployment *d = service_find_deployment(s, s->stable_deployment);
+  g_return_if_fail(d != NULL && d != service_primary(s));
+  /* Move it to the end (PRIMARY): its running tasks count as the
+   * deployment's own again, so only missing ones are started. */
+  guint at;
+  if (g_ptr_array_find(s->deployments, d, &at))
+    g_ptr_array_steal_index(s->deployments, at);
+  g_ptr_array_add(s->deployments, d);
+  d->rollout = ROLLOUT_IN_PROGRESS;
+  d->is_rollback = TRUE;
+  d->failed_tasks = 0;
+  d->stall_reported = FALSE;
+  s->start_failures = 0;
+  s->launch_not_before = 0;
+  eventlog_add(w, (int) service, "rollback", d->id, NULL,
+               "rolling back to deployment %s (task definition %s).", d->id,
+               d->def->name);
+  service_request_reconcile(w, service);
+}
+
+gboolean
+service_deploying(World *w, guint32 service)
+{
+  const Deployment *d = service_primary(service_get(w, service));
+  return d != NULL && d->rollout == ROLLOUT_IN_PROGRESS;
+}
+
+ServiceCounts
+service_counts(World *w, guint32 service)
+{
+  ServiceCounts c = { 0 };
+  Service *s = service_get(w, service);
+  for (guint i = 0; i < s->tasks->len; i++) {
+    const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
+    if (t->state == TASK_RUNNING)
+      c.running++;
+    else if (t->state < TASK_RUNNING)
+      c.pending++;
+    else
+      c.stopping++;
+    c.healthy += t->counts_healthy && !t->marked_unhealthy;
+  }
+  return c;
+}
+
+void
+service_set_steady(World *w, Service *s, gboolean steady)
+{
+  if (steady && !s->steady) {
+    s->last_steady_event = world_now(w);
+    eventlog_add(w, (int) s->index, "steady-state", NULL, NULL,
+                 "has reached a steady state.");
+  }
+  s->steady = steady;
+}
+
+void
+service_tick(World *w)
+{
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->steady && world_now(w) - s->last_steady_event >=
+                       ecs_rules(w)->steady_state_interval) {
+      s->last_steady_event = world_now(w);
+      eventlog_add(w, (int) i, "steady-state", NULL, NULL,
+                   "has reached a steady state.");
+    }
+  }
+}

@@ -1,0 +1,383 @@
+/* The Fargate/EC2 break-even, found by re-running at other traffic
+ * levels, and judged only where both variants serve the traffic. */
+#include <math.h>
+#include <string.h>
+
+#include "models/experiments/compare.h"
+#include "models/input/input.h"
+
+/* Scales tried beyond 1 before bisecting, in order. */
+static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
+#define BISECTIONS 3
+
+static double
+number(const cJSON *o, const char *a, const char *b)
+{
+  const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, a);
+  n = cJSON_GetObjectItemCaseSensitive(n, b);
+  return cJSON_IsNumber(n) ? n->valuedouble : NAN;
+}
+
+double
+compare_per_month(const cJSON *summary)
+{
+  double seconds = number(summary, "scenario", "duration_s");
+  return number(summary, "cost", "total_usd") * COMPARE_MONTH_HOURS *
+         3600.0 / seconds;
+}
+
+/* How the variant configured as @cfg did in the run that gave @s. */
+static BreakEvenVerdict
+verdict_of(const ScenarioConfig *cfg, const cJSON *s)
+{
+  BreakEvenVerdict v = {
+    .usd = number(s, "cost", "total_usd"),
+    .usd_per_month = compare_per_month(s),
+    .error_rate = number(s, "requests", "error_rate"),
+    .error_budget = cfg->slo.error_budget,
+    .attainment = cfg->slo.set ? number(s, "slo", "attainment") : NAN,
+    .slo_target = cfg->slo.set ? cfg->slo.target : NAN,
+  };
+  gboolean slo_ok = !cfg->slo.set || v.attainment >= v.slo_target;
+  v.met = v.error_rate <= v.error_budget && slo_ok;
+  return v;
+}
+
+static gboolean
+comparable(const BreakEvenPoint *p)
+{
+  return p->fargate.met && p->ec2.met;
+}
+
+static BreakEvenPoint
+point_of(double scale, const ScenarioConfig *fc, const cJSON *f,
+         const ScenarioConfig *ec, const cJSON *e)
+{
+  return (BreakEvenPoint){
+    .scale = scale,
+    .mean_rps = number(f, "requests", "arrivals") /
+                number(f, "scenario", "duration_s"),
+    .ec2_cpu_pct = number(e, "capacity", "mean_cpu_pct"),
+    .fargate = verdict_of(fc, f),
+    .ec2 = verdict_of(ec, e),
+  };
+}
+
+static const BreakEvenPoint *
+point_at(const BreakEven *be, int i)
+{
+  return &g_array_index(be->points, BreakEvenPoint, i);
+}
+
+static gint
+by_scale(gconstpointer a, gconstpointer b)
+{
+  double x = ((const BreakEvenPoint *) a)->scale;
+  double y = ((const BreakEvenPoint *) b)->scale;
+  return (x > y) - (x < y);
+}
+
+/* Runs both variants at @scale; appends the point. FALSE when a run
+ * failed (@error set) or @interrupt was raised (be->interrupted). */
+static gboolean
+measure(BreakEven *be, const ScenarioConfig *f, const ScenarioConfig *e,
+        double scale, guint threads, volatile sig_atomic_t *interrupt,
+        gboolean verbose, GError **error)
+{
+  g_autoptr(GPtrArray) jobs =
+    g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
+  g_ptr_array_add(jobs, batch_job_new(f, scale, NULL));
+  g_ptr_array_add(jobs, batch_job_new(e, scale, NULL));
+  if (verbose)
+    fprintf(stderr, "break-even: running %s and %s at %.3gx traffic\n",
+            be->fargate, be->ec2, scale);
+  if (!batch_run(jobs, threads, interrupt, NULL, NULL)) {
+    if (interrupt != NULL && *interrupt) {
+      be->interrupted = TRUE;
+      return FALSE;
+    }
+    BatchJob *bad = ((BatchJob *) jobs->pdata[0])->summary ? jobs->pdata[1]
+                                                           : jobs->pdata[0];
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "break-even run at %.3gx traffic: %s", scale,
+                bad->error ? bad->error : "failed");
+    return FALSE;
+  }
+  BreakEvenPoint p = point_of(scale, f, ((BatchJob *) jobs->pdata[0])->summary,
+                              e, ((BatchJob *) jobs->pdata[1])->summary);
+  g_array_append_val(be->points, p);
+  g_array_sort(be->points, by_scale);
+  return TRUE;
+}
+
+/* The run [*lo, *hi] of consecutive comparable points where the answer
+ * holds: the one holding scale 1 when it is comparable, else the longest
+ * (the lowest of equals). FALSE when no point is comparable. */
+static gboolean
+valid_run(const BreakEven *be, int *lo, int *hi)
+{
+  int n = (int) be->points->len, best_lo = -1, best_hi = -1;
+  for (int i = 0; i < n;) {
+    if (!comparable(point_at(be, i))) {
+      i++;
+      continue;
+    }
+    int j = i;
+    while (j + 1 < n && comparable(point_at(be, j + 1)))
+      j++;
+    gboolean has_one = point_at(be, i)->scale <= 1 &&
+                       point_at(be, j)->scale >= 1;
+    if (has_one || best_lo < 0 || j - i > best_hi - best_lo) {
+      best_lo = i;
+      best_hi = j;
+    }
+    if (has_one)
+      break;
+    i = j + 1;
+  }
+  *lo = best_lo;
+  *hi = best_hi;
+  return best_lo >= 0;
+}
+
+/* Index i where the cost difference changes sign between points i and
+ * i + 1, both inside the valid run; or -1. */
+static int
+bracket(const BreakEven *be)
+{
+  int lo, hi;
+  if (!valid_run(be, &lo, &hi))
+    return -1;
+  for (int i = lo; i < hi; i++) {
+    const BreakEvenPoint *a = point_at(be, i), *b = point_at(be, i + 1);
+    double da = a->ec2.usd - a->fargate.usd, db = b->ec2.usd - b->fargate.usd;
+    if ((da <= 0) != (db <= 0))
+      return i;
+  }
+  return -1;
+}
+
+/* TRUE when a level where a variant failed lies between 1 and @scale:
+ * traffic further that way cannot make the answer hold again there. */
+static gboolean
+beyond_a_failure(const BreakEven *be, double scale)
+{
+  for (guint i = 0; i < be->points->len; i++) {
+    const BreakEvenPoint *p = point_at(be, (int) i);
+    if (!comparable(p) && p->scale > MIN(1.0, scale) &&
+        p->scale < MAX(1.0, scale))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* "8x": a scale as the statements write it. */
+static char *
+scale_text(double scale)
+{
+  return g_strdup_printf("%.3gx", scale);
+}
+
+/* @share as a percentage with 3 significant digits, or more when fewer
+ * would read as @limit (98.97% against a 99% target, not "99%"). */
+static char *
+pct_text(double share, double limit)
+{
+  g_autofree char *lim = g_strdup_printf("%.3g", 100 * limit);
+  for (int digits = 3;; digits++) {
+    char *s = g_strdup_printf("%.*g", digits, 100 * share);
+    if (digits >= 9 || share == limit || strcmp(s, lim) != 0)
+      return s;
+    g_free(s);
+  }
+}
+
+/* Why @v does not count at its level: "fails 7.36% of requests (budget
+ * 0.1%)" or "meets its SLO for 88.7% of requests (target 99%)". */
+static char *
+reason_text(const BreakEvenVerdict *v)
+{
+  if (isnan(v->attainment) && !isnan(v->slo_target))
+    return g_strdup("finishes no request");
+  if (!(v->error_rate <= v->error_budget)) {
+    g_autofree char *rate = pct_text(v->error_rate, v->error_budget);
+    return g_strdup_printf("fails %s%% of requests (budget %.3g%%)", rate,
+                           100 * v->error_budget);
+  }
+  g_autofree char *attained = pct_text(v->attainment, v->slo_target);
+  return g_strdup_printf("meets its SLO for %s%% of requests (target "
+                         "%.3g%%)", attained, 100 * v->slo_target);
+}
+
+static char *
+failure_text(const char *name, const BreakEvenVerdict *v)
+{
+  g_autofree char *why = reason_text(v);
+  return g_strdup_printf("%s %s", name, why);
+}
+
+/* "at 8x fargate-spot fails 7.36% of requests (budget 0.1%)", both
+ * variants' reasons when both failed. */
+static char *
+limit_text(const BreakEven *be, const BreakEvenPoint *p)
+{
+  g_autofree char *at = scale_text(p->scale);
+  g_autofree char *f = p->fargate.met ? NULL
+                                      : failure_text(be->fargate, &p->fargate);
+  g_autofree char *e = p->ec2.met ? NULL : failure_text(be->ec2, &p->ec2);
+  return g_strdup_printf("at %s %s%s%s", at, f ? f : "", f && e ? " and " : "",
+                         e ? e : "");
+}
+
+/* " The answer holds from 0.125x to 4x: at 8x ...", or where nothing
+ * failed, that both met them everywhere. */
+static char *
+holds_text(const BreakEven *be, int lo, int hi)
+{
+  int last = (int) be->points->len - 1;
+  g_autofree char *from = scale_text(be->lo_scale);
+  g_autofree char *to = scale_text(be->hi_scale);
+  if (lo == 0 && hi == last)
+    return g_strdup(" Both variants meet their SLO and error budget at every "
+                    "level tried.");
+  g_autofree char *below = lo > 0 ? limit_text(be, point_at(be, lo - 1))
+                                  : NULL;
+  g_autofree char *above = hi < last ? limit_text(be, point_at(be, hi + 1))
+                                     : NULL;
+  return g_strdup_printf(" The answer holds from %s to %s only: %s%s%s; "
+                         "beyond, the costs are not comparable.", from, to,
+                         below ? below : "", below && above ? "; " : "",
+                         above ? above : "");
+}
+
+static void
+conclude_crossing(BreakEven *be, int i, const char *holds)
+{
+  const BreakEvenPoint *a = point_at(be, i), *b = point_at(be, i + 1);
+  /* Interpolate the cost difference linearly in log(scale). */
+  double da = a->ec2.usd - a->fargate.usd, db = b->ec2.usd - b->fargate.usd;
+  double t = da / (da - db);
+  be->found = TRUE;
+  be->scale = exp(log(a->scale) + t * (log(b->scale) - log(a->scale)));
+  be->mean_rps = a->mean_rps + t * (b->mean_rps - a->mean_rps);
+  be->ec2_cpu_pct = a->ec2_cpu_pct + t * (b->ec2_cpu_pct - a->ec2_cpu_pct);
+  be->ec2_cheaper_above = db < 0;
+  gboolean ec2 = be->ec2_cheaper_above;
+  be->statement = g_strdup_printf(
+    "%s (%s) becomes cheaper than %s (%s) %s %.2fx the scenario's traffic "
+    "(%.0f requests/s on average; the EC2 tasks' mean CPU is then %.0f%%)."
+    "%s", ec2 ? "EC2" : "Fargate", ec2 ? be->ec2 : be->fargate,
+    ec2 ? "Fargate" : "EC2", ec2 ? be->fargate : be->ec2,
+    ec2 ? "above" : "below", be->scale, be->mean_rps, be->ec2_cpu_pct,
+    holds);
+}
+
+static void
+conclude(BreakEven *be)
+{
+  be->tried_lo = point_at(be, 0)->scale;
+  be->tried_hi = point_at(be, (int) be->points->len - 1)->scale;
+  be->lo_scale = be->hi_scale = NAN;
+  g_autofree char *tried_lo = scale_text(be->tried_lo);
+  g_autofree char *tried_hi = scale_text(be->tried_hi);
+  if (be->interrupted) {
+    be->statement = g_strdup_printf(
+      "interrupted after %u traffic level%s (%s to %s): no conclusion.",
+      be->points->len, be->points->len == 1 ? "" : "s", tried_lo, tried_hi);
+    return;
+  }
+  int lo, hi;
+  if (!valid_run(be, &lo, &hi)) {
+    g_autofree char *why = limit_text(be, point_at(be, 0));
+    be->statement = g_strdup_printf(
+      "%s and %s are not comparable at any traffic level tried (%s to %s): "
+      "one of them misses its SLO or error budget at each, e.g. %s.",
+      be->fargate, be->ec2, tried_lo, tried_hi, why);
+    return;
+  }
+  be->lo_scale = point_at(be, lo)->scale;
+  be->hi_scale = point_at(be, hi)->scale;
+  g_autofree char *holds = holds_text(be, lo, hi);
+  int i = bracket(be);
+  if (i >= 0) {
+    conclude_crossing(be, i, holds);
+    return;
+  }
+  const BreakEvenPoint *first = point_at(be, lo), *last = point_at(be, hi);
+  gboolean ec2 = last->ec2.usd < last->fargate.usd;
+  g_autofree char *from = scale_text(be->lo_scale);
+  g_autofree char *to = scale_text(be->hi_scale);
+  be->statement = g_strdup_printf(
+    "%s (%s) is cheaper than %s (%s) at every traffic level tried where "
+    "both meet their SLO and error budget, %s to %s the scenario's (%.0f to "
+    "%.0f requests/s on average).%s", ec2 ? "EC2" : "Fargate", ec2 ? be->ec2 : be->fargate,
+    ec2 ? "Fargate" : "EC2", ec2 ? be->fargate : be->ec2, from, to,
+    first->mean_rps, last->mean_rps, holds);
+}
+
+BreakEven *
+compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
+                   const cJSON *f1, const cJSON *e1, guint threads,
+                   volatile sig_atomic_t *interrupt, gboolean verbose,
+                   GError **error)
+{
+  BreakEven *be = g_new0(BreakEven, 1);
+  be->fargate = fargate->variant;
+  be->ec2 = ec2->variant;
+  be->points = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
+  BreakEvenPoint p = point_of(1.0, fargate, f1, ec2, e1);
+  g_array_append_val(be->points, p);
+  gboolean ok = TRUE;
+  for (gsize g = 0; ok && g < G_N_ELEMENTS(grid) && bracket(be) < 0; g++)
+    if (!beyond_a_failure(be, grid[g]))
+      ok = measure(be, fargate, ec2, grid[g], threads, interrupt, verbose,
+                   error);
+  for (int k = 0; ok && k < BISECTIONS && bracket(be) >= 0; k++) {
+    const BreakEvenPoint *a = point_at(be, bracket(be));
+    double mid = sqrt(a->scale * a[1].scale);
+    ok = measure(be, fargate, ec2, mid, threads, interrupt, verbose, error);
+  }
+  if (!ok && !be->interrupted) {
+    compare_break_even_free(be);
+    return NULL;
+  }
+  conclude(be);
+  return be;
+}
+
+void
+compare_break_even_free(BreakEven *be)
+{
+  if (be == NULL)
+    return;
+  g_array_unref(be->points);
+  g_free(be->statement);
+  g_free(be);
+}
+
+/* "ec2 $1234.56/month", with the reason when it did not count. */
+static char *
+cell_text(const char *name, const BreakEvenVerdict *v)
+{
+  if (v->met)
+    return g_strdup_printf("%s $%.2f/month", name, v->usd_per_month);
+  g_autofree char *why = reason_text(v);
+  return g_strdup_printf("%s $%.2f/month, %s", name, v->usd_per_month, why);
+}
+
+void
+compare_break_even_print(const BreakEven *be, FILE *out)
+{
+  fprintf(out, "\nBreak-even of %s and %s, compared where each meets its "
+               "SLO and error budget:\n", be->fargate, be->ec2);
+  for (guint i = 0; i < be->points->len; i++) {
+    const BreakEvenPoint *p = point_at(be, (int) i);
+    g_autofree char *at = scale_text(p->scale);
+    g_autofree char *f = cell_text(be->fargate, &p->fargate);
+    g_autofree char *e = cell_text(be->ec2, &p->ec2);
+    fprintf(out, "  at %-6s (%.0f requests/s): %s; %s: %s\n", at,
+            p->mean_rps, f, e,
+            comparable(p) ? "both meet them" : "not comparable");
+  }
+  fprintf(out, "Break-even: %s\n", be->statement);
+}

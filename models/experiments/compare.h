@@ -1,0 +1,92 @@
+/* Comparing a scenario's variants: the side-by-side table, compare.csv
+ * and compare.json, and the Fargate/EC2 break-even.
+ *
+ * The break-even is measured, not guessed: for each pair of a Fargate
+ * variant and an EC2 variant the scenario is re-run with all traffic
+ * scaled (0.5x, 2x, 0.25x, 4x, 0.125x, 8x as needed, then bisection),
+ * until the traffic level where the two cost the same is bracketed within
+ * a few percent. Autoscaling then sizes each at each level.
+ *
+ * A cheaper configuration that does not serve the traffic is not cheaper:
+ * costs are compared only at levels where both variants meet their
+ * scenario's `slo` (if any) and error budget (slo.error_budget, default
+ * 0.1% of requests). The answer holds over the run of such levels around
+ * the scenario's own; a level where one fails bounds it, and the search
+ * goes no further that way. */
+#pragma once
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "models/experiments/batch.h"
+
+/* Hours in the month a cloud bill is budgeted in (AWS's 730). */
+#define COMPARE_MONTH_HOURS 730.0
+
+/* How one variant did at one traffic level. */
+typedef struct {
+  double usd;            /* cost.total_usd of the run */
+  double usd_per_month;  /* the same scaled to COMPARE_MONTH_HOURS */
+  double error_rate;     /* requests.error_rate */
+  double error_budget;   /* its scenario's slo.error_budget */
+  double attainment;     /* slo.attainment; NAN without an slo */
+  double slo_target;     /* NAN without an slo */
+  gboolean met;          /* within the budget and (if any) the SLO */
+} BreakEvenVerdict;
+
+typedef struct {
+  double scale;          /* traffic multiplier */
+  double mean_rps;       /* the Fargate run's arrivals / duration */
+  double ec2_cpu_pct;    /* EC2 variant's mean task CPU */
+  BreakEvenVerdict fargate, ec2;
+} BreakEvenPoint;
+
+typedef struct {
+  const char *fargate;       /* variant names (lent) */
+  const char *ec2;
+  gboolean found;            /* the costs cross where the answer holds */
+  gboolean ec2_cheaper_above; /* EC2 is the cheaper one above the point */
+  double scale;              /* traffic multiplier where they cross */
+  double mean_rps;           /* the mean request rate there */
+  double ec2_cpu_pct;        /* EC2 variant's mean task CPU there */
+  double lo_scale, hi_scale; /* where the answer holds: the run of levels
+                                where both met, around the scenario's
+                                own; NAN when there is none */
+  double tried_lo, tried_hi; /* the range tried */
+  gboolean interrupted;      /* stopped by @interrupt: no conclusion */
+  char *statement;           /* one paragraph for humans */
+  GArray *points;            /* BreakEvenPoint, by scale */
+} BreakEven;
+
+/* TRUE when variant @cfg runs its services on EC2 capacity. */
+gboolean compare_uses_ec2(const ScenarioConfig *cfg);
+
+/* Prints the side-by-side table of @summaries (cJSON*, one per variant,
+ * in order), fitting 80 columns for up to 3 variants. */
+void compare_print_table(GPtrArray *summaries, FILE *out);
+
+/* @summary's cost.total_usd scaled from its run's duration to
+ * COMPARE_MONTH_HOURS; NAN when either is missing. */
+double compare_per_month(const cJSON *summary);
+
+/* Finds the break-even of @fargate and @ec2 whose runs at scale 1 gave
+ * @f1 and @e1 (summaries). Runs more simulations on @threads threads.
+ * When @interrupt is raised, returns what was measured with
+ * ->interrupted set. Returns NULL when a run failed (@error set). */
+BreakEven *compare_break_even(const ScenarioConfig *fargate,
+                              const ScenarioConfig *ec2, const cJSON *f1,
+                              const cJSON *e1, guint threads,
+                              volatile sig_atomic_t *interrupt,
+                              gboolean verbose, GError **error);
+void compare_break_even_free(BreakEven *be);
+
+/* Prints @be: a line per traffic level tried (each variant's cost per
+ * month and whether it met its SLO and error budget), then the
+ * statement. */
+void compare_break_even_print(const BreakEven *be, FILE *out);
+
+/* Writes DIR/compare.csv and DIR/compare.json (atomically): a row per
+ * summary.json path, each variant's value as the summary has it (a
+ * fraction stays a fraction, though the table shows it as percent). */
+gboolean compare_write(const char *dir, GPtrArray *summaries,
+                       GPtrArray *break_evens, GError **error);

@@ -1,0 +1,302 @@
+/* Frontends: arrivals, routing, registration and draining. */
+#include "models/requests/lb.h"
+
+#include "models/core/eventlog.h"
+#include "models/config/scenario.h"
+#include "models/requests/server.h"
+#include "models/core/task-lifecycle.h"
+
+typedef struct {
+  guint32 service;
+  TrafficSource *source;            /* NULL: no traffic */
+  const TargetGroupConfig *tg;      /* NULL: no load balancer */
+  LbAlgorithm algorithm;
+  GArray *rotation;                 /* task ids taking new requests */
+  GArray *fail_open;                /* registered, RUNNING, not healthy */
+  guint32 next;                     /* round-robin cursor */
+  gboolean dirty;                   /* rotation needs rebuilding */
+} Frontend;
+
+struct _Lb {
+  Frontend *frontends;              /* per service */
+  guint n;
+  GPtrArray *members;               /* per service: GArray of task ids
+                                       registered or serving */
+};
+
+static Frontend *
+frontend(World *w, guint32 service)
+{
+  return &w->lb->frontends[service];
+}
+
+static gboolean
+takes_requests(const Frontend *fe, const Task *t)
+{
+  if (t->state != TASK_RUNNING || t->server == NULL || t->server->draining)
+    return FALSE;
+  return fe->tg == NULL || t->target == TARGET_HEALTHY;
+}
+
+static void
+rebuild(World *w, Frontend *fe)
+{
+  GArray *members = w->lb->members->pdata[fe->service];
+  g_array_set_size(fe->rotation, 0);
+  g_array_set_size(fe->fail_open, 0);
+  for (guint i = 0; i < members->len; i++) {
+    const Task *t = world_task(w, g_array_index(members, guint32, i));
+    if (takes_requests(fe, t))
+      g_array_append_val(fe->rotation, t->id);
+    else if (fe->tg != NULL && t->state == TASK_RUNNING && t->server &&
+             !t->server->draining &&
+             (t->target == TARGET_INITIAL || t->target == TARGET_UNHEALTHY))
+      g_array_append_val(fe->fail_open, t->id);
+  }
+  fe->dirty = FALSE;
+}
+
+/* The task to send the next request to, or NULL (503). */
+static Task *
+route(World *w, Frontend *fe)
+{
+  if (G_UNLIKELY(fe->dirty))
+    rebuild(w, fe);
+  GArray *pool = fe->rotation->len > 0 ? fe->rotation : fe->fail_open;
+  guint n = pool->len;
+  if (n == 0)
+    return NULL;
+  const guint32 *ids = (const guint32 *) pool->data;
+  if (fe->algorithm == LB_LEAST_OUTSTANDING) {
+    /* Least outstanding, ties to the next in round-robin order. */
+    guint start = fe->next++ % n, best = start;
+    guint32 best_load = G_MAXUINT32;
+    for (guint k = 0; k < n; k++) {
+      guint i = (start + k) % n;
+      guint32 load = server_outstanding(world_task(w, ids[i])->server);
+      if (load < best_load) {
+        best_load = load;
+        best = i;
+      }
+    }
+    return world_task(w, ids[best]);
+  }
+  return world_task(w, ids[fe->next++ % n]);
+}
+
+static void
+schedule_arrival(World *w, Frontend *fe)
+{
+  SimTime at = traffic_source_next(fe->source);
+  if (at <= w->horizon)
+    sim_schedule_inline(w->engine, at, w->kinds.request_arrival,
+                        &fe->service, sizeof fe->service);
+}
+
+static void
+on_arrival(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Frontend *fe = frontend(w, *(guint32 *) payload);
+  SimTime now = sim_engine_now(engine);
+  ReqStats *rs = &w->reqstats[fe->service];
+  reqstats_arrival(rs, now);
+  /* The next arrival first: it takes the heap's freed root cheaply, while
+   * this request's completion (usually later) sinks. Only a completion
+   * and an arrival in the same microsecond change order. */
+  schedule_arrival(w, fe);
+  Task *t = route(w, fe);
+  if (t == NULL)
+    reqstats_failed(rs, now, REQ_NO_TARGET, 1);
+  else
+    server_accept(w, t->server, now);
+}
+
+static void
+on_dereg_timeout(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Task *t = world_task(w, *(guint32 *) payload);
+  if (t->state == TASK_DEACTIVATING)
+    task_drained(w, t);
+}
+
+void
+lb_init(World *w)
+{
+  static const SimEventKind arrival = { "request.arrival", on_arrival,
+                                        NULL };
+  static const SimEventKind dereg = { "lb.deregistration-delay",
+                                      on_dereg_timeout, NULL };
+  w->kinds.request_arrival = sim_engine_register(w->engine, &arrival, w);
+  w->kinds.lb_dereg = sim_engine_register(w->engine, &dereg, w);
+  Lb *lb = g_new0(Lb, 1);
+  w->lb = lb;
+  lb->n = w->cfg->services->len;
+  lb->frontends = g_new0(Frontend, lb->n);
+  lb->members = g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < lb->n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    Frontend *fe = &lb->frontends[i];
+    fe->service = i;
+    fe->tg = w->cfg->service_tgs->pdata[i];
+    fe->algorithm = fe->tg ? fe->tg->algorithm : LB_ROUND_ROBIN;
+    fe->rotation = g_array_new(FALSE, FALSE, sizeof(guint32));
+    fe->fail_open = g_array_new(FALSE, FALSE, sizeof(guint32));
+    g_ptr_array_add(lb->members, g_array_new(FALSE, FALSE, sizeof(guint32)));
+    if (svc->workload.traffic != NULL) {
+      fe->source = traffic_source_new(svc->workload.traffic,
+                                      world_rng(w, "traffic", svc->name),
+                                      w->cfg->clock_offset,
+                                      w->options.traffic_scale);
+      schedule_arrival(w, fe);
+    }
+  }
+}
+
+void
+lb_free(World *w)
+{
+  Lb *lb = w->lb;
+  if (lb == NULL)
+    return;
+  for (guint i = 0; i < lb->n; i++) {
+    traffic_source_free(lb->frontends[i].source);
+    g_array_unref(lb->frontends[i].rotation);
+    g_array_unref(lb->frontends[i].fail_open);
+  }
+  g_free(lb->frontends);
+  g_ptr_array_unref(lb->members);
+  g_free(lb);
+  w->lb = NULL;
+}
+
+static void
+remove_member(World *w, Task *t)
+{
+  GArray *members = w->lb->members->pdata[t->service];
+  for (guint i = 0; i < members->len; i++) {
+    if (g_array_index(members, guint32, i) == t->id) {
+      g_array_remove_index(members, i);
+      return;
+    }
+  }
+}
+
+/* ECS's event for a target (de)registration, naming the target group
+ * by ARN when it has one, as ECS does. */
+static void
+log_target(World *w, const Frontend *fe, const Task *t, gboolean registered)
+{
+  eventlog_add(w, (int) t->service,
+               registered ? "targets-registered" : "targets-deregistered",
+               NULL, t, "%s 1 targets in (target-group %s)",
+               registered ? "registered" : "deregistered",
+               fe->tg->arn ? fe->tg->arn : fe->tg->name);
+}
+
+static void
+begin_draining(World *w, Frontend *fe, Task *t)
+{
+  if (t->server != NULL)
+    t->server->draining = TRUE;
+  if (t->target == TARGET_NONE)
+    return;
+  t->target = TARGET_DRAINING;
+  log_target(w, fe, t, FALSE);
+  /* A crashed container has nothing left to drain. */
+  if (t->stop_reason == STOP_ESSENTIAL_EXIT && t->server != NULL)
+    server_abort(w, t->server);
+  if (t->server == NULL || server_outstanding(t->server) == 0 ||
+      fe->tg->deregistration_delay == 0) {
+    task_drained(w, t);
+    return;
+  }
+  sim_schedule_inline(w->engine,
+                      world_now(w) + fe->tg->deregistration_delay,
+                      w->kinds.lb_dereg, &t->id, sizeof t->id);
+}
+
+static void
+release_server(World *w, Task *t)
+{
+  if (t->server == NULL)
+    return;
+  server_abort(w, t->server);
+  ReqStats *rs = &w->reqstats[t->service];
+  sim_time_avg_add(&rs->slots, world_now(w), -(double) t->server->slots);
+  server_free(t->server);
+  t->server = NULL;
+}
+
+void
+lb_on_task_state(World *w, Task *t, TaskState old)
+{
+  Frontend *fe = frontend(w, t->service);
+  switch (t->state) {
+  case TASK_ACTIVATING:
+    if (fe->tg != NULL) {
+      t->target = TARGET_INITIAL;
+      log_target(w, fe, t, TRUE);
+    }
+    g_array_append_val((GArray *) w->lb->members->pdata[t->service], t->id);
+    break;
+  case TASK_RUNNING:
+    if (old == TASK_PROVISIONING) { /* warm start */
+      g_array_append_val((GArray *) w->lb->members->pdata[t->service],
+                         t->id);
+      if (fe->tg != NULL)
+        t->target = TARGET_HEALTHY;
+    }
+    t->server = server_new(w, t);
+    sim_time_avg_add(&w->reqstats[t->service].slots, world_now(w),
+                     (double) t->server->slots);
+    break;
+  case TASK_DEACTIVATING:
+    begin_draining(w, fe, t);
+    break;
+  case TASK_STOPPING:
+    if (t->server != NULL)
+      t->server->draining = TRUE; /* SIGTERM: finish what is inside */
+    if (t->target == TARGET_DRAINING)
+      t->target = TARGET_NONE;
+    break;
+  case TASK_DEPROVISIONING:
+  case TASK_STOPPED:
+    release_server(w, t);
+    t->target = TARGET_NONE;
+    remove_member(w, t);
+    break;
+  default:
+    return;
+  }
+  fe->dirty = TRUE;
+}
+
+void
+lb_refresh(World *w, guint32 service)
+{
+  frontend(w, service)->dirty = TRUE;
+}
+
+void
+lb_server_empty(World *w, Task *t)
+{
+  if (t->state == TASK_DEACTIVATING)
+    task_drained(w, t);
+}
+
+guint
+lb_rotation_size(World *w, guint32 service)
+{
+  Frontend *fe = frontend(w, service);
+  if (fe->dirty)
+    rebuild(w, fe);
+  return fe->rotation->len;
+}
+
+const TargetGroupConfig *
+lb_target_group(World *w, guint32 service)
+{
+  return frontend(w, service)->tg;
+}

@@ -1,0 +1,35 @@
+/* The load balancer in front of each service, and its traffic.
+ *
+ * Each service with a workload has a frontend: its arrival process (one
+ * pending arrival event at a time) and the tasks requests can go to. With
+ * a target group (the service's first loadBalancers entry) that is the
+ * ALB's view: RUNNING tasks whose target is healthy, round robin or least
+ * outstanding requests; when no target is healthy it fails open to all
+ * registered targets; with none at all the request fails with 503.
+ * Targets register when their task enters ACTIVATING, drain when it
+ * begins stopping (no new requests; in-flight ones finish), both logged
+ * as ECS words them ("registered 1 targets in (target-group ARN)"), and the
+ * deregistration completes when they are empty or the deregistration
+ * delay ends. Without a target group, requests go to the RUNNING tasks
+ * directly (service discovery). */
+#pragma once
+
+#include "models/core/world-private.h"
+
+void lb_init(World *w);
+void lb_free(World *w);
+
+/* Hook: task @t changed state. */
+void lb_on_task_state(World *w, Task *t, TaskState old);
+
+/* Rebuilds service @service's rotation after a target's health changed. */
+void lb_refresh(World *w, guint32 service);
+
+/* A draining server has no requests left: deregistration is complete. */
+void lb_server_empty(World *w, Task *t);
+
+/* Tasks in the rotation of @service now. */
+guint lb_rotation_size(World *w, guint32 service);
+
+/* The target group service @service routes through, or NULL. */
+const TargetGroupConfig *lb_target_group(World *w, guint32 service);

@@ -1,0 +1,187 @@
+/* Building a world from a scenario, the hook fan-out, and the run. */
+#include "models/world/world.h"
+
+#include "models/control/autoscale.h"
+#include "models/capacity/cluster.h"
+#include "models/capacity/cost.h"
+#include "models/core/eventlog.h"
+#include "models/capacity/fargate.h"
+#include "models/control/faults.h"
+#include "models/control/health.h"
+#include "models/requests/lb.h"
+#include "models/control/metrics.h"
+#include "models/control/run-warnings.h"
+#include "models/config/scenario-warnings.h"
+#include "models/config/scenario.h"
+#include "models/control/service.h"
+#include "models/control/strategy.h"
+#include "models/core/task-lifecycle.h"
+#include "models/requests/server.h"
+#include "models/core/world-private.h"
+
+gsl_rng *
+world_rng(World *w, const char *prefix, const char *name)
+{
+  char key[256];
+  g_snprintf(key, sizeof key, "%s/%s", prefix, name);
+  return sim_rng_get(w->rngs, key);
+}
+
+void
+world_task_changed(World *w, Task *t, TaskState old)
+{
+  /* Order matters: resources and serving first, then the scheduler, which
+   * may start replacements at once. */
+  lb_on_task_state(w, t, old);
+  health_on_task_state(w, t, old);
+  fargate_on_task_state(w, t, old);
+  cluster_on_task_state(w, t, old);
+  cost_on_task_state(w, t, old);
+  service_on_task_state(w, t, old);
+}
+
+void
+world_task_health_changed(World *w, Task *t)
+{
+  if (t->hung && t->server != NULL)
+    t->server->hung = TRUE;
+  health_on_condition(w, t);
+  lb_refresh(w, t->service);
+  service_on_task_health(w, t);
+}
+
+static void
+init_requests(World *w)
+{
+  guint n = w->cfg->services->len;
+  w->reqstats = g_new0(ReqStats, n);
+  w->service_time_rngs = g_new0(gsl_rng *, n);
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    reqstats_init(&w->reqstats[i], 0);
+    w->service_time_rngs[i] = world_rng(w, "service-time", svc->name);
+  }
+}
+
+World *
+world_new(const ScenarioConfig *cfg, const WorldOptions *options,
+          GError **error)
+{
+  static const WorldOptions defaults = { .traffic_scale = 1.0 };
+  World *w = g_new0(World, 1);
+  w->cfg = cfg;
+  w->options = options ? *options : defaults;
+  if (w->options.traffic_scale <= 0)
+    w->options.traffic_scale = 1.0;
+  w->engine = sim_engine_new();
+  w->rngs = sim_rng_set_new(cfg->seed);
+  w->horizon = cfg->duration;
+  w->tasks = g_ptr_array_new();
+  w->az_down = g_new0(gboolean, cfg->cluster->azs->len);
+  w->warnings = warnings_new();
+  scenario_add_warnings(cfg, w->warnings);
+  init_requests(w);
+  strategy_init(w);
+  eventlog_init(w);
+  task_lifecycle_init(w);
+  server_init(w);
+  lb_init(w);
+  health_init(w);
+  fargate_init(w);
+  cost_init(w);
+  service_init(w);
+  cluster_init(w);
+  metrics_init(w);
+  faults_init(w);
+  autoscale_init(w);
+  service_start_all(w);
+  return w;
+}
+
+void
+world_free(World *w)
+{
+  if (w == NULL)
+    return;
+  autoscale_free(w);
+  metrics_free(w);
+  cluster_free(w);
+  service_free(w);
+  cost_free(w);
+  fargate_free(w);
+  health_free(w);
+  lb_free(w);
+  eventlog_free(w);
+  for (guint i = 0; i < w->tasks->len; i++) {
+    Task *t = w->tasks->pdata[i];
+    server_free(t->server);
+    g_free(t);
+  }
+  g_ptr_array_unref(w->tasks);
+  strategy_free(w);
+  for (guint i = 0; i < w->cfg->services->len; i++)
+    reqstats_clear(&w->reqstats[i]);
+  g_free(w->reqstats);
+  g_free(w->service_time_rngs);
+  g_free(w->az_down);
+  warnings_free(w->warnings);
+  sim_engine_free(w->engine);
+  sim_rng_set_free(w->rngs);
+  g_free(w);
+}
+
+static void
+finish(World *w)
+{
+  metrics_finish(w);
+  cost_finish(w);
+  run_warnings_collect(w, w->warnings);
+}
+
+SimRunStatus
+world_run(World *w, SimProgress *progress, volatile sig_atomic_t *interrupt)
+{
+  if (progress != NULL)
+    sim_progress_attach(progress, w->engine);
+  sim_engine_set_interrupt(w->engine, interrupt);
+  gint64 start = g_get_monotonic_time();
+  SimRunStatus status = sim_engine_run(w->engine, w->horizon);
+  w->wall_seconds += (double) (g_get_monotonic_time() - start) / 1e6;
+  if (progress != NULL)
+    sim_progress_finish(progress);
+  if (status == SIM_RUN_HORIZON || status == SIM_RUN_DRAINED) {
+    finish(w);
+    return SIM_RUN_HORIZON;
+  }
+  return status;
+}
+
+SimRunStatus
+world_run_until(World *w, SimTime until)
+{
+  return sim_engine_run(w->engine, MIN(until, w->horizon));
+}
+
+SimEngine *
+world_engine(World *w)
+{
+  return w->engine;
+}
+
+const ScenarioConfig *
+world_config(const World *w)
+{
+  return w->cfg;
+}
+
+const Warnings *
+world_warnings(const World *w)
+{
+  return w->warnings;
+}
+
+double
+world_wall_seconds(const World *w)
+{
+  return w->wall_seconds;
+}
