@@ -35,9 +35,6 @@ KNOWN = {
     ("models/capacity/cost.c", "models/control/metrics.h"):
         "cost so far per period is kept in the metrics' period rows; the "
         "rows belong in core (a 'period closed' hook)",
-    ("models/config/scenario-check.c", "models/experiments/expect.h"):
-        "the loader parses the 'expect' section; its parser and the "
-        "summary field table are to move down to config/",
     ("models/config/scenario-refs.c", "models/capacity/placement.h"):
         "memberOf expressions are parsed where placement evaluates them; "
         "the expression parser is to move down to config/",

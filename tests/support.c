@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "models/output/report.h"
-#include "models/output/summary-schema.h"
+#include "models/config/summary-schema.h"
 
 const char *
 test_shared_dir(void)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/experiments/expect.h"
+#include "models/config/expect-config.h"
 #include "models/config/faults-config.h"
 #include "models/input/input.h"
 #include "models/config/scenario-warnings.h"

@@ -33,7 +33,7 @@
 #include <stdio.h>
 
 #include "models/experiments/junit.h"
-#include "models/output/summary-schema.h"
+#include "models/config/summary-schema.h"
 
 /* The default --default-tolerance, in percent. */
 #define RUNDIFF_DEFAULT_TOLERANCE 5.0

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/experiments/expect.h"
+#include "models/capacity/cluster.h"
 #include "models/output/report.h"
 #include "support.h"
 
@@ -519,4 +520,26 @@ Test(expect, directions_of_the_gate_fields)
     summary_schema_lookup("services.a.b.latency.p99_ms")->direction,
     SUMMARY_LOWER_IS_BETTER);
   cr_assert_null(summary_schema_lookup("latency.p99"));
+}
+
+/* summary-schema.c lists the stop and unplaced reasons itself (the
+ * scenario loader checks "expect" paths below the models): the same names
+ * the models write. */
+Test(expect, schema_knows_every_reason_the_models_name)
+{
+  g_autoptr(ScenarioConfig) cfg = configure("", NULL);
+  g_autoptr(GPtrArray) paths = summary_schema_paths(cfg);
+  g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < paths->len; i++)
+    g_hash_table_add(set, paths->pdata[i]);
+  for (int k = STOP_NONE + 1; k < STOP_N_REASONS; k++) {
+    g_autofree char *p = g_strdup_printf("tasks.stopped_by_reason.%s",
+                                         task_stop_reason_name(k));
+    cr_assert(g_hash_table_contains(set, p), "%s", p);
+  }
+  for (int r = 0; r < UNPLACED_N_REASONS; r++) {
+    g_autofree char *p = g_strdup_printf(
+      "services.web.unplaced_by_reason.%s", cluster_unplaced_reason_name(r));
+    cr_assert(g_hash_table_contains(set, p), "%s", p);
+  }
 }
