@@ -529,6 +529,29 @@ placement_part_ok(const Placement *p, const PlacementQuery *q, guint part)
   return placement_group_ok(q->req, pt->group);
 }
 
+/* One instance of a placement index, as memberOf expressions see it. */
+typedef struct {
+  const Placement *p;
+  uint32_t id;
+} InstanceRef;
+
+static const char *
+instance_attribute(const char *name, gconstpointer instance)
+{
+  const InstanceRef *ref = instance;
+  return name != NULL ? placement_instance_attribute(ref->p, ref->id, name)
+                      : ref->p->inst[ref->id].instance_id;
+}
+
+gboolean
+placement_expr_matches(const Placement *p, const PlacementExpr *e, uint32_t id)
+{
+  g_return_val_if_fail(p != NULL && e != NULL, FALSE);
+  g_return_val_if_fail(id < p->cap && p->inst[id].registered, FALSE);
+  InstanceRef ref = { p, id };
+  return placement_expr_eval(e, instance_attribute, &ref);
+}
+
 gboolean
 placement_member_of_ok(const Placement *p, const PlacementRequest *req,
                        uint32_t id)

@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "models/config/placement-expr.h"
 #include "models/config/service-config.h"
 
 typedef struct _Placement Placement;
@@ -53,7 +54,6 @@ typedef struct {
 } PlacementNeeds;
 
 /* A parsed memberOf expression (cluster query language). */
-typedef struct _PlacementExpr PlacementExpr;
 
 /* A placement request for one task of service @service. */
 typedef struct {
@@ -181,19 +181,8 @@ const char *placement_instance_attribute(const Placement *p,
                                          uint32_t instance,
                                          const char *name);
 
-/* Parses a memberOf expression such as
- *   attribute:ecs.instance-type == t3.large
- *   attribute:ecs.availability-zone in [us-east-1a, us-east-1b]
- *   attribute:ecs.instance-type =~ m6i.* and not(attribute:stack == dev)
- * (==, !=, in, not in, =~ with * and ? wildcards, exists, and, or, not(),
- * parentheses; see placement-expr.c for the grammar). Returns a new
- * expression, or NULL and sets @error (ECSIM_INPUT_ERROR_INVALID, a message
- * naming the column: "column 23: expected ']'") when malformed. */
-PlacementExpr *placement_expr_parse(const char *text, GError **error);
-void placement_expr_free(PlacementExpr *e);
 /* Evaluates @e against instance @id's attributes. */
 gboolean placement_expr_matches(const Placement *p, const PlacementExpr *e,
                                 uint32_t id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Placement, placement_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlacementExpr, placement_expr_free)

@@ -3,7 +3,7 @@
  * ECS's wording where ECS has one. */
 #include <string.h>
 
-#include "models/capacity/placement.h"
+#include "models/config/placement-expr.h"
 #include "models/config/scenario-check.h"
 
 static char *

@@ -21,7 +21,7 @@
  * and ec2InstanceId (agentVersion, registeredAt, task:group, ...) are
  * refused. An instance without the attribute fails ==, in, =~ and exists,
  * and passes !=, not in, !~ and !exists. */
-#include "models/capacity/placement-private.h"
+#include "models/config/placement-expr.h"
 
 #include <string.h>
 
@@ -373,26 +373,25 @@ compare(const PlacementExpr *e, const char *v)
 }
 
 static gboolean
-matches(const Placement *p, const PlacementExpr *e, uint32_t id)
+matches(const PlacementExpr *e, PlacementAttrFunc attr, gconstpointer inst)
 {
   switch (e->kind) {
   case EXPR_AND:
-    return matches(p, e->a, id) && matches(p, e->b, id);
+    return matches(e->a, attr, inst) && matches(e->b, attr, inst);
   case EXPR_OR:
-    return matches(p, e->a, id) || matches(p, e->b, id);
+    return matches(e->a, attr, inst) || matches(e->b, attr, inst);
   case EXPR_NOT:
-    return !matches(p, e->a, id);
+    return !matches(e->a, attr, inst);
   case EXPR_CMP:
-    return compare(e, e->attr ? placement_instance_attribute(p, id, e->attr)
-                              : p->inst[id].instance_id);
+    return compare(e, attr(e->attr, inst));
   }
   g_assert_not_reached();
 }
 
 gboolean
-placement_expr_matches(const Placement *p, const PlacementExpr *e, uint32_t id)
+placement_expr_eval(const PlacementExpr *e, PlacementAttrFunc attr,
+                    gconstpointer instance)
 {
-  g_return_val_if_fail(p != NULL && e != NULL, FALSE);
-  g_return_val_if_fail(id < p->cap && p->inst[id].registered, FALSE);
-  return matches(p, e, id);
+  g_return_val_if_fail(e != NULL && attr != NULL, FALSE);
+  return matches(e, attr, instance);
 }
