@@ -6,7 +6,6 @@
 
 #include "models/capacity/billing.h"
 #include "models/capacity/cluster.h"
-#include "models/control/metrics.h"
 #include "models/config/scenario.h"
 
 struct _Cost {
@@ -102,7 +101,8 @@ remove_open(GArray *ids, guint32 id)
 }
 
 void
-cost_on_task_state(World *w, Task *t, TaskState old)
+cost_on_task_state(World *w, Task *t, TaskState old,
+                   gpointer data)
 {
   Cost *c = w->cost;
   if (t->fargate && t->state == TASK_PENDING)
@@ -151,25 +151,26 @@ cost_instance_ended(World *w, guint32 id)
 }
 
 void
-cost_on_period(World *w, const PeriodRow *row)
+cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
+               guint64 arrivals, double in_flight)
 {
-  const TargetGroupConfig *tg = w->cfg->service_tgs->pdata[row->service];
+  const TargetGroupConfig *tg = w->cfg->service_tgs->pdata[service];
   if (tg == NULL)
     return;
-  const ServiceConfig *svc = w->cfg->services->pdata[row->service];
-  double secs = sim_time_to_seconds(row->end - row->start);
+  const ServiceConfig *svc = w->cfg->services->pdata[service];
+  double secs = sim_time_to_seconds(end - start);
   if (secs <= 0)
     return;
-  double rps = (double) row->arrivals / secs;
+  double rps = (double) arrivals / secs;
   BillingLcuDimension dim;
   double lcus = billing_alb_lcus_by(
-    rps * svc->workload.new_connection_ratio, row->in_flight * 60.0,
+    rps * svc->workload.new_connection_ratio, in_flight * 60.0,
     rps * svc->workload.bytes_per_request * 3600.0 / 1e9,
     /* one listener rule per request: within the 10 free evaluations */
     0.0, &dim);
   double lcu_hours = lcus * secs / 3600.0;
   w->cost->lcu_hours[dim] += lcu_hours;
-  CostItems *s = &w->cost->per_service[row->service];
+  CostItems *s = &w->cost->per_service[service];
   s->load_balancer += billing_alb(w->cost->prices, secs / 3600.0, lcu_hours);
 }
 

@@ -22,10 +22,13 @@ void cost_init(World *w);
 void cost_free(World *w);
 
 /* Hooks. */
-void cost_on_task_state(World *w, Task *t, TaskState old);
-struct _PeriodRow;
-/* A period closed: charges the ALB's LCUs of its requests. */
-void cost_on_period(World *w, const struct _PeriodRow *row);
+void cost_on_task_state(World *w, Task *t, TaskState old,
+                        gpointer data);
+/* A period [@start, @end) of service @service closed, with @arrivals
+ * requests and @in_flight requests in flight on average: charges the
+ * ALB's hours and LCUs for it. */
+void cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
+                    guint64 arrivals, double in_flight);
 /* Instance @instance stopped being billed (terminated) at now. */
 void cost_instance_ended(World *w, guint32 instance);
 

@@ -65,7 +65,8 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
   row.pending = c.pending;
   row.memory_pct = metrics_memory_pct(w, service, c.running, row.in_flight);
   row.instances = (int) cluster_running_instances(w);
-  cost_on_period(w, &row);
+  cost_on_period(w, service, row.start, row.end, row.arrivals,
+                 row.in_flight);
   row.cost_usd = cost_so_far(w, end);
   g_array_append_val(w->metrics->rows, row);
 }

@@ -10,7 +10,7 @@
 #include "models/core/reqstats.h"
 #include "models/core/world-private.h"
 
-typedef struct _PeriodRow {
+typedef struct {
   SimTime start, end;
   guint32 service;
   guint64 arrivals;
