@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "models/capacity/cluster-private.h"
-#include "models/control/deploy.h"
+#include "models/core/hooks.h"
 #include "models/config/scenario.h"
-#include "models/control/service.h"
 #include "models/core/task-lifecycle.h"
 
 static void
@@ -249,17 +248,9 @@ place_waiting(World *w)
 }
 
 void
-world_capacity_changed(World *w)
+cluster_on_capacity_changed(World *w, gpointer data)
 {
-  /* DAEMON tasks are placed first (ECS-REFERENCE §3), so a new instance
-   * gets its daemon before replica tasks fill it. */
-  for (guint i = 0; i < w->services->len; i++) {
-    Service *s = service_get(w, i);
-    if (s->cfg->scheduling == SERVICE_DAEMON)
-      deploy_reconcile(w, s);
-  }
   place_waiting(w);
-  service_request_reconcile_all(w);
 }
 
 guint
@@ -340,26 +331,14 @@ cluster_daemon_eligible(World *w, guint32 service, const EcsTaskDef *def,
 }
 
 gboolean
-cluster_daemon_place(World *w, Service *s, Deployment *d, guint32 instance,
-                     GString *ids)
+cluster_fits_on(World *w, guint32 service, const EcsTaskDef *def,
+                guint32 instance)
 {
   PlacementRequest req;
   guint64 mask;
   int provider = world_provider_index(w, "EC2");
-  fill_request(w, s->index, d->def, provider, &req, &mask);
-  if (!placement_fits(cl(w)->placement, instance, &req, NULL))
-    return FALSE;
-  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
-                     FALSE, FALSE);
-  s->tasks_started++;
-  int az = cluster_commit(w, t, (int) instance);
-  if (w->cfg->cluster->start_warm && world_now(w) == 0)
-    task_warm_start(w, t, (int) instance, az);
-  else
-    task_provisioned(w, t, (int) instance, az, 0);
-  char id[33];
-  g_string_append_printf(ids, " (task %s)", task_format_id(t->id, id));
-  return TRUE;
+  fill_request(w, service, def, provider, &req, &mask);
+  return placement_fits(cl(w)->placement, instance, &req, NULL);
 }
 
 void

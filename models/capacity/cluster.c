@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "models/capacity/cost.h"
-#include "models/control/deploy.h"
+#include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
 #include "models/config/scenario.h"
-#include "models/control/service.h"
 #include "models/core/task-lifecycle.h"
 
 enum { CL_REGISTER, CL_FAIL };
@@ -69,7 +68,8 @@ finish_draining(World *w, Instance *inst)
 }
 
 void
-cluster_on_task_state(World *w, Task *t, TaskState old)
+cluster_on_task_state(World *w, Task *t, TaskState old,
+                      gpointer data)
 {
   if (t->state != TASK_STOPPED || t->fargate || t->instance < 0)
     return;
@@ -102,7 +102,7 @@ cluster_drain(World *w, Instance *inst)
     Task *t = w->tasks->pdata[i];
     if (t->instance == (int) inst->id && task_is_live(t)) {
       t->draining = TRUE;
-      service_request_reconcile(w, t->service);
+      world_reconcile_wanted(w, (int) t->service);
     }
   }
   finish_draining(w, inst);
@@ -252,7 +252,7 @@ cluster_fail_instance(World *w, guint32 id, const char *reason)
                (char *) w->cfg->cluster->azs->pdata[inst->az], reason);
   cluster_terminate(w, inst, reason);
   managed_scaling_replace(w, inst->asg);
-  service_request_reconcile_all(w);
+  world_reconcile_wanted(w, -1);
 }
 
 void

@@ -86,7 +86,8 @@ gboolean cluster_provider_waits(const World *w, int provider);
 void cluster_wait(World *w, Task *t);
 
 /* Hook: task @t changed state (frees resources when it stops). */
-void cluster_on_task_state(World *w, Task *t, TaskState old);
+void cluster_on_task_state(World *w, Task *t, TaskState old,
+                           gpointer data);
 
 /* Picks which of @n tasks (ids) of one service to stop on scale-in. */
 guint cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
@@ -119,10 +120,14 @@ const PlacementNeeds *cluster_needs(World *w, const EcsTaskDef *def);
  * on @instance (constraints, architecture, room). */
 gboolean cluster_daemon_eligible(World *w, guint32 service,
                                  const EcsTaskDef *def, guint32 instance);
-/* Starts a task of deployment @d of DAEMON service @s on @instance;
- * appends " (task ID)" to @ids. FALSE when it does not fit. */
-gboolean cluster_daemon_place(World *w, Service *s, Deployment *d,
-                              guint32 instance, GString *ids);
+/* TRUE when a task of @def of service @service fits on @instance now
+ * (room included): a DAEMON task may be started there. */
+gboolean cluster_fits_on(World *w, guint32 service, const EcsTaskDef *def,
+                         guint32 instance);
+
+/* Hook: capacity appeared; waiting tasks that now fit are placed, in the
+ * order they arrived. */
+void cluster_on_capacity_changed(World *w, gpointer data);
 
 /* Faults: terminate an instance now (failure), take an AZ down/up. */
 void cluster_fail_instance(World *w, guint32 id, const char *reason);

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "models/core/eventlog.h"
+#include "models/core/hooks.h"
 #include "models/config/scenario.h"
 #include "models/core/task-lifecycle.h"
 
@@ -253,7 +254,8 @@ fargate_free(World *w)
 }
 
 void
-fargate_on_task_state(World *w, Task *t, TaskState old)
+fargate_on_task_state(World *w, Task *t, TaskState old,
+                      gpointer data)
 {
   if (!t->fargate)
     return;

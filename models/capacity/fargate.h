@@ -28,7 +28,8 @@ int fargate_place_now(World *w, Task *t);
 gboolean fargate_spot_available(const World *w);
 
 /* Hook: task @t changed state. */
-void fargate_on_task_state(World *w, Task *t, TaskState old);
+void fargate_on_task_state(World *w, Task *t, TaskState old,
+                           gpointer data);
 
 /* A Spot capacity shortage begins (@begin) or ends now. */
 void fargate_shortage(World *w, gboolean begin);

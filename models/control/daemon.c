@@ -30,6 +30,27 @@ any_stopping_on(World *w, Service *s, guint32 instance)
   return FALSE;
 }
 
+/* Starts a task of deployment @d of DAEMON service @s on @instance;
+ * appends " (task ID)" to @ids. FALSE when it does not fit. */
+static gboolean
+place_on(World *w, Service *s, Deployment *d, guint32 instance, GString *ids)
+{
+  if (!cluster_fits_on(w, s->index, d->def, instance))
+    return FALSE;
+  int provider = world_provider_index(w, "EC2");
+  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
+                     FALSE, FALSE);
+  s->tasks_started++;
+  int az = cluster_commit(w, t, (int) instance);
+  if (w->cfg->cluster->start_warm && world_now(w) == 0)
+    task_warm_start(w, t, (int) instance, az);
+  else
+    task_provisioned(w, t, (int) instance, az, 0);
+  char id[33];
+  g_string_append_printf(ids, " (task %s)", task_format_id(t->id, id));
+  return TRUE;
+}
+
 void
 daemon_reconcile(World *w, Service *s)
 {
@@ -52,7 +73,7 @@ daemon_reconcile(World *w, Service *s)
     }
     if (any_stopping_on(w, s, i) || primary->rollout == ROLLOUT_FAILED)
       continue;
-    if (cluster_daemon_place(w, s, primary, i, ids))
+    if (place_on(w, s, primary, i, ids))
       started++;
   }
   s->desired = eligible;
@@ -93,4 +114,16 @@ daemon_reconcile(World *w, Service *s)
                              old->len == (guint) stopped &&
                              c.pending + c.stopping == 0 &&
                              c.running == eligible && c.healthy == eligible);
+}
+
+void
+daemon_on_capacity_changed(World *w, gpointer data)
+{
+  /* DAEMON tasks are placed first (ECS-REFERENCE §3), so a new instance
+   * gets its daemon before replica tasks fill it. */
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->cfg->scheduling == SERVICE_DAEMON)
+      deploy_reconcile(w, s);
+  }
 }

@@ -8,3 +8,7 @@
 #include "models/control/service.h"
 
 void daemon_reconcile(World *w, Service *s);
+
+/* Hook: capacity appeared; every DAEMON service is reconciled at once,
+ * before replica tasks are placed. */
+void daemon_on_capacity_changed(World *w, gpointer data);

@@ -5,6 +5,7 @@
 #include "models/core/eventlog.h"
 #include "models/requests/lb.h"
 #include "models/config/scenario.h"
+#include "models/core/hooks.h"
 #include "models/requests/server.h"
 
 struct _Health {
@@ -214,7 +215,8 @@ start_running_checks(World *w, Task *t)
 }
 
 void
-health_on_task_state(World *w, Task *t, TaskState old)
+health_on_task_state(World *w, Task *t, TaskState old,
+                     gpointer data)
 {
   const TargetGroupConfig *tg = lb_target_group(w, t->service);
   switch (t->state) {
@@ -246,7 +248,7 @@ health_on_task_state(World *w, Task *t, TaskState old)
 }
 
 void
-health_on_condition(World *w, Task *t)
+health_on_condition(World *w, Task *t, gpointer data)
 {
   update_verdict(w, t);
 }

@@ -23,7 +23,8 @@ void health_init(World *w);
 void health_free(World *w);
 
 /* Hook: task @t changed state (starts and cancels checks). */
-void health_on_task_state(World *w, Task *t, TaskState old);
+void health_on_task_state(World *w, Task *t, TaskState old,
+                          gpointer data);
 
 /* Hook: @t hung or otherwise changed condition. */
-void health_on_condition(World *w, Task *t);
+void health_on_condition(World *w, Task *t, gpointer data);

@@ -323,7 +323,8 @@ count_start_failure(World *w, Service *s, Task *t)
 }
 
 void
-service_on_task_state(World *w, Task *t, TaskState old)
+service_on_task_state(World *w, Task *t, TaskState old,
+                      gpointer data)
 {
   Service *s = service_get(w, t->service);
   Deployment *d = service_find_deployment(s, t->deployment);
@@ -347,7 +348,7 @@ service_on_task_state(World *w, Task *t, TaskState old)
 }
 
 void
-service_on_task_health(World *w, Task *t)
+service_on_task_health(World *w, Task *t, gpointer data)
 {
   service_request_reconcile(w, t->service);
 }
@@ -452,4 +453,19 @@ service_tick(World *w)
                    "has reached a steady state.");
     }
   }
+}
+
+void
+service_on_capacity_changed(World *w, gpointer data)
+{
+  service_request_reconcile_all(w);
+}
+
+void
+service_on_reconcile_wanted(World *w, int service, gpointer data)
+{
+  if (service < 0)
+    service_request_reconcile_all(w);
+  else
+    service_request_reconcile(w, (guint32) service);
 }

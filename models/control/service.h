@@ -73,8 +73,13 @@ Deployment *service_primary(const Service *s);
 Deployment *service_find_deployment(const Service *s, guint32 number);
 
 /* Hooks. */
-void service_on_task_state(World *w, Task *t, TaskState old);
-void service_on_task_health(World *w, Task *t);
+void service_on_task_state(World *w, Task *t, TaskState old,
+                           gpointer data);
+void service_on_task_health(World *w, Task *t, gpointer data);
+/* Hook: capacity appeared; every service looks again. */
+void service_on_capacity_changed(World *w, gpointer data);
+/* Hook: @service (-1: every service) should be reconciled. */
+void service_on_reconcile_wanted(World *w, int service, gpointer data);
 
 void service_request_reconcile(World *w, guint32 service);
 void service_request_reconcile_all(World *w);

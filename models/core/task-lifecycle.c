@@ -4,6 +4,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/config/scenario.h"
+#include "models/core/hooks.h"
 
 typedef struct {
   guint32 id;

@@ -1,9 +1,8 @@
 /* The inside of a World, shared by the models (not by main or tests,
  * which use world.h and the models' own query functions).
  *
- * Models talk through the World: each model's state hangs off it, and the
- * fan-out functions below are the hooks of DESIGN.md (task state changed,
- * target health changed, metric published), called in a fixed order. */
+ * Each model's state hangs off the World; models talk through the hooks
+ * of core/hooks.h, whose subscribers world.c adds in a fixed order. */
 #pragma once
 
 #include <gsl/gsl_rng.h>
@@ -83,6 +82,7 @@ struct _World {
   gsl_rng **service_time_rngs; /* per service, lent from rngs */
   double wall_seconds;
   Warnings *warnings;          /* the scenario's, then the run's */
+  struct _WorldHooks *hooks;   /* subscribers (hooks.h) */
 };
 
 static inline SimTime
@@ -100,15 +100,6 @@ world_task(const World *w, guint32 id)
 /* The named random stream "@prefix/@name". */
 gsl_rng *world_rng(World *w, const char *prefix, const char *name);
 
-/* Hook: @t moved from @old to its current state. task_new() calls it
- * once with @old equal to PROVISIONING, the state of a new task. */
-void world_task_changed(World *w, Task *t, TaskState old);
-/* Hook: @t's health as the service scheduler sees it changed
- * (counts_healthy, marked_unhealthy, target state). */
-void world_task_health_changed(World *w, Task *t);
-/* Hook: capacity appeared (an instance registered, Spot shortage ended):
- * waiting tasks may be placed. */
-void world_capacity_changed(World *w);
 
 /* Index of capacity provider @name, or -1. */
 int world_provider_index(const World *w, const char *name);

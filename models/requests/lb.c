@@ -230,7 +230,8 @@ release_server(World *w, Task *t)
 }
 
 void
-lb_on_task_state(World *w, Task *t, TaskState old)
+lb_on_task_state(World *w, Task *t, TaskState old,
+                 gpointer data)
 {
   Frontend *fe = frontend(w, t->service);
   switch (t->state) {
@@ -299,4 +300,10 @@ const TargetGroupConfig *
 lb_target_group(World *w, guint32 service)
 {
   return frontend(w, service)->tg;
+}
+
+void
+lb_on_task_health(World *w, Task *t, gpointer data)
+{
+  lb_refresh(w, t->service);
 }

@@ -20,10 +20,13 @@ void lb_init(World *w);
 void lb_free(World *w);
 
 /* Hook: task @t changed state. */
-void lb_on_task_state(World *w, Task *t, TaskState old);
+void lb_on_task_state(World *w, Task *t, TaskState old,
+                      gpointer data);
 
 /* Rebuilds service @service's rotation after a target's health changed. */
 void lb_refresh(World *w, guint32 service);
+/* Hook: @t's health changed; its service's rotation is rebuilt. */
+void lb_on_task_health(World *w, Task *t, gpointer data);
 
 /* A draining server has no requests left: deregistration is complete. */
 void lb_server_empty(World *w, Task *t);

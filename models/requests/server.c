@@ -183,3 +183,10 @@ server_abort(World *w, Server *s)
   s->qhead = 0;
   s->epoch++;
 }
+
+void
+server_on_task_health(World *w, Task *t, gpointer data)
+{
+  if (t->hung && t->server != NULL)
+    t->server->hung = TRUE;
+}

@@ -49,6 +49,10 @@ void server_accept(World *w, Server *s, SimTime arrival);
  * that waited longer than the timeout, REQ_RESET for the rest. */
 void server_abort(World *w, Server *s);
 
+/* Hook: @t's health changed; a hung task's server stops completing the
+ * requests it holds. */
+void server_on_task_health(World *w, Task *t, gpointer data);
+
 /* Requests in service or waiting. */
 static inline guint32
 server_outstanding(const Server *s)

@@ -4,6 +4,8 @@
 #include "models/control/autoscale.h"
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
+#include "models/control/daemon.h"
+#include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/fargate.h"
 #include "models/control/faults.h"
@@ -27,27 +29,32 @@ world_rng(World *w, const char *prefix, const char *name)
   return sim_rng_get(w->rngs, key);
 }
 
-void
-world_task_changed(World *w, Task *t, TaskState old)
+/* The one place that wires the models together: every hook's subscribers,
+ * in the order their effects must happen. */
+static void
+subscribe_all(World *w)
 {
-  /* Order matters: resources and serving first, then the scheduler, which
-   * may start replacements at once. */
-  lb_on_task_state(w, t, old);
-  health_on_task_state(w, t, old);
-  fargate_on_task_state(w, t, old);
-  cluster_on_task_state(w, t, old);
-  cost_on_task_state(w, t, old);
-  service_on_task_state(w, t, old);
-}
-
-void
-world_task_health_changed(World *w, Task *t)
-{
-  if (t->hung && t->server != NULL)
-    t->server->hung = TRUE;
-  health_on_condition(w, t);
-  lb_refresh(w, t->service);
-  service_on_task_health(w, t);
+  /* A task changed state: resources and serving first, then the
+   * scheduler, which may start replacements at once. */
+  world_on_task_changed(w, lb_on_task_state, NULL);
+  world_on_task_changed(w, health_on_task_state, NULL);
+  world_on_task_changed(w, fargate_on_task_state, NULL);
+  world_on_task_changed(w, cluster_on_task_state, NULL);
+  world_on_task_changed(w, cost_on_task_state, NULL);
+  world_on_task_changed(w, service_on_task_state, NULL);
+  /* A task's health changed: a hung task stops serving, the checks and
+   * the rotation follow, then the scheduler. */
+  world_on_task_health_changed(w, server_on_task_health, NULL);
+  world_on_task_health_changed(w, health_on_condition, NULL);
+  world_on_task_health_changed(w, lb_on_task_health, NULL);
+  world_on_task_health_changed(w, service_on_task_health, NULL);
+  /* Capacity appeared: DAEMON tasks first (ECS-REFERENCE §3), then the
+   * tasks waiting for an instance, then every service looks again. */
+  world_on_capacity_changed(w, daemon_on_capacity_changed, NULL);
+  world_on_capacity_changed(w, cluster_on_capacity_changed, NULL);
+  world_on_capacity_changed(w, service_on_capacity_changed, NULL);
+  /* Capacity lost or draining: the scheduler looks again. */
+  world_on_reconcile_wanted(w, service_on_reconcile_wanted, NULL);
 }
 
 static void
@@ -79,6 +86,8 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   w->tasks = g_ptr_array_new();
   w->az_down = g_new0(gboolean, cfg->cluster->azs->len);
   w->warnings = warnings_new();
+  w->hooks = world_hooks_new();
+  subscribe_all(w);
   scenario_add_warnings(cfg, w->warnings);
   init_requests(w);
   strategy_init(w);
@@ -125,6 +134,7 @@ world_free(World *w)
   g_free(w->service_time_rngs);
   g_free(w->az_down);
   warnings_free(w->warnings);
+  world_hooks_free(w->hooks);
   sim_engine_free(w->engine);
   sim_rng_set_free(w->rngs);
   g_free(w);

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "models/core/hooks.h"
 #include "models/requests/lb.h"
 #include "models/requests/server.h"
 #include "service-support.h"

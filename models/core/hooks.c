@@ -1,0 +1,111 @@
+/* The hooks' subscriber lists (see hooks.h): plain arrays of (function,
+ * data) in registration order. */
+#include "models/core/hooks.h"
+
+/* Any subscriber function; cast back to its hook's type to be called. */
+typedef void (*HookFunc)(void);
+
+typedef struct {
+  HookFunc fn;
+  gpointer data;
+} Subscriber;
+
+struct _WorldHooks {
+  GArray *task_changed;   /* Subscriber */
+  GArray *task_health;
+  GArray *capacity;
+  GArray *reconcile;
+};
+
+WorldHooks *
+world_hooks_new(void)
+{
+  WorldHooks *h = g_new0(WorldHooks, 1);
+  h->task_changed = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->task_health = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->capacity = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->reconcile = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  return h;
+}
+
+void
+world_hooks_free(WorldHooks *h)
+{
+  if (h == NULL)
+    return;
+  g_array_unref(h->task_changed);
+  g_array_unref(h->task_health);
+  g_array_unref(h->capacity);
+  g_array_unref(h->reconcile);
+  g_free(h);
+}
+
+static void
+subscribe(GArray *list, HookFunc fn, gpointer data)
+{
+  g_return_if_fail(fn != NULL);
+  Subscriber s = { fn, data };
+  g_array_append_val(list, s);
+}
+
+void
+world_on_task_changed(World *w, WorldTaskChangedFunc fn, gpointer data)
+{
+  subscribe(w->hooks->task_changed, (HookFunc) fn, data);
+}
+
+void
+world_on_task_health_changed(World *w, WorldTaskHealthFunc fn,
+                             gpointer data)
+{
+  subscribe(w->hooks->task_health, (HookFunc) fn, data);
+}
+
+void
+world_on_capacity_changed(World *w, WorldCapacityFunc fn, gpointer data)
+{
+  subscribe(w->hooks->capacity, (HookFunc) fn, data);
+}
+
+void
+world_on_reconcile_wanted(World *w, WorldReconcileFunc fn, gpointer data)
+{
+  subscribe(w->hooks->reconcile, (HookFunc) fn, data);
+}
+
+#define EACH(list, s)                                                      \
+  for (guint i_ = 0; i_ < (list)->len &&                                   \
+                     ((s) = &g_array_index((list), Subscriber, i_), TRUE); \
+       i_++)
+
+void
+world_task_changed(World *w, Task *t, TaskState old)
+{
+  const Subscriber *s;
+  EACH(w->hooks->task_changed, s)
+    ((WorldTaskChangedFunc) s->fn)(w, t, old, s->data);
+}
+
+void
+world_task_health_changed(World *w, Task *t)
+{
+  const Subscriber *s;
+  EACH(w->hooks->task_health, s)
+    ((WorldTaskHealthFunc) s->fn)(w, t, s->data);
+}
+
+void
+world_capacity_changed(World *w)
+{
+  const Subscriber *s;
+  EACH(w->hooks->capacity, s)
+    ((WorldCapacityFunc) s->fn)(w, s->data);
+}
+
+void
+world_reconcile_wanted(World *w, int service)
+{
+  const Subscriber *s;
+  EACH(w->hooks->reconcile, s)
+    ((WorldReconcileFunc) s->fn)(w, service, s->data);
+}

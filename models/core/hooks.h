@@ -1,0 +1,55 @@
+/* The hooks through which models talk (DESIGN.md, "The models"), in the
+ * manner of SimGrid's signals: a lower layer announces, subscribers act.
+ *
+ * | hook                 | fired when                                  |
+ * |----------------------|---------------------------------------------|
+ * | task changed         | a task entered a lifecycle state            |
+ * | task health changed  | a task's health as the scheduler sees it    |
+ * |                      | changed (container check, target, hung)     |
+ * | capacity changed     | capacity appeared: an instance registered,  |
+ * |                      | an AZ came back, a Spot shortage ended      |
+ * | reconcile wanted     | capacity was lost or is draining: the       |
+ * |                      | scheduler should look at a service again    |
+ *
+ * Subscribers are added once each, in a fixed order, by the one function
+ * that builds a World (models/world/world.c), and run in that order: the
+ * order of effects, and so every output, is deterministic. A subscriber
+ * that must act later schedules an event; it does not re-enter the
+ * emitter. */
+#pragma once
+
+#include "models/core/world-private.h"
+
+typedef void (*WorldTaskChangedFunc)(World *w, Task *t, TaskState old,
+                                     gpointer data);
+typedef void (*WorldTaskHealthFunc)(World *w, Task *t, gpointer data);
+typedef void (*WorldCapacityFunc)(World *w, gpointer data);
+/* @service: a service index, or -1 for every service. */
+typedef void (*WorldReconcileFunc)(World *w, int service, gpointer data);
+
+typedef struct _WorldHooks WorldHooks;
+
+WorldHooks *world_hooks_new(void);
+void world_hooks_free(WorldHooks *hooks);
+
+/* Subscriptions: @fn is called with @data (lent) after those added
+ * before it. */
+void world_on_task_changed(World *w, WorldTaskChangedFunc fn, gpointer data);
+void world_on_task_health_changed(World *w, WorldTaskHealthFunc fn,
+                                  gpointer data);
+void world_on_capacity_changed(World *w, WorldCapacityFunc fn,
+                               gpointer data);
+void world_on_reconcile_wanted(World *w, WorldReconcileFunc fn,
+                               gpointer data);
+
+/* Emitting: task-lifecycle (the owner of Task.state) announces that @t
+ * moved from @old to its current state; task_new() once with @old equal
+ * to PROVISIONING, the state of a new task. */
+void world_task_changed(World *w, Task *t, TaskState old);
+/* @t's health as the service scheduler sees it changed (counts_healthy,
+ * marked_unhealthy, target state, hung). */
+void world_task_health_changed(World *w, Task *t);
+/* Capacity appeared: waiting tasks may be placed. */
+void world_capacity_changed(World *w);
+/* Service @service (-1: every service) should be reconciled. */
+void world_reconcile_wanted(World *w, int service);
