@@ -256,18 +256,6 @@ managed_scaling_replace(World *w, int asg)
       break;
 }
 
-double
-managed_scaling_reservation(const World *w, int asg)
-{
-  return w->managed_scaling->groups[asg].reservation;
-}
-
-int
-managed_scaling_desired(const World *w, int asg)
-{
-  return w->managed_scaling->groups[asg].desired;
-}
-
 guint
 managed_scaling_actions(const World *w)
 {

@@ -29,11 +29,6 @@ void managed_scaling_free(World *w);
  * desired size. */
 void managed_scaling_replace(World *w, int asg);
 
-/* The last CapacityProviderReservation of ASG @asg (NAN before the
- * first reading). */
-double managed_scaling_reservation(const World *w, int asg);
-/* Desired size of ASG @asg now. */
-int managed_scaling_desired(const World *w, int asg);
 /* Scale-out and scale-in actions taken so far (all groups). */
 guint managed_scaling_actions(const World *w);
 

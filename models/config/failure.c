@@ -38,10 +38,3 @@ failure_model_clear(FailureModel *m)
   dist_clear(&m->slow_start);
 }
 
-gboolean
-failure_model_any(const FailureModel *m)
-{
-  return m->startup_failure_probability > 0 || m->crash_mttf > 0 ||
-         m->hang_mttf > 0 || m->fails_health_checks ||
-         dist_mean_seconds(&m->slow_start) > 0;
-}

@@ -44,5 +44,3 @@ void failure_model_copy(FailureModel *dst, const FailureModel *src);
 
 void failure_model_clear(FailureModel *m);
 
-/* TRUE when the model can make anything fail. */
-gboolean failure_model_any(const FailureModel *m);

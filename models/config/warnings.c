@@ -118,18 +118,6 @@ warnings_code(const Warnings *ws, guint i)
   return g_array_index(ws->items, Warning, i).code;
 }
 
-const char *
-warnings_service(const Warnings *ws, guint i)
-{
-  return g_array_index(ws->items, Warning, i).service;
-}
-
-const char *
-warnings_message(const Warnings *ws, guint i)
-{
-  return g_array_index(ws->items, Warning, i).message;
-}
-
 static gboolean
 holds(GPtrArray *codes, const char *code)
 {

@@ -40,9 +40,6 @@ void warnings_extend(Warnings *ws, const Warnings *from);
 
 guint warnings_len(const Warnings *ws);
 const char *warnings_code(const Warnings *ws, guint i);
-/* The service, or NULL. */
-const char *warnings_service(const Warnings *ws, guint i);
-const char *warnings_message(const Warnings *ws, guint i);
 
 /* The list as summary.json's `warnings` array (a new tree). A warning
  * whose code @ignored (may be NULL) holds gets "ignored": true. */

@@ -475,16 +475,6 @@ autoscale_free(World *w)
   w->autoscale = NULL;
 }
 
-double
-autoscale_latest(const World *w, guint32 service, MetricKind metric)
-{
-  const ServiceScaling *ss = scaling(w, service);
-  if (ss->points == NULL || ss->points->len == 0)
-    return NAN;
-  return g_array_index(ss->points, Datapoint, ss->points->len - 1)
-    .values[metric];
-}
-
 int
 autoscale_minutes_at_max(const World *w, guint32 service)
 {

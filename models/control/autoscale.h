@@ -39,9 +39,6 @@
 void autoscale_init(World *w);
 void autoscale_free(World *w);
 
-/* The latest datapoint of @metric for @service, visible or not (NAN when
- * none). For tests and reports. */
-double autoscale_latest(const World *w, guint32 service, MetricKind metric);
 
 /* Minutes (autoscaling's evaluations, one a minute) at which service
  * @service's desired count stood at its MaxCapacity; -1 when it has no

@@ -11,10 +11,6 @@
 #include "models/control/strategy.h"
 #include "models/core/task-lifecycle.h"
 
-struct _ServiceSet {
-  int unused;
-};
-
 Service *
 service_get(World *w, guint32 index)
 {

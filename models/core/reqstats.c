@@ -37,10 +37,3 @@ reqstats_outcome_name(RequestOutcome outcome)
   return names[outcome];
 }
 
-int
-reqstats_outcome_status(RequestOutcome outcome)
-{
-  static const int status[] = { 200, 503, 503, 504, 502 };
-  g_return_val_if_fail(outcome < REQ_N_OUTCOMES, 0);
-  return status[outcome];
-}

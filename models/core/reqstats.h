@@ -48,8 +48,6 @@ void reqstats_take_period(ReqStats *rs);
 /* Name of @outcome for outputs: "ok", "no_target", "queue_full",
  * "timeout", "reset". */
 const char *reqstats_outcome_name(RequestOutcome outcome);
-/* HTTP status an ALB client sees: 200, 503, 503, 504, 502. */
-int reqstats_outcome_status(RequestOutcome outcome);
 
 static inline void
 reqstats_arrival(ReqStats *rs, SimTime now)

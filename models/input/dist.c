@@ -216,28 +216,3 @@ dist_mean_seconds(const Dist *d)
   return d->mean;
 }
 
-double
-dist_scv(const Dist *d)
-{
-  switch (d->kind) {
-  case DIST_FIXED:
-    return 0.0;
-  case DIST_EXPONENTIAL:
-    return 1.0;
-  case DIST_UNIFORM: {
-    double w = d->b - d->a;
-    return d->mean > 0 ? w * w / 12.0 / (d->mean * d->mean) : 0.0;
-  }
-  case DIST_LOGNORMAL:
-  case DIST_GAMMA:
-    return d->cv * d->cv;
-  case DIST_EMPIRICAL: {
-    double ss = 0;
-    for (gsize i = 0; i < d->n_values; i++)
-      ss += (d->values[i] - d->mean) * (d->values[i] - d->mean);
-    double var = ss / (double) d->n_values;
-    return d->mean > 0 ? var / (d->mean * d->mean) : 0.0;
-  }
-  }
-  return 0.0;
-}

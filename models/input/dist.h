@@ -71,5 +71,3 @@ dist_sample(const Dist *d, gsl_rng *rng)
 /* The distribution's mean in seconds. */
 double dist_mean_seconds(const Dist *d);
 
-/* Its squared coefficient of variation (variance / mean²). */
-double dist_scv(const Dist *d);

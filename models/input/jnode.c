@@ -341,16 +341,6 @@ jn_int(const JNode *obj, const char *key, int64_t min, int64_t max,
 }
 
 gboolean
-jn_int_or_string(const JNode *obj, const char *key, int64_t min, int64_t max,
-                 int64_t *out, GError **error)
-{
-  JNode v;
-  if (!jn_member(obj, key, &v))
-    return TRUE;
-  return read_int(&v, TRUE, min, max, out, error);
-}
-
-gboolean
 jn_double(const JNode *obj, const char *key, double min, double max,
           double *out, GError **error)
 {

@@ -93,10 +93,6 @@ gboolean jn_string(const JNode *obj, const char *key, const char **out,
 /* Integer in [@min, @max]. */
 gboolean jn_int(const JNode *obj, const char *key, int64_t min, int64_t max,
                 int64_t *out, GError **error);
-/* Like jn_int() but a string of digits is accepted too, as AWS accepts
- * "512" for task cpu and memory. */
-gboolean jn_int_or_string(const JNode *obj, const char *key, int64_t min,
-                          int64_t max, int64_t *out, GError **error);
 gboolean jn_double(const JNode *obj, const char *key, double min,
                    double max, double *out, GError **error);
 gboolean jn_bool(const JNode *obj, const char *key, gboolean *out,

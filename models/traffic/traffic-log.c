@@ -498,18 +498,6 @@ traffic_log_records(const TrafficLog *log)
   return log->records;
 }
 
-TraceFormat
-traffic_log_format(const TrafficLog *log)
-{
-  return log->format;
-}
-
-gint64
-traffic_log_first(const TrafficLog *log)
-{
-  return log->first;
-}
-
 gint64
 traffic_log_last(const TrafficLog *log)
 {

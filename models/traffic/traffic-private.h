@@ -161,9 +161,7 @@ TrafficLog *traffic_log_open(const char *path, const char *display,
 void traffic_log_free(TrafficLog *log);
 guint64 traffic_log_skipped(const TrafficLog *log);
 guint64 traffic_log_records(const TrafficLog *log);
-TraceFormat traffic_log_format(const TrafficLog *log);
-/* Time of the first and last records, microseconds from the origin. */
-gint64 traffic_log_first(const TrafficLog *log);
+/* Time of the last record, microseconds from the origin. */
 gint64 traffic_log_last(const TrafficLog *log);
 /* Wall-clock local time of the origin (microseconds since 1970-01-01
  * local); FALSE when the log's timestamps carry no date. */

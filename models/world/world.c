@@ -178,18 +178,6 @@ world_engine(World *w)
   return w->engine;
 }
 
-const ScenarioConfig *
-world_config(const World *w)
-{
-  return w->cfg;
-}
-
-const Warnings *
-world_warnings(const World *w)
-{
-  return w->warnings;
-}
-
 double
 world_wall_seconds(const World *w)
 {

@@ -31,11 +31,6 @@ SimRunStatus world_run(World *w, SimProgress *progress,
 SimRunStatus world_run_until(World *w, SimTime until);
 
 SimEngine *world_engine(World *w);
-const ScenarioConfig *world_config(const World *w);
-/* The warnings found so far: the scenario's from the start, the run's
- * once it has finished (lent). summary.json adds those its own figures
- * show (report_summary()). */
-const Warnings *world_warnings(const World *w);
 /* Wall-clock seconds spent in world_run(). */
 double world_wall_seconds(const World *w);
 
