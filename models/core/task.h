@@ -31,7 +31,7 @@ typedef enum {
   STOP_SCALE_IN,           /* the service has more tasks than it wants */
   STOP_DEPLOYMENT,         /* replaced by a newer deployment */
   STOP_UNHEALTHY,          /* failed ELB or container health checks */
-  STOP_SPOT_INTERRUPTION,  /* Fargate Spot / EC2 Spot reclaimed */
+  STOP_SPOT_INTERRUPTION,  /* Fargate Spot capacity taken back */
   STOP_INSTANCE_TERMINATED, /* its container instance went away */
   STOP_ESSENTIAL_EXIT,     /* an essential container exited (crash) */
   STOP_STARTUP_FAILURE,    /* exited before reaching RUNNING */
@@ -58,39 +58,51 @@ typedef enum {
 
 typedef struct _Server Server;
 
+/* A task. Each field names the one module that writes it; the others
+ * read it, or ask its owner through a function. "lifecycle" is
+ * core/task-lifecycle.c, the owner of the state machine. */
 typedef struct {
-  guint32 id;
-  guint32 service;          /* service index */
-  guint32 deployment;       /* the service's deployment number */
-  const EcsTaskDef *def;
-  const FailureModel *failure; /* the deployment's; lent */
-  TaskState state;
-  SimTime entered[TASK_N_STATES]; /* when each state began; -1: never */
-  int instance;             /* container instance id; -1 on Fargate */
-  int az;                   /* availability-zone index */
-  int provider;             /* capacity provider index in the world */
-  gboolean fargate;
-  gboolean spot;
-  StopReason stop_reason;
-  TaskHealth container_health;
-  TargetState target;
-  gboolean counts_healthy;  /* passed the rules of ECS-REFERENCE §2 */
-  gboolean marked_unhealthy; /* the scheduler must replace it */
-  gboolean hung;            /* RUNNING but serving nothing */
-  gboolean will_fail_start; /* drawn at creation */
-  gboolean warm_started;    /* began the run already RUNNING and healthy */
-  gboolean draining;        /* its instance is DRAINING: to be replaced */
-  SimTime healthy_at;       /* when counts_healthy became TRUE; -1 */
-  SimTime health_ok_after;  /* slow start: checks fail before this */
-  SimEventId timer;         /* the next lifecycle transition */
-  SimEventId crash_timer;
-  SimEventId hang_timer;
-  SimEventId health_timer;  /* container health checks */
-  SimEventId target_timer;  /* target-group health checks */
-  SimEventId reclaim_timer; /* Spot: capacity taken back */
-  int hc_fail_streak;       /* container: consecutive failed checks */
-  int tg_pass_streak, tg_fail_streak;
-  Server *server;           /* request serving, NULL if not serving */
+  guint32 id;               /* lifecycle (at creation) */
+  guint32 service;          /* lifecycle: service index */
+  guint32 deployment;       /* lifecycle: the service's deployment number */
+  const EcsTaskDef *def;    /* lifecycle */
+  const FailureModel *failure; /* lifecycle: the deployment's; lent */
+  TaskState state;          /* lifecycle only: fires "task changed" */
+  SimTime entered[TASK_N_STATES]; /* lifecycle: when each state began;
+                                     -1: never */
+  int instance;             /* capacity/cluster-placement.c (commit) and
+                               lifecycle (warm start): container instance
+                               id; -1 on Fargate */
+  int az;                   /* lifecycle: availability-zone index */
+  int provider;             /* lifecycle: capacity provider index */
+  gboolean fargate;         /* lifecycle */
+  gboolean spot;            /* lifecycle: on Fargate Spot or a Spot ASG */
+  StopReason stop_reason;   /* lifecycle */
+  TaskHealth container_health; /* control/health.c */
+  TargetState target;       /* control/health.c (checks), requests/lb.c
+                               (registration, draining) */
+  gboolean counts_healthy;  /* control/health.c: passed the rules of
+                               ECS-REFERENCE §2 */
+  gboolean marked_unhealthy; /* control/health.c: the scheduler must
+                                replace it */
+  gboolean hung;            /* lifecycle: RUNNING but serving nothing */
+  gboolean will_fail_start; /* lifecycle: drawn at creation */
+  gboolean warm_started;    /* lifecycle: began the run RUNNING, healthy */
+  gboolean draining;        /* capacity/cluster.c: its instance is
+                               DRAINING: to be replaced */
+  SimTime healthy_at;       /* control/health.c (lifecycle resets it):
+                               when counts_healthy became TRUE; -1 */
+  SimTime health_ok_after;  /* lifecycle: slow start, checks fail before */
+  SimEventId timer;         /* lifecycle: the next lifecycle transition */
+  SimEventId crash_timer;   /* lifecycle */
+  SimEventId hang_timer;    /* lifecycle */
+  SimEventId health_timer;  /* control/health.c: container checks */
+  SimEventId target_timer;  /* control/health.c: target-group checks */
+  int hc_fail_streak;       /* control/health.c: consecutive failed
+                               container checks */
+  int tg_pass_streak, tg_fail_streak; /* control/health.c */
+  Server *server;           /* requests/lb.c: request serving, NULL when
+                               not serving */
 } Task;
 
 const char *task_state_name(TaskState state);
