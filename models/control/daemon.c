@@ -2,7 +2,7 @@
 #include "models/control/daemon.h"
 
 #include "models/capacity/cluster.h"
-#include "models/control/deploy.h"
+#include "models/control/scheduler.h"
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
 #include "models/core/task-lifecycle.h"
@@ -77,7 +77,7 @@ daemon_reconcile(World *w, Service *s)
       started++;
   }
   s->desired = eligible;
-  int min_healthy = deploy_min_healthy(eligible,
+  int min_healthy = scheduler_min_healthy(eligible,
                                        s->cfg->min_healthy_percent);
   g_autoptr(GString) stopped_ids = g_string_new(NULL);
   int stopped = 0;
@@ -124,6 +124,6 @@ daemon_on_capacity_changed(World *w, gpointer data)
   for (guint i = 0; i < w->services->len; i++) {
     Service *s = service_get(w, i);
     if (s->cfg->scheduling == SERVICE_DAEMON)
-      deploy_reconcile(w, s);
+      scheduler_reconcile(w, s);
   }
 }

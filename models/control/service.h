@@ -1,11 +1,13 @@
-/* The service scheduler: keeps desiredCount tasks running, replaces
- * stopped and unhealthy tasks, backs off when tasks fail to start, and
- * carries deployments (deploy.h has the rolling-update arithmetic).
+/* Service state: each service's desired count, deployments, live tasks
+ * and counters. The scheduler (scheduler.h), above it, acts on it: keeps
+ * desiredCount tasks running, replaces stopped and unhealthy tasks, backs
+ * off when tasks fail to start, and carries deployments.
  *
  * Reconciliation is deferred: anything that may change what a service
  * wants (a task changed state or health, capacity appeared, the desired
- * count changed) asks for a reconcile, and one runs per service at the
- * current time after the event that asked. */
+ * count changed) asks for a reconcile (service_request_reconcile()), and
+ * the scheduler runs one per service at the current time after the event
+ * that asked. */
 #pragma once
 
 #include "models/capacity/cluster.h"
@@ -65,8 +67,6 @@ struct _Service {
 
 void service_init(World *w);
 void service_free(World *w);
-/* Creates the scenario's initial tasks (warm or cold). */
-void service_start_all(World *w);
 
 Service *service_get(World *w, guint32 index);
 Deployment *service_primary(const Service *s);
@@ -123,7 +123,3 @@ void service_set_steady(World *w, Service *s, gboolean steady);
 /* Periodic work (steady-state re-announcement). */
 void service_tick(World *w);
 
-/* Launches one task of @d now on capacity chosen by the strategy; FALSE
- * when no capacity could take it. */
-gboolean service_launch(World *w, Service *s, Deployment *d, gboolean warm,
-                        GString *started);

@@ -3,7 +3,7 @@
 
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
-#include "models/control/deploy.h"
+#include "models/control/scheduler.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
 #include "models/control/metrics.h"

@@ -15,6 +15,7 @@
 #include "models/control/run-warnings.h"
 #include "models/config/scenario-warnings.h"
 #include "models/config/scenario.h"
+#include "models/control/scheduler.h"
 #include "models/control/service.h"
 #include "models/control/strategy.h"
 #include "models/core/task-lifecycle.h"
@@ -42,6 +43,7 @@ subscribe_all(World *w)
   world_on_task_changed(w, cluster_on_task_state, NULL);
   world_on_task_changed(w, cost_on_task_state, NULL);
   world_on_task_changed(w, service_on_task_state, NULL);
+  world_on_task_changed(w, scheduler_on_task_state, NULL);
   /* A task's health changed: a hung task stops serving, the checks and
    * the rotation follow, then the scheduler. */
   world_on_task_health_changed(w, server_on_task_health, NULL);
@@ -98,12 +100,13 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   health_init(w);
   fargate_init(w);
   cost_init(w);
+  scheduler_init(w);
   service_init(w);
   cluster_init(w);
   metrics_init(w);
   faults_init(w);
   autoscale_init(w);
-  service_start_all(w);
+  scheduler_start_all(w);
   return w;
 }
 

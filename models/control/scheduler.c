@@ -1,21 +1,172 @@
-/* The reconcile pass of a REPLICA service. */
-#include "models/control/deploy.h"
+/* The service scheduler: reconciles, launches, backs off, rolls out. */
+#include "models/control/scheduler.h"
 
 #include "models/capacity/cluster.h"
+#include "models/capacity/fargate.h"
 #include "models/control/daemon.h"
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
 #include "models/control/strategy.h"
 #include "models/core/task-lifecycle.h"
 
+static void
+count_start_failure(World *w, Service *s, Task *t)
+{
+  const EcsRules *rules = ecs_rules(w);
+  s->tasks_failed_to_start++;
+  s->start_failures++;
+  SimTime delay = rules->retry_backoff_base;
+  for (int k = 1; k < s->start_failures && delay < rules->retry_backoff_max;
+       k++)
+    delay *= 2;
+  delay = MIN(delay, rules->retry_backoff_max);
+  s->launch_not_before = world_now(w) + delay;
+  if (s->start_failures == 3)
+    eventlog_add(w, (int) s->index, "unable-to-start", NULL, t,
+                 "is unable to consistently start tasks successfully.");
+}
+
+static void
+on_reconcile(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Service *s = service_get(w, *(guint32 *) payload);
+  s->reconcile_pending = FALSE;
+  scheduler_reconcile(w, s);
+}
+
+static void
+on_retry(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = model;
+  Service *s = service_get(w, *(guint32 *) payload);
+  s->retry_armed = FALSE;
+  service_request_reconcile(w, s->index);
+}
+
+/* The retry cadence plus slack: failures further apart end a spell. */
+#define UNPLACED_SPELL_GAP (SIM_MIN + 30 * SIM_SEC)
+
+/* A launch found no capacity and no task was made: the spell of such
+ * failures goes on (or a new one starts). A task that waits for an
+ * instance instead has its wait measured by the cluster. */
+static void
+note_unplaced_spell(World *w, Service *s)
+{
+  SimTime now = world_now(w);
+  if (s->unplaced_since < 0 || now - s->unplaced_last > UNPLACED_SPELL_GAP)
+    s->unplaced_since = now;
+  s->unplaced_last = now;
+  s->unplaced_longest = MAX(s->unplaced_longest, now - s->unplaced_since);
+}
+
+static void
+report_unplaced(World *w, Service *s, UnplacedReason reason,
+                const char *why)
+{
+  s->unplaced++;
+  s->unplaced_by_reason[reason]++;
+  /* ECS keeps trying: look again in a minute even if nothing else
+   * changes. */
+  if (!s->retry_armed) {
+    s->retry_armed = TRUE;
+    sim_schedule_inline(w->engine, world_now(w) + SIM_MIN,
+                        w->kinds.service_retry, &s->index, sizeof s->index);
+  }
+  /* ECS repeats this event while the condition lasts; keep the log
+   * readable with one per service every 10 minutes. */
+  if (world_now(w) - s->last_unplaced_event < 10 * SIM_MIN)
+    return;
+  s->last_unplaced_event = world_now(w);
+  eventlog_add(w, (int) s->index, "unable-to-place", NULL, NULL,
+               "was unable to place a task because no container instance "
+               "met all of its requirements.%s%s",
+               why && *why ? " " : "", why ? why : "");
+}
+
+gboolean
+scheduler_launch(World *w, Service *s, Deployment *d, gboolean warm,
+               GString *started)
+{
+  int provider = strategy_pick_provider(w, s);
+  const Provider *p = &g_array_index(w->providers, Provider, provider);
+  gboolean fargate = p->kind == PROVIDER_FARGATE ||
+                     p->kind == PROVIDER_FARGATE_SPOT;
+  gboolean spot = p->kind == PROVIDER_FARGATE_SPOT ||
+                  (p->kind == PROVIDER_ASG &&
+                   ((AsgConfig *) w->cfg->cluster->asgs->pdata[p->asg])
+                     ->spot);
+  int instance = -1;
+  UnplacedReason reason = UNPLACED_NO_INSTANCES;
+  g_autoptr(GString) why = g_string_new(NULL);
+  if (fargate) {
+    if (spot && !fargate_spot_available(w)) {
+      report_unplaced(w, s, UNPLACED_SPOT_CAPACITY,
+                      "Fargate Spot capacity is unavailable at this time.");
+      note_unplaced_spell(w, s);
+      return FALSE;
+    }
+  } else if (!cluster_find(w, s->index, d->def, provider, &instance, why,
+                           &reason) &&
+             !cluster_provider_waits(w, provider)) {
+    report_unplaced(w, s, reason, why->str);
+    note_unplaced_spell(w, s);
+    return FALSE;
+  }
+  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
+                     fargate, spot);
+  s->tasks_started++;
+  if (fargate && warm) {
+    task_warm_start(w, t, -1, fargate_place_now(w, t));
+  } else if (fargate) {
+    fargate_launch(w, t);
+  } else if (instance >= 0) {
+    int az = cluster_commit(w, t, instance);
+    if (warm)
+      task_warm_start(w, t, instance, az);
+    else
+      task_provisioned(w, t, instance, az, 0);
+  } else {
+    /* Managed scaling will bring an instance: the task waits, and the
+     * cluster measures how long (cluster_longest_wait()). */
+    report_unplaced(w, s, reason, why->str);
+    cluster_wait(w, t);
+  }
+  if (started != NULL) {
+    char id[33];
+    g_string_append_printf(started, " (task %s)", task_format_id(t->id, id));
+  }
+  return TRUE;
+}
+
+void
+scheduler_start_all(World *w)
+{
+  gboolean warm = w->cfg->cluster->start_warm;
+  for (guint i = 0; i < w->services->len; i++) {
+    Service *s = service_get(w, i);
+    if (s->cfg->scheduling == SERVICE_DAEMON)
+      continue; /* placed per instance by the reconcile */
+    if (!warm) {
+      service_request_reconcile(w, i);
+      continue;
+    }
+    Deployment *d = service_primary(s);
+    for (int k = 0; k < s->desired; k++)
+      if (!scheduler_launch(w, s, d, TRUE, NULL))
+        break;
+    service_request_reconcile(w, i);
+  }
+}
+
 int
-deploy_max_tasks(int desired, int max_percent)
+scheduler_max_tasks(int desired, int max_percent)
 {
   return (int) ((gint64) desired * max_percent / 100);
 }
 
 int
-deploy_min_healthy(int desired, int min_percent)
+scheduler_min_healthy(int desired, int min_percent)
 {
   return (int) (((gint64) desired * min_percent + 99) / 100);
 }
@@ -153,7 +304,7 @@ launch(Pass *p)
     return;
   }
   for (int k = 0; k < n; k++) {
-    if (!service_launch(p->w, p->s, p->primary, FALSE, p->started)) {
+    if (!scheduler_launch(p->w, p->s, p->primary, FALSE, p->started)) {
       p->transitioning++; /* waiting for capacity */
       break;
     }
@@ -296,7 +447,7 @@ settle(Pass *p)
 }
 
 void
-deploy_reconcile(World *w, Service *s)
+scheduler_reconcile(World *w, Service *s)
 {
   if (s->cfg->scheduling == SERVICE_DAEMON) {
     daemon_reconcile(w, s);
@@ -311,8 +462,8 @@ deploy_reconcile(World *w, Service *s)
     .started = g_string_new(NULL),
     .stopped = g_string_new(NULL),
   };
-  p.max_total = deploy_max_tasks(p.desired, s->cfg->max_percent);
-  p.min_healthy = deploy_min_healthy(p.desired, s->cfg->min_healthy_percent);
+  p.max_total = scheduler_max_tasks(p.desired, s->cfg->max_percent);
+  p.min_healthy = scheduler_min_healthy(p.desired, s->cfg->min_healthy_percent);
   survey(&p);
   stop_unhealthy(&p);
   stop_old_unhealthy(&p);
@@ -342,7 +493,7 @@ fail_deployment(World *w, Service *s, Deployment *d)
 }
 
 void
-deploy_count_failure(World *w, Service *s, Deployment *d, Task *t,
+scheduler_count_failure(World *w, Service *s, Deployment *d, Task *t,
                      gboolean never_ran)
 {
   gboolean stage1 = never_ran && (t->stop_reason == STOP_STARTUP_FAILURE ||
@@ -360,3 +511,29 @@ deploy_count_failure(World *w, Service *s, Deployment *d, Task *t,
                                                      s->desired))
     fail_deployment(w, s, d);
 }
+
+void
+scheduler_init(World *w)
+{
+  static const SimEventKind reconcile = { "service.reconcile", on_reconcile,
+                                          NULL };
+  static const SimEventKind retry = { "service.retry", on_retry, NULL };
+  w->kinds.service_reconcile = sim_engine_register(w->engine, &reconcile, w);
+  w->kinds.service_retry = sim_engine_register(w->engine, &retry, w);
+}
+
+void
+scheduler_on_task_state(World *w, Task *t, TaskState old, gpointer data)
+{
+  if (t->state == TASK_STOPPED) {
+    Service *s = service_get(w, t->service);
+    Deployment *d = service_find_deployment(s, t->deployment);
+    gboolean never_ran = t->entered[TASK_RUNNING] < 0;
+    if (t->stop_reason == STOP_STARTUP_FAILURE)
+      count_start_failure(w, s, t);
+    if (d != NULL)
+      scheduler_count_failure(w, s, d, t, never_ran);
+  }
+  service_request_reconcile(w, t->service);
+}
+

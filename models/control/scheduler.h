@@ -1,4 +1,7 @@
-/* Rolling deployments and replacement, the ECS way (ECS-REFERENCE §2).
+/* The service scheduler: the reconcile pass of each service (requested
+ * through service_request_reconcile()), launching tasks on a capacity
+ * provider, the launch back-off, rolling deployments and replacement,
+ * the ECS way (ECS-REFERENCE §2).
  *
  * With D desired tasks: maximum = floor(D × maximumPercent / 100) tasks
  * counting every task that has not STOPPED (pending, running and
@@ -22,13 +25,28 @@
 
 #include "models/control/service.h"
 
-void deploy_reconcile(World *w, Service *s);
+void scheduler_reconcile(World *w, Service *s);
+
+/* Registers the scheduler's events (a service's reconcile, the retry a
+ * minute after a launch found no capacity). */
+void scheduler_init(World *w);
+/* Creates the scenario's initial tasks (warm or cold). */
+void scheduler_start_all(World *w);
+/* Launches one task of @d now on capacity chosen by the strategy; FALSE
+ * when no capacity could take it. */
+gboolean scheduler_launch(World *w, Service *s, Deployment *d, gboolean warm,
+                          GString *started);
+/* Hook: @t changed state; a task that stopped before it ran counts
+ * toward the launch back-off and the circuit breaker, then its service
+ * is reconciled. */
+void scheduler_on_task_state(World *w, Task *t, TaskState old,
+                             gpointer data);
 
 /* A task of deployment @d stopped; counts it for the circuit breaker. */
-void deploy_count_failure(World *w, Service *s, Deployment *d, Task *t,
+void scheduler_count_failure(World *w, Service *s, Deployment *d, Task *t,
                           gboolean never_ran);
 
 /* floor(desired × max_percent / 100) */
-int deploy_max_tasks(int desired, int max_percent);
+int scheduler_max_tasks(int desired, int max_percent);
 /* ceil(desired × min_percent / 100) */
-int deploy_min_healthy(int desired, int min_percent);
+int scheduler_min_healthy(int desired, int min_percent);
