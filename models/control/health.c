@@ -6,7 +6,7 @@
 #include "models/requests/lb.h"
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
-#include "models/requests/server.h"
+#include "models/requests/task-queue.h"
 
 struct _Health {
   int unused;
@@ -32,7 +32,7 @@ static gboolean
 overloaded(World *w, const Task *t, SimTime check_timeout)
 {
   const ServiceConfig *svc = w->cfg->services->pdata[t->service];
-  const Server *s = t->server;
+  const TaskQueue *s = t->queue;
   if (!svc->workload.health_check_overload || s == NULL || s->busy < s->slots)
     return FALSE;
   /* The check waits behind the queue: expected wait = queue / (slots /

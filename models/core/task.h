@@ -56,7 +56,7 @@ typedef enum {
   TARGET_DRAINING,
 } TargetState;
 
-typedef struct _Server Server;
+typedef struct _TaskQueue TaskQueue;
 
 /* A task. Each field names the one module that writes it; the others
  * read it, or ask its owner through a function. "lifecycle" is
@@ -101,8 +101,8 @@ typedef struct {
   int hc_fail_streak;       /* control/health.c: consecutive failed
                                container checks */
   int tg_pass_streak, tg_fail_streak; /* control/health.c */
-  Server *server;           /* requests/lb.c: request serving, NULL when
-                               not serving */
+  TaskQueue *queue;         /* requests/lb.c: its request queue and
+                               slots (task-queue.h); NULL when not serving */
 } Task;
 
 const char *task_state_name(TaskState state);

@@ -3,7 +3,7 @@
 
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
-#include "models/requests/server.h"
+#include "models/requests/task-queue.h"
 #include "models/core/task-lifecycle.h"
 
 typedef struct {
@@ -33,7 +33,7 @@ frontend(World *w, guint32 service)
 static gboolean
 takes_requests(const Frontend *fe, const Task *t)
 {
-  if (t->state != TASK_RUNNING || t->server == NULL || t->server->draining)
+  if (t->state != TASK_RUNNING || t->queue == NULL || t->queue->draining)
     return FALSE;
   return fe->tg == NULL || t->target == TARGET_HEALTHY;
 }
@@ -48,8 +48,8 @@ rebuild(World *w, Frontend *fe)
     const Task *t = world_task(w, g_array_index(members, guint32, i));
     if (takes_requests(fe, t))
       g_array_append_val(fe->rotation, t->id);
-    else if (fe->tg != NULL && t->state == TASK_RUNNING && t->server &&
-             !t->server->draining &&
+    else if (fe->tg != NULL && t->state == TASK_RUNNING && t->queue &&
+             !t->queue->draining &&
              (t->target == TARGET_INITIAL || t->target == TARGET_UNHEALTHY))
       g_array_append_val(fe->fail_open, t->id);
   }
@@ -73,7 +73,7 @@ route(World *w, Frontend *fe)
     guint32 best_load = G_MAXUINT32;
     for (guint k = 0; k < n; k++) {
       guint i = (start + k) % n;
-      guint32 load = server_outstanding(world_task(w, ids[i])->server);
+      guint32 load = task_queue_outstanding(world_task(w, ids[i])->queue);
       if (load < best_load) {
         best_load = load;
         best = i;
@@ -109,7 +109,7 @@ on_arrival(SimEngine *engine, gpointer model, gpointer payload)
   if (t == NULL)
     reqstats_failed(rs, now, REQ_NO_TARGET, 1);
   else
-    server_accept(w, t->server, now);
+    task_queue_accept(w, t->queue, now);
 }
 
 static void
@@ -198,16 +198,16 @@ log_target(World *w, const Frontend *fe, const Task *t, gboolean registered)
 static void
 begin_draining(World *w, Frontend *fe, Task *t)
 {
-  if (t->server != NULL)
-    t->server->draining = TRUE;
+  if (t->queue != NULL)
+    t->queue->draining = TRUE;
   if (t->target == TARGET_NONE)
     return;
   t->target = TARGET_DRAINING;
   log_target(w, fe, t, FALSE);
   /* A crashed container has nothing left to drain. */
-  if (t->stop_reason == STOP_ESSENTIAL_EXIT && t->server != NULL)
-    server_abort(w, t->server);
-  if (t->server == NULL || server_outstanding(t->server) == 0 ||
+  if (t->stop_reason == STOP_ESSENTIAL_EXIT && t->queue != NULL)
+    task_queue_abort(w, t->queue);
+  if (t->queue == NULL || task_queue_outstanding(t->queue) == 0 ||
       fe->tg->deregistration_delay == 0) {
     task_drained(w, t);
     return;
@@ -220,13 +220,13 @@ begin_draining(World *w, Frontend *fe, Task *t)
 static void
 release_server(World *w, Task *t)
 {
-  if (t->server == NULL)
+  if (t->queue == NULL)
     return;
-  server_abort(w, t->server);
+  task_queue_abort(w, t->queue);
   ReqStats *rs = &w->reqstats[t->service];
-  sim_time_avg_add(&rs->slots, world_now(w), -(double) t->server->slots);
-  server_free(t->server);
-  t->server = NULL;
+  sim_time_avg_add(&rs->slots, world_now(w), -(double) t->queue->slots);
+  task_queue_free(t->queue);
+  t->queue = NULL;
 }
 
 void
@@ -249,16 +249,16 @@ lb_on_task_state(World *w, Task *t, TaskState old,
       if (fe->tg != NULL)
         t->target = TARGET_HEALTHY;
     }
-    t->server = server_new(w, t);
+    t->queue = task_queue_new(w, t);
     sim_time_avg_add(&w->reqstats[t->service].slots, world_now(w),
-                     (double) t->server->slots);
+                     (double) t->queue->slots);
     break;
   case TASK_DEACTIVATING:
     begin_draining(w, fe, t);
     break;
   case TASK_STOPPING:
-    if (t->server != NULL)
-      t->server->draining = TRUE; /* SIGTERM: finish what is inside */
+    if (t->queue != NULL)
+      t->queue->draining = TRUE; /* SIGTERM: finish what is inside */
     if (t->target == TARGET_DRAINING)
       t->target = TARGET_NONE;
     break;
@@ -281,7 +281,7 @@ lb_refresh(World *w, guint32 service)
 }
 
 void
-lb_server_empty(World *w, Task *t)
+lb_queue_empty(World *w, Task *t)
 {
   if (t->state == TASK_DEACTIVATING)
     task_drained(w, t);

@@ -29,7 +29,7 @@ void lb_refresh(World *w, guint32 service);
 void lb_on_task_health(World *w, Task *t, gpointer data);
 
 /* A draining server has no requests left: deregistration is complete. */
-void lb_server_empty(World *w, Task *t);
+void lb_queue_empty(World *w, Task *t);
 
 /* Tasks in the rotation of @service now. */
 guint lb_rotation_size(World *w, guint32 service);

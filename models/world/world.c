@@ -19,7 +19,7 @@
 #include "models/control/service.h"
 #include "models/control/strategy.h"
 #include "models/core/task-lifecycle.h"
-#include "models/requests/server.h"
+#include "models/requests/task-queue.h"
 #include "models/core/world-private.h"
 
 gsl_rng *
@@ -46,7 +46,7 @@ subscribe_all(World *w)
   world_on_task_changed(w, scheduler_on_task_state, NULL);
   /* A task's health changed: a hung task stops serving, the checks and
    * the rotation follow, then the scheduler. */
-  world_on_task_health_changed(w, server_on_task_health, NULL);
+  world_on_task_health_changed(w, task_queue_on_task_health, NULL);
   world_on_task_health_changed(w, health_on_condition, NULL);
   world_on_task_health_changed(w, lb_on_task_health, NULL);
   world_on_task_health_changed(w, service_on_task_health, NULL);
@@ -95,7 +95,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   strategy_init(w);
   eventlog_init(w);
   task_lifecycle_init(w);
-  server_init(w);
+  task_queue_init(w);
   lb_init(w);
   health_init(w);
   fargate_init(w);
@@ -126,7 +126,7 @@ world_free(World *w)
   eventlog_free(w);
   for (guint i = 0; i < w->tasks->len; i++) {
     Task *t = w->tasks->pdata[i];
-    server_free(t->server);
+    task_queue_free(t->queue);
     g_free(t);
   }
   g_ptr_array_unref(w->tasks);

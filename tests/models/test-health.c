@@ -7,7 +7,7 @@
 
 #include "models/core/hooks.h"
 #include "models/requests/lb.h"
-#include "models/requests/server.h"
+#include "models/requests/task-queue.h"
 #include "service-support.h"
 
 /* A target group checked every 10 s: healthy after 2 passes, unhealthy
@@ -105,7 +105,7 @@ Test(health, hung_task_is_unhealthy_after_threshold_checks_and_replaced)
     "web-tg) due to (reason Health checks failed).",
     task_format_id(hung->id, id));
   cr_assert_str_eq(e->message, want);
-  guint32 stuck = server_outstanding(hung->server);
+  guint32 stuck = task_queue_outstanding(hung->queue);
   cr_assert_gt(stuck, 5, "only %u requests reached the hung task", stuck);
 
   /* The replacement started at once; no more requests reach the hung
@@ -116,7 +116,7 @@ Test(health, hung_task_is_unhealthy_after_threshold_checks_and_replaced)
   cr_assert_eq(repl->entered[TASK_PROVISIONING], detected);
   world_run_until(run->w, detected + 15 * SIM_SEC);
   cr_assert_eq(hung->state, TASK_RUNNING);
-  cr_assert_eq(server_outstanding(hung->server), stuck,
+  cr_assert_eq(task_queue_outstanding(hung->queue), stuck,
                "requests still reach the unhealthy task");
 
   /* It stops once its replacement counts as healthy. */

@@ -1,5 +1,5 @@
 /* Slots, FIFO queues and request completion events. */
-#include "models/requests/server.h"
+#include "models/requests/task-queue.h"
 
 #include "models/requests/lb.h"
 #include "models/config/scenario.h"
@@ -24,13 +24,13 @@ service_time_us(double seconds)
 }
 
 static inline void
-busy_changed(Server *s, SimTime now, int delta)
+busy_changed(TaskQueue *s, SimTime now, int delta)
 {
   reqstats_busy(s->stats, now, delta);
 }
 
 static inline void
-start_request(World *w, Server *s, SimTime now, SimTime arrival)
+start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival)
 {
   double secs = dist_sample_seconds(s->service_time, s->rng);
   SimTime done = now + service_time_us(secs * s->speed);
@@ -40,7 +40,7 @@ start_request(World *w, Server *s, SimTime now, SimTime arrival)
 }
 
 static void
-queue_grow(Server *s)
+queue_grow(TaskQueue *s)
 {
   guint32 cap = s->qcap ? s->qcap * 2 : 64;
   SimTime *q = g_new(SimTime, cap);
@@ -53,7 +53,7 @@ queue_grow(Server *s)
 }
 
 static inline void
-queue_push(Server *s, SimTime arrival)
+queue_push(TaskQueue *s, SimTime arrival)
 {
   if (G_UNLIKELY(s->qlen == s->qcap))
     queue_grow(s);
@@ -62,7 +62,7 @@ queue_push(Server *s, SimTime arrival)
 }
 
 static inline SimTime
-queue_pop(Server *s)
+queue_pop(TaskQueue *s)
 {
   SimTime arrival = s->queue[s->qhead];
   s->qhead = (s->qhead + 1) & (s->qcap - 1);
@@ -73,7 +73,7 @@ queue_pop(Server *s)
 /* A slot became free at @now: give it to the oldest waiting request that
  * has not timed out, or leave it idle. */
 static inline void
-next_request(World *w, Server *s, SimTime now)
+next_request(World *w, TaskQueue *s, SimTime now)
 {
   guint64 expired = 0;
   while (s->qlen > 0) {
@@ -100,30 +100,30 @@ on_done(SimEngine *engine, gpointer model, gpointer payload)
   World *w = model;
   const Completion *c = payload;
   Task *t = world_task(w, c->task);
-  Server *s = t->server;
+  TaskQueue *s = t->queue;
   if (s == NULL || s->epoch != c->epoch || s->hung)
     return; /* aborted, or stuck in a hung task until it stops */
   SimTime now = sim_engine_now(engine);
   reqstats_done(s->stats, now, now - c->arrival);
   next_request(w, s, now);
-  if (G_UNLIKELY(s->draining) && server_outstanding(s) == 0)
-    lb_server_empty(w, t);
+  if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
+    lb_queue_empty(w, t);
 }
 
 void
-server_init(World *w)
+task_queue_init(World *w)
 {
   static const SimEventKind done = { "request.done", on_done, NULL };
   w->kinds.request_done = sim_engine_register(w->engine, &done, w);
 }
 
-Server *
-server_new(World *w, const Task *t)
+TaskQueue *
+task_queue_new(World *w, const Task *t)
 {
   const Workload *wl =
     &((ServiceConfig *) w->cfg->services->pdata[t->service])->workload;
   double vcpu = workload_task_vcpu(wl, t->def->cpu);
-  Server *s = g_new0(Server, 1);
+  TaskQueue *s = g_new0(TaskQueue, 1);
   s->task = t->id;
   s->service = t->service;
   s->slots = workload_slots(wl, vcpu);
@@ -137,7 +137,7 @@ server_new(World *w, const Task *t)
 }
 
 void
-server_free(Server *s)
+task_queue_free(TaskQueue *s)
 {
   if (s == NULL)
     return;
@@ -146,7 +146,7 @@ server_free(Server *s)
 }
 
 void
-server_accept(World *w, Server *s, SimTime arrival)
+task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
 {
   if (s->busy < s->slots) {
     s->busy++;
@@ -162,7 +162,7 @@ server_accept(World *w, Server *s, SimTime arrival)
 }
 
 void
-server_abort(World *w, Server *s)
+task_queue_abort(World *w, TaskQueue *s)
 {
   SimTime now = world_now(w);
   /* Waiting requests that have outlived the timeout got their 504 from
@@ -173,7 +173,7 @@ server_abort(World *w, Server *s)
     expired += now - s->queue[(s->qhead + i) & (s->qcap - 1)] > s->timeout;
   if (expired > 0)
     reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
-  guint64 lost = server_outstanding(s) - expired;
+  guint64 lost = task_queue_outstanding(s) - expired;
   if (lost > 0)
     reqstats_failed(s->stats, now, REQ_RESET, lost);
   if (s->busy > 0)
@@ -185,8 +185,8 @@ server_abort(World *w, Server *s)
 }
 
 void
-server_on_task_health(World *w, Task *t, gpointer data)
+task_queue_on_task_health(World *w, Task *t, gpointer data)
 {
-  if (t->hung && t->server != NULL)
-    t->server->hung = TRUE;
+  if (t->hung && t->queue != NULL)
+    t->queue->hung = TRUE;
 }

@@ -15,7 +15,7 @@
 #include "models/core/reqstats.h"
 #include "models/core/world-private.h"
 
-struct _Server {
+struct _TaskQueue {
   guint32 task;
   guint32 service;
   int slots;
@@ -35,27 +35,27 @@ struct _Server {
 };
 
 /* Registers the completion event kind. */
-void server_init(World *w);
+void task_queue_init(World *w);
 
-/* A server for task @t with the service's workload. */
-Server *server_new(World *w, const Task *t);
+/* The request queue of task @t, with its service's workload. */
+TaskQueue *task_queue_new(World *w, const Task *t);
 /* Frees @s; requests still inside must have been aborted. */
-void server_free(Server *s);
+void task_queue_free(TaskQueue *s);
 
 /* Offers a request that arrived now. */
-void server_accept(World *w, Server *s, SimTime arrival);
+void task_queue_accept(World *w, TaskQueue *s, SimTime arrival);
 
 /* Fails every request inside @s (the task stopped): REQ_TIMEOUT for those
  * that waited longer than the timeout, REQ_RESET for the rest. */
-void server_abort(World *w, Server *s);
+void task_queue_abort(World *w, TaskQueue *s);
 
-/* Hook: @t's health changed; a hung task's server stops completing the
+/* Hook: @t's health changed; a hung task's queue stops completing the
  * requests it holds. */
-void server_on_task_health(World *w, Task *t, gpointer data);
+void task_queue_on_task_health(World *w, Task *t, gpointer data);
 
 /* Requests in service or waiting. */
 static inline guint32
-server_outstanding(const Server *s)
+task_queue_outstanding(const TaskQueue *s)
 {
   return (guint32) s->busy + s->qlen;
 }
