@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "models/input/input.h"
+#include "models/output/report.h"
 #include "models/input/jsonfile.h"
 
 const SweepRunColumn sweep_run_columns[] = {
@@ -47,10 +48,6 @@ static const char schema_sql[] =
   " cpu_pct REAL, cost_usd REAL,"
   " PRIMARY KEY (run_id, service, time_s)) WITHOUT ROWID;";
 
-static const char *const series_columns[] = {
-  "time_s", "service", "rps", "p50_ms", "p99_ms", "errors", "running",
-  "desired", "cpu_pct", "cost_usd",
-};
 
 void
 sweep_db_error(SweepDb *db, const char *what, GError **error)
@@ -420,13 +417,13 @@ insert_parameters(SweepDb *db, const SweepPlan *plan, guint run)
   return ok;
 }
 
-/* Binds one series row; @index maps series_columns to the row's cells. */
+/* Binds one series row; @index maps report_series_columns to its cells. */
 static void
 bind_series_row(sqlite3_stmt *st, guint run, const cJSON *row,
                 const int *index)
 {
   sqlite3_bind_int64(st, 1, run);
-  for (gsize c = 0; c < G_N_ELEMENTS(series_columns); c++) {
+  for (gsize c = 0; c < REPORT_SERIES_N_COLUMNS; c++) {
     const cJSON *cell = index[c] >= 0 ? cJSON_GetArrayItem(row, index[c])
                                       : NULL;
     if (cJSON_IsString(cell))
@@ -434,9 +431,9 @@ bind_series_row(sqlite3_stmt *st, guint run, const cJSON *row,
                         SQLITE_STATIC);
     else
       bind_number(st, 2 + (int) c, cell,
-                  strcmp(series_columns[c], "errors") == 0 ||
-                    strcmp(series_columns[c], "running") == 0 ||
-                    strcmp(series_columns[c], "desired") == 0);
+                  strcmp(report_series_columns[c], "errors") == 0 ||
+                    strcmp(report_series_columns[c], "running") == 0 ||
+                    strcmp(report_series_columns[c], "desired") == 0);
   }
 }
 
@@ -447,13 +444,13 @@ insert_series(SweepDb *db, const SweepResult *r)
   const cJSON *rows = cJSON_GetObjectItemCaseSensitive(r->series, "rows");
   if (!cJSON_IsArray(cols) || !cJSON_IsArray(rows))
     return TRUE;
-  int index[G_N_ELEMENTS(series_columns)];
-  for (gsize c = 0; c < G_N_ELEMENTS(series_columns); c++) {
+  int index[REPORT_SERIES_N_COLUMNS];
+  for (gsize c = 0; c < REPORT_SERIES_N_COLUMNS; c++) {
     index[c] = -1;
     for (int k = 0; k < cJSON_GetArraySize(cols); k++) {
       const cJSON *name = cJSON_GetArrayItem(cols, k);
       if (cJSON_IsString(name) &&
-          strcmp(name->valuestring, series_columns[c]) == 0)
+          strcmp(name->valuestring, report_series_columns[c]) == 0)
         index[c] = k;
     }
   }

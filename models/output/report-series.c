@@ -7,7 +7,7 @@
 #include "models/config/scenario.h"
 #include "models/core/world-private.h"
 
-static const char *const series_columns[] = {
+const char *const report_series_columns[REPORT_SERIES_N_COLUMNS] = {
   "time_s", "service", "rps", "p50_ms", "p99_ms", "errors", "running",
   "desired", "cpu_pct", "cost_usd",
 };
@@ -49,8 +49,8 @@ report_series(World *w)
 {
   cJSON *root = cJSON_CreateObject();
   cJSON *cols = cJSON_AddArrayToObject(root, "columns");
-  for (gsize i = 0; i < G_N_ELEMENTS(series_columns); i++)
-    cJSON_AddItemToArray(cols, cJSON_CreateString(series_columns[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS(report_series_columns); i++)
+    cJSON_AddItemToArray(cols, cJSON_CreateString(report_series_columns[i]));
   cJSON *rows = cJSON_AddArrayToObject(root, "rows");
   for (guint i = 0; i < metrics_n_rows(w); i++)
     cJSON_AddItemToArray(rows, series_row(w, metrics_row(w, i)));

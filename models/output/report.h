@@ -47,3 +47,8 @@ cJSON *report_timing(World *w);
  * one row per period and service as in timeseries.csv (time_s is the
  * period's end; latencies are null in a period with no completion). */
 cJSON *report_series(World *w);
+
+/* The columns of report_series(), in order (the sweep database's series
+ * table has the same). */
+#define REPORT_SERIES_N_COLUMNS 10
+extern const char *const report_series_columns[REPORT_SERIES_N_COLUMNS];
