@@ -314,18 +314,27 @@ cluster_needs(World *w, const EcsTaskDef *def)
   return needs_of(w, def);
 }
 
-gboolean
-cluster_daemon_eligible(World *w, guint32 service, const EcsTaskDef *def,
-                        guint32 instance)
+/* Whether a DAEMON task of @def of @service fits on @instance; @miss
+ * (may be NULL) says what it lacks when not. */
+static gboolean
+daemon_fits(World *w, guint32 service, const EcsTaskDef *def,
+            guint32 instance, PlacementMiss *miss)
 {
   PlacementRequest req;
   guint64 mask;
   int provider = world_provider_index(w, "EC2");
   fill_request(w, service, def, provider, &req, &mask);
+  return placement_fits(cl(w)->placement, instance, &req, miss);
+}
+
+gboolean
+cluster_daemon_eligible(World *w, guint32 service, const EcsTaskDef *def,
+                        guint32 instance)
+{
   /* Eligibility ignores room: a full instance is still one the daemon
    * belongs on (its task waits until room appears). */
   PlacementMiss miss;
-  if (placement_fits(cl(w)->placement, instance, &req, &miss))
+  if (daemon_fits(w, service, def, instance, &miss))
     return TRUE;
   return miss.check >= PLACEMENT_CHECK_CPU;
 }
@@ -334,11 +343,7 @@ gboolean
 cluster_fits_on(World *w, guint32 service, const EcsTaskDef *def,
                 guint32 instance)
 {
-  PlacementRequest req;
-  guint64 mask;
-  int provider = world_provider_index(w, "EC2");
-  fill_request(w, service, def, provider, &req, &mask);
-  return placement_fits(cl(w)->placement, instance, &req, NULL);
+  return daemon_fits(w, service, def, instance, NULL);
 }
 
 void
