@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/config/warnings.h"
 #include "models/input/input.h"
 
 #define LOWER SUMMARY_LOWER_IS_BETTER
@@ -168,9 +169,11 @@ placeholder_names(const char *placeholder, const ScenarioConfig *cfg)
   } else if (g_str_has_prefix(placeholder, "<why>")) {
     for (gsize k = 0; k < G_N_ELEMENTS(unplaced_reasons); k++)
       g_ptr_array_add(names, (gpointer) unplaced_reasons[k]);
+  } else if (g_str_has_prefix(placeholder, "<code>")) {
+    for (const char *const *c = warnings_known_codes(); *c; c++)
+      g_ptr_array_add(names, (gpointer) *c);
   }
-  /* <kind>: the engine's event kinds are only known once a world runs;
-   * <code>: the warnings, once it has finished. */
+  /* <kind>: the engine's event kinds are only known once a world runs. */
   return names;
 }
 

@@ -23,6 +23,12 @@ warnings_code_known(const char *code)
   return g_strv_contains(known_codes, code);
 }
 
+const char *const *
+warnings_known_codes(void)
+{
+  return known_codes;
+}
+
 char *
 warnings_known_codes_text(void)
 {

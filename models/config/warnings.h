@@ -22,6 +22,8 @@ typedef struct _Warnings Warnings;
 /* TRUE when @code is one of the codes ecsim emits (REFERENCE.md lists
  * them). */
 gboolean warnings_code_known(const char *code);
+/* Every code, NULL-terminated (static). */
+const char *const *warnings_known_codes(void);
 /* "no_traffic, no_target_group, ...": every code (owned). */
 char *warnings_known_codes_text(void);
 

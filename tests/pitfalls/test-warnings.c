@@ -269,3 +269,22 @@ Test(warnings, a_sparse_trace_scaled_up_is_said)
   cr_assert_str_eq(codes, "sparse_trace_scaled_up:web\n");
   test_rmrf(dir);
 }
+
+Test(warnings, expect_gates_on_warning_counts)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *json = fargate_scenario(
+    "", "\"expect\": {\"warning_counts.total\": {\"max\": 0}, "
+        "\"warning_counts.no_traffic\": {\"eq\": 0}}");
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  cr_assert(g_file_set_contents(path, json, -1, NULL));
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(NULL, &out, NULL, "run", path, "-o", out_dir, NULL),
+               3);
+  cr_assert(strstr(out, "FAIL warning_counts.total 1, expected <= 0"), "%s",
+            out);
+  cr_assert(strstr(out, "FAIL warning_counts.no_traffic 1, expected == 0"),
+            "%s", out);
+  test_rmrf(dir);
+}
