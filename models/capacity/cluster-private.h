@@ -17,6 +17,8 @@ typedef struct {
 } ServicePlacement;
 
 struct _Cluster {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
   GPtrArray *instances;          /* Instance*, index = id */
   Placement *placement;
   GHashTable *def_needs;         /* const EcsTaskDef* -> DefNeeds* */

@@ -137,7 +137,7 @@ static void
 schedule(World *w, SimTime at, guint32 what, guint32 instance)
 {
   ClusterEvent e = { what, instance };
-  sim_schedule_inline(w->engine, at, w->kinds.cluster, &e, sizeof e);
+  sim_schedule_inline(w->engine, at, w->cluster->kind, &e, sizeof e);
 }
 
 static void
@@ -273,7 +273,7 @@ cluster_az_outage(World *w, int az, gboolean down)
 static void
 on_event(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Cluster *) model)->w;
   const ClusterEvent *e = payload;
   Instance *inst = cl(w)->instances->pdata[e->instance];
   if (e->what == CL_REGISTER && inst->state == INSTANCE_PENDING)
@@ -286,9 +286,10 @@ void
 cluster_init(World *w)
 {
   static const SimEventKind kind = { "cluster.instance", on_event, NULL };
-  w->kinds.cluster = sim_engine_register(w->engine, &kind, w);
   Cluster *c = g_new0(Cluster, 1);
   w->cluster = c;
+  c->w = w;
+  c->kind = sim_engine_register(w->engine, &kind, c);
   c->instances = g_ptr_array_new_with_free_func(g_free);
   c->placement = placement_new(w->cfg->cluster->azs->len);
   g_queue_init(&c->waiting);

@@ -17,6 +17,8 @@ typedef struct {
 } Bucket;
 
 struct _Fargate {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
   Bucket buckets[2];    /* On-Demand, Spot */
   int *az_tasks;        /* [service * n_az + az] live Fargate tasks */
   guint n_az;
@@ -41,7 +43,7 @@ static void
 schedule(World *w, SimTime at, guint32 what, guint32 arg)
 {
   FargateEvent e = { what, arg };
-  sim_schedule_inline(w->engine, at, w->kinds.fargate, &e, sizeof e);
+  sim_schedule_inline(w->engine, at, w->fargate->kind, &e, sizeof e);
 }
 
 static void
@@ -169,7 +171,7 @@ interrupt_some(World *w, int count)
 static void
 on_event(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Fargate *) model)->w;
   const FargateEvent *e = payload;
   Fargate *f = w->fargate;
   switch (e->what) {
@@ -217,9 +219,10 @@ void
 fargate_init(World *w)
 {
   static const SimEventKind kind = { "fargate", on_event, NULL };
-  w->kinds.fargate = sim_engine_register(w->engine, &kind, w);
   Fargate *f = g_new0(Fargate, 1);
   w->fargate = f;
+  f->w = w;
+  f->kind = sim_engine_register(w->engine, &kind, f);
   f->n_az = w->cfg->cluster->azs->len;
   f->az_tasks = g_new0(int, w->cfg->services->len * f->n_az);
   for (int i = 0; i < 2; i++) {

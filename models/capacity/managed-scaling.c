@@ -14,6 +14,8 @@ typedef struct {
 } GroupState;
 
 struct _ManagedScaling {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
   GroupState *groups;
   guint n;
   guint actions;
@@ -206,22 +208,23 @@ evaluate(World *w, int asg)
 static void
 on_tick(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((ManagedScaling *) model)->w;
   for (guint a = 0; a < w->managed_scaling->n; a++)
     if (asg_cfg(w, (int) a)->managed_scaling)
       evaluate(w, (int) a);
   SimTime next = world_now(w) + SIM_MIN;
   if (next <= w->horizon)
-    sim_schedule_inline(engine, next, w->kinds.managed_scaling, NULL, 0);
+    sim_schedule_inline(engine, next, w->managed_scaling->kind, NULL, 0);
 }
 
 void
 managed_scaling_init(World *w)
 {
   static const SimEventKind tick = { "ec2.managed-scaling", on_tick, NULL };
-  w->kinds.managed_scaling = sim_engine_register(w->engine, &tick, w);
   ManagedScaling *ms = g_new0(ManagedScaling, 1);
   w->managed_scaling = ms;
+  ms->w = w;
+  ms->kind = sim_engine_register(w->engine, &tick, ms);
   ms->n = w->cfg->cluster->asgs->len;
   ms->groups = g_new0(GroupState, MAX(ms->n, 1));
   gboolean any = FALSE;
@@ -231,7 +234,7 @@ managed_scaling_init(World *w)
     any |= asg_cfg(w, (int) a)->managed_scaling;
   }
   if (any)
-    sim_schedule_inline(w->engine, SIM_MIN, w->kinds.managed_scaling, NULL,
+    sim_schedule_inline(w->engine, SIM_MIN, w->managed_scaling->kind, NULL,
                         0);
 }
 

@@ -30,6 +30,8 @@ typedef struct {
 } ServiceScaling;
 
 struct _Autoscale {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
   ServiceScaling *services;
   guint n;
 };
@@ -308,7 +310,7 @@ schedule(World *w, SimTime at, guint32 what, guint32 service, guint32 index)
   if (at > w->horizon)
     return;
   AutoscaleEvent e = { what, service, index };
-  sim_schedule_inline(w->engine, at, w->kinds.autoscale, &e, sizeof e);
+  sim_schedule_inline(w->engine, at, w->autoscale->kind, &e, sizeof e);
 }
 
 static void
@@ -400,7 +402,7 @@ on_forecast(World *w, guint32 s)
 static void
 on_event(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Autoscale *) model)->w;
   const AutoscaleEvent *e = payload;
   switch (e->what) {
   case AS_MINUTE:
@@ -419,9 +421,10 @@ void
 autoscale_init(World *w)
 {
   static const SimEventKind kind = { "autoscale", on_event, NULL };
-  w->kinds.autoscale = sim_engine_register(w->engine, &kind, w);
   Autoscale *as = g_new0(Autoscale, 1);
   w->autoscale = as;
+  as->w = w;
+  as->kind = sim_engine_register(w->engine, &kind, as);
   as->n = w->cfg->services->len;
   as->services = g_new0(ServiceScaling, as->n);
   for (guint s = 0; s < as->n; s++) {

@@ -8,6 +8,11 @@
 #include "models/control/service.h"
 #include "models/core/task-lifecycle.h"
 
+struct _Faults {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* a fault starts or ends */
+};
+
 typedef struct {
   guint32 index; /* into cfg->faults */
   guint32 ending; /* 1: the end of a fault with a duration */
@@ -116,7 +121,7 @@ fire(World *w, const FaultConfig *f, gboolean ending)
 static void
 on_fault(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Faults *) model)->w;
   const FaultEvent *e = payload;
   fire(w, w->cfg->faults->pdata[e->index], e->ending);
 }
@@ -125,14 +130,23 @@ void
 faults_init(World *w)
 {
   static const SimEventKind kind = { "fault", on_fault, NULL };
-  w->kinds.fault = sim_engine_register(w->engine, &kind, w);
+  Faults *fs = g_new0(Faults, 1);
+  w->faults = fs;
+  fs->w = w;
+  fs->kind = sim_engine_register(w->engine, &kind, fs);
   for (guint i = 0; i < w->cfg->faults->len; i++) {
     const FaultConfig *f = w->cfg->faults->pdata[i];
     FaultEvent start = { i, 0 }, end = { i, 1 };
-    sim_schedule_inline(w->engine, f->at, w->kinds.fault, &start,
+    sim_schedule_inline(w->engine, f->at, w->faults->kind, &start,
                         sizeof start);
     if (f->duration > 0 && f->at + f->duration <= w->horizon)
-      sim_schedule_inline(w->engine, f->at + f->duration, w->kinds.fault,
+      sim_schedule_inline(w->engine, f->at + f->duration, w->faults->kind,
                           &end, sizeof end);
   }
+}
+
+void
+faults_free(World *w)
+{
+  g_clear_pointer(&w->faults, g_free);
 }

@@ -7,3 +7,4 @@
 
 /* Schedules the scenario's faults (they keep no state). */
 void faults_init(World *w);
+void faults_free(World *w);

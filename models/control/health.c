@@ -9,7 +9,8 @@
 #include "models/requests/task-queue.h"
 
 struct _Health {
-  int unused;
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
 };
 
 typedef struct {
@@ -56,7 +57,7 @@ arm(World *w, Task *t, guint32 kind, SimTime delay, SimEventId *slot)
 {
   CheckTimer c = { t->id, kind };
   *slot = sim_schedule_inline(w->engine, world_now(w) + delay,
-                              w->kinds.health_check, &c, sizeof c);
+                              w->health->kind, &c, sizeof c);
 }
 
 /* healthCheckGracePeriodSeconds applies only to a service with a load
@@ -154,7 +155,7 @@ container_check_run(World *w, Task *t)
 static void
 on_check(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Health *) model)->w;
   const CheckTimer *c = payload;
   Task *t = world_task(w, c->task);
   if (c->kind == 0) {
@@ -172,8 +173,9 @@ void
 health_init(World *w)
 {
   static const SimEventKind check = { "health.check", on_check, NULL };
-  w->kinds.health_check = sim_engine_register(w->engine, &check, w);
   w->health = g_new0(Health, 1);
+  w->health->w = w;
+  w->health->kind = sim_engine_register(w->engine, &check, w->health);
 }
 
 void
@@ -207,7 +209,7 @@ start_running_checks(World *w, Task *t)
     CheckTimer c = { t->id, 2 };
     sim_schedule_inline(w->engine,
                         world_now(w) + ecs_rules(w)->healthy_after_running,
-                        w->kinds.health_check, &c, sizeof c);
+                        w->health->kind, &c, sizeof c);
   }
   if (t->warm_started && lb_target_group(w, t->service) != NULL)
     arm(w, t, 0, lb_target_group(w, t->service)->interval,

@@ -9,6 +9,8 @@
 #include "models/control/service.h"
 
 struct _Metrics {
+  World *w;              /* the world it belongs to */
+  SimKindId kind;        /* its event kind */
   GArray *rows;          /* PeriodRow */
   SimTime period_start;
 };
@@ -83,24 +85,25 @@ close_period(World *w, SimTime end)
 static void
 on_tick(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Metrics *) model)->w;
   SimTime now = world_now(w);
   close_period(w, now);
   service_tick(w);
   SimTime next = now + w->cfg->period;
   if (next < w->horizon)
-    sim_schedule_inline(engine, next, w->kinds.metrics_tick, NULL, 0);
+    sim_schedule_inline(engine, next, w->metrics->kind, NULL, 0);
 }
 
 void
 metrics_init(World *w)
 {
   static const SimEventKind tick = { "metrics.period", on_tick, NULL };
-  w->kinds.metrics_tick = sim_engine_register(w->engine, &tick, w);
   w->metrics = g_new0(Metrics, 1);
+  w->metrics->w = w;
+  w->metrics->kind = sim_engine_register(w->engine, &tick, w->metrics);
   w->metrics->rows = g_array_new(FALSE, TRUE, sizeof(PeriodRow));
   if (w->cfg->period < w->horizon)
-    sim_schedule_inline(w->engine, w->cfg->period, w->kinds.metrics_tick,
+    sim_schedule_inline(w->engine, w->cfg->period, w->metrics->kind,
                         NULL, 0);
 }
 

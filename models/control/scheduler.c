@@ -9,6 +9,12 @@
 #include "models/control/strategy.h"
 #include "models/core/task-lifecycle.h"
 
+struct _Scheduler {
+  World *w;              /* the world it belongs to */
+  SimKindId reconcile_kind; /* a service's reconcile pass */
+  SimKindId retry_kind;  /* a minute after a launch found no capacity */
+};
+
 static void
 count_start_failure(World *w, Service *s, Task *t)
 {
@@ -29,7 +35,7 @@ count_start_failure(World *w, Service *s, Task *t)
 static void
 on_reconcile(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Scheduler *) model)->w;
   Service *s = service_get(w, *(guint32 *) payload);
   s->reconcile_pending = FALSE;
   scheduler_reconcile(w, s);
@@ -38,10 +44,10 @@ on_reconcile(SimEngine *engine, gpointer model, gpointer payload)
 static void
 on_retry(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Scheduler *) model)->w;
   Service *s = service_get(w, *(guint32 *) payload);
   s->retry_armed = FALSE;
-  service_request_reconcile(w, s->index);
+  scheduler_request_reconcile(w, s->index);
 }
 
 /* The retry cadence plus slack: failures further apart end a spell. */
@@ -71,7 +77,7 @@ report_unplaced(World *w, Service *s, UnplacedReason reason,
   if (!s->retry_armed) {
     s->retry_armed = TRUE;
     sim_schedule_inline(w->engine, world_now(w) + SIM_MIN,
-                        w->kinds.service_retry, &s->index, sizeof s->index);
+                        w->scheduler->retry_kind, &s->index, sizeof s->index);
   }
   /* ECS repeats this event while the condition lasts; keep the log
    * readable with one per service every 10 minutes. */
@@ -148,14 +154,14 @@ scheduler_start_all(World *w)
     if (s->cfg->scheduling == SERVICE_DAEMON)
       continue; /* placed per instance by the reconcile */
     if (!warm) {
-      service_request_reconcile(w, i);
+      scheduler_request_reconcile(w, i);
       continue;
     }
     Deployment *d = service_primary(s);
     for (int k = 0; k < s->desired; k++)
       if (!scheduler_launch(w, s, d, TRUE, NULL))
         break;
-    service_request_reconcile(w, i);
+    scheduler_request_reconcile(w, i);
   }
 }
 
@@ -285,7 +291,7 @@ arm_retry(World *w, Service *s)
     return;
   s->retry_armed = TRUE;
   sim_schedule_inline(w->engine, s->launch_not_before,
-                      w->kinds.service_retry, &s->index, sizeof s->index);
+                      w->scheduler->retry_kind, &s->index, sizeof s->index);
 }
 
 static void
@@ -518,9 +524,52 @@ scheduler_init(World *w)
   static const SimEventKind reconcile = { "service.reconcile", on_reconcile,
                                           NULL };
   static const SimEventKind retry = { "service.retry", on_retry, NULL };
-  w->kinds.service_reconcile = sim_engine_register(w->engine, &reconcile, w);
-  w->kinds.service_retry = sim_engine_register(w->engine, &retry, w);
+  Scheduler *sc = g_new0(Scheduler, 1);
+  w->scheduler = sc;
+  sc->w = w;
+  sc->reconcile_kind = sim_engine_register(w->engine, &reconcile, sc);
+  sc->retry_kind = sim_engine_register(w->engine, &retry, sc);
 }
+
+void
+scheduler_free(World *w)
+{
+  g_clear_pointer(&w->scheduler, g_free);
+}
+
+void
+scheduler_request_reconcile(World *w, guint32 service)
+{
+  Service *s = service_get(w, service);
+  if (s->reconcile_pending)
+    return;
+  s->reconcile_pending = TRUE;
+  sim_schedule_inline(w->engine, world_now(w), w->scheduler->reconcile_kind,
+                      &s->index, sizeof s->index);
+}
+
+void
+scheduler_request_reconcile_all(World *w)
+{
+  for (guint i = 0; i < w->services->len; i++)
+    scheduler_request_reconcile(w, i);
+}
+
+void
+scheduler_on_capacity_changed(World *w, gpointer data)
+{
+  scheduler_request_reconcile_all(w);
+}
+
+void
+scheduler_on_reconcile_wanted(World *w, int service, gpointer data)
+{
+  if (service < 0)
+    scheduler_request_reconcile_all(w);
+  else
+    scheduler_request_reconcile(w, (guint32) service);
+}
+
 
 void
 scheduler_on_task_state(World *w, Task *t, TaskState old, gpointer data)
@@ -534,6 +583,6 @@ scheduler_on_task_state(World *w, Task *t, TaskState old, gpointer data)
     if (d != NULL)
       scheduler_count_failure(w, s, d, t, never_ran);
   }
-  service_request_reconcile(w, t->service);
+  scheduler_request_reconcile(w, t->service);
 }
 

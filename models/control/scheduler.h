@@ -30,6 +30,16 @@ void scheduler_reconcile(World *w, Service *s);
 /* Registers the scheduler's events (a service's reconcile, the retry a
  * minute after a launch found no capacity). */
 void scheduler_init(World *w);
+void scheduler_free(World *w);
+
+/* Asks for a reconcile of service @service (of every service) at the
+ * current time, after the event that asks; one per service at a time. */
+void scheduler_request_reconcile(World *w, guint32 service);
+void scheduler_request_reconcile_all(World *w);
+/* Hook: capacity appeared; every service looks again. */
+void scheduler_on_capacity_changed(World *w, gpointer data);
+/* Hook: @service (-1: every service) should be reconciled. */
+void scheduler_on_reconcile_wanted(World *w, int service, gpointer data);
 /* Creates the scenario's initial tasks (warm or cold). */
 void scheduler_start_all(World *w);
 /* Launches one task of @d now on capacity chosen by the strategy; FALSE

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "models/core/eventlog.h"
+#include "models/core/hooks.h"
 #include "models/config/scenario.h"
 
 Service *
@@ -129,24 +130,6 @@ service_free(World *w)
   w->services = NULL;
 }
 
-void
-service_request_reconcile(World *w, guint32 service)
-{
-  Service *s = service_get(w, service);
-  if (s->reconcile_pending)
-    return;
-  s->reconcile_pending = TRUE;
-  sim_schedule_inline(w->engine, world_now(w), w->kinds.service_reconcile,
-                      &s->index, sizeof s->index);
-}
-
-void
-service_request_reconcile_all(World *w)
-{
-  for (guint i = 0; i < w->services->len; i++)
-    service_request_reconcile(w, i);
-}
-
 static void
 remove_task(Service *s, guint32 id)
 {
@@ -180,7 +163,7 @@ service_on_task_state(World *w, Task *t, TaskState old,
 void
 service_on_task_health(World *w, Task *t, gpointer data)
 {
-  service_request_reconcile(w, t->service);
+  world_reconcile_wanted(w, (int) t->service);
 }
 
 void
@@ -193,7 +176,7 @@ service_set_desired(World *w, guint32 service, int desired, const char *why)
                "desired count changed from %d to %d%s%s.", s->desired,
                desired, why ? ": " : "", why ? why : "");
   s->desired = desired;
-  service_request_reconcile(w, service);
+  world_reconcile_wanted(w, (int) service);
 }
 
 void
@@ -208,7 +191,7 @@ service_deploy(World *w, guint32 service, const EcsTaskDef *def,
   eventlog_add(w, (int) service, "deployment", d->id, NULL,
                "(deployment %s) deploying task definition %s.", d->id,
                def->name);
-  service_request_reconcile(w, service);
+  world_reconcile_wanted(w, (int) service);
 }
 
 void
@@ -232,7 +215,7 @@ service_roll_back(World *w, guint32 service)
   eventlog_add(w, (int) service, "rollback", d->id, NULL,
                "rolling back to deployment %s (task definition %s).", d->id,
                d->def->name);
-  service_request_reconcile(w, service);
+  world_reconcile_wanted(w, (int) service);
 }
 
 gboolean
@@ -283,19 +266,4 @@ service_tick(World *w)
                    "has reached a steady state.");
     }
   }
-}
-
-void
-service_on_capacity_changed(World *w, gpointer data)
-{
-  service_request_reconcile_all(w);
-}
-
-void
-service_on_reconcile_wanted(World *w, int service, gpointer data)
-{
-  if (service < 0)
-    service_request_reconcile_all(w);
-  else
-    service_request_reconcile(w, (guint32) service);
 }

@@ -5,7 +5,7 @@
  *
  * Reconciliation is deferred: anything that may change what a service
  * wants (a task changed state or health, capacity appeared, the desired
- * count changed) asks for a reconcile (service_request_reconcile()), and
+ * count changed) asks for a reconcile (world_reconcile_wanted()), and
  * the scheduler runs one per service at the current time after the event
  * that asked. */
 #pragma once
@@ -76,13 +76,6 @@ Deployment *service_find_deployment(const Service *s, guint32 number);
 void service_on_task_state(World *w, Task *t, TaskState old,
                            gpointer data);
 void service_on_task_health(World *w, Task *t, gpointer data);
-/* Hook: capacity appeared; every service looks again. */
-void service_on_capacity_changed(World *w, gpointer data);
-/* Hook: @service (-1: every service) should be reconciled. */
-void service_on_reconcile_wanted(World *w, int service, gpointer data);
-
-void service_request_reconcile(World *w, guint32 service);
-void service_request_reconcile_all(World *w);
 
 /* Sets the desired count (autoscaling, scheduled faults); @why goes to
  * the event log. */

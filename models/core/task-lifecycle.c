@@ -6,6 +6,13 @@
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
 
+struct _TaskLifecycle {
+  World *w;              /* the world it belongs to */
+  SimKindId phase_kind;  /* a lifecycle phase ends */
+  SimKindId crash_kind;  /* a RUNNING task's essential container exits */
+  SimKindId hang_kind;   /* a RUNNING task stops serving */
+};
+
 typedef struct {
   guint32 id;
   guint32 state; /* the state the timer ends */
@@ -32,7 +39,7 @@ arm(World *w, Task *t, SimTime delay)
 {
   PhaseTimer p = { t->id, t->state };
   t->timer = sim_schedule_inline(w->engine, world_now(w) + delay,
-                                 w->kinds.task_phase, &p, sizeof p);
+                                 w->lifecycle->phase_kind, &p, sizeof p);
 }
 
 static SimTime
@@ -72,14 +79,14 @@ schedule_failures(World *w, Task *t)
     SimTime at = world_now(w) +
                  sim_time_from_seconds(gsl_ran_exponential(
                    rng, sim_time_to_seconds(f->crash_mttf)));
-    t->crash_timer = sim_schedule_inline(w->engine, at, w->kinds.task_crash,
+    t->crash_timer = sim_schedule_inline(w->engine, at, w->lifecycle->crash_kind,
                                          &t->id, sizeof t->id);
   }
   if (f->hang_mttf > 0) {
     SimTime at = world_now(w) +
                  sim_time_from_seconds(gsl_ran_exponential(
                    rng, sim_time_to_seconds(f->hang_mttf)));
-    t->hang_timer = sim_schedule_inline(w->engine, at, w->kinds.task_hang,
+    t->hang_timer = sim_schedule_inline(w->engine, at, w->lifecycle->hang_kind,
                                         &t->id, sizeof t->id);
   }
   SimTime slow = dist_sample(&f->slow_start, rng);
@@ -104,7 +111,7 @@ begin_stopping(World *w, Task *t)
 static void
 on_phase_end(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((TaskLifecycle *) model)->w;
   const PhaseTimer *p = payload;
   Task *t = world_task(w, p->id);
   if (t == NULL || t->state != p->state)
@@ -142,7 +149,7 @@ on_phase_end(SimEngine *engine, gpointer model, gpointer payload)
 static void
 on_crash(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((TaskLifecycle *) model)->w;
   Task *t = world_task(w, *(guint32 *) payload);
   t->crash_timer = SIM_EVENT_ID_NONE;
   if (t->state == TASK_RUNNING)
@@ -152,7 +159,7 @@ on_crash(SimEngine *engine, gpointer model, gpointer payload)
 static void
 on_hang(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((TaskLifecycle *) model)->w;
   Task *t = world_task(w, *(guint32 *) payload);
   t->hang_timer = SIM_EVENT_ID_NONE;
   if (t->state == TASK_RUNNING) {
@@ -167,9 +174,18 @@ task_lifecycle_init(World *w)
   static const SimEventKind phase = { "task.phase", on_phase_end, NULL };
   static const SimEventKind crash = { "task.crash", on_crash, NULL };
   static const SimEventKind hang = { "task.hang", on_hang, NULL };
-  w->kinds.task_phase = sim_engine_register(w->engine, &phase, w);
-  w->kinds.task_crash = sim_engine_register(w->engine, &crash, w);
-  w->kinds.task_hang = sim_engine_register(w->engine, &hang, w);
+  TaskLifecycle *lc = g_new0(TaskLifecycle, 1);
+  w->lifecycle = lc;
+  lc->w = w;
+  lc->phase_kind = sim_engine_register(w->engine, &phase, lc);
+  lc->crash_kind = sim_engine_register(w->engine, &crash, lc);
+  lc->hang_kind = sim_engine_register(w->engine, &hang, lc);
+}
+
+void
+task_lifecycle_free(World *w)
+{
+  g_clear_pointer(&w->lifecycle, g_free);
 }
 
 Task *

@@ -10,6 +10,7 @@
 #include "models/core/world-private.h"
 
 void task_lifecycle_init(World *w);
+void task_lifecycle_free(World *w);
 
 /* A new task in PROVISIONING at the current time. */
 Task *task_new(World *w, guint32 service, guint32 deployment,

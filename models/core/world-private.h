@@ -25,6 +25,9 @@ typedef struct _EventLog EventLog;
 typedef struct _Metrics Metrics;
 typedef struct _Cost Cost;
 typedef struct _Faults Faults;
+typedef struct _Scheduler Scheduler;
+typedef struct _TaskLifecycle TaskLifecycle;
+typedef struct _TaskQueues TaskQueues;
 typedef struct _Autoscale Autoscale;
 typedef struct _Strategies Strategies;
 typedef struct _ManagedScaling ManagedScaling;
@@ -42,19 +45,6 @@ typedef struct {
   ProviderKind kind;
   int asg;        /* ASG index for PROVIDER_ASG, else -1 */
 } Provider;
-
-/* Event kinds of every model, registered by world_new(). */
-typedef struct {
-  SimKindId task_phase, task_crash, task_hang;
-  SimKindId request_done, request_arrival, lb_dereg;
-  SimKindId health_check;
-  SimKindId fargate;
-  SimKindId service_reconcile, service_retry;
-  SimKindId metrics_tick;
-  SimKindId cluster, managed_scaling;
-  SimKindId fault;
-  SimKindId autoscale;
-} WorldKinds;
 
 struct _World {
   const ScenarioConfig *cfg;
@@ -75,8 +65,10 @@ struct _World {
   Metrics *metrics;
   Cost *cost;
   Faults *faults;
+  Scheduler *scheduler;
+  TaskLifecycle *lifecycle;
+  TaskQueues *queues;
   Autoscale *autoscale;
-  WorldKinds kinds;
   ReqStats *reqstats;          /* per service */
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */

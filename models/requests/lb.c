@@ -18,6 +18,9 @@ typedef struct {
 } Frontend;
 
 struct _Lb {
+  World *w;              /* the world it belongs to */
+  SimKindId arrival_kind; /* its event kind */
+  SimKindId dereg_kind;  /* its event kind */
   Frontend *frontends;              /* per service */
   guint n;
   GPtrArray *members;               /* per service: GArray of task ids
@@ -89,14 +92,14 @@ schedule_arrival(World *w, Frontend *fe)
 {
   SimTime at = traffic_source_next(fe->source);
   if (at <= w->horizon)
-    sim_schedule_inline(w->engine, at, w->kinds.request_arrival,
+    sim_schedule_inline(w->engine, at, w->lb->arrival_kind,
                         &fe->service, sizeof fe->service);
 }
 
 static void
 on_arrival(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Lb *) model)->w;
   Frontend *fe = frontend(w, *(guint32 *) payload);
   SimTime now = sim_engine_now(engine);
   ReqStats *rs = &w->reqstats[fe->service];
@@ -115,7 +118,7 @@ on_arrival(SimEngine *engine, gpointer model, gpointer payload)
 static void
 on_dereg_timeout(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((Lb *) model)->w;
   Task *t = world_task(w, *(guint32 *) payload);
   if (t->state == TASK_DEACTIVATING)
     task_drained(w, t);
@@ -128,10 +131,11 @@ lb_init(World *w)
                                         NULL };
   static const SimEventKind dereg = { "lb.deregistration-delay",
                                       on_dereg_timeout, NULL };
-  w->kinds.request_arrival = sim_engine_register(w->engine, &arrival, w);
-  w->kinds.lb_dereg = sim_engine_register(w->engine, &dereg, w);
   Lb *lb = g_new0(Lb, 1);
   w->lb = lb;
+  lb->w = w;
+  lb->arrival_kind = sim_engine_register(w->engine, &arrival, lb);
+  lb->dereg_kind = sim_engine_register(w->engine, &dereg, lb);
   lb->n = w->cfg->services->len;
   lb->frontends = g_new0(Frontend, lb->n);
   lb->members = g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
@@ -214,7 +218,7 @@ begin_draining(World *w, Frontend *fe, Task *t)
   }
   sim_schedule_inline(w->engine,
                       world_now(w) + fe->tg->deregistration_delay,
-                      w->kinds.lb_dereg, &t->id, sizeof t->id);
+                      w->lb->dereg_kind, &t->id, sizeof t->id);
 }
 
 static void

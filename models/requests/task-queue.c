@@ -4,6 +4,12 @@
 #include "models/requests/lb.h"
 #include "models/config/scenario.h"
 
+/* What every task's queue shares: its event kind. */
+struct _TaskQueues {
+  World *w;              /* the world it belongs to */
+  SimKindId done_kind;   /* a request's service ends */
+};
+
 typedef struct {
   guint32 task;
   guint32 epoch;
@@ -35,7 +41,7 @@ start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival)
   double secs = dist_sample_seconds(s->service_time, s->rng);
   SimTime done = now + service_time_us(secs * s->speed);
   Completion c = { s->task, s->epoch, arrival };
-  sim_schedule_inline(w->engine, done, w->kinds.request_done, &c,
+  sim_schedule_inline(w->engine, done, w->queues->done_kind, &c,
                       sizeof c);
 }
 
@@ -97,7 +103,7 @@ next_request(World *w, TaskQueue *s, SimTime now)
 static void
 on_done(SimEngine *engine, gpointer model, gpointer payload)
 {
-  World *w = model;
+  World *w = ((TaskQueues *) model)->w;
   const Completion *c = payload;
   Task *t = world_task(w, c->task);
   TaskQueue *s = t->queue;
@@ -114,7 +120,16 @@ void
 task_queue_init(World *w)
 {
   static const SimEventKind done = { "request.done", on_done, NULL };
-  w->kinds.request_done = sim_engine_register(w->engine, &done, w);
+  TaskQueues *q = g_new0(TaskQueues, 1);
+  w->queues = q;
+  q->w = w;
+  q->done_kind = sim_engine_register(w->engine, &done, q);
+}
+
+void
+task_queue_fini(World *w)
+{
+  g_clear_pointer(&w->queues, g_free);
 }
 
 TaskQueue *

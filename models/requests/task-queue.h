@@ -36,6 +36,8 @@ struct _TaskQueue {
 
 /* Registers the completion event kind. */
 void task_queue_init(World *w);
+/* Frees what task_queue_init() made (each queue has its own _free()). */
+void task_queue_fini(World *w);
 
 /* The request queue of task @t, with its service's workload. */
 TaskQueue *task_queue_new(World *w, const Task *t);

@@ -54,9 +54,9 @@ subscribe_all(World *w)
    * tasks waiting for an instance, then every service looks again. */
   world_on_capacity_changed(w, daemon_on_capacity_changed, NULL);
   world_on_capacity_changed(w, cluster_on_capacity_changed, NULL);
-  world_on_capacity_changed(w, service_on_capacity_changed, NULL);
+  world_on_capacity_changed(w, scheduler_on_capacity_changed, NULL);
   /* Capacity lost or draining: the scheduler looks again. */
-  world_on_reconcile_wanted(w, service_on_reconcile_wanted, NULL);
+  world_on_reconcile_wanted(w, scheduler_on_reconcile_wanted, NULL);
 }
 
 static void
@@ -119,11 +119,13 @@ world_free(World *w)
   metrics_free(w);
   cluster_free(w);
   service_free(w);
+  scheduler_free(w);
   cost_free(w);
   fargate_free(w);
   health_free(w);
   lb_free(w);
   eventlog_free(w);
+  faults_free(w);
   for (guint i = 0; i < w->tasks->len; i++) {
     Task *t = w->tasks->pdata[i];
     task_queue_free(t->queue);
@@ -131,6 +133,8 @@ world_free(World *w)
   }
   g_ptr_array_unref(w->tasks);
   strategy_free(w);
+  task_queue_fini(w);
+  task_lifecycle_free(w);
   for (guint i = 0; i < w->cfg->services->len; i++)
     reqstats_clear(&w->reqstats[i]);
   g_free(w->reqstats);
