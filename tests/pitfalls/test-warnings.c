@@ -240,34 +240,35 @@ Test(warnings, a_service_pinned_at_max_capacity_is_said)
   cr_assert(strstr(codes, "service_at_max_capacity:web\n"), "%s", codes);
 }
 
-Test(warnings, a_recorded_trace_scaled_far_up_is_said)
+/* The warnings of a run of "web" whose traffic is the CSV rate trace
+ * @rows (after its header) with "scale" @scale, as codes_of() lists them. */
+static char *
+codes_of_scaled_trace(const char *rows, double scale)
 {
   g_autofree char *dir = test_tmpdir();
   g_autofree char *trace = g_build_filename(dir, "t.csv", NULL);
-  cr_assert(g_file_set_contents(trace, "time,rps\n0,2\n300,3\n600,2\n", -1,
-                                NULL));
+  g_autofree char *text = g_strdup_printf("time,rps\n%s", rows);
+  cr_assert(g_file_set_contents(trace, text, -1, NULL));
   g_autofree char *wl = g_strdup_printf(
-    "\"workload\": {\"traffic\": {\"trace\": \"%s\", \"scale\": 12}, "
-    "\"service_time\": \"20ms\"}", trace);
+    "\"workload\": {\"traffic\": {\"trace\": \"%s\", \"scale\": %g}, "
+    "\"service_time\": \"20ms\"}", trace, scale);
   g_autofree char *json = fargate_scenario(wl, "");
-  g_autofree char *codes = codes_after_run(json);
-  cr_assert_str_eq(codes, "trace_scaled_up:web\n");
+  char *codes = codes_after_run(json);
   test_rmrf(dir);
+  return codes;
+}
+
+Test(warnings, a_recorded_trace_scaled_far_up_is_said)
+{
+  g_autofree char *codes = codes_of_scaled_trace("0,2\n300,3\n600,2\n", 12);
+  cr_assert_str_eq(codes, "trace_scaled_up:web\n");
 }
 
 Test(warnings, a_sparse_trace_scaled_up_is_said)
 {
-  g_autofree char *dir = test_tmpdir();
-  g_autofree char *trace = g_build_filename(dir, "t.csv", NULL);
-  cr_assert(g_file_set_contents(trace, "time,rps\n0,0.2\n300,0.5\n600,0.2\n",
-                                -1, NULL));
-  g_autofree char *wl = g_strdup_printf(
-    "\"workload\": {\"traffic\": {\"trace\": \"%s\", \"scale\": 4}, "
-    "\"service_time\": \"20ms\"}", trace);
-  g_autofree char *json = fargate_scenario(wl, "");
-  g_autofree char *codes = codes_after_run(json);
+  g_autofree char *codes =
+    codes_of_scaled_trace("0,0.2\n300,0.5\n600,0.2\n", 4);
   cr_assert_str_eq(codes, "sparse_trace_scaled_up:web\n");
-  test_rmrf(dir);
 }
 
 Test(warnings, expect_gates_on_warning_counts)
