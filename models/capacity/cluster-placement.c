@@ -84,7 +84,7 @@ fill_request(World *w, guint32 service, const EcsTaskDef *def, int provider,
              PlacementRequest *req, guint64 *mask)
 {
   const ServicePlacement *sp = &cl(w)->services[service];
-  const Provider *p = &g_array_index(w->providers, Provider, provider);
+  const CapacityProvider *p = capacity_provider(w, provider);
   *req = (PlacementRequest){
     .service = service,
     .needs = *needs_of(w, def),
@@ -97,25 +97,10 @@ fill_request(World *w, guint32 service, const EcsTaskDef *def, int provider,
     .member_of = (PlacementExpr *const *) sp->member_of->pdata,
     .n_member_of = sp->member_of->len,
   };
-  if (p->kind == PROVIDER_ASG) {
+  if (p->asg >= 0) {
     *mask = UINT64_C(1) << (p->asg % 64);
     req->group_mask = mask;
   }
-}
-
-const char *
-cluster_unplaced_reason_name(UnplacedReason reason)
-{
-  static const char *const names[] = {
-    [UNPLACED_CPU] = "cpu", [UNPLACED_MEMORY] = "memory",
-    [UNPLACED_ENI] = "eni", [UNPLACED_PORTS] = "ports",
-    [UNPLACED_CONSTRAINT] = "constraint",
-    [UNPLACED_NO_INSTANCES] = "no_instances",
-    [UNPLACED_SPOT_CAPACITY] = "spot_capacity",
-  };
-  G_STATIC_ASSERT(G_N_ELEMENTS(names) == UNPLACED_N_REASONS);
-  g_return_val_if_fail(reason < UNPLACED_N_REASONS, "?");
-  return names[reason];
 }
 
 static UnplacedReason
@@ -140,7 +125,11 @@ reason_of(const PlacementMiss *miss)
   return UNPLACED_CONSTRAINT;
 }
 
-gboolean
+/* Finds an instance for a task of service @service with definition @def
+ * on provider @provider. Returns TRUE with the instance; FALSE with the
+ * reason in @why ("The closest matching (container-instance i-...) has
+ * insufficient CPU units available.") and @reason (either may be NULL). */
+static gboolean
 cluster_find(World *w, guint32 service, const EcsTaskDef *def, int provider,
              int *instance, GString *why, UnplacedReason *reason)
 {
@@ -184,17 +173,20 @@ cluster_commit(World *w, Task *t, int instance)
   return inst->az;
 }
 
-gboolean
+/* TRUE when tasks on @provider wait in PROVISIONING for capacity (an ASG
+ * with managed scaling). */
+static gboolean
 cluster_provider_waits(const World *w, int provider)
 {
-  const Provider *p = &g_array_index(w->providers, Provider, provider);
-  if (p->kind != PROVIDER_ASG)
+  const CapacityProvider *p = capacity_provider(w, provider);
+  if (p->asg < 0)
     return FALSE;
   const AsgConfig *asg = w->cfg->cluster->asgs->pdata[p->asg];
   return asg->managed_scaling;
 }
 
-void
+/* Queues PROVISIONING task @t until an instance can take it. */
+static void
 cluster_wait(World *w, Task *t)
 {
   g_queue_push_tail(&cl(w)->waiting, GUINT_TO_POINTER(t->id));
@@ -322,7 +314,7 @@ daemon_fits(World *w, guint32 service, const EcsTaskDef *def,
 {
   PlacementRequest req;
   guint64 mask;
-  int provider = world_provider_index(w, "EC2");
+  int provider = capacity_provider_index(w, "EC2");
   fill_request(w, service, def, provider, &req, &mask);
   return placement_fits(cl(w)->placement, instance, &req, miss);
 }
@@ -355,3 +347,46 @@ cluster_placement_free(World *w)
   g_free(c->services);
   g_hash_table_destroy(c->def_needs);
 }
+
+/* ---- the capacity-provider interface --------------------------------- */
+
+static CapacityAnswer
+cluster_can_place(World *w, const CapacityProvider *p, guint32 service,
+                  const EcsTaskDef *def, int *instance,
+                  UnplacedReason *reason, GString *why)
+{
+  *instance = -1;
+  if (cluster_find(w, service, def, p->index, instance, why, reason))
+    return CAPACITY_NOW;
+  return cluster_provider_waits(w, p->index) ? CAPACITY_LATER
+                                             : CAPACITY_NONE;
+}
+
+static void
+cluster_start(World *w, const CapacityProvider *p, Task *t, int instance,
+              CapacityAnswer answer, gboolean warm)
+{
+  if (answer == CAPACITY_LATER) {
+    /* Managed scaling will bring an instance: the task waits, and the
+     * cluster measures how long (cluster_longest_wait()). */
+    cluster_wait(w, t);
+    return;
+  }
+  int az = cluster_commit(w, t, instance);
+  if (warm)
+    task_warm_start(w, t, instance, az);
+  else
+    task_provisioned(w, t, instance, az, 0);
+}
+
+static void
+cluster_stopped(World *w, const CapacityProvider *p, Task *t)
+{
+  cluster_release(w, t);
+}
+
+const CapacityProviderOps cluster_provider_ops = {
+  .can_place = cluster_can_place,
+  .launch = cluster_start,
+  .release = cluster_stopped,
+};

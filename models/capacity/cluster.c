@@ -68,11 +68,10 @@ finish_draining(World *w, Instance *inst)
 }
 
 void
-cluster_on_task_state(World *w, Task *t, TaskState old,
-                      gpointer data)
+cluster_release(World *w, Task *t)
 {
-  if (t->state != TASK_STOPPED || t->fargate || t->instance < 0)
-    return;
+  if (t->instance < 0)
+    return; /* stopped while waiting for an instance */
   Instance *inst = cl(w)->instances->pdata[t->instance];
   if (inst->state != INSTANCE_TERMINATED)
     placement_release(cl(w)->placement, (uint32_t) t->instance, t->service,

@@ -14,6 +14,7 @@
  * managed termination protection keeps instances with tasks. */
 #pragma once
 
+#include "models/capacity/capacity-provider.h"
 #include "models/capacity/placement.h"
 #include "models/core/world-private.h"
 
@@ -45,30 +46,9 @@ typedef struct {
 void cluster_init(World *w);
 void cluster_free(World *w);
 
-/* Why a task could not be placed, as summary.json counts it
- * (services[].unplaced_by_reason). */
-typedef enum {
-  UNPLACED_CPU,
-  UNPLACED_MEMORY,
-  UNPLACED_ENI,          /* no free awsvpc network interface */
-  UNPLACED_PORTS,        /* a fixed host port is taken */
-  UNPLACED_CONSTRAINT,   /* architecture, memberOf, distinctInstance */
-  UNPLACED_NO_INSTANCES, /* no registered, active instance at all */
-  UNPLACED_SPOT_CAPACITY, /* Fargate Spot capacity unavailable */
-  UNPLACED_N_REASONS,
-} UnplacedReason;
-
-/* "cpu", "memory", "eni", "ports", "constraint", "no_instances",
- * "spot_capacity". */
-const char *cluster_unplaced_reason_name(UnplacedReason reason);
-
-/* Finds an instance for a task of service @service with definition @def
- * on provider @provider. Returns TRUE with the instance; FALSE with the
- * reason in @why ("The closest matching (container-instance i-...) has
- * insufficient CPU units available.") and @reason (either may be NULL). */
-gboolean cluster_find(World *w, guint32 service, const EcsTaskDef *def,
-                      int provider, int *instance, GString *why,
-                      UnplacedReason *reason);
+/* Auto Scaling group capacity providers and launch type EC2 (any
+ * registered container instance) as capacity providers. */
+extern const CapacityProviderOps cluster_provider_ops;
 
 /* The longest time a task of service @service waited in PROVISIONING for
  * an instance (cluster_wait()), counting tasks still waiting until now. */
@@ -78,16 +58,8 @@ SimTime cluster_longest_wait(const World *w, guint32 service);
  * caller then provisions the task there. */
 int cluster_commit(World *w, Task *t, int instance);
 
-/* TRUE when tasks on @provider wait in PROVISIONING for capacity (an ASG
- * with managed scaling). */
-gboolean cluster_provider_waits(const World *w, int provider);
-
-/* Queues PROVISIONING task @t until an instance can take it. */
-void cluster_wait(World *w, Task *t);
-
-/* Hook: task @t changed state (frees resources when it stops). */
-void cluster_on_task_state(World *w, Task *t, TaskState old,
-                           gpointer data);
+/* Stopped task @t frees what it held on its instance, if any. */
+void cluster_release(World *w, Task *t);
 
 /* Picks which of @n tasks (ids) of one service to stop on scale-in. */
 guint cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,

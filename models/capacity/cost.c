@@ -57,15 +57,20 @@ cost_free(World *w)
   w->cost = NULL;
 }
 
-static FargateCharge
-fargate_charge(World *w, const Task *t, SimTime end)
+/* What task @t cost from its start to @end, when its provider bills per
+ * task. */
+static TaskCharge
+task_charge(World *w, const Task *t, SimTime end)
 {
-  const EcsTaskDef *def = t->def;
-  double storage = def->ephemeral_storage_gib;
-  return billing_fargate_task(w->cost->prices, def->cpu / 1024.0,
-                              def->memory / 1024.0, storage,
-                              def->cpu_architecture == ECS_ARCH_ARM64,
-                              t->spot, t->entered[TASK_PENDING], end);
+  const CapacityProvider *p = capacity_provider(w, t->provider);
+  return p->ops->task_charge(w, p, t, end);
+}
+
+/* TRUE when @t's provider bills it per task (Fargate), not per instance. */
+static gboolean
+billed_per_task(World *w, const Task *t)
+{
+  return capacity_provider(w, t->provider)->ops->task_charge != NULL;
 }
 
 static void
@@ -75,12 +80,12 @@ settle_task(World *w, const Task *t, SimTime end)
   SimTime start = t->entered[TASK_PENDING];
   if (start < 0)
     return; /* never got capacity: nothing to bill */
-  if (t->fargate) {
-    FargateCharge f = fargate_charge(w, t, end);
+  if (billed_per_task(w, t)) {
+    TaskCharge f = task_charge(w, t, end);
     CostItems *s = &c->per_service[t->service];
-    s->compute += f.cpu + f.memory;
+    s->compute += f.compute;
     s->storage += f.storage;
-    c->per_provider[t->provider] += f.cpu + f.memory + f.storage;
+    c->per_provider[t->provider] += f.compute + f.storage;
     c->task_hours += sim_time_to_seconds(end - start) / 3600.0;
   } else if (t->instance >= 0) {
     const Instance *inst = cluster_instance(w, (guint32) t->instance);
@@ -105,12 +110,13 @@ cost_on_task_state(World *w, Task *t, TaskState old,
                    gpointer data)
 {
   Cost *c = w->cost;
-  if (t->fargate && t->state == TASK_PENDING)
+  gboolean per_task = billed_per_task(w, t);
+  if (per_task && t->state == TASK_PENDING)
     g_array_append_val(c->open_tasks, t->id);
-  if (t->fargate && t->state == TASK_RUNNING && old == TASK_PROVISIONING)
+  if (per_task && t->state == TASK_RUNNING && old == TASK_PROVISIONING)
     g_array_append_val(c->open_tasks, t->id); /* warm start */
   if (t->state == TASK_STOPPED) {
-    if (t->fargate)
+    if (per_task)
       remove_open(c->open_tasks, t->id);
     settle_task(w, t, world_now(w));
   }
@@ -145,7 +151,7 @@ cost_instance_ended(World *w, guint32 id)
   c->asg_cost[inst->asg] += charge;
   c->asg_capacity_s[inst->asg] += inst->type->vcpu * 1024.0 * seconds;
   c->instance_hours += seconds / 3600.0;
-  int provider = world_provider_index(
+  int provider = capacity_provider_index(
     w, ((AsgConfig *) w->cfg->cluster->asgs->pdata[inst->asg])->name);
   c->per_provider[provider] += charge;
 }
@@ -187,8 +193,8 @@ cost_so_far(World *w, SimTime t)
   for (guint i = 0; i < c->open_tasks->len; i++) {
     const Task *task = world_task(w, g_array_index(c->open_tasks, guint32,
                                                    i));
-    FargateCharge f = fargate_charge(w, task, t);
-    sum += f.cpu + f.memory + f.storage;
+    TaskCharge f = task_charge(w, task, t);
+    sum += f.compute + f.storage;
   }
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);

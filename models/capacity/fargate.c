@@ -4,6 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
+#include "models/capacity/billing.h"
 #include "models/core/eventlog.h"
 #include "models/core/hooks.h"
 #include "models/config/scenario.h"
@@ -71,7 +72,7 @@ choose_az(World *w, const Task *t)
   return best;
 }
 
-int
+static int
 fargate_place_now(World *w, Task *t)
 {
   int az = choose_az(w, t);
@@ -113,13 +114,16 @@ serve_bucket(World *w, Bucket *b)
   }
 }
 
-gboolean
+static gboolean
 fargate_spot_available(const World *w)
 {
   return w->fargate->shortages == 0;
 }
 
-gboolean
+/* Starts provisioning @t: it waits for a launch token, then its ENI.
+ * FALSE (and nothing done) when @t is a Spot task and Spot capacity is
+ * short, or no AZ is up. */
+static gboolean
 fargate_launch(World *w, Task *t)
 {
   if (t->spot && !fargate_spot_available(w))
@@ -256,20 +260,72 @@ fargate_free(World *w)
   w->fargate = NULL;
 }
 
-void
-fargate_on_task_state(World *w, Task *t, TaskState old,
-                      gpointer data)
+/* ---- the capacity-provider interface --------------------------------- */
+
+static CapacityAnswer
+fargate_can_place(World *w, const CapacityProvider *p, guint32 service,
+                  const EcsTaskDef *def, int *instance,
+                  UnplacedReason *reason, GString *why)
 {
-  if (!t->fargate)
-    return;
-  Fargate *f = w->fargate;
-  double rate = config(w)->spot_interruptions_per_task_hour;
-  if (t->state == TASK_RUNNING && t->spot && rate > 0) {
-    gsl_rng *rng = world_rng(w, "fargate", "spot");
-    double hours = gsl_ran_exponential(rng, 1.0 / rate);
-    schedule(w, world_now(w) + sim_time_from_seconds(hours * 3600.0),
-             FG_SPOT_NOTICE, t->id);
+  *instance = -1;
+  if (p->spot && !fargate_spot_available(w)) {
+    *reason = UNPLACED_SPOT_CAPACITY;
+    g_string_assign(why, "Fargate Spot capacity is unavailable at this "
+                         "time.");
+    return CAPACITY_NONE;
   }
-  if (t->state == TASK_STOPPED && t->az >= 0)
+  return CAPACITY_NOW;
+}
+
+static void
+fargate_start(World *w, const CapacityProvider *p, Task *t, int instance,
+              CapacityAnswer answer, gboolean warm)
+{
+  if (warm)
+    task_warm_start(w, t, -1, fargate_place_now(w, t));
+  else
+    fargate_launch(w, t);
+}
+
+/* A Spot task's interruption notice comes after an exponential time at
+ * the configured rate per task-hour. */
+static void
+fargate_running(World *w, const CapacityProvider *p, Task *t)
+{
+  double rate = config(w)->spot_interruptions_per_task_hour;
+  if (!p->spot || rate <= 0)
+    return;
+  gsl_rng *rng = world_rng(w, "fargate", "spot");
+  double hours = gsl_ran_exponential(rng, 1.0 / rate);
+  schedule(w, world_now(w) + sim_time_from_seconds(hours * 3600.0),
+           FG_SPOT_NOTICE, t->id);
+}
+
+static void
+fargate_release(World *w, const CapacityProvider *p, Task *t)
+{
+  Fargate *f = w->fargate;
+  if (t->az >= 0)
     f->az_tasks[t->service * f->n_az + (guint) t->az]--;
 }
+
+/* Fargate bills each task per second from PENDING (ECS-REFERENCE §16). */
+static TaskCharge
+fargate_task_charge(World *w, const CapacityProvider *p, const Task *t,
+                    SimTime end)
+{
+  const EcsTaskDef *def = t->def;
+  FargateCharge f = billing_fargate_task(
+    w->cfg->pricing, def->cpu / 1024.0, def->memory / 1024.0,
+    def->ephemeral_storage_gib, def->cpu_architecture == ECS_ARCH_ARM64,
+    p->spot, t->entered[TASK_PENDING], end);
+  return (TaskCharge){ .compute = f.cpu + f.memory, .storage = f.storage };
+}
+
+const CapacityProviderOps fargate_provider_ops = {
+  .can_place = fargate_can_place,
+  .launch = fargate_start,
+  .running = fargate_running,
+  .release = fargate_release,
+  .task_charge = fargate_task_charge,
+};

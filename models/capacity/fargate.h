@@ -10,26 +10,14 @@
  * Spot task can be launched. */
 #pragma once
 
+#include "models/capacity/capacity-provider.h"
 #include "models/core/world-private.h"
 
 void fargate_init(World *w);
 void fargate_free(World *w);
 
-/* Starts provisioning Fargate task @t (in PROVISIONING). Returns FALSE
- * (and does nothing) when @t is a Spot task and Spot capacity is short,
- * or no availability zone is up. */
-gboolean fargate_launch(World *w, Task *t);
-
-/* Places Fargate task @t in an AZ at once, with no token or ENI wait (warm
- * start); returns the AZ. */
-int fargate_place_now(World *w, Task *t);
-
-/* TRUE when Spot tasks can be launched now. */
-gboolean fargate_spot_available(const World *w);
-
-/* Hook: task @t changed state. */
-void fargate_on_task_state(World *w, Task *t, TaskState old,
-                           gpointer data);
+/* FARGATE and FARGATE_SPOT as capacity providers. */
+extern const CapacityProviderOps fargate_provider_ops;
 
 /* A Spot capacity shortage begins (@begin) or ends now. */
 void fargate_shortage(World *w, gboolean begin);

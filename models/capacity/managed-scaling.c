@@ -169,7 +169,7 @@ evaluate(World *w, int asg)
   int alive, registered, busy;
   gboolean warming;
   count(w, asg, &alive, &registered, &busy, &warming);
-  int provider = world_provider_index(w, cfg->name);
+  int provider = capacity_provider_index(w, cfg->name);
   g_autoptr(GArray) waiting = cluster_waiting_for(w, provider);
   if (waiting->len > 0 && alive >= cfg->max)
     g->minutes_full++;

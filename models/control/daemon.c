@@ -37,7 +37,7 @@ place_on(World *w, Service *s, Deployment *d, guint32 instance, GString *ids)
 {
   if (!cluster_fits_on(w, s->index, d->def, instance))
     return FALSE;
-  int provider = world_provider_index(w, "EC2");
+  int provider = capacity_provider_index(w, "EC2");
   Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
                      FALSE, FALSE);
   s->tasks_started++;

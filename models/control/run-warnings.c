@@ -32,7 +32,7 @@ reasons_text(const Service *s)
     g_string_append_printf(text, "%s%" G_GUINT64_FORMAT " %s",
                            text->len ? ", " : "",
                            s->unplaced_by_reason[best],
-                           cluster_unplaced_reason_name(best));
+                           capacity_unplaced_reason_name(best));
   }
   return g_string_free(text, FALSE);
 }

@@ -1,8 +1,8 @@
 /* The service scheduler: reconciles, launches, backs off, rolls out. */
 #include "models/control/scheduler.h"
 
+#include "models/capacity/capacity-provider.h"
 #include "models/capacity/cluster.h"
-#include "models/capacity/fargate.h"
 #include "models/control/daemon.h"
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
@@ -94,50 +94,24 @@ gboolean
 scheduler_launch(World *w, Service *s, Deployment *d, gboolean warm,
                GString *started)
 {
-  int provider = strategy_pick_provider(w, s);
-  const Provider *p = &g_array_index(w->providers, Provider, provider);
-  gboolean fargate = p->kind == PROVIDER_FARGATE ||
-                     p->kind == PROVIDER_FARGATE_SPOT;
-  gboolean spot = p->kind == PROVIDER_FARGATE_SPOT ||
-                  (p->kind == PROVIDER_ASG &&
-                   ((AsgConfig *) w->cfg->cluster->asgs->pdata[p->asg])
-                     ->spot);
+  const CapacityProvider *p =
+    capacity_provider(w, strategy_pick_provider(w, s));
   int instance = -1;
   UnplacedReason reason = UNPLACED_NO_INSTANCES;
   g_autoptr(GString) why = g_string_new(NULL);
-  if (fargate) {
-    if (spot && !fargate_spot_available(w)) {
-      report_unplaced(w, s, UNPLACED_SPOT_CAPACITY,
-                      "Fargate Spot capacity is unavailable at this time.");
-      note_unplaced_spell(w, s);
-      return FALSE;
-    }
-  } else if (!cluster_find(w, s->index, d->def, provider, &instance, why,
-                           &reason) &&
-             !cluster_provider_waits(w, provider)) {
+  CapacityAnswer answer = p->ops->can_place(w, p, s->index, d->def,
+                                            &instance, &reason, why);
+  if (answer == CAPACITY_NONE) {
     report_unplaced(w, s, reason, why->str);
     note_unplaced_spell(w, s);
     return FALSE;
   }
-  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, provider,
-                     fargate, spot);
+  Task *t = task_new(w, s->index, d->number, d->def, &d->failure, p->index,
+                     p->serverless, p->spot);
   s->tasks_started++;
-  if (fargate && warm) {
-    task_warm_start(w, t, -1, fargate_place_now(w, t));
-  } else if (fargate) {
-    fargate_launch(w, t);
-  } else if (instance >= 0) {
-    int az = cluster_commit(w, t, instance);
-    if (warm)
-      task_warm_start(w, t, instance, az);
-    else
-      task_provisioned(w, t, instance, az, 0);
-  } else {
-    /* Managed scaling will bring an instance: the task waits, and the
-     * cluster measures how long (cluster_longest_wait()). */
+  if (answer == CAPACITY_LATER)
     report_unplaced(w, s, reason, why->str);
-    cluster_wait(w, t);
-  }
+  p->ops->launch(w, p, t, instance, answer, warm);
   if (started != NULL) {
     char id[33];
     g_string_append_printf(started, " (task %s)", task_format_id(t->id, id));

@@ -1,30 +1,15 @@
-/* Capacity providers of the world and per-service strategies. */
+/* Per-service capacity provider strategies. */
 #include "models/control/strategy.h"
 
 #include <string.h>
 
+#include "models/capacity/capacity-provider.h"
 #include "models/config/scenario.h"
 #include "models/control/service.h"
 
 struct _Strategies {
   GPtrArray *per_service; /* GArray of StrategyItem */
 };
-
-int
-world_provider_index(const World *w, const char *name)
-{
-  for (guint i = 0; i < w->providers->len; i++)
-    if (strcmp(g_array_index(w->providers, Provider, i).name, name) == 0)
-      return (int) i;
-  return -1;
-}
-
-static void
-add_provider(World *w, const char *name, ProviderKind kind, int asg)
-{
-  Provider p = { name, kind, asg };
-  g_array_append_val(w->providers, p);
-}
 
 static GArray *
 resolve(World *w, const ServiceConfig *svc)
@@ -36,14 +21,14 @@ resolve(World *w, const ServiceConfig *svc)
   if (svc->launch_type != LAUNCH_TYPE_NONE || src->len == 0) {
     const char *name = svc->launch_type == LAUNCH_TYPE_FARGATE ? "FARGATE"
                                                                 : "EC2";
-    StrategyItem it = { world_provider_index(w, name), 0, 1 };
+    StrategyItem it = { capacity_provider_index(w, name), 0, 1 };
     g_array_append_val(items, it);
     return items;
   }
   for (guint i = 0; i < src->len; i++) {
     const CapacityProviderItem *cp =
       &g_array_index(src, CapacityProviderItem, i);
-    StrategyItem it = { world_provider_index(w, cp->provider), cp->base,
+    StrategyItem it = { capacity_provider_index(w, cp->provider), cp->base,
                         cp->weight };
     g_assert(it.provider >= 0);
     g_array_append_val(items, it);
@@ -54,14 +39,6 @@ resolve(World *w, const ServiceConfig *svc)
 void
 strategy_init(World *w)
 {
-  const ClusterConfig *c = w->cfg->cluster;
-  w->providers = g_array_new(FALSE, TRUE, sizeof(Provider));
-  add_provider(w, "FARGATE", PROVIDER_FARGATE, -1);
-  add_provider(w, "FARGATE_SPOT", PROVIDER_FARGATE_SPOT, -1);
-  for (guint i = 0; i < c->asgs->len; i++)
-    add_provider(w, ((AsgConfig *) c->asgs->pdata[i])->name, PROVIDER_ASG,
-                 (int) i);
-  add_provider(w, "EC2", PROVIDER_EC2, -1);
   w->strategies = g_new0(Strategies, 1);
   w->strategies->per_service =
     g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
@@ -78,9 +55,6 @@ strategy_free(World *w)
   g_ptr_array_unref(w->strategies->per_service);
   g_free(w->strategies);
   w->strategies = NULL;
-  if (w->providers)
-    g_array_unref(w->providers);
-  w->providers = NULL;
 }
 
 const GArray *

@@ -19,7 +19,7 @@ typedef struct {
   int weight;
 } StrategyItem;
 
-/* Builds w->providers and every service's strategy. */
+/* Builds every service's strategy (after capacity_providers_init()). */
 void strategy_init(World *w);
 void strategy_free(World *w);
 

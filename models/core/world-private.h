@@ -33,19 +33,6 @@ typedef struct _Strategies Strategies;
 typedef struct _ManagedScaling ManagedScaling;
 typedef struct _Deployment Deployment;
 
-typedef enum {
-  PROVIDER_FARGATE,
-  PROVIDER_FARGATE_SPOT,
-  PROVIDER_ASG,   /* an Auto Scaling group capacity provider */
-  PROVIDER_EC2,   /* launchType EC2: any container instance */
-} ProviderKind;
-
-typedef struct {
-  const char *name;
-  ProviderKind kind;
-  int asg;        /* ASG index for PROVIDER_ASG, else -1 */
-} Provider;
-
 struct _World {
   const ScenarioConfig *cfg;
   WorldOptions options;
@@ -53,7 +40,7 @@ struct _World {
   SimRngSet *rngs;
   SimTime horizon;
   GPtrArray *tasks;       /* Task*, index = id; owned */
-  GArray *providers;      /* Provider */
+  GArray *providers;      /* CapacityProvider (capacity-provider.h) */
   Strategies *strategies;
   ManagedScaling *managed_scaling;
   GPtrArray *services;    /* Service*, index = service index; owned */
@@ -92,6 +79,3 @@ world_task(const World *w, guint32 id)
 /* The named random stream "@prefix/@name". */
 gsl_rng *world_rng(World *w, const char *prefix, const char *name);
 
-
-/* Index of capacity provider @name, or -1. */
-int world_provider_index(const World *w, const char *name);

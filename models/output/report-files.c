@@ -80,7 +80,7 @@ write_tasks(World *w, FILE *f)
   for (guint i = 0; i < w->tasks->len; i++) {
     const Task *t = w->tasks->pdata[i];
     char id[33];
-    const Provider *p = &g_array_index(w->providers, Provider, t->provider);
+    const CapacityProvider *p = capacity_provider(w, t->provider);
     const char *az = t->az >= 0 ? w->cfg->cluster->azs->pdata[t->az] : "";
     const char *instance = t->instance >= 0
                              ? cluster_instance(w, (guint32) t->instance)

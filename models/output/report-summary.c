@@ -150,10 +150,10 @@ cost_json(World *w, guint64 arrivals)
             1e-6);
   cJSON_AddItemToObject(o, "by_service", svc);
   cJSON *prov = cJSON_CreateObject();
-  for (guint i = 0; i < w->providers->len; i++) {
+  for (guint i = 0; i < capacity_provider_count(w); i++) {
     double c = cost_of_provider(w, (int) i);
     if (c > 0)
-      add_num(prov, g_array_index(w->providers, Provider, i).name, c, 1e-6);
+      add_num(prov, capacity_provider(w, (int) i)->name, c, 1e-6);
   }
   cJSON_AddItemToObject(o, "by_provider", prov);
   /* Which of the ALB's four LCU dimensions was billed: says which
@@ -252,7 +252,7 @@ service_json(World *w, guint32 i)
   add_int(o, "unable_to_place", (double) s->unplaced);
   cJSON *why = cJSON_AddObjectToObject(o, "unplaced_by_reason");
   for (int r = 0; r < UNPLACED_N_REASONS; r++)
-    add_int(why, cluster_unplaced_reason_name(r),
+    add_int(why, capacity_unplaced_reason_name(r),
             (double) s->unplaced_by_reason[r]);
   add_num(o, "unplaced_longest_s",
           sim_time_to_seconds(run_longest_unplaced(w, i)), 1e-3);

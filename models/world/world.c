@@ -2,6 +2,7 @@
 #include "models/world/world.h"
 
 #include "models/control/autoscale.h"
+#include "models/capacity/capacity-provider.h"
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
 #include "models/control/daemon.h"
@@ -39,8 +40,7 @@ subscribe_all(World *w)
    * scheduler, which may start replacements at once. */
   world_on_task_changed(w, lb_on_task_state, NULL);
   world_on_task_changed(w, health_on_task_state, NULL);
-  world_on_task_changed(w, fargate_on_task_state, NULL);
-  world_on_task_changed(w, cluster_on_task_state, NULL);
+  world_on_task_changed(w, capacity_on_task_state, NULL);
   world_on_task_changed(w, cost_on_task_state, NULL);
   world_on_task_changed(w, service_on_task_state, NULL);
   world_on_task_changed(w, scheduler_on_task_state, NULL);
@@ -92,6 +92,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   subscribe_all(w);
   scenario_add_warnings(cfg, w->warnings);
   init_requests(w);
+  capacity_providers_init(w);
   strategy_init(w);
   eventlog_init(w);
   task_lifecycle_init(w);
@@ -133,6 +134,7 @@ world_free(World *w)
   }
   g_ptr_array_unref(w->tasks);
   strategy_free(w);
+  capacity_providers_free(w);
   task_queue_fini(w);
   task_lifecycle_free(w);
   for (guint i = 0; i < w->cfg->services->len; i++)
