@@ -539,7 +539,7 @@ Test(expect, schema_knows_every_reason_the_models_name)
   }
   for (int r = 0; r < UNPLACED_N_REASONS; r++) {
     g_autofree char *p = g_strdup_printf(
-      "services.web.unplaced_by_reason.%s", cluster_unplaced_reason_name(r));
+      "services.web.unplaced_by_reason.%s", capacity_unplaced_reason_name(r));
     cr_assert(g_hash_table_contains(set, p), "%s", p);
   }
 }
