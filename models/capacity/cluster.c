@@ -5,7 +5,6 @@
 #include <gsl/gsl_randist.h>
 #include <string.h>
 
-#include "models/capacity/cost.h"
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
@@ -236,7 +235,7 @@ cluster_terminate(World *w, Instance *inst, const char *reason)
   inst->state = INSTANCE_TERMINATED;
   inst->terminated_at = world_now(w);
   /* One still booting is billed too once it is running. */
-  cost_instance_ended(w, inst->id);
+  world_instance_ended(w, inst->id);
 }
 
 void

@@ -157,6 +157,12 @@ cost_instance_ended(World *w, guint32 id)
 }
 
 void
+cost_on_instance_ended(World *w, guint32 instance, gpointer data)
+{
+  cost_instance_ended(w, instance);
+}
+
+void
 cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
                guint64 arrivals, double in_flight)
 {

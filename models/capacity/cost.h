@@ -31,6 +31,8 @@ void cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
                     guint64 arrivals, double in_flight);
 /* Instance @instance stopped being billed (terminated) at now. */
 void cost_instance_ended(World *w, guint32 instance);
+/* Hook: instance @instance terminated (bills it). */
+void cost_on_instance_ended(World *w, guint32 instance, gpointer data);
 
 /* Total cost of the run up to @t (every item, live resources included). */
 double cost_so_far(World *w, SimTime t);

@@ -6,6 +6,7 @@
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
 #include "models/config/scenario.h"
+#include "models/core/hooks.h"
 #include "models/control/service.h"
 
 struct _Metrics {
@@ -87,8 +88,9 @@ on_tick(SimEngine *engine, gpointer model, gpointer payload)
 {
   World *w = ((Metrics *) model)->w;
   SimTime now = world_now(w);
+  SimTime start = w->metrics->period_start;
   close_period(w, now);
-  service_tick(w);
+  world_metric_published(w, start, now);
   SimTime next = now + w->cfg->period;
   if (next < w->horizon)
     sim_schedule_inline(engine, next, w->metrics->kind, NULL, 0);

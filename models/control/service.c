@@ -255,7 +255,8 @@ service_set_steady(World *w, Service *s, gboolean steady)
 }
 
 void
-service_tick(World *w)
+service_on_metric_published(World *w, SimTime start, SimTime end,
+                            gpointer data)
 {
   for (guint i = 0; i < w->services->len; i++) {
     Service *s = service_get(w, i);

@@ -113,6 +113,9 @@ ServiceCounts service_counts(World *w, guint32 service);
  * a steady state." when it becomes so. */
 void service_set_steady(World *w, Service *s, gboolean steady);
 
-/* Periodic work (steady-state re-announcement). */
-void service_tick(World *w);
+/* Hook: a metrics period closed; a service that stayed steady says so
+ * again every `steady_state_interval` (ECS repeats "has reached a steady
+ * state." while nothing changes). */
+void service_on_metric_published(World *w, SimTime start, SimTime end,
+                                 gpointer data);
 

@@ -15,6 +15,8 @@ struct _WorldHooks {
   GArray *task_health;
   GArray *capacity;
   GArray *reconcile;
+  GArray *instance_ended;
+  GArray *metric;
 };
 
 WorldHooks *
@@ -25,6 +27,8 @@ world_hooks_new(void)
   h->task_health = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   h->capacity = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   h->reconcile = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->instance_ended = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->metric = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   return h;
 }
 
@@ -37,6 +41,8 @@ world_hooks_free(WorldHooks *h)
   g_array_unref(h->task_health);
   g_array_unref(h->capacity);
   g_array_unref(h->reconcile);
+  g_array_unref(h->instance_ended);
+  g_array_unref(h->metric);
   g_free(h);
 }
 
@@ -71,6 +77,18 @@ void
 world_on_reconcile_wanted(World *w, WorldReconcileFunc fn, gpointer data)
 {
   subscribe(w->hooks->reconcile, (HookFunc) fn, data);
+}
+
+void
+world_on_instance_ended(World *w, WorldInstanceFunc fn, gpointer data)
+{
+  subscribe(w->hooks->instance_ended, (HookFunc) fn, data);
+}
+
+void
+world_on_metric_published(World *w, WorldMetricFunc fn, gpointer data)
+{
+  subscribe(w->hooks->metric, (HookFunc) fn, data);
 }
 
 #define EACH(list, s)                                                      \
@@ -108,4 +126,20 @@ world_reconcile_wanted(World *w, int service)
   const Subscriber *s;
   EACH(w->hooks->reconcile, s)
     ((WorldReconcileFunc) s->fn)(w, service, s->data);
+}
+
+void
+world_instance_ended(World *w, guint32 instance)
+{
+  const Subscriber *s;
+  EACH(w->hooks->instance_ended, s)
+    ((WorldInstanceFunc) s->fn)(w, instance, s->data);
+}
+
+void
+world_metric_published(World *w, SimTime start, SimTime end)
+{
+  const Subscriber *s;
+  EACH(w->hooks->metric, s)
+    ((WorldMetricFunc) s->fn)(w, start, end, s->data);
 }

@@ -10,6 +10,10 @@
  * |                      | an AZ came back, a Spot shortage ended      |
  * | reconcile wanted     | capacity was lost or is draining: the       |
  * |                      | scheduler should look at a service again    |
+ * | instance ended       | a container instance terminated (billed up  |
+ * |                      | to now)                                     |
+ * | metric published     | a period's datapoints (timeseries.csv rows, |
+ * |                      | one per service) were published             |
  *
  * Subscribers are added once each, in a fixed order, by the one function
  * that builds a World (models/world/world.c), and run in that order: the
@@ -27,6 +31,12 @@ typedef void (*WorldCapacityFunc)(World *w, gpointer data);
 /* @service: a service index, or -1 for every service. */
 typedef void (*WorldReconcileFunc)(World *w, int service, gpointer data);
 
+typedef void (*WorldInstanceFunc)(World *w, guint32 instance,
+                                  gpointer data);
+/* The period [@start, @end) closed: metrics_row() holds its rows. */
+typedef void (*WorldMetricFunc)(World *w, SimTime start, SimTime end,
+                                gpointer data);
+
 typedef struct _WorldHooks WorldHooks;
 
 WorldHooks *world_hooks_new(void);
@@ -41,6 +51,9 @@ void world_on_capacity_changed(World *w, WorldCapacityFunc fn,
                                gpointer data);
 void world_on_reconcile_wanted(World *w, WorldReconcileFunc fn,
                                gpointer data);
+void world_on_instance_ended(World *w, WorldInstanceFunc fn, gpointer data);
+void world_on_metric_published(World *w, WorldMetricFunc fn,
+                               gpointer data);
 
 /* Emitting: task-lifecycle (the owner of Task.state) announces that @t
  * moved from @old to its current state; task_new() once with @old equal
@@ -53,3 +66,7 @@ void world_task_health_changed(World *w, Task *t);
 void world_capacity_changed(World *w);
 /* Service @service (-1: every service) should be reconciled. */
 void world_reconcile_wanted(World *w, int service);
+/* Container instance @instance terminated now. */
+void world_instance_ended(World *w, guint32 instance);
+/* The metrics period [@start, @end) closed and its rows were published. */
+void world_metric_published(World *w, SimTime start, SimTime end);

@@ -57,6 +57,13 @@ subscribe_all(World *w)
   world_on_capacity_changed(w, scheduler_on_capacity_changed, NULL);
   /* Capacity lost or draining: the scheduler looks again. */
   world_on_reconcile_wanted(w, scheduler_on_reconcile_wanted, NULL);
+  /* An instance ended: its bill closes. */
+  world_on_instance_ended(w, cost_on_instance_ended, NULL);
+  /* A period's datapoints were published: services that stayed steady
+   * say so. (Service autoscaling and managed scaling read their own
+   * one-minute datapoints, as CloudWatch publishes ECS and capacity
+   * provider metrics each minute whatever the output period.) */
+  world_on_metric_published(w, service_on_metric_published, NULL);
 }
 
 static void
