@@ -19,6 +19,7 @@
 typedef struct _Cluster Cluster;
 typedef struct _Fargate Fargate;
 typedef struct _Lb Lb;
+typedef struct _Arrivals Arrivals;
 typedef struct _Health Health;
 typedef struct _Service Service;
 typedef struct _EventLog EventLog;
@@ -46,6 +47,7 @@ struct _World {
   GPtrArray *services;    /* Service*, index = service index; owned */
   Cluster *cluster;
   Fargate *fargate;
+  Arrivals *arrivals;
   Lb *lb;
   Health *health;
   EventLog *log;

@@ -1,4 +1,4 @@
-/* Frontends: arrivals, routing, registration and draining. */
+/* Frontends: routing, registration and draining. */
 #include "models/requests/lb.h"
 
 #include "models/core/eventlog.h"
@@ -8,7 +8,6 @@
 
 typedef struct {
   guint32 service;
-  TrafficSource *source;            /* NULL: no traffic */
   const TargetGroupConfig *tg;      /* NULL: no load balancer */
   LbAlgorithm algorithm;
   GArray *rotation;                 /* task ids taking new requests */
@@ -19,7 +18,6 @@ typedef struct {
 
 struct _Lb {
   World *w;              /* the world it belongs to */
-  SimKindId arrival_kind; /* its event kind */
   SimKindId dereg_kind;  /* its event kind */
   Frontend *frontends;              /* per service */
   guint n;
@@ -87,30 +85,12 @@ route(World *w, Frontend *fe)
   return world_task(w, ids[fe->next++ % n]);
 }
 
-static void
-schedule_arrival(World *w, Frontend *fe)
+void
+lb_dispatch(World *w, guint32 service, SimTime now)
 {
-  SimTime at = traffic_source_next(fe->source);
-  if (at <= w->horizon)
-    sim_schedule_inline(w->engine, at, w->lb->arrival_kind,
-                        &fe->service, sizeof fe->service);
-}
-
-static void
-on_arrival(SimEngine *engine, gpointer model, gpointer payload)
-{
-  World *w = ((Lb *) model)->w;
-  Frontend *fe = frontend(w, *(guint32 *) payload);
-  SimTime now = sim_engine_now(engine);
-  ReqStats *rs = &w->reqstats[fe->service];
-  reqstats_arrival(rs, now);
-  /* The next arrival first: it takes the heap's freed root cheaply, while
-   * this request's completion (usually later) sinks. Only a completion
-   * and an arrival in the same microsecond change order. */
-  schedule_arrival(w, fe);
-  Task *t = route(w, fe);
+  Task *t = route(w, frontend(w, service));
   if (t == NULL)
-    reqstats_failed(rs, now, REQ_NO_TARGET, 1);
+    reqstats_failed(&w->reqstats[service], now, REQ_NO_TARGET, 1);
   else
     task_queue_accept(w, t->queue, now);
 }
@@ -127,20 +107,16 @@ on_dereg_timeout(SimEngine *engine, gpointer model, gpointer payload)
 void
 lb_init(World *w)
 {
-  static const SimEventKind arrival = { "request.arrival", on_arrival,
-                                        NULL };
   static const SimEventKind dereg = { "lb.deregistration-delay",
                                       on_dereg_timeout, NULL };
   Lb *lb = g_new0(Lb, 1);
   w->lb = lb;
   lb->w = w;
-  lb->arrival_kind = sim_engine_register(w->engine, &arrival, lb);
   lb->dereg_kind = sim_engine_register(w->engine, &dereg, lb);
   lb->n = w->cfg->services->len;
   lb->frontends = g_new0(Frontend, lb->n);
   lb->members = g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
   for (guint i = 0; i < lb->n; i++) {
-    const ServiceConfig *svc = w->cfg->services->pdata[i];
     Frontend *fe = &lb->frontends[i];
     fe->service = i;
     fe->tg = w->cfg->service_tgs->pdata[i];
@@ -148,13 +124,6 @@ lb_init(World *w)
     fe->rotation = g_array_new(FALSE, FALSE, sizeof(guint32));
     fe->fail_open = g_array_new(FALSE, FALSE, sizeof(guint32));
     g_ptr_array_add(lb->members, g_array_new(FALSE, FALSE, sizeof(guint32)));
-    if (svc->workload.traffic != NULL) {
-      fe->source = traffic_source_new(svc->workload.traffic,
-                                      world_rng(w, "traffic", svc->name),
-                                      w->cfg->clock_offset,
-                                      w->options.traffic_scale);
-      schedule_arrival(w, fe);
-    }
   }
 }
 
@@ -165,7 +134,6 @@ lb_free(World *w)
   if (lb == NULL)
     return;
   for (guint i = 0; i < lb->n; i++) {
-    traffic_source_free(lb->frontends[i].source);
     g_array_unref(lb->frontends[i].rotation);
     g_array_unref(lb->frontends[i].fail_open);
   }

@@ -1,7 +1,7 @@
-/* The load balancer in front of each service, and its traffic.
+/* The load balancer in front of each service.
  *
- * Each service with a workload has a frontend: its arrival process (one
- * pending arrival event at a time) and the tasks requests can go to. With
+ * Each service has a frontend: the tasks its requests (arrivals.h) can go
+ * to. With
  * a target group (the service's first loadBalancers entry) that is the
  * ALB's view: RUNNING tasks whose target is healthy, round robin or least
  * outstanding requests; when no target is healthy it fails open to all
@@ -18,6 +18,10 @@
 
 void lb_init(World *w);
 void lb_free(World *w);
+
+/* Routes a request of service @service that arrived now to a task, or
+ * fails it with 503 when no task can take it. */
+void lb_dispatch(World *w, guint32 service, SimTime now);
 
 /* Hook: task @t changed state. */
 void lb_on_task_state(World *w, Task *t, TaskState old,

@@ -11,6 +11,7 @@
 #include "models/capacity/fargate.h"
 #include "models/control/faults.h"
 #include "models/control/health.h"
+#include "models/requests/arrivals.h"
 #include "models/requests/lb.h"
 #include "models/control/metrics.h"
 #include "models/control/run-warnings.h"
@@ -104,6 +105,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   eventlog_init(w);
   task_lifecycle_init(w);
   task_queue_init(w);
+  arrivals_init(w);
   lb_init(w);
   health_init(w);
   fargate_init(w);
@@ -132,6 +134,7 @@ world_free(World *w)
   fargate_free(w);
   health_free(w);
   lb_free(w);
+  arrivals_free(w);
   eventlog_free(w);
   faults_free(w);
   for (guint i = 0; i < w->tasks->len; i++) {
