@@ -132,13 +132,13 @@ summary_schema_lookup(const char *path)
 
 /* The names under tasks.stopped_by_reason and
  * services[].unplaced_by_reason, as the models write them (task.c's
- * stop reasons, cluster.h's UnplacedReason): listed here so that the
+ * stop reasons, capacity-provider.h's UnplacedReason): listed here so that the
  * scenario loader can check "expect" paths without the models. The
  * test expect::field_table_matches_a_real_summary holds the lists true. */
 static const char *const stop_reasons[] = {
   "scale-in", "deployment", "unhealthy", "spot-interruption",
   "instance-terminated", "essential-container-exited", "startup-failure",
-  "fault", "instance-draining",
+  "instance-draining",
 };
 static const char *const unplaced_reasons[] = {
   "cpu", "memory", "eni", "ports", "constraint", "no_instances",

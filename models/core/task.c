@@ -11,7 +11,7 @@ static const char *const state_names[] = {
 static const char *const reason_names[] = {
   "none", "scale-in", "deployment", "unhealthy", "spot-interruption",
   "instance-terminated", "essential-container-exited", "startup-failure",
-  "fault", "instance-draining",
+  "instance-draining",
 };
 
 const char *
@@ -38,8 +38,6 @@ task_stop_code(StopReason reason)
     return "TaskFailedToStart";
   case STOP_ESSENTIAL_EXIT:
     return "EssentialContainerExited";
-  case STOP_FAULT:
-    return "UserInitiated";
   case STOP_INSTANCE_TERMINATED:
     return "TerminationNotice";
   default:

@@ -35,7 +35,6 @@ typedef enum {
   STOP_INSTANCE_TERMINATED, /* its container instance went away */
   STOP_ESSENTIAL_EXIT,     /* an essential container exited (crash) */
   STOP_STARTUP_FAILURE,    /* exited before reaching RUNNING */
-  STOP_FAULT,              /* killed by a scheduled fault */
   STOP_INSTANCE_DRAINING,  /* moved off a draining instance */
   STOP_N_REASONS,
 } StopReason;
