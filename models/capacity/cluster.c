@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "models/capacity/cost.h"
+#include "models/capacity/image-pull.h"
+#include "models/config/instance-boot.h"
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
@@ -203,10 +205,14 @@ cluster_launch(World *w, int asg_index, gboolean warm)
     register_instance(w, inst);
   } else {
     gsl_rng *rng = world_rng(w, "instance-launch", asg->name);
-    SimTime launch = dist_sample(&asg->launch_time, rng);
-    /* Its own stream: the launch times stay those of earlier versions. */
     gsl_rng *boot_rng = world_rng(w, "instance-boot", asg->name);
-    SimTime boot = MIN(dist_sample(&asg->boot_time, boot_rng), launch);
+    SimTime boot = dist_sample(&asg->boot_time, boot_rng);
+    /* A given launch_time is the whole launch, booting its last part;
+     * otherwise EC2's pending state comes before the family's boot. */
+    SimTime launch = asg->launch_time_given
+                       ? dist_sample(&asg->launch_time, rng)
+                       : dist_sample(instance_boot_pending(), rng) + boot;
+    boot = MIN(boot, launch);
     inst->running_at = world_now(w) + launch - boot;
     schedule(w, world_now(w) + launch, CL_REGISTER, inst->id);
   }
@@ -311,6 +317,7 @@ cluster_free(World *w)
   if (c == NULL)
     return;
   managed_scaling_free(w);
+  image_pull_free(w);
   cluster_placement_free(w);
   placement_free(c->placement);
   g_queue_clear(&c->waiting);

@@ -8,6 +8,7 @@
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/fargate.h"
+#include "models/capacity/image-pull.h"
 #include "models/control/faults.h"
 #include "models/control/health.h"
 #include "models/requests/lb.h"
@@ -41,6 +42,7 @@ subscribe_all(World *w)
   world_on_task_changed(w, health_on_task_state, NULL);
   world_on_task_changed(w, fargate_on_task_state, NULL);
   world_on_task_changed(w, cluster_on_task_state, NULL);
+  world_on_task_changed(w, image_pull_on_task_state, NULL);
   world_on_task_changed(w, cost_on_task_state, NULL);
   world_on_task_changed(w, service_on_task_state, NULL);
   world_on_task_changed(w, scheduler_on_task_state, NULL);
