@@ -206,13 +206,20 @@ cluster_launch(World *w, int asg_index, gboolean warm)
   } else {
     gsl_rng *rng = world_rng(w, "instance-launch", asg->name);
     gsl_rng *boot_rng = world_rng(w, "instance-boot", asg->name);
-    SimTime boot = dist_sample(&asg->boot_time, boot_rng);
-    /* A given launch_time is the whole launch, booting its last part;
-     * otherwise EC2's pending state comes before the family's boot. */
-    SimTime launch = asg->launch_time_given
-                       ? dist_sample(&asg->launch_time, rng)
-                       : dist_sample(instance_boot_pending(), rng) + boot;
-    boot = MIN(boot, launch);
+    SimTime launch, boot;
+    /* A given launch_time is the whole launch, booting its last part (by
+     * default all of it but EC2's pending state); otherwise EC2's pending
+     * state comes before the boot (by default the family's). */
+    if (asg->launch_time_given) {
+      launch = dist_sample(&asg->launch_time, rng);
+      boot = asg->boot_time_given
+               ? dist_sample(&asg->boot_time, boot_rng)
+               : launch - dist_sample(instance_boot_pending(), boot_rng);
+      boot = CLAMP(boot, 0, launch);
+    } else {
+      boot = dist_sample(&asg->boot_time, boot_rng);
+      launch = dist_sample(instance_boot_pending(), rng) + boot;
+    }
     inst->running_at = world_now(w) + launch - boot;
     schedule(w, world_now(w) + launch, CL_REGISTER, inst->id);
   }

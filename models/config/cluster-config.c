@@ -110,12 +110,14 @@ parse_image_pull(const JNode *parent, gboolean fargate, ImagePullConfig *p,
 }
 
 /* Defaults that depend on the instance type: boot_time from the family
- * table, and a launch of EC2 pending + boot when launch_time is absent. */
+ * table (cluster.c: with a launch_time but no boot_time, the boot is the
+ * launch less EC2's pending state). */
 static void
 default_boot(const JNode *n, AsgConfig *asg)
 {
   JNode part;
-  if (!jn_member(n, "boot_time", &part))
+  asg->boot_time_given = jn_member(n, "boot_time", &part);
+  if (!asg->boot_time_given)
     dist_copy(&asg->boot_time, instance_boot_default(asg->type->name));
   asg->launch_time_given = jn_member(n, "launch_time", &part);
 }

@@ -25,7 +25,9 @@
  *                                      agent start), billed; at most the
  *                                      launch time (default: the
  *                                      instance family's row of
- *                                      instance-boot.h)
+ *                                      instance-boot.h; with a
+ *                                      launch_time, the launch less EC2
+ *                                      pending, 5-20 s)
  *       "image_pull_behavior": "default", ECS_IMAGE_PULL_BEHAVIOR: default,
  *                                      always, once or prefer-cached
  *                                      (image-pull.h)
@@ -100,6 +102,8 @@ typedef struct {
   Dist launch_time;            /* launch to agent registered */
   gboolean launch_time_given;  /* FALSE: EC2 pending + boot_time */
   Dist boot_time;              /* running to registered (billed) */
+  gboolean boot_time_given;    /* FALSE: the family's row, or with a
+                                  launch_time, launch less EC2 pending */
   ImagePullBehavior pull_behavior;
   int reserved_memory_mib;
   SimTime instance_mttf;       /* 0: instances do not fail */
