@@ -327,6 +327,9 @@ Test(ec2, boot_to_registration_differs_by_instance_family)
   assert_range(boots("m4.large", ""), 90, 200, "m4.large");
   assert_range(boots("m4.large", ", 'boot_time': '45s'"), 45, 45,
                "boot_time override");
+  /* A given launch_time: EC2 pending (5-20 s, unbilled), then booting. */
+  assert_range(boots("m5.large", ", 'launch_time': '60s'"), 40, 55,
+               "launch_time 60 s");
 }
 
 Test(ec2, a_bad_pull_behavior_is_refused_with_its_json_path)
