@@ -103,6 +103,29 @@ Test(ec2, once_and_prefer_cached_use_the_cache_without_a_pull)
   }
 }
 
+/* Two tasks placed on a new instance together: Docker pulls the image
+ * once, and the second task waits for that pull rather than starting
+ * from a cache that is not there yet. */
+Test(ec2, a_task_waits_for_the_pull_in_progress_of_its_image)
+{
+  TestRun *run = run_json(
+    "{'duration': '10m', 'cluster': {'start_warm': false,"
+    " 'auto_scaling_groups': [{'name': 'asg', 'instance_type': 'm5.large',"
+    "  'min': 1, 'max': 1, 'image_pull_behavior': 'once'}]},"
+    " 'taskDefinitions': [" EC2_TD("1", "repo/web:1") "],"
+    " 'services': [{'serviceName': 'web', 'taskDefinition': 'web',"
+    "  'launchType': 'EC2', 'desiredCount': 2,"
+    "  'workload': {'image_size_mib': 1000}}]}");
+  test_run_finish(run);
+  cr_assert_eq(run->w->tasks->len, 2);
+  const Task *a = world_task(run->w, 0), *b = world_task(run->w, 1);
+  cr_assert_eq(a->entered[TASK_PENDING], b->entered[TASK_PENDING]);
+  cr_assert_geq(pull_seconds(a), 13.0);
+  cr_assert_eq(b->entered[TASK_ACTIVATING], a->entered[TASK_ACTIVATING],
+               "the second task did not wait for the first one's pull");
+  test_run_free(run);
+}
+
 /* web:1 (image a) is replaced by web:2 (image b) at 10 min and comes back
  * as web:3 (image a) at 4 h 30: image a has had no task for over 3 h, so
  * the agent's cleanup removed it under `once` (pulled again), not under
