@@ -29,6 +29,7 @@ struct _Cluster {
   guint n_registered;
   guint max_registered;          /* most registered at once */
   guint64 *group_masks;          /* per ASG: its bit */
+  GHashTable *images;            /* image-pull.c: instances' caches */
 };
 
 static inline Cluster *

@@ -5,6 +5,8 @@
 #include <gsl/gsl_randist.h>
 #include <string.h>
 
+#include "models/capacity/image-pull.h"
+#include "models/config/instance-boot.h"
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
@@ -201,10 +203,21 @@ cluster_launch(World *w, int asg_index, gboolean warm)
     register_instance(w, inst);
   } else {
     gsl_rng *rng = world_rng(w, "instance-launch", asg->name);
-    SimTime launch = dist_sample(&asg->launch_time, rng);
-    /* Its own stream: the launch times stay those of earlier versions. */
     gsl_rng *boot_rng = world_rng(w, "instance-boot", asg->name);
-    SimTime boot = MIN(dist_sample(&asg->boot_time, boot_rng), launch);
+    SimTime launch, boot;
+    /* A given launch_time is the whole launch, booting its last part (by
+     * default all of it but EC2's pending state); otherwise EC2's pending
+     * state comes before the boot (by default the family's). */
+    if (asg->launch_time_given) {
+      launch = dist_sample(&asg->launch_time, rng);
+      boot = asg->boot_time_given
+               ? dist_sample(&asg->boot_time, boot_rng)
+               : launch - dist_sample(instance_boot_pending(), boot_rng);
+      boot = CLAMP(boot, 0, launch);
+    } else {
+      boot = dist_sample(&asg->boot_time, boot_rng);
+      launch = dist_sample(instance_boot_pending(), rng) + boot;
+    }
     inst->running_at = world_now(w) + launch - boot;
     schedule(w, world_now(w) + launch, CL_REGISTER, inst->id);
   }
@@ -309,6 +322,7 @@ cluster_free(World *w)
   if (c == NULL)
     return;
   managed_scaling_free(w);
+  image_pull_free(w);
   cluster_placement_free(w);
   placement_free(c->placement);
   g_queue_clear(&c->waiting);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "models/config/instance-boot.h"
+
 static gboolean
 parse_string_list(const JNode *arr, int min, GPtrArray *out, GError **error)
 {
@@ -75,6 +77,52 @@ parse_spot_prices(const JNode *n, AsgConfig *asg, GError **error)
 }
 
 static void
+image_pull_clear(ImagePullConfig *p)
+{
+  dist_clear(&p->latency);
+  dist_clear(&p->manifest_check);
+}
+
+/* `image_pull` of `fargate` (lazy_loading_factor) or `ec2`
+ * (manifest_check). */
+static gboolean
+parse_image_pull(const JNode *parent, gboolean fargate, ImagePullConfig *p,
+                 GError **error)
+{
+  static const char *const fargate_keys[] = {
+    "latency", "bandwidth_mib_per_s", "lazy_loading_factor", NULL
+  };
+  static const char *const ec2_keys[] = {
+    "latency", "bandwidth_mib_per_s", "manifest_check", NULL
+  };
+  JNode n;
+  if (!jn_member(parent, "image_pull", &n))
+    return TRUE;
+  return jn_check_object(&n, fargate ? fargate_keys : ec2_keys, NULL,
+                         error) &&
+         dist_member(&n, "latency", SIM_HOUR, &p->latency, error) &&
+         jn_double(&n, "bandwidth_mib_per_s", 0.01, 1e6,
+                   &p->bandwidth_mib_per_s, error) &&
+         dist_member(&n, "manifest_check", SIM_HOUR, &p->manifest_check,
+                     error) &&
+         jn_double(&n, "lazy_loading_factor", 0.0, 1.0,
+                   &p->lazy_loading_factor, error);
+}
+
+/* Defaults that depend on the instance type: boot_time from the family
+ * table (cluster.c: with a launch_time but no boot_time, the boot is the
+ * launch less EC2's pending state). */
+static void
+default_boot(const JNode *n, AsgConfig *asg)
+{
+  JNode part;
+  asg->boot_time_given = jn_member(n, "boot_time", &part);
+  if (!asg->boot_time_given)
+    dist_copy(&asg->boot_time, instance_boot_default(asg->type->name));
+  asg->launch_time_given = jn_member(n, "launch_time", &part);
+}
+
+static void
 asg_free(gpointer p)
 {
   AsgConfig *asg = p;
@@ -109,9 +157,11 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
   static const char *const keys[] = {
     "name", "instance_type", "min", "max", "desired", "availability_zones",
     "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
-    "reserved_memory_mib", "instance_mttf",
+    "reserved_memory_mib", "instance_mttf", "image_pull_behavior",
     "managedScaling", "managedTerminationProtection", NULL
   };
+  static const char *const pull[] = { "default", "always", "once",
+                                       "prefer-cached", NULL };
   static const char *const required[] = { "name", "instance_type", "max",
                                           NULL };
   static const char *const onoff[] = { "DISABLED", "ENABLED", NULL };
@@ -126,7 +176,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
   asg->warmup = 300 * SIM_SEC;
   asg->azs = g_ptr_array_new();
   int64_t min = 0, max = 0, desired = -1, reserved = 0;
-  int protection = 0;
+  int protection = 0, behavior = IMAGE_PULL_DEFAULT;
   JNode part;
   if (!jn_check_object(n, keys, required, error) ||
       !jn_string(n, "name", &asg->name, error) ||
@@ -145,8 +195,11 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !parse_managed_scaling(n, asg, error) ||
       !jn_enum(n, "managedTerminationProtection", onoff, &protection,
                error) ||
+      !jn_enum(n, "image_pull_behavior", pull, &behavior, error) ||
       !check_asg_type(n, cfg, asg, error))
     goto fail;
+  asg->pull_behavior = (ImagePullBehavior) behavior;
+  default_boot(n, asg);
   if (max < min || (desired >= 0 && (desired < min || desired > max))) {
     jn_member(n, max < min ? "max" : "desired", &part);
     jn_error(&part, error, "must satisfy min <= desired <= max (min %"
@@ -214,7 +267,7 @@ parse_fargate(const JNode *n, FargateConfig *f, GError **error)
 {
   static const char *const keys[] = { "provisioning", "pending",
                                       "activating", "launch_rate", "spot",
-                                      NULL };
+                                      "image_pull", NULL };
   static const char *const rate_keys[] = { "burst", "per_second", NULL };
   static const char *const spot_keys[] = {
     "interruptions_per_task_hour", "interruptions", "notice", "shortages",
@@ -225,8 +278,10 @@ parse_fargate(const JNode *n, FargateConfig *f, GError **error)
   if (!jn_check_object(n, keys, NULL, error) ||
       !dist_member(n, "provisioning", SIM_DAY, &f->provisioning, error) ||
       !dist_member(n, "pending", SIM_DAY, &f->pending, error) ||
-      !dist_member(n, "activating", SIM_DAY, &f->activating, error))
+      !dist_member(n, "activating", SIM_DAY, &f->activating, error) ||
+      !parse_image_pull(n, TRUE, &f->image_pull, error))
     return FALSE;
+  f->pending_given = jn_member(n, "pending", &part);
   if (jn_member(n, "launch_rate", &part) &&
       (!jn_check_object(&part, rate_keys, NULL, error) ||
        !jn_int(&part, "burst", 1, 1000000, &burst, error) ||
@@ -265,9 +320,16 @@ cluster_config_new(void)
     g_array_new(FALSE, TRUE, sizeof(CapacityProviderItem));
   cfg->asgs = g_ptr_array_new_with_free_func(asg_free);
   cfg->catalog = instance_catalog_new();
+  /* The Fargate start: ENI attach as measured (ECS-REFERENCE §6), then a
+   * pull fitted to two public points (REFERENCE.md "Images and start
+   * times"): the real log's 38.9 s from "started" to "registered targets"
+   * is the median for the default image. */
   cfg->fargate = (FargateConfig){
-    .provisioning = uniform(10, 40),
+    .provisioning = uniform(11, 44),
     .pending = uniform(20, 45),
+    .image_pull = { .latency = uniform(6, 14), .bandwidth_mib_per_s = 180,
+                    .manifest_check = { .kind = DIST_FIXED },
+                    .lazy_loading_factor = 0.4 },
     .activating = uniform(1, 5),
     .launch_burst = 100,
     .launch_per_second = 20.0,
@@ -277,6 +339,9 @@ cluster_config_new(void)
     .spot_shortages = g_array_new(FALSE, TRUE, sizeof(ScheduledSpotEvent)),
   };
   cfg->ec2_pending = uniform(5, 20);
+  cfg->ec2_image_pull = (ImagePullConfig){
+    .latency = uniform(3, 9), .bandwidth_mib_per_s = 100,
+    .manifest_check = uniform(0.2, 1.0), .lazy_loading_factor = 1.0 };
   cfg->ec2_activating = uniform(1, 5);
   cfg->stopping = uniform(1, 5);
   cfg->deprovisioning = uniform(5, 15);
@@ -321,7 +386,8 @@ parse_sections(const JNode *n, ClusterConfig *cfg, GError **error)
     "instance_types", "account_settings", "fargate", "ec2", "task_stop",
     "start_warm", NULL
   };
-  static const char *const ec2_keys[] = { "pending", "activating", NULL };
+  static const char *const ec2_keys[] = { "pending", "activating",
+                                          "image_pull", NULL };
   static const char *const stop_keys[] = { "stopping", "deprovisioning",
                                            NULL };
   static const char *const acct_keys[] = { "awsvpcTrunking", NULL };
@@ -350,8 +416,11 @@ parse_sections(const JNode *n, ClusterConfig *cfg, GError **error)
       (!jn_check_object(&part, ec2_keys, NULL, error) ||
        !dist_member(&part, "pending", SIM_DAY, &cfg->ec2_pending, error) ||
        !dist_member(&part, "activating", SIM_DAY, &cfg->ec2_activating,
-                    error)))
+                    error) ||
+       !parse_image_pull(&part, FALSE, &cfg->ec2_image_pull, error)))
     return FALSE;
+  cfg->ec2_pending_given = jn_member(n, "ec2", &part) &&
+                           jn_member(&part, "pending", &part);
   if (jn_member(n, "task_stop", &part) &&
       (!jn_check_object(&part, stop_keys, NULL, error) ||
        !dist_member(&part, "stopping", SIM_HOUR, &cfg->stopping, error) ||
@@ -444,6 +513,8 @@ cluster_config_free(ClusterConfig *cfg)
   dist_clear(&f->provisioning);
   dist_clear(&f->pending);
   dist_clear(&f->activating);
+  image_pull_clear(&f->image_pull);
+  image_pull_clear(&cfg->ec2_image_pull);
   g_array_unref(f->spot_interruptions);
   g_array_unref(f->spot_shortages);
   dist_clear(&cfg->ec2_pending);

@@ -18,12 +18,19 @@
  *                                      Reserved Instances (the catalog's
  *                                      committed discount)
  *       "launch_time": Dist,           launch to agent registered
- *                                      (default uniform 60-180 s)
+ *                                      (default: EC2 pending, uniform
+ *                                      5-20 s, plus boot_time)
  *       "boot_time": Dist,             the end of launch_time spent in
  *                                      EC2's "running" state (OS boot and
  *                                      agent start), billed; at most the
- *                                      launch time (default uniform
- *                                      30-90 s, ECS-REFERENCE §16)
+ *                                      launch time (default: the
+ *                                      instance family's row of
+ *                                      instance-boot.h; with a
+ *                                      launch_time, the launch less EC2
+ *                                      pending, 5-20 s)
+ *       "image_pull_behavior": "default", ECS_IMAGE_PULL_BEHAVIOR: default,
+ *                                      always, once or prefer-cached
+ *                                      (image-pull.h)
  *       "reserved_memory_mib": 0,      ECS_RESERVED_MEMORY
  *       "instance_mttf": "30d",        mean time to an instance failure
  *       "managedScaling": {"status": "ENABLED", "targetCapacity": 100,
@@ -32,20 +39,27 @@
  *       "managedTerminationProtection": "ENABLED"}],
  *   "instance_types": [...],           see instance-types.h
  *   "account_settings": {"awsvpcTrunking": "enabled"},
- *   "fargate": {"provisioning": Dist, "pending": Dist, "activating": Dist,
+ *   "fargate": {"provisioning": Dist, "activating": Dist,
+ *       "image_pull": {"latency": Dist, "bandwidth_mib_per_s": 180,
+ *                      "lazy_loading_factor": 0.4},
+ *       "pending": Dist,               replaces the image pull model
  *       "launch_rate": {"burst": 100, "per_second": 20},
  *       "spot": {"interruptions_per_task_hour": 0.0,
  *                "interruptions": [{"at": "3h", "count": 2}],
  *                "notice": "120s",
  *                "shortages": [{"at": "5h", "duration": "30m"}]}},
- *   "ec2": {"pending": Dist, "activating": Dist},
+ *   "ec2": {"activating": Dist, "pending": Dist (replaces the pull model),
+ *       "image_pull": {"latency": Dist, "bandwidth_mib_per_s": 100,
+ *                      "manifest_check": Dist}},
  *   "task_stop": {"stopping": Dist, "deprovisioning": Dist},
  *   "start_warm": true                 tasks and instances of t=0 are
  *                                      already running (false: cold start)
  *
- * Defaults follow ECS-REFERENCE §6: Fargate ENI attach 10-40 s, image pull
- * 20-45 s and activation 1-5 s (about 40-90 s end to end); EC2 image pull
- * 5-20 s; stopping 1-5 s; Fargate deprovisioning 5-15 s. */
+ * Defaults follow ECS-REFERENCE §6 and §10: Fargate ENI attach 11-44 s,
+ * image pull latency + size / bandwidth (fitted so that the real log's
+ * 38.9 s from "started" to "registered targets" is the median; see
+ * REFERENCE.md) and activation 1-5 s; stopping 1-5 s; Fargate
+ * deprovisioning 5-15 s. */
 #pragma once
 
 #include <glib.h>
@@ -55,6 +69,26 @@
 #include "models/input/jnode.h"
 #include "models/config/service-config.h"
 #include "models/config/spot-prices.h"
+
+/* ECS_IMAGE_PULL_BEHAVIOR (ECS-REFERENCE §10). */
+typedef enum {
+  IMAGE_PULL_DEFAULT,        /* pull; on failure use the cache */
+  IMAGE_PULL_ALWAYS,         /* pull; on failure the task fails */
+  IMAGE_PULL_ONCE,           /* pull unless pulled before on the instance
+                                and not cleaned up since */
+  IMAGE_PULL_PREFER_CACHED,  /* pull unless cached; never cleaned up */
+} ImagePullBehavior;
+
+/* The image pull: latency + size / bandwidth (image-pull.h). */
+typedef struct {
+  Dist latency;                /* registry auth, manifest, layer setup and
+                                  unpack overhead of a pull */
+  double bandwidth_mib_per_s;  /* compressed MiB per second */
+  Dist manifest_check;         /* EC2: a pull that finds every layer
+                                  cached (default, always) */
+  double lazy_loading_factor;  /* Fargate: the download part of an image
+                                  with a SOCI index is multiplied by it */
+} ImagePullConfig;
 
 typedef struct {
   const char *name;
@@ -66,7 +100,11 @@ typedef struct {
   SpotPrices *spot_prices;     /* owned, or NULL */
   gboolean committed;
   Dist launch_time;            /* launch to agent registered */
+  gboolean launch_time_given;  /* FALSE: EC2 pending + boot_time */
   Dist boot_time;              /* running to registered (billed) */
+  gboolean boot_time_given;    /* FALSE: the family's row, or with a
+                                  launch_time, launch less EC2 pending */
+  ImagePullBehavior pull_behavior;
   int reserved_memory_mib;
   SimTime instance_mttf;       /* 0: instances do not fail */
   gboolean managed_scaling;
@@ -85,6 +123,8 @@ typedef struct {
 typedef struct {
   Dist provisioning;
   Dist pending;
+  gboolean pending_given;      /* pending replaces image_pull */
+  ImagePullConfig image_pull;
   Dist activating;
   int launch_burst;
   double launch_per_second;
@@ -105,6 +145,8 @@ typedef struct {
   gboolean awsvpc_trunking;
   FargateConfig fargate;
   Dist ec2_pending;
+  gboolean ec2_pending_given;  /* ec2_pending replaces ec2_image_pull */
+  ImagePullConfig ec2_image_pull;
   Dist ec2_activating;
   Dist stopping;
   Dist deprovisioning;

@@ -256,6 +256,31 @@ check_load_balancer(const ScenarioConfig *cfg, const ServiceConfig *svc,
   return TRUE;
 }
 
+/* A per-container image size names a container of the task definition,
+ * as loadBalancers' containerName must. */
+static gboolean
+check_image_sizes(const ServiceConfig *svc, const EcsTaskDef *td,
+                  const JNode *svc_node, GError **error)
+{
+  JNode wl, sizes, where;
+  if (svc->workload.image_sizes == NULL ||
+      !jn_member(svc_node, "workload", &wl) ||
+      !jn_member(&wl, "image_size_mib", &sizes))
+    return TRUE;
+  for (const cJSON *c = sizes.json->child; c != NULL; c = c->next) {
+    gboolean found = FALSE;
+    for (guint i = 0; i < td->containers->len && !found; i++)
+      found = strcmp(((EcsContainerDef *) td->containers->pdata[i])->name,
+                     c->string) == 0;
+    if (!found) {
+      jn_member(&sizes, c->string, &where);
+      return jn_error(&where, error, "task definition %s has no container "
+                      "\"%s\"", td->name, c->string), FALSE;
+    }
+  }
+  return TRUE;
+}
+
 /* memberOf expressions must parse (the run relies on it). */
 static gboolean
 check_constraints(const ServiceConfig *svc, const JNode *svc_node,
@@ -305,6 +330,7 @@ scenario_check_services(ScenarioConfig *cfg, const JNode *root,
     const TargetGroupConfig *tg = NULL;
     if (!check_launch(cfg, svc, td, &node, error) ||
         !check_constraints(svc, &node, error) ||
+        !check_image_sizes(svc, td, &node, error) ||
         !check_load_balancer(cfg, svc, td, &node, &tg, error))
       return FALSE;
     g_ptr_array_add(cfg->service_taskdefs, (gpointer) td);

@@ -157,6 +157,7 @@ taskdef_container_free(gpointer container)
   if (c == NULL)
     return;
   g_free(c->name);
+  g_free(c->image);
   if (c->port_mappings)
     g_array_unref(c->port_mappings);
   g_free(c);
@@ -205,6 +206,7 @@ parse_identity(const JNode *n, EcsContainerDef *c, GError **error)
     jn_error(&v, error, "Container.image should not be null or empty.");
     return FALSE;
   }
+  c->image = g_strdup(image);
   return TRUE;
 }
 

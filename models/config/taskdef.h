@@ -60,6 +60,7 @@ typedef struct {
 
 typedef struct {
   char *name;
+  char *image;                   /* as written: the image cache's key */
   gboolean essential;            /* default TRUE */
   int cpu;                       /* units; 0 when absent */
   int memory;                    /* hard limit MiB; 0 when absent */

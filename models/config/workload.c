@@ -14,7 +14,30 @@ workload_init(Workload *w)
     .timeout = 60 * SIM_SEC,
     .memory_base_mib = -1.0,
     .new_connection_ratio = 0.2,
+    .image_size_mib = WORKLOAD_DEFAULT_IMAGE_MIB,
   };
+}
+
+/* `image_size_mib`: one size for every container, or a size per
+ * container name (the names are checked against the task definition in
+ * scenario-refs.c, which knows it). */
+static gboolean
+parse_image_sizes(const JNode *n, Workload *w, GError **error)
+{
+  JNode sizes;
+  if (!jn_member(n, "image_size_mib", &sizes) || !cJSON_IsObject(sizes.json))
+    return jn_double(n, "image_size_mib", 0.0, 1e6, &w->image_size_mib,
+                     error);
+  w->image_sizes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                         g_free);
+  for (const cJSON *c = sizes.json->child; c != NULL; c = c->next) {
+    double *mib = g_new(double, 1);
+    *mib = w->image_size_mib;
+    g_hash_table_insert(w->image_sizes, c->string, mib);
+    if (!jn_double(&sizes, c->string, 0.0, 1e6, mib, error))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
@@ -22,6 +45,7 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
                Workload *w, GError **error)
 {
   static const char *const keys[] = {
+    "image_size_mib", "soci_index",
     "traffic", "service_time", "at_vcpu", "concurrency_per_vcpu",
     "concurrency", "queue_limit", "timeout", "memory_base_mib",
     "memory_per_request_mib", "bytes_per_request", "new_connection_ratio",
@@ -45,7 +69,9 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
       !jn_double(n, "new_connection_ratio", 0.0, 1.0,
                  &w->new_connection_ratio, error) ||
       !jn_bool(n, "health_check_overload", &w->health_check_overload,
-               error))
+               error) ||
+      !jn_bool(n, "soci_index", &w->soci_index, error) ||
+      !parse_image_sizes(n, w, error))
     return FALSE;
   JNode both, other;
   if (jn_member(n, "concurrency", &both) &&
@@ -69,6 +95,7 @@ void
 workload_clear(Workload *w)
 {
   traffic_config_free(w->traffic);
+  g_clear_pointer(&w->image_sizes, g_hash_table_unref);
   dist_clear(&w->service_time);
   workload_init(w);
 }
@@ -98,4 +125,13 @@ workload_speed_factor(const Workload *w, double vcpu)
   double share_here = vcpu / workload_slots(w, vcpu);
   double share_measured = w->at_vcpu / workload_slots(w, w->at_vcpu);
   return share_measured / share_here;
+}
+
+double
+workload_image_size_mib(const Workload *w, const char *container)
+{
+  const double *mib = w->image_sizes
+                        ? g_hash_table_lookup(w->image_sizes, container)
+                        : NULL;
+  return mib ? *mib : w->image_size_mib;
 }

@@ -21,6 +21,12 @@
  *                                  LCUs (default 0.2: 1 new connection
  *                                  per 5 requests, AWS's ALB pricing
  *                                  example; see REFERENCE.md)
+ *   "image_size_mib": 250          compressed size of each container's
+ *                                  image (default 250 MiB), or an object
+ *                                  {"containerName": MiB, ...}: listed
+ *                                  containers take theirs, others 250
+ *   "soci_index": false            the images have a SOCI index: Fargate
+ *                                  lazy-loads them (image-pull.h)
  *   "health_check_overload": false when true, a health check fails if its
  *                                  request would wait longer than the
  *                                  check's timeout in the task's queue
@@ -47,6 +53,11 @@
 #include "models/input/jnode.h"
 #include "models/traffic/traffic.h"
 
+/* A typical web image, compressed: the official wordpress image of the
+ * real describe-services log is about this size (UNVERIFIED estimate;
+ * REFERENCE.md "Images and start times"). */
+#define WORKLOAD_DEFAULT_IMAGE_MIB 250.0
+
 typedef struct {
   TrafficParseOptions traffic;
 } WorkloadParseOptions;
@@ -64,6 +75,10 @@ typedef struct {
   double bytes_per_request;
   double new_connection_ratio;
   gboolean health_check_overload;
+  double image_size_mib;        /* containers not in image_sizes */
+  GHashTable *image_sizes;      /* container name (lent) -> double* MiB;
+                                   owned; NULL when none given */
+  gboolean soci_index;
 } Workload;
 
 void workload_init(Workload *w);
@@ -78,6 +93,9 @@ double workload_task_vcpu(const Workload *w, int cpu_units);
 
 /* Slots of a task of @vcpu vCPU (at least 1). */
 int workload_slots(const Workload *w, double vcpu);
+
+/* The compressed size in MiB of the image of container @container. */
+double workload_image_size_mib(const Workload *w, const char *container);
 
 /* Factor applied to service_time samples on a task of @vcpu vCPU. */
 double workload_speed_factor(const Workload *w, double vcpu);

@@ -49,8 +49,7 @@ phase_time(World *w, Task *t, TaskState state)
   gsl_rng *rng = lifecycle_rng(w, t);
   switch (state) {
   case TASK_PENDING:
-    return dist_sample(t->fargate ? &c->fargate.pending : &c->ec2_pending,
-                       rng);
+    return t->pull_time; /* set on entering PENDING (image-pull.h) */
   case TASK_ACTIVATING:
     return dist_sample(t->fargate ? &c->fargate.activating
                                   : &c->ec2_activating, rng);

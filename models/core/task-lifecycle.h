@@ -1,7 +1,8 @@
 /* Moving tasks through their lifecycle (task.h has the states).
  *
- * Timed phases (image pull, activation, stopping, deprovisioning) are
- * drawn from the cluster's distributions; other models end the open-ended
+ * Timed phases (activation, stopping, deprovisioning) are drawn from the
+ * cluster's distributions; the image pull (PENDING) lasts the task's
+ * pull_time, which capacity/image-pull.c sets on entering it; other models end the open-ended
  * phases: capacity ends PROVISIONING (task_provisioned), the load
  * balancer ends DEACTIVATING (task_drained). Every transition goes through
  * world_task_changed(). */

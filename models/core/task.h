@@ -92,6 +92,10 @@ typedef struct {
   SimTime healthy_at;       /* control/health.c (lifecycle resets it):
                                when counts_healthy became TRUE; -1 */
   SimTime health_ok_after;  /* lifecycle: slow start, checks fail before */
+  SimTime pull_time;        /* capacity/image-pull.c: its PENDING phase
+                               (the image pull), set on entering it */
+  gboolean holds_images;    /* capacity/image-pull.c: counted as a user
+                               of its images in the instance's cache */
   SimEventId timer;         /* lifecycle: the next lifecycle transition */
   SimEventId crash_timer;   /* lifecycle */
   SimEventId hang_timer;    /* lifecycle */

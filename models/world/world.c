@@ -9,6 +9,7 @@
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/fargate.h"
+#include "models/capacity/image-pull.h"
 #include "models/control/faults.h"
 #include "models/control/health.h"
 #include "models/requests/arrivals.h"
@@ -42,6 +43,7 @@ subscribe_all(World *w)
   world_on_task_changed(w, lb_on_task_state, NULL);
   world_on_task_changed(w, health_on_task_state, NULL);
   world_on_task_changed(w, capacity_on_task_state, NULL);
+  world_on_task_changed(w, image_pull_on_task_state, NULL);
   world_on_task_changed(w, cost_on_task_state, NULL);
   world_on_task_changed(w, service_on_task_state, NULL);
   world_on_task_changed(w, scheduler_on_task_state, NULL);

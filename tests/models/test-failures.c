@@ -51,6 +51,11 @@ Test(failures, retry_backoff_grows_and_resets_with_a_new_revision)
   TestRun *run = test_run_json(
     "{'duration': '60m', 'taskDefinitions': [" TEST_FARGATE_TD("web") ", "
     TEST_FARGATE_TD("web") ", " TEST_FARGATE_TD("web") "],"
+    /* Start-up times of the old defaults, so that the 45th minute falls
+     * in a back-off. */
+    " 'cluster': {'fargate': {'provisioning': {'dist': 'uniform',"
+    "  'min': '10s', 'max': '40s'}, 'pending': {'dist': 'uniform',"
+    "  'min': '20s', 'max': '45s'}}},"
     " 'services': [{'serviceName': 'web', 'taskDefinition': 'web:1',"
     "  'launchType': 'FARGATE', 'desiredCount': 1}],"
     " 'faults': [{'at': '1m', 'kind': 'deploy', 'service': 'web',"
