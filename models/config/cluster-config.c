@@ -477,24 +477,8 @@ cluster_config_parse(const JNode *n, GError **error)
   if (n->json != NULL && jn_member(n, "defaultCapacityProviderStrategy",
                                    &part)) {
     /* Same shape and rules as a service's strategy. */
-    static const char *const keys[] = { "capacityProvider", "weight", "base",
-                                        NULL };
-    if (!jn_check_array(&part, 0, 20, error))
+    if (!cp_strategy_parse(&part, 0, cfg->default_strategy, error))
       return NULL;
-    for (int i = 0; i < jn_length(&part); i++) {
-      JNode item;
-      int64_t weight = 0, base = 0;
-      CapacityProviderItem cp = { 0 };
-      jn_index(&part, i, &item);
-      if (!jn_check_object(&item, keys, keys, error) ||
-          !jn_string(&item, "capacityProvider", &cp.provider, error) ||
-          !jn_int(&item, "weight", 0, 1000, &weight, error) ||
-          !jn_int(&item, "base", 0, 100000, &base, error))
-        return NULL;
-      cp.weight = (int) weight;
-      cp.base = (int) base;
-      g_array_append_val(cfg->default_strategy, cp);
-    }
   }
   return g_steal_pointer(&cfg);
 }

@@ -28,13 +28,14 @@ static const char *const service_keys[] = {
   "workload", "scaling", "failure_model", NULL
 };
 
-static gboolean
-parse_cp_strategy(const JNode *arr, GArray *out, GError **error)
+gboolean
+cp_strategy_parse(const JNode *arr, int min_items, GArray *out,
+                  GError **error)
 {
   static const char *const keys[] = { "capacityProvider", "weight", "base",
                                       NULL };
   static const char *const required[] = { "capacityProvider", NULL };
-  if (!jn_check_array(arr, 1, 20, error))
+  if (!jn_check_array(arr, min_items, 20, error))
     return FALSE;
   int with_base = -1;
   for (int i = 0; i < jn_length(arr); i++) {
@@ -288,7 +289,7 @@ service_config_parse(const JNode *n, const WorkloadParseOptions *options,
     if (cfg->launch_type != LAUNCH_TYPE_NONE)
       return jn_error(&part, error, "specify launchType or "
                       "capacityProviderStrategy, not both"), NULL;
-    if (!parse_cp_strategy(&part, cfg->cp_strategy, error))
+    if (!cp_strategy_parse(&part, 1, cfg->cp_strategy, error))
       return NULL;
   }
   if (jn_member(n, "workload", &part)) {

@@ -99,3 +99,11 @@ gboolean service_config_split_taskdef_ref(const char *ref, char **family,
                                           int *revision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ServiceConfig, service_config_free)
+
+/* Parses a capacityProviderStrategy array (a service's, or a cluster's
+ * defaultCapacityProviderStrategy) of @min_items to 20 items into @out
+ * (CapacityProviderItem): `capacityProvider` required, `weight` 0-1000 and
+ * `base` 0-100000 default 0, at most one item with a base, as ECS's API
+ * takes it. */
+gboolean cp_strategy_parse(const JNode *arr, int min_items, GArray *out,
+                           GError **error);

@@ -578,3 +578,44 @@ Test(pitfalls, a_log_start_too_far_from_zero_is_refused)
                         "be within 4e12 seconds of 0, got -9e+15");
   test_rmrf(dir);
 }
+
+/* ---- a cluster's default strategy takes ECS's shape ------------------ */
+
+/* An EC2 service placed by the cluster's defaultCapacityProviderStrategy
+ * @strategy (JSON array). */
+static char *
+default_strategy_scenario(const char *strategy)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"10m\", \"cluster\": {\"auto_scaling_groups\": ["
+    ASG("a", "m6i.large") ", " ASG("b", "m6i.large") "],"
+    " \"defaultCapacityProviderStrategy\": %s},"
+    " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"512\","
+    " \"memory\": \"1024\", \"requiresCompatibilities\": [\"EC2\"],"
+    " \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}],"
+    " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+    " \"desiredCount\": 2, \"workload\": {" CONSTANT_20 ","
+    " \"service_time\": \"50ms\"}}]}", strategy);
+}
+
+Test(pitfalls, default_strategy_items_need_only_a_provider)
+{
+  /* ECS's API makes weight and base optional (default 0); ecsim required
+   * both in the cluster's default strategy, but not in a service's. */
+  g_autofree char *text = default_strategy_scenario(
+    "[{\"capacityProvider\": \"a\", \"weight\": 1}]");
+  g_autoptr(GError) error = NULL;
+  ScenarioConfig *cfg = test_configure(text, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  scenario_config_free(cfg);
+}
+
+Test(pitfalls, default_strategy_with_two_bases_is_refused)
+{
+  g_autofree char *text = default_strategy_scenario(
+    "[{\"capacityProvider\": \"a\", \"base\": 1, \"weight\": 1},"
+    " {\"capacityProvider\": \"b\", \"base\": 2, \"weight\": 1}]");
+  assert_refused(text, "t.json: /cluster/defaultCapacityProviderStrategy/1/"
+                       "base: only one capacity provider in a strategy can "
+                       "have a base defined (item 0 has one already)");
+}
