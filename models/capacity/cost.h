@@ -31,6 +31,8 @@ void cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
                     guint64 arrivals, double in_flight);
 /* Instance @instance stopped being billed (terminated) at now. */
 void cost_instance_ended(World *w, guint32 instance);
+/* Adds @usd to ASG @asg's instance cost (a warm pool member's bill). */
+void cost_add_asg(World *w, int asg, double usd);
 
 /* Total cost of the run up to @t (every item, live resources included). */
 double cost_so_far(World *w, SimTime t);
