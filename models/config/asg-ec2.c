@@ -137,9 +137,10 @@ parse_mixed(const JNode *n, const InstanceCatalog *catalog,
   static const char *const lt_keys[] = { "LaunchTemplateSpecification",
                                          "Overrides", NULL };
   static const char *const lt_required[] = { "Overrides", NULL };
+  static const char *const required[] = { "LaunchTemplate", NULL };
   JNode lt, arr, part;
   m->on_demand_pct = 100;
-  if (!jn_check_object(n, keys, keys, error) ||
+  if (!jn_check_object(n, keys, required, error) ||
       !jn_member(n, "LaunchTemplate", &lt) ||
       !jn_check_object(&lt, lt_keys, lt_required, error) ||
       !jn_member(&lt, "Overrides", &arr) ||
