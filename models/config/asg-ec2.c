@@ -175,7 +175,8 @@ parse_interruptions(const JNode *n, AsgSpotInterruptions *s, GError **error)
     return FALSE;
   if (!jn_member(n, "interruptions", &arr))
     return TRUE;
-  if (!jn_check_array(&arr, 0, 100000, error))
+  /* cluster-spot.c packs the index in 16 bits. */
+  if (!jn_check_array(&arr, 0, 65535, error))
     return FALSE;
   for (int i = 0; i < jn_length(&arr); i++) {
     JNode item;
