@@ -282,3 +282,28 @@ Test(ec2, a_warm_pool_with_spot_instances_is_refused)
                         "WarmPoolConfiguration: a warm pool cannot be "
                         "added") != NULL, "%s", err);
 }
+
+static double
+one_spot_hour(const char *override_extra)
+{
+  g_autofree char *asg = g_strdup_printf(
+    "\"min\": 1, \"max\": 1, \"desired\": 1, \"MixedInstancesPolicy\": "
+    "{\"LaunchTemplate\": {\"Overrides\": [{\"InstanceType\": "
+    "\"m5.large\"%s}]}, \"InstancesDistribution\": "
+    "{\"OnDemandPercentageAboveBaseCapacity\": 0}}", override_extra);
+  g_autofree char *json = scenario("1h", asg, 1);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  double usd = test_summary_number(run, "cost.by_provider.g");
+  test_run_free(run);
+  return usd;
+}
+
+Test(ec2, a_spot_pool_is_billed_at_its_own_discount)
+{
+  /* m5.large On-Demand $0.096/h: the catalog's EC2 Spot discount (60%),
+   * then the override's own 50%. */
+  cr_assert_float_eq(one_spot_hour(""), 0.096 * 0.4, 1e-6);
+  cr_assert_float_eq(one_spot_hour(", \"spot_discount\": 0.5"), 0.048,
+                     1e-6);
+}
