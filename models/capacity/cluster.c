@@ -110,7 +110,8 @@ cluster_drain_instance(World *w, Instance *inst,
       world_reconcile_wanted(w, (int) t->service);
     }
   }
-  finish_draining(w, inst);
+  if (terminate_when_empty)
+    finish_draining(w, inst);
 }
 
 /* ---- instances ---------------------------------------------------- */
@@ -226,6 +227,10 @@ cluster_launch_as(World *w, int asg_index, gboolean warm,
   } else if (warm_pool_take(w, asg_index)) {
     /* Pre-initialised: only its start and the agent's registration. */
     inst->from_warm_pool = TRUE;
+    eventlog_add(w, -1, "warm-pool", NULL, NULL,
+                 "Auto Scaling group %s: instance %s left the warm pool "
+                 "(Warmed:%s) to join the group.", asg->name, inst->ec2_id,
+                 asg_ec2_pool_state_name(asg->ec2.warm_pool->state));
     gsl_rng *rng = world_rng(w, "warm-pool-join", asg->name);
     SimTime join = dist_sample(&asg->ec2.warm_pool->join_time, rng);
     schedule(w, world_now(w) + join, CL_REGISTER, inst->id);

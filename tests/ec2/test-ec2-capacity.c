@@ -307,3 +307,52 @@ Test(ec2, a_spot_pool_is_billed_at_its_own_discount)
   cr_assert_float_eq(one_spot_hour(", \"spot_discount\": 0.5"), 0.048,
                      1e-6);
 }
+
+Test(ec2, random_spot_interruptions_come_at_their_rate)
+{
+  /* One interruption per Spot instance-hour in service: over 50 h of
+   * four instances (replaced as EC2 takes them) the count is Poisson
+   * with mean the registered Spot instance-hours; 4 sigma. */
+  g_autofree char *json = scenario(
+    "50h",
+    "\"min\": 4, \"max\": 4, \"desired\": 4, \"MixedInstancesPolicy\": "
+    "{\"LaunchTemplate\": {\"Overrides\": [{\"InstanceType\": "
+    "\"m5.large\", \"spot_interruptions_per_hour\": 1.0}]}, "
+    "\"InstancesDistribution\": "
+    "{\"OnDemandPercentageAboveBaseCapacity\": 0}}",
+    2);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  double hours = 0;
+  for (guint i = 0; i < cluster_n_instances(run->w); i++) {
+    const Instance *inst = cluster_instance(run->w, i);
+    if (inst->registered_at < 0)
+      continue;
+    /* Exposed from registration to the notice (or the end). */
+    SimTime end = inst->notice_at >= 0 ? inst->notice_at : run->w->horizon;
+    hours += sim_time_to_seconds(end - inst->registered_at) / 3600.0;
+  }
+  double n = test_summary_number(run, "capacity.spot_interruptions");
+  cr_assert_gt(hours, 150.0, "%g", hours);
+  cr_assert_leq(fabs(n - hours), 4 * sqrt(hours), "%g interruptions in %g "
+                "instance-hours", n, hours);
+  test_run_free(run);
+}
+
+Test(ec2, an_empty_draining_spot_instance_runs_until_ec2_takes_it)
+{
+  /* Spot draining sets the instance DRAINING, but nothing terminates it
+   * early: EC2 takes it back at notice + 2 min (and bills it until
+   * then). */
+  g_autofree char *json = scenario(
+    "30m", SPOT_PAIR("") ", \"ecs_agent\": "
+           "{\"ECS_ENABLE_SPOT_INSTANCE_DRAINING\": true}", 0);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  const Instance *hit = cluster_instance(run->w, 0);
+  cr_assert_eq(hit->terminated_at, 12 * SIM_MIN);
+  cr_assert_str_eq(hit->end_reason, "Spot interruption");
+  cr_assert_float_eq(test_summary_number(run, "capacity.spot_interruptions"),
+                     1.0, 1e-9);
+  test_run_free(run);
+}
