@@ -356,3 +356,23 @@ Test(ec2, an_empty_draining_spot_instance_runs_until_ec2_takes_it)
                      1.0, 1e-9);
   test_run_free(run);
 }
+
+Test(ec2, the_run_report_counts_spot_instances_and_interruptions)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "spot.json", NULL);
+  g_autofree char *json = scenario("30m", SPOT_PAIR(""), 4);
+  cr_assert(g_file_set_contents(path, json, -1, NULL));
+  g_autofree char *out = NULL;
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  cr_assert_eq(cli_run(NULL, &out, NULL, "run", path, "-o", out_dir, NULL),
+               0);
+  /* Two at the start and the one that replaced the reclaimed one. */
+  cr_assert(strstr(out, "Spot       3 of 3 instances launched were Spot; "
+                        "1 reclaimed by EC2\n") != NULL, "%s", out);
+  g_autofree char *sub = g_build_filename(out_dir, "base", NULL);
+  g_autofree char *csv = test_read_file(sub, "instances.csv");
+  cr_assert(strstr(csv, ",Spot interruption,0,spot,false\n") != NULL, "%s",
+            csv);
+  test_rmrf(dir);
+}
