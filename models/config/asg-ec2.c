@@ -85,8 +85,13 @@ parse_override(const JNode *item, const InstanceCatalog *catalog,
   if (trace != NULL) {
     g_autofree char *path = jn_resolve_path(item, trace);
     o->spot_prices = spot_prices_load(path, trace, error);
-    if (o->spot_prices == NULL)
+    if (o->spot_prices == NULL) {
+      JNode where;
+      jn_member(item, "spot_price_trace", &where);
+      g_autofree char *at = jn_where(&where);
+      g_prefix_error(error, "%s: ", at);
       return FALSE;
+    }
   }
   return TRUE;
 }
@@ -219,8 +224,8 @@ parse_warm_pool(const JNode *n, AsgWarmPool *wp, GError **error)
     JNode where;
     jn_member(&part, "ReuseOnScaleIn", &where);
     return jn_error(&where, error, "Amazon ECS does not support returning "
-                    "instances to the warm pool on scale-in; set it to "
-                    "false (ECS-REFERENCE §11)"), FALSE;
+                    "instances to the warm pool on scale-in (Developer "
+                    "Guide, warm pools); set it to false"), FALSE;
   }
   wp->min_size = (int) min;
   wp->max_prepared = (int) max;

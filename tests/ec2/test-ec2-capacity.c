@@ -376,3 +376,18 @@ Test(ec2, the_run_report_counts_spot_instances_and_interruptions)
             csv);
   test_rmrf(dir);
 }
+
+Test(ec2, a_missing_spot_price_history_names_its_override)
+{
+  g_autofree char *json = scenario(
+    "10m",
+    "\"min\": 1, \"max\": 1, \"MixedInstancesPolicy\": {\"LaunchTemplate\":"
+    " {\"Overrides\": [{\"InstanceType\": \"m5.large\", "
+    "\"spot_price_trace\": \"no-such-prices.csv\"}]}}",
+    1);
+  g_autofree char *err = test_configure_error(json);
+  cr_assert_not_null(err);
+  cr_assert(strstr(err, "/cluster/auto_scaling_groups/0/MixedInstancesPolicy"
+                        "/LaunchTemplate/Overrides/0/spot_price_trace: ")
+              != NULL, "%s", err);
+}
