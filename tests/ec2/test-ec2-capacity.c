@@ -391,3 +391,29 @@ Test(ec2, a_missing_spot_price_history_names_its_override)
                         "/LaunchTemplate/Overrides/0/spot_price_trace: ")
               != NULL, "%s", err);
 }
+
+Test(ec2, lowest_price_takes_the_pool_whose_price_history_is_cheapest)
+{
+  /* m5.large's history: $0.03 for 30 min, then $0.05; m6i.large at the
+   * catalog's discount, 0.096 × 0.4 = $0.0384. lowest-price launches on
+   * m5.large, billed the history's integral: 0.5 × 0.03 + 0.5 × 0.05. */
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *csv = g_build_filename(dir, "m5.csv", NULL);
+  cr_assert(g_file_set_contents(csv, "time,price\n0,0.03\n1800,0.05\n", -1,
+                                NULL));
+  g_autofree char *asg = g_strdup_printf(
+    "\"min\": 1, \"max\": 1, \"desired\": 1, \"MixedInstancesPolicy\": "
+    "{\"LaunchTemplate\": {\"Overrides\": [{\"InstanceType\": "
+    "\"m6i.large\"}, {\"InstanceType\": \"m5.large\", "
+    "\"spot_price_trace\": \"%s\"}]}, \"InstancesDistribution\": "
+    "{\"OnDemandPercentageAboveBaseCapacity\": 0, "
+    "\"SpotAllocationStrategy\": \"lowest-price\"}}", csv);
+  g_autofree char *json = scenario("1h", asg, 1);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  cr_assert_str_eq(cluster_instance(run->w, 0)->type->name, "m5.large");
+  cr_assert_float_eq(test_summary_number(run, "cost.by_provider.g"), 0.04,
+                     1e-6);
+  test_run_free(run);
+  test_rmrf(dir);
+}
