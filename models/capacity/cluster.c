@@ -12,8 +12,7 @@
 #include "models/capacity/managed-scaling.h"
 #include "models/config/scenario.h"
 #include "models/core/task-lifecycle.h"
-
-enum { CL_REGISTER, CL_FAIL };
+#include "models/capacity/warm-pool.h"
 
 typedef struct {
   guint32 what;
@@ -90,10 +89,17 @@ cluster_release(World *w, Task *t)
 void
 cluster_drain(World *w, Instance *inst)
 {
+  cluster_drain_instance(w, inst, TRUE);
+}
+
+void
+cluster_drain_instance(World *w, Instance *inst,
+                       gboolean terminate_when_empty)
+{
   if (inst->state != INSTANCE_ACTIVE)
     return;
   inst->state = INSTANCE_DRAINING;
-  inst->draining_for_scale_in = TRUE;
+  inst->draining_for_scale_in = terminate_when_empty;
   placement_set_active(cl(w)->placement, inst->id, FALSE);
   eventlog_add(w, -1, "instance-draining", NULL, NULL,
                "container instance %s is DRAINING: its tasks are replaced "
@@ -105,7 +111,8 @@ cluster_drain(World *w, Instance *inst)
       world_reconcile_wanted(w, (int) t->service);
     }
   }
-  finish_draining(w, inst);
+  if (terminate_when_empty)
+    finish_draining(w, inst);
 }
 
 /* ---- instances ---------------------------------------------------- */
@@ -133,11 +140,17 @@ balanced_az(World *w, int asg_index)
   return best;
 }
 
+void
+cluster_schedule(World *w, SimTime at, guint32 what, guint32 arg)
+{
+  ClusterEvent e = { what, arg };
+  sim_schedule_inline(w->engine, at, w->cluster->kind, &e, sizeof e);
+}
+
 static void
 schedule(World *w, SimTime at, guint32 what, guint32 instance)
 {
-  ClusterEvent e = { what, instance };
-  sim_schedule_inline(w->engine, at, w->cluster->kind, &e, sizeof e);
+  cluster_schedule(w, at, what, instance);
 }
 
 static void
@@ -169,6 +182,7 @@ register_instance(World *w, Instance *inst)
                                    sim_time_to_seconds(asg->instance_mttf));
     schedule(w, world_now(w) + sim_time_from_seconds(s), CL_FAIL, inst->id);
   }
+  cluster_spot_registered(w, inst);
   world_capacity_changed(w);
 }
 
@@ -176,6 +190,13 @@ register_instance(World *w, Instance *inst)
  * @warm. Returns NULL when no AZ is up. */
 Instance *
 cluster_launch(World *w, int asg_index, gboolean warm)
+{
+  return cluster_launch_as(w, asg_index, warm, FALSE);
+}
+
+Instance *
+cluster_launch_as(World *w, int asg_index, gboolean warm,
+                  gboolean force_spot)
 {
   const AsgConfig *asg = w->cfg->cluster->asgs->pdata[asg_index];
   int az = balanced_az(w, asg_index);
@@ -191,6 +212,9 @@ cluster_launch(World *w, int asg_index, gboolean warm)
   inst->running_at = world_now(w);
   inst->registered_at = -1;
   inst->terminated_at = -1;
+  inst->notice_at = -1;
+  inst->replaces = -1;
+  cluster_spot_choose(w, inst, force_spot);
   /* EC2 ids are "i-" and 17 hex digits; a bijective mix of the index
    * makes them unique and stable. */
   guint64 h = (inst->id + 1) * UINT64_C(0x9e3779b97f4a7c15);
@@ -201,6 +225,17 @@ cluster_launch(World *w, int asg_index, gboolean warm)
   g_ptr_array_add(cl(w)->instances, inst);
   if (warm) {
     register_instance(w, inst);
+  } else if (warm_pool_take(w, asg_index)) {
+    /* Pre-initialised: only its start and the agent's registration. */
+    inst->from_warm_pool = TRUE;
+    eventlog_add(w, -1, "warm-pool", NULL, NULL,
+                 "Auto Scaling group %s: instance %s left the warm pool "
+                 "(Warmed:%s) to join the group.", asg->name, inst->ec2_id,
+                 asg_ec2_pool_state_name(asg->ec2.warm_pool->state));
+    gsl_rng *rng = world_rng(w, "warm-pool-join", asg->name);
+    SimTime join = dist_sample(&asg->ec2.warm_pool->join_time, rng);
+    schedule(w, world_now(w) + join, CL_REGISTER, inst->id);
+    warm_pool_refill(w, asg_index);
   } else {
     gsl_rng *rng = world_rng(w, "instance-launch", asg->name);
     gsl_rng *boot_rng = world_rng(w, "instance-boot", asg->name);
@@ -286,6 +321,14 @@ on_event(SimEngine *engine, gpointer model, gpointer payload)
 {
   World *w = ((Cluster *) model)->w;
   const ClusterEvent *e = payload;
+  if (e->what == CL_WARM_READY) {
+    warm_pool_on_ready(w, e->instance);
+    return;
+  }
+  if (e->what >= CL_SPOT_NOTICE) {
+    cluster_spot_on_event(w, e->what, e->instance);
+    return;
+  }
   Instance *inst = cl(w)->instances->pdata[e->instance];
   if (e->what == CL_REGISTER && inst->state == INSTANCE_PENDING)
     register_instance(w, inst);
@@ -313,6 +356,8 @@ cluster_init(World *w)
       cluster_launch(w, (int) a, warm);
   }
   managed_scaling_init(w);
+  warm_pool_init(w);
+  cluster_spot_init(w);
 }
 
 void
@@ -323,6 +368,7 @@ cluster_free(World *w)
     return;
   managed_scaling_free(w);
   image_pull_free(w);
+  warm_pool_free(w);
   cluster_placement_free(w);
   placement_free(c->placement);
   g_queue_clear(&c->waiting);

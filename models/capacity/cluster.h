@@ -41,6 +41,14 @@ typedef struct {
   int daemon_tasks;
   gboolean draining_for_scale_in; /* terminate once empty */
   char ec2_id[24];         /* "i-0123456789abcdef0" */
+  gboolean spot;           /* a Spot Instance (InstanceLifecycle "spot") */
+  int pool;                /* its MixedInstancesPolicy override, or -1 */
+  int weight;              /* WeightedCapacity, 1 without one */
+  SimTime notice_at;       /* Spot interruption notice, -1 if none */
+  gboolean rebalancing;    /* a replacement is on its way (Capacity
+                              Rebalancing) */
+  int replaces;            /* the at-risk instance it replaces, or -1 */
+  gboolean from_warm_pool; /* joined from the group's warm pool */
 } Instance;
 
 void cluster_init(World *w);
@@ -100,6 +108,9 @@ gboolean cluster_fits_on(World *w, guint32 service, const EcsTaskDef *def,
 /* Hook: capacity appeared; waiting tasks that now fit are placed, in the
  * order they arrived. */
 void cluster_on_capacity_changed(World *w, gpointer data);
+
+/* Spot Instances EC2 has reclaimed so far. */
+guint cluster_spot_interruptions(const World *w);
 
 /* Faults: terminate an instance now (failure), take an AZ down/up. */
 void cluster_fail_instance(World *w, guint32 id, const char *reason);

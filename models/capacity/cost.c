@@ -6,6 +6,7 @@
 
 #include "models/capacity/billing.h"
 #include "models/capacity/cluster.h"
+#include "models/capacity/warm-pool.h"
 #include "models/config/scenario.h"
 
 struct _Cost {
@@ -129,6 +130,22 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   double hourly = pricing_ec2_hour(w->cost->prices, inst->type->name);
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
+  if (inst->pool >= 0 && inst->spot) {
+    /* A Spot pool of a mixed instances policy: its own price history or
+     * discount, else the catalog's discount. */
+    const AsgOverride *o = &g_array_index(asg->ec2.mixed->overrides,
+                                          AsgOverride, inst->pool);
+    if (o->spot_prices != NULL)
+      return spot_prices_charge(o->spot_prices, inst->running_at, end);
+    if (o->spot_discount >= 0)
+      return billing_ec2_instance(w->cost->prices,
+                                  hourly * (1.0 - o->spot_discount), FALSE,
+                                  FALSE, inst->running_at, end);
+  }
+  if (inst->pool >= 0)
+    return billing_ec2_instance(w->cost->prices, hourly, inst->spot,
+                                asg->committed && !inst->spot,
+                                inst->running_at, end);
   if (asg->spot_prices != NULL)
     return spot_prices_charge(asg->spot_prices, inst->running_at, end);
   return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
@@ -160,6 +177,16 @@ void
 cost_on_instance_ended(World *w, guint32 instance, gpointer data)
 {
   cost_instance_ended(w, instance);
+}
+
+void
+cost_add_asg(World *w, int asg, double usd)
+{
+  Cost *c = w->cost;
+  c->asg_cost[asg] += usd;
+  int provider = capacity_provider_index(
+    w, ((AsgConfig *) w->cfg->cluster->asgs->pdata[asg])->name);
+  c->per_provider[provider] += usd;
 }
 
 void
@@ -207,7 +234,7 @@ cost_so_far(World *w, SimTime t)
     if (inst->terminated_at < 0 && inst->running_at < t)
       sum += instance_charge(w, inst, t);
   }
-  return sum;
+  return sum + warm_pool_cost_so_far(w, t);
 }
 
 static void
@@ -246,6 +273,7 @@ cost_finish(World *w)
     if (inst->terminated_at < 0)
       cost_instance_ended(w, i);
   }
+  warm_pool_finish(w);
   split_ec2(w);
   for (guint s = 0; s < c->n_services; s++) {
     CostItems *it = &c->per_service[s];

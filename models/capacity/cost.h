@@ -33,6 +33,8 @@ void cost_on_period(World *w, guint32 service, SimTime start, SimTime end,
 void cost_instance_ended(World *w, guint32 instance);
 /* Hook: instance @instance terminated (bills it). */
 void cost_on_instance_ended(World *w, guint32 instance, gpointer data);
+/* Adds @usd to ASG @asg's instance cost (a warm pool member's bill). */
+void cost_add_asg(World *w, int asg, double usd);
 
 /* Total cost of the run up to @t (every item, live resources included). */
 double cost_so_far(World *w, SimTime t);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "models/capacity/warm-pool.h"
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
 
@@ -159,6 +160,7 @@ resize(World *w, int asg, int desired, double cpr, const char *direction)
     }
   }
   g->desired = desired + excess; /* protected instances stay */
+  warm_pool_refill(w, asg); /* its wanted size follows the desired */
 }
 
 static void

@@ -131,6 +131,7 @@ asg_free(gpointer p)
     g_ptr_array_unref(asg->azs);
   dist_clear(&asg->launch_time);
   dist_clear(&asg->boot_time);
+  asg_ec2_clear(&asg->ec2);
   g_free(asg);
 }
 
@@ -139,6 +140,12 @@ check_asg_type(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
                GError **error)
 {
   JNode where;
+  if (asg->instance_type_name == NULL && asg->ec2.mixed != NULL)
+    asg->instance_type_name =
+      g_array_index(asg->ec2.mixed->overrides, AsgOverride, 0).type->name;
+  if (asg->instance_type_name == NULL)
+    return jn_error(n, error, "missing \"instance_type\" (or a "
+                    "MixedInstancesPolicy)"), FALSE;
   asg->type = instance_catalog_find(cfg->catalog, asg->instance_type_name);
   if (asg->type != NULL)
     return TRUE;
@@ -158,12 +165,14 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
     "name", "instance_type", "min", "max", "desired", "availability_zones",
     "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
     "reserved_memory_mib", "instance_mttf", "image_pull_behavior",
-    "managedScaling", "managedTerminationProtection", NULL
+    "managedScaling", "managedTerminationProtection",
+    /* asg-ec2.h */
+    "MixedInstancesPolicy", "CapacityRebalance", "WarmPoolConfiguration",
+    "spot_interruptions", "ecs_agent", "warm_pool", NULL
   };
   static const char *const pull[] = { "default", "always", "once",
                                        "prefer-cached", NULL };
-  static const char *const required[] = { "name", "instance_type", "max",
-                                          NULL };
+  static const char *const required[] = { "name", "max", NULL };
   static const char *const onoff[] = { "DISABLED", "ENABLED", NULL };
   AsgConfig *asg = g_new0(AsgConfig, 1);
   asg->launch_time = (Dist){ .kind = DIST_UNIFORM, .a = 60, .b = 180,
@@ -193,6 +202,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,
                    &asg->instance_mttf, error) ||
       !parse_managed_scaling(n, asg, error) ||
+      !asg_ec2_parse(n, cfg->catalog, asg->spot, &asg->ec2, error) ||
       !jn_enum(n, "managedTerminationProtection", onoff, &protection,
                error) ||
       !jn_enum(n, "image_pull_behavior", pull, &behavior, error) ||

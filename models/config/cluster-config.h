@@ -69,6 +69,7 @@
 #include "models/input/jnode.h"
 #include "models/config/service-config.h"
 #include "models/config/spot-prices.h"
+#include "models/config/asg-ec2.h"
 
 /* ECS_IMAGE_PULL_BEHAVIOR (ECS-REFERENCE §10). */
 typedef enum {
@@ -112,6 +113,8 @@ typedef struct {
   int min_step, max_step;      /* default 1, 10000 */
   SimTime warmup;              /* instanceWarmupPeriod, default 300 s */
   gboolean termination_protection;
+  AsgEc2Options ec2;           /* mixed instances, Spot interruptions,
+                                  warm pool (asg-ec2.h) */
 } AsgConfig;
 
 typedef struct {

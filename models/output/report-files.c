@@ -113,7 +113,8 @@ write_instances(World *w, FILE *f)
   static const char *const states[] = { "PENDING", "ACTIVE", "DRAINING",
                                         "TERMINATED" };
   fputs("instance_id,asg,instance_type,az,status,launched_s,running_s,"
-        "registered_s,terminated_s,end_reason,tasks_end\n", f);
+        "registered_s,terminated_s,end_reason,tasks_end,lifecycle,"
+        "from_warm_pool\n", f);
   for (guint i = 0; i < cluster_n_instances(w); i++) {
     const Instance *inst = cluster_instance(w, i);
     const char *text[] = {
@@ -133,7 +134,9 @@ write_instances(World *w, FILE *f)
     csv_time(f, inst->terminated_at);
     fputc(',', f);
     csv_write_cell(f, inst->end_reason ? inst->end_reason : "");
-    fprintf(f, ",%d\n", inst->tasks);
+    fprintf(f, ",%d,%s,%s\n", inst->tasks,
+            inst->spot ? "spot" : "on-demand",
+            inst->from_warm_pool ? "true" : "false");
   }
 }
 

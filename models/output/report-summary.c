@@ -3,6 +3,7 @@
 
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
+#include "models/capacity/warm-pool.h"
 #include "models/control/scheduler.h"
 #include "models/core/eventlog.h"
 #include "models/capacity/managed-scaling.h"
@@ -162,10 +163,27 @@ cost_json(World *w, guint64 arrivals)
   cJSON_AddStringToObject(o, "load_balancer_dimension",
                           cost_lb_dimension(w));
   add_num(o, "unused_ec2_usd", cost_unused_ec2(w), 1e-6);
+  if (warm_pool_any(w))
+    add_num(o, "warm_pool_usd", warm_pool_cost(w), 1e-6);
   add_num(o, "per_million_requests_usd",
           arrivals ? total.total / ((double) arrivals / 1e6) : NAN, 1e-6);
   cJSON_AddStringToObject(o, "pricing_region", w->cfg->pricing->region);
   return o;
+}
+
+/* TRUE when some ASG mixes purchase options or can lose Spot Instances:
+ * the summary then counts them (other scenarios' summaries stay as they
+ * were). */
+static gboolean
+uses_spot_instances(const World *w)
+{
+  for (guint a = 0; a < w->cfg->cluster->asgs->len; a++) {
+    const AsgConfig *asg = w->cfg->cluster->asgs->pdata[a];
+    if (asg->ec2.mixed != NULL || asg->ec2.spot.per_instance_hour > 0 ||
+        asg->ec2.spot.scheduled->len > 0)
+      return TRUE;
+  }
+  return FALSE;
 }
 
 static cJSON *
@@ -188,6 +206,16 @@ capacity_json(World *w)
    * one that lived a few seconds would be missed. */
   add_int(o, "max_instances", (int) cluster_max_instances(w));
   add_int(o, "instances_launched", cluster_n_instances(w));
+  if (uses_spot_instances(w)) {
+    guint spot = 0;
+    for (guint i = 0; i < cluster_n_instances(w); i++)
+      spot += cluster_instance(w, i)->spot;
+    add_int(o, "spot_instances_launched", spot);
+    add_int(o, "spot_interruptions", cluster_spot_interruptions(w));
+  }
+  if (warm_pool_any(w))
+    add_num(o, "warm_pool_instance_hours", warm_pool_instance_hours(w),
+            1e-3);
   return o;
 }
 

@@ -153,6 +153,17 @@ report_print(const cJSON *sum, const cJSON *timing, const char *dir,
           "mean CPU %.1f%%\n", num(sum, "capacity.task_hours"),
           num(sum, "capacity.instance_hours"),
           num(sum, "capacity.mean_cpu_pct"));
+  /* Only scenarios with Spot Instances or warm pools have these. */
+  if (!isnan(num(sum, "capacity.spot_instances_launched")))
+    fprintf(out, "Spot       %.0f of %.0f instances launched were Spot; "
+            "%.0f reclaimed by EC2\n",
+            num(sum, "capacity.spot_instances_launched"),
+            num(sum, "capacity.instances_launched"),
+            num(sum, "capacity.spot_interruptions"));
+  if (!isnan(num(sum, "capacity.warm_pool_instance_hours")))
+    fprintf(out, "Warm pool  %.1f instance-hours, $%.4f\n",
+            num(sum, "capacity.warm_pool_instance_hours"),
+            num(sum, "cost.warm_pool_usd"));
   fprintf(out, "Tasks      %.0f started, %.0f stopped, %.0f failed to "
           "start; deployments %.0f completed, %.0f failed\n",
           num(sum, "tasks.started"), num(sum, "tasks.stopped"),
