@@ -9,6 +9,7 @@
  * unused capacity. */
 #pragma once
 
+#include "models/capacity/coverage.h"
 #include "models/core/world-private.h"
 
 typedef struct {
@@ -52,3 +53,7 @@ double cost_instance_hours(const World *w);
  * (each period's LCUs are the largest of four; billing.h names them), or
  * "none" when no LCU was used. A static string. */
 const char *cost_lb_dimension(const World *w);
+/* Savings Plans and Reserved Instances over the run: FALSE when the
+ * scenario has none; else their totals in @out (coverage.h). After
+ * cost_finish(), whose compute total includes the unused commitment. */
+gboolean cost_commitments(const World *w, CoverageTotals *out);

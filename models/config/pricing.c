@@ -21,6 +21,8 @@
 #define EC2_KEYS "on_demand", "spot_discount", "committed_discount"
 #define ALB_KEYS "hour", "lcu_hour"
 #define CATALOG_KEYS "region", "fargate", "ec2", "alb"
+/* What a scenario has, not a catalog: its commitments. */
+#define SCENARIO_ONLY_KEYS "savings_plans", "reserved_instances"
 
 static PriceCatalog *
 catalog_new(void)
@@ -29,6 +31,7 @@ catalog_new(void)
   cat->region = g_strdup("");
   cat->ec2_on_demand =
     g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  cat->commitments = commitments_new();
   return cat;
 }
 
@@ -39,6 +42,7 @@ pricing_free(PriceCatalog *cat)
     return;
   g_free(cat->region);
   g_hash_table_destroy(cat->ec2_on_demand);
+  commitments_free(cat->commitments);
   g_free(cat);
 }
 
@@ -214,14 +218,21 @@ apply_catalog(PriceCatalog *cat, const JNode *n, gboolean inline_section,
 {
   static const char *const required[] = { CATALOG_KEYS, NULL };
   static const char *const allowed[] = { "file", CATALOG_KEYS,
+                                         SCENARIO_ONLY_KEYS,
                                          PROVENANCE_KEYS, NULL };
   gboolean complete = !inline_section;
   const char *region = NULL;
   JNode s;
-  if (complete && jn_member(n, "file", &s)) {
-    jn_error(&s, error, "only a scenario's pricing section can name a "
-             "catalog file");
-    return FALSE;
+  static const char *const scenario_only[] = { "file", SCENARIO_ONLY_KEYS,
+                                               NULL };
+  for (int i = 0; complete && scenario_only[i] != NULL; i++) {
+    if (jn_member(n, scenario_only[i], &s)) {
+      jn_error(&s, error, "%s", i == 0
+               ? "only a scenario's pricing section can name a catalog file"
+               : "a scenario's commitment, not a catalog's price: give it "
+                 "in the scenario's pricing section");
+      return FALSE;
+    }
   }
   if (!check_section(n, allowed, required, complete, error) ||
       !apply_file(cat, n, error) || !jn_string(n, "region", &region, error))
@@ -238,7 +249,8 @@ apply_catalog(PriceCatalog *cat, const JNode *n, gboolean inline_section,
   return (!jn_member(n, "fargate", &s) ||
           parse_fargate(cat, &s, complete, error)) &&
          (!jn_member(n, "ec2", &s) || parse_ec2(cat, &s, complete, error)) &&
-         (!jn_member(n, "alb", &s) || parse_alb(cat, &s, complete, error));
+         (!jn_member(n, "alb", &s) || parse_alb(cat, &s, complete, error)) &&
+         commitments_parse(cat->commitments, n, error);
 }
 
 /* Swaps the contents of @to and @from: @to takes @from's prices and

@@ -15,7 +15,10 @@
  *                 "storage_gb_hour": 0.000111, "spot_discount": 0.70},
  *     "ec2": {"on_demand": {"m6i.large": 0.096, ...},
  *             "spot_discount": 0.60, "committed_discount": 0.0},
- *     "alb": {"hour": 0.0225, "lcu_hour": 0.008}
+ *     "alb": {"hour": 0.0225, "lcu_hour": 0.008},
+ *     "savings_plans": [...], "reserved_instances": [...]
+ *                                        commitments (commitments.h);
+ *                                        a scenario's section only
  *   }
  *
  * Prices are USD per hour and must be >= 0; discounts are the fraction
@@ -31,6 +34,7 @@
 #include <glib.h>
 
 #include "models/input/jnode.h"
+#include "models/config/commitments.h"
 
 typedef struct {
   char *region;
@@ -48,6 +52,8 @@ typedef struct {
   /* ALB */
   double alb_hour;
   double alb_lcu_hour;
+  /* Savings Plans and Reserved Instances (a scenario's only) */
+  Commitments *commitments;
 } PriceCatalog;
 
 /* The built-in catalog (us-east-1), new. Never fails: the embedded text

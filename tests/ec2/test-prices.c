@@ -7,6 +7,7 @@
 
 #include "models/config/instance-types.h"
 #include "models/config/pricing.h"
+#include "models/output/report.h"
 #include "support.h"
 
 /* ---- the catalog ------------------------------------------------------- */
@@ -101,4 +102,171 @@ Test(ec2, fargate_on_graviton_bills_the_arm_rates)
   cr_assert_float_eq(a, 0.03238 + 2 * 0.00356, 1e-6);
   cr_assert_float_eq(x, 0.04048 + 2 * 0.004445, 1e-6);
   cr_assert_float_eq(1 - a / x, 0.20, 0.001);
+}
+
+/* ---- Savings Plans and Reserved Instances ------------------------------ */
+
+/* Two hours of one m5.large ($0.096/h) and one Fargate task of 1 vCPU and
+ * 2 GB ($0.04048 + 2 x $0.004445 = $0.04937/h), with @pricing. */
+static char *
+mixed_json(const char *pricing)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"2h\", \"cluster\": {\"auto_scaling_groups\": "
+    "[{\"name\": \"g\", \"instance_type\": \"m5.large\", \"min\": 1, "
+    "\"max\": 1}]}, \"taskDefinitions\": [{\"family\": \"t\", "
+    "\"cpu\": \"1024\", \"memory\": \"2048\", \"networkMode\": \"awsvpc\", "
+    "\"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": "
+    "[{\"name\": \"a\", \"image\": \"x\"}]}], \"services\": "
+    "[{\"serviceName\": \"s\", \"taskDefinition\": \"t\", \"desiredCount\": "
+    "1, \"launchType\": \"FARGATE\"}], \"pricing\": %s}", pricing);
+}
+
+static TestRun *
+mixed_run(const char *pricing)
+{
+  g_autofree char *json = mixed_json(pricing);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  return run;
+}
+
+Test(ec2, compute_savings_plan_two_hours_by_hand)
+{
+  /* A Compute Savings Plan of $0.10/h, 30% off EC2 m5 and 20% off Fargate.
+   * Each hour, highest savings percentage first:
+   *   m5.large at the plan's rate: 0.096 x 0.7 = 0.0672, all covered;
+   *   0.10 - 0.0672 = 0.0328 left for Fargate, whose plan rate is
+   *   0.04937 x 0.8 = 0.039496: it covers 0.0328 / 0.8 = 0.041 of its
+   *   On-Demand usage; 0.04937 - 0.041 = 0.00837 is On-Demand.
+   * An hour costs 0.10 + 0.00837 = 0.10837; two, 0.21674 (On-Demand
+   * would be 2 x 0.14537 = 0.29074). */
+  TestRun *run = mixed_run(
+    "{\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 0.10, \"discount\": 0.30, "
+    "\"discounts\": {\"fargate\": 0.20}}]}");
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     0.21674, 1e-6);
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.commitment_usd"), 0.20, 1e-6);
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.covered_on_demand_usd"),
+    2 * (0.096 + 0.041), 1e-6);
+  cr_assert_float_eq(test_summary_number(run, "cost.commitments.uncovered_usd"),
+                     2 * 0.00837, 1e-6);
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.unused_commitment_usd"), 0,
+    1e-9);
+  cr_assert_float_eq(test_summary_number(run, "cost.commitments.savings_usd"),
+                     0.29074 - 0.21674, 1e-6);
+  /* The saving goes to who used it: the ASG and the Fargate service. */
+  cr_assert_float_eq(test_summary_number(run, "cost.by_provider.g"),
+                     2 * 0.0672, 1e-6);
+  cr_assert_float_eq(test_summary_number(run, "cost.by_provider.FARGATE"),
+                     2 * (0.0328 + 0.00837), 1e-6);
+  test_run_free(run);
+}
+
+Test(ec2, unused_commitment_is_still_paid)
+{
+  /* $0.30/h committed, 30% off: all usage is covered at 0.7 x 0.14537 =
+   * 0.101759/h and 0.198241/h of the commitment goes unused. */
+  TestRun *run = mixed_run(
+    "{\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 0.30, \"discount\": 0.30}]}");
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"), 0.60,
+                     1e-6);
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.unused_commitment_usd"),
+    2 * (0.30 - 0.7 * 0.14537), 1e-6);
+  cr_assert_lt(test_summary_number(run, "cost.commitments.savings_usd"), 0);
+  test_run_free(run);
+}
+
+Test(ec2, ec2_instance_plan_covers_its_family_only_and_applies_first)
+{
+  /* An EC2 Instance plan for m5 in us-east-1, 40% off, $0.0576/h: exactly
+   * the m5.large at its rate (0.096 x 0.6). It applies before the Compute
+   * plan ($0.05/h, 20% off), which is left to Fargate: 0.05 / 0.8 =
+   * 0.0625 > 0.04937, so Fargate is all covered and 0.05 - 0.039496 =
+   * 0.010504 of it is unused. An hour: 0.0576 + 0.05. */
+  TestRun *run = mixed_run(
+    "{\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 0.05, \"discount\": 0.20}, "
+    "{\"type\": \"ec2_instance\", \"family\": \"m5\", \"region\": "
+    "\"us-east-1\", \"commitment_per_hour\": 0.0576, \"discount\": 0.40}]}");
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     2 * (0.0576 + 0.05), 1e-6);
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.unused_commitment_usd"),
+    2 * 0.010504, 1e-6);
+  test_run_free(run);
+  /* The same plan for m6i covers nothing here: all of it is unused. */
+  run = mixed_run(
+    "{\"savings_plans\": [{\"type\": \"ec2_instance\", \"family\": "
+    "\"m6i\", \"region\": \"us-east-1\", \"commitment_per_hour\": 0.05, "
+    "\"discount\": 0.40}]}");
+  cr_assert_float_eq(
+    test_summary_number(run, "cost.commitments.unused_commitment_usd"), 0.10,
+    1e-9);
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     0.29074 + 0.10, 1e-6);
+  test_run_free(run);
+}
+
+Test(ec2, reserved_instance_covers_its_type_before_savings_plans)
+{
+  /* One m5.large reserved all upfront for a year at $525.60: $0.06/h.
+   * It covers the instance; the Compute plan ($0.04/h, 20% off) then goes
+   * to Fargate: covers 0.04 / 0.8 = 0.05 > 0.04937, all of it. */
+  TestRun *run = mixed_run(
+    "{\"reserved_instances\": [{\"instance_type\": \"m5.large\", "
+    "\"count\": 1, \"upfront\": 525.6, \"term\": \"1y\"}], "
+    "\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 0.04, \"discount\": 0.20}]}");
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     2 * (0.06 + 0.04), 1e-6);
+  cr_assert_float_eq(test_summary_number(run, "cost.by_provider.g"),
+                     2 * 0.06, 1e-6);
+  test_run_free(run);
+}
+
+Test(ec2, no_commitments_leave_the_summary_as_it_was)
+{
+  TestRun *run = mixed_run("{}");
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     0.29074, 1e-6);
+  /* No commitments section at all, so existing summaries keep their
+   * bytes. */
+  cJSON *summary = report_summary(run->w);
+  cr_assert_null(cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(summary, "cost"), "commitments"));
+  cJSON_Delete(summary);
+  test_run_free(run);
+}
+
+static char *
+refused(const char *pricing)
+{
+  g_autofree char *json = mixed_json(pricing);
+  return test_configure_error(json);
+}
+
+Test(ec2, savings_plan_mistakes_name_the_path)
+{
+  g_autofree char *a = refused(
+    "{\"savings_plans\": [{\"type\": \"ec2_instance\", "
+    "\"commitment_per_hour\": 1, \"discount\": 0.3}]}");
+  cr_assert(strstr(a, "/pricing/savings_plans/0: an ec2_instance Savings "
+                      "Plan needs \"family\"") != NULL, "%s", a);
+  g_autofree char *b = refused(
+    "{\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 1, \"discount\": 1.2}]}");
+  cr_assert(strstr(b, "/pricing/savings_plans/0/discount: must be >= 0 and "
+                      "< 1") != NULL, "%s", b);
+  g_autofree char *c = refused(
+    "{\"reserved_instances\": [{\"instance_type\": "
+    "\"m5.large\", \"count\": 1, \"upfront\": 100}]}");
+  cr_assert(strstr(c, "/pricing/reserved_instances/0/term: an upfront "
+                      "payment needs its term") != NULL, "%s", c);
 }
