@@ -238,6 +238,47 @@ parse_services(ScenarioConfig *cfg, const JNode *root,
   return TRUE;
 }
 
+/* Whether service @svc can run tasks on Fargate: its launch type, or a
+ * Fargate provider in its (or the cluster's default) strategy. */
+static gboolean
+may_use_fargate(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  if (svc->launch_type != LAUNCH_TYPE_NONE)
+    return svc->launch_type == LAUNCH_TYPE_FARGATE;
+  const GArray *strategy = svc->cp_strategy->len > 0
+                             ? svc->cp_strategy
+                             : cfg->cluster->default_strategy;
+  for (guint i = 0; strategy != NULL && i < strategy->len; i++)
+    if (cluster_config_is_fargate_provider(
+          g_array_index(strategy, CapacityProviderItem, i).provider))
+      return TRUE;
+  return FALSE;
+}
+
+/* With pricing.price_list, the prices the scenario uses come from AWS's
+ * offer files: its ASGs' instance types and the Fargate rates its
+ * services' architectures need. */
+static gboolean
+apply_price_lists(ScenarioConfig *cfg, GError **error)
+{
+  g_autoptr(GHashTable) types = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint a = 0; a < cfg->cluster->asgs->len; a++)
+    g_hash_table_add(types, (gpointer) ((const AsgConfig *)
+                                          cfg->cluster->asgs->pdata[a])
+                              ->type->name);
+  gboolean x86 = FALSE, arm = FALSE;
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const EcsTaskDef *def = cfg->service_taskdefs->pdata[i];
+    if (!may_use_fargate(cfg, cfg->services->pdata[i]))
+      continue;
+    if (def->cpu_architecture == ECS_ARCH_ARM64)
+      arm = TRUE;
+    else
+      x86 = TRUE;
+  }
+  return pricing_apply_price_lists(cfg->pricing, types, x86, arm, error);
+}
+
 gboolean
 scenario_check(ScenarioConfig *cfg, const char *file,
                const ScenarioOptions *options, GError **error)
@@ -264,7 +305,8 @@ scenario_check(ScenarioConfig *cfg, const char *file,
       !parse_services(cfg, &root, options, error) ||
       !parse_slo(cfg, &root, error))
     return FALSE;
-  if (!scenario_check_services(cfg, &root, error))
+  if (!scenario_check_services(cfg, &root, error) ||
+      !apply_price_lists(cfg, error))
     return FALSE;
   JNode faults;
   jn_member(&root, "faults", &faults);

@@ -8,6 +8,7 @@
 #include "models/config/instance-types.h"
 #include "models/config/pricing.h"
 #include "models/output/report.h"
+#include "scenarios/cli.h"
 #include "support.h"
 
 /* ---- the catalog ------------------------------------------------------- */
@@ -269,4 +270,97 @@ Test(ec2, savings_plan_mistakes_name_the_path)
     "\"m5.large\", \"count\": 1, \"upfront\": 100}]}");
   cr_assert(strstr(c, "/pricing/reserved_instances/0/term: an upfront "
                       "payment needs its term") != NULL, "%s", c);
+}
+
+/* ---- AWS Price List offer files ---------------------------------------- */
+
+#define EC2_CSV "price-list/AmazonEC2-eu-west-1-excerpt.csv"
+#define ECS_JSON "price-list/AmazonECS-eu-west-1-excerpt.json"
+
+/* One hour of an @type ASG of one instance and a Fargate task of 1 vCPU
+ * and 2 GB, priced from @pricing. */
+static char *
+priced_json(const char *type, const char *pricing)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"1h\", \"cluster\": {\"auto_scaling_groups\": "
+    "[{\"name\": \"g\", \"instance_type\": \"%s\", \"min\": 1, "
+    "\"max\": 1}]}, \"taskDefinitions\": [{\"family\": \"t\", "
+    "\"cpu\": \"1024\", \"memory\": \"2048\", \"networkMode\": \"awsvpc\", "
+    "\"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": "
+    "[{\"name\": \"a\", \"image\": \"x\"}]}], \"services\": "
+    "[{\"serviceName\": \"s\", \"taskDefinition\": \"t\", \"desiredCount\": "
+    "1, \"launchType\": \"FARGATE\"}], \"pricing\": %s}", type, pricing);
+}
+
+Test(ec2, price_list_files_price_the_region_the_scenario_names)
+{
+  /* The excerpts' eu-west-1 rows: m6i.large Linux shared $0.107 (not the
+   * Windows, dedicated, SQL Web, reservation or Reserved-term rows);
+   * Fargate $0.04456/vCPU-h and $0.00489/GB-h, Spot vCPU $0.013368. */
+  g_autofree char *json = priced_json(
+    "m6i.large", "{\"region\": \"eu-west-1\", \"price_list\": [\"" EC2_CSV
+                 "\", \"" ECS_JSON "\"]}");
+  TestRun *run = test_run_new(json);
+  const PriceCatalog *cat = run->cfg->pricing;
+  cr_assert_float_eq(pricing_ec2_hour(cat, "m6i.large"), 0.107, 1e-12);
+  cr_assert_float_eq(cat->fargate_arm_vcpu_hour, 0.03565, 1e-12);
+  cr_assert_float_eq(cat->fargate_storage_gb_hour, 0.000122, 1e-12);
+  cr_assert_float_eq(cat->fargate_spot_discount, 0.70, 1e-9);
+  /* Types the scenario does not use keep the catalog's price. */
+  cr_assert_float_eq(pricing_ec2_hour(cat, "m7g.large"), 0.0816, 1e-12);
+  test_run_finish(run);
+  cr_assert_float_eq(test_summary_number(run, "cost.items.compute"),
+                     0.107 + 0.04456 + 2 * 0.00489, 1e-6);
+  test_run_free(run);
+}
+
+Test(ec2, price_list_without_the_used_type_names_type_region_and_file)
+{
+  g_autofree char *json = priced_json(
+    "c7g.large", "{\"region\": \"eu-west-1\", \"price_list\": [\"" EC2_CSV
+                 "\", \"" ECS_JSON "\"]}");
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert(strstr(msg, "AmazonEC2-eu-west-1-excerpt.csv, ") != NULL &&
+              strstr(msg, "AmazonECS-eu-west-1-excerpt.json: no On-Demand "
+                          "Linux (shared tenancy) price for c7g.large in "
+                          "eu-west-1") != NULL,
+            "%s", msg);
+}
+
+Test(ec2, price_list_rows_of_another_region_are_not_used)
+{
+  /* No region given: the catalog's, us-east-1; the file is eu-west-1's. */
+  g_autofree char *json = priced_json(
+    "m6i.large", "{\"price_list\": [\"" EC2_CSV "\", \"" ECS_JSON "\"]}");
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert(strstr(msg, "price for m6i.large in us-east-1") != NULL, "%s",
+            msg);
+}
+
+Test(ec2, price_list_without_fargate_rates_for_a_fargate_service)
+{
+  g_autofree char *json = priced_json(
+    "m6i.large", "{\"region\": \"eu-west-1\", \"price_list\": \"" EC2_CSV
+                 "\"}");
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert(strstr(msg, "excerpt.csv: no Fargate Linux vCPU-hour and "
+                        "GB-hour prices in eu-west-1") != NULL, "%s", msg);
+}
+
+Test(ec2, a_file_that_is_not_an_offer_file_is_refused_with_exit_2)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *bad = g_build_filename(dir, "prices.csv", NULL);
+  g_autofree char *scn = g_build_filename(dir, "s.json", NULL);
+  g_file_set_contents(bad, "time,price\n0,0.1\n", -1, NULL);
+  g_autofree char *json = priced_json(
+    "m6i.large", "{\"region\": \"eu-west-1\", \"price_list\": "
+                 "\"prices.csv\"}");
+  g_file_set_contents(scn, json, -1, NULL);
+  g_autofree char *err = NULL;
+  int status = cli_run(dir, NULL, &err, "validate", "s.json", NULL);
+  cr_assert_eq(status, 2, "%s", err);
+  cr_assert(strstr(err, "prices.csv:2: no header row") != NULL, "%s", err);
+  test_rmrf(dir);
 }
