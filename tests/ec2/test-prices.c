@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/capacity/coverage.h"
 #include "models/config/instance-types.h"
 #include "models/config/pricing.h"
 #include "models/output/report.h"
@@ -363,4 +364,32 @@ Test(ec2, a_file_that_is_not_an_offer_file_is_refused_with_exit_2)
   cr_assert_eq(status, 2, "%s", err);
   cr_assert(strstr(err, "prices.csv:2: no header row") != NULL, "%s", err);
   test_rmrf(dir);
+}
+
+/* ---- the hourly ledger ------------------------------------------------- */
+
+
+Test(ec2, usage_is_split_at_clock_hours_and_a_last_partial_hour_pays_its_part)
+{
+  /* 90 minutes; an m5.large from 0:30 to 1:30 ($0.048 in each hour); a
+   * Compute plan of $0.10/h at 30% off. Hour 1 covers 0.0336 of 0.10;
+   * the half hour 2 commits 0.05 and covers 0.0336 of it. */
+  g_autoptr(Commitments) c = commitments_new();
+  SavingsPlan *plan = g_new0(SavingsPlan, 1);
+  plan->type = SAVINGS_PLAN_COMPUTE;
+  plan->commitment_hour = 0.10;
+  plan->discount = 0.30;
+  plan->discounts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          g_free);
+  g_ptr_array_add(c->savings_plans, plan);
+  g_autoptr(Coverage) cv = coverage_new(c, "us-east-1", 90 * SIM_MIN);
+  int line = coverage_line(cv, COVERAGE_EC2, "m5.large", 0.096);
+  coverage_add(cv, line, 30 * SIM_MIN, 90 * SIM_MIN, 0.096);
+  coverage_apply(cv);
+  CoverageTotals t = coverage_totals(cv);
+  cr_assert_float_eq(t.commitment, 0.15, 1e-12);
+  cr_assert_float_eq(t.covered_on_demand, 0.096, 1e-12);
+  cr_assert_float_eq(t.covered, 2 * 0.0336, 1e-12);
+  cr_assert_float_eq(t.unused, 0.15 - 2 * 0.0336, 1e-12);
+  cr_assert_float_eq(coverage_line_saving(cv, line), 0.096 * 0.3, 1e-12);
 }
