@@ -393,3 +393,23 @@ Test(ec2, usage_is_split_at_clock_hours_and_a_last_partial_hour_pays_its_part)
   cr_assert_float_eq(t.unused, 0.15 - 2 * 0.0336, 1e-12);
   cr_assert_float_eq(coverage_line_saving(cv, line), 0.096 * 0.3, 1e-12);
 }
+
+Test(ec2, the_report_prints_what_commitments_covered)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *scn = g_build_filename(dir, "s.json", NULL);
+  g_autofree char *json = mixed_json(
+    "{\"savings_plans\": [{\"type\": \"compute\", "
+    "\"commitment_per_hour\": 0.10, \"discount\": 0.30, "
+    "\"discounts\": {\"fargate\": 0.20}}]}");
+  g_file_set_contents(scn, json, -1, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(dir, &out, &err, "run", "s.json", "-o", "out", NULL);
+  cr_assert_eq(status, 0, "%s", err);
+  /* The two-hour case above: $0.20 committed covered 2 x (0.096 + 0.041)
+   * of On-Demand usage, saving 0.07400; 2 x 0.00837 was On-Demand. */
+  cr_assert(strstr(out, "commitments $0.20 covered $0.27 of On-Demand usage "
+                        "(unused $0.00, saved $0.07); uncovered $0.02")
+              != NULL, "%s", out);
+  test_rmrf(dir);
+}
