@@ -413,3 +413,44 @@ Test(ec2, the_report_prints_what_commitments_covered)
               != NULL, "%s", out);
   test_rmrf(dir);
 }
+
+Test(ec2, an_ec2_offer_file_in_json_form_reads_the_same_rows)
+{
+  /* The JSON form's attribute names (instanceType, operatingSystem,
+   * tenancy, preInstalledSw, capacitystatus, usagetype, regionCode) and
+   * terms.OnDemand; a Windows product of the same type is skipped. */
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *offer = g_build_filename(dir, "ec2.json", NULL);
+  static const char text[] =
+    "{\"formatVersion\": \"v1.0\", \"offerCode\": \"AmazonEC2\", "
+    "\"version\": \"20261120174102\", \"publicationDate\": "
+    "\"2026-11-20T17:41:02Z\", \"products\": {"
+    "\"WIN\": {\"sku\": \"WIN\", \"productFamily\": \"Compute Instance\", "
+    "\"attributes\": {\"instanceType\": \"m6i.large\", \"operatingSystem\": "
+    "\"Windows\", \"tenancy\": \"Shared\", \"preInstalledSw\": \"NA\", "
+    "\"capacitystatus\": \"Used\", \"usagetype\": \"EU-BoxUsage:m6i.large\", "
+    "\"regionCode\": \"eu-west-1\"}}, "
+    "\"LNX\": {\"sku\": \"LNX\", \"productFamily\": \"Compute Instance\", "
+    "\"attributes\": {\"instanceType\": \"m6i.large\", \"operatingSystem\": "
+    "\"Linux\", \"tenancy\": \"Shared\", \"preInstalledSw\": \"NA\", "
+    "\"capacitystatus\": \"Used\", \"usagetype\": \"EU-BoxUsage:m6i.large\", "
+    "\"regionCode\": \"eu-west-1\"}}}, \"terms\": {\"OnDemand\": {"
+    "\"WIN\": {\"WIN.JRTCKXETXF\": {\"priceDimensions\": {\"WIN.JRTCKXETXF."
+    "6YS6EN2CT7\": {\"unit\": \"Hrs\", \"pricePerUnit\": {\"USD\": "
+    "\"0.1990000000\"}}}}}, "
+    "\"LNX\": {\"LNX.JRTCKXETXF\": {\"priceDimensions\": {\"LNX.JRTCKXETXF."
+    "6YS6EN2CT7\": {\"unit\": \"Hrs\", \"pricePerUnit\": {\"USD\": "
+    "\"0.1070000000\"}}}}}}}}";
+  g_file_set_contents(offer, text, -1, NULL);
+  g_autofree char *ecs = g_build_filename(test_source_root(), "tests", "data",
+                                          ECS_JSON, NULL);
+  g_autofree char *pricing = g_strdup_printf(
+    "{\"region\": \"eu-west-1\", \"price_list\": [\"%s\", \"%s\"]}", offer,
+    ecs);
+  g_autofree char *json = priced_json("m6i.large", pricing);
+  TestRun *run = test_run_new(json);
+  cr_assert_float_eq(pricing_ec2_hour(run->cfg->pricing, "m6i.large"), 0.107,
+                     1e-12);
+  test_run_free(run);
+  test_rmrf(dir);
+}
