@@ -335,6 +335,14 @@ price_list_read(PriceListRates *rates, const char *path, const char *display,
                 const char *region, GHashTable *wanted, GError **error)
 {
   g_return_val_if_fail(rates && path && display && region && wanted, FALSE);
+  /* A device or a directory has no end or no lines: never read one. */
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+                "%s: cannot read the price list: %s", display,
+                g_file_test(path, G_FILE_TEST_EXISTS)
+                  ? "not a regular file" : g_strerror(ENOENT));
+    return FALSE;
+  }
   if (g_str_has_suffix(path, ".json"))
     return read_json(rates, path, display, region, wanted, error);
   FILE *f = g_fopen(path, "r");

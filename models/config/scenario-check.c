@@ -238,6 +238,47 @@ parse_services(ScenarioConfig *cfg, const JNode *root,
   return TRUE;
 }
 
+/* A commitment for a type or family the catalog does not know covers
+ * nothing, silently: a typo. Refused at its path instead. */
+static gboolean
+check_commitments(const ScenarioConfig *cfg, const JNode *pricing,
+                  GError **error)
+{
+  const Commitments *c = cfg->pricing->commitments;
+  const InstanceCatalog *types = cfg->cluster->catalog;
+  g_auto(GStrv) names = instance_catalog_names(types);
+  JNode list, item, where;
+  jn_member(pricing, "reserved_instances", &list);
+  for (guint i = 0; i < c->reserved->len; i++) {
+    const ReservedInstance *ri = c->reserved->pdata[i];
+    if (instance_catalog_find(types, ri->instance_type) != NULL)
+      continue;
+    jn_index(&list, (int) i, &item);
+    jn_member(&item, "instance_type", &where);
+    jn_error(&where, error, "unknown instance type \"%s\" (add it under "
+             "cluster.instance_types)", ri->instance_type);
+    return FALSE;
+  }
+  jn_member(pricing, "savings_plans", &list);
+  for (guint i = 0; i < c->savings_plans->len; i++) {
+    const SavingsPlan *plan = c->savings_plans->pdata[i];
+    gboolean known = plan->family == NULL;
+    for (char **n = names; !known && *n != NULL; n++) {
+      g_autofree char *family = commitments_family_of(*n);
+      known = strcmp(family, plan->family) == 0;
+    }
+    if (known)
+      continue;
+    jn_index(&list, (int) i, &item);
+    jn_member(&item, "family", &where);
+    jn_error(&where, error, "no instance type of family \"%s\" in the "
+             "catalog (a family is the part before the dot: \"m6i\" of "
+             "\"m6i.large\")", plan->family);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Whether service @svc can run tasks on Fargate: its launch type, or a
  * Fargate provider in its (or the cluster's default) strategy. */
 static gboolean
@@ -306,6 +347,7 @@ scenario_check(ScenarioConfig *cfg, const char *file,
       !parse_slo(cfg, &root, error))
     return FALSE;
   if (!scenario_check_services(cfg, &root, error) ||
+      !check_commitments(cfg, &pricing, error) ||
       !apply_price_lists(cfg, error))
     return FALSE;
   JNode faults;

@@ -271,6 +271,18 @@ Test(ec2, savings_plan_mistakes_name_the_path)
     "\"m5.large\", \"count\": 1, \"upfront\": 100}]}");
   cr_assert(strstr(c, "/pricing/reserved_instances/0/term: an upfront "
                       "payment needs its term") != NULL, "%s", c);
+  /* Typos would cover nothing, silently. */
+  g_autofree char *d = refused(
+    "{\"reserved_instances\": [{\"instance_type\": \"m6i.larg\", "
+    "\"count\": 1, \"hourly\": 0.06}]}");
+  cr_assert(strstr(d, "/pricing/reserved_instances/0/instance_type: unknown "
+                      "instance type \"m6i.larg\"") != NULL, "%s", d);
+  g_autofree char *e = refused(
+    "{\"savings_plans\": [{\"type\": \"ec2_instance\", \"family\": "
+    "\"m6i.large\", \"region\": \"us-east-1\", \"commitment_per_hour\": 1, "
+    "\"discount\": 0.3}]}");
+  cr_assert(strstr(e, "/pricing/savings_plans/0/family: no instance type of "
+                      "family \"m6i.large\"") != NULL, "%s", e);
 }
 
 /* ---- AWS Price List offer files ---------------------------------------- */
@@ -453,4 +465,19 @@ Test(ec2, an_ec2_offer_file_in_json_form_reads_the_same_rows)
                      1e-12);
   test_run_free(run);
   test_rmrf(dir);
+}
+
+Test(ec2, a_price_list_that_is_missing_or_a_directory_is_refused)
+{
+  g_autofree char *json = priced_json(
+    "m6i.large", "{\"region\": \"eu-west-1\", \"price_list\": "
+                 "[\"price-list\", \"" ECS_JSON "\"]}");
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert(strstr(msg, "price-list: cannot read the price list: not a "
+                        "regular file") != NULL, "%s", msg);
+  g_autofree char *json2 = priced_json(
+    "m6i.large", "{\"price_list\": \"no-such-offer.csv\"}");
+  g_autofree char *msg2 = test_configure_error(json2);
+  cr_assert(strstr(msg2, "no-such-offer.csv: cannot read the price list: ")
+              != NULL, "%s", msg2);
 }
