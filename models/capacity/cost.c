@@ -393,3 +393,11 @@ cost_commitments(const World *w, CoverageTotals *out)
   *out = coverage_totals(c->coverage);
   return TRUE;
 }
+
+double
+cost_commitment_delta(const World *w, SimTime t)
+{
+  const Cost *c = w->cost;
+  return c->coverage != NULL && c->finished
+           ? coverage_delta_until(c->coverage, t) : 0.0;
+}

@@ -19,6 +19,8 @@ struct _Coverage {
   GArray *lines;       /* Line */
   GArray *od;          /* double, [hour * lines + line], grown by line */
   CoverageTotals totals;
+  double *delta;       /* per hour, after apply: commitment - covered
+                          On-Demand, what the bill moved that hour */
   gboolean applied;
 };
 
@@ -54,6 +56,7 @@ coverage_free(Coverage *cv)
   g_free(cv->region);
   g_array_unref(cv->lines);
   g_array_unref(cv->od);
+  g_free(cv->delta);
   g_free(cv);
 }
 
@@ -209,8 +212,10 @@ coverage_apply(Coverage *cv)
   cv->applied = TRUE;
   const GPtrArray *plans = cv->commitments->savings_plans;
   g_autofree double *left = g_new0(double, MAX(cv->lines->len, 1));
+  cv->delta = g_new0(double, cv->n_hours);
   for (guint h = 0; h < cv->n_hours; h++) {
     double frac = hour_fraction(cv, h);
+    CoverageTotals before = cv->totals;
     for (guint l = 0; l < cv->lines->len; l++)
       left[l] = *cell(cv, h, l);
     apply_reserved(cv, left, frac);
@@ -221,8 +226,29 @@ coverage_apply(Coverage *cv)
         if (((const SavingsPlan *) plans->pdata[p])->type == type)
           apply_plan(cv, plans->pdata[p], left, frac);
     }
+    cv->delta[h] = (cv->totals.commitment - before.commitment) -
+                   (cv->totals.covered_on_demand - before.covered_on_demand);
   }
   cv->totals.unused = cv->totals.commitment - cv->totals.covered;
+}
+
+double
+coverage_delta_until(const Coverage *cv, SimTime t)
+{
+  g_return_val_if_fail(cv->applied, 0);
+  double sum = 0;
+  for (guint h = 0; h < cv->n_hours; h++) {
+    SimTime start = (SimTime) h * SIM_HOUR;
+    SimTime end = MIN(start + SIM_HOUR, cv->horizon);
+    if (t >= end || end <= start) {
+      sum += cv->delta[h];
+      continue;
+    }
+    if (t > start)
+      sum += cv->delta[h] * (double) (t - start) / (double) (end - start);
+    break;
+  }
+  return sum;
 }
 
 double

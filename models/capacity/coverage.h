@@ -66,5 +66,10 @@ void coverage_apply(Coverage *cv);
 /* After coverage_apply(): what @line saved against On-Demand. */
 double coverage_line_saving(const Coverage *cv, int line);
 CoverageTotals coverage_totals(const Coverage *cv);
+/* After coverage_apply(): how much the commitments moved the bill from
+ * the run's start to @t (commitments paid less the On-Demand value they
+ * covered), whole hours exactly and the current hour in proportion; at
+ * the horizon, the whole difference. */
+double coverage_delta_until(const Coverage *cv, SimTime t);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Coverage, coverage_free)

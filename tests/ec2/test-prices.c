@@ -431,6 +431,13 @@ Test(ec2, the_report_prints_what_commitments_covered)
   cr_assert(strstr(out, "commitments $0.20 covered $0.27 of On-Demand usage "
                         "(unused $0.00, saved $0.07); uncovered $0.02")
               != NULL, "%s", out);
+  /* The time series settles the commitments too: its cost after the
+   * first hour is that hour's bill, and its last row the summary's. */
+  g_autofree char *series = test_read_file(dir, "out/base/timeseries.csv");
+  g_autofree char *hour = test_line_of(series, "3600.000,");
+  g_autofree char *end = test_line_of(series, "7200.000,");
+  cr_assert(g_str_has_suffix(hour, ",0.108370"), "%s", hour);
+  cr_assert(g_str_has_suffix(end, ",0.216740"), "%s", end);
   test_rmrf(dir);
 }
 
