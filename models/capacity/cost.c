@@ -7,6 +7,7 @@
 #include "models/capacity/billing.h"
 #include "models/capacity/cluster.h"
 #include "models/capacity/warm-pool.h"
+#include "models/capacity/coverage.h"
 #include "models/config/scenario.h"
 
 struct _Cost {
@@ -23,7 +24,53 @@ struct _Cost {
   gboolean finished;
   CostItems total;
   double unused;
+  /* Savings Plans and Reserved Instances; NULL without any. */
+  Coverage *coverage;
+  int *asg_line;              /* coverage line of each ASG, -1: none */
+  int *fargate_line;          /* [service * n_providers + provider] */
 };
+
+/* Commitments cover On-Demand EC2 and Fargate: not Spot (AWS: Savings
+ * Plans and RIs do not apply to Spot) and not an ASG priced at the old
+ * flat committed discount, which would count twice. */
+static void
+coverage_init(World *w, Cost *c)
+{
+  const Commitments *commitments = c->prices->commitments;
+  if (!commitments_any(commitments))
+    return;
+  c->coverage = coverage_new(commitments, c->prices->region, w->horizon);
+  c->asg_line = g_new(int, MAX(c->n_asgs, 1));
+  for (guint a = 0; a < c->n_asgs; a++) {
+    const AsgConfig *asg = w->cfg->cluster->asgs->pdata[a];
+    const InstanceType *type = asg->type;
+    double hourly = pricing_ec2_hour(c->prices, type->name);
+    gboolean eligible = !asg->spot && asg->spot_prices == NULL &&
+                        !asg->committed;
+    c->asg_line[a] = eligible
+                       ? coverage_line(c->coverage, COVERAGE_EC2, type->name,
+                                       hourly >= 0 ? hourly
+                                                   : type->price_per_hour)
+                       : -1;
+  }
+  guint n = MAX(c->n_services * c->n_providers, 1);
+  c->fargate_line = g_new(int, n);
+  for (guint i = 0; i < n; i++)
+    c->fargate_line[i] = -1;
+}
+
+static void
+coverage_add_fargate(Cost *c, const Task *t, SimTime start, SimTime end,
+                     double dollars)
+{
+  if (c->coverage == NULL || t->spot)
+    return;
+  int *line = &c->fargate_line[t->service * c->n_providers +
+                               (guint) t->provider];
+  if (*line < 0)
+    *line = coverage_line(c->coverage, COVERAGE_FARGATE, NULL, 0);
+  coverage_add(c->coverage, *line, start, end, dollars);
+}
 
 void
 cost_init(World *w)
@@ -40,6 +87,7 @@ cost_init(World *w)
   c->asg_capacity_s = g_new0(double, MAX(c->n_asgs, 1));
   c->reserved_s = g_new0(double, c->n_services * MAX(c->n_asgs, 1));
   c->open_tasks = g_array_new(FALSE, FALSE, sizeof(guint32));
+  coverage_init(w, c);
 }
 
 void
@@ -54,6 +102,9 @@ cost_free(World *w)
   g_free(c->asg_capacity_s);
   g_free(c->reserved_s);
   g_array_unref(c->open_tasks);
+  coverage_free(c->coverage);
+  g_free(c->asg_line);
+  g_free(c->fargate_line);
   g_free(c);
   w->cost = NULL;
 }
@@ -88,6 +139,7 @@ settle_task(World *w, const Task *t, SimTime end)
     s->storage += f.storage;
     c->per_provider[t->provider] += f.compute + f.storage;
     c->task_hours += sim_time_to_seconds(end - start) / 3600.0;
+    coverage_add_fargate(c, t, start, end, f.compute);
   } else if (t->instance >= 0) {
     const Instance *inst = cluster_instance(w, (guint32) t->instance);
     c->reserved_s[t->service * c->n_asgs + (guint) inst->asg] +=
@@ -171,6 +223,9 @@ cost_instance_ended(World *w, guint32 id)
   int provider = capacity_provider_index(
     w, ((AsgConfig *) w->cfg->cluster->asgs->pdata[inst->asg])->name);
   c->per_provider[provider] += charge;
+  if (c->coverage != NULL && c->asg_line[inst->asg] >= 0)
+    coverage_add(c->coverage, c->asg_line[inst->asg], inst->running_at, end,
+                 charge);
 }
 
 void
@@ -237,6 +292,35 @@ cost_so_far(World *w, SimTime t)
   return sum + warm_pool_cost_so_far(w, t);
 }
 
+/* Applies the commitments and takes each line's saving off the ASG,
+ * service and provider that used it. */
+static void
+apply_coverage(World *w)
+{
+  Cost *c = w->cost;
+  if (c->coverage == NULL)
+    return;
+  coverage_apply(c->coverage);
+  for (guint a = 0; a < c->n_asgs; a++) {
+    if (c->asg_line[a] < 0)
+      continue;
+    double saving = coverage_line_saving(c->coverage, c->asg_line[a]);
+    const AsgConfig *asg = w->cfg->cluster->asgs->pdata[a];
+    c->asg_cost[a] -= saving;
+    c->per_provider[capacity_provider_index(w, asg->name)] -= saving;
+  }
+  for (guint s = 0; s < c->n_services; s++) {
+    for (guint p = 0; p < c->n_providers; p++) {
+      int line = c->fargate_line[s * c->n_providers + p];
+      if (line < 0)
+        continue;
+      double saving = coverage_line_saving(c->coverage, line);
+      c->per_service[s].compute -= saving;
+      c->per_provider[p] -= saving;
+    }
+  }
+}
+
 static void
 split_ec2(World *w)
 {
@@ -274,6 +358,7 @@ cost_finish(World *w)
       cost_instance_ended(w, i);
   }
   warm_pool_finish(w);
+  apply_coverage(w);
   split_ec2(w);
   for (guint s = 0; s < c->n_services; s++) {
     CostItems *it = &c->per_service[s];
@@ -283,6 +368,9 @@ cost_finish(World *w)
     c->total.load_balancer += it->load_balancer;
   }
   c->total.compute += c->unused;
+  /* A commitment nobody's usage took is still paid. */
+  if (c->coverage != NULL)
+    c->total.compute += coverage_totals(c->coverage).unused;
   c->total.total = c->total.compute + c->total.storage +
                    c->total.load_balancer;
   c->finished = TRUE;
@@ -334,4 +422,22 @@ double
 cost_instance_hours(const World *w)
 {
   return w->cost->instance_hours;
+}
+
+gboolean
+cost_commitments(const World *w, CoverageTotals *out)
+{
+  const Cost *c = w->cost;
+  if (c->coverage == NULL)
+    return FALSE;
+  *out = coverage_totals(c->coverage);
+  return TRUE;
+}
+
+double
+cost_commitment_delta(const World *w, SimTime t)
+{
+  const Cost *c = w->cost;
+  return c->coverage != NULL && c->finished
+           ? coverage_delta_until(c->coverage, t) : 0.0;
 }

@@ -9,6 +9,7 @@
  * unused capacity. */
 #pragma once
 
+#include "models/capacity/coverage.h"
 #include "models/core/world-private.h"
 
 typedef struct {
@@ -56,3 +57,13 @@ double cost_instance_hours(const World *w);
  * (each period's LCUs are the largest of four; billing.h names them), or
  * "none" when no LCU was used. A static string. */
 const char *cost_lb_dimension(const World *w);
+/* Savings Plans and Reserved Instances over the run: FALSE when the
+ * scenario has none; else their totals in @out (coverage.h). After
+ * cost_finish(), whose compute total includes the unused commitment. */
+gboolean cost_commitments(const World *w, CoverageTotals *out);
+/* What Savings Plans and Reserved Instances changed in the bill up to
+ * @t (coverage_delta_until()); 0 without them or before cost_finish().
+ * cost_so_far() is at On-Demand and Spot rates: the time series adds
+ * this to it once the run is over, so that its last row is the
+ * summary's total. */
+double cost_commitment_delta(const World *w, SimTime t);

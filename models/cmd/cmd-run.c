@@ -204,6 +204,12 @@ static const char run_description[] =
   "budget, ...) gets\na warning: one line each on stderr, and the "
   "\"warnings\" list of summary.json.\n--strict turns warnings into exit "
   "status 3.\n\n"
+  "Costs use the built-in us-east-1 price catalog, or the AWS Price List "
+  "offer\nfiles named by the scenario's pricing.price_list (CSV read line "
+  "by line)\nfor its pricing.region. Savings Plans and Reserved Instances "
+  "(pricing.\nsavings_plans, reserved_instances) apply per clock hour; "
+  "summary.json's\ncost.commitments shows covered and uncovered spend and "
+  "the unused commitment.\n\n"
   "Exit status: 0 success, 1 failure or interrupted, 2 bad input, 3 "
   "expectations\nnot met (or warnings, with --strict).";
 

@@ -16,7 +16,10 @@
  *                                      instead (spot-prices.h)
  *       "committed": false,            covered by a Savings Plan or
  *                                      Reserved Instances (the catalog's
- *                                      committed discount)
+ *                                      flat committed discount; pricing's
+ *                                      savings_plans and
+ *                                      reserved_instances apply them
+ *                                      per hour as AWS does)
  *       "launch_time": Dist,           launch to agent registered
  *                                      (default: EC2 pending, uniform
  *                                      5-20 s, plus boot_time)

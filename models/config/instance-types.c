@@ -10,11 +10,26 @@ struct _InstanceCatalog {
   GPtrArray *types; /* InstanceType*, owned */
 };
 
-/* Prices: ECS-REFERENCE §7 (us-east-1 On-Demand, Linux). ENIs: EC2's
- * instance-type data as quoted in ECS-REFERENCE §3 (.large 3, .xlarge 4;
- * t3.medium and t3.large 3). Trunk limits: c5.large 10 from the ECS
- * guide; the rest follow the guide's table pattern (.large 10, .xlarge 20)
- * and are marked unverified; t3 types do not support trunking. */
+/* The catalog rows, as of 2026-12-06 (the price catalog's date:
+ * models/config/pricing/us-east-1.json and REFERENCE.md "Instance
+ * catalog" give the sources of each figure).
+ * - vCPU and memory: EC2's published sizes (large 2 vCPU; m 4 GiB, c 2 GiB
+ *   and r 8 GiB per vCPU; t3/t4g micro..xlarge 1..16 GiB).
+ * - Prices: us-east-1 On-Demand Linux; billed from the price catalog,
+ *   which repeats them, and used from here only for types it lacks.
+ * - ENIs (primary included): AWS's amazon-vpc-resource-controller-k8s
+ *   pkg/aws/vpc/limits.go, generated from EC2 DescribeInstanceTypes
+ *   (2026-04-23): .large 3, .xlarge and .2xlarge 4, .4xlarge 8; t3/t4g
+ *   micro 2, small..large 3, xlarge 4. The same file marks every m/c/r
+ *   type here trunking-compatible and no t3/t4g type.
+ * - Trunk tasks: the ECS Developer Guide's table "Supported Amazon EC2
+ *   instance types" under "Elastic network interface trunking"
+ *   (awsdocs/amazon-ecs-developer-guide, doc_source/container-instance-
+ *   eni.md): m5, m6i, m6g, m7g, c5, c6i, c6g, c7g, r5, r6i, r7g .large 10,
+ *   .xlarge 20, .2xlarge 40, .4xlarge 60, and "without trunking" 2, 3, 3,
+ *   7, which is max ENIs - 1 as above. m7i and c7i are newer than that
+ *   table: the same pattern, UNVERIFIED. t3/t4g are not in it: no
+ *   trunking (0). */
 static const struct {
   const char *name;
   int vcpu, memory_mib, registered;
@@ -23,19 +38,70 @@ static const struct {
   int enis, trunk;
   gboolean verified;
 } builtin[] = {
+  { "m4.large", 2, 8192, 7985, ECS_ARCH_X86_64, 0.1, 2, 0, TRUE },
+  { "c4.large", 2, 3840, 3768, ECS_ARCH_X86_64, 0.1, 3, 0, TRUE },
+  { "t3.micro", 2, 1024, 0, ECS_ARCH_X86_64, 0.0104, 2, 0, TRUE },
+  { "t3.small", 2, 2048, 0, ECS_ARCH_X86_64, 0.0208, 3, 0, TRUE },
   { "t3.medium", 2, 4096, 0, ECS_ARCH_X86_64, 0.0416, 3, 0, TRUE },
   { "t3.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.0832, 3, 0, TRUE },
-  { "m4.large", 2, 8192, 7985, ECS_ARCH_X86_64, 0.10, 2, 0, TRUE },
-  { "c4.large", 2, 3840, 3768, ECS_ARCH_X86_64, 0.10, 3, 0, TRUE },
-  { "m5.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.096, 3, 10, FALSE },
-  { "m5.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.192, 4, 20, FALSE },
-  { "m6i.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.096, 3, 10, FALSE },
-  { "m6i.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.192, 4, 20, FALSE },
+  { "t3.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.1664, 4, 0, TRUE },
+  { "t4g.micro", 2, 1024, 0, ECS_ARCH_ARM64, 0.0084, 2, 0, TRUE },
+  { "t4g.small", 2, 2048, 0, ECS_ARCH_ARM64, 0.0168, 3, 0, TRUE },
+  { "t4g.medium", 2, 4096, 0, ECS_ARCH_ARM64, 0.0336, 3, 0, TRUE },
+  { "t4g.large", 2, 8192, 0, ECS_ARCH_ARM64, 0.0672, 3, 0, TRUE },
+  { "t4g.xlarge", 4, 16384, 0, ECS_ARCH_ARM64, 0.1344, 4, 0, TRUE },
+  { "m5.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.096, 3, 10, TRUE },
+  { "m5.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.192, 4, 20, TRUE },
+  { "m5.2xlarge", 8, 32768, 0, ECS_ARCH_X86_64, 0.384, 4, 40, TRUE },
+  { "m5.4xlarge", 16, 65536, 0, ECS_ARCH_X86_64, 0.768, 8, 60, TRUE },
+  { "m6i.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.096, 3, 10, TRUE },
+  { "m6i.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.192, 4, 20, TRUE },
+  { "m6i.2xlarge", 8, 32768, 0, ECS_ARCH_X86_64, 0.384, 4, 40, TRUE },
+  { "m6i.4xlarge", 16, 65536, 0, ECS_ARCH_X86_64, 0.768, 8, 60, TRUE },
+  { "m7i.large", 2, 8192, 0, ECS_ARCH_X86_64, 0.1008, 3, 10, FALSE },
+  { "m7i.xlarge", 4, 16384, 0, ECS_ARCH_X86_64, 0.2016, 4, 20, FALSE },
+  { "m7i.2xlarge", 8, 32768, 0, ECS_ARCH_X86_64, 0.4032, 4, 40, FALSE },
+  { "m7i.4xlarge", 16, 65536, 0, ECS_ARCH_X86_64, 0.8064, 8, 60, FALSE },
+  { "m6g.large", 2, 8192, 0, ECS_ARCH_ARM64, 0.077, 3, 10, TRUE },
+  { "m6g.xlarge", 4, 16384, 0, ECS_ARCH_ARM64, 0.154, 4, 20, TRUE },
+  { "m6g.2xlarge", 8, 32768, 0, ECS_ARCH_ARM64, 0.308, 4, 40, TRUE },
+  { "m6g.4xlarge", 16, 65536, 0, ECS_ARCH_ARM64, 0.616, 8, 60, TRUE },
+  { "m7g.large", 2, 8192, 0, ECS_ARCH_ARM64, 0.0816, 3, 10, TRUE },
+  { "m7g.xlarge", 4, 16384, 0, ECS_ARCH_ARM64, 0.1632, 4, 20, TRUE },
+  { "m7g.2xlarge", 8, 32768, 0, ECS_ARCH_ARM64, 0.3264, 4, 40, TRUE },
+  { "m7g.4xlarge", 16, 65536, 0, ECS_ARCH_ARM64, 0.6528, 8, 60, TRUE },
   { "c5.large", 2, 4096, 0, ECS_ARCH_X86_64, 0.085, 3, 10, TRUE },
-  { "c6i.large", 2, 4096, 0, ECS_ARCH_X86_64, 0.085, 3, 10, FALSE },
-  { "m6g.large", 2, 8192, 0, ECS_ARCH_ARM64, 0.077, 3, 10, FALSE },
-  { "c6g.large", 2, 4096, 0, ECS_ARCH_ARM64, 0.068, 3, 10, FALSE },
-  { "r5.large", 2, 16384, 0, ECS_ARCH_X86_64, 0.126, 3, 10, FALSE },
+  { "c5.xlarge", 4, 8192, 0, ECS_ARCH_X86_64, 0.17, 4, 20, TRUE },
+  { "c5.2xlarge", 8, 16384, 0, ECS_ARCH_X86_64, 0.34, 4, 40, TRUE },
+  { "c5.4xlarge", 16, 32768, 0, ECS_ARCH_X86_64, 0.68, 8, 60, TRUE },
+  { "c6i.large", 2, 4096, 0, ECS_ARCH_X86_64, 0.085, 3, 10, TRUE },
+  { "c6i.xlarge", 4, 8192, 0, ECS_ARCH_X86_64, 0.17, 4, 20, TRUE },
+  { "c6i.2xlarge", 8, 16384, 0, ECS_ARCH_X86_64, 0.34, 4, 40, TRUE },
+  { "c6i.4xlarge", 16, 32768, 0, ECS_ARCH_X86_64, 0.68, 8, 60, TRUE },
+  { "c7i.large", 2, 4096, 0, ECS_ARCH_X86_64, 0.08925, 3, 10, FALSE },
+  { "c7i.xlarge", 4, 8192, 0, ECS_ARCH_X86_64, 0.1785, 4, 20, FALSE },
+  { "c7i.2xlarge", 8, 16384, 0, ECS_ARCH_X86_64, 0.357, 4, 40, FALSE },
+  { "c7i.4xlarge", 16, 32768, 0, ECS_ARCH_X86_64, 0.714, 8, 60, FALSE },
+  { "c6g.large", 2, 4096, 0, ECS_ARCH_ARM64, 0.068, 3, 10, TRUE },
+  { "c6g.xlarge", 4, 8192, 0, ECS_ARCH_ARM64, 0.136, 4, 20, TRUE },
+  { "c6g.2xlarge", 8, 16384, 0, ECS_ARCH_ARM64, 0.272, 4, 40, TRUE },
+  { "c6g.4xlarge", 16, 32768, 0, ECS_ARCH_ARM64, 0.544, 8, 60, TRUE },
+  { "c7g.large", 2, 4096, 0, ECS_ARCH_ARM64, 0.0725, 3, 10, TRUE },
+  { "c7g.xlarge", 4, 8192, 0, ECS_ARCH_ARM64, 0.145, 4, 20, TRUE },
+  { "c7g.2xlarge", 8, 16384, 0, ECS_ARCH_ARM64, 0.29, 4, 40, TRUE },
+  { "c7g.4xlarge", 16, 32768, 0, ECS_ARCH_ARM64, 0.58, 8, 60, TRUE },
+  { "r5.large", 2, 16384, 0, ECS_ARCH_X86_64, 0.126, 3, 10, TRUE },
+  { "r5.xlarge", 4, 32768, 0, ECS_ARCH_X86_64, 0.252, 4, 20, TRUE },
+  { "r5.2xlarge", 8, 65536, 0, ECS_ARCH_X86_64, 0.504, 4, 40, TRUE },
+  { "r5.4xlarge", 16, 131072, 0, ECS_ARCH_X86_64, 1.008, 8, 60, TRUE },
+  { "r6i.large", 2, 16384, 0, ECS_ARCH_X86_64, 0.126, 3, 10, TRUE },
+  { "r6i.xlarge", 4, 32768, 0, ECS_ARCH_X86_64, 0.252, 4, 20, TRUE },
+  { "r6i.2xlarge", 8, 65536, 0, ECS_ARCH_X86_64, 0.504, 4, 40, TRUE },
+  { "r6i.4xlarge", 16, 131072, 0, ECS_ARCH_X86_64, 1.008, 8, 60, TRUE },
+  { "r7g.large", 2, 16384, 0, ECS_ARCH_ARM64, 0.1071, 3, 10, TRUE },
+  { "r7g.xlarge", 4, 32768, 0, ECS_ARCH_ARM64, 0.2142, 4, 20, TRUE },
+  { "r7g.2xlarge", 8, 65536, 0, ECS_ARCH_ARM64, 0.4284, 4, 40, TRUE },
+  { "r7g.4xlarge", 16, 131072, 0, ECS_ARCH_ARM64, 0.8568, 8, 60, TRUE },
 };
 
 static int

@@ -8,6 +8,7 @@
 
 #include "models/input/input.h"
 #include "models/input/jsonfile.h"
+#include "models/config/price-list.h"
 #include "models/config/pricing/embedded.h"
 
 /* The name the built-in catalog goes by in (bug) messages. */
@@ -21,6 +22,9 @@
 #define EC2_KEYS "on_demand", "spot_discount", "committed_discount"
 #define ALB_KEYS "hour", "lcu_hour"
 #define CATALOG_KEYS "region", "fargate", "ec2", "alb"
+/* What a scenario has, not a catalog: its commitments. */
+#define SCENARIO_ONLY_KEYS "savings_plans", "reserved_instances", \
+  "price_list"
 
 static PriceCatalog *
 catalog_new(void)
@@ -29,6 +33,8 @@ catalog_new(void)
   cat->region = g_strdup("");
   cat->ec2_on_demand =
     g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  cat->commitments = commitments_new();
+  cat->price_lists = g_ptr_array_new_with_free_func(g_free);
   return cat;
 }
 
@@ -39,6 +45,8 @@ pricing_free(PriceCatalog *cat)
     return;
   g_free(cat->region);
   g_hash_table_destroy(cat->ec2_on_demand);
+  commitments_free(cat->commitments);
+  g_ptr_array_unref(cat->price_lists);
   g_free(cat);
 }
 
@@ -200,6 +208,138 @@ parse_alb(PriceCatalog *cat, const JNode *n, gboolean complete,
          read_price(n, "lcu_hour", &cat->alb_lcu_hour, error);
 }
 
+/* "price_list": a file name or an array of them, relative to the
+ * scenario. Only remembered here: which prices to read depends on the
+ * cluster, parsed later. */
+static gboolean
+parse_price_lists(PriceCatalog *cat, const JNode *n, GError **error)
+{
+  JNode v, item;
+  if (!jn_member(n, "price_list", &v))
+    return TRUE;
+  gboolean many = cJSON_IsArray(v.json);
+  if (many && !jn_check_array(&v, 1, 16, error))
+    return FALSE;
+  g_ptr_array_set_size(cat->price_lists, 0);
+  for (int i = 0; i < (many ? jn_length(&v) : 1); i++) {
+    const char *name = NULL;
+    if (many)
+      jn_index(&v, i, &item);
+    else
+      item = v;
+    if (!jn_value_string(&item, &name, error))
+      return FALSE;
+    if (name[0] == '\0') {
+      jn_error(&item, error, "must name an AWS Price List offer file "
+               "(.csv, or .json)");
+      return FALSE;
+    }
+    g_ptr_array_add(cat->price_lists, jn_resolve_path(n, name));
+  }
+  return TRUE;
+}
+
+/* ---- price list files -------------------------------------------------- */
+
+static int
+compare_names(const void *a, const void *b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* "a.csv" or "a.csv, b.json": the files, for messages. */
+static char *
+price_list_names(const PriceCatalog *cat)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < cat->price_lists->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "",
+                           (char *) cat->price_lists->pdata[i]);
+  return g_string_free(s, FALSE);
+}
+
+/* "FILES: no WHAT in REGION": @hint, when not empty, says where to look. */
+static gboolean
+missing(const PriceCatalog *cat, GError **error, const char *what,
+        const char *hint)
+{
+  g_autofree char *files = price_list_names(cat);
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "%s: no %s in %s%s", files, what, cat->region, hint);
+  return FALSE;
+}
+
+/* Fargate's rates from @r into @cat; the Spot discount from the Spot
+ * vCPU rate, as the fraction off On-Demand. */
+static gboolean
+take_fargate(PriceCatalog *cat, const PriceListRates *r, gboolean fargate,
+             gboolean arm, GError **error)
+{
+  const gboolean *has = r->has_fargate;
+  if (fargate && !(has[PRICE_LIST_FARGATE_VCPU] && has[PRICE_LIST_FARGATE_GB]))
+    return missing(cat, error, "Fargate Linux vCPU-hour and GB-hour prices",
+                   " (the AmazonECS offer file has them)");
+  if (arm && !(has[PRICE_LIST_FARGATE_ARM_VCPU] &&
+               has[PRICE_LIST_FARGATE_ARM_GB]))
+    return missing(cat, error, "Fargate ARM vCPU-hour and GB-hour prices",
+                   " (the AmazonECS offer file has them)");
+  static const struct {
+    PriceListFargate rate;
+    gsize offset;
+  } to[] = {
+    { PRICE_LIST_FARGATE_VCPU, G_STRUCT_OFFSET(PriceCatalog,
+                                               fargate_vcpu_hour) },
+    { PRICE_LIST_FARGATE_GB, G_STRUCT_OFFSET(PriceCatalog, fargate_gb_hour) },
+    { PRICE_LIST_FARGATE_ARM_VCPU,
+      G_STRUCT_OFFSET(PriceCatalog, fargate_arm_vcpu_hour) },
+    { PRICE_LIST_FARGATE_ARM_GB,
+      G_STRUCT_OFFSET(PriceCatalog, fargate_arm_gb_hour) },
+    { PRICE_LIST_FARGATE_STORAGE,
+      G_STRUCT_OFFSET(PriceCatalog, fargate_storage_gb_hour) },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(to); i++)
+    if (has[to[i].rate])
+      G_STRUCT_MEMBER(double, cat, to[i].offset) = r->fargate[to[i].rate];
+  double od = cat->fargate_vcpu_hour;
+  if (has[PRICE_LIST_FARGATE_SPOT_VCPU] && od > 0 &&
+      r->fargate[PRICE_LIST_FARGATE_SPOT_VCPU] < od)
+    cat->fargate_spot_discount =
+      1.0 - r->fargate[PRICE_LIST_FARGATE_SPOT_VCPU] / od;
+  return TRUE;
+}
+
+gboolean
+pricing_apply_price_lists(PriceCatalog *cat, GHashTable *types,
+                          gboolean fargate, gboolean fargate_arm,
+                          GError **error)
+{
+  g_return_val_if_fail(cat != NULL && types != NULL, FALSE);
+  if (cat->price_lists->len == 0)
+    return TRUE;
+  g_autoptr(PriceListRates) rates = price_list_rates_new();
+  for (guint i = 0; i < cat->price_lists->len; i++) {
+    const char *path = cat->price_lists->pdata[i];
+    if (!price_list_read(rates, path, path, cat->region, types, error))
+      return FALSE;
+  }
+  /* In name order, so that the message names the same type each time. */
+  g_autofree gpointer *names = g_hash_table_get_keys_as_array(types, NULL);
+  guint n = g_hash_table_size(types);
+  qsort(names, n, sizeof *names, compare_names);
+  for (guint i = 0; i < n; i++) {
+    const double *price = g_hash_table_lookup(rates->ec2, names[i]);
+    if (price == NULL) {
+      g_autofree char *what = g_strdup_printf(
+        "On-Demand Linux (shared tenancy) price for %s", (char *) names[i]);
+      return missing(cat, error, what, " (the AmazonEC2 offer file of "
+                     "that region has it)");
+    }
+    g_hash_table_replace(cat->ec2_on_demand, g_strdup(names[i]),
+                         g_memdup2(price, sizeof *price));
+  }
+  return take_fargate(cat, rates, fargate, fargate_arm, error);
+}
+
 /* ---- whole catalogs ---------------------------------------------------- */
 
 static gboolean apply_file(PriceCatalog *cat, const JNode *n,
@@ -214,14 +354,21 @@ apply_catalog(PriceCatalog *cat, const JNode *n, gboolean inline_section,
 {
   static const char *const required[] = { CATALOG_KEYS, NULL };
   static const char *const allowed[] = { "file", CATALOG_KEYS,
+                                         SCENARIO_ONLY_KEYS,
                                          PROVENANCE_KEYS, NULL };
   gboolean complete = !inline_section;
   const char *region = NULL;
   JNode s;
-  if (complete && jn_member(n, "file", &s)) {
-    jn_error(&s, error, "only a scenario's pricing section can name a "
-             "catalog file");
-    return FALSE;
+  static const char *const scenario_only[] = { "file", SCENARIO_ONLY_KEYS,
+                                               NULL };
+  for (int i = 0; complete && scenario_only[i] != NULL; i++) {
+    if (jn_member(n, scenario_only[i], &s)) {
+      jn_error(&s, error, "%s", i == 0
+               ? "only a scenario's pricing section can name a catalog file"
+               : "a scenario's commitment, not a catalog's price: give it "
+                 "in the scenario's pricing section");
+      return FALSE;
+    }
   }
   if (!check_section(n, allowed, required, complete, error) ||
       !apply_file(cat, n, error) || !jn_string(n, "region", &region, error))
@@ -238,7 +385,9 @@ apply_catalog(PriceCatalog *cat, const JNode *n, gboolean inline_section,
   return (!jn_member(n, "fargate", &s) ||
           parse_fargate(cat, &s, complete, error)) &&
          (!jn_member(n, "ec2", &s) || parse_ec2(cat, &s, complete, error)) &&
-         (!jn_member(n, "alb", &s) || parse_alb(cat, &s, complete, error));
+         (!jn_member(n, "alb", &s) || parse_alb(cat, &s, complete, error)) &&
+         commitments_parse(cat->commitments, n, error) &&
+         parse_price_lists(cat, n, error);
 }
 
 /* Swaps the contents of @to and @from: @to takes @from's prices and

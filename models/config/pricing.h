@@ -15,7 +15,15 @@
  *                 "storage_gb_hour": 0.000111, "spot_discount": 0.70},
  *     "ec2": {"on_demand": {"m6i.large": 0.096, ...},
  *             "spot_discount": 0.60, "committed_discount": 0.0},
- *     "alb": {"hour": 0.0225, "lcu_hour": 0.008}
+ *     "alb": {"hour": 0.0225, "lcu_hour": 0.008},
+ *     "savings_plans": [...], "reserved_instances": [...]
+ *                                        commitments (commitments.h);
+ *                                        a scenario's section only
+ *     "price_list": "AmazonEC2-eu-west-1.csv" or an array of such:
+ *                                        AWS Price List offer files
+ *                                        (price-list.h), read for the
+ *                                        prices the scenario uses in
+ *                                        "region"; a scenario's only
  *   }
  *
  * Prices are USD per hour and must be >= 0; discounts are the fraction
@@ -31,6 +39,7 @@
 #include <glib.h>
 
 #include "models/input/jnode.h"
+#include "models/config/commitments.h"
 
 typedef struct {
   char *region;
@@ -48,6 +57,11 @@ typedef struct {
   /* ALB */
   double alb_hour;
   double alb_lcu_hour;
+  /* Savings Plans and Reserved Instances (a scenario's only) */
+  Commitments *commitments;
+  /* AWS Price List offer files to read prices from (a scenario's only;
+   * resolved paths), applied by pricing_apply_price_lists() */
+  GPtrArray *price_lists;
 } PriceCatalog;
 
 /* The built-in catalog (us-east-1), new. Never fails: the embedded text
@@ -62,6 +76,17 @@ PriceCatalog *pricing_default(void);
  * (with a did-you-mean) or an unreadable file; @cat may then be partly
  * updated and should be freed. */
 gboolean pricing_parse(PriceCatalog *cat, const JNode *n, GError **error);
+
+/* Reads @cat's price list files, if any, for the On-Demand prices in
+ * @cat's region of the instance types in @types (a set of names) and
+ * Fargate's rates, which replace the catalog's. Every type of @types must
+ * be found, and Fargate's x86 (@fargate) and ARM (@fargate_arm) rates
+ * when the scenario uses them. Returns FALSE and sets @error naming the
+ * files, the type and the region otherwise, or the file and line of a bad
+ * row. */
+gboolean pricing_apply_price_lists(PriceCatalog *cat, GHashTable *types,
+                                   gboolean fargate, gboolean fargate_arm,
+                                   GError **error);
 
 /* On-Demand $/hour of @instance_type, or a negative value if unknown. */
 double pricing_ec2_hour(const PriceCatalog *cat, const char *instance_type);

@@ -238,6 +238,88 @@ parse_services(ScenarioConfig *cfg, const JNode *root,
   return TRUE;
 }
 
+/* A commitment for a type or family the catalog does not know covers
+ * nothing, silently: a typo. Refused at its path instead. */
+static gboolean
+check_commitments(const ScenarioConfig *cfg, const JNode *pricing,
+                  GError **error)
+{
+  const Commitments *c = cfg->pricing->commitments;
+  const InstanceCatalog *types = cfg->cluster->catalog;
+  g_auto(GStrv) names = instance_catalog_names(types);
+  JNode list, item, where;
+  jn_member(pricing, "reserved_instances", &list);
+  for (guint i = 0; i < c->reserved->len; i++) {
+    const ReservedInstance *ri = c->reserved->pdata[i];
+    if (instance_catalog_find(types, ri->instance_type) != NULL)
+      continue;
+    jn_index(&list, (int) i, &item);
+    jn_member(&item, "instance_type", &where);
+    jn_error(&where, error, "unknown instance type \"%s\" (add it under "
+             "cluster.instance_types)", ri->instance_type);
+    return FALSE;
+  }
+  jn_member(pricing, "savings_plans", &list);
+  for (guint i = 0; i < c->savings_plans->len; i++) {
+    const SavingsPlan *plan = c->savings_plans->pdata[i];
+    gboolean known = plan->family == NULL;
+    for (char **n = names; !known && *n != NULL; n++) {
+      g_autofree char *family = commitments_family_of(*n);
+      known = strcmp(family, plan->family) == 0;
+    }
+    if (known)
+      continue;
+    jn_index(&list, (int) i, &item);
+    jn_member(&item, "family", &where);
+    jn_error(&where, error, "no instance type of family \"%s\" in the "
+             "catalog (a family is the part before the dot: \"m6i\" of "
+             "\"m6i.large\")", plan->family);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Whether service @svc can run tasks on Fargate: its launch type, or a
+ * Fargate provider in its (or the cluster's default) strategy. */
+static gboolean
+may_use_fargate(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  if (svc->launch_type != LAUNCH_TYPE_NONE)
+    return svc->launch_type == LAUNCH_TYPE_FARGATE;
+  const GArray *strategy = svc->cp_strategy->len > 0
+                             ? svc->cp_strategy
+                             : cfg->cluster->default_strategy;
+  for (guint i = 0; strategy != NULL && i < strategy->len; i++)
+    if (cluster_config_is_fargate_provider(
+          g_array_index(strategy, CapacityProviderItem, i).provider))
+      return TRUE;
+  return FALSE;
+}
+
+/* With pricing.price_list, the prices the scenario uses come from AWS's
+ * offer files: its ASGs' instance types and the Fargate rates its
+ * services' architectures need. */
+static gboolean
+apply_price_lists(ScenarioConfig *cfg, GError **error)
+{
+  g_autoptr(GHashTable) types = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint a = 0; a < cfg->cluster->asgs->len; a++)
+    g_hash_table_add(types, (gpointer) ((const AsgConfig *)
+                                          cfg->cluster->asgs->pdata[a])
+                              ->type->name);
+  gboolean x86 = FALSE, arm = FALSE;
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const EcsTaskDef *def = cfg->service_taskdefs->pdata[i];
+    if (!may_use_fargate(cfg, cfg->services->pdata[i]))
+      continue;
+    if (def->cpu_architecture == ECS_ARCH_ARM64)
+      arm = TRUE;
+    else
+      x86 = TRUE;
+  }
+  return pricing_apply_price_lists(cfg->pricing, types, x86, arm, error);
+}
+
 gboolean
 scenario_check(ScenarioConfig *cfg, const char *file,
                const ScenarioOptions *options, GError **error)
@@ -264,7 +346,9 @@ scenario_check(ScenarioConfig *cfg, const char *file,
       !parse_services(cfg, &root, options, error) ||
       !parse_slo(cfg, &root, error))
     return FALSE;
-  if (!scenario_check_services(cfg, &root, error))
+  if (!scenario_check_services(cfg, &root, error) ||
+      !check_commitments(cfg, &pricing, error) ||
+      !apply_price_lists(cfg, error))
     return FALSE;
   JNode faults;
   jn_member(&root, "faults", &faults);

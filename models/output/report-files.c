@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "models/capacity/cluster.h"
+#include "models/capacity/cost.h"
 #include "models/input/csv.h"
 #include "models/core/eventlog.h"
 #include "models/input/input.h"
@@ -56,7 +57,8 @@ write_timeseries(World *w, FILE *f)
     csv_num(f, r->memory_pct, 3);
     fprintf(f, ",%d,%d,%d,%d", r->desired, r->running, r->pending,
             r->instances);
-    csv_num(f, r->cost_usd, 6);
+    /* Savings Plans and RIs settle per clock hour, after the run. */
+    csv_num(f, r->cost_usd + cost_commitment_delta(w, r->end), 6);
     fputc('\n', f);
   }
 }

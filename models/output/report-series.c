@@ -2,6 +2,7 @@
  * timeseries.csv's columns that a sweep keeps for every run. */
 #include <math.h>
 
+#include "models/capacity/cost.h"
 #include "models/control/metrics.h"
 #include "models/output/report.h"
 #include "models/config/scenario.h"
@@ -40,7 +41,9 @@ series_row(World *w, const PeriodRow *r)
   cJSON_AddItemToArray(row, cJSON_CreateNumber(r->running));
   cJSON_AddItemToArray(row, cJSON_CreateNumber(r->desired));
   cJSON_AddItemToArray(row, num(r->cpu_pct, 1e-3));
-  cJSON_AddItemToArray(row, num(r->cost_usd, 1e-6));
+  cJSON_AddItemToArray(row, num(r->cost_usd + cost_commitment_delta(w,
+                                                                   r->end),
+                                1e-6));
   return row;
 }
 

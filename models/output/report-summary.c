@@ -136,6 +136,24 @@ cost_items_json(CostItems c)
   return o;
 }
 
+/* Savings Plans and Reserved Instances, only when the scenario has any:
+ * what was committed, what it covered, and what was left over. */
+static void
+add_commitments(cJSON *o, World *w, CostItems total)
+{
+  CoverageTotals cv;
+  if (!cost_commitments(w, &cv))
+    return;
+  cJSON *c = cJSON_AddObjectToObject(o, "commitments");
+  add_num(c, "commitment_usd", cv.commitment, 1e-6);
+  add_num(c, "covered_on_demand_usd", cv.covered_on_demand, 1e-6);
+  add_num(c, "covered_usd", cv.covered, 1e-6);
+  /* Compute billed outside the commitments: On-Demand and Spot. */
+  add_num(c, "uncovered_usd", total.compute - cv.commitment, 1e-6);
+  add_num(c, "unused_commitment_usd", cv.unused, 1e-6);
+  add_num(c, "savings_usd", cv.covered_on_demand - cv.commitment, 1e-6);
+}
+
 static cJSON *
 cost_json(World *w, guint64 arrivals)
 {
@@ -165,6 +183,7 @@ cost_json(World *w, guint64 arrivals)
   add_num(o, "unused_ec2_usd", cost_unused_ec2(w), 1e-6);
   if (warm_pool_any(w))
     add_num(o, "warm_pool_usd", warm_pool_cost(w), 1e-6);
+  add_commitments(o, w, total);
   add_num(o, "per_million_requests_usd",
           arrivals ? total.total / ((double) arrivals / 1e6) : NAN, 1e-6);
   cJSON_AddStringToObject(o, "pricing_region", w->cfg->pricing->region);

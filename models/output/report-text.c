@@ -96,6 +96,21 @@ print_lb_dimension(const cJSON *sum, FILE *out)
               dims[i][1], dims[i][2]);
 }
 
+/* Savings Plans and Reserved Instances, when the scenario has any. */
+static void
+print_commitments(const cJSON *sum, FILE *out)
+{
+  double paid = num(sum, "cost.commitments.commitment_usd");
+  if (isnan(paid))
+    return;
+  fprintf(out, "           commitments $%.2f covered $%.2f of On-Demand "
+          "usage (unused $%.2f, saved $%.2f); uncovered $%.2f\n", paid,
+          num(sum, "cost.commitments.covered_on_demand_usd"),
+          num(sum, "cost.commitments.unused_commitment_usd"),
+          num(sum, "cost.commitments.savings_usd"),
+          num(sum, "cost.commitments.uncovered_usd"));
+}
+
 static void
 print_cost(const cJSON *sum, FILE *out)
 {
@@ -117,6 +132,7 @@ print_cost(const cJSON *sum, FILE *out)
     g_string_append_printf(line, " (unused EC2 $%.2f)",
                            num(sum, "cost.unused_ec2_usd"));
   fprintf(out, "%s\n", line->str);
+  print_commitments(sum, out);
   print_lb_dimension(sum, out);
 }
 

@@ -148,7 +148,8 @@ Test(pricing, default_has_every_listed_instance_type)
   for (size_t i = 0; i < G_N_ELEMENTS(listed); i++)
     cr_assert_float_eq(pricing_ec2_hour(cat, listed[i].type),
                        listed[i].hourly, 1e-12, "%s", listed[i].type);
-  cr_assert_eq(g_hash_table_size(cat->ec2_on_demand), G_N_ELEMENTS(listed));
+  /* The catalog grew (issue 16); these prices did not move. */
+  cr_assert_eq(g_hash_table_size(cat->ec2_on_demand), 64);
 }
 
 Test(pricing, unknown_instance_type_has_a_negative_price)
