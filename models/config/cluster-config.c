@@ -103,6 +103,25 @@ check_asg_type(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
   return FALSE;
 }
 
+/* The launch template's creditSpecification (EC2 RunInstances shape):
+ * {"cpuCredits": "standard" | "unlimited"}; absent: unlimited, EC2's
+ * default for T3 and T4g. Ignored by types that are not burstable. */
+static gboolean
+parse_credit_specification(const JNode *n, AsgConfig *asg, GError **error)
+{
+  static const char *const keys[] = { "cpuCredits", NULL };
+  static const char *const modes[] = { "unlimited", "standard", NULL };
+  JNode spec;
+  int mode = 0;
+  if (!jn_member(n, "creditSpecification", &spec))
+    return TRUE;
+  if (!jn_check_object(&spec, keys, keys, error) ||
+      !jn_enum(&spec, "cpuCredits", modes, &mode, error))
+    return FALSE;
+  asg->cpu_credits_standard = mode == 1;
+  return TRUE;
+}
+
 static AsgConfig *
 parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
 {
@@ -110,7 +129,8 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
     "name", "instance_type", "min", "max", "desired", "availability_zones",
     "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
     "reserved_memory_mib", "instance_mttf",
-    "managedScaling", "managedTerminationProtection", NULL
+    "managedScaling", "managedTerminationProtection",
+    "creditSpecification", NULL
   };
   static const char *const required[] = { "name", "instance_type", "max",
                                           NULL };
@@ -145,6 +165,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !parse_managed_scaling(n, asg, error) ||
       !jn_enum(n, "managedTerminationProtection", onoff, &protection,
                error) ||
+      !parse_credit_specification(n, asg, error) ||
       !check_asg_type(n, cfg, asg, error))
     goto fail;
   if (max < min || (desired >= 0 && (desired < min || desired > max))) {

@@ -29,7 +29,11 @@
  *       "managedScaling": {"status": "ENABLED", "targetCapacity": 100,
  *         "minimumScalingStepSize": 1, "maximumScalingStepSize": 10000,
  *         "instanceWarmupPeriod": 300},
- *       "managedTerminationProtection": "ENABLED"}],
+ *       "managedTerminationProtection": "ENABLED",
+ *       "creditSpecification": {"cpuCredits": "standard"}}],
+ *                                      burstable (t3, t4g) types only:
+ *                                      "standard" or "unlimited" (the
+ *                                      default, as EC2's for T3/T4g)
  *   "instance_types": [...],           see instance-types.h
  *   "account_settings": {"awsvpcTrunking": "enabled"},
  *   "fargate": {"provisioning": Dist, "pending": Dist, "activating": Dist,
@@ -74,6 +78,9 @@ typedef struct {
   int min_step, max_step;      /* default 1, 10000 */
   SimTime warmup;              /* instanceWarmupPeriod, default 300 s */
   gboolean termination_protection;
+  gboolean cpu_credits_standard; /* creditSpecification.cpuCredits
+                                    "standard" (burstable types; default
+                                    unlimited) */
 } AsgConfig;
 
 typedef struct {

@@ -14,6 +14,7 @@ workload_init(Workload *w)
     .timeout = 60 * SIM_SEC,
     .memory_base_mib = -1.0,
     .new_connection_ratio = 0.2,
+    .slot_max_vcpu = 1.0,
   };
 }
 
@@ -25,7 +26,7 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
     "traffic", "service_time", "at_vcpu", "concurrency_per_vcpu",
     "concurrency", "queue_limit", "timeout", "memory_base_mib",
     "memory_per_request_mib", "bytes_per_request", "new_connection_ratio",
-    "health_check_overload", NULL
+    "health_check_overload", "slot_max_vcpu", NULL
   };
   int64_t concurrency = 0, queue_limit = w->queue_limit;
   if (!jn_check_object(n, keys, NULL, error) ||
@@ -45,7 +46,8 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
       !jn_double(n, "new_connection_ratio", 0.0, 1.0,
                  &w->new_connection_ratio, error) ||
       !jn_bool(n, "health_check_overload", &w->health_check_overload,
-               error))
+               error) ||
+      !jn_double(n, "slot_max_vcpu", 0.01, 448.0, &w->slot_max_vcpu, error))
     return FALSE;
   JNode both, other;
   if (jn_member(n, "concurrency", &both) &&
@@ -98,4 +100,10 @@ workload_speed_factor(const Workload *w, double vcpu)
   double share_here = vcpu / workload_slots(w, vcpu);
   double share_measured = w->at_vcpu / workload_slots(w, w->at_vcpu);
   return share_measured / share_here;
+}
+
+double
+workload_work_per_second(const Workload *w)
+{
+  return w->at_vcpu / workload_slots(w, w->at_vcpu);
 }

@@ -32,6 +32,7 @@ typedef struct _Autoscale Autoscale;
 typedef struct _Strategies Strategies;
 typedef struct _ManagedScaling ManagedScaling;
 typedef struct _Deployment Deployment;
+typedef struct _CpuShares CpuShares;
 
 typedef enum {
   PROVIDER_FARGATE,
@@ -69,6 +70,7 @@ struct _World {
   TaskLifecycle *lifecycle;
   TaskQueues *queues;
   Autoscale *autoscale;
+  CpuShares *cpu_shares;       /* EC2 CPU shares (capacity/cpu-share.h) */
   ReqStats *reqstats;          /* per service */
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */
