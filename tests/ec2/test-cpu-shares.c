@@ -1,7 +1,175 @@
-/* Placeholder until this concept's tests land (issue 16). */
+/* CPU shares on EC2 instances (issue 16): a task with no task-level `cpu`
+ * uses its instance's idle CPU in proportion to its containers' cpu.shares;
+ * a task-level `cpu` is a hard ceiling, as on Fargate. Each expectation
+ * is worked out by hand in its comment. */
 #include <criterion/criterion.h>
+#include <math.h>
 
-Test(ec2, builds)
+#include "models/control/metrics.h"
+#include "support.h"
+
+/* A scenario of one m5.large (2 vCPU) with the services @services (JSON
+ * objects, comma-separated) and task definitions @taskdefs, for @duration.
+ * Tasks start warm at time 0. */
+static char *
+one_instance(const char *duration, const char *instance_type,
+             const char *asg_extra, const char *taskdefs,
+             const char *services)
 {
-  cr_assert(1 + 1 == 2);
+  return g_strdup_printf(
+    "{\"seed\": 3, \"duration\": \"%s\", \"cluster\": "
+    "{\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
+    "\"%s\", \"min\": 1, \"max\": 1, \"desired\": 1%s}]}, "
+    "\"taskDefinitions\": [%s], \"services\": [%s]}",
+    duration, instance_type, asg_extra, taskdefs, services);
+}
+
+/* An EC2 task definition @family with one container of @cpu units (0:
+ * none) and, when @task_cpu is not NULL, that task-level cpu. */
+static char *
+ec2_td(const char *family, int cpu, const char *task_cpu)
+{
+  g_autofree char *tc = task_cpu ? g_strdup_printf(", \"cpu\": \"%s\"",
+                                                   task_cpu)
+                                 : g_strdup("");
+  g_autofree char *cc = cpu > 0 ? g_strdup_printf("\"cpu\": %d, ", cpu)
+                                : g_strdup("");
+  return g_strdup_printf(
+    "{\"family\": \"%s\", \"networkMode\": \"bridge\"%s, "
+    "\"containerDefinitions\": [{\"name\": \"c\", \"image\": \"x\", %s"
+    "\"memory\": 512}]}",
+    family, tc, cc);
+}
+
+/* A service of one task of definition @family on the group, with
+ * @rps requests/s and workload fields @workload. */
+static char *
+svc(const char *family, double rps, const char *workload)
+{
+  return g_strdup_printf(
+    "{\"serviceName\": \"%s\", \"taskDefinition\": \"%s\", "
+    "\"desiredCount\": 1, \"capacityProviderStrategy\": "
+    "[{\"capacityProvider\": \"g\", \"weight\": 1}], \"workload\": "
+    "{\"traffic\": {\"generator\": \"constant\", \"rps\": %g}%s}}",
+    family, family, rps, workload);
+}
+
+static TestRun *
+run(const char *json)
+{
+  TestRun *r = test_run_new(json);
+  test_run_finish(r);
+  return r;
+}
+
+/* Alone on an idle m5.large, a task whose only CPU figure is a container
+ * cpu of 256 runs at the instance's speed. A 40 ms request was measured
+ * on a slot of 1/4 vCPU (at_vcpu 1, 4 slots per vCPU): 10 ms of one vCPU.
+ * The task has 1 slot (0.25 vCPU × 4); its request may use a whole vCPU
+ * (slot_max_vcpu 1) of the 2 idle ones, so it takes 10 ms, not Fargate's
+ * 40 ms. At 2 requests/s (Poisson) the slot is busy 2% of the time: the
+ * M/D/1 wait ρS/(2(1−ρ)) adds 0.1 ms, so the mean lies within 0.5 ms of
+ * 10 ms. */
+Test(ec2, a_share_only_task_alone_runs_at_the_instance_speed)
+{
+  g_autofree char *td = ec2_td("web", 256, NULL);
+  g_autofree char *s = svc("web", 2, ", \"service_time\": \"40ms\"");
+  g_autofree char *json = one_instance("1h", "m5.large", "", td, s);
+  TestRun *r = run(json);
+  double mean = test_summary_number(r, "latency.mean_ms");
+  cr_assert(fabs(mean - 10.0) < 0.5, "mean %.3f ms, not 10 ms", mean);
+  test_run_free(r);
+}
+
+/* The same task with a task-level cpu of 256 is capped at 0.25 vCPU, its
+ * quota, as on Fargate: 40 ms (plus the same 2% of queueing, 0.4 ms). */
+Test(ec2, a_task_level_cpu_caps_the_task)
+{
+  g_autofree char *td = ec2_td("web", 256, "256");
+  g_autofree char *s = svc("web", 2, ", \"service_time\": \"40ms\"");
+  g_autofree char *json = one_instance("1h", "m5.large", "", td, s);
+  TestRun *r = run(json);
+  double mean = test_summary_number(r, "latency.mean_ms");
+  cr_assert(mean > 39.9 && mean < 42.0, "mean %.3f ms, not ~40 ms", mean);
+  test_run_free(r);
+}
+
+/* Two always-busy share-only tasks with shares 256 and 768 on one
+ * m5.large split its 2 vCPU 1:3. Each is offered far more than it can
+ * serve (400 requests/s of 10 ms of vCPU work); its 1 and 3 slots demand
+ * 1 and 3 vCPU, above their fair parts (0.5 and 1.5), so they get exactly
+ * those: 50 and 150 requests/s completed. Over 10 minutes that is 30,000
+ * and 90,000; the ratio is 3 within 1% (the only noise is which requests
+ * the full queues refuse). */
+Test(ec2, two_busy_tasks_with_shares_256_and_768_split_the_cpu_1_to_3)
+{
+  g_autofree char *a = ec2_td("small", 256, NULL);
+  g_autofree char *b = ec2_td("large", 768, NULL);
+  g_autofree char *tds = g_strdup_printf("%s, %s", a, b);
+  g_autofree char *sa = svc("small", 400, ", \"service_time\": \"40ms\"");
+  g_autofree char *sb = svc("large", 400, ", \"service_time\": \"40ms\"");
+  g_autofree char *svcs = g_strdup_printf("%s, %s", sa, sb);
+  g_autofree char *json = one_instance("10m", "m5.large", "", tds, svcs);
+  TestRun *r = run(json);
+  double ca = test_summary_number(r, "services.small.requests.completed");
+  double cb = test_summary_number(r, "services.large.requests.completed");
+  cr_assert(fabs(ca - 30000) < 300, "small completed %.0f", ca);
+  cr_assert(fabs(cb / ca - 3.0) < 0.03, "split %.0f : %.0f", ca, cb);
+  /* CPU utilisation is used over reserved: 0.5 of 0.25 vCPU is 200%, as
+   * CloudWatch reports for EC2 tasks above their reservation. */
+  for (guint i = 0; i < metrics_n_rows(r->w); i++) {
+    const PeriodRow *row = metrics_row(r->w, i);
+    if (row->service == 0)
+      cr_assert(fabs(row->cpu_pct - 200.0) < 1.0, "cpu %.2f%% at %.0f s",
+                row->cpu_pct, sim_time_to_seconds(row->start));
+  }
+  test_run_free(r);
+}
+
+/* The same task on Fargate never exceeds its 0.25 vCPU: its one slot
+ * serves a 40 ms request in 40 ms, so at most 25 requests/s, 15,000 in 10
+ * minutes, however idle the rest of AWS is. */
+Test(ec2, the_same_task_on_fargate_never_exceeds_its_vcpu)
+{
+  const char *td =
+    "{\"family\": \"web\", \"networkMode\": \"awsvpc\", "
+    "\"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", "
+    "\"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"c\", "
+    "\"image\": \"x\", \"cpu\": 256}]}";
+  g_autofree char *json = g_strdup_printf(
+    "{\"seed\": 3, \"duration\": \"10m\", \"taskDefinitions\": [%s], "
+    "\"services\": [{\"serviceName\": \"web\", \"taskDefinition\": "
+    "\"web\", \"desiredCount\": 1, \"launchType\": \"FARGATE\", "
+    "\"workload\": {\"traffic\": {\"generator\": \"constant\", \"rps\": "
+    "400}, \"service_time\": \"40ms\"}}]}",
+    td);
+  TestRun *r = run(json);
+  double done = test_summary_number(r, "requests.completed");
+  cr_assert(done <= 15000 && done > 14900, "completed %.0f", done);
+  test_run_free(r);
+}
+
+/* M/M/1 processor sharing: one share-only task whose requests may each
+ * use the whole instance (slot_max_vcpu 2 on an m5.large) and that has
+ * slots enough never to queue (50 of them), so the instance is one PS
+ * server of 2 vCPU. Work is exponential: 1 s of service time measured on
+ * a slot of 1/50 vCPU (at_vcpu 1, 50 slots per vCPU) is 0.02 vCPU-s, 10 ms
+ * at 2 vCPU: S = 10 ms. At λ = 50/s, ρ = 0.5 and the mean response time is
+ * S/(1−ρ) = 20 ms. Over 2 hours (360,000 requests) the standard error of
+ * the mean is under 0.5% (M/M/1 response times are exponential, with
+ * correlation time ~ S/(1−ρ)²): 3% is a safe tolerance. P(50 busy) =
+ * 0.5^50: the slot limit never binds. */
+Test(ec2, mm1_processor_sharing_matches_its_closed_form)
+{
+  g_autofree char *td = ec2_td("ps", 1024, NULL);
+  g_autofree char *s = svc(
+    "ps", 50,
+    ", \"service_time\": {\"dist\": \"exponential\", \"mean\": \"1s\"}, "
+    "\"concurrency_per_vcpu\": 50, \"slot_max_vcpu\": 2");
+  g_autofree char *json = one_instance("2h", "m5.large", "", td, s);
+  TestRun *r = run(json);
+  double mean = test_summary_number(r, "latency.mean_ms");
+  cr_assert(fabs(mean - 20.0) < 0.6, "mean %.3f ms, not S/(1-rho) = 20 ms",
+            mean);
+  test_run_free(r);
 }
