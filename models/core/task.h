@@ -37,6 +37,8 @@ typedef enum {
   STOP_STARTUP_FAILURE,    /* exited before reaching RUNNING */
   STOP_FAULT,              /* killed by a scheduled fault */
   STOP_INSTANCE_DRAINING,  /* moved off a draining instance */
+  STOP_OUT_OF_MEMORY,      /* its memory in use passed its hard limit:
+                              the essential container was OOM-killed */
   STOP_N_REASONS,
 } StopReason;
 

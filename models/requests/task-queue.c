@@ -1,9 +1,13 @@
 /* Slots, FIFO queues and request completion events. */
 #include "models/requests/task-queue.h"
 
+#include <math.h>
+
 #include "models/requests/lb.h"
 #include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
+#include "models/core/eventlog.h"
+#include "models/core/task-lifecycle.h"
 
 /* What every task's queue shares: its event kinds. */
 struct _TaskQueues {
@@ -13,6 +17,9 @@ struct _TaskQueues {
                                 with the first one, so runs without any
                                 list no such kind */
   gboolean has_share_kind;
+  SimKindId oom_kind;    /* a task is OOM-killed: registered with the
+                            first kill */
+  gboolean has_oom_kind;
 };
 
 typedef struct {
@@ -314,6 +321,72 @@ share_join(World *w, TaskQueue *s, const Task *t, const Workload *wl,
   cpu_share_join(w, s->instance, t->id, shares, wl->slot_max_vcpu);
 }
 
+static void
+on_oom(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = ((TaskQueues *) model)->w;
+  Task *t = world_task(w, *(const guint32 *) payload);
+  if (t->queue == NULL || !task_is_live(t))
+    return;
+  char id[33];
+  const EcsContainerDef *c = t->def->containers->pdata[0];
+  eventlog_add(w, (int) t->service, "task-out-of-memory", NULL, t,
+               "(task %s) stopped: Essential container in task exited. "
+               "(container %s) OutOfMemoryError: Container killed due to "
+               "memory usage; exit code 137.",
+               task_format_id(t->id, id), c->name);
+  task_queue_abort(w, t->queue);
+  task_stop(w, t, STOP_OUT_OF_MEMORY);
+}
+
+/* @s's memory passed its limit: the kill runs as its own event, not
+ * inside the load balancer's routing. */
+static void
+out_of_memory(World *w, TaskQueue *s, SimTime now)
+{
+  TaskQueues *q = w->queues;
+  if (s->oom)
+    return;
+  s->oom = TRUE;
+  if (!q->has_oom_kind) {
+    static const SimEventKind oom = { "task.oom", on_oom, NULL };
+    q->oom_kind = sim_engine_register(w->engine, &oom, q);
+    q->has_oom_kind = TRUE;
+  }
+  sim_schedule_inline(w->engine, now, q->oom_kind, &s->task,
+                      sizeof s->task);
+}
+
+int
+task_queue_memory_limit(const EcsTaskDef *def)
+{
+  if (def->task_memory > 0)
+    return def->task_memory;
+  int sum = 0;
+  for (guint i = 0; i < def->containers->len; i++) {
+    const EcsContainerDef *c = def->containers->pdata[i];
+    if (c->memory <= 0)
+      return 0;
+    sum += c->memory;
+  }
+  return sum;
+}
+
+/* Requests inside a task of @def at which it is OOM-killed. */
+static guint32
+oom_threshold(const Workload *wl, const EcsTaskDef *def)
+{
+  int limit = task_queue_memory_limit(def);
+  if (limit <= 0 || wl->memory_per_request_mib <= 0)
+    return G_MAXUINT32;
+  double base = wl->memory_base_mib >= 0 ? wl->memory_base_mib
+                                         : def->memory / 2.0;
+  double room = (limit - base) / wl->memory_per_request_mib;
+  if (room < 0)
+    return 1; /* killed by its first request */
+  return room >= G_MAXUINT32 - 1 ? G_MAXUINT32 : (guint32) floor(room) + 1;
+}
+
 void
 task_queue_init(World *w)
 {
@@ -346,6 +419,7 @@ task_queue_new(World *w, const Task *t)
   s->service_time = &wl->service_time;
   s->rng = w->service_time_rngs[t->service];
   s->stats = &w->reqstats[t->service];
+  s->oom_at = oom_threshold(wl, t->def);
   s->instance = t->fargate ? -1 : t->instance;
   if (s->instance >= 0 && t->def->task_cpu > 0)
     s->hard_slot_vcpu = vcpu / s->slots; /* a quota: as on Fargate */
@@ -382,6 +456,8 @@ task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
   } else {
     reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
   }
+  if (G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
+    out_of_memory(w, s, arrival);
 }
 
 void

@@ -46,6 +46,10 @@ struct _TaskQueue {
                             takes from the instance; else 0 */
   TaskQueueShare *share; /* share-only EC2 task: its processor-sharing
                             state; NULL otherwise */
+  guint32 oom_at;        /* requests inside (in service or waiting) at
+                            which its memory passes its hard limit:
+                            task_queue_memory_limit(); G_MAXUINT32: never */
+  gboolean oom;          /* OOM-killed: the kill event is pending */
 };
 
 /* Registers the completion event kind. */
@@ -58,6 +62,18 @@ TaskQueue *task_queue_new(World *w, const Task *t);
 /* Frees @s; requests still inside must have been aborted (a share-only
  * task then leaves its instance's share server). */
 void task_queue_free(TaskQueue *s);
+
+/* The hard memory limit of a task of @def, in MiB, or 0 when it has
+ * none: the task-level memory (always set on Fargate), else the sum of
+ * the containers' `memory` when every container has one (a container
+ * with only memoryReservation may grow into the instance's free
+ * memory). A task whose memory in use (memory_base_mib plus
+ * memory_per_request_mib per request inside it) passes its limit is
+ * OOM-killed at once: its requests fail with REQ_RESET and it stops with
+ * STOP_OUT_OF_MEMORY (stopCode EssentialContainerExited; the container's
+ * reason "OutOfMemoryError: Container killed due to memory usage", exit
+ * code 137), to be replaced by its service. */
+int task_queue_memory_limit(const EcsTaskDef *def);
 
 /* Offers a request that arrived now. */
 void task_queue_accept(World *w, TaskQueue *s, SimTime arrival);

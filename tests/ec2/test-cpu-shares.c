@@ -3,9 +3,13 @@
  * a task-level `cpu` is a hard ceiling, as on Fargate. Each expectation
  * is worked out by hand in its comment. */
 #include <criterion/criterion.h>
+#include <cjson/cJSON.h>
 #include <math.h>
+#include <string.h>
 
 #include "models/control/metrics.h"
+#include "models/requests/task-queue.h"
+#include "scenarios/cli.h"
 #include "support.h"
 
 /* A scenario of one m5.large (2 vCPU) with the services @services (JSON
@@ -172,4 +176,80 @@ Test(ec2, mm1_processor_sharing_matches_its_closed_form)
   cr_assert(fabs(mean - 20.0) < 0.6, "mean %.3f ms, not S/(1-rho) = 20 ms",
             mean);
   test_run_free(r);
+}
+
+/* Memory: a Fargate task of 512 MiB (its hard limit) that holds 256 MiB
+ * idle and 10 MiB per request inside it passes the limit at 26 requests
+ * ((512 − 256) / 10 = 25.6). Offered 100 requests/s of 40 ms on its one
+ * slot (25/s at most), its queue reaches 26 within a second of each
+ * start: it is OOM-killed as ECS reports it (stopCode
+ * EssentialContainerExited, the container's OutOfMemoryError, exit code
+ * 137), its requests reset, and the service replaces it, again and
+ * again. */
+Test(ec2, a_task_over_its_hard_memory_limit_is_oom_killed_and_replaced)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *scn = g_build_filename(dir, "oom.json", NULL);
+  g_autofree char *out = g_build_filename(dir, "out", NULL);
+  const char *json =
+    "{\"seed\": 3, \"duration\": \"10m\", \"taskDefinitions\": [{\"family\": "
+    "\"web\", \"networkMode\": \"awsvpc\", \"requiresCompatibilities\": "
+    "[\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", "
+    "\"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}], "
+    "\"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\", "
+    "\"desiredCount\": 1, \"launchType\": \"FARGATE\", \"workload\": "
+    "{\"traffic\": {\"generator\": \"constant\", \"rps\": 100}, "
+    "\"service_time\": \"40ms\", \"memory_base_mib\": 256, "
+    "\"memory_per_request_mib\": 10}}]}";
+  cr_assert(g_file_set_contents(scn, json, -1, NULL));
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "run", scn, "-q", "-o", out, NULL),
+               0);
+  g_autofree char *base = g_build_filename(out, "base", NULL);
+  g_autofree char *summary = test_read_file(base, "summary.json");
+  cJSON *s = cJSON_Parse(summary);
+  cJSON *tasks = cJSON_GetObjectItem(s, "tasks");
+  int oom = cJSON_GetObjectItem(cJSON_GetObjectItem(tasks,
+                                                    "stopped_by_reason"),
+                                "out-of-memory")->valueint;
+  int started = cJSON_GetObjectItem(tasks, "started")->valueint;
+  cJSON_Delete(s);
+  cr_assert_geq(oom, 3, "%d OOM kills in 10 minutes", oom);
+  cr_assert_geq(started, oom + 1, "each killed task was replaced");
+  g_autofree char *csv = test_read_file(base, "tasks.csv");
+  cr_assert(strstr(csv, ",out-of-memory,EssentialContainerExited\n") != NULL,
+            "%s", csv);
+  g_autofree char *events = test_read_file(base, "events.jsonl");
+  cr_assert(strstr(events, "stopped: Essential container in task exited. "
+                   "(container app) OutOfMemoryError: Container killed due "
+                   "to memory usage; exit code 137.") != NULL, "%s", events);
+  test_rmrf(dir);
+}
+
+/* A container with only a memoryReservation (soft limit) may grow into
+ * its instance's free memory: the task has no hard limit and is never
+ * OOM-killed; with a container `memory` it has one. */
+Test(ec2, only_hard_memory_limits_kill)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *soft = ec2_td("a", 256, NULL);
+  ScenarioConfig *cfg = NULL;
+  g_autofree char *json = g_strdup_printf(
+    "{\"duration\": \"1m\", \"taskDefinitions\": [%s, {\"family\": \"b\", "
+    "\"containerDefinitions\": [{\"name\": \"c\", \"image\": \"x\", "
+    "\"memoryReservation\": 256}]}], \"services\": [{\"serviceName\": "
+    "\"s\", \"taskDefinition\": \"a\", \"launchType\": \"EC2\"}]}",
+    soft);
+  cfg = test_configure(json, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  const EcsTaskDef *hard = NULL, *none = NULL;
+  for (guint i = 0; i < cfg->taskdefs->len; i++) {
+    const EcsTaskDef *d = cfg->taskdefs->pdata[i];
+    if (strcmp(d->family, "a") == 0)
+      hard = d;
+    else
+      none = d;
+  }
+  cr_assert_eq(task_queue_memory_limit(hard), 512);
+  cr_assert_eq(task_queue_memory_limit(none), 0);
+  scenario_config_free(cfg);
 }
