@@ -6,6 +6,7 @@
 
 #include "models/capacity/billing.h"
 #include "models/capacity/cluster.h"
+#include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
 
 struct _Cost {
@@ -123,10 +124,14 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   double hourly = pricing_ec2_hour(w->cost->prices, inst->type->name);
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
+  /* Burstable instances in unlimited mode: surplus CPU credits. */
+  double surplus = cpu_share_surplus_usd(w, (int) inst->id, end);
   if (asg->spot_prices != NULL)
-    return spot_prices_charge(asg->spot_prices, inst->running_at, end);
-  return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
-                              asg->committed, inst->running_at, end);
+    return surplus +
+           spot_prices_charge(asg->spot_prices, inst->running_at, end);
+  return surplus + billing_ec2_instance(w->cost->prices, hourly, asg->spot,
+                                        asg->committed, inst->running_at,
+                                        end);
 }
 
 void

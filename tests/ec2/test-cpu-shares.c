@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/capacity/cpu-share.h"
 #include "models/control/metrics.h"
 #include "models/requests/task-queue.h"
 #include "scenarios/cli.h"
@@ -252,4 +253,93 @@ Test(ec2, only_hard_memory_limits_kill)
   cr_assert_eq(task_queue_memory_limit(hard), 512);
   cr_assert_eq(task_queue_memory_limit(none), 0);
   scenario_config_free(cfg);
+}
+
+/* Burstable instances. A t3.medium (2 vCPU, baseline 20% per vCPU: 0.4
+ * vCPU, 24 credits an hour) with one share-only task of 2 slots (cpu 512):
+ * idle for an hour, it earns 24 credits (T3 has no launch credits); then
+ * 400 requests/s of 10 ms of vCPU work keep both slots busy at 2 vCPU,
+ * 200 requests/s. Spending 2 credits a minute and earning 0.4, the 24
+ * credits last 15 minutes: until 1 h 15 min. */
+static TestRun *
+burst_run(const char *mode)
+{
+  g_autofree char *asg = g_strdup_printf(
+    ", \"creditSpecification\": {\"cpuCredits\": \"%s\"}", mode);
+  g_autofree char *td = ec2_td("web", 512, NULL);
+  g_autofree char *s = g_strdup(
+    "{\"serviceName\": \"web\", \"taskDefinition\": \"web\", "
+    "\"desiredCount\": 1, \"capacityProviderStrategy\": "
+    "[{\"capacityProvider\": \"g\", \"weight\": 1}], \"workload\": "
+    "{\"traffic\": {\"generator\": \"step\", \"from_rps\": 0, \"to_rps\": "
+    "400, \"at\": \"1h\"}, \"service_time\": \"40ms\"}}");
+  g_autofree char *json = one_instance("2h", "t3.medium", asg, td, s);
+  return run(json);
+}
+
+/* Requests completed in the metrics period that ends at @end_s. */
+static guint64
+completed_in(TestRun *r, double end_s)
+{
+  for (guint i = 0; i < metrics_n_rows(r->w); i++) {
+    const PeriodRow *row = metrics_row(r->w, i);
+    if (fabs(sim_time_to_seconds(row->end) - end_s) < 1e-6)
+      return row->outcomes[REQ_OK];
+  }
+  cr_assert_fail("no period ends at %.0f s", end_s);
+  return 0;
+}
+
+/* Standard mode: once the credits are spent the instance is held at its
+ * baseline, 0.4 vCPU: 40 requests/s, 2,400 a minute instead of 12,000.
+ * It then earns what it spends and stays there. */
+Test(ec2, burstable_standard_mode_drops_to_the_baseline_when_credits_run_out)
+{
+  TestRun *r = burst_run("standard");
+  guint64 before = completed_in(r, 4440); /* 1:13 to 1:14 */
+  guint64 after = completed_in(r, 4560);  /* 1:15 to 1:16 */
+  guint64 late = completed_in(r, 7200);   /* the last minute */
+  cr_assert(before > 11800 && before < 12200, "%" G_GUINT64_FORMAT, before);
+  cr_assert(after > 2300 && after < 2500, "%" G_GUINT64_FORMAT, after);
+  cr_assert(late > 2300 && late < 2500, "%" G_GUINT64_FORMAT, late);
+  cr_assert(cpu_share_capped(r->w, 0));
+  cr_assert_float_eq(cpu_share_credits(r->w, 0, r->w->horizon), 0.0, 1e-9);
+  test_run_free(r);
+}
+
+/* Unlimited mode: no cap (12,000 a minute to the end); from 1:15 to 2:00
+ * the instance spends 1.6 credits a minute more than it earns: 72 surplus
+ * credits, 1.2 vCPU-hours at $0.05: $0.06 on top of the same instance
+ * hours as in standard mode. */
+Test(ec2, burstable_unlimited_mode_bills_surplus_credits)
+{
+  TestRun *u = burst_run("unlimited");
+  TestRun *s = burst_run("standard");
+  guint64 late = completed_in(u, 7200);
+  cr_assert(late > 11800 && late < 12200, "%" G_GUINT64_FORMAT, late);
+  double credits = cpu_share_credits(u->w, 0, u->w->horizon);
+  /* Within 0.01 credits: the load begins with the first arrivals after
+   * 1 h, a few milliseconds late (1.6 credits a minute is 0.027 a
+   * second). */
+  cr_assert_float_eq(credits, -72.0, 1e-2, "credits %.9f", credits);
+  double extra = test_summary_number(u, "cost.total_usd") -
+                 test_summary_number(s, "cost.total_usd");
+  cr_assert_float_eq(extra, 0.06, 1e-5, "surplus charge $%.6f", extra);
+  test_run_free(u);
+  test_run_free(s);
+}
+
+/* The credit mode is the launch template's shape, checked like ECS
+ * input. */
+Test(ec2, a_wrong_credit_mode_is_refused_with_its_path)
+{
+  g_autofree char *td = ec2_td("web", 512, NULL);
+  g_autofree char *s = svc("web", 1, "");
+  g_autofree char *json = one_instance(
+    "1h", "t3.medium", ", \"creditSpecification\": {\"cpuCredits\": "
+    "\"burst\"}", td, s);
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert_not_null(msg);
+  cr_assert(strstr(msg, "/cluster/auto_scaling_groups/0/"
+                   "creditSpecification/cpuCredits") != NULL, "%s", msg);
 }
