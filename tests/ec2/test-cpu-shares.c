@@ -343,3 +343,16 @@ Test(ec2, a_wrong_credit_mode_is_refused_with_its_path)
   cr_assert(strstr(msg, "/cluster/auto_scaling_groups/0/"
                    "creditSpecification/cpuCredits") != NULL, "%s", msg);
 }
+
+/* slot_max_vcpu is a workload field like the others: a bad value names
+ * its path and range. */
+Test(ec2, a_bad_slot_max_vcpu_is_refused_with_its_path)
+{
+  g_autofree char *td = ec2_td("web", 512, NULL);
+  g_autofree char *s = svc("web", 1, ", \"slot_max_vcpu\": 0");
+  g_autofree char *json = one_instance("1h", "m5.large", "", td, s);
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert_not_null(msg);
+  cr_assert(strstr(msg, "/services/0/workload/slot_max_vcpu") != NULL, "%s",
+            msg);
+}
