@@ -32,6 +32,8 @@ typedef struct {
   double used;           /* vCPU used since `since` */
   gboolean capped;       /* held at baseline now */
   guint32 gen;           /* exhaustion events of older gens are void */
+  SimEventId exhaust;    /* the pending exhaustion event, cancelled when
+                            replaced */
 } InstCpu;
 
 struct _CpuShares {
@@ -188,6 +190,8 @@ static void
 plan_exhaustion(World *w, InstCpu *c, SimTime now)
 {
   c->gen++;
+  sim_cancel(w->engine, c->exhaust);
+  c->exhaust = SIM_EVENT_ID_NONE;
   double net = c->used / 60.0 - c->earn;
   if (!c->standard || c->capped || net <= 0.0)
     return;
@@ -195,7 +199,8 @@ plan_exhaustion(World *w, InstCpu *c, SimTime now)
   /* Round up, so that the balance is spent (not nearly) when it fires. */
   SimTime at = now + (SimTime) ceil(secs * SIM_SEC);
   Exhausted e = { c->id, c->gen };
-  sim_schedule_inline(w->engine, at, w->cpu_shares->kind, &e, sizeof e);
+  c->exhaust = sim_schedule_inline(w->engine, at, w->cpu_shares->kind, &e,
+                                   sizeof e);
 }
 
 /* Recomputes @c's allocation at @now and tells the listener of every
@@ -235,6 +240,7 @@ on_exhausted(SimEngine *engine, gpointer model, gpointer payload)
   InstCpu *c = w->cpu_shares->inst->pdata[e->instance];
   if (c->gen != e->gen)
     return;
+  c->exhaust = SIM_EVENT_ID_NONE;
   SimTime now = world_now(w);
   account(w, c, now);
   c->credits = MIN(c->credits, 0.0);

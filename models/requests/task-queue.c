@@ -46,6 +46,7 @@ struct _TaskQueueShare {
   GArray *tags;          /* Tag, a binary min-heap */
   guint64 seq;
   guint32 gen;           /* completions of older gens are void */
+  SimEventId next;       /* the pending completion, cancelled when moved */
   double cpu_busy;       /* what this task adds to the service's busy
                             slot average: CPU used / slot_vcpu */
 };
@@ -130,13 +131,15 @@ share_reschedule(World *w, TaskQueue *s, SimTime now)
 {
   TaskQueueShare *p = s->share;
   p->gen++;
+  sim_cancel(w->engine, p->next);
+  p->next = SIM_EVENT_ID_NONE;
   if (p->tags->len == 0 || p->rate <= 0.0)
     return;
   double left = g_array_index(p->tags, Tag, 0).finish - p->vtime;
   SimTime done = now + service_time_us(MAX(left, 0.0) / p->rate);
   ShareCompletion c = { s->task, s->epoch, p->gen };
-  sim_schedule_inline(w->engine, done, w->queues->share_done_kind, &c,
-                      sizeof c);
+  p->next = sim_schedule_inline(w->engine, done, w->queues->share_done_kind,
+                                &c, sizeof c);
 }
 
 /* The rate callback of the share server: @task's CPU changed now. */
@@ -279,6 +282,7 @@ on_share_done(SimEngine *engine, gpointer model, gpointer payload)
       s->hung)
     return; /* aborted, moved by a rate change, or hung */
   TaskQueueShare *p = s->share;
+  p->next = SIM_EVENT_ID_NONE;
   SimTime now = sim_engine_now(engine);
   share_advance(p, now);
   Tag done = heap_pop(p->tags);
