@@ -361,26 +361,11 @@ out_of_memory(World *w, TaskQueue *s, SimTime now)
                       sizeof s->task);
 }
 
-int
-task_queue_memory_limit(const EcsTaskDef *def)
-{
-  if (def->task_memory > 0)
-    return def->task_memory;
-  int sum = 0;
-  for (guint i = 0; i < def->containers->len; i++) {
-    const EcsContainerDef *c = def->containers->pdata[i];
-    if (c->memory <= 0)
-      return 0;
-    sum += c->memory;
-  }
-  return sum;
-}
-
 /* Requests inside a task of @def at which it is OOM-killed. */
 static guint32
 oom_threshold(const Workload *wl, const EcsTaskDef *def)
 {
-  int limit = task_queue_memory_limit(def);
+  int limit = taskdef_hard_memory_mib(def);
   if (limit <= 0 || wl->memory_per_request_mib <= 0)
     return G_MAXUINT32;
   double base = wl->memory_base_mib >= 0 ? wl->memory_base_mib

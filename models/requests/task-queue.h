@@ -11,7 +11,15 @@
  * changes whenever a neighbour's busy count does: its requests in service
  * are processor-shared, all at the same rate, so it keeps their finish
  * tags in virtual time (work done per busy slot) and has one pending
- * completion event, for the smallest tag, moved when its rate changes. */
+ * completion event, for the smallest tag, moved when its rate changes.
+ *
+ * Memory: a task whose memory in use (memory_base_mib plus
+ * memory_per_request_mib per request inside it) passes its hard limit
+ * (taskdef_hard_memory_mib()) is OOM-killed at once: its requests fail
+ * with REQ_RESET and it stops with STOP_OUT_OF_MEMORY (stopCode
+ * EssentialContainerExited; the container's reason "OutOfMemoryError:
+ * Container killed due to memory usage", exit code 137), to be replaced
+ * by its service. */
 #pragma once
 
 #include <glib.h>
@@ -62,18 +70,6 @@ TaskQueue *task_queue_new(World *w, const Task *t);
 /* Frees @s; requests still inside must have been aborted (a share-only
  * task then leaves its instance's share server). */
 void task_queue_free(TaskQueue *s);
-
-/* The hard memory limit of a task of @def, in MiB, or 0 when it has
- * none: the task-level memory (always set on Fargate), else the sum of
- * the containers' `memory` when every container has one (a container
- * with only memoryReservation may grow into the instance's free
- * memory). A task whose memory in use (memory_base_mib plus
- * memory_per_request_mib per request inside it) passes its limit is
- * OOM-killed at once: its requests fail with REQ_RESET and it stops with
- * STOP_OUT_OF_MEMORY (stopCode EssentialContainerExited; the container's
- * reason "OutOfMemoryError: Container killed due to memory usage", exit
- * code 137), to be replaced by its service. */
-int task_queue_memory_limit(const EcsTaskDef *def);
 
 /* Offers a request that arrived now. */
 void task_queue_accept(World *w, TaskQueue *s, SimTime arrival);

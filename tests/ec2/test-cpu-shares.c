@@ -9,7 +9,6 @@
 
 #include "models/capacity/cpu-share.h"
 #include "models/control/metrics.h"
-#include "models/requests/task-queue.h"
 #include "scenarios/cli.h"
 #include "support.h"
 
@@ -250,8 +249,8 @@ Test(ec2, only_hard_memory_limits_kill)
     else
       none = d;
   }
-  cr_assert_eq(task_queue_memory_limit(hard), 512);
-  cr_assert_eq(task_queue_memory_limit(none), 0);
+  cr_assert_eq(taskdef_hard_memory_mib(hard), 512);
+  cr_assert_eq(taskdef_hard_memory_mib(none), 0);
   scenario_config_free(cfg);
 }
 
@@ -380,4 +379,20 @@ Test(ec2, hard_capped_tasks_take_their_cpu_before_share_only_ones)
   cr_assert(fabs(ca - 60000) < 600, "capped completed %.0f", ca);
   cr_assert(fabs(cb - 60000) < 600, "shared completed %.0f", cb);
   test_run_free(r);
+}
+
+/* A workload that holds more memory idle than its task may use would
+ * have every task OOM-killed by its first request: refused, naming the
+ * field, the task definition and its limit. */
+Test(ec2, memory_base_above_the_hard_limit_is_refused)
+{
+  g_autofree char *td = ec2_td("web", 256, NULL);
+  g_autofree char *s = svc("web", 1, ", \"memory_base_mib\": 600");
+  g_autofree char *json = one_instance("1h", "m5.large", "", td, s);
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert_not_null(msg);
+  cr_assert(strstr(msg, "/services/0/workload/memory_base_mib: 600 MiB is "
+                   "above the hard memory limit of task definition web:1 "
+                   "(512 MiB): every task would be OOM-killed by its first "
+                   "request") != NULL, "%s", msg);
 }
