@@ -15,26 +15,34 @@ typedef struct {
   SimTime arrival;
 } Completion;
 
+/* The functions below that take `shared` are always inlined with a
+ * constant: TRUE for a share-only task (s->share != NULL), FALSE for the
+ * others, so that the Fargate path carries no test of it. */
+
 /* @s->busy changed by @delta at @now (already applied). */
+G_ALWAYS_INLINE
 static inline void
-busy_changed(World *w, TaskQueue *s, SimTime now, int delta)
+busy_changed(World *w, TaskQueue *s, SimTime now, int delta,
+             gboolean shared)
 {
-  if (G_UNLIKELY(s->share != NULL)) {
+  if (shared) {
     /* The share server calls task_queue_share_on_rate() back. */
     cpu_share_set_busy(w, s->instance, s->task, s->busy);
     return;
   }
   reqstats_busy(s->stats, now, delta);
-  if (s->instance >= 0)
+  if (G_UNLIKELY(s->instance >= 0))
     cpu_share_add_hard(w, s->instance, delta * s->hard_slot_vcpu);
 }
 
 /* Starts serving a request; a share-only task's caller then reschedules
  * it, through busy_changed() or task_queue_share_reschedule(). */
+G_ALWAYS_INLINE
 static inline void
-start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival)
+start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival,
+              gboolean shared)
 {
-  if (G_UNLIKELY(s->share != NULL)) {
+  if (shared) {
     task_queue_share_start(s, now, arrival);
     return;
   }
@@ -78,8 +86,9 @@ queue_pop(TaskQueue *s)
 
 /* A slot became free at @now: give it to the oldest waiting request that
  * has not timed out, or leave it idle. */
+G_ALWAYS_INLINE
 static inline void
-next_request(World *w, TaskQueue *s, SimTime now)
+next_request(World *w, TaskQueue *s, SimTime now, gboolean shared)
 {
   guint64 expired = 0;
   while (s->qlen > 0) {
@@ -89,8 +98,8 @@ next_request(World *w, TaskQueue *s, SimTime now)
       continue;
     }
     reqstats_started(s->stats, now, arrival);
-    start_request(w, s, now, arrival);
-    if (G_UNLIKELY(s->share != NULL))
+    start_request(w, s, now, arrival, shared);
+    if (shared)
       task_queue_share_reschedule(w, s, now);
     if (G_UNLIKELY(expired))
       reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
@@ -99,7 +108,7 @@ next_request(World *w, TaskQueue *s, SimTime now)
   if (G_UNLIKELY(expired))
     reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
   s->busy--;
-  busy_changed(w, s, now, -1);
+  busy_changed(w, s, now, -1, shared);
 }
 
 static void
@@ -113,7 +122,7 @@ on_done(SimEngine *engine, gpointer model, gpointer payload)
     return; /* aborted, or stuck in a hung task until it stops */
   SimTime now = sim_engine_now(engine);
   reqstats_done(s->stats, now, now - c->arrival);
-  next_request(w, s, now);
+  next_request(w, s, now, FALSE);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
 }
@@ -131,7 +140,7 @@ on_share_done(SimEngine *engine, gpointer model, gpointer payload)
   SimTime now = sim_engine_now(engine);
   SimTime arrival = task_queue_share_pop(s, now);
   reqstats_done(s->stats, now, now - arrival);
-  next_request(w, s, now);
+  next_request(w, s, now, TRUE);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
 }
@@ -241,6 +250,7 @@ task_queue_new(World *w, const Task *t)
     s->hard_slot_vcpu = vcpu / s->slots; /* a quota: as on Fargate */
   else if (s->instance >= 0)
     share_join(w, s, t, wl, vcpu);
+  s->special = s->share != NULL || s->oom_at != G_MAXUINT32;
   return s;
 }
 
@@ -255,22 +265,43 @@ task_queue_free(TaskQueue *s)
   g_free(s);
 }
 
-void
-task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
+G_ALWAYS_INLINE
+static inline void
+accept(World *w, TaskQueue *s, SimTime arrival, gboolean shared,
+       gboolean memory)
 {
   if (s->busy < s->slots) {
     s->busy++;
     reqstats_started(s->stats, arrival, arrival);
-    start_request(w, s, arrival, arrival);
-    busy_changed(w, s, arrival, 1);
+    start_request(w, s, arrival, arrival, shared);
+    busy_changed(w, s, arrival, 1, shared);
   } else if (s->qlen < (guint32) s->queue_limit) {
     sim_counter_add(&s->stats->waited, 1);
     queue_push(s, arrival);
   } else {
     reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
   }
-  if (G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
+  if (memory && G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
     out_of_memory(w, s, arrival);
+}
+
+/* A share-only task, or one whose memory grows with its requests. */
+static G_GNUC_NO_INLINE void
+accept_special(World *w, TaskQueue *s, SimTime arrival)
+{
+  if (s->share != NULL)
+    accept(w, s, arrival, TRUE, TRUE);
+  else
+    accept(w, s, arrival, FALSE, TRUE);
+}
+
+void
+task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
+{
+  if (G_UNLIKELY(s->special))
+    accept_special(w, s, arrival);
+  else
+    accept(w, s, arrival, FALSE, FALSE);
 }
 
 void
@@ -296,7 +327,7 @@ task_queue_abort(World *w, TaskQueue *s)
   if (s->share != NULL)
     task_queue_share_clear(s);
   if (busy > 0)
-    busy_changed(w, s, now, -busy);
+    busy_changed(w, s, now, -busy, s->share != NULL);
 }
 
 void

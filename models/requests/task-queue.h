@@ -58,6 +58,8 @@ struct _TaskQueue {
                             which its memory passes its hard limit:
                             task_queue_memory_limit(); G_MAXUINT32: never */
   gboolean oom;          /* OOM-killed: the kill event is pending */
+  gboolean special;      /* share-only, or may be OOM-killed: accepting a
+                            request takes the slower path */
 };
 
 /* Registers the completion event kind. */
