@@ -8,6 +8,7 @@
 #include "models/capacity/cluster.h"
 #include "models/capacity/warm-pool.h"
 #include "models/capacity/coverage.h"
+#include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
 
 struct _Cost {
@@ -182,26 +183,32 @@ instance_charge(World *w, const Instance *inst, SimTime end)
   double hourly = pricing_ec2_hour(w->cost->prices, inst->type->name);
   if (hourly < 0)
     hourly = inst->type->price_per_hour;
+  /* Burstable instances in unlimited mode: surplus CPU credits. */
+  double surplus = cpu_share_surplus_usd(w, (int) inst->id, end);
   if (inst->pool >= 0 && inst->spot) {
     /* A Spot pool of a mixed instances policy: its own price history or
      * discount, else the catalog's discount. */
     const AsgOverride *o = &g_array_index(asg->ec2.mixed->overrides,
                                           AsgOverride, inst->pool);
     if (o->spot_prices != NULL)
-      return spot_prices_charge(o->spot_prices, inst->running_at, end);
+      return surplus +
+             spot_prices_charge(o->spot_prices, inst->running_at, end);
     if (o->spot_discount >= 0)
-      return billing_ec2_instance(w->cost->prices,
+      return surplus + billing_ec2_instance(w->cost->prices,
                                   hourly * (1.0 - o->spot_discount), FALSE,
                                   FALSE, inst->running_at, end);
   }
   if (inst->pool >= 0)
-    return billing_ec2_instance(w->cost->prices, hourly, inst->spot,
+    return surplus +
+           billing_ec2_instance(w->cost->prices, hourly, inst->spot,
                                 asg->committed && !inst->spot,
                                 inst->running_at, end);
   if (asg->spot_prices != NULL)
-    return spot_prices_charge(asg->spot_prices, inst->running_at, end);
-  return billing_ec2_instance(w->cost->prices, hourly, asg->spot,
-                              asg->committed, inst->running_at, end);
+    return surplus +
+           spot_prices_charge(asg->spot_prices, inst->running_at, end);
+  return surplus + billing_ec2_instance(w->cost->prices, hourly, asg->spot,
+                                        asg->committed, inst->running_at,
+                                        end);
 }
 
 void

@@ -158,6 +158,25 @@ check_asg_type(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
   return FALSE;
 }
 
+/* The launch template's creditSpecification (EC2 RunInstances shape):
+ * {"cpuCredits": "standard" | "unlimited"}; absent: unlimited, EC2's
+ * default for T3 and T4g. Ignored by types that are not burstable. */
+static gboolean
+parse_credit_specification(const JNode *n, AsgConfig *asg, GError **error)
+{
+  static const char *const keys[] = { "cpuCredits", NULL };
+  static const char *const modes[] = { "unlimited", "standard", NULL };
+  JNode spec;
+  int mode = 0;
+  if (!jn_member(n, "creditSpecification", &spec))
+    return TRUE;
+  if (!jn_check_object(&spec, keys, keys, error) ||
+      !jn_enum(&spec, "cpuCredits", modes, &mode, error))
+    return FALSE;
+  asg->cpu_credits_standard = mode == 1;
+  return TRUE;
+}
+
 static AsgConfig *
 parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
 {
@@ -168,7 +187,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
     "managedScaling", "managedTerminationProtection",
     /* asg-ec2.h */
     "MixedInstancesPolicy", "CapacityRebalance", "WarmPoolConfiguration",
-    "spot_interruptions", "ecs_agent", "warm_pool", NULL
+    "spot_interruptions", "ecs_agent", "warm_pool", "creditSpecification", NULL
   };
   static const char *const pull[] = { "default", "always", "once",
                                        "prefer-cached", NULL };
@@ -206,6 +225,7 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
       !jn_enum(n, "managedTerminationProtection", onoff, &protection,
                error) ||
       !jn_enum(n, "image_pull_behavior", pull, &behavior, error) ||
+      !parse_credit_specification(n, asg, error) ||
       !check_asg_type(n, cfg, asg, error))
     goto fail;
   asg->pull_behavior = (ImagePullBehavior) behavior;

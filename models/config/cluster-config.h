@@ -39,7 +39,11 @@
  *       "managedScaling": {"status": "ENABLED", "targetCapacity": 100,
  *         "minimumScalingStepSize": 1, "maximumScalingStepSize": 10000,
  *         "instanceWarmupPeriod": 300},
- *       "managedTerminationProtection": "ENABLED"}],
+ *       "managedTerminationProtection": "ENABLED",
+ *       "creditSpecification": {"cpuCredits": "standard"}}],
+ *                                      burstable (t3, t4g) types only:
+ *                                      "standard" or "unlimited" (the
+ *                                      default, as EC2's for T3/T4g)
  *   "instance_types": [...],           see instance-types.h
  *   "account_settings": {"awsvpcTrunking": "enabled"},
  *   "fargate": {"provisioning": Dist, "activating": Dist,
@@ -118,6 +122,9 @@ typedef struct {
   gboolean termination_protection;
   AsgEc2Options ec2;           /* mixed instances, Spot interruptions,
                                   warm pool (asg-ec2.h) */
+  gboolean cpu_credits_standard; /* creditSpecification.cpuCredits
+                                    "standard" (burstable types; default
+                                    unlimited) */
 } AsgConfig;
 
 typedef struct {

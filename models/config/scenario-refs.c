@@ -306,6 +306,25 @@ check_constraints(const ServiceConfig *svc, const JNode *svc_node,
   return TRUE;
 }
 
+/* A workload whose idle memory is above its task's hard limit would have
+ * every task OOM-killed by its first request: an inconsistent input. */
+static gboolean
+check_memory(const ServiceConfig *svc, const EcsTaskDef *td,
+             const JNode *node, GError **error)
+{
+  int limit = taskdef_hard_memory_mib(td);
+  if (limit <= 0 || svc->workload.memory_base_mib <= limit)
+    return TRUE;
+  JNode wl, where;
+  jn_member(node, "workload", &wl);
+  jn_member(&wl, "memory_base_mib", &where);
+  return jn_error(&where, error, "%g MiB is above the hard memory limit of "
+                  "task definition %s (%d MiB): every task would be "
+                  "OOM-killed by its first request",
+                  svc->workload.memory_base_mib, td->name, limit),
+         FALSE;
+}
+
 gboolean
 scenario_check_services(ScenarioConfig *cfg, const JNode *root,
                         GError **error)
@@ -331,7 +350,8 @@ scenario_check_services(ScenarioConfig *cfg, const JNode *root,
     if (!check_launch(cfg, svc, td, &node, error) ||
         !check_constraints(svc, &node, error) ||
         !check_image_sizes(svc, td, &node, error) ||
-        !check_load_balancer(cfg, svc, td, &node, &tg, error))
+        !check_load_balancer(cfg, svc, td, &node, &tg, error) ||
+        !check_memory(svc, td, &node, error))
       return FALSE;
     g_ptr_array_add(cfg->service_taskdefs, (gpointer) td);
     g_ptr_array_add(cfg->service_tgs, (gpointer) tg);

@@ -148,7 +148,7 @@ summary_schema_lookup(const char *path)
 static const char *const stop_reasons[] = {
   "scale-in", "deployment", "unhealthy", "spot-interruption",
   "instance-terminated", "essential-container-exited", "startup-failure",
-  "instance-draining",
+  "instance-draining", "out-of-memory",
 };
 static const char *const unplaced_reasons[] = {
   "cpu", "memory", "eni", "ports", "constraint", "no_instances",

@@ -599,3 +599,19 @@ taskdef_arch_name(EcsCpuArch arch)
 {
   return arch == ECS_ARCH_ARM64 ? "ARM64" : "X86_64";
 }
+
+int
+taskdef_hard_memory_mib(const EcsTaskDef *def)
+{
+  g_return_val_if_fail(def != NULL, 0);
+  if (def->task_memory > 0)
+    return def->task_memory;
+  int sum = 0;
+  for (guint i = 0; i < def->containers->len; i++) {
+    const EcsContainerDef *c = def->containers->pdata[i];
+    if (c->memory <= 0)
+      return 0;
+    sum += c->memory;
+  }
+  return sum;
+}

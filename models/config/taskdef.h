@@ -113,6 +113,14 @@ gboolean ecs_name_ok(const char *s);
  * the memory values allowed for @cpu, or the valid cpu values. */
 gboolean taskdef_fargate_size_ok(int cpu, int memory, GError **error);
 
+/* The hard memory limit of a task of @def in MiB, or 0 when it has none:
+ * the task-level memory (always set on Fargate), else the sum of the
+ * containers' `memory` when every container has one (a container with
+ * only memoryReservation, the soft limit, may grow into its instance's
+ * free memory). A task whose memory in use passes it is OOM-killed
+ * (requests/task-queue.h). */
+int taskdef_hard_memory_mib(const EcsTaskDef *def);
+
 /* TRUE when any container maps a fixed host port (a port that conflicts
  * between two copies of the task on one EC2 instance). */
 gboolean taskdef_has_fixed_host_ports(const EcsTaskDef *def);

@@ -15,6 +15,7 @@ workload_init(Workload *w)
     .memory_base_mib = -1.0,
     .new_connection_ratio = 0.2,
     .image_size_mib = WORKLOAD_DEFAULT_IMAGE_MIB,
+    .slot_max_vcpu = 1.0,
   };
 }
 
@@ -49,7 +50,7 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
     "traffic", "service_time", "at_vcpu", "concurrency_per_vcpu",
     "concurrency", "queue_limit", "timeout", "memory_base_mib",
     "memory_per_request_mib", "bytes_per_request", "new_connection_ratio",
-    "health_check_overload", NULL
+    "health_check_overload", "slot_max_vcpu", NULL
   };
   int64_t concurrency = 0, queue_limit = w->queue_limit;
   if (!jn_check_object(n, keys, NULL, error) ||
@@ -71,7 +72,8 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
       !jn_bool(n, "health_check_overload", &w->health_check_overload,
                error) ||
       !jn_bool(n, "soci_index", &w->soci_index, error) ||
-      !parse_image_sizes(n, w, error))
+      !parse_image_sizes(n, w, error) ||
+      !jn_double(n, "slot_max_vcpu", 0.01, 448.0, &w->slot_max_vcpu, error))
     return FALSE;
   JNode both, other;
   if (jn_member(n, "concurrency", &both) &&
@@ -134,4 +136,10 @@ workload_image_size_mib(const Workload *w, const char *container)
                         ? g_hash_table_lookup(w->image_sizes, container)
                         : NULL;
   return mib ? *mib : w->image_size_mib;
+}
+
+double
+workload_work_per_second(const Workload *w)
+{
+  return w->at_vcpu / workload_slots(w, w->at_vcpu);
 }

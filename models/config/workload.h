@@ -32,6 +32,9 @@
  *                                  check's timeout in the task's queue
  *                                  (overload then cascades, as in
  *                                  production)
+ *   "slot_max_vcpu": 1.0           the most CPU one request in service
+ *                                  can use (default 1: one thread); only
+ *                                  share-only EC2 tasks (below) use it
  *
  * Speed and CPU: a slot is an equal share of the task's vCPU. A request
  * takes service_time × (share at at_vcpu) / (share on this task), so with
@@ -40,11 +43,16 @@
  * speed: either way throughput is proportional to vCPU. CPU utilisation
  * is busy slot-time over slot-time.
  *
- * A task that reserves no CPU (EC2, no task-level `cpu`, every container's
- * `cpu` 0 or absent) has no CPU quota in ECS: it runs on its instance's
- * idle CPU with the minimum CPU shares. Interim rule until CPU shares are
- * modelled: such a task serves as a task of `at_vcpu` vCPU, the size its
- * service_time was measured at (workload_task_vcpu()). */
+ * A share-only task (EC2, no task-level `cpu`) has no CPU quota in ECS:
+ * its containers' `cpu` are cgroup cpu.shares (0 or absent: the minimum,
+ * 2), and it runs on whatever CPU of its instance its shares win
+ * (capacity/cpu-share.h). Its slots are those of a task of
+ * workload_task_vcpu() vCPU (the containers' units, or `at_vcpu` when
+ * they reserve none); a request is service_time × (share at at_vcpu)
+ * vCPU-seconds of work, done at the CPU its slot gets, at most
+ * `slot_max_vcpu`. Its CPU utilisation is CPU used over CPU reserved
+ * (workload_task_vcpu()), which exceeds 100% when it uses idle CPU, as
+ * CloudWatch reports for EC2. */
 #pragma once
 
 #include <glib.h>
@@ -79,6 +87,8 @@ typedef struct {
   GHashTable *image_sizes;      /* container name (lent) -> double* MiB;
                                    owned; NULL when none given */
   gboolean soci_index;
+  double slot_max_vcpu;         /* share-only EC2 tasks: the most vCPU one
+                                   request in service uses */
 } Workload;
 
 void workload_init(Workload *w);
@@ -99,3 +109,7 @@ double workload_image_size_mib(const Workload *w, const char *container);
 
 /* Factor applied to service_time samples on a task of @vcpu vCPU. */
 double workload_speed_factor(const Workload *w, double vcpu);
+
+/* vCPU-seconds of work in one second of service_time: the share of one
+ * slot at `at_vcpu` (share-only EC2 tasks). */
+double workload_work_per_second(const Workload *w);

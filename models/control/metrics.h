@@ -20,7 +20,9 @@ typedef struct {
   guint64 started;                  /* requests that began service */
   guint64 waited;                   /* of the arrivals, those queued */
   double mean_wait_ms;              /* queue wait of those started */
-  double cpu_pct;                   /* busy slot-time / slot-time */
+  double cpu_pct;                   /* busy slot-time / slot-time (a
+                                       share-only EC2 task counts CPU
+                                       used / reserved: may pass 100) */
   double memory_pct;
   int desired, running, pending;
   int instances;                    /* registered container instances */

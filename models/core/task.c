@@ -11,7 +11,7 @@ static const char *const state_names[] = {
 static const char *const reason_names[] = {
   "none", "scale-in", "deployment", "unhealthy", "spot-interruption",
   "instance-terminated", "essential-container-exited", "startup-failure",
-  "instance-draining",
+  "instance-draining", "out-of-memory",
 };
 
 const char *
@@ -37,6 +37,7 @@ task_stop_code(StopReason reason)
   case STOP_STARTUP_FAILURE:
     return "TaskFailedToStart";
   case STOP_ESSENTIAL_EXIT:
+  case STOP_OUT_OF_MEMORY:
     return "EssentialContainerExited";
   case STOP_INSTANCE_TERMINATED:
     return "TerminationNotice";

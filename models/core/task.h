@@ -36,6 +36,8 @@ typedef enum {
   STOP_ESSENTIAL_EXIT,     /* an essential container exited (crash) */
   STOP_STARTUP_FAILURE,    /* exited before reaching RUNNING */
   STOP_INSTANCE_DRAINING,  /* moved off a draining instance */
+  STOP_OUT_OF_MEMORY,      /* its memory in use passed its hard limit:
+                              the essential container was OOM-killed */
   STOP_N_REASONS,
 } StopReason;
 

@@ -33,6 +33,7 @@ typedef struct _Autoscale Autoscale;
 typedef struct _Strategies Strategies;
 typedef struct _ManagedScaling ManagedScaling;
 typedef struct _Deployment Deployment;
+typedef struct _CpuShares CpuShares;
 
 struct _World {
   const ScenarioConfig *cfg;
@@ -58,6 +59,7 @@ struct _World {
   TaskLifecycle *lifecycle;
   TaskQueues *queues;
   Autoscale *autoscale;
+  CpuShares *cpu_shares;       /* EC2 CPU shares (capacity/cpu-share.h) */
   ReqStats *reqstats;          /* per service */
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */

@@ -177,7 +177,8 @@ begin_draining(World *w, Frontend *fe, Task *t)
   t->target = TARGET_DRAINING;
   log_target(w, fe, t, FALSE);
   /* A crashed container has nothing left to drain. */
-  if (t->stop_reason == STOP_ESSENTIAL_EXIT && t->queue != NULL)
+  if ((t->stop_reason == STOP_ESSENTIAL_EXIT ||
+       t->stop_reason == STOP_OUT_OF_MEMORY) && t->queue != NULL)
     task_queue_abort(w, t->queue);
   if (t->queue == NULL || task_queue_outstanding(t->queue) == 0 ||
       fe->tg->deregistration_delay == 0) {

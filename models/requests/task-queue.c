@@ -1,14 +1,13 @@
 /* Slots, FIFO queues and request completion events. */
-#include "models/requests/task-queue.h"
+#include "models/requests/task-queue-private.h"
+
+#include <math.h>
 
 #include "models/requests/lb.h"
+#include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
-
-/* What every task's queue shares: its event kind. */
-struct _TaskQueues {
-  World *w;              /* the world it belongs to */
-  SimKindId done_kind;   /* a request's service ends */
-};
+#include "models/core/eventlog.h"
+#include "models/core/task-lifecycle.h"
 
 typedef struct {
   guint32 task;
@@ -16,28 +15,37 @@ typedef struct {
   SimTime arrival;
 } Completion;
 
-/* A service time in seconds as SimTime: sim_time_from_seconds() without
- * its call to round(). For 0.5 <= us < 2^52, rounding us + 0.5 to a
- * double never carries it across an integer, so truncating the sum is
- * round(us); other values (and NaN) take the general path. */
-static inline SimTime
-service_time_us(double seconds)
-{
-  double us = seconds * (double) SIM_SEC;
-  if (G_UNLIKELY(!(us >= 0.5 && us < 4.5e15)))
-    return sim_time_from_seconds(seconds);
-  return (SimTime) (us + 0.5);
-}
+/* The functions below that take `shared` are always inlined with a
+ * constant: TRUE for a share-only task (s->share != NULL), FALSE for the
+ * others, so that the Fargate path carries no test of it. */
 
+/* @s->busy changed by @delta at @now (already applied). */
+G_ALWAYS_INLINE
 static inline void
-busy_changed(TaskQueue *s, SimTime now, int delta)
+busy_changed(World *w, TaskQueue *s, SimTime now, int delta,
+             gboolean shared)
 {
+  if (shared) {
+    /* The share server calls task_queue_share_on_rate() back. */
+    cpu_share_set_busy(w, s->instance, s->task, s->busy);
+    return;
+  }
   reqstats_busy(s->stats, now, delta);
+  if (G_UNLIKELY(s->instance >= 0))
+    cpu_share_add_hard(w, s->instance, delta * s->hard_slot_vcpu);
 }
 
+/* Starts serving a request; a share-only task's caller then reschedules
+ * it, through busy_changed() or task_queue_share_reschedule(). */
+G_ALWAYS_INLINE
 static inline void
-start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival)
+start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival,
+              gboolean shared)
 {
+  if (shared) {
+    task_queue_share_start(s, now, arrival);
+    return;
+  }
   double secs = dist_sample_seconds(s->service_time, s->rng);
   SimTime done = now + service_time_us(secs * s->speed);
   Completion c = { s->task, s->epoch, arrival };
@@ -78,8 +86,9 @@ queue_pop(TaskQueue *s)
 
 /* A slot became free at @now: give it to the oldest waiting request that
  * has not timed out, or leave it idle. */
+G_ALWAYS_INLINE
 static inline void
-next_request(World *w, TaskQueue *s, SimTime now)
+next_request(World *w, TaskQueue *s, SimTime now, gboolean shared)
 {
   guint64 expired = 0;
   while (s->qlen > 0) {
@@ -89,7 +98,9 @@ next_request(World *w, TaskQueue *s, SimTime now)
       continue;
     }
     reqstats_started(s->stats, now, arrival);
-    start_request(w, s, now, arrival);
+    start_request(w, s, now, arrival, shared);
+    if (shared)
+      task_queue_share_reschedule(w, s, now);
     if (G_UNLIKELY(expired))
       reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
     return;
@@ -97,7 +108,7 @@ next_request(World *w, TaskQueue *s, SimTime now)
   if (G_UNLIKELY(expired))
     reqstats_failed(s->stats, now, REQ_TIMEOUT, expired);
   s->busy--;
-  busy_changed(s, now, -1);
+  busy_changed(w, s, now, -1, shared);
 }
 
 static void
@@ -111,9 +122,94 @@ on_done(SimEngine *engine, gpointer model, gpointer payload)
     return; /* aborted, or stuck in a hung task until it stops */
   SimTime now = sim_engine_now(engine);
   reqstats_done(s->stats, now, now - c->arrival);
-  next_request(w, s, now);
+  next_request(w, s, now, FALSE);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
+}
+
+static void
+on_share_done(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = ((TaskQueues *) model)->w;
+  const ShareCompletion *c = payload;
+  Task *t = world_task(w, c->task);
+  TaskQueue *s = t->queue;
+  if (s == NULL || s->epoch != c->epoch ||
+      task_queue_share_gen(s) != c->gen || s->hung)
+    return; /* aborted, moved by a rate change, or hung */
+  SimTime now = sim_engine_now(engine);
+  SimTime arrival = task_queue_share_pop(s, now);
+  reqstats_done(s->stats, now, now - arrival);
+  next_request(w, s, now, TRUE);
+  if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
+    lb_queue_empty(w, t);
+}
+
+/* Makes @s the queue of share-only task @t on its instance. */
+static void
+share_join(World *w, TaskQueue *s, const Task *t, const Workload *wl,
+           double vcpu)
+{
+  TaskQueues *q = w->queues;
+  if (!q->has_share_kind) {
+    static const SimEventKind done = { "request.done.shared", on_share_done,
+                                       NULL };
+    q->share_done_kind = sim_engine_register(w->engine, &done, q);
+    q->has_share_kind = TRUE;
+    cpu_share_set_rate_func(w, task_queue_share_on_rate, NULL);
+  }
+  task_queue_share_join(w, s, t, wl, vcpu);
+}
+
+static void
+on_oom(SimEngine *engine, gpointer model, gpointer payload)
+{
+  World *w = ((TaskQueues *) model)->w;
+  Task *t = world_task(w, *(const guint32 *) payload);
+  if (t->queue == NULL || !task_is_live(t))
+    return;
+  char id[33];
+  const EcsContainerDef *c = t->def->containers->pdata[0];
+  eventlog_add(w, (int) t->service, "task-out-of-memory", NULL, t,
+               "(task %s) stopped: Essential container in task exited. "
+               "(container %s) OutOfMemoryError: Container killed due to "
+               "memory usage; exit code 137.",
+               task_format_id(t->id, id), c->name);
+  task_queue_abort(w, t->queue);
+  task_stop(w, t, STOP_OUT_OF_MEMORY);
+}
+
+/* @s's memory passed its limit: the kill runs as its own event, not
+ * inside the load balancer's routing. */
+static void
+out_of_memory(World *w, TaskQueue *s, SimTime now)
+{
+  TaskQueues *q = w->queues;
+  if (s->oom)
+    return;
+  s->oom = TRUE;
+  if (!q->has_oom_kind) {
+    static const SimEventKind oom = { "task.oom", on_oom, NULL };
+    q->oom_kind = sim_engine_register(w->engine, &oom, q);
+    q->has_oom_kind = TRUE;
+  }
+  sim_schedule_inline(w->engine, now, q->oom_kind, &s->task,
+                      sizeof s->task);
+}
+
+/* Requests inside a task of @def at which it is OOM-killed. */
+static guint32
+oom_threshold(const Workload *wl, const EcsTaskDef *def)
+{
+  int limit = taskdef_hard_memory_mib(def);
+  if (limit <= 0 || wl->memory_per_request_mib <= 0)
+    return G_MAXUINT32;
+  double base = wl->memory_base_mib >= 0 ? wl->memory_base_mib
+                                         : def->memory / 2.0;
+  double room = (limit - base) / wl->memory_per_request_mib;
+  if (room < 0)
+    return 1; /* killed by its first request */
+  return room >= G_MAXUINT32 - 1 ? G_MAXUINT32 : (guint32) floor(room) + 1;
 }
 
 void
@@ -148,6 +244,13 @@ task_queue_new(World *w, const Task *t)
   s->service_time = &wl->service_time;
   s->rng = w->service_time_rngs[t->service];
   s->stats = &w->reqstats[t->service];
+  s->oom_at = oom_threshold(wl, t->def);
+  s->instance = t->fargate ? -1 : t->instance;
+  if (s->instance >= 0 && t->def->task_cpu > 0)
+    s->hard_slot_vcpu = vcpu / s->slots; /* a quota: as on Fargate */
+  else if (s->instance >= 0)
+    share_join(w, s, t, wl, vcpu);
+  s->special = s->share != NULL || s->oom_at != G_MAXUINT32;
   return s;
 }
 
@@ -156,24 +259,49 @@ task_queue_free(TaskQueue *s)
 {
   if (s == NULL)
     return;
+  if (s->share != NULL)
+    task_queue_share_free(s);
   g_free(s->queue);
   g_free(s);
 }
 
-void
-task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
+G_ALWAYS_INLINE
+static inline void
+accept(World *w, TaskQueue *s, SimTime arrival, gboolean shared,
+       gboolean memory)
 {
   if (s->busy < s->slots) {
     s->busy++;
-    busy_changed(s, arrival, 1);
     reqstats_started(s->stats, arrival, arrival);
-    start_request(w, s, arrival, arrival);
+    start_request(w, s, arrival, arrival, shared);
+    busy_changed(w, s, arrival, 1, shared);
   } else if (s->qlen < (guint32) s->queue_limit) {
     sim_counter_add(&s->stats->waited, 1);
     queue_push(s, arrival);
   } else {
     reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
   }
+  if (memory && G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
+    out_of_memory(w, s, arrival);
+}
+
+/* A share-only task, or one whose memory grows with its requests. */
+static G_GNUC_NO_INLINE void
+accept_special(World *w, TaskQueue *s, SimTime arrival)
+{
+  if (s->share != NULL)
+    accept(w, s, arrival, TRUE, TRUE);
+  else
+    accept(w, s, arrival, FALSE, TRUE);
+}
+
+void
+task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
+{
+  if (G_UNLIKELY(s->special))
+    accept_special(w, s, arrival);
+  else
+    accept(w, s, arrival, FALSE, FALSE);
 }
 
 void
@@ -191,12 +319,15 @@ task_queue_abort(World *w, TaskQueue *s)
   guint64 lost = task_queue_outstanding(s) - expired;
   if (lost > 0)
     reqstats_failed(s->stats, now, REQ_RESET, lost);
-  if (s->busy > 0)
-    busy_changed(s, now, -s->busy);
+  int busy = s->busy;
   s->busy = 0;
   s->qlen = 0;
   s->qhead = 0;
   s->epoch++;
+  if (s->share != NULL)
+    task_queue_share_clear(s);
+  if (busy > 0)
+    busy_changed(w, s, now, -busy, s->share != NULL);
 }
 
 void

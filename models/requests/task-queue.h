@@ -4,7 +4,22 @@
  * Hot path: accepting a request and completing one allocate nothing. A
  * busy slot has exactly one pending completion event; a request that waits
  * longer than the timeout fails with 504 when it reaches the head of the
- * queue, so timeouts need no events of their own. */
+ * queue, so timeouts need no events of their own.
+ *
+ * A share-only EC2 task (no task-level `cpu`, workload.h) serves at the
+ * CPU its instance's share server gives it (capacity/cpu-share.h), which
+ * changes whenever a neighbour's busy count does: its requests in service
+ * are processor-shared, all at the same rate, so it keeps their finish
+ * tags in virtual time (work done per busy slot) and has one pending
+ * completion event, for the smallest tag, moved when its rate changes.
+ *
+ * Memory: a task whose memory in use (memory_base_mib plus
+ * memory_per_request_mib per request inside it) passes its hard limit
+ * (taskdef_hard_memory_mib()) is OOM-killed at once: its requests fail
+ * with REQ_RESET and it stops with STOP_OUT_OF_MEMORY (stopCode
+ * EssentialContainerExited; the container's reason "OutOfMemoryError:
+ * Container killed due to memory usage", exit code 137), to be replaced
+ * by its service. */
 #pragma once
 
 #include <glib.h>
@@ -14,6 +29,8 @@
 #include "models/input/dist.h"
 #include "models/core/reqstats.h"
 #include "models/core/world-private.h"
+
+typedef struct _TaskQueueShare TaskQueueShare;
 
 struct _TaskQueue {
   guint32 task;
@@ -32,6 +49,17 @@ struct _TaskQueue {
   const Dist *service_time;
   gsl_rng *rng;          /* the service's service-time stream */
   ReqStats *stats;       /* the service's request statistics */
+  int instance;          /* EC2: its container instance; -1 on Fargate */
+  double hard_slot_vcpu; /* EC2 with a task-level cpu: vCPU one busy slot
+                            takes from the instance; else 0 */
+  TaskQueueShare *share; /* share-only EC2 task: its processor-sharing
+                            state; NULL otherwise */
+  guint32 oom_at;        /* requests inside (in service or waiting) at
+                            which its memory passes its hard limit:
+                            task_queue_memory_limit(); G_MAXUINT32: never */
+  gboolean oom;          /* OOM-killed: the kill event is pending */
+  gboolean special;      /* share-only, or may be OOM-killed: accepting a
+                            request takes the slower path */
 };
 
 /* Registers the completion event kind. */
@@ -41,7 +69,8 @@ void task_queue_fini(World *w);
 
 /* The request queue of task @t, with its service's workload. */
 TaskQueue *task_queue_new(World *w, const Task *t);
-/* Frees @s; requests still inside must have been aborted. */
+/* Frees @s; requests still inside must have been aborted (a share-only
+ * task then leaves its instance's share server). */
 void task_queue_free(TaskQueue *s);
 
 /* Offers a request that arrived now. */

@@ -5,6 +5,7 @@
 #include "models/capacity/capacity-provider.h"
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
+#include "models/capacity/cpu-share.h"
 #include "models/control/daemon.h"
 #include "models/core/hooks.h"
 #include "models/core/eventlog.h"
@@ -108,6 +109,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   task_lifecycle_init(w);
   task_queue_init(w);
   arrivals_init(w);
+  cpu_share_init(w);
   lb_init(w);
   health_init(w);
   fargate_init(w);
@@ -139,6 +141,7 @@ world_free(World *w)
   arrivals_free(w);
   eventlog_free(w);
   faults_free(w);
+  cpu_share_free(w); /* before the queues: they leave it */
   for (guint i = 0; i < w->tasks->len; i++) {
     Task *t = w->tasks->pdata[i];
     task_queue_free(t->queue);
