@@ -15,7 +15,7 @@ workload_init(Workload *w)
     .memory_base_mib = -1.0,
     .new_connection_ratio = 0.2,
     .image_size_mib = WORKLOAD_DEFAULT_IMAGE_MIB,
-    .slot_max_vcpu = 1.0,
+    .slot_max_vcpu = -1.0, /* the measured share: workload_slot_max_vcpu() */
   };
 }
 
@@ -142,4 +142,11 @@ double
 workload_work_per_second(const Workload *w)
 {
   return w->at_vcpu / workload_slots(w, w->at_vcpu);
+}
+
+double
+workload_slot_max_vcpu(const Workload *w)
+{
+  return w->slot_max_vcpu > 0 ? w->slot_max_vcpu
+                              : workload_work_per_second(w);
 }

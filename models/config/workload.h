@@ -33,7 +33,9 @@
  *                                  (overload then cascades, as in
  *                                  production)
  *   "slot_max_vcpu": 1.0           the most CPU one request in service
- *                                  can use (default 1: one thread); only
+ *                                  can use (default: its share at
+ *                                  at_vcpu, so no request runs faster
+ *                                  than it was measured); only
  *                                  share-only EC2 tasks (below) use it
  *
  * Speed and CPU: a slot is an equal share of the task's vCPU. A request
@@ -87,7 +89,9 @@ typedef struct {
   GHashTable *image_sizes;      /* container name (lent) -> double* MiB;
                                    owned; NULL when none given */
   gboolean soci_index;
-  double slot_max_vcpu;         /* share-only EC2 tasks: the most vCPU one
+  double slot_max_vcpu;         /* <= 0: the measured share (see
+                                   workload_slot_max_vcpu()); share-only
+                                   EC2 tasks: the most vCPU one
                                    request in service uses */
 } Workload;
 
@@ -113,3 +117,8 @@ double workload_speed_factor(const Workload *w, double vcpu);
 /* vCPU-seconds of work in one second of service_time: the share of one
  * slot at `at_vcpu` (share-only EC2 tasks). */
 double workload_work_per_second(const Workload *w);
+
+/* The most vCPU one request in service may use: `slot_max_vcpu`, or by
+ * default the share of a slot at `at_vcpu` (workload_work_per_second()),
+ * the speed its service_time was measured at. */
+double workload_slot_max_vcpu(const Workload *w);

@@ -146,7 +146,7 @@ task_queue_share_join(World *w, TaskQueue *s, const Task *t,
     const EcsContainerDef *c = t->def->containers->pdata[i];
     shares += MAX(c->cpu, 2);
   }
-  cpu_share_join(w, s->instance, t->id, shares, wl->slot_max_vcpu);
+  cpu_share_join(w, s->instance, t->id, shares, workload_slot_max_vcpu(wl));
 }
 
 

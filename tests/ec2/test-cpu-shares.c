@@ -67,22 +67,48 @@ run(const char *json)
 }
 
 /* Alone on an idle m5.large, a task whose only CPU figure is a container
- * cpu of 256 runs at the instance's speed. A 40 ms request was measured
- * on a slot of 1/4 vCPU (at_vcpu 1, 4 slots per vCPU): 10 ms of one vCPU.
- * The task has 1 slot (0.25 vCPU × 4); its request may use a whole vCPU
- * (slot_max_vcpu 1) of the 2 idle ones, so it takes 10 ms, not Fargate's
- * 40 ms. At 2 requests/s (Poisson) the slot is busy 2% of the time: the
+ * cpu of 256, and whose requests can each use a whole vCPU (slot_max_vcpu
+ * 1: CPU-bound, one thread), runs at the instance's speed. A 40 ms request
+ * was measured on a slot of 1/4 vCPU (at_vcpu 1, 4 slots per vCPU): 10 ms
+ * of one vCPU. The task has 1 slot (0.25 vCPU × 4); its request may use a
+ * whole vCPU of the 2 idle ones, so it takes 10 ms, not Fargate's 40 ms. At 2 requests/s (Poisson) the slot is busy 2% of the time: the
  * M/D/1 wait ρS/(2(1−ρ)) adds 0.1 ms, so the mean lies within 0.5 ms of
  * 10 ms. */
 Test(ec2, a_share_only_task_alone_runs_at_the_instance_speed)
 {
   g_autofree char *td = ec2_td("web", 256, NULL);
-  g_autofree char *s = svc("web", 2, ", \"service_time\": \"40ms\"");
+  g_autofree char *s = svc("web", 2, ", \"service_time\": \"40ms\", "
+                                     "\"slot_max_vcpu\": 1");
   g_autofree char *json = one_instance("1h", "m5.large", "", td, s);
   TestRun *r = run(json);
   double mean = test_summary_number(r, "latency.mean_ms");
   cr_assert(fabs(mean - 10.0) < 0.5, "mean %.3f ms, not 10 ms", mean);
   test_run_free(r);
+}
+
+/* By default no request runs faster than it was measured
+ * (slot_max_vcpu is the slot's share at at_vcpu, 0.25 vCPU here). A task
+ * that reserves only 128 units has one slot of 0.125 vCPU: with a
+ * task-level cpu of 128 a request takes 80 ms; as a share-only task alone
+ * on an idle instance it borrows idle CPU up to its measured speed and
+ * takes 40 ms, not 10. At 2 requests/s the M/D/1 mean is
+ * S + ρS/(2(1−ρ)): 40 + 1.74 = 41.74 ms and 80 + 7.62 = 87.62 ms. */
+Test(ec2, by_default_a_share_only_task_bursts_up_to_its_measured_speed)
+{
+  g_autofree char *shares = ec2_td("web", 128, NULL);
+  g_autofree char *capped = ec2_td("web", 128, "128");
+  g_autofree char *s = svc("web", 2, ", \"service_time\": \"40ms\"");
+  g_autofree char *json_s = one_instance("1h", "m5.large", "", shares, s);
+  g_autofree char *json_c = one_instance("1h", "m5.large", "", capped, s);
+  TestRun *rs = run(json_s);
+  TestRun *rc = run(json_c);
+  double ms = test_summary_number(rs, "latency.mean_ms");
+  double mc = test_summary_number(rc, "latency.mean_ms");
+  cr_assert(fabs(ms - 41.74) < 0.5, "share-only mean %.3f ms, not 41.74",
+            ms);
+  cr_assert(fabs(mc - 87.62) < 2.0, "capped mean %.3f ms, not 87.62", mc);
+  test_run_free(rs);
+  test_run_free(rc);
 }
 
 /* The same task with a task-level cpu of 256 is capped at 0.25 vCPU, its
@@ -110,8 +136,10 @@ Test(ec2, two_busy_tasks_with_shares_256_and_768_split_the_cpu_1_to_3)
   g_autofree char *a = ec2_td("small", 256, NULL);
   g_autofree char *b = ec2_td("large", 768, NULL);
   g_autofree char *tds = g_strdup_printf("%s, %s", a, b);
-  g_autofree char *sa = svc("small", 400, ", \"service_time\": \"40ms\"");
-  g_autofree char *sb = svc("large", 400, ", \"service_time\": \"40ms\"");
+  g_autofree char *sa = svc("small", 400, ", \"service_time\": \"40ms\", "
+                                          "\"slot_max_vcpu\": 1");
+  g_autofree char *sb = svc("large", 400, ", \"service_time\": \"40ms\", "
+                                          "\"slot_max_vcpu\": 1");
   g_autofree char *svcs = g_strdup_printf("%s, %s", sa, sb);
   g_autofree char *json = one_instance("10m", "m5.large", "", tds, svcs);
   TestRun *r = run(json);
@@ -271,7 +299,8 @@ burst_run(const char *mode)
     "\"desiredCount\": 1, \"capacityProviderStrategy\": "
     "[{\"capacityProvider\": \"g\", \"weight\": 1}], \"workload\": "
     "{\"traffic\": {\"generator\": \"step\", \"from_rps\": 0, \"to_rps\": "
-    "400, \"at\": \"1h\"}, \"service_time\": \"40ms\"}}");
+    "400, \"at\": \"1h\"}, \"service_time\": \"40ms\", "
+    "\"slot_max_vcpu\": 1}}");
   g_autofree char *json = one_instance("2h", "t3.medium", asg, td, s);
   return run(json);
 }
