@@ -325,6 +325,96 @@ check_memory(const ServiceConfig *svc, const EcsTaskDef *td,
          FALSE;
 }
 
+static int
+service_index(const ScenarioConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->services->len; i++)
+    if (strcmp(((ServiceConfig *) cfg->services->pdata[i])->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Resolves the callee of each of @svc's calls; a service in a call graph
+ * needs a task-level cpu (share-only EC2 tasks do not track requests). */
+static gboolean
+check_calls(ScenarioConfig *cfg, ServiceConfig *svc, const EcsTaskDef *td,
+            const JNode *svc_node, GError **error)
+{
+  if (svc->workload.calls == NULL)
+    return TRUE;
+  JNode wl, arr, call, where;
+  jn_member(svc_node, "workload", &wl);
+  jn_member(&wl, "calls", &arr);
+  for (guint k = 0; k < svc->workload.calls->len; k++) {
+    WorkloadCall *c = &g_array_index(svc->workload.calls, WorkloadCall, k);
+    jn_index(&arr, (int) k, &call);
+    jn_member(&call, "service", &where);
+    c->callee = service_index(cfg, c->service);
+    if (c->callee < 0)
+      return jn_error(&where, error, "no service \"%s\" in the scenario",
+                      c->service),
+             FALSE;
+    if (c->callee < (int) cfg->service_taskdefs->len &&
+        ((const EcsTaskDef *)
+           cfg->service_taskdefs->pdata[c->callee])->task_cpu <= 0)
+      return jn_error(&where, error, "service \"%s\" has no task-level "
+                      "cpu: ecsim does not follow calls into share-only "
+                      "EC2 tasks", c->service),
+             FALSE;
+  }
+  if (td->task_cpu <= 0) {
+    jn_member(&wl, "calls", &where);
+    return jn_error(&where, error, "task definition %s has no task-level "
+                    "cpu: ecsim does not follow calls from share-only EC2 "
+                    "tasks", td->name),
+           FALSE;
+  }
+  return TRUE;
+}
+
+/* Depth-first search from @i: FALSE with the path of the call that closes
+ * a cycle. @state: 0 unseen, 1 on the stack, 2 done. */
+static gboolean
+acyclic_from(const ScenarioConfig *cfg, const JNode *services, guint i,
+             guint8 *state, GError **error)
+{
+  const ServiceConfig *svc = cfg->services->pdata[i];
+  state[i] = 1;
+  for (guint k = 0; svc->workload.calls && k < svc->workload.calls->len;
+       k++) {
+    const WorkloadCall *c =
+      &g_array_index(svc->workload.calls, WorkloadCall, k);
+    if (state[c->callee] == 1) {
+      JNode node, wl, arr, call, where;
+      jn_index(services, (int) i, &node);
+      jn_member(&node, "workload", &wl);
+      jn_member(&wl, "calls", &arr);
+      jn_index(&arr, (int) k, &call);
+      jn_member(&call, "service", &where);
+      jn_error(&where, error, "service \"%s\" calling \"%s\" closes a "
+               "cycle of calls (a request would never end)", svc->name,
+               c->service);
+      return FALSE;
+    }
+    if (state[c->callee] == 0 &&
+        !acyclic_from(cfg, services, (guint) c->callee, state, error))
+      return FALSE;
+  }
+  state[i] = 2;
+  return TRUE;
+}
+
+static gboolean
+check_call_graph(const ScenarioConfig *cfg, const JNode *services,
+                 GError **error)
+{
+  g_autofree guint8 *state = g_new0(guint8, cfg->services->len);
+  for (guint i = 0; i < cfg->services->len; i++)
+    if (state[i] == 0 && !acyclic_from(cfg, services, i, state, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 scenario_check_services(ScenarioConfig *cfg, const JNode *root,
                         GError **error)
@@ -356,5 +446,12 @@ scenario_check_services(ScenarioConfig *cfg, const JNode *root,
     g_ptr_array_add(cfg->service_taskdefs, (gpointer) td);
     g_ptr_array_add(cfg->service_tgs, (gpointer) tg);
   }
-  return TRUE;
+  for (guint i = 0; i < cfg->services->len; i++) {
+    JNode node;
+    jn_index(&arr, (int) i, &node);
+    if (!check_calls(cfg, cfg->services->pdata[i],
+                     cfg->service_taskdefs->pdata[i], &node, error))
+      return FALSE;
+  }
+  return check_call_graph(cfg, &arr, error);
 }

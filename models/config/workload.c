@@ -2,6 +2,7 @@
 #include "models/config/workload.h"
 
 #include <math.h>
+#include <string.h>
 
 void
 workload_init(Workload *w)
@@ -41,6 +42,123 @@ parse_image_sizes(const JNode *n, Workload *w, GError **error)
   return TRUE;
 }
 
+/* `count`: a number, or a distribution whose values are counts. */
+static gboolean
+parse_count(const JNode *call, WorkloadCall *c, GError **error)
+{
+  JNode n;
+  if (!jn_member(call, "count", &n))
+    return TRUE;
+  if (cJSON_IsNumber(n.json)) {
+    double v = 0;
+    if (!jn_double(call, "count", 0.0, 1000.0, &v, error))
+      return FALSE;
+    c->count = dist_fixed(sim_time_from_seconds(v));
+    return TRUE;
+  }
+  return dist_parse(&n, 1000 * SIM_SEC, &c->count, error);
+}
+
+static gboolean
+parse_retry(const JNode *call, WorkloadRetry *r, GError **error)
+{
+  static const char *const keys[] = { "attempts", "backoff", "max_backoff",
+                                      "jitter", "on", NULL };
+  static const char *const jitters[] = { "none", "full", NULL };
+  static const char *const kinds[] = { "5xx", "timeout", "connection",
+                                       NULL };
+  JNode n, on;
+  if (!jn_member(call, "retry", &n))
+    return TRUE;
+  int64_t attempts = r->attempts;
+  int jitter = r->full_jitter;
+  if (!jn_check_object(&n, keys, NULL, error) ||
+      !jn_int(&n, "attempts", 1, 100, &attempts, error) ||
+      !jn_duration(&n, "backoff", 0, SIM_HOUR, &r->backoff, error) ||
+      !jn_duration(&n, "max_backoff", 0, SIM_DAY, &r->max_backoff, error) ||
+      !jn_enum(&n, "jitter", jitters, &jitter, error))
+    return FALSE;
+  r->attempts = (int) attempts;
+  r->full_jitter = jitter == 1;
+  JNode max;
+  if (!jn_member(&n, "max_backoff", &max))
+    r->max_backoff = 10 * r->backoff; /* Envoy's default */
+  if (!jn_member(&n, "on", &on))
+    return TRUE;
+  if (!jn_check_array(&on, 0, CALL_ERR_N, error))
+    return FALSE;
+  r->on = 0;
+  for (int i = 0; i < jn_length(&on); i++) {
+    JNode k;
+    const char *name;
+    jn_index(&on, i, &k);
+    if (!jn_value_string(&k, &name, error))
+      return FALSE;
+    int e = 0;
+    while (kinds[e] != NULL && strcmp(kinds[e], name) != 0)
+      e++;
+    if (kinds[e] == NULL) {
+      jn_error(&k, error, "must be \"5xx\", \"timeout\" or "
+               "\"connection\", got \"%s\"", name);
+      return FALSE;
+    }
+    r->on |= 1u << e;
+  }
+  return TRUE;
+}
+
+static void
+call_clear(gpointer data)
+{
+  WorkloadCall *c = data;
+  g_free(c->service);
+  dist_clear(&c->count);
+}
+
+/* `calls`: the callee names are resolved in scenario-refs.c. */
+static gboolean
+parse_calls(const JNode *n, Workload *w, GError **error)
+{
+  static const char *const keys[] = { "service", "count", "mode", "at",
+                                      "timeout", "retry", NULL };
+  static const char *const required[] = { "service", NULL };
+  static const char *const modes[] = { "sequential", "parallel", NULL };
+  JNode arr;
+  if (!jn_member(n, "calls", &arr))
+    return TRUE;
+  if (!jn_check_array(&arr, 0, 64, error))
+    return FALSE;
+  w->calls = g_array_new(FALSE, TRUE, sizeof(WorkloadCall));
+  g_array_set_clear_func(w->calls, call_clear);
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode call;
+    jn_index(&arr, i, &call);
+    WorkloadCall c = {
+      .callee = -1, .count = dist_fixed(SIM_SEC), .at = 0.5,
+      .retry = { .attempts = 1, .backoff = 25 * SIM_MSEC,
+                 .max_backoff = 250 * SIM_MSEC, .full_jitter = TRUE,
+                 .on = (1u << CALL_ERR_N) - 1 },
+    };
+    const char *service = NULL;
+    int mode = CALL_SEQUENTIAL;
+    if (!jn_check_object(&call, keys, required, error) ||
+        !jn_string(&call, "service", &service, error) ||
+        !jn_enum(&call, "mode", modes, &mode, error) ||
+        !jn_double(&call, "at", 0.0, 1.0, &c.at, error) ||
+        !jn_duration(&call, "timeout", SIM_MSEC, SIM_DAY, &c.timeout,
+                     error) ||
+        !parse_count(&call, &c, error) ||
+        !parse_retry(&call, &c.retry, error)) {
+      dist_clear(&c.count);
+      return FALSE;
+    }
+    c.service = g_strdup(service);
+    c.mode = mode;
+    g_array_append_val(w->calls, c);
+  }
+  return TRUE;
+}
+
 gboolean
 workload_parse(const JNode *n, const WorkloadParseOptions *options,
                Workload *w, GError **error)
@@ -50,7 +168,8 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
     "traffic", "service_time", "at_vcpu", "concurrency_per_vcpu",
     "concurrency", "queue_limit", "timeout", "memory_base_mib",
     "memory_per_request_mib", "bytes_per_request", "new_connection_ratio",
-    "health_check_overload", "slot_max_vcpu", NULL
+    "health_check_overload", "slot_max_vcpu", "calls", "async_calls",
+    "error_rate", NULL
   };
   int64_t concurrency = 0, queue_limit = w->queue_limit;
   if (!jn_check_object(n, keys, NULL, error) ||
@@ -73,7 +192,10 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
                error) ||
       !jn_bool(n, "soci_index", &w->soci_index, error) ||
       !parse_image_sizes(n, w, error) ||
-      !jn_double(n, "slot_max_vcpu", 0.01, 448.0, &w->slot_max_vcpu, error))
+      !jn_double(n, "slot_max_vcpu", 0.01, 448.0, &w->slot_max_vcpu, error) ||
+      !jn_bool(n, "async_calls", &w->async_calls, error) ||
+      !jn_double(n, "error_rate", 0.0, 1.0, &w->error_rate, error) ||
+      !parse_calls(n, w, error))
     return FALSE;
   JNode both, other;
   if (jn_member(n, "concurrency", &both) &&
@@ -98,6 +220,7 @@ workload_clear(Workload *w)
 {
   traffic_config_free(w->traffic);
   g_clear_pointer(&w->image_sizes, g_hash_table_unref);
+  g_clear_pointer(&w->calls, g_array_unref);
   dist_clear(&w->service_time);
   workload_init(w);
 }

@@ -35,6 +35,30 @@
  *   "slot_max_vcpu": 1.0           the most CPU one request in service
  *                                  can use (default 1: one thread); only
  *                                  share-only EC2 tasks (below) use it
+ *   "calls": [WorkloadCall...]     downstream calls each request makes
+ *                                  (below; default none)
+ *   "async_calls": false           false: a request waiting for its calls
+ *                                  keeps its slot (thread per request);
+ *                                  true: it frees the slot and queues
+ *                                  again for the rest of its work
+ *   "error_rate": 0.0              fraction of completed requests that
+ *                                  answer with a 5xx (seen by callers)
+ *
+ * A call, {"service": "payments", "count": 2, "mode": "sequential",
+ * "at": 0.5, "timeout": "2s", "retry": {"attempts": 3, "backoff":
+ * "25ms", "max_backoff": "1s", "jitter": "full", "on": ["5xx",
+ * "timeout", "connection"]}}: after `at` (0..1, default 0.5) of its own
+ * service time, a request sends `count` (a number, or a distribution
+ * whose values are read as counts, rounded) calls to `service`, one after
+ * another or all at once ("parallel": it waits for the last), then does
+ * the rest of its work. Each call is a request at the callee; an attempt
+ * that fails with a kind listed in `on` (default all three) is sent again
+ * after min(max_backoff, backoff × 2^(k-1)) (times a uniform draw in
+ * [0, 1) with full jitter; defaults 25 ms and 10 × backoff, full jitter:
+ * Envoy's retry back-off, as Service Connect's proxy), up to `attempts` in all
+ * (default 1: no retry). `timeout` (default none) bounds each attempt. A
+ * call that fails after its attempts makes the request skip its other
+ * calls and answer with a 5xx once its work is done.
  *
  * Speed and CPU: a slot is an equal share of the task's vCPU. A request
  * takes service_time × (share at at_vcpu) / (share on this task), so with
@@ -70,6 +94,40 @@ typedef struct {
   TrafficParseOptions traffic;
 } WorkloadParseOptions;
 
+/* Why a call attempt failed (a bit each in WorkloadRetry.on). */
+typedef enum {
+  CALL_ERR_5XX,        /* the callee answered 5xx (refused, timed out in
+                          its queue, reset, or its own error) */
+  CALL_ERR_TIMEOUT,    /* no answer within the caller's timeout */
+  CALL_ERR_CONNECTION, /* no endpoint to connect to */
+  CALL_ERR_N,
+} CallError;
+
+typedef enum {
+  CALL_SEQUENTIAL,
+  CALL_PARALLEL,
+} CallMode;
+
+/* A call's retry policy. */
+typedef struct {
+  int attempts;          /* in all, >= 1 */
+  SimTime backoff;       /* before the 2nd attempt; doubles after */
+  SimTime max_backoff;
+  gboolean full_jitter;  /* "full": uniform in [0, backoff) */
+  guint on;              /* 1 << CallError for each kind retried */
+} WorkloadRetry;
+
+/* One entry of `calls`. */
+typedef struct {
+  char *service;         /* the callee's name; owned */
+  int callee;            /* its service index (scenario-refs.c); -1 before */
+  Dist count;            /* calls per request, rounded */
+  CallMode mode;
+  double at;             /* fraction of the service time before calls */
+  SimTime timeout;       /* per attempt; 0: none */
+  WorkloadRetry retry;
+} WorkloadCall;
+
 typedef struct {
   TrafficConfig *traffic;       /* owned; NULL: no requests */
   Dist service_time;
@@ -89,6 +147,9 @@ typedef struct {
   gboolean soci_index;
   double slot_max_vcpu;         /* share-only EC2 tasks: the most vCPU one
                                    request in service uses */
+  GArray *calls;                /* WorkloadCall; owned; NULL: none */
+  gboolean async_calls;
+  double error_rate;
 } Workload;
 
 void workload_init(Workload *w);

@@ -1,0 +1,373 @@
+/* Calls between services: request records, attempts, timeouts, retries
+ * and per-edge counts. */
+#include "models/requests/calls.h"
+
+#include <math.h>
+
+#include "models/requests/lb.h"
+#include "models/requests/task-queue.h"
+
+/* One call in progress: its current attempt. */
+typedef struct {
+  guint32 req, req_gen;  /* the caller's request */
+  guint32 edge;
+  guint32 gen;           /* bumped per attempt, per answer, when freed */
+  guint32 attempt;       /* attempts sent */
+  SimTime sent_at;       /* the current attempt's */
+} Call;
+
+/* Payload of a call's timeout and retry timers. */
+typedef struct {
+  guint32 call;
+  guint32 gen;
+} CallTimer;
+
+static inline Call *
+call_at(Calls *c, guint32 i)
+{
+  return &g_array_index(c->calls, Call, i);
+}
+
+static inline CallEdge *
+edge_at(Calls *c, guint32 i)
+{
+  return &g_array_index(c->edges, CallEdge, i);
+}
+
+static const WorkloadCall *
+edge_spec(const World *w, const CallEdge *e)
+{
+  const ServiceConfig *svc = w->cfg->services->pdata[e->caller];
+  return &g_array_index(svc->workload.calls, WorkloadCall, e->spec);
+}
+
+/* Takes an index from @free_list, or grows @pool by one. */
+static guint32
+pool_take(GArray *pool, GArray *free_list)
+{
+  if (free_list->len > 0) {
+    guint32 i = g_array_index(free_list, guint32, free_list->len - 1);
+    g_array_set_size(free_list, free_list->len - 1);
+    return i;
+  }
+  g_array_set_size(pool, pool->len + 1);
+  return pool->len - 1;
+}
+
+guint32
+calls_req_new(World *w, guint32 service, SimTime arrival, guint32 parent,
+              guint32 parent_gen)
+{
+  Calls *c = w->calls;
+  guint32 r = pool_take(c->reqs, c->free_reqs);
+  CallReq *R = calls_req(w, r);
+  guint32 gen = R->gen;
+  *R = (CallReq){ .arrival = arrival, .queued = arrival, .service = service,
+                  .parent = parent, .parent_gen = parent_gen, .gen = gen };
+  return r;
+}
+
+static void
+req_free(World *w, guint32 r)
+{
+  calls_req(w, r)->gen++;
+  g_array_append_val(w->calls->free_reqs, r);
+}
+
+static void
+call_free(Calls *c, guint32 i)
+{
+  call_at(c, i)->gen++;
+  g_array_append_val(c->free_calls, i);
+}
+
+static void answer(World *w, guint32 call, guint32 gen, int err,
+                   SimTime now);
+
+/* Sends (another) attempt of call @i at @now. */
+static void
+send_attempt(World *w, guint32 i, SimTime now)
+{
+  Calls *c = w->calls;
+  Call *C = call_at(c, i);
+  CallEdge *e = edge_at(c, C->edge);
+  const WorkloadCall *spec = edge_spec(w, e);
+  C->gen++;
+  C->attempt++;
+  C->sent_at = now;
+  guint32 gen = C->gen, callee = e->callee;
+  e->sent++;
+  e->in_flight++;
+  if (spec->timeout > 0) {
+    CallTimer tm = { i, gen };
+    sim_schedule_inline(w->engine, now + spec->timeout, c->timeout_kind,
+                        &tm, sizeof tm);
+  }
+  guint32 r = calls_req_new(w, callee, now, i, gen);
+  reqstats_arrival(&w->reqstats[callee], now);
+  lb_dispatch_req(w, callee, now, r);
+}
+
+/* Call @i is over (@ok, or failed after its attempts): its caller's
+ * request goes on. */
+static void
+resolve(World *w, guint32 i, gboolean ok, SimTime now)
+{
+  Calls *c = w->calls;
+  Call *C = call_at(c, i);
+  guint32 r = C->req, req_gen = C->req_gen, edge = C->edge;
+  call_free(c, i);
+  CallReq *R = calls_req(w, r);
+  if (R->gen != req_gen || R->stage != CREQ_CALLING)
+    return; /* its request ended meanwhile */
+  R->pending--;
+  if (!ok) {
+    R->failed = TRUE;
+    R->left = 0; /* sends nothing more */
+  }
+  if (R->left > 0) {
+    R->left--;
+    R->pending++;
+    guint32 next = pool_take(c->calls, c->free_calls);
+    Call *N = call_at(c, next);
+    *N = (Call){ .req = r, .req_gen = req_gen, .edge = edge,
+                 .gen = N->gen };
+    edge_at(c, edge)->wanted++;
+    send_attempt(w, next, now);
+    return;
+  }
+  if (R->pending == 0)
+    task_queue_resume(w, r, now);
+}
+
+/* The back-off before attempt @attempt + 1 of a call under @retry. */
+static SimTime
+backoff(World *w, const CallEdge *e, const WorkloadRetry *retry,
+        guint32 attempt)
+{
+  double d = (double) retry->backoff * ldexp(1.0, (int) attempt - 1);
+  if (d > (double) retry->max_backoff)
+    d = (double) retry->max_backoff;
+  if (retry->full_jitter)
+    d *= gsl_rng_uniform(w->calls->rngs[e->caller]);
+  return (SimTime) d;
+}
+
+/* The answer to attempt @gen of call @i: CALL_ERR_N for OK, else the
+ * error's kind. */
+static void
+answer(World *w, guint32 i, guint32 gen, int err, SimTime now)
+{
+  Calls *c = w->calls;
+  Call *C = call_at(c, i);
+  if (C->gen != gen)
+    return; /* an attempt given up on, or a call already over */
+  C->gen++;
+  CallEdge *e = edge_at(c, C->edge);
+  e->in_flight--;
+  if (err == CALL_ERR_N) {
+    e->ok++;
+    sim_histogram_record(e->latency, (uint64_t) (now - C->sent_at));
+    resolve(w, i, TRUE, now);
+    return;
+  }
+  e->errors[err]++;
+  const WorkloadRetry *retry = &edge_spec(w, e)->retry;
+  if ((retry->on & (1u << err)) && C->attempt < (guint32) retry->attempts &&
+      calls_req(w, C->req)->gen == C->req_gen) {
+    CallTimer tm = { i, C->gen };
+    sim_schedule_inline(w->engine, now + backoff(w, e, retry, C->attempt),
+                        c->retry_kind, &tm, sizeof tm);
+    return;
+  }
+  e->failed++;
+  resolve(w, i, FALSE, now);
+}
+
+static void
+on_timeout(SimEngine *engine, gpointer model, gpointer payload)
+{
+  const CallTimer *tm = payload;
+  Calls *c = model;
+  answer(c->w, tm->call, tm->gen, CALL_ERR_TIMEOUT,
+         sim_engine_now(engine));
+}
+
+static void
+on_retry(SimEngine *engine, gpointer model, gpointer payload)
+{
+  const CallTimer *tm = payload;
+  Calls *c = model;
+  Call *C = call_at(c, tm->call);
+  if (C->gen != tm->gen)
+    return;
+  if (calls_req(c->w, C->req)->gen != C->req_gen) {
+    call_free(c, tm->call); /* its request ended while it backed off */
+    return;
+  }
+  send_attempt(c->w, tm->call, sim_engine_now(engine));
+}
+
+void
+calls_begin(World *w, guint32 r, SimTime now)
+{
+  Calls *c = w->calls;
+  CallReq *R = calls_req(w, r);
+  R->stage = CREQ_CALLING;
+  R->calls_from = now;
+  guint32 edge = c->first_edge[R->service] + R->spec;
+  const WorkloadCall *spec = edge_spec(w, edge_at(c, edge));
+  double n = floor(dist_sample_seconds(&spec->count, c->rngs[R->service]) +
+                   0.5);
+  guint32 count = n > 1e6 ? 1000000 : (guint32) n;
+  if (count == 0) {
+    task_queue_resume(w, r, now);
+    return;
+  }
+  guint32 req_gen = R->gen;
+  guint32 at_once = spec->mode == CALL_PARALLEL ? count : 1;
+  R->left = count - at_once;
+  /* One more pending while sending: an attempt that fails at once must
+   * not resume the request before its siblings are sent. */
+  R->pending = at_once + 1;
+  edge_at(c, edge)->wanted += at_once;
+  for (guint32 k = 0; k < at_once; k++) {
+    guint32 i = pool_take(c->calls, c->free_calls);
+    Call *C = call_at(c, i);
+    *C = (Call){ .req = r, .req_gen = req_gen, .edge = edge, .gen = C->gen };
+    send_attempt(w, i, now);
+  }
+  R = calls_req(w, r);
+  if (R->gen != req_gen || R->stage != CREQ_CALLING)
+    return;
+  if (--R->pending == 0)
+    task_queue_resume(w, r, now);
+}
+
+/* Tells the caller of a request that ended: CALL_ERR_N for OK. */
+static void
+reply(World *w, guint32 r, int err, SimTime now)
+{
+  CallReq *R = calls_req(w, r);
+  guint32 parent = R->parent, parent_gen = R->parent_gen;
+  if (err == CALL_ERR_5XX)
+    w->calls->errors_sent[R->service]++;
+  req_free(w, r);
+  if (parent != CALL_NONE)
+    answer(w, parent, parent_gen, err, now);
+}
+
+void
+calls_req_done(World *w, guint32 r, SimTime now)
+{
+  Calls *c = w->calls;
+  CallReq *R = calls_req(w, r);
+  const ServiceConfig *svc = w->cfg->services->pdata[R->service];
+  gboolean error = R->failed;
+  if (!error && c->error_rngs[R->service] != NULL)
+    error = gsl_rng_uniform(c->error_rngs[R->service]) <
+            svc->workload.error_rate;
+  reply(w, r, error ? CALL_ERR_5XX : CALL_ERR_N, now);
+}
+
+void
+calls_req_failed(World *w, guint32 r, RequestOutcome outcome, SimTime now)
+{
+  guint32 service = calls_req(w, r)->service;
+  /* Without a load balancer the caller connects to tasks itself: finding
+   * none is a connection error; an ALB answers 503. */
+  int err = outcome == REQ_NO_TARGET && lb_target_group(w, service) == NULL
+              ? CALL_ERR_CONNECTION : CALL_ERR_5XX;
+  reply(w, r, err, now);
+}
+
+void
+calls_req_drop(World *w, guint32 r)
+{
+  req_free(w, r);
+}
+
+void
+calls_init(World *w)
+{
+  static const SimEventKind timeout = { "call.timeout", on_timeout, NULL };
+  static const SimEventKind retry = { "call.retry", on_retry, NULL };
+  guint n = w->cfg->services->len;
+  gboolean any = FALSE;
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    any |= svc->workload.calls != NULL && svc->workload.calls->len > 0;
+  }
+  if (!any)
+    return;
+  Calls *c = g_new0(Calls, 1);
+  w->calls = c;
+  c->w = w;
+  c->reqs = g_array_new(FALSE, TRUE, sizeof(CallReq));
+  c->free_reqs = g_array_new(FALSE, FALSE, sizeof(guint32));
+  c->calls = g_array_new(FALSE, TRUE, sizeof(Call));
+  c->free_calls = g_array_new(FALSE, FALSE, sizeof(guint32));
+  c->edges = g_array_new(FALSE, TRUE, sizeof(CallEdge));
+  c->first_edge = g_new0(guint32, n);
+  c->tracked = g_new0(gboolean, n);
+  c->rngs = g_new0(gsl_rng *, n);
+  c->error_rngs = g_new0(gsl_rng *, n);
+  c->errors_sent = g_new0(guint64, n);
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    const GArray *specs = svc->workload.calls;
+    c->first_edge[i] = c->edges->len;
+    if (specs == NULL || specs->len == 0)
+      continue;
+    c->tracked[i] = TRUE;
+    c->rngs[i] = world_rng(w, "calls", svc->name);
+    for (guint k = 0; k < specs->len; k++) {
+      const WorkloadCall *spec = &g_array_index(specs, WorkloadCall, k);
+      CallEdge e = { .caller = i, .callee = (guint32) spec->callee,
+                     .spec = k, .latency = sim_histogram_new() };
+      g_array_append_val(c->edges, e);
+      c->tracked[spec->callee] = TRUE;
+    }
+  }
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    if (c->tracked[i] && svc->workload.error_rate > 0)
+      c->error_rngs[i] = world_rng(w, "errors", svc->name);
+  }
+  c->timeout_kind = sim_engine_register(w->engine, &timeout, c);
+  c->retry_kind = sim_engine_register(w->engine, &retry, c);
+}
+
+void
+calls_free(World *w)
+{
+  Calls *c = w->calls;
+  if (c == NULL)
+    return;
+  for (guint i = 0; i < c->edges->len; i++)
+    sim_histogram_free(edge_at(c, i)->latency);
+  g_array_unref(c->reqs);
+  g_array_unref(c->free_reqs);
+  g_array_unref(c->calls);
+  g_array_unref(c->free_calls);
+  g_array_unref(c->edges);
+  g_free(c->first_edge);
+  g_free(c->tracked);
+  g_free(c->rngs);
+  g_free(c->error_rngs);
+  g_free(c->errors_sent);
+  g_free(c);
+  w->calls = NULL;
+}
+
+guint
+calls_n_edges(const World *w)
+{
+  return w->calls ? w->calls->edges->len : 0;
+}
+
+const CallEdge *
+calls_edge(const World *w, guint i)
+{
+  return &g_array_index(w->calls->edges, CallEdge, i);
+}
