@@ -266,3 +266,16 @@ workload_work_per_second(const Workload *w)
 {
   return w->at_vcpu / workload_slots(w, w->at_vcpu);
 }
+
+char *
+workload_call_edge_name(const char *caller, const Workload *w, guint k)
+{
+  const WorkloadCall *spec = &g_array_index(w->calls, WorkloadCall, k);
+  guint same = 1;
+  for (guint j = 0; j < k; j++)
+    same += strcmp(g_array_index(w->calls, WorkloadCall, j).service,
+                   spec->service) == 0;
+  if (same == 1)
+    return g_strdup_printf("%s->%s", caller, spec->service);
+  return g_strdup_printf("%s->%s#%u", caller, spec->service, same);
+}

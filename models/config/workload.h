@@ -157,6 +157,12 @@ gboolean workload_parse(const JNode *n, const WorkloadParseOptions *options,
                         Workload *w, GError **error);
 void workload_clear(Workload *w);
 
+/* The name of the call graph's edge for call @k of service @caller with
+ * workload @w: "caller->callee", with "#n" added for the n-th call (n >=
+ * 2) to the same callee. Owned. */
+char *workload_call_edge_name(const char *caller, const Workload *w,
+                              guint k);
+
 /* The vCPUs a task that reserves @cpu_units CPU units serves with:
  * @cpu_units / 1024, or `at_vcpu` when it reserves none (see above). Always
  * > 0. */

@@ -3,6 +3,7 @@
 #include "models/requests/calls.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "models/requests/lb.h"
 #include "models/requests/task-queue.h"
@@ -167,7 +168,7 @@ answer(World *w, guint32 i, guint32 gen, int err, SimTime now)
   e->in_flight--;
   if (err == CALL_ERR_N) {
     e->ok++;
-    sim_histogram_record(e->latency, (uint64_t) (now - C->sent_at));
+    sim_histogram_record(e->latency_period, (uint64_t) (now - C->sent_at));
     resolve(w, i, TRUE, now);
     return;
   }
@@ -250,8 +251,6 @@ reply(World *w, guint32 r, int err, SimTime now)
 {
   CallReq *R = calls_req(w, r);
   guint32 parent = R->parent, parent_gen = R->parent_gen;
-  if (err == CALL_ERR_5XX)
-    w->calls->errors_sent[R->service]++;
   req_free(w, r);
   if (parent != CALL_NONE)
     answer(w, parent, parent_gen, err, now);
@@ -263,10 +262,16 @@ calls_req_done(World *w, guint32 r, SimTime now)
   Calls *c = w->calls;
   CallReq *R = calls_req(w, r);
   const ServiceConfig *svc = w->cfg->services->pdata[R->service];
+  CallService *cs = &c->services[R->service];
   gboolean error = R->failed;
   if (!error && c->error_rngs[R->service] != NULL)
     error = gsl_rng_uniform(c->error_rngs[R->service]) <
             svc->workload.error_rate;
+  cs->dependency_errors += R->failed;
+  cs->answered_5xx += error;
+  cs->resumed++;
+  cs->deps_sum_s += sim_time_to_seconds(R->deps);
+  cs->latency_sum_s += sim_time_to_seconds(now - R->arrival);
   reply(w, r, error ? CALL_ERR_5XX : CALL_ERR_N, now);
 }
 
@@ -312,7 +317,9 @@ calls_init(World *w)
   c->tracked = g_new0(gboolean, n);
   c->rngs = g_new0(gsl_rng *, n);
   c->error_rngs = g_new0(gsl_rng *, n);
-  c->errors_sent = g_new0(guint64, n);
+  c->services = g_new0(CallService, n);
+  c->called = g_new0(gboolean, n);
+  c->rows = g_array_new(FALSE, TRUE, sizeof(CallEdgeRow));
   for (guint i = 0; i < n; i++) {
     const ServiceConfig *svc = w->cfg->services->pdata[i];
     const GArray *specs = svc->workload.calls;
@@ -324,9 +331,12 @@ calls_init(World *w)
     for (guint k = 0; k < specs->len; k++) {
       const WorkloadCall *spec = &g_array_index(specs, WorkloadCall, k);
       CallEdge e = { .caller = i, .callee = (guint32) spec->callee,
-                     .spec = k, .latency = sim_histogram_new() };
+                     .spec = k, .latency = sim_histogram_new(),
+                     .latency_period = sim_histogram_new(),
+                     .name = workload_call_edge_name(svc->name, &svc->workload, k) };
       g_array_append_val(c->edges, e);
       c->tracked[spec->callee] = TRUE;
+      c->called[spec->callee] = TRUE;
     }
   }
   for (guint i = 0; i < n; i++) {
@@ -344,8 +354,14 @@ calls_free(World *w)
   Calls *c = w->calls;
   if (c == NULL)
     return;
-  for (guint i = 0; i < c->edges->len; i++)
+  for (guint i = 0; i < c->edges->len; i++) {
     sim_histogram_free(edge_at(c, i)->latency);
+    sim_histogram_free(edge_at(c, i)->latency_period);
+    g_free(edge_at(c, i)->name);
+  }
+  g_array_unref(c->rows);
+  g_free(c->services);
+  g_free(c->called);
   g_array_unref(c->reqs);
   g_array_unref(c->free_reqs);
   g_array_unref(c->calls);
@@ -355,7 +371,6 @@ calls_free(World *w)
   g_free(c->tracked);
   g_free(c->rngs);
   g_free(c->error_rngs);
-  g_free(c->errors_sent);
   g_free(c);
   w->calls = NULL;
 }
@@ -370,4 +385,67 @@ const CallEdge *
 calls_edge(const World *w, guint i)
 {
   return &g_array_index(w->calls->edges, CallEdge, i);
+}
+
+static double
+ms_quantile(const SimHistogram *h, double q)
+{
+  return sim_histogram_quantile(h, q) / 1000.0;
+}
+
+void
+calls_close_period(World *w, SimTime start, SimTime end)
+{
+  Calls *c = w->calls;
+  if (c == NULL)
+    return;
+  for (guint i = 0; i < c->edges->len; i++) {
+    CallEdge *e = edge_at(c, i);
+    guint64 now[4 + CALL_ERR_N] = { e->sent, e->ok, e->failed, e->wanted };
+    for (int k = 0; k < CALL_ERR_N; k++)
+      now[4 + k] = e->errors[k];
+    CallEdgeRow row = {
+      .start = start, .end = end, .edge = i,
+      .sent = now[0] - e->mark[0], .ok = now[1] - e->mark[1],
+      .failed = now[2] - e->mark[2], .wanted = now[3] - e->mark[3],
+      .in_flight = e->in_flight,
+      .p50_ms = ms_quantile(e->latency_period, 0.50),
+      .p90_ms = ms_quantile(e->latency_period, 0.90),
+      .p99_ms = ms_quantile(e->latency_period, 0.99),
+      .p999_ms = ms_quantile(e->latency_period, 0.999),
+      .mean_ms = sim_histogram_count(e->latency_period)
+                   ? sim_histogram_mean(e->latency_period) / 1000.0
+                   : NAN,
+    };
+    for (int k = 0; k < CALL_ERR_N; k++)
+      row.errors[k] = now[4 + k] - e->mark[4 + k];
+    memcpy(e->mark, now, sizeof now);
+    sim_histogram_merge(e->latency, e->latency_period);
+    sim_histogram_reset(e->latency_period);
+    g_array_append_val(c->rows, row);
+  }
+}
+
+guint
+calls_n_rows(const World *w)
+{
+  return w->calls ? w->calls->rows->len : 0;
+}
+
+const CallEdgeRow *
+calls_row(const World *w, guint i)
+{
+  return &g_array_index(w->calls->rows, CallEdgeRow, i);
+}
+
+const CallService *
+calls_service(const World *w, guint32 service)
+{
+  return w->calls ? &w->calls->services[service] : NULL;
+}
+
+gboolean
+calls_is_called(const World *w, guint32 service)
+{
+  return w->calls != NULL && w->calls->called[service];
 }

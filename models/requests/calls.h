@@ -47,6 +47,7 @@ typedef struct {
   SimTime work;        /* its whole service time; its calls of spec k
                           come after at_k of it */
   SimTime calls_from;  /* when it began waiting for calls */
+  SimTime deps;        /* time spent waiting for calls so far */
   guint32 service;
   guint32 task;        /* while inside a task */
   guint32 epoch;       /* of that task's queue */
@@ -71,8 +72,33 @@ typedef struct {
   guint64 errors[CALL_ERR_N]; /* attempts failed, by kind */
   guint64 failed;           /* calls that failed after their attempts */
   guint64 in_flight;        /* attempts sent and not resolved */
-  SimHistogram *latency;    /* per attempt answered OK, microseconds */
+  SimHistogram *latency;    /* per attempt answered OK, microseconds:
+                               closed periods */
+  SimHistogram *latency_period; /* the same, current period */
+  char *name;               /* workload_call_edge_name(); owned */
+  guint64 mark[4 + CALL_ERR_N]; /* sent, ok, failed, wanted and errors at
+                                   the last period's end */
 } CallEdge;
+
+/* One edge's figures over one period (a row of timeseries.csv). */
+typedef struct {
+  SimTime start, end;
+  guint32 edge;
+  guint64 wanted, sent, ok, failed, errors[CALL_ERR_N];
+  guint64 in_flight;        /* at the period's end */
+  double p50_ms, p90_ms, p99_ms, p999_ms, mean_ms; /* NAN: none */
+} CallEdgeRow;
+
+/* Per service: its requests' calls, as a caller. */
+typedef struct {
+  guint64 dependency_errors; /* completed requests that answered 5xx
+                                because a call failed */
+  guint64 answered_5xx;      /* completed requests that answered 5xx
+                                (a failed call, or error_rate) */
+  guint64 resumed;           /* completed requests (deps_sum's count) */
+  double deps_sum_s;         /* their time waiting for calls */
+  double latency_sum_s;      /* their latency */
+} CallService;
 
 struct _Calls {
   World *w;
@@ -85,7 +111,9 @@ struct _Calls {
   gboolean *tracked;       /* per service */
   gsl_rng **rngs;          /* per calling service, or NULL */
   gsl_rng **error_rngs;    /* per service with an error_rate, or NULL */
-  guint64 *errors_sent;    /* per service: 5xx answers it gave */
+  CallService *services;   /* per service */
+  gboolean *called;        /* per service: some service calls it */
+  GArray *rows;            /* CallEdgeRow, by period then edge */
   SimKindId timeout_kind, retry_kind;
 };
 
@@ -132,3 +160,15 @@ void calls_begin(World *w, guint32 r, SimTime now);
 /* Edges of the call graph, in (caller, spec) order. */
 guint calls_n_edges(const World *w);
 const CallEdge *calls_edge(const World *w, guint i);
+
+/* Closes the period [@start, @end) of every edge: a row each. */
+void calls_close_period(World *w, SimTime start, SimTime end);
+guint calls_n_rows(const World *w);
+const CallEdgeRow *calls_row(const World *w, guint i);
+
+/* Service @service's call figures (NULL without calls). */
+const CallService *calls_service(const World *w, guint32 service);
+/* Whether some service calls @service: then its requests are calls, not
+ * users' (FALSE without calls). */
+gboolean calls_is_called(const World *w, guint32 service);
+

@@ -173,6 +173,7 @@ task_queue_resume(World *w, guint32 r, SimTime now)
     calls_req_drop(w, r); /* failed with its task already */
     return;
   }
+  R->deps += now - R->calls_from;
   R->spec = R->failed ? s->n_specs : (guint32) R->spec + 1;
   if (!s->async_calls) {
     schedule_step(w, s, r, now, R->spec);

@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "models/config/summary-schema.h"
+#include "models/output/report.h"
 #include "models/requests/calls.h"
 #include "scenarios/cli.h"
 #include "support.h"
@@ -270,5 +272,118 @@ Test(calls, bad_call_exits_2_naming_file_and_path)
   cr_expect(strstr(err, "graph.json: /services/0/workload/calls/0/service: "
                         "service \"a\" calling \"a\" closes a cycle") != NULL,
             "%s", err);
+  test_rmrf(dir);
+}
+
+/* summary.json: every field of a call graph's summary is in the field
+ * table (so `expect` and `diff` can name it) and every path the table
+ * gives this scenario is in the summary. */
+Test(calls, summary_fields_match_the_field_table)
+{
+  g_autofree char *json = scenario("5m",
+    service("web", 1,
+            "{\"traffic\": {\"generator\": \"constant\", \"rps\": 20},"
+            " \"calls\": [{\"service\": \"db\"}, {\"service\": \"db\"}]}"),
+    service("db", 1, "{}"), NULL);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  cJSON *s = report_summary(run->w);
+  g_autoptr(GArray) leaves = summary_schema_leaves(s);
+  g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < leaves->len; i++) {
+    const char *path = g_array_index(leaves, SummaryLeaf, i).path;
+    if (g_str_equal(path, "slo"))
+      continue; /* null without an "slo" */
+    cr_expect_not_null(summary_schema_lookup(path),
+                       "summary.json has %s, which summary-schema.c lacks",
+                       path);
+    g_hash_table_add(set, (gpointer) path);
+  }
+  g_autoptr(GPtrArray) paths = summary_schema_paths(run->cfg);
+  guint calls_paths = 0;
+  for (guint i = 0; i < paths->len; i++) {
+    const char *path = paths->pdata[i];
+    if (!g_str_has_prefix(path, "edges.") && !strstr(path, ".calls."))
+      continue;
+    calls_paths++;
+    cr_expect(g_hash_table_contains(set, path), "no %s in the summary",
+              path);
+  }
+  cr_expect_gt(calls_paths, 40);
+  cr_expect(g_hash_table_contains(set, "edges.web->db#2.calls"));
+  cJSON_Delete(s);
+  test_run_free(run);
+}
+
+/* A 20 ms request with three 10 ms sequential calls: 30 ms of its 50 ms
+ * are spent in its dependency; the top level counts users' requests
+ * (web's), not calls. */
+Test(calls, summary_gives_dependency_time_and_entry_requests)
+{
+  g_autofree char *json = scenario("10m",
+    service("web", 1,
+            "{\"traffic\": {\"generator\": \"constant\", \"rps\": 50},"
+            " \"service_time\": {\"dist\": \"fixed\", \"value\": \"20ms\"},"
+            " \"concurrency\": 1000,"
+            " \"calls\": [{\"service\": \"db\", \"count\": 3}]}"),
+    service("db", 1, "{\"service_time\": {\"dist\": \"fixed\","
+            " \"value\": \"10ms\"}, \"concurrency\": 1000}"), NULL);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  cr_expect_float_eq(test_summary_number(run, "services.web.calls."
+                                              "dependency_mean_ms"),
+                     30.0, 1e-9);
+  cr_expect_float_eq(test_summary_number(run, "services.web.calls."
+                                              "dependency_fraction"),
+                     0.6, 1e-6);
+  cr_expect_float_eq(test_summary_number(run, "requests.arrivals"),
+                     (double) arrivals(run, "web"), 0.5);
+  cr_expect_float_eq(test_summary_number(run, "latency.max_ms"), 50.0,
+                     1e-9);
+  double calls = test_summary_number(run, "edges.web->db.calls");
+  cr_expect_float_eq(test_summary_number(run, "services.web.calls.made"),
+                     calls, 0.5);
+  cr_expect_float_eq(test_summary_number(run, "edges.web->db.latency."
+                                              "max_ms"), 10.0, 1e-9);
+  test_run_free(run);
+}
+
+/* timeseries.csv: an edge's rows add up to its summary figures. */
+Test(calls, timeseries_edge_rows_add_up)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "graph.json", NULL);
+  g_autofree char *json = scenario("10m",
+    service("web", 1,
+            "{\"traffic\": {\"generator\": \"constant\", \"rps\": 40},"
+            " \"calls\": [{\"service\": \"db\", \"retry\": {\"attempts\": 2}}]}"),
+    service("db", 1, "{\"error_rate\": 0.2}"), NULL);
+  cr_assert(g_file_set_contents(path, json, -1, NULL));
+  cr_assert_eq(cli_run(dir, NULL, NULL, "run", "graph.json", "-o", "out",
+                       "-q", NULL), 0);
+  g_autofree char *csv = test_read_file(dir, "out/base/timeseries.csv");
+  g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+  guint64 sent = 0, rows = 0, retries = 0, err5xx = 0;
+  for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++) {
+    g_auto(GStrv) cells = g_strsplit(lines[i], ",", -1);
+    if (!g_str_equal(cells[2], "web->db"))
+      continue;
+    rows++;
+    sent += g_ascii_strtoull(cells[3], NULL, 10);
+    err5xx += g_ascii_strtoull(cells[9], NULL, 10);
+    retries += g_ascii_strtoull(cells[16], NULL, 10);
+  }
+  cr_expect_eq(rows, 10);
+  g_autofree char *summary = test_read_file(dir, "out/base/summary.json");
+  cJSON *s = cJSON_Parse(summary);
+  const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(s, "edges"), 0);
+  cr_expect_eq(sent, (guint64) cJSON_GetObjectItem(e, "sent")->valuedouble);
+  cr_expect_eq(retries,
+               (guint64) cJSON_GetObjectItem(e, "retries")->valuedouble);
+  cr_expect_eq(err5xx, (guint64) cJSON_GetObjectItem(
+                         cJSON_GetObjectItem(e, "errors"), "5xx")
+                         ->valuedouble);
+  cr_expect_gt(retries, 0);
+  cJSON_Delete(s);
   test_rmrf(dir);
 }
