@@ -372,6 +372,102 @@ check_calls(ScenarioConfig *cfg, ServiceConfig *svc, const EcsTaskDef *td,
   return TRUE;
 }
 
+static guint
+svc_index(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  guint i = 0;
+  while (cfg->services->pdata[i] != svc)
+    i++;
+  return i;
+}
+
+/* Whether @svc_node's serviceConnectConfiguration enables Service
+ * Connect, and whether it offers endpoints (a client-server service). */
+static gboolean
+service_connect(const JNode *svc_node, gboolean *server, GError **error)
+{
+  JNode sc, services;
+  gboolean enabled = FALSE;
+  *server = FALSE;
+  if (!jn_member(svc_node, "serviceConnectConfiguration", &sc))
+    return FALSE;
+  if (!cJSON_IsObject(sc.json) || !jn_bool(&sc, "enabled", &enabled, error))
+    return FALSE;
+  *server = enabled && jn_member(&sc, "services", &services) &&
+            jn_length(&services) > 0;
+  return enabled;
+}
+
+/* How callers reach @svc, from its AWS fields: Service Connect (it offers
+ * endpoints), else Cloud Map DNS (serviceRegistries), else its load
+ * balancer, else its RUNNING tasks directly. */
+static gboolean
+check_discovery(ScenarioConfig *cfg, ServiceConfig *svc,
+                const JNode *svc_node, GError **error)
+{
+  WorkloadDiscovery *d = &svc->workload.discovery;
+  gboolean server = FALSE;
+  GError *local = NULL;
+  d->service_connect = service_connect(svc_node, &server, &local);
+  if (local != NULL) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  const EcsTaskDef *td = cfg->service_taskdefs->pdata[svc_index(cfg, svc)];
+  if (d->service_connect && td->task_cpu > 0 &&
+      td->task_cpu <= d->proxy_cpu_units) {
+    JNode where;
+    jn_member(svc_node, "serviceConnectConfiguration", &where);
+    jn_error(&where, error, "task definition %s has %d CPU units, no more "
+             "than the Service Connect proxy's %d: the application would "
+             "have none", td->name, td->task_cpu, d->proxy_cpu_units);
+    return FALSE;
+  }
+  JNode regs;
+  if (server)
+    d->mode = DISCOVERY_SERVICE_CONNECT;
+  else if (jn_member(svc_node, "serviceRegistries", &regs) &&
+           jn_length(&regs) > 0)
+    d->mode = DISCOVERY_DNS;
+  else if (svc->load_balancers->len > 0)
+    d->mode = DISCOVERY_LOAD_BALANCER;
+  else
+    d->mode = DISCOVERY_DIRECT;
+  return TRUE;
+}
+
+/* A caller of a Service Connect endpoint must run the proxy itself: ECS
+ * gives only tasks with Service Connect in the namespace its address. */
+static gboolean
+check_proxy_callers(const ScenarioConfig *cfg, const JNode *services,
+                    GError **error)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    for (guint k = 0; svc->workload.calls && k < svc->workload.calls->len;
+         k++) {
+      const WorkloadCall *c =
+        &g_array_index(svc->workload.calls, WorkloadCall, k);
+      const ServiceConfig *callee = cfg->services->pdata[c->callee];
+      if (callee->workload.discovery.mode != DISCOVERY_SERVICE_CONNECT ||
+          svc->workload.discovery.service_connect)
+        continue;
+      JNode node, wl, arr, call, where;
+      jn_index(services, (int) i, &node);
+      jn_member(&node, "workload", &wl);
+      jn_member(&wl, "calls", &arr);
+      jn_index(&arr, (int) k, &call);
+      jn_member(&call, "service", &where);
+      jn_error(&where, error, "service \"%s\" is reached through Service "
+               "Connect, but \"%s\" has no serviceConnectConfiguration "
+               "with \"enabled\": true (only tasks with the proxy can "
+               "resolve its endpoint)", callee->name, svc->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 /* Depth-first search from @i: FALSE with the path of the call that closes
  * a cycle. @state: 0 unseen, 1 on the stack, 2 done. */
 static gboolean
@@ -450,8 +546,10 @@ scenario_check_services(ScenarioConfig *cfg, const JNode *root,
     JNode node;
     jn_index(&arr, (int) i, &node);
     if (!check_calls(cfg, cfg->services->pdata[i],
-                     cfg->service_taskdefs->pdata[i], &node, error))
+                     cfg->service_taskdefs->pdata[i], &node, error) ||
+        !check_discovery(cfg, cfg->services->pdata[i], &node, error))
       return FALSE;
   }
-  return check_call_graph(cfg, &arr, error);
+  return check_call_graph(cfg, &arr, error) &&
+         check_proxy_callers(cfg, &arr, error);
 }

@@ -17,7 +17,55 @@ workload_init(Workload *w)
     .new_connection_ratio = 0.2,
     .image_size_mib = WORKLOAD_DEFAULT_IMAGE_MIB,
     .slot_max_vcpu = 1.0,
+    .discovery = {
+      .dns_ttl = 60 * SIM_SEC,
+      .propagation_delay = 10 * SIM_SEC,
+      .consecutive_5xx = 5,
+      .base_ejection_time = 30 * SIM_SEC,
+      .max_ejection_percent = 10.0,
+      .proxy_cpu_units = 256,
+      .proxy_memory_mib = 64.0,
+    },
   };
+}
+
+/* `discovery`: the simulator's figures for the discovery mechanism. */
+static gboolean
+parse_discovery(const JNode *n, WorkloadDiscovery *d, GError **error)
+{
+  static const char *const keys[] = {
+    "dns_ttl", "dns_extra_cache", "propagation_delay", "outlier_detection",
+    "proxy_cpu", "proxy_memory_mib", NULL
+  };
+  static const char *const outlier_keys[] = {
+    "consecutive_5xx", "base_ejection_time", "max_ejection_percent", NULL
+  };
+  JNode dn, on;
+  if (!jn_member(n, "discovery", &dn))
+    return TRUE;
+  int64_t cpu = d->proxy_cpu_units, c5 = d->consecutive_5xx;
+  if (!jn_check_object(&dn, keys, NULL, error) ||
+      !jn_duration(&dn, "dns_ttl", 0, SIM_DAY, &d->dns_ttl, error) ||
+      !jn_duration(&dn, "dns_extra_cache", 0, SIM_DAY, &d->dns_extra_cache,
+                   error) ||
+      !jn_duration(&dn, "propagation_delay", 0, SIM_HOUR,
+                   &d->propagation_delay, error) ||
+      !jn_int(&dn, "proxy_cpu", 0, 10240, &cpu, error) ||
+      !jn_double(&dn, "proxy_memory_mib", 0.0, 1e5, &d->proxy_memory_mib,
+                 error))
+    return FALSE;
+  d->proxy_cpu_units = (int) cpu;
+  if (jn_member(&dn, "outlier_detection", &on)) {
+    if (!jn_check_object(&on, outlier_keys, NULL, error) ||
+        !jn_int(&on, "consecutive_5xx", 0, 1000, &c5, error) ||
+        !jn_duration(&on, "base_ejection_time", SIM_MSEC, SIM_DAY,
+                     &d->base_ejection_time, error) ||
+        !jn_double(&on, "max_ejection_percent", 0.0, 100.0,
+                   &d->max_ejection_percent, error))
+      return FALSE;
+    d->consecutive_5xx = (int) c5;
+  }
+  return TRUE;
 }
 
 /* `image_size_mib`: one size for every container, or a size per
@@ -169,7 +217,7 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
     "concurrency", "queue_limit", "timeout", "memory_base_mib",
     "memory_per_request_mib", "bytes_per_request", "new_connection_ratio",
     "health_check_overload", "slot_max_vcpu", "calls", "async_calls",
-    "error_rate", NULL
+    "error_rate", "discovery", NULL
   };
   int64_t concurrency = 0, queue_limit = w->queue_limit;
   if (!jn_check_object(n, keys, NULL, error) ||
@@ -195,6 +243,7 @@ workload_parse(const JNode *n, const WorkloadParseOptions *options,
       !jn_double(n, "slot_max_vcpu", 0.01, 448.0, &w->slot_max_vcpu, error) ||
       !jn_bool(n, "async_calls", &w->async_calls, error) ||
       !jn_double(n, "error_rate", 0.0, 1.0, &w->error_rate, error) ||
+      !parse_discovery(n, &w->discovery, error) ||
       !parse_calls(n, w, error))
     return FALSE;
   JNode both, other;

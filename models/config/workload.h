@@ -43,6 +43,10 @@
  *                                  again for the rest of its work
  *   "error_rate": 0.0              fraction of completed requests that
  *                                  answer with a 5xx (seen by callers)
+ *   "discovery": {...}             how callers find it: figures of the
+ *                                  mechanism its service's AWS fields
+ *                                  choose (WorkloadDiscovery, REFERENCE.md
+ *                                  "discovery")
  *
  * A call, {"service": "payments", "count": 2, "mode": "sequential",
  * "at": 0.5, "timeout": "2s", "retry": {"attempts": 3, "backoff":
@@ -117,6 +121,31 @@ typedef struct {
   guint on;              /* 1 << CallError for each kind retried */
 } WorkloadRetry;
 
+/* How callers find a service's tasks (scenario-refs.c reads the AWS
+ * shapes: serviceConnectConfiguration, serviceRegistries, loadBalancers;
+ * the simulator's figures are in `workload.discovery`). */
+typedef enum {
+  DISCOVERY_DIRECT,          /* straight to RUNNING tasks (no LB) */
+  DISCOVERY_LOAD_BALANCER,   /* its target group (an internal ALB) */
+  DISCOVERY_DNS,             /* Cloud Map DNS records, cached by callers */
+  DISCOVERY_SERVICE_CONNECT, /* the callers' Service Connect proxies */
+} DiscoveryMode;
+
+typedef struct {
+  DiscoveryMode mode;        /* as a callee */
+  gboolean service_connect;  /* Service Connect enabled: a proxy runs in
+                                its tasks (client or client-server) */
+  SimTime dns_ttl;           /* record TTL */
+  SimTime dns_extra_cache;   /* callers keep an answer this much longer */
+  SimTime propagation_delay; /* Service Connect: proxies learn of a new or
+                                removed task after this */
+  int consecutive_5xx;       /* outlier detection; 0: off */
+  SimTime base_ejection_time;
+  double max_ejection_percent;
+  int proxy_cpu_units;       /* taken from the task's CPU */
+  double proxy_memory_mib;   /* and memory */
+} WorkloadDiscovery;
+
 /* One entry of `calls`. */
 typedef struct {
   char *service;         /* the callee's name; owned */
@@ -148,6 +177,7 @@ typedef struct {
   double slot_max_vcpu;         /* share-only EC2 tasks: the most vCPU one
                                    request in service uses */
   GArray *calls;                /* WorkloadCall; owned; NULL: none */
+  WorkloadDiscovery discovery;
   gboolean async_calls;
   double error_rate;
 } Workload;

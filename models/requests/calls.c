@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/requests/lb.h"
+#include "models/core/eventlog.h"
 #include "models/requests/task-queue.h"
 
 /* One call in progress: its current attempt. */
@@ -14,8 +15,27 @@ typedef struct {
   guint32 edge;
   guint32 gen;           /* bumped per attempt, per answer, when freed */
   guint32 attempt;       /* attempts sent */
+  guint32 endpoint;      /* Service Connect: the task it went to, or
+                            CALL_NONE */
   SimTime sent_at;       /* the current attempt's */
 } Call;
+
+/* A task of a callee reached by DNS or Service Connect: registered in
+ * Cloud Map while RUNNING (since..until). */
+typedef struct {
+  guint32 task;
+  guint32 consecutive;   /* Service Connect: errors in a row */
+  guint32 ejections;     /* times ejected */
+  SimTime since, until;  /* until: SIM_TIME_MAX while registered */
+  SimTime ejected_until;
+} Endpoint;
+
+/* A caller task's cached DNS answer for one callee. */
+typedef struct {
+  SimTime expires;
+  GArray *tasks;         /* guint32: the records when it resolved */
+  guint32 next;          /* round robin over them */
+} DnsAnswer;
 
 /* Payload of a call's timeout and retry timers. */
 typedef struct {
@@ -85,7 +105,12 @@ call_free(Calls *c, guint32 i)
 static void answer(World *w, guint32 call, guint32 gen, int err,
                    SimTime now);
 
-/* Sends (another) attempt of call @i at @now. */
+static gboolean pick_endpoint(World *w, guint32 caller_task,
+                              guint32 callee, SimTime now, guint32 *task);
+
+/* Sends (another) attempt of call @i at @now: to the callee's frontend,
+ * or to the task its discovery names (a task that is no longer serving
+ * refuses the connection). */
 static void
 send_attempt(World *w, guint32 i, SimTime now)
 {
@@ -96,6 +121,7 @@ send_attempt(World *w, guint32 i, SimTime now)
   C->gen++;
   C->attempt++;
   C->sent_at = now;
+  C->endpoint = CALL_NONE;
   guint32 gen = C->gen, callee = e->callee;
   e->sent++;
   e->in_flight++;
@@ -104,9 +130,26 @@ send_attempt(World *w, guint32 i, SimTime now)
     sim_schedule_inline(w->engine, now + spec->timeout, c->timeout_kind,
                         &tm, sizeof tm);
   }
+  if (c->modes[callee] <= DISCOVERY_LOAD_BALANCER) {
+    guint32 r = calls_req_new(w, callee, now, i, gen);
+    reqstats_arrival(&w->reqstats[callee], now);
+    lb_dispatch_req(w, callee, now, r);
+    return;
+  }
+  guint32 task;
+  Task *t = NULL;
+  if (pick_endpoint(w, calls_req(w, C->req)->task, callee, now, &task)) {
+    call_at(c, i)->endpoint = task;
+    t = world_task(w, task);
+  }
+  if (t == NULL || t->state != TASK_RUNNING || t->queue == NULL ||
+      t->queue->draining) {
+    answer(w, i, gen, CALL_ERR_CONNECTION, now);
+    return;
+  }
   guint32 r = calls_req_new(w, callee, now, i, gen);
   reqstats_arrival(&w->reqstats[callee], now);
-  lb_dispatch_req(w, callee, now, r);
+  task_queue_accept_req(w, t->queue, now, r);
 }
 
 /* Call @i is over (@ok, or failed after its attempts): its caller's
@@ -154,6 +197,72 @@ backoff(World *w, const CallEdge *e, const WorkloadRetry *retry,
   return (SimTime) d;
 }
 
+/* Whether the proxies know @ep at @now, @delay after each change. */
+static inline gboolean
+endpoint_known(const Endpoint *ep, SimTime now, SimTime delay)
+{
+  return ep->since + delay <= now &&
+         (ep->until == SIM_TIME_MAX || now < ep->until + delay);
+}
+
+static Endpoint *
+endpoint_find(Calls *c, guint32 callee, guint32 task)
+{
+  GArray *eps = c->endpoints[callee];
+  for (guint k = 0; k < eps->len; k++)
+    if (g_array_index(eps, Endpoint, k).task == task)
+      return &g_array_index(eps, Endpoint, k);
+  return NULL;
+}
+
+/* Service Connect's outlier detection (Envoy's consecutive_5xx, where
+ * timeouts and refused connections count as 5xx): @task answered a call
+ * to @callee (@error or not) at @now. */
+static void
+outlier_answer(World *w, guint32 callee, guint32 task, gboolean error,
+               SimTime now)
+{
+  Calls *c = w->calls;
+  const WorkloadDiscovery *d = c->discovery[callee];
+  if (c->modes[callee] != DISCOVERY_SERVICE_CONNECT ||
+      d->consecutive_5xx <= 0)
+    return;
+  Endpoint *ep = endpoint_find(c, callee, task);
+  if (ep == NULL)
+    return;
+  if (!error) {
+    ep->consecutive = 0;
+    return;
+  }
+  if (++ep->consecutive < (guint32) d->consecutive_5xx ||
+      ep->ejected_until > now)
+    return;
+  /* Envoy ejects one host whatever max_ejection_percent says, more only
+   * below it. */
+  GArray *eps = c->endpoints[callee];
+  guint known = 0, ejected = 0;
+  for (guint k = 0; k < eps->len; k++) {
+    const Endpoint *o = &g_array_index(eps, Endpoint, k);
+    if (endpoint_known(o, now, d->propagation_delay)) {
+      known++;
+      ejected += o->ejected_until > now;
+    }
+  }
+  if (ejected > 0 && 100.0 * (ejected + 1) > d->max_ejection_percent * known)
+    return;
+  ep->consecutive = 0;
+  ep->ejections++;
+  ep->ejected_until = now + d->base_ejection_time * ep->ejections;
+  c->ejections[callee]++;
+  Task *t = world_task(w, task);
+  char id[33];
+  eventlog_add(w, (int) callee, "service-connect-outlier-ejected", NULL, t,
+               "(task %s) ejected by Service Connect outlier detection "
+               "after %d consecutive errors, for %.0f s",
+               task_format_id(t->id, id), d->consecutive_5xx,
+               sim_time_to_seconds(d->base_ejection_time * ep->ejections));
+}
+
 /* The answer to attempt @gen of call @i: CALL_ERR_N for OK, else the
  * error's kind. */
 static void
@@ -166,6 +275,8 @@ answer(World *w, guint32 i, guint32 gen, int err, SimTime now)
   C->gen++;
   CallEdge *e = edge_at(c, C->edge);
   e->in_flight--;
+  if (C->endpoint != CALL_NONE)
+    outlier_answer(w, e->callee, C->endpoint, err != CALL_ERR_N, now);
   if (err == CALL_ERR_N) {
     e->ok++;
     sim_histogram_record(e->latency_period, (uint64_t) (now - C->sent_at));
@@ -207,6 +318,99 @@ on_retry(SimEngine *engine, gpointer model, gpointer payload)
     return;
   }
   send_attempt(c->w, tm->call, sim_engine_now(engine));
+}
+
+/* @caller_task's DNS answer for @callee, resolved again when expired. */
+static DnsAnswer *
+dns_answer(World *w, guint32 caller_task, guint32 callee, SimTime now)
+{
+  Calls *c = w->calls;
+  guint64 key = ((guint64) caller_task << 32) | callee;
+  DnsAnswer *a = g_hash_table_lookup(c->dns, &key);
+  if (a == NULL) {
+    guint64 *k = g_new(guint64, 1);
+    *k = key;
+    a = g_new0(DnsAnswer, 1);
+    a->tasks = g_array_new(FALSE, FALSE, sizeof(guint32));
+    a->expires = -1;
+    g_hash_table_insert(c->dns, k, a);
+  }
+  if (now < a->expires)
+    return a;
+  /* The records now: tasks registered and not yet deregistered. */
+  const WorkloadDiscovery *d = c->discovery[callee];
+  GArray *eps = c->endpoints[callee];
+  g_array_set_size(a->tasks, 0);
+  for (guint k = 0; k < eps->len; k++) {
+    const Endpoint *ep = &g_array_index(eps, Endpoint, k);
+    if (ep->since <= now && now < ep->until)
+      g_array_append_val(a->tasks, ep->task);
+  }
+  a->expires = now + d->dns_ttl + d->dns_extra_cache;
+  c->dns_queries[callee]++;
+  return a;
+}
+
+/* The task a call from @caller_task to @callee goes to at @now (FALSE:
+ * none known): DNS, the cached answer's next record; Service Connect,
+ * the next endpoint the proxies know and have not ejected. */
+static gboolean
+pick_endpoint(World *w, guint32 caller_task, guint32 callee, SimTime now,
+              guint32 *task)
+{
+  Calls *c = w->calls;
+  if (c->modes[callee] == DISCOVERY_DNS) {
+    DnsAnswer *a = dns_answer(w, caller_task, callee, now);
+    if (a->tasks->len == 0)
+      return FALSE;
+    *task = g_array_index(a->tasks, guint32, a->next++ % a->tasks->len);
+    return TRUE;
+  }
+  const WorkloadDiscovery *d = c->discovery[callee];
+  GArray *eps = c->endpoints[callee];
+  guint n = eps->len;
+  for (guint k = 0; k < n; k++) {
+    const Endpoint *ep =
+      &g_array_index(eps, Endpoint, (c->cursor[callee] + k) % n);
+    if (endpoint_known(ep, now, d->propagation_delay) &&
+        ep->ejected_until <= now) {
+      c->cursor[callee] = (c->cursor[callee] + k + 1) % n;
+      *task = ep->task;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+void
+calls_on_task_state(World *w, Task *t, TaskState old, gpointer data)
+{
+  Calls *c = w->calls;
+  if (c == NULL || c->modes[t->service] <= DISCOVERY_LOAD_BALANCER)
+    return;
+  SimTime now = world_now(w);
+  GArray *eps = c->endpoints[t->service];
+  if (t->state == TASK_RUNNING) {
+    /* Forget tasks no caller can still be told of. */
+    const WorkloadDiscovery *d = c->discovery[t->service];
+    SimTime keep = d->propagation_delay;
+    for (guint k = eps->len; k-- > 0;) {
+      SimTime until = g_array_index(eps, Endpoint, k).until;
+      if (until != SIM_TIME_MAX && until + keep < now)
+        g_array_remove_index(eps, k);
+    }
+    /* A task running when the run starts was registered long before. */
+    Endpoint ep = { .task = t->id,
+                    .since = t->warm_started ? -SIM_DAY * 365 : now,
+                    .until = SIM_TIME_MAX, .ejected_until = -1 };
+    g_array_append_val(eps, ep);
+    return;
+  }
+  if (t->state > TASK_RUNNING) {
+    Endpoint *ep = endpoint_find(c, t->service, t->id);
+    if (ep != NULL && ep->until == SIM_TIME_MAX)
+      ep->until = now; /* deregistered as it begins stopping */
+  }
 }
 
 void
@@ -292,6 +496,14 @@ calls_req_drop(World *w, guint32 r)
   req_free(w, r);
 }
 
+static void
+dns_answer_free(gpointer data)
+{
+  DnsAnswer *a = data;
+  g_array_unref(a->tasks);
+  g_free(a);
+}
+
 void
 calls_init(World *w)
 {
@@ -318,6 +530,20 @@ calls_init(World *w)
   c->rngs = g_new0(gsl_rng *, n);
   c->error_rngs = g_new0(gsl_rng *, n);
   c->services = g_new0(CallService, n);
+  c->modes = g_new0(DiscoveryMode, n);
+  c->discovery = g_new0(const WorkloadDiscovery *, n);
+  c->endpoints = g_new0(GArray *, n);
+  c->cursor = g_new0(guint, n);
+  c->dns_queries = g_new0(guint64, n);
+  c->ejections = g_new0(guint64, n);
+  c->dns = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                 dns_answer_free);
+  for (guint i = 0; i < n; i++) {
+    const ServiceConfig *svc = w->cfg->services->pdata[i];
+    c->discovery[i] = &svc->workload.discovery;
+    c->modes[i] = svc->workload.discovery.mode;
+    c->endpoints[i] = g_array_new(FALSE, FALSE, sizeof(Endpoint));
+  }
   c->called = g_new0(gboolean, n);
   c->rows = g_array_new(FALSE, TRUE, sizeof(CallEdgeRow));
   for (guint i = 0; i < n; i++) {
@@ -360,6 +586,15 @@ calls_free(World *w)
     g_free(edge_at(c, i)->name);
   }
   g_array_unref(c->rows);
+  for (guint i = 0; i < w->cfg->services->len; i++)
+    g_array_unref(c->endpoints[i]);
+  g_free(c->endpoints);
+  g_free(c->modes);
+  g_free(c->discovery);
+  g_free(c->cursor);
+  g_free(c->dns_queries);
+  g_free(c->ejections);
+  g_hash_table_unref(c->dns);
   g_free(c->services);
   g_free(c->called);
   g_array_unref(c->reqs);

@@ -114,6 +114,13 @@ struct _Calls {
   CallService *services;   /* per service */
   gboolean *called;        /* per service: some service calls it */
   GArray *rows;            /* CallEdgeRow, by period then edge */
+  DiscoveryMode *modes;    /* per service, as a callee */
+  const WorkloadDiscovery **discovery; /* per service; lent */
+  GArray **endpoints;      /* per service: Endpoint (calls.c) */
+  guint *cursor;           /* per service: Service Connect round robin */
+  GHashTable *dns;         /* (caller task << 32 | callee) -> DnsAnswer */
+  guint64 *dns_queries;    /* per service: DNS lookups of its name */
+  guint64 *ejections;      /* per service: outlier ejections */
   SimKindId timeout_kind, retry_kind;
 };
 
@@ -133,6 +140,11 @@ calls_req(const World *w, guint32 r)
 {
   return &g_array_index(w->calls->reqs, CallReq, r);
 }
+
+/* Hook: @t changed state; a task of a service reached by DNS or Service
+ * Connect registers as it becomes RUNNING and deregisters as it begins
+ * stopping. */
+void calls_on_task_state(World *w, Task *t, TaskState old, gpointer data);
 
 /* A new request of @service that arrived at @arrival, answering call
  * @parent (generation @parent_gen) or CALL_NONE. */

@@ -167,6 +167,8 @@ oom_threshold(const Workload *wl, const EcsTaskDef *def)
     return G_MAXUINT32;
   double base = wl->memory_base_mib >= 0 ? wl->memory_base_mib
                                          : def->memory / 2.0;
+  if (wl->discovery.service_connect)
+    base += wl->discovery.proxy_memory_mib;
   double room = (limit - base) / wl->memory_per_request_mib;
   if (room < 0)
     return 1; /* killed by its first request */
@@ -197,6 +199,8 @@ task_queue_new(World *w, const Task *t)
   const Workload *wl =
     &((ServiceConfig *) w->cfg->services->pdata[t->service])->workload;
   double vcpu = workload_task_vcpu(wl, t->def->cpu);
+  if (wl->discovery.service_connect) /* its proxy's share (workload.h) */
+    vcpu -= wl->discovery.proxy_cpu_units / 1024.0;
   TaskQueue *s = g_new0(TaskQueue, 1);
   s->task = t->id;
   s->service = t->service;

@@ -43,6 +43,7 @@ subscribe_all(World *w)
   /* A task changed state: resources and serving first, then the
    * scheduler, which may start replacements at once. */
   world_on_task_changed(w, lb_on_task_state, NULL);
+  world_on_task_changed(w, calls_on_task_state, NULL);
   world_on_task_changed(w, health_on_task_state, NULL);
   world_on_task_changed(w, capacity_on_task_state, NULL);
   world_on_task_changed(w, image_pull_on_task_state, NULL);
