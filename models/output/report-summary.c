@@ -160,8 +160,24 @@ cost_json(World *w, guint64 arrivals)
 {
   cJSON *o = cJSON_CreateObject();
   CostItems total = cost_total(w);
+  double hours = 0;
+  guint64 queries = 0;
+  double discovery = calls_discovery_cost(w, &hours, &queries);
+  if (discovery >= 0)
+    total.total += discovery;
   add_num(o, "total_usd", total.total, 1e-6);
-  cJSON_AddItemToObject(o, "items", cost_items_json(total));
+  cJSON *items = cost_items_json(total);
+  if (discovery >= 0) {
+    /* Only with Cloud Map DNS, after the others: outputs without it stay
+     * as they were. */
+    add_num(items, "discovery", discovery, 1e-6);
+  }
+  cJSON_AddItemToObject(o, "items", items);
+  if (discovery >= 0) {
+    cJSON *d = cJSON_AddObjectToObject(o, "discovery");
+    add_num(d, "registered_instance_hours", hours, 1e-3);
+    add_int(d, "dns_queries", (double) queries);
+  }
   cJSON *svc = cJSON_CreateObject();
   for (guint i = 0; i < w->cfg->services->len; i++)
     add_num(svc, ((ServiceConfig *) w->cfg->services->pdata[i])->name,

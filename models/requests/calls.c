@@ -408,8 +408,11 @@ calls_on_task_state(World *w, Task *t, TaskState old, gpointer data)
   }
   if (t->state > TASK_RUNNING) {
     Endpoint *ep = endpoint_find(c, t->service, t->id);
-    if (ep != NULL && ep->until == SIM_TIME_MAX)
+    if (ep != NULL && ep->until == SIM_TIME_MAX) {
       ep->until = now; /* deregistered as it begins stopping */
+      c->registered_s[t->service] +=
+        sim_time_to_seconds(now - MAX(ep->since, 0));
+    }
   }
 }
 
@@ -536,6 +539,7 @@ calls_init(World *w)
   c->cursor = g_new0(guint, n);
   c->dns_queries = g_new0(guint64, n);
   c->ejections = g_new0(guint64, n);
+  c->registered_s = g_new0(double, n);
   c->dns = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                  dns_answer_free);
   for (guint i = 0; i < n; i++) {
@@ -594,6 +598,7 @@ calls_free(World *w)
   g_free(c->cursor);
   g_free(c->dns_queries);
   g_free(c->ejections);
+  g_free(c->registered_s);
   g_hash_table_unref(c->dns);
   g_free(c->services);
   g_free(c->called);
@@ -683,4 +688,42 @@ gboolean
 calls_is_called(const World *w, guint32 service)
 {
   return w->calls != NULL && w->calls->called[service];
+}
+
+/* AWS Cloud Map: $0.10 per registered instance per month (730 hours) and
+ * Route 53's $0.40 per million DNS queries (aws.amazon.com/cloud-map/
+ * pricing, aws.amazon.com/route53/pricing; UNVERIFIED: not read here,
+ * us-east-1 list prices as we know them). */
+#define CLOUD_MAP_INSTANCE_MONTH_USD 0.10
+#define DNS_QUERY_MILLION_USD 0.40
+
+double
+calls_discovery_cost(const World *w, double *instance_hours,
+                     guint64 *queries)
+{
+  Calls *c = w->calls;
+  double seconds = 0;
+  guint64 q = 0;
+  gboolean any = FALSE;
+  for (guint i = 0; c != NULL && i < w->cfg->services->len; i++) {
+    if (c->modes[i] != DISCOVERY_DNS)
+      continue;
+    any = TRUE;
+    seconds += c->registered_s[i];
+    GArray *eps = c->endpoints[i];
+    for (guint k = 0; k < eps->len; k++) {
+      const Endpoint *ep = &g_array_index(eps, Endpoint, k);
+      if (ep->until == SIM_TIME_MAX)
+        seconds += sim_time_to_seconds(w->horizon - MAX(ep->since, 0));
+    }
+    q += c->dns_queries[i];
+  }
+  if (instance_hours != NULL)
+    *instance_hours = seconds / 3600.0;
+  if (queries != NULL)
+    *queries = q;
+  if (!any)
+    return -1.0;
+  return CLOUD_MAP_INSTANCE_MONTH_USD * seconds / (730.0 * 3600.0) +
+         DNS_QUERY_MILLION_USD * (double) q / 1e6;
 }

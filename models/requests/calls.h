@@ -121,6 +121,8 @@ struct _Calls {
   GHashTable *dns;         /* (caller task << 32 | callee) -> DnsAnswer */
   guint64 *dns_queries;    /* per service: DNS lookups of its name */
   guint64 *ejections;      /* per service: outlier ejections */
+  double *registered_s;    /* per service: Cloud Map instance-seconds of
+                              deregistered tasks */
   SimKindId timeout_kind, retry_kind;
 };
 
@@ -177,6 +179,13 @@ const CallEdge *calls_edge(const World *w, guint i);
 void calls_close_period(World *w, SimTime start, SimTime end);
 guint calls_n_rows(const World *w);
 const CallEdgeRow *calls_row(const World *w, guint i);
+
+/* What Cloud Map DNS cost over the run (registered instances of services
+ * reached by DNS, and their callers' DNS queries), or < 0 when no service
+ * is; its instance-hours and queries in @instance_hours, @queries (may
+ * be NULL). */
+double calls_discovery_cost(const World *w, double *instance_hours,
+                            guint64 *queries);
 
 /* Service @service's call figures (NULL without calls). */
 const CallService *calls_service(const World *w, guint32 service);

@@ -142,3 +142,40 @@ Test(discovery, service_connect_caller_needs_the_proxy)
                         "\"web\" has no serviceConnectConfiguration") != NULL,
             "%s", msg);
 }
+
+/* Cloud Map: two db tasks registered for an hour, and each of the two web
+ * tasks resolving db once a TTL (60 s): $0.10 per instance-month (730 h)
+ * and $0.40 per million queries, in cost.items.discovery and the total. */
+Test(discovery, cloud_map_cost)
+{
+  g_autofree char *json = g_strdup(
+    "{\"duration\": \"1h\", \"seed\": 3,"
+    " \"taskDefinitions\": [{\"family\": \"app\", \"cpu\": \"1024\","
+    "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
+    "   \"requiresCompatibilities\": [\"FARGATE\"],"
+    "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}],"
+    " \"services\": ["
+    "  {\"serviceName\": \"web\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 2, \"launchType\": \"FARGATE\","
+    "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
+    "     \"rps\": 50}, \"calls\": [{\"service\": \"db\"}]}},"
+    "  {\"serviceName\": \"db\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 2, \"launchType\": \"FARGATE\"" REGISTRY ","
+    "   \"workload\": {}}]}");
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  double hours = test_summary_number(run, "cost.discovery."
+                                          "registered_instance_hours");
+  double queries = test_summary_number(run, "cost.discovery.dns_queries");
+  cr_expect_float_eq(hours, 2.0, 1e-9);
+  cr_expect_float_eq(queries, 120.0, 0.5);
+  cr_expect_float_eq(test_summary_number(run, "cost.items.discovery"),
+                     0.10 * 2.0 / 730.0 + 0.40 * 120 / 1e6, 1e-6);
+  double items = test_summary_number(run, "cost.items.compute") +
+                 test_summary_number(run, "cost.items.storage") +
+                 test_summary_number(run, "cost.items.load_balancer") +
+                 test_summary_number(run, "cost.items.discovery");
+  cr_expect_float_eq(test_summary_number(run, "cost.total_usd"), items,
+                     2e-6);
+  test_run_free(run);
+}
