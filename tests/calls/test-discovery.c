@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 
 #include "models/requests/calls.h"
+#include "models/requests/task-queue.h"
 #include "support.h"
 
 /* web (2 tasks, 200 requests/s, one call each) calling db (2 tasks,
@@ -178,4 +179,39 @@ Test(discovery, cloud_map_cost)
   cr_expect_float_eq(test_summary_number(run, "cost.total_usd"), items,
                      2e-6);
   test_run_free(run);
+}
+
+/* A Service Connect proxy takes 256 CPU units of a 1 vCPU task: at 8
+ * slots per vCPU the application keeps 6 (0.75 vCPU), without it 8. */
+Test(discovery, service_connect_proxy_takes_task_cpu)
+{
+  static const char *const fmt =
+    "{\"duration\": \"2m\", \"taskDefinitions\": [{\"family\": \"app\","
+    "   \"cpu\": \"1024\", \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
+    "   \"requiresCompatibilities\": [\"FARGATE\"],"
+    "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}],"
+    " \"services\": ["
+    "  {\"serviceName\": \"web\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 1, \"launchType\": \"FARGATE\"%s,"
+    "   \"workload\": {\"traffic\": {\"generator\": \"constant\", \"rps\": 5},"
+    "     \"concurrency_per_vcpu\": 8, \"calls\": [{\"service\": \"db\"}]}},"
+    "  {\"serviceName\": \"db\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 1, \"launchType\": \"FARGATE\"%s,"
+    "   \"workload\": {\"concurrency_per_vcpu\": 8}}]}";
+  int slots[2];
+  for (int sc = 0; sc < 2; sc++) {
+    g_autofree char *json = g_strdup_printf(fmt, sc ? SC_CLIENT : "",
+                                            sc ? SC_SERVER : "");
+    TestRun *run = test_run_new(json);
+    test_run_finish(run);
+    slots[sc] = -1;
+    for (guint i = 0; i < run->w->tasks->len; i++) {
+      Task *t = run->w->tasks->pdata[i];
+      if (t->queue != NULL && t->service == 1)
+        slots[sc] = t->queue->slots;
+    }
+    test_run_free(run);
+  }
+  cr_expect_eq(slots[0], 8);
+  cr_expect_eq(slots[1], 6);
 }
