@@ -325,6 +325,192 @@ check_memory(const ServiceConfig *svc, const EcsTaskDef *td,
          FALSE;
 }
 
+static int
+service_index(const ScenarioConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->services->len; i++)
+    if (strcmp(((ServiceConfig *) cfg->services->pdata[i])->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Resolves the callee of each of @svc's calls; a service in a call graph
+ * needs a task-level cpu (share-only EC2 tasks do not track requests). */
+static gboolean
+check_calls(ScenarioConfig *cfg, ServiceConfig *svc, const EcsTaskDef *td,
+            const JNode *svc_node, GError **error)
+{
+  if (svc->workload.calls == NULL)
+    return TRUE;
+  JNode wl, arr, call, where;
+  jn_member(svc_node, "workload", &wl);
+  jn_member(&wl, "calls", &arr);
+  for (guint k = 0; k < svc->workload.calls->len; k++) {
+    WorkloadCall *c = &g_array_index(svc->workload.calls, WorkloadCall, k);
+    jn_index(&arr, (int) k, &call);
+    jn_member(&call, "service", &where);
+    c->callee = service_index(cfg, c->service);
+    if (c->callee < 0)
+      return jn_error(&where, error, "no service \"%s\" in the scenario",
+                      c->service),
+             FALSE;
+    if (c->callee < (int) cfg->service_taskdefs->len &&
+        ((const EcsTaskDef *)
+           cfg->service_taskdefs->pdata[c->callee])->task_cpu <= 0)
+      return jn_error(&where, error, "service \"%s\" has no task-level "
+                      "cpu: ecsim does not follow calls into share-only "
+                      "EC2 tasks", c->service),
+             FALSE;
+  }
+  if (td->task_cpu <= 0) {
+    jn_member(&wl, "calls", &where);
+    return jn_error(&where, error, "task definition %s has no task-level "
+                    "cpu: ecsim does not follow calls from share-only EC2 "
+                    "tasks", td->name),
+           FALSE;
+  }
+  return TRUE;
+}
+
+static guint
+svc_index(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  guint i = 0;
+  while (cfg->services->pdata[i] != svc)
+    i++;
+  return i;
+}
+
+/* Whether @svc_node's serviceConnectConfiguration enables Service
+ * Connect, and whether it offers endpoints (a client-server service). */
+static gboolean
+service_connect(const JNode *svc_node, gboolean *server, GError **error)
+{
+  JNode sc, services;
+  gboolean enabled = FALSE;
+  *server = FALSE;
+  if (!jn_member(svc_node, "serviceConnectConfiguration", &sc))
+    return FALSE;
+  if (!cJSON_IsObject(sc.json) || !jn_bool(&sc, "enabled", &enabled, error))
+    return FALSE;
+  *server = enabled && jn_member(&sc, "services", &services) &&
+            jn_length(&services) > 0;
+  return enabled;
+}
+
+/* How callers reach @svc, from its AWS fields: Service Connect (it offers
+ * endpoints), else Cloud Map DNS (serviceRegistries), else its load
+ * balancer, else its RUNNING tasks directly. */
+static gboolean
+check_discovery(ScenarioConfig *cfg, ServiceConfig *svc,
+                const JNode *svc_node, GError **error)
+{
+  WorkloadDiscovery *d = &svc->workload.discovery;
+  gboolean server = FALSE;
+  GError *local = NULL;
+  d->service_connect = service_connect(svc_node, &server, &local);
+  if (local != NULL) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  const EcsTaskDef *td = cfg->service_taskdefs->pdata[svc_index(cfg, svc)];
+  if (d->service_connect && td->task_cpu > 0 &&
+      td->task_cpu <= d->proxy_cpu_units) {
+    JNode where;
+    jn_member(svc_node, "serviceConnectConfiguration", &where);
+    jn_error(&where, error, "task definition %s has %d CPU units, no more "
+             "than the Service Connect proxy's %d: the application would "
+             "have none", td->name, td->task_cpu, d->proxy_cpu_units);
+    return FALSE;
+  }
+  JNode regs;
+  if (server)
+    d->mode = DISCOVERY_SERVICE_CONNECT;
+  else if (jn_member(svc_node, "serviceRegistries", &regs) &&
+           jn_length(&regs) > 0)
+    d->mode = DISCOVERY_DNS;
+  else if (svc->load_balancers->len > 0)
+    d->mode = DISCOVERY_LOAD_BALANCER;
+  else
+    d->mode = DISCOVERY_DIRECT;
+  return TRUE;
+}
+
+/* A caller of a Service Connect endpoint must run the proxy itself: ECS
+ * gives only tasks with Service Connect in the namespace its address. */
+static gboolean
+check_proxy_callers(const ScenarioConfig *cfg, const JNode *services,
+                    GError **error)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    for (guint k = 0; svc->workload.calls && k < svc->workload.calls->len;
+         k++) {
+      const WorkloadCall *c =
+        &g_array_index(svc->workload.calls, WorkloadCall, k);
+      const ServiceConfig *callee = cfg->services->pdata[c->callee];
+      if (callee->workload.discovery.mode != DISCOVERY_SERVICE_CONNECT ||
+          svc->workload.discovery.service_connect)
+        continue;
+      JNode node, wl, arr, call, where;
+      jn_index(services, (int) i, &node);
+      jn_member(&node, "workload", &wl);
+      jn_member(&wl, "calls", &arr);
+      jn_index(&arr, (int) k, &call);
+      jn_member(&call, "service", &where);
+      jn_error(&where, error, "service \"%s\" is reached through Service "
+               "Connect, but \"%s\" has no serviceConnectConfiguration "
+               "with \"enabled\": true (only tasks with the proxy can "
+               "resolve its endpoint)", callee->name, svc->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Depth-first search from @i: FALSE with the path of the call that closes
+ * a cycle. @state: 0 unseen, 1 on the stack, 2 done. */
+static gboolean
+acyclic_from(const ScenarioConfig *cfg, const JNode *services, guint i,
+             guint8 *state, GError **error)
+{
+  const ServiceConfig *svc = cfg->services->pdata[i];
+  state[i] = 1;
+  for (guint k = 0; svc->workload.calls && k < svc->workload.calls->len;
+       k++) {
+    const WorkloadCall *c =
+      &g_array_index(svc->workload.calls, WorkloadCall, k);
+    if (state[c->callee] == 1) {
+      JNode node, wl, arr, call, where;
+      jn_index(services, (int) i, &node);
+      jn_member(&node, "workload", &wl);
+      jn_member(&wl, "calls", &arr);
+      jn_index(&arr, (int) k, &call);
+      jn_member(&call, "service", &where);
+      jn_error(&where, error, "service \"%s\" calling \"%s\" closes a "
+               "cycle of calls (a request would never end)", svc->name,
+               c->service);
+      return FALSE;
+    }
+    if (state[c->callee] == 0 &&
+        !acyclic_from(cfg, services, (guint) c->callee, state, error))
+      return FALSE;
+  }
+  state[i] = 2;
+  return TRUE;
+}
+
+static gboolean
+check_call_graph(const ScenarioConfig *cfg, const JNode *services,
+                 GError **error)
+{
+  g_autofree guint8 *state = g_new0(guint8, cfg->services->len);
+  for (guint i = 0; i < cfg->services->len; i++)
+    if (state[i] == 0 && !acyclic_from(cfg, services, i, state, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 scenario_check_services(ScenarioConfig *cfg, const JNode *root,
                         GError **error)
@@ -356,5 +542,14 @@ scenario_check_services(ScenarioConfig *cfg, const JNode *root,
     g_ptr_array_add(cfg->service_taskdefs, (gpointer) td);
     g_ptr_array_add(cfg->service_tgs, (gpointer) tg);
   }
-  return TRUE;
+  for (guint i = 0; i < cfg->services->len; i++) {
+    JNode node;
+    jn_index(&arr, (int) i, &node);
+    if (!check_calls(cfg, cfg->services->pdata[i],
+                     cfg->service_taskdefs->pdata[i], &node, error) ||
+        !check_discovery(cfg, cfg->services->pdata[i], &node, error))
+      return FALSE;
+  }
+  return check_call_graph(cfg, &arr, error) &&
+         check_proxy_callers(cfg, &arr, error);
 }

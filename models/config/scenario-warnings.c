@@ -32,6 +32,20 @@ warn_traffic(const ScenarioConfig *cfg, const ServiceConfig *svc,
                  mean, scale);
 }
 
+/* Whether some service calls service @name (workload `calls`). */
+static gboolean
+is_called(const ScenarioConfig *cfg, const char *name)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const GArray *calls =
+      ((ServiceConfig *) cfg->services->pdata[i])->workload.calls;
+    for (guint k = 0; calls && k < calls->len; k++)
+      if (strcmp(g_array_index(calls, WorkloadCall, k).service, name) == 0)
+        return TRUE;
+  }
+  return FALSE;
+}
+
 void
 scenario_add_warnings(const ScenarioConfig *cfg, Warnings *out)
 {
@@ -39,7 +53,7 @@ scenario_add_warnings(const ScenarioConfig *cfg, Warnings *out)
     const ServiceConfig *svc = cfg->services->pdata[i];
     if (svc->workload.traffic == NULL) {
       /* A DAEMON (a log router, an agent) serves no requests by design. */
-      if (svc->scheduling == SERVICE_REPLICA)
+      if (svc->scheduling == SERVICE_REPLICA && !is_called(cfg, svc->name))
         warnings_add(out, "no_traffic", svc->name,
                      "service %s has no \"workload\": it receives no "
                      "requests, so it adds cost but no latency or error "

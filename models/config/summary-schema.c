@@ -55,6 +55,9 @@ static const SummaryField fields[] = {
   { "cost.items.storage", N, LOWER, FALSE },
   { "cost.items.load_balancer", N, LOWER, FALSE },
   { "cost.items.total", N, LOWER, FALSE },
+  { "cost.items.discovery", N, LOWER, TRUE },
+  { "cost.discovery.registered_instance_hours", N, NONE, TRUE },
+  { "cost.discovery.dns_queries", N, NONE, TRUE },
   { "cost.by_service.<service>", N, LOWER, FALSE },
   { "cost.by_provider.<provider>", N, LOWER, TRUE },
   { "cost.unused_ec2_usd", N, LOWER, FALSE },
@@ -99,6 +102,32 @@ static const SummaryField fields[] = {
   { "services.<service>.unable_to_place", N, LOWER, FALSE },
   { "services.<service>.unplaced_by_reason.<why>", N, LOWER, FALSE },
   { "services.<service>.unplaced_longest_s", N, LOWER, FALSE },
+  { "services.<service>.calls.made", N, NONE, TRUE },
+  { "services.<service>.calls.sent", N, NONE, TRUE },
+  { "services.<service>.calls.retry_amplification", N, LOWER, TRUE },
+  { "services.<service>.calls.failed", N, LOWER, TRUE },
+  { "services.<service>.calls.dependency_errors", N, LOWER, TRUE },
+  { "services.<service>.calls.answered_5xx", N, LOWER, TRUE },
+  { "services.<service>.calls.dependency_mean_ms", MS, LOWER, TRUE },
+  { "services.<service>.calls.dependency_fraction", FRAC, NONE, TRUE },
+  { "edges.<edge>.calls", N, NONE, TRUE },
+  { "edges.<edge>.sent", N, NONE, TRUE },
+  { "edges.<edge>.retries", N, LOWER, TRUE },
+  { "edges.<edge>.retry_amplification", N, LOWER, TRUE },
+  { "edges.<edge>.ok", N, NONE, TRUE },
+  { "edges.<edge>.errors.5xx", N, LOWER, TRUE },
+  { "edges.<edge>.errors.timeout", N, LOWER, TRUE },
+  { "edges.<edge>.errors.connection", N, LOWER, TRUE },
+  { "edges.<edge>.errors.total", N, LOWER, TRUE },
+  { "edges.<edge>.failed", N, LOWER, TRUE },
+  { "edges.<edge>.in_flight_end", N, NONE, TRUE },
+  { "edges.<edge>.failure_rate", FRAC, LOWER, TRUE },
+  { "edges.<edge>.latency.p50_ms", MS, LOWER, TRUE },
+  { "edges.<edge>.latency.p90_ms", MS, LOWER, TRUE },
+  { "edges.<edge>.latency.p99_ms", MS, LOWER, TRUE },
+  { "edges.<edge>.latency.p999_ms", MS, LOWER, TRUE },
+  { "edges.<edge>.latency.mean_ms", MS, LOWER, TRUE },
+  { "edges.<edge>.latency.max_ms", MS, LOWER, TRUE },
   { "engine.events", N, NONE, FALSE },
   { "engine.by_kind.<kind>", N, NONE, FALSE },
   { "engine.events_logged", N, NONE, FALSE },
@@ -155,33 +184,39 @@ static const char *const unplaced_reasons[] = {
   "spot_capacity",
 };
 
-/* The names a placeholder stands for in @cfg (lent strings). */
+/* The names a placeholder stands for in @cfg (owned strings). */
 static GPtrArray *
 placeholder_names(const char *placeholder, const ScenarioConfig *cfg)
 {
-  GPtrArray *names = g_ptr_array_new();
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   if (g_str_has_prefix(placeholder, "<service>")) {
     for (guint i = 0; i < cfg->services->len; i++)
-      g_ptr_array_add(names,
-                      (gpointer) ((ServiceConfig *) cfg->services->pdata[i])
-                        ->name);
+      g_ptr_array_add(names, g_strdup(((ServiceConfig *)
+                                        cfg->services->pdata[i])->name));
   } else if (g_str_has_prefix(placeholder, "<provider>")) {
-    g_ptr_array_add(names, "FARGATE");
-    g_ptr_array_add(names, "FARGATE_SPOT");
+    g_ptr_array_add(names, g_strdup("FARGATE"));
+    g_ptr_array_add(names, g_strdup("FARGATE_SPOT"));
     for (guint i = 0; i < cfg->cluster->asgs->len; i++)
-      g_ptr_array_add(names,
-                      (gpointer) ((AsgConfig *) cfg->cluster->asgs->pdata[i])
-                        ->name);
-    g_ptr_array_add(names, "EC2");
+      g_ptr_array_add(names, g_strdup(((AsgConfig *)
+                                        cfg->cluster->asgs->pdata[i])->name));
+    g_ptr_array_add(names, g_strdup("EC2"));
   } else if (g_str_has_prefix(placeholder, "<reason>")) {
     for (gsize k = 0; k < G_N_ELEMENTS(stop_reasons); k++)
-      g_ptr_array_add(names, (gpointer) stop_reasons[k]);
+      g_ptr_array_add(names, g_strdup(stop_reasons[k]));
   } else if (g_str_has_prefix(placeholder, "<why>")) {
     for (gsize k = 0; k < G_N_ELEMENTS(unplaced_reasons); k++)
-      g_ptr_array_add(names, (gpointer) unplaced_reasons[k]);
+      g_ptr_array_add(names, g_strdup(unplaced_reasons[k]));
+  } else if (g_str_has_prefix(placeholder, "<edge>")) {
+    for (guint i = 0; i < cfg->services->len; i++) {
+      const ServiceConfig *svc = cfg->services->pdata[i];
+      for (guint k = 0; svc->workload.calls && k < svc->workload.calls->len;
+           k++)
+        g_ptr_array_add(names, workload_call_edge_name(svc->name,
+                                                       &svc->workload, k));
+    }
   } else if (g_str_has_prefix(placeholder, "<code>")) {
     for (const char *const *c = warnings_known_codes(); *c; c++)
-      g_ptr_array_add(names, (gpointer) *c);
+      g_ptr_array_add(names, g_strdup(*c));
   }
   /* <kind>: the engine's event kinds are only known once a world runs. */
   return names;

@@ -37,6 +37,34 @@
  *                                  at_vcpu, so no request runs faster
  *                                  than it was measured); only
  *                                  share-only EC2 tasks (below) use it
+ *   "calls": [WorkloadCall...]     downstream calls each request makes
+ *                                  (below; default none)
+ *   "async_calls": false           false: a request waiting for its calls
+ *                                  keeps its slot (thread per request);
+ *                                  true: it frees the slot and queues
+ *                                  again for the rest of its work
+ *   "error_rate": 0.0              fraction of completed requests that
+ *                                  answer with a 5xx (seen by callers)
+ *   "discovery": {...}             how callers find it: figures of the
+ *                                  mechanism its service's AWS fields
+ *                                  choose (WorkloadDiscovery, REFERENCE.md
+ *                                  "discovery")
+ *
+ * A call, {"service": "payments", "count": 2, "mode": "sequential",
+ * "at": 0.5, "timeout": "2s", "retry": {"attempts": 3, "backoff":
+ * "25ms", "max_backoff": "1s", "jitter": "full", "on": ["5xx",
+ * "timeout", "connection"]}}: after `at` (0..1, default 0.5) of its own
+ * service time, a request sends `count` (a number, or a distribution
+ * whose values are read as counts, rounded) calls to `service`, one after
+ * another or all at once ("parallel": it waits for the last), then does
+ * the rest of its work. Each call is a request at the callee; an attempt
+ * that fails with a kind listed in `on` (default all three) is sent again
+ * after min(max_backoff, backoff × 2^(k-1)) (times a uniform draw in
+ * [0, 1) with full jitter; defaults 25 ms and 10 × backoff, full jitter:
+ * Envoy's retry back-off, as Service Connect's proxy), up to `attempts` in all
+ * (default 1: no retry). `timeout` (default none) bounds each attempt. A
+ * call that fails after its attempts makes the request skip its other
+ * calls and answer with a 5xx once its work is done.
  *
  * Speed and CPU: a slot is an equal share of the task's vCPU. A request
  * takes service_time × (share at at_vcpu) / (share on this task), so with
@@ -72,6 +100,65 @@ typedef struct {
   TrafficParseOptions traffic;
 } WorkloadParseOptions;
 
+/* Why a call attempt failed (a bit each in WorkloadRetry.on). */
+typedef enum {
+  CALL_ERR_5XX,        /* the callee answered 5xx (refused, timed out in
+                          its queue, reset, or its own error) */
+  CALL_ERR_TIMEOUT,    /* no answer within the caller's timeout */
+  CALL_ERR_CONNECTION, /* no endpoint to connect to */
+  CALL_ERR_N,
+} CallError;
+
+typedef enum {
+  CALL_SEQUENTIAL,
+  CALL_PARALLEL,
+} CallMode;
+
+/* A call's retry policy. */
+typedef struct {
+  int attempts;          /* in all, >= 1 */
+  SimTime backoff;       /* before the 2nd attempt; doubles after */
+  SimTime max_backoff;
+  gboolean full_jitter;  /* "full": uniform in [0, backoff) */
+  guint on;              /* 1 << CallError for each kind retried */
+} WorkloadRetry;
+
+/* How callers find a service's tasks (scenario-refs.c reads the AWS
+ * shapes: serviceConnectConfiguration, serviceRegistries, loadBalancers;
+ * the simulator's figures are in `workload.discovery`). */
+typedef enum {
+  DISCOVERY_DIRECT,          /* straight to RUNNING tasks (no LB) */
+  DISCOVERY_LOAD_BALANCER,   /* its target group (an internal ALB) */
+  DISCOVERY_DNS,             /* Cloud Map DNS records, cached by callers */
+  DISCOVERY_SERVICE_CONNECT, /* the callers' Service Connect proxies */
+} DiscoveryMode;
+
+typedef struct {
+  DiscoveryMode mode;        /* as a callee */
+  gboolean service_connect;  /* Service Connect enabled: a proxy runs in
+                                its tasks (client or client-server) */
+  SimTime dns_ttl;           /* record TTL */
+  SimTime dns_extra_cache;   /* callers keep an answer this much longer */
+  SimTime propagation_delay; /* Service Connect: proxies learn of a new or
+                                removed task after this */
+  int consecutive_5xx;       /* outlier detection; 0: off */
+  SimTime base_ejection_time;
+  double max_ejection_percent;
+  int proxy_cpu_units;       /* taken from the task's CPU */
+  double proxy_memory_mib;   /* and memory */
+} WorkloadDiscovery;
+
+/* One entry of `calls`. */
+typedef struct {
+  char *service;         /* the callee's name; owned */
+  int callee;            /* its service index (scenario-refs.c); -1 before */
+  Dist count;            /* calls per request, rounded */
+  CallMode mode;
+  double at;             /* fraction of the service time before calls */
+  SimTime timeout;       /* per attempt; 0: none */
+  WorkloadRetry retry;
+} WorkloadCall;
+
 typedef struct {
   TrafficConfig *traffic;       /* owned; NULL: no requests */
   Dist service_time;
@@ -93,12 +180,22 @@ typedef struct {
                                    workload_slot_max_vcpu()); share-only
                                    EC2 tasks: the most vCPU one
                                    request in service uses */
+  GArray *calls;                /* WorkloadCall; owned; NULL: none */
+  WorkloadDiscovery discovery;
+  gboolean async_calls;
+  double error_rate;
 } Workload;
 
 void workload_init(Workload *w);
 gboolean workload_parse(const JNode *n, const WorkloadParseOptions *options,
                         Workload *w, GError **error);
 void workload_clear(Workload *w);
+
+/* The name of the call graph's edge for call @k of service @caller with
+ * workload @w: "caller->callee", with "#n" added for the n-th call (n >=
+ * 2) to the same callee. Owned. */
+char *workload_call_edge_name(const char *caller, const Workload *w,
+                              guint k);
 
 /* The vCPUs a task that reserves @cpu_units CPU units serves with:
  * @cpu_units / 1024, or `at_vcpu` when it reserves none (see above). Always

@@ -8,6 +8,7 @@
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
 #include "models/control/service.h"
+#include "models/requests/calls.h"
 
 struct _Metrics {
   World *w;              /* the world it belongs to */
@@ -80,6 +81,7 @@ close_period(World *w, SimTime end)
   SimTime start = w->metrics->period_start;
   for (guint s = 0; s < w->cfg->services->len; s++)
     close_row(w, s, start, end);
+  calls_close_period(w, start, end);
   w->metrics->period_start = end;
 }
 

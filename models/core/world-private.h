@@ -34,6 +34,7 @@ typedef struct _Strategies Strategies;
 typedef struct _ManagedScaling ManagedScaling;
 typedef struct _Deployment Deployment;
 typedef struct _CpuShares CpuShares;
+typedef struct _Calls Calls;
 
 struct _World {
   const ScenarioConfig *cfg;
@@ -60,6 +61,8 @@ struct _World {
   TaskQueues *queues;
   Autoscale *autoscale;
   CpuShares *cpu_shares;       /* EC2 CPU shares (capacity/cpu-share.h) */
+  Calls *calls;                /* calls between services, or NULL
+                                  (requests/calls.h) */
   ReqStats *reqstats;          /* per service */
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */

@@ -11,6 +11,7 @@
 #include "models/control/metrics.h"
 #include "models/output/outdir.h"
 #include "models/output/report.h"
+#include "models/requests/calls.h"
 #include "models/output/run-manifest.h"
 #include "models/config/scenario.h"
 #include "models/core/world-private.h"
@@ -25,9 +26,41 @@ csv_num(FILE *f, double v, int decimals)
     fprintf(f, ",%.*f", decimals, v);
 }
 
+/* The call graph's edges over the period ending at @end, from row
+ * @from of calls_row(): a row each after the services' (REFERENCE.md,
+ * "timeseries.csv"). Returns the next row. */
+static guint
+write_edge_rows(World *w, FILE *f, SimTime end, guint from)
+{
+  guint i = from;
+  for (; i < calls_n_rows(w) && calls_row(w, i)->end == end; i++) {
+    const CallEdgeRow *r = calls_row(w, i);
+    char clock[SIM_TIME_FORMAT_MAX];
+    double secs = sim_time_to_seconds(r->end - r->start);
+    fprintf(f, "%.3f,%s,", sim_time_to_seconds(r->end),
+            sim_time_format_clock(r->end, clock));
+    csv_write_cell(f, calls_edge(w, r->edge)->name);
+    fprintf(f, ",%" G_GUINT64_FORMAT, r->sent);
+    csv_num(f, secs > 0 ? r->sent / secs : 0.0, 3);
+    fprintf(f, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",,%"
+            G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, r->ok,
+            r->errors[CALL_ERR_CONNECTION], r->errors[CALL_ERR_TIMEOUT],
+            r->errors[CALL_ERR_5XX]);
+    csv_num(f, r->p50_ms, 3);
+    csv_num(f, r->p90_ms, 3);
+    csv_num(f, r->p99_ms, 3);
+    csv_num(f, r->p999_ms, 3);
+    csv_num(f, r->mean_ms, 3);
+    fprintf(f, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",,,,,,,,\n",
+            r->in_flight, r->sent - r->wanted);
+  }
+  return i;
+}
+
 static void
 write_timeseries(World *w, FILE *f)
 {
+  guint edge_rows = 0;
   fputs("time_s,clock,service,arrivals,rps,completed,err_no_target,"
         "err_queue_full,err_timeout,err_reset,p50_ms,p90_ms,p99_ms,"
         "p999_ms,mean_ms,in_flight,waited,mean_wait_ms,cpu_pct,memory_pct,"
@@ -60,6 +93,8 @@ write_timeseries(World *w, FILE *f)
     /* Savings Plans and RIs settle per clock hour, after the run. */
     csv_num(f, r->cost_usd + cost_commitment_delta(w, r->end), 6);
     fputc('\n', f);
+    if (i + 1 == metrics_n_rows(w) || metrics_row(w, i + 1)->end != r->end)
+      edge_rows = write_edge_rows(w, f, r->end, edge_rows);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "models/capacity/managed-scaling.h"
 #include "models/control/metrics.h"
 #include "models/output/report.h"
+#include "models/requests/calls.h"
 #include "models/control/run-warnings.h"
 #include "models/config/scenario-warnings.h"
 #include "models/config/scenario.h"
@@ -159,8 +160,24 @@ cost_json(World *w, guint64 arrivals)
 {
   cJSON *o = cJSON_CreateObject();
   CostItems total = cost_total(w);
+  double hours = 0;
+  guint64 queries = 0;
+  double discovery = calls_discovery_cost(w, &hours, &queries);
+  if (discovery >= 0)
+    total.total += discovery;
   add_num(o, "total_usd", total.total, 1e-6);
-  cJSON_AddItemToObject(o, "items", cost_items_json(total));
+  cJSON *items = cost_items_json(total);
+  if (discovery >= 0) {
+    /* Only with Cloud Map DNS, after the others: outputs without it stay
+     * as they were. */
+    add_num(items, "discovery", discovery, 1e-6);
+  }
+  cJSON_AddItemToObject(o, "items", items);
+  if (discovery >= 0) {
+    cJSON *d = cJSON_AddObjectToObject(o, "discovery");
+    add_num(d, "registered_instance_hours", hours, 1e-3);
+    add_int(d, "dns_queries", (double) queries);
+  }
   cJSON *svc = cJSON_CreateObject();
   for (guint i = 0; i < w->cfg->services->len; i++)
     add_num(svc, ((ServiceConfig *) w->cfg->services->pdata[i])->name,
@@ -280,6 +297,72 @@ deployments_json(World *w)
   return o;
 }
 
+/* A service's part in the call graph: its requests' calls. */
+static cJSON *
+service_calls_json(World *w, guint32 i)
+{
+  const CallService *cs = calls_service(w, i);
+  cJSON *o = cJSON_CreateObject();
+  guint64 made = 0, sent = 0, failed = 0;
+  for (guint k = 0; k < calls_n_edges(w); k++) {
+    const CallEdge *e = calls_edge(w, k);
+    if (e->caller != i)
+      continue;
+    made += e->wanted;
+    sent += e->sent;
+    failed += e->failed;
+  }
+  add_int(o, "made", (double) made);
+  add_int(o, "sent", (double) sent);
+  add_num(o, "retry_amplification", made ? (double) sent / made : NAN,
+          1e-6);
+  add_int(o, "failed", (double) failed);
+  add_int(o, "dependency_errors", (double) cs->dependency_errors);
+  add_int(o, "answered_5xx", (double) cs->answered_5xx);
+  add_num(o, "dependency_mean_ms",
+          cs->resumed ? 1e3 * cs->deps_sum_s / cs->resumed : NAN, 1e-3);
+  add_num(o, "dependency_fraction",
+          cs->latency_sum_s > 0 ? cs->deps_sum_s / cs->latency_sum_s : NAN,
+          1e-6);
+  return o;
+}
+
+/* One edge of the call graph. */
+static cJSON *
+edge_json(World *w, const CallEdge *e)
+{
+  const ServiceConfig *caller = w->cfg->services->pdata[e->caller];
+  const ServiceConfig *callee = w->cfg->services->pdata[e->callee];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "name", e->name);
+  cJSON_AddStringToObject(o, "caller", caller->name);
+  cJSON_AddStringToObject(o, "callee", callee->name);
+  add_int(o, "calls", (double) e->wanted);
+  add_int(o, "sent", (double) e->sent);
+  add_int(o, "retries", (double) (e->sent - e->wanted));
+  add_num(o, "retry_amplification",
+          e->wanted ? (double) e->sent / e->wanted : NAN, 1e-6);
+  add_int(o, "ok", (double) e->ok);
+  cJSON *errors = cJSON_AddObjectToObject(o, "errors");
+  static const char *const kinds[CALL_ERR_N] = { "5xx", "timeout",
+                                                 "connection" };
+  guint64 total = 0;
+  for (int k = 0; k < CALL_ERR_N; k++) {
+    add_int(errors, kinds[k], (double) e->errors[k]);
+    total += e->errors[k];
+  }
+  add_int(errors, "total", (double) total);
+  add_int(o, "failed", (double) e->failed);
+  add_int(o, "in_flight_end", (double) e->in_flight);
+  add_num(o, "failure_rate",
+          e->wanted ? (double) e->failed / e->wanted : NAN, 1e-9);
+  g_autoptr(SimHistogram) h = sim_histogram_new();
+  sim_histogram_merge(h, e->latency);
+  sim_histogram_merge(h, e->latency_period);
+  cJSON_AddItemToObject(o, "latency", latency_json(h));
+  return o;
+}
+
 static cJSON *
 service_json(World *w, guint32 i)
 {
@@ -303,6 +386,8 @@ service_json(World *w, guint32 i)
             (double) s->unplaced_by_reason[r]);
   add_num(o, "unplaced_longest_s",
           sim_time_to_seconds(run_longest_unplaced(w, i)), 1e-3);
+  if (calls_tracked(w, i))
+    cJSON_AddItemToObject(o, "calls", service_calls_json(w, i));
   sim_histogram_free(t.latency);
   return o;
 }
@@ -367,8 +452,11 @@ report_summary(World *w)
   add_num(scn, "duration_s", sim_time_to_seconds(cfg->duration), 1e-6);
   add_num(scn, "period_s", sim_time_to_seconds(cfg->period), 1e-6);
   Totals t = { .latency = sim_histogram_new() };
+  /* A call is not a user's request: with calls, the top counts the
+   * services nobody calls. */
   for (guint i = 0; i < cfg->services->len; i++)
-    totals_add(&t, &w->reqstats[i]);
+    if (!calls_is_called(w, i))
+      totals_add(&t, &w->reqstats[i]);
   cJSON_AddItemToObject(root, "requests", requests_json(&t, w->horizon));
   cJSON_AddItemToObject(root, "latency", latency_json(t.latency));
   cJSON_AddItemToObject(root, "slo", slo_json(cfg, &t));
@@ -392,6 +480,11 @@ report_summary(World *w)
   cJSON *services = cJSON_AddArrayToObject(root, "services");
   for (guint i = 0; i < cfg->services->len; i++)
     cJSON_AddItemToArray(services, service_json(w, i));
+  if (calls_n_edges(w) > 0) {
+    cJSON *edges = cJSON_AddArrayToObject(root, "edges");
+    for (guint k = 0; k < calls_n_edges(w); k++)
+      cJSON_AddItemToArray(edges, edge_json(w, calls_edge(w, k)));
+  }
   cJSON *engine = cJSON_AddObjectToObject(root, "engine");
   add_int(engine, "events", (double) sim_engine_events(w->engine));
   cJSON *kinds = cJSON_AddObjectToObject(engine, "by_kind");

@@ -115,9 +115,13 @@ static void
 print_cost(const cJSON *sum, FILE *out)
 {
   fprintf(out, "Cost       $%.2f: compute $%.2f, storage $%.2f, load "
-          "balancer $%.2f\n", num(sum, "cost.total_usd"),
+          "balancer $%.2f", num(sum, "cost.total_usd"),
           num(sum, "cost.items.compute"), num(sum, "cost.items.storage"),
           num(sum, "cost.items.load_balancer"));
+  double discovery = num(sum, "cost.items.discovery");
+  if (!isnan(discovery)) /* only with Cloud Map DNS */
+    fprintf(out, ", Cloud Map $%.2f", discovery);
+  fputc('\n', out);
   double per_m = num(sum, "cost.per_million_requests_usd");
   g_autoptr(GString) line = g_string_new("          ");
   if (!isnan(per_m))

@@ -4,6 +4,7 @@
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
 #include "models/requests/task-queue.h"
+#include "models/requests/calls.h"
 #include "models/core/task-lifecycle.h"
 
 typedef struct {
@@ -93,6 +94,18 @@ lb_dispatch(World *w, guint32 service, SimTime now)
     reqstats_failed(&w->reqstats[service], now, REQ_NO_TARGET, 1);
   else
     task_queue_accept(w, t->queue, now);
+}
+
+void
+lb_dispatch_req(World *w, guint32 service, SimTime now, guint32 r)
+{
+  Task *t = route(w, frontend(w, service));
+  if (t == NULL) {
+    reqstats_failed(&w->reqstats[service], now, REQ_NO_TARGET, 1);
+    calls_req_failed(w, r, REQ_NO_TARGET, now);
+  } else {
+    task_queue_accept_req(w, t->queue, now, r);
+  }
 }
 
 static void

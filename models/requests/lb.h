@@ -23,6 +23,10 @@ void lb_free(World *w);
  * fails it with 503 when no task can take it. */
 void lb_dispatch(World *w, guint32 service, SimTime now);
 
+/* The same for request @r of a tracked service (calls.h), which is told
+ * of the failure. */
+void lb_dispatch_req(World *w, guint32 service, SimTime now, guint32 r);
+
 /* Hook: task @t changed state. */
 void lb_on_task_state(World *w, Task *t, TaskState old,
                       gpointer data);

@@ -6,6 +6,7 @@
 #include "models/requests/task-queue.h"
 
 #include "models/config/workload.h"
+#include "models/capacity/cpu-share.h"
 
 /* What every task's queue shares: its event kinds. */
 struct _TaskQueues {
@@ -18,6 +19,8 @@ struct _TaskQueues {
   SimKindId oom_kind;    /* a task is OOM-killed: registered with the
                             first kill */
   gboolean has_oom_kind;
+  SimKindId step_kind;   /* a tracked request's stretch of work ends
+                            (task-queue-calls.c); only with calls */
 };
 
 /* The payload of a share-only task's completion event. */
@@ -64,3 +67,57 @@ void task_queue_share_reschedule(World *w, TaskQueue *s, SimTime now);
 /* The rate callback for cpu_share_set_rate_func(). */
 void task_queue_share_on_rate(World *w, guint32 task, double alloc_vcpu,
                               double vcpu_per_slot, gpointer data);
+
+/* Doubles the ring buffer of @s (at least 64). */
+void task_queue_grow(TaskQueue *s);
+/* @s's memory passed its limit: the kill runs as its own event, not
+ * inside the load balancer's routing. */
+void task_queue_out_of_memory(World *w, TaskQueue *s, SimTime now);
+
+/* The functions below that take `shared` are always inlined with a
+ * constant: TRUE for a share-only task (s->share != NULL), FALSE for the
+ * others, so that the Fargate path carries no test of it. */
+
+/* @s->busy changed by @delta at @now (already applied). */
+G_ALWAYS_INLINE
+static inline void
+busy_changed(World *w, TaskQueue *s, SimTime now, int delta,
+             gboolean shared)
+{
+  if (shared) {
+    /* The share server calls task_queue_share_on_rate() back. */
+    cpu_share_set_busy(w, s->instance, s->task, s->busy);
+    return;
+  }
+  reqstats_busy(s->stats, now, delta);
+  if (G_UNLIKELY(s->instance >= 0))
+    cpu_share_add_hard(w, s->instance, delta * s->hard_slot_vcpu);
+}
+
+static inline void
+queue_push(TaskQueue *s, SimTime arrival)
+{
+  if (G_UNLIKELY(s->qlen == s->qcap))
+    task_queue_grow(s);
+  s->queue[(s->qhead + s->qlen) & (s->qcap - 1)] = arrival;
+  s->qlen++;
+}
+
+static inline SimTime
+queue_pop(TaskQueue *s)
+{
+  SimTime arrival = s->queue[s->qhead];
+  s->qhead = (s->qhead + 1) & (s->qcap - 1);
+  s->qlen--;
+  return arrival;
+}
+
+
+/* task-queue-calls.c: the queues of tracked services (calls.h). In their
+ * ring buffer the entries are request ids, not arrival times. */
+/* Registers the step event kind. */
+void task_queue_calls_init(World *w);
+/* A request of tracked @s's service arrived now from outside. */
+void task_queue_accept_tracked(World *w, TaskQueue *s, SimTime arrival);
+/* task_queue_abort() of a tracked queue. */
+void task_queue_abort_tracked(World *w, TaskQueue *s);

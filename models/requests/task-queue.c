@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "models/requests/lb.h"
+#include "models/requests/calls.h"
 #include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
 #include "models/core/eventlog.h"
@@ -14,26 +15,6 @@ typedef struct {
   guint32 epoch;
   SimTime arrival;
 } Completion;
-
-/* The functions below that take `shared` are always inlined with a
- * constant: TRUE for a share-only task (s->share != NULL), FALSE for the
- * others, so that the Fargate path carries no test of it. */
-
-/* @s->busy changed by @delta at @now (already applied). */
-G_ALWAYS_INLINE
-static inline void
-busy_changed(World *w, TaskQueue *s, SimTime now, int delta,
-             gboolean shared)
-{
-  if (shared) {
-    /* The share server calls task_queue_share_on_rate() back. */
-    cpu_share_set_busy(w, s->instance, s->task, s->busy);
-    return;
-  }
-  reqstats_busy(s->stats, now, delta);
-  if (G_UNLIKELY(s->instance >= 0))
-    cpu_share_add_hard(w, s->instance, delta * s->hard_slot_vcpu);
-}
 
 /* Starts serving a request; a share-only task's caller then reschedules
  * it, through busy_changed() or task_queue_share_reschedule(). */
@@ -53,8 +34,8 @@ start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival,
                       sizeof c);
 }
 
-static void
-queue_grow(TaskQueue *s)
+void
+task_queue_grow(TaskQueue *s)
 {
   guint32 cap = s->qcap ? s->qcap * 2 : 64;
   SimTime *q = g_new(SimTime, cap);
@@ -64,24 +45,6 @@ queue_grow(TaskQueue *s)
   s->queue = q;
   s->qhead = 0;
   s->qcap = cap;
-}
-
-static inline void
-queue_push(TaskQueue *s, SimTime arrival)
-{
-  if (G_UNLIKELY(s->qlen == s->qcap))
-    queue_grow(s);
-  s->queue[(s->qhead + s->qlen) & (s->qcap - 1)] = arrival;
-  s->qlen++;
-}
-
-static inline SimTime
-queue_pop(TaskQueue *s)
-{
-  SimTime arrival = s->queue[s->qhead];
-  s->qhead = (s->qhead + 1) & (s->qcap - 1);
-  s->qlen--;
-  return arrival;
 }
 
 /* A slot became free at @now: give it to the oldest waiting request that
@@ -179,10 +142,8 @@ on_oom(SimEngine *engine, gpointer model, gpointer payload)
   task_stop(w, t, STOP_OUT_OF_MEMORY);
 }
 
-/* @s's memory passed its limit: the kill runs as its own event, not
- * inside the load balancer's routing. */
-static void
-out_of_memory(World *w, TaskQueue *s, SimTime now)
+void
+task_queue_out_of_memory(World *w, TaskQueue *s, SimTime now)
 {
   TaskQueues *q = w->queues;
   if (s->oom)
@@ -206,6 +167,8 @@ oom_threshold(const Workload *wl, const EcsTaskDef *def)
     return G_MAXUINT32;
   double base = wl->memory_base_mib >= 0 ? wl->memory_base_mib
                                          : def->memory / 2.0;
+  if (wl->discovery.service_connect)
+    base += wl->discovery.proxy_memory_mib;
   double room = (limit - base) / wl->memory_per_request_mib;
   if (room < 0)
     return 1; /* killed by its first request */
@@ -220,6 +183,8 @@ task_queue_init(World *w)
   w->queues = q;
   q->w = w;
   q->done_kind = sim_engine_register(w->engine, &done, q);
+  if (w->calls != NULL)
+    task_queue_calls_init(w);
 }
 
 void
@@ -234,6 +199,8 @@ task_queue_new(World *w, const Task *t)
   const Workload *wl =
     &((ServiceConfig *) w->cfg->services->pdata[t->service])->workload;
   double vcpu = workload_task_vcpu(wl, t->def->cpu);
+  if (wl->discovery.service_connect) /* its proxy's share (workload.h) */
+    vcpu -= wl->discovery.proxy_cpu_units / 1024.0;
   TaskQueue *s = g_new0(TaskQueue, 1);
   s->task = t->id;
   s->service = t->service;
@@ -250,7 +217,13 @@ task_queue_new(World *w, const Task *t)
     s->hard_slot_vcpu = vcpu / s->slots; /* a quota: as on Fargate */
   else if (s->instance >= 0)
     share_join(w, s, t, wl, vcpu);
-  s->special = s->share != NULL || s->oom_at != G_MAXUINT32;
+  if (calls_tracked(w, t->service)) {
+    s->tracked = TRUE;
+    s->async_calls = wl->async_calls;
+    s->n_specs = wl->calls ? wl->calls->len : 0;
+    s->specs = wl->calls ? (const WorkloadCall *) wl->calls->data : NULL;
+  }
+  s->special = s->share != NULL || s->oom_at != G_MAXUINT32 || s->tracked;
   return s;
 }
 
@@ -262,6 +235,7 @@ task_queue_free(TaskQueue *s)
   if (s->share != NULL)
     task_queue_share_free(s);
   g_free(s->queue);
+  g_free(s->inside);
   g_free(s);
 }
 
@@ -282,14 +256,16 @@ accept(World *w, TaskQueue *s, SimTime arrival, gboolean shared,
     reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
   }
   if (memory && G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
-    out_of_memory(w, s, arrival);
+    task_queue_out_of_memory(w, s, arrival);
 }
 
 /* A share-only task, or one whose memory grows with its requests. */
 static G_GNUC_NO_INLINE void
 accept_special(World *w, TaskQueue *s, SimTime arrival)
 {
-  if (s->share != NULL)
+  if (s->tracked)
+    task_queue_accept_tracked(w, s, arrival);
+  else if (s->share != NULL)
     accept(w, s, arrival, TRUE, TRUE);
   else
     accept(w, s, arrival, FALSE, TRUE);
@@ -307,6 +283,10 @@ task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
 void
 task_queue_abort(World *w, TaskQueue *s)
 {
+  if (s->tracked) {
+    task_queue_abort_tracked(w, s);
+    return;
+  }
   SimTime now = world_now(w);
   /* Waiting requests that have outlived the timeout got their 504 from
    * the load balancer already (a hung task never brings them to the head

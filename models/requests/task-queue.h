@@ -27,6 +27,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/input/dist.h"
+#include "models/config/workload.h"
 #include "models/core/reqstats.h"
 #include "models/core/world-private.h"
 
@@ -58,8 +59,17 @@ struct _TaskQueue {
                             which its memory passes its hard limit:
                             task_queue_memory_limit(); G_MAXUINT32: never */
   gboolean oom;          /* OOM-killed: the kill event is pending */
-  gboolean special;      /* share-only, or may be OOM-killed: accepting a
-                            request takes the slower path */
+  gboolean special;      /* share-only, may be OOM-killed, or tracked:
+                            accepting a request takes the slower path */
+  /* Tracked services only (calls.h): */
+  gboolean tracked;      /* its requests have records; the ring holds
+                            their ids */
+  gboolean async_calls;  /* waiting for calls frees the slot */
+  guint32 awaiting;      /* async: requests waiting for calls, slotless */
+  guint32 *inside;       /* requests in service or waiting for calls */
+  guint32 ninside, inside_cap;
+  guint32 n_specs;       /* its workload's calls */
+  const WorkloadCall *specs;
 };
 
 /* Registers the completion event kind. */
@@ -76,6 +86,13 @@ void task_queue_free(TaskQueue *s);
 /* Offers a request that arrived now. */
 void task_queue_accept(World *w, TaskQueue *s, SimTime arrival);
 
+/* Offers request @r (calls.h) of a tracked service, arrived now. */
+void task_queue_accept_req(World *w, TaskQueue *s, SimTime now, guint32 r);
+
+/* Request @r's calls are all resolved at @now: it goes on with its work
+ * (async: when it gets a slot again). */
+void task_queue_resume(World *w, guint32 r, SimTime now);
+
 /* Fails every request inside @s (the task stopped): REQ_TIMEOUT for those
  * that waited longer than the timeout, REQ_RESET for the rest. */
 void task_queue_abort(World *w, TaskQueue *s);
@@ -84,9 +101,9 @@ void task_queue_abort(World *w, TaskQueue *s);
  * requests it holds. */
 void task_queue_on_task_health(World *w, Task *t, gpointer data);
 
-/* Requests in service or waiting. */
+/* Requests in service, waiting, or (async) waiting for their calls. */
 static inline guint32
 task_queue_outstanding(const TaskQueue *s)
 {
-  return (guint32) s->busy + s->qlen;
+  return (guint32) s->busy + s->qlen + s->awaiting;
 }

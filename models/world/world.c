@@ -15,6 +15,7 @@
 #include "models/control/health.h"
 #include "models/requests/arrivals.h"
 #include "models/requests/lb.h"
+#include "models/requests/calls.h"
 #include "models/control/metrics.h"
 #include "models/control/run-warnings.h"
 #include "models/config/scenario-warnings.h"
@@ -42,6 +43,7 @@ subscribe_all(World *w)
   /* A task changed state: resources and serving first, then the
    * scheduler, which may start replacements at once. */
   world_on_task_changed(w, lb_on_task_state, NULL);
+  world_on_task_changed(w, calls_on_task_state, NULL);
   world_on_task_changed(w, health_on_task_state, NULL);
   world_on_task_changed(w, capacity_on_task_state, NULL);
   world_on_task_changed(w, image_pull_on_task_state, NULL);
@@ -107,6 +109,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   strategy_init(w);
   eventlog_init(w);
   task_lifecycle_init(w);
+  calls_init(w);
   task_queue_init(w);
   arrivals_init(w);
   cpu_share_init(w);
@@ -151,6 +154,7 @@ world_free(World *w)
   strategy_free(w);
   capacity_providers_free(w);
   task_queue_fini(w);
+  calls_free(w);
   task_lifecycle_free(w);
   for (guint i = 0; i < w->cfg->services->len; i++)
     reqstats_clear(&w->reqstats[i]);
