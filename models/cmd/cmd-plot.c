@@ -21,6 +21,8 @@
 
 typedef struct {
   char *gnuplot;       /* its path */
+  char *dot;           /* Graphviz's dot, or NULL: call graphs stay .dot */
+  gboolean told_no_dot; /* said once that dot is missing */
   char *scripts;       /* the folder of the .gp files */
   char *out;           /* OUTDIR/plots */
   char *data;          /* temporary folder for prepared data */
@@ -59,6 +61,7 @@ plotter_clear(Plotter *p)
     g_rmdir(p->data);
   }
   g_free(p->gnuplot);
+  g_free(p->dot);
   g_free(p->scripts);
   g_free(p->out);
   g_free(p->data);
@@ -247,6 +250,84 @@ render_timeline(Plotter *p, const PlotRun *run, const char *prefix)
   }
 }
 
+/* Runs dot on @dot_path into @out_path's temporary twin, renamed into
+ * place on success, as render_one() does for gnuplot. */
+static gboolean
+render_dot(Plotter *p, const char *dot_path, const char *out_path,
+           const char *format)
+{
+  g_autofree char *tmp = g_strdup_printf("%s.tmp-XXXXXX", out_path);
+  int fd = g_mkstemp(tmp);
+  if (fd < 0) {
+    cmd_error("%s: cannot create: %s", out_path, g_strerror(errno));
+    return FALSE;
+  }
+  fchmod(fd, 0644);
+  close(fd);
+  g_autofree char *term = g_strdup_printf("-T%s", format);
+  char *argv[] = { p->dot, term, "-o", tmp, (char *) dot_path, NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  gboolean drawn = g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, NULL, &err, &status, &error) &&
+                   g_spawn_check_wait_status(status, &error) &&
+                   g_stat(tmp, &st) == 0 && st.st_size > 0;
+  if (!drawn && !cmd_interrupted)
+    cmd_error("%s: dot failed on %s: %s", out_path, dot_path,
+              error ? error->message : "it drew nothing");
+  if (err != NULL && *err != '\0' && !cmd_interrupted)
+    fputs(err, stderr);
+  if (drawn && g_rename(tmp, out_path) != 0) {
+    cmd_error("%s: cannot write: %s", out_path, g_strerror(errno));
+    drawn = FALSE;
+  }
+  if (!drawn)
+    g_unlink(tmp);
+  return drawn;
+}
+
+/* OUTDIR/plots/PREFIX-callgraph.dot when the run has edges, always (it
+ * needs no tool); its .png and .svg when Graphviz's dot is installed.
+ * Without dot, one line says where to get it: the picture is optional. */
+static void
+render_callgraph(Plotter *p, const PlotRun *run, const char *prefix)
+{
+  g_autofree char *file = g_strdup_printf("%s-callgraph.dot", prefix);
+  g_autofree char *dot_path = g_build_filename(p->out, file, NULL);
+  g_autoptr(GError) error = NULL;
+  int n_edges = 0;
+  if (!plot_write_callgraph(run, dot_path, &n_edges, &error)) {
+    picture_failed(p, error);
+    return;
+  }
+  if (n_edges == 0)
+    return;
+  printf("wrote %s\n", dot_path);
+  if (p->dot == NULL) {
+    if (!p->told_no_dot)
+      printf("no call-graph pictures: Graphviz's dot is not installed "
+             "(apt-get install graphviz); the .dot files are written\n");
+    p->told_no_dot = TRUE;
+    return;
+  }
+  const char *formats[] = { p->png ? "png" : NULL, p->svg ? "svg" : NULL };
+  for (gsize i = 0; i < G_N_ELEMENTS(formats) && !cmd_interrupted; i++) {
+    if (formats[i] == NULL)
+      continue;
+    g_autofree char *name = g_strdup_printf("%s-callgraph.%s", prefix,
+                                            formats[i]);
+    g_autofree char *out = g_build_filename(p->out, name, NULL);
+    if (render_dot(p, dot_path, out, formats[i])) {
+      printf("wrote %s\n", out);
+      p->written++;
+    } else {
+      p->failed++;
+    }
+  }
+}
+
 /* The name of @run's folder, even when given as "." or "x/..". */
 static char *
 folder_name(const PlotRun *run)
@@ -357,6 +438,13 @@ static const char plot_description[] =
   "  cost                 cumulative cost, one line per variant\n"
   "  compare              the variants' cost by item, latency and SLO\n"
   "                       attainment (with two variants or more)\n"
+  "  VARIANT-callgraph    a run whose services call services: a box per\n"
+  "                       service (requests, p99) and an arrow per edge\n"
+  "                       (calls, p99, error rate, retries; red dashed when\n"
+  "                       attempts failed). The Graphviz file .dot is always\n"
+  "                       written; .png and .svg only when Graphviz's dot is\n"
+  "                       installed (apt-get install graphviz), else a line\n"
+  "                       says so and the other pictures still come out\n"
   "A sweep folder (written by 'ecsim sweep', holding sweep.csv) gets one\n"
   "picture, sweep: cost against the swept value with 95% confidence bands\n"
   "and p99 on the right axis, a line per variant.\n"
@@ -423,6 +511,7 @@ prepare_tools(Plotter *p, const char *outdir)
               "and run 'ecsim plot' again.");
     return EXIT_INPUT;
   }
+  p->dot = g_find_program_in_path("dot");
   p->scripts = find_scripts(&error);
   if (p->scripts == NULL) {
     cmd_error("%s", error->message);
@@ -450,6 +539,8 @@ render_runs(Plotter *p, GPtrArray *runs)
     render_series(p, run, prefix);
     if (!cmd_interrupted)
       render_timeline(p, run, prefix);
+    if (!cmd_interrupted)
+      render_callgraph(p, run, prefix);
   }
   if (!cmd_interrupted)
     render_cost(p, runs);

@@ -80,6 +80,16 @@ gboolean plot_write_timeline(const PlotRun *run, const char *path,
 void plot_timeline_clear(PlotTimeline *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PlotTimeline, plot_timeline_clear)
 
+/* Writes @run's call graph (summary.json's services[] and edges[]) to
+ * @path as a Graphviz dot file: a box per service (requests, p99), an
+ * arrow per edge labelled with its calls, p99, error rate and retry
+ * amplification, red and dashed when its attempts had errors. Sets
+ * @n_edges; writes nothing when the run has no edges (@n_edges 0).
+ * Returns FALSE and sets @error when summary.json cannot be read or its
+ * edges are not ecsim's, or @path cannot be written. */
+gboolean plot_write_callgraph(const PlotRun *run, const char *path,
+                              int *n_edges, GError **error);
+
 /* A sweep folder (`ecsim sweep -o DIR`): what plot_write_sweep() found
  * in DIR/sweep.csv, for plots/sweep.gp's variables. */
 typedef struct {

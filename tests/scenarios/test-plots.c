@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "support.h"
@@ -224,5 +225,142 @@ Test(plots, a_run_of_one_period_says_why_it_has_no_time_series)
   g_autofree char *traffic =
     g_build_filename(out, "plots", "fargate-web-traffic.svg", NULL);
   cr_assert_not(g_file_test(traffic, G_FILE_TEST_EXISTS));
+  test_rmrf(tmp);
+}
+
+/* web (200 requests/s) calling db (3 attempts) by Cloud Map DNS with a
+ * 30 s TTL; one db task killed at 65 s, so web's cached answers send
+ * calls to it (connection errors) until they expire. Runs it into @tmp/calls. */
+static char *
+calls_run(const char *tmp)
+{
+  static const char scenario_json[] =
+    "{\"name\": \"graph\", \"duration\": \"120s\", \"period\": \"10s\","
+    " \"seed\": 3,"
+    " \"taskDefinitions\": [{\"family\": \"app\", \"cpu\": \"1024\","
+    "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
+    "   \"requiresCompatibilities\": [\"FARGATE\"],"
+    "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\"}]}],"
+    " \"services\": ["
+    "  {\"serviceName\": \"web\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 2, \"launchType\": \"FARGATE\","
+    "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
+    "     \"rps\": 200}, \"concurrency\": 100,"
+    "     \"calls\": [{\"service\": \"db\","
+    "                \"retry\": {\"attempts\": 3, \"backoff\": \"25ms\"}}]}},"
+    "  {\"serviceName\": \"db\", \"taskDefinition\": \"app\","
+    "   \"desiredCount\": 2, \"launchType\": \"FARGATE\","
+    "   \"serviceRegistries\": [{\"registryArn\": \"arn:aws:"
+    "servicediscovery:us-east-1:123456789012:service/srv-db\"}],"
+    "   \"workload\": {\"concurrency\": 100,"
+    "     \"discovery\": {\"dns_ttl\": \"30s\"}}}],"
+    " \"faults\": [{\"at\": \"65s\", \"kind\": \"kill_tasks\","
+    "   \"service\": \"db\", \"count\": 1}]}";
+  g_autofree char *scenario = g_build_filename(tmp, "graph.json", NULL);
+  cr_assert(g_file_set_contents(scenario, scenario_json, -1, NULL));
+  char *out = g_build_filename(tmp, "calls", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "run", scenario, "-o", out, "-q",
+                       NULL), 0, "ecsim run: %s", err);
+  return out;
+}
+
+static char *
+read_text(const char *path)
+{
+  char *text = NULL;
+  cr_assert(g_file_get_contents(path, &text, NULL, NULL), "%s is missing",
+            path);
+  return text;
+}
+
+/* The .dot file names each service with its requests and each edge with
+ * its calls, p99 and error rate; the failing edge is red and dashed, the
+ * entry service's p99 is end to end; plotting again gives the same
+ * bytes. Needs gnuplot (the command does), not dot. */
+Test(plots, a_call_graph_is_written_as_a_dot_file)
+{
+  skip_without_gnuplot();
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = calls_run(tmp);
+  g_autofree char *err = NULL, *text = NULL;
+  cr_assert_eq(cli_run(NULL, &text, &err, "plot", out, "--format", "svg",
+                       NULL), 0, "%s", err);
+  g_autofree char *dot = g_build_filename(out, "plots",
+                                          "base-callgraph.dot", NULL);
+  cr_assert(strstr(text, dot) != NULL, "%s", text);
+  g_autofree char *graph = read_text(dot);
+  cr_assert(g_str_has_prefix(graph, "// ecsim plot: the call graph"), "%s",
+            graph);
+  cr_assert(strstr(graph, "\"web\" [label=\"web\\n2")
+              != NULL, "%s", graph);
+  cr_assert(strstr(graph, " requests\\np99 ") != NULL, "%s", graph);
+  cr_assert(strstr(graph, " ms end to end\", penwidth=2];") != NULL, "%s",
+            graph);
+  cr_assert(strstr(graph, "\"db\" [label=\"db\\n2") != NULL, "%s", graph);
+  const char *edge = strstr(graph, "\"web\" -> \"db\" [label=\"2");
+  cr_assert_not_null(edge, "%s", graph);
+  cr_assert(strstr(edge, " calls\\np99 ") != NULL, "%s", edge);
+  cr_assert(strstr(edge, "\\nerrors ") != NULL, "%s", edge);
+  cr_assert(strstr(edge, "\\nretries x1.") != NULL, "%s", edge);
+  cr_assert(strstr(edge, "color=red, fontcolor=red, style=dashed") != NULL,
+            "%s", edge);
+  g_autofree char *again = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, "--format", "svg",
+                       NULL), 0, "%s", err);
+  again = read_text(dot);
+  cr_assert_str_eq(again, graph, "a second plot wrote other bytes");
+  test_rmrf(tmp);
+}
+
+/* Without Graphviz the other pictures still come out, with one line
+ * saying where to get dot, and the status is 0. */
+Test(plots, without_dot_the_call_graph_stays_a_dot_file)
+{
+  g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+  if (gnuplot == NULL)
+    cr_skip_test("gnuplot is not installed");
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = calls_run(tmp);
+  g_autofree char *bin = g_build_filename(tmp, "bin", NULL);
+  g_autofree char *link = g_build_filename(bin, "gnuplot", NULL);
+  g_mkdir(bin, 0755);
+  cr_assert_eq(symlink(gnuplot, link), 0);
+  g_setenv("PATH", bin, TRUE);
+  g_autofree char *text = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &text, &err, "plot", out, "--format", "png",
+                       NULL), 0, "%s", err);
+  cr_assert(strstr(text, "Graphviz's dot is not installed (apt-get install "
+                         "graphviz)") != NULL, "%s", text);
+  g_autofree char *plots = g_build_filename(out, "plots", NULL);
+  g_autofree char *dot = g_build_filename(plots, "base-callgraph.dot", NULL);
+  g_autofree char *png = g_build_filename(plots, "base-callgraph.png", NULL);
+  g_autofree char *traffic = g_build_filename(plots, "base-web-traffic.png",
+                                              NULL);
+  cr_assert(g_file_test(dot, G_FILE_TEST_IS_REGULAR), "no %s", dot);
+  cr_assert(!g_file_test(png, G_FILE_TEST_EXISTS), "made %s", png);
+  assert_png(traffic);
+  test_rmrf(tmp);
+}
+
+/* With Graphviz installed, dot draws the call graph as PNG and SVG. */
+Test(plots, with_dot_the_call_graph_is_drawn)
+{
+  skip_without_gnuplot();
+  g_autofree char *dot_tool = g_find_program_in_path("dot");
+  if (dot_tool == NULL)
+    cr_skip_test("Graphviz's dot is not installed");
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *out = calls_run(tmp);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, NULL), 0, "%s", err);
+  g_autofree char *plots = g_build_filename(out, "plots", NULL);
+  g_autofree char *png = g_build_filename(plots, "base-callgraph.png", NULL);
+  g_autofree char *svg = g_build_filename(plots, "base-callgraph.svg", NULL);
+  assert_png(png);
+  g_autofree char *picture = read_text(svg);
+  cr_assert(strstr(picture, "<svg") != NULL, "%s is not an SVG", svg);
+  cr_assert(strstr(picture, " requests") != NULL, "%s", svg);
+  assert_no_temporaries(plots);
   test_rmrf(tmp);
 }
