@@ -382,6 +382,21 @@ pick_endpoint(World *w, guint32 caller_task, guint32 callee, SimTime now,
   return FALSE;
 }
 
+/* A Cloud Map (de)registration of @t, in events.jsonl. The wording is
+ * modelled on ECS's target events ("registered 1 targets in
+ * (target-group ...)"): we found no ECS service event for Cloud Map to
+ * copy. The registry is named by the service, as ecsim keeps no ARN. */
+static void
+log_registration(World *w, const Task *t, gboolean registered)
+{
+  const ServiceConfig *svc = w->cfg->services->pdata[t->service];
+  eventlog_add(w, (int) t->service,
+               registered ? "service-discovery-registered"
+                          : "service-discovery-deregistered",
+               NULL, t, "%s 1 instances in (service-discovery-service %s)",
+               registered ? "registered" : "deregistered", svc->name);
+}
+
 void
 calls_on_task_state(World *w, Task *t, TaskState old, gpointer data)
 {
@@ -404,6 +419,8 @@ calls_on_task_state(World *w, Task *t, TaskState old, gpointer data)
                     .since = t->warm_started ? -SIM_DAY * 365 : now,
                     .until = SIM_TIME_MAX, .ejected_until = -1 };
     g_array_append_val(eps, ep);
+    if (c->modes[t->service] == DISCOVERY_DNS && !t->warm_started)
+      log_registration(w, t, TRUE);
     return;
   }
   if (t->state > TASK_RUNNING) {
@@ -412,6 +429,8 @@ calls_on_task_state(World *w, Task *t, TaskState old, gpointer data)
       ep->until = now; /* deregistered as it begins stopping */
       c->registered_s[t->service] +=
         sim_time_to_seconds(now - MAX(ep->since, 0));
+      if (c->modes[t->service] == DISCOVERY_DNS)
+        log_registration(w, t, FALSE);
     }
   }
 }

@@ -2,6 +2,9 @@
  * (the staleness window), Service Connect's outlier detection. */
 #include <criterion/criterion.h>
 
+#include <string.h>
+
+#include "models/core/eventlog.h"
 #include "models/requests/calls.h"
 #include "models/requests/task-queue.h"
 #include "support.h"
@@ -78,6 +81,54 @@ Test(discovery, dns_callers_hit_a_stopped_task_for_at_most_the_ttl)
   check_staleness(10, 0);
   check_staleness(10, 20);
   check_staleness(60, 0);
+}
+
+/* The task whose formatted id is @id, or NULL. */
+static const Task *
+task_named(const World *w, const char *id)
+{
+  char buf[33];
+  for (guint i = 0; id != NULL && i < w->tasks->len; i++) {
+    const Task *t = w->tasks->pdata[i];
+    if (strcmp(task_format_id(t->id, buf), id) == 0)
+      return t;
+  }
+  return NULL;
+}
+
+/* events.jsonl tells Cloud Map's side of the staleness window: the
+ * killed db task deregistered as it began stopping (125 s), its
+ * replacement registered when it came RUNNING; tasks already running at
+ * the start registered before the run and are not logged. */
+Test(discovery, dns_registrations_are_logged_when_they_happen)
+{
+  TestRun *run = run_kill("", REGISTRY, "");
+  const World *w = run->w;
+  cr_assert_eq(eventlog_count(w, "service-discovery-deregistered"), 1);
+  cr_assert_eq(eventlog_count(w, "service-discovery-registered"), 1);
+  for (guint i = 0; i < eventlog_size(w); i++) {
+    const LogEvent *ev = eventlog_get(w, i);
+    gboolean reg = strcmp(ev->kind, "service-discovery-registered") == 0;
+    if (!reg && strcmp(ev->kind, "service-discovery-deregistered") != 0)
+      continue;
+    const Task *t = task_named(w, ev->task);
+    cr_assert_not_null(t, "%s names no task", ev->message);
+    cr_expect_eq(ev->service, 1, "not db's: %s", ev->message);
+    cr_expect_str_eq(ev->message, reg
+      ? "(service db) registered 1 instances in (service-discovery-service "
+        "db)"
+      : "(service db) deregistered 1 instances in "
+        "(service-discovery-service db)");
+    if (reg) {
+      cr_expect_gt(ev->at, 125 * SIM_SEC);
+      cr_expect_eq(ev->at, t->entered[TASK_RUNNING]);
+    } else {
+      cr_expect_eq(ev->at, 125 * SIM_SEC);
+      cr_expect_lt(t->entered[TASK_RUNNING], 125 * SIM_SEC,
+                   "not the killed task");
+    }
+  }
+  test_run_free(run);
 }
 
 #define SC_CLIENT ", \"serviceConnectConfiguration\": {\"enabled\": true," \
@@ -214,4 +265,13 @@ Test(discovery, service_connect_proxy_takes_task_cpu)
   }
   cr_expect_eq(slots[0], 8);
   cr_expect_eq(slots[1], 6);
+}
+
+/* Service Connect's endpoints are not logged as DNS records. */
+Test(discovery, service_connect_logs_no_dns_registrations)
+{
+  TestRun *run = run_kill(SC_CLIENT, SC_SERVER, "");
+  cr_expect_eq(eventlog_count(run->w, "service-discovery-registered") +
+               eventlog_count(run->w, "service-discovery-deregistered"), 0);
+  test_run_free(run);
 }
