@@ -174,6 +174,7 @@ parse_credit_specification(const JNode *n, AsgConfig *asg, GError **error)
       !jn_enum(&spec, "cpuCredits", modes, &mode, error))
     return FALSE;
   asg->cpu_credits_standard = mode == 1;
+  asg->cpu_credits_given = TRUE;
   return TRUE;
 }
 

@@ -122,6 +122,7 @@ typedef struct {
   gboolean termination_protection;
   AsgEc2Options ec2;           /* mixed instances, Spot interruptions,
                                   warm pool (asg-ec2.h) */
+  gboolean cpu_credits_given;   /* creditSpecification was written */
   gboolean cpu_credits_standard; /* creditSpecification.cpuCredits
                                     "standard" (burstable types; default
                                     unlimited) */

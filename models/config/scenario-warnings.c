@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "models/config/burstable.h"
+#include "models/config/scenario.h"
 #include "models/traffic/traffic.h"
 
 static void
@@ -46,9 +48,75 @@ is_called(const ScenarioConfig *cfg, const char *name)
   return FALSE;
 }
 
+/* TRUE when every provider service @svc can use is Fargate: its tasks
+ * are always hard-capped at their vCPU. */
+static gboolean
+runs_only_on_fargate(const ScenarioConfig *cfg, const ServiceConfig *svc)
+{
+  if (svc->launch_type == LAUNCH_TYPE_FARGATE)
+    return TRUE;
+  if (svc->launch_type != LAUNCH_TYPE_NONE)
+    return FALSE;
+  const GArray *items = svc->cp_strategy->len ? svc->cp_strategy
+                                              : cfg->cluster->default_strategy;
+  if (items->len == 0)
+    return FALSE; /* the EC2 launch type */
+  for (guint k = 0; k < items->len; k++) {
+    const char *p = g_array_index(items, CapacityProviderItem, k).provider;
+    if (strcmp(p, "FARGATE") != 0 && strcmp(p, "FARGATE_SPOT") != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* TRUE when ASG @asg may launch a burstable (T) instance. */
+static gboolean
+has_burstable_type(const AsgConfig *asg)
+{
+  if (asg->type != NULL && burstable_find(asg->type->name) != NULL)
+    return TRUE;
+  const AsgMixedPolicy *mixed = asg->ec2.mixed;
+  for (guint k = 0; mixed != NULL && k < mixed->overrides->len; k++)
+    if (burstable_find(g_array_index(mixed->overrides, AsgOverride, k)
+                         .type->name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Settings a user wrote that can change nothing in this scenario. */
+static void
+warn_without_effect(const ScenarioConfig *cfg, Warnings *out)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    const EcsTaskDef *td = cfg->service_taskdefs->pdata[i];
+    if (svc->workload.slot_max_vcpu <= 0)
+      continue;
+    if (td->task_cpu > 0)
+      warnings_add(out, "setting_without_effect", svc->name,
+                   "service %s: workload.slot_max_vcpu has no effect: its "
+                   "task definition sets a task-level cpu, a hard limit, so "
+                   "its requests never borrow idle CPU", svc->name);
+    else if (runs_only_on_fargate(cfg, svc))
+      warnings_add(out, "setting_without_effect", svc->name,
+                   "service %s: workload.slot_max_vcpu has no effect: it "
+                   "runs on Fargate, where a task's vCPU is a hard limit",
+                   svc->name);
+  }
+  for (guint a = 0; a < cfg->cluster->asgs->len; a++) {
+    const AsgConfig *asg = cfg->cluster->asgs->pdata[a];
+    if (asg->cpu_credits_given && !has_burstable_type(asg))
+      warnings_add(out, "setting_without_effect", NULL,
+                   "Auto Scaling group %s: creditSpecification has no "
+                   "effect: none of its instance types is a burstable (T) "
+                   "type", asg->name);
+  }
+}
+
 void
 scenario_add_warnings(const ScenarioConfig *cfg, Warnings *out)
 {
+  warn_without_effect(cfg, out);
   for (guint i = 0; i < cfg->services->len; i++) {
     const ServiceConfig *svc = cfg->services->pdata[i];
     if (svc->workload.traffic == NULL) {

@@ -12,7 +12,7 @@ typedef struct {
 
 /* Every code ecsim emits, in the order REFERENCE.md lists them. */
 static const char *const known_codes[] = {
-  "no_traffic", "no_target_group", "trace_scaled_up",
+  "no_traffic", "no_target_group", "setting_without_effect", "trace_scaled_up",
   "sparse_trace_scaled_up", "tasks_unplaced", "service_at_max_capacity",
   "asg_at_max_size", "slo_missed", "errors_over_budget", NULL
 };

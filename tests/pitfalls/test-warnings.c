@@ -289,3 +289,50 @@ Test(warnings, expect_gates_on_warning_counts)
             "%s", out);
   test_rmrf(dir);
 }
+
+/* ---- settings that change nothing ------------------------------------ */
+
+Test(warnings, slot_max_vcpu_on_fargate_is_said_to_do_nothing)
+{
+  /* A Fargate task's vCPU is a hard limit: its requests never borrow idle
+   * CPU, so the field the user tuned changes no figure. */
+  g_autofree char *json = fargate_scenario(
+    "\"workload\": {\"traffic\": {\"generator\": \"constant\", \"rps\": "
+    "20}, \"service_time\": \"20ms\", \"slot_max_vcpu\": 1}", "");
+  g_autofree char *codes = codes_after_run(json);
+  cr_assert_str_eq(codes, "setting_without_effect:web\n");
+}
+
+Test(warnings, a_credit_specification_on_a_non_burstable_type_is_said)
+{
+  g_autofree char *json = g_strdup(EC2_SHORT_OF_MEMORY);
+  char *at = strstr(json, "\"desired\": 1");
+  cr_assert_not_null(at);
+  g_autofree char *edited = g_strdup_printf(
+    "%.*s\"desired\": 1, \"creditSpecification\": {\"cpuCredits\": "
+    "\"standard\"}%s", (int) (at - json), json,
+    at + strlen("\"desired\": 1"));
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *err = NULL;
+  cr_assert_eq(run_file(dir, edited, NULL, &err), 0);
+  cr_assert_not_null(strstr(err, "ecsim: warning: [base] Auto Scaling group "
+                                 "m5: creditSpecification has no effect: "
+                                 "none of its instance types is a "
+                                 "burstable (T) type\n"), "%s", err);
+  test_rmrf(dir);
+}
+
+Test(warnings, a_credit_specification_on_a_t3_says_nothing)
+{
+  g_autofree char *json = g_strdup(EC2_SHORT_OF_MEMORY);
+  char *at = strstr(json, "m5.large");
+  cr_assert_not_null(at);
+  g_autofree char *edited = g_strdup_printf(
+    "%.*st3.large\", \"creditSpecification\": {\"cpuCredits\": "
+    "\"standard\"}%s", (int) (at - json), json, at + strlen("m5.large\""));
+  TestRun *run = test_run_new(edited);
+  test_run_finish(run);
+  g_autofree char *codes = codes_of(run);
+  cr_assert_null(strstr(codes, "setting_without_effect"), "%s", codes);
+  test_run_free(run);
+}
