@@ -305,9 +305,9 @@ Test(plots, a_call_graph_is_written_as_a_dot_file)
   cr_assert(strstr(edge, "\\nretries x1.") != NULL, "%s", edge);
   cr_assert(strstr(edge, "color=red, fontcolor=red, style=dashed") != NULL,
             "%s", edge);
-  g_autofree char *again = NULL;
-  cr_assert_eq(cli_run(NULL, NULL, &err, "plot", out, "--format", "svg",
-                       NULL), 0, "%s", err);
+  g_autofree char *again = NULL, *err_again = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err_again, "plot", out, "--format",
+                       "svg", NULL), 0, "%s", err_again);
   again = read_text(dot);
   cr_assert_str_eq(again, graph, "a second plot wrote other bytes");
   test_rmrf(tmp);
