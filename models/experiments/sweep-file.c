@@ -96,14 +96,24 @@ static gboolean
 read_integer(const cJSON *v, const char *path, const char *key, gint64 min,
              gint64 *out, GError **error)
 {
-  if (!cJSON_IsNumber(v) || v->valuedouble != (double) (gint64) v->valuedouble
-      || v->valuedouble < (double) min || v->valuedouble > 1e15) {
+  if (!cJSON_IsNumber(v)) {
     input_error(error, path, "/%s: must be an integer >= %" G_GINT64_FORMAT
-                ", got %s", key, min, cJSON_IsNumber(v) ? "a fraction"
-                                                        : "no number");
+                ", got no number", key, min);
     return FALSE;
   }
-  *out = (gint64) v->valuedouble;
+  double x = v->valuedouble;
+  /* The range first: casting inf or 1e300 to an integer is undefined. */
+  if (!(x >= (double) min && x <= 1e15)) {
+    input_error(error, path, "/%s: must be an integer from %" G_GINT64_FORMAT
+                " to 1e15, got %g", key, min, x);
+    return FALSE;
+  }
+  if (x != (double) (gint64) x) {
+    input_error(error, path, "/%s: must be an integer >= %" G_GINT64_FORMAT
+                ", got a fraction", key, min);
+    return FALSE;
+  }
+  *out = (gint64) x;
   return TRUE;
 }
 

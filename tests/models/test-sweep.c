@@ -184,7 +184,13 @@ Test(sweep, sweep_file_errors_name_the_member)
     { "{\"scenario\": \"w.json\", \"seed\": 1, \"grids\": {}}",
       "/grids: unknown key in a sweep file (did you mean \"grid\"?)" },
     { "{\"scenario\": \"w.json\", \"seeds\": 0}",
+      "/seeds: must be an integer from 1 to 1e15, got 0" },
+    { "{\"scenario\": \"w.json\", \"seeds\": 2.5}",
       "/seeds: must be an integer >= 1, got a fraction" },
+    /* Found by fuzzing: 1e3090 reads as inf, which was cast to an
+     * integer (undefined behaviour) before the range was checked. */
+    { "{\"scenario\": \"w.json\", \"seed\": 101e3090}",
+      "/seed: must be an integer from 0 to 1e15, got inf" },
     { "{\"grid\": {}}", "/scenario: missing: the scenario file to sweep" },
     { "{\"scenario\": \"w.json\", \"grid\": {\"/a\": \"1:2:0\"}}",
       "/grid/~1a: the step of a range must not be 0" },
