@@ -120,25 +120,32 @@ find_scripts(GError **error)
   return NULL;
 }
 
-/* Runs gnuplot on @script with @vars, into @out_path's temporary twin;
- * renames it into place on success. Passes gnuplot's messages on. */
-static gboolean
-render_one(Plotter *p, const char *script, const char *vars,
-           const char *out_path, const char *term)
+/* A temporary twin of @out_path ("OUT.tmp-XXXXXX": the template mkstemp
+ * fills in), created empty and readable; NULL (and an error printed) when
+ * it cannot be made. A picture is drawn there, then renamed into place, so
+ * a failed or interrupted drawing never leaves a half-written file. */
+static char *
+temp_twin(const char *out_path)
 {
-  g_autofree char *tmp = g_strdup_printf("%s.tmp-XXXXXX", out_path);
+  char *tmp = g_strdup_printf("%s.tmp-XXXXXX", out_path);
   int fd = g_mkstemp(tmp);
   if (fd < 0) {
     cmd_error("%s: cannot create: %s", out_path, g_strerror(errno));
-    return FALSE;
+    g_free(tmp);
+    return NULL;
   }
   fchmod(fd, 0644);
   close(fd);
-  g_autoptr(GString) all = g_string_new(vars);
-  var_str(all, "term", term);
-  var_str(all, "outfile", tmp);
-  g_autofree char *path = g_strdup_printf("%s/%s.gp", p->scripts, script);
-  char *argv[] = { p->gnuplot, "-e", all->str, path, NULL };
+  return tmp;
+}
+
+/* Runs @argv (a drawing @tool on @input that writes @tmp); renames @tmp to
+ * @out_path when it drew something, else removes it. Passes the tool's
+ * messages on. */
+static gboolean
+draw_then_rename(char **argv, const char *tool, const char *input,
+                 const char *tmp, const char *out_path)
+{
   g_autofree char *err = NULL;
   int status = 0;
   g_autoptr(GError) error = NULL;
@@ -148,7 +155,7 @@ render_one(Plotter *p, const char *script, const char *vars,
                    g_spawn_check_wait_status(status, &error) &&
                    g_stat(tmp, &st) == 0 && st.st_size > 0;
   if (!drawn && !cmd_interrupted)
-    cmd_error("%s: gnuplot failed on %s: %s", out_path, path,
+    cmd_error("%s: %s failed on %s: %s", out_path, tool, input,
               error ? error->message : "it drew nothing");
   if (err != NULL && *err != '\0' && !cmd_interrupted)
     fputs(err, stderr);
@@ -159,6 +166,23 @@ render_one(Plotter *p, const char *script, const char *vars,
   if (!drawn)
     g_unlink(tmp);
   return drawn;
+}
+
+/* Runs gnuplot on @script with @vars, into @out_path's temporary twin;
+ * renames it into place on success. Passes gnuplot's messages on. */
+static gboolean
+render_one(Plotter *p, const char *script, const char *vars,
+           const char *out_path, const char *term)
+{
+  g_autofree char *tmp = temp_twin(out_path);
+  if (tmp == NULL)
+    return FALSE;
+  g_autoptr(GString) all = g_string_new(vars);
+  var_str(all, "term", term);
+  var_str(all, "outfile", tmp);
+  g_autofree char *path = g_strdup_printf("%s/%s.gp", p->scripts, script);
+  char *argv[] = { p->gnuplot, "-e", all->str, path, NULL };
+  return draw_then_rename(argv, "gnuplot", path, tmp, out_path);
 }
 
 /* Renders @script as OUTDIR/plots/@name.png and/or .svg. */
@@ -256,36 +280,12 @@ static gboolean
 render_dot(Plotter *p, const char *dot_path, const char *out_path,
            const char *format)
 {
-  g_autofree char *tmp = g_strdup_printf("%s.tmp-XXXXXX", out_path);
-  int fd = g_mkstemp(tmp);
-  if (fd < 0) {
-    cmd_error("%s: cannot create: %s", out_path, g_strerror(errno));
+  g_autofree char *tmp = temp_twin(out_path);
+  if (tmp == NULL)
     return FALSE;
-  }
-  fchmod(fd, 0644);
-  close(fd);
   g_autofree char *term = g_strdup_printf("-T%s", format);
   char *argv[] = { p->dot, term, "-o", tmp, (char *) dot_path, NULL };
-  g_autofree char *err = NULL;
-  int status = 0;
-  g_autoptr(GError) error = NULL;
-  GStatBuf st;
-  gboolean drawn = g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
-                                NULL, NULL, NULL, &err, &status, &error) &&
-                   g_spawn_check_wait_status(status, &error) &&
-                   g_stat(tmp, &st) == 0 && st.st_size > 0;
-  if (!drawn && !cmd_interrupted)
-    cmd_error("%s: dot failed on %s: %s", out_path, dot_path,
-              error ? error->message : "it drew nothing");
-  if (err != NULL && *err != '\0' && !cmd_interrupted)
-    fputs(err, stderr);
-  if (drawn && g_rename(tmp, out_path) != 0) {
-    cmd_error("%s: cannot write: %s", out_path, g_strerror(errno));
-    drawn = FALSE;
-  }
-  if (!drawn)
-    g_unlink(tmp);
-  return drawn;
+  return draw_then_rename(argv, "dot", dot_path, tmp, out_path);
 }
 
 /* OUTDIR/plots/PREFIX-callgraph.dot when the run has edges, always (it
