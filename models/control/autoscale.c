@@ -82,9 +82,9 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   guint targets = lb_rotation_size(w, s);
   d.values[METRIC_REQUESTS_PER_TARGET] = arrivals / MAX(targets, 1u);
   d.values[METRIC_LATENCY_P50] =
-    sim_histogram_quantile(rs->minute_latency, 0.50) / 1000.0;
+    reqstats_quantile_ms(rs->minute_latency, 0.50);
   d.values[METRIC_LATENCY_P99] =
-    sim_histogram_quantile(rs->minute_latency, 0.99) / 1000.0;
+    reqstats_quantile_ms(rs->minute_latency, 0.99);
   d.values[METRIC_QUEUE_DEPTH] =
     c.running > 0 ? MAX(0.0, (d_flight - d_busy) / 60.0) / c.running : 0.0;
   d.values[METRIC_ERROR_RATE] =

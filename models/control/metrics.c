@@ -17,12 +17,6 @@ struct _Metrics {
   SimTime period_start;
 };
 
-static double
-ms_quantile(const SimHistogram *h, double q)
-{
-  return sim_histogram_quantile(h, q) / 1000.0;
-}
-
 double
 metrics_memory_pct(World *w, guint32 service, int running, double in_flight)
 {
@@ -46,10 +40,10 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
   row.arrivals = sim_counter_take_window(&rs->arrivals);
   for (int k = 0; k < REQ_N_OUTCOMES; k++)
     row.outcomes[k] = sim_counter_take_window(&rs->outcomes[k]);
-  row.p50_ms = ms_quantile(rs->latency, 0.50);
-  row.p90_ms = ms_quantile(rs->latency, 0.90);
-  row.p99_ms = ms_quantile(rs->latency, 0.99);
-  row.p999_ms = ms_quantile(rs->latency, 0.999);
+  row.p50_ms = reqstats_quantile_ms(rs->latency, 0.50);
+  row.p90_ms = reqstats_quantile_ms(rs->latency, 0.90);
+  row.p99_ms = reqstats_quantile_ms(rs->latency, 0.99);
+  row.p999_ms = reqstats_quantile_ms(rs->latency, 0.999);
   row.mean_ms = sim_histogram_count(rs->latency)
                   ? sim_histogram_mean(rs->latency) / 1000.0
                   : NAN;

@@ -92,3 +92,10 @@ reqstats_busy(ReqStats *rs, SimTime now, int delta)
 {
   sim_time_avg_add(&rs->busy, now, (double) delta);
 }
+
+/* Quantile @q of a latency histogram (microseconds) in milliseconds. */
+static inline double
+reqstats_quantile_ms(const SimHistogram *h, double q)
+{
+  return sim_histogram_quantile(h, q) / 1000.0;
+}
