@@ -9,39 +9,7 @@
 #include "models/input/jsonfile.h"
 #include "models/config/scenario-warnings.h"
 #include "models/config/scenario.h"
-
-typedef enum {
-  SHAPE_SCENARIO,
-  SHAPE_TASKDEF,
-  SHAPE_TASKDEF_WRAPPED,
-  SHAPE_SERVICES,
-  SHAPE_SERVICE_WRAPPED,
-  SHAPE_TARGET_GROUPS,
-} FileShape;
-
-static FileShape
-detect_shape(const cJSON *root)
-{
-  if (!cJSON_IsObject(root))
-    return SHAPE_SCENARIO;
-  if (cJSON_GetObjectItemCaseSensitive(root, "containerDefinitions"))
-    return SHAPE_TASKDEF;
-  if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root,
-                                                      "taskDefinition")))
-    return SHAPE_TASKDEF_WRAPPED;
-  if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "TargetGroups")))
-    return SHAPE_TARGET_GROUPS;
-  if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "service")))
-    return SHAPE_SERVICE_WRAPPED;
-  gboolean only_services = TRUE;
-  for (const cJSON *k = root->child; k; k = k->next)
-    only_services &= strcmp(k->string, "services") == 0 ||
-                     strcmp(k->string, "failures") == 0;
-  if (only_services &&
-      cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "services")))
-    return SHAPE_SERVICES;
-  return SHAPE_SCENARIO;
-}
+#include "models/experiments/import-shape.h"
 
 static gboolean
 validate_taskdef(const JNode *n, GError **error)
@@ -140,24 +108,22 @@ validate_file(const char *path, gboolean lenient, GError **error)
   g_autoptr(cJSON) root = json_parse_text(name, text, len, error);
   if (root == NULL)
     return FALSE;
-  FileShape shape = detect_shape(root);
+  AwsShape shape = aws_shape_detect(root);
   g_autofree char *dir = g_path_get_dirname(path);
   g_autoptr(JDoc) doc = jdoc_new(name, dir);
   JNode n, inner;
   jn_root(&n, doc, root);
   switch (shape) {
-  case SHAPE_SCENARIO:
-    return validate_scenario(path, name, text, lenient, error);
-  case SHAPE_TASKDEF:
+  case AWS_SHAPE_TASKDEF:
     return validate_taskdef(&n, error);
-  case SHAPE_TASKDEF_WRAPPED:
+  case AWS_SHAPE_TASKDEF_WRAPPED:
     jn_member(&n, "taskDefinition", &inner);
     return validate_taskdef(&inner, error);
-  case SHAPE_TARGET_GROUPS:
+  case AWS_SHAPE_TARGET_GROUPS:
     return validate_array(&n, "TargetGroups", FALSE, error);
-  case SHAPE_SERVICES:
+  case AWS_SHAPE_SERVICES:
     return validate_array(&n, "services", TRUE, error);
-  case SHAPE_SERVICE_WRAPPED: {
+  case AWS_SHAPE_SERVICE_WRAPPED: {
     WorkloadParseOptions options = { 0 };
     jn_member(&n, "service", &inner);
     g_autoptr(ServiceConfig) svc = service_config_parse(&inner, &options,
@@ -166,8 +132,9 @@ validate_file(const char *path, gboolean lenient, GError **error)
       printf("%s: ok (service %s)\n", name, svc->name);
     return svc != NULL;
   }
+  default: /* the other shapes are read within a scenario */
+    return validate_scenario(path, name, text, lenient, error);
   }
-  return FALSE;
 }
 
 int

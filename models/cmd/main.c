@@ -22,6 +22,9 @@ static const Command commands[] = {
     "run variants side by side; the Fargate/EC2 break-even" },
   { "diff", cmd_diff,
     "compare two runs' outputs field by field; fail on a regression" },
+  { "import", cmd_import,
+    "a scenario from a folder of AWS CLI output (or the commands to fetch "
+    "it)" },
   { "plot", cmd_plot, "draw a run's outputs with gnuplot (PNG, SVG)" },
   { "sweep", cmd_sweep,
     "a scenario over a grid of values x variants x seeds (threads or MPI)" },

@@ -1,0 +1,62 @@
+/* Inside `ecsim import`: the folder's objects and the resolved plan. */
+#pragma once
+
+#include "models/experiments/import-shape.h"
+#include "models/experiments/import.h"
+
+typedef struct {
+  char *path;     /* DIR/NAME.json */
+  char *name;     /* NAME.json */
+  AwsShape shape;
+  cJSON *root;    /* owned */
+} ImportFile;
+
+/* One object of a file's list (or the file's one object). */
+typedef struct {
+  const ImportFile *file;
+  const cJSON *obj;
+  int index; /* in the file's list; -1 for a file of one object */
+} ImportObj;
+
+struct _ImportDir {
+  char *dir;                   /* as the user named it */
+  GPtrArray *files;            /* ImportFile, by name */
+  GPtrArray *objs[AWS_SHAPE_N]; /* ImportObj, by shape, in file order */
+};
+
+struct _ImportPlan {
+  const ImportDir *dir;
+  char *cluster_name;
+  const ImportObj *service;
+  const ImportObj *cluster;
+  const ImportObj *taskdef;
+  GPtrArray *target_groups;  /* ImportObj */
+  GPtrArray *tg_attributes;  /* ImportFile or NULL, one per target group */
+  GPtrArray *providers;      /* ImportObj (describe-capacity-providers) */
+  GPtrArray *groups;         /* ImportObj (Auto Scaling groups) */
+  GPtrArray *template_files; /* ImportFile (launch template versions) */
+  GPtrArray *scaling_files;  /* ImportFile: targets, policies, actions,
+                              * alarms, as applicationAutoScaling takes */
+  const ImportFile *metrics; /* the RequestCount series' file, or NULL */
+  char *metric;              /* its name in that file */
+  GPtrArray *missing;        /* strings */
+  GPtrArray *commands;       /* strings */
+  GPtrArray *notes;          /* strings */
+};
+
+/* String member @key of @o, or NULL. */
+const char *import_str(const cJSON *o, const char *key);
+
+/* The text after the last '/' of @arn (the whole of it when none). */
+const char *import_arn_tail(const char *arn);
+
+/* @arg quoted for a POSIX shell when it is not a plain word. New. */
+char *import_shell_quote(const char *arg);
+
+/* @text with every character other than letters, digits, '.', '_' and
+ * '-' replaced by '-': safe in a file name. New. */
+char *import_file_token(const char *text);
+
+/* Notes about fields of the service, its target groups and load
+ * balancers that the simulation does not use (import-unmapped.c). */
+void import_note_unmapped(ImportPlan *plan);
