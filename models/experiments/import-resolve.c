@@ -638,7 +638,9 @@ pick_metrics(ImportPlan *plan, const ImportQuery *q)
     for (guint i = 0; i < plan->dir->objs[s]->len; i++)
       if (pick_metric_in(plan, plan->dir->objs[s]->pdata[i]))
         return;
-  if (q->start_time == NULL || q->end_time == NULL)
+  /* Asked for once the configuration is complete: the queries name the
+   * target group and load balancer. */
+  if (q->start_time == NULL || q->end_time == NULL || plan->missing->len)
     return;
   const char *svc = import_str(plan->service->obj, "serviceName");
   g_autofree char *queries = metric_queries(plan);
