@@ -118,6 +118,8 @@ validate_scenario(const char *path, const char *name, const char *text,
       return FALSE;
     }
     g_string_append_printf(names, "%s%s", i ? ", " : "", variant);
+    if (cfg->aas_skipped != NULL)
+      printf("%s: %s\n", name, cfg->aas_skipped);
     print_warnings(cfg, scenario_has_variants(scn) ? variant : NULL);
   }
   if (scenario_has_variants(scn))
