@@ -86,6 +86,8 @@ validate_scenario(const char *path, const char *name, const char *text,
       return FALSE;
     }
     g_string_append_printf(names, "%s%s", i ? ", " : "", variant);
+    if (cfg->aas_skipped != NULL)
+      printf("%s: %s\n", name, cfg->aas_skipped);
     print_warnings(cfg, scenario_has_variants(scn) ? variant : NULL);
   }
   if (scenario_has_variants(scn))
@@ -151,7 +153,9 @@ cmd_validate(int argc, char **argv)
                          "Each FILE may be a scenario, a task definition "
                          "(as given to register-task-definition\nor returned "
                          "by describe-task-definition), describe-services or "
-                         "describe-target-groups\noutput. Each is checked "
+                         "describe-target-groups\noutput. A scenario's applicationAutoScaling elements "
+                         "for resources not in it are\ncounted on one line. "
+                         "Each is checked "
                          "alone; problems are printed as FILE:LINE:COLUMN "
                          "(syntax)\nor FILE: /json/path: reason. FILE - reads "
                          "the standard input (named <stdin>;\nits relative "

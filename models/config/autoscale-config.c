@@ -300,9 +300,35 @@ parse_schedule(const JNode *where, const char *s, ScheduledAction *a,
       }
     }
   }
+  if (g_str_has_prefix(s, "at(") && s[n - 1] == ')')
+    return jn_error(where, error, "\"%s\" fires once at a date and time, "
+                    "and a run has no calendar date: use ecsim's \"At\" "
+                    "with a time in the run instead (\"At\": \"8h\" is 8 "
+                    "hours after it starts)", s), FALSE;
   return jn_error(where, error, "expected cron(...) or rate(N "
                   "minutes|hours|days), or use ecsim's \"At\" with a "
                   "simulated time; got \"%s\"", s), FALSE;
+}
+
+/* Timezone: cron hours are read in the clock of the scenario's start_at,
+ * which has no zone and no daylight saving time, so only UTC (the AWS
+ * default) means what it says. */
+static gboolean
+check_timezone(const JNode *item, GError **error)
+{
+  const char *zone = NULL;
+  JNode where;
+  if (!jn_string(item, "Timezone", &zone, error))
+    return FALSE;
+  if (zone == NULL || strcmp(zone, "UTC") == 0 ||
+      strcmp(zone, "Etc/UTC") == 0)
+    return TRUE;
+  jn_member(item, "Timezone", &where);
+  return jn_error(&where, error, "ecsim reads a Schedule's hours in the "
+                  "clock of the scenario's start_at (no time zone, no "
+                  "daylight saving time), so only UTC is taken; got \"%s\": "
+                  "write the cron hours in that clock and remove Timezone",
+                  zone), FALSE;
 }
 
 static gboolean
@@ -332,8 +358,11 @@ parse_scheduled(const JNode *n, ScalingConfig *cfg, GError **error)
                                                 NULL }, error) ||
         !jn_string(&item, "ScheduledActionName", &a.name, error) ||
         !jn_string(&item, "Schedule", &schedule, error) ||
-        !jn_duration(&item, "At", 0, SIM_TIME_MAX / 4, &a.at, error))
+        !jn_duration(&item, "At", 0, SIM_TIME_MAX / 4, &a.at, error) ||
+        !check_timezone(&item, error))
       return FALSE;
+    a.has_window = jn_member(&item, "StartTime", &where) ||
+                   jn_member(&item, "EndTime", &where);
     jn_member(&item, "ScalableTargetAction", &target);
     if (!jn_check_object(&target, target_keys, NULL, error) ||
         !jn_int(&target, "MinCapacity", 0, 100000, &min, error) ||
@@ -350,6 +379,26 @@ parse_scheduled(const JNode *n, ScalingConfig *cfg, GError **error)
     g_array_append_val(cfg->scheduled, a);
   }
   return TRUE;
+}
+
+/* SuspendedState {DynamicScalingInSuspended, DynamicScalingOutSuspended,
+ * ScheduledScalingSuspended}. */
+static gboolean
+parse_suspended(const JNode *n, ScalingConfig *cfg, GError **error)
+{
+  static const char *const keys[] = { "DynamicScalingInSuspended",
+                                      "DynamicScalingOutSuspended",
+                                      "ScheduledScalingSuspended", NULL };
+  JNode st;
+  if (!jn_member(n, "SuspendedState", &st))
+    return TRUE;
+  return jn_check_object(&st, keys, NULL, error) &&
+         jn_bool(&st, "DynamicScalingInSuspended", &cfg->suspend_in,
+                 error) &&
+         jn_bool(&st, "DynamicScalingOutSuspended", &cfg->suspend_out,
+                 error) &&
+         jn_bool(&st, "ScheduledScalingSuspended", &cfg->suspend_scheduled,
+                 error);
 }
 
 static gboolean
@@ -384,7 +433,7 @@ autoscale_config_parse(const JNode *n, GError **error)
   static const char *const keys[] = {
     "MinCapacity", "MaxCapacity", "ServiceNamespace", "ResourceId",
     "ScalableDimension", "RoleARN", "SuspendedState", "CreationTime",
-    "policies", "ScheduledActions", "metric_lag", "predictive", NULL
+    "ScalableTargetARN", "policies", "ScheduledActions", "metric_lag", "predictive", NULL
   };
   g_autoptr(ScalingConfig) cfg = g_new0(ScalingConfig, 1);
   cfg->policies = g_ptr_array_new_with_free_func(policy_free);
@@ -397,7 +446,8 @@ autoscale_config_parse(const JNode *n, GError **error)
       !jn_int(n, "MinCapacity", 0, 100000, &min, error) ||
       !jn_int(n, "MaxCapacity", 0, 100000, &max, error) ||
       !jn_duration(n, "metric_lag", 0, SIM_HOUR, &cfg->metric_lag, error) ||
-      !parse_scheduled(n, cfg, error) || !parse_predictive(n, cfg, error))
+      !parse_scheduled(n, cfg, error) || !parse_predictive(n, cfg, error) ||
+      !parse_suspended(n, cfg, error))
     return NULL;
   if (max < min) {
     JNode m;

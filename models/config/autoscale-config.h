@@ -36,7 +36,11 @@
  * Alarm's MetricName) ecsim's LatencyP50, LatencyP99 (ms), QueueDepth
  * (requests waiting per task) and ErrorRate (%). A Schedule is
  * cron(M H D Mon DoW Y) with * and ?, or rate(N minutes|hours|days);
- * ecsim also accepts "At": "8h" (simulated time). */
+ * ecsim also accepts "At": "8h" (simulated time). AWS's at(date) is
+ * refused (a run has no calendar date: use "At"), and so is a Timezone
+ * other than UTC (cron hours are read in the clock of start_at).
+ * StartTime/EndTime are accepted and not modelled (a warning says so).
+ * SuspendedState's three flags are honoured. */
 #pragma once
 
 #include <glib.h>
@@ -96,6 +100,8 @@ typedef struct {
   int cron_minute, cron_hour;/* cron(): daily at H:M (-1 = every) */
   int cron_dow;              /* 1-7 (SUN=1) or -1 */
   int min_capacity, max_capacity; /* -1: unchanged */
+  gboolean has_window;       /* StartTime or EndTime given: not modelled
+                                (a run has no calendar date), warned */
 } ScheduledAction;
 
 typedef struct {
@@ -112,6 +118,9 @@ typedef struct {
   GArray *scheduled;         /* ScheduledAction */
   SimTime metric_lag;
   PredictiveConfig predictive;
+  /* SuspendedState: policies do not scale in / out; scheduled actions do
+   * not run. The bounds still hold (RegisterScalableTarget at time 0). */
+  gboolean suspend_in, suspend_out, suspend_scheduled;
 } ScalingConfig;
 
 /* Parses @n (a service's `scaling`). */

@@ -14,7 +14,7 @@ static const char *const top_keys[] = {
   "name", "description", "seed", "duration", "period", "start_at",
   "cluster", "taskDefinitions", "targetGroups", "services", "slo",
   "ecs_rules", "pricing", "faults", "variants", "expect", "ignore_warnings",
-  NULL
+  "applicationAutoScaling", NULL
 };
 static const char *const top_required[] = { "duration", "taskDefinitions",
                                             "services", NULL };

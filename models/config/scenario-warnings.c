@@ -83,10 +83,46 @@ has_burstable_type(const AsgConfig *asg)
   return FALSE;
 }
 
+/* Application Auto Scaling and target-group settings ecsim accepts from
+ * AWS's outputs but does not model. */
+static void
+warn_not_modelled(const ScenarioConfig *cfg, Warnings *out)
+{
+  if (cfg->aas_unapplied != NULL)
+    warnings_add(out, "setting_without_effect", NULL, "%s",
+                 cfg->aas_unapplied);
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    const GArray *actions = svc->scaling ? svc->scaling->scheduled : NULL;
+    for (guint k = 0; actions != NULL && k < actions->len; k++) {
+      const ScheduledAction *a = &g_array_index(actions, ScheduledAction, k);
+      if (a->has_window)
+        warnings_add(out, "setting_without_effect", svc->name,
+                     "service %s: scheduled action %s: StartTime and "
+                     "EndTime are not modelled (a run has no calendar "
+                     "date): it fires throughout the run", svc->name,
+                     a->name ? a->name : "(unnamed)");
+    }
+  }
+  for (guint i = 0; i < cfg->target_groups->len; i++) {
+    const TargetGroupConfig *tg = cfg->target_groups->pdata[i];
+    if (tg->slow_start > 0)
+      warnings_add(out, "setting_without_effect", NULL,
+                   "target group %s: slow_start.duration_seconds %d is not "
+                   "modelled: a new target gets its full share of requests "
+                   "at once", tg->name, tg->slow_start);
+    if (tg->stickiness)
+      warnings_add(out, "setting_without_effect", NULL,
+                   "target group %s: stickiness.enabled is not modelled: "
+                   "each request is routed on its own", tg->name);
+  }
+}
+
 /* Settings a user wrote that can change nothing in this scenario. */
 static void
 warn_without_effect(const ScenarioConfig *cfg, Warnings *out)
 {
+  warn_not_modelled(cfg, out);
   for (guint i = 0; i < cfg->services->len; i++) {
     const ServiceConfig *svc = cfg->services->pdata[i];
     const EcsTaskDef *td = cfg->service_taskdefs->pdata[i];

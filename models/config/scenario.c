@@ -6,6 +6,7 @@
 
 #include "models/input/input.h"
 #include "models/input/jsonfile.h"
+#include "models/config/autoscale-aws.h"
 #include "models/config/scenario-check.h"
 
 typedef struct {
@@ -193,6 +194,8 @@ static const IncludeRule include_rules[] = {
   { "taskDefinitions", "taskDefinition", NULL },
   { "services", "service", "services" },
   { "targetGroups", NULL, "TargetGroups" },
+  /* CLI outputs, each taken whole (autoscale-aws.h) */
+  { "applicationAutoScaling", NULL, NULL },
 };
 
 /* The file's tree, parsed once per scenario. Lent. */
@@ -339,6 +342,63 @@ resolve_includes(Scenario *scn, cJSON *tree, JDoc *doc, GError **error)
   return TRUE;
 }
 
+/* The "Attributes" list of the describe-target-group-attributes output
+ * that target group @tg's {"file": ...} names, put in its place. That
+ * output names no target group, so it is laid over one. */
+static gboolean
+resolve_attribute_file(Scenario *scn, JDoc *doc, const JNode *tg,
+                       GError **error)
+{
+  static const char *const keys[] = { "file", NULL };
+  JNode attrs;
+  const char *name = NULL;
+  if (!jn_member(tg, "Attributes", &attrs) || !cJSON_IsObject(attrs.json))
+    return TRUE; /* a list, or a mistake target_group_parse() reports */
+  if (!jn_check_object(&attrs, keys, keys, error) ||
+      !jn_string(&attrs, "file", &name, error))
+    return FALSE;
+  g_autofree char *path = jn_resolve_path(&attrs, name);
+  const char *display = g_str_has_prefix(path, "./") ? path + 2 : path;
+  cJSON *tree = load_included(scn, path, display, error);
+  if (tree == NULL) {
+    JNode file;
+    jn_member(&attrs, "file", &file);
+    if (error == NULL || *error == NULL)
+      jn_error(&file, error, "cannot read '%s'%s", name,
+               g_file_test(path, G_FILE_TEST_EXISTS) ? "" : ": no such file");
+    return FALSE;
+  }
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree, "Attributes");
+  if (!cJSON_IsArray(list)) {
+    input_error(error, display, "expected the output of aws elbv2 "
+                "describe-target-group-attributes: {\"Attributes\": "
+                "[{\"Key\": ..., \"Value\": ...}, ...]}");
+    return FALSE;
+  }
+  cJSON *copy = cJSON_Duplicate(list, TRUE);
+  g_autofree char *dir = g_path_get_dirname(path);
+  jdoc_forget(doc, attrs.json);
+  cJSON_ReplaceItemInObjectCaseSensitive((cJSON *) tg->json, "Attributes",
+                                         copy);
+  jdoc_set_origin(doc, copy, display, dir, "/Attributes");
+  return TRUE;
+}
+
+static gboolean
+resolve_attribute_files(Scenario *scn, cJSON *tree, JDoc *doc,
+                        GError **error)
+{
+  JNode root, arr, tg;
+  jn_root(&root, doc, tree);
+  jn_member(&root, "targetGroups", &arr);
+  for (int i = 0; i < jn_length(&arr); i++) {
+    jn_index(&arr, i, &tg);
+    if (!resolve_attribute_file(scn, doc, &tg, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- overrides ---------------------------------------------------- */
 
 /* Sets @pointer of @tree to @value (taken) and records that @value came
@@ -428,8 +488,11 @@ scenario_configure(Scenario *scn, const char *variant,
   cfg->doc = jdoc_new(scn->file, scn->dir);
   cfg->file = scn->file;
   if (!resolve_includes(scn, cfg->tree, cfg->doc, error) ||
+      !resolve_attribute_files(scn, cfg->tree, cfg->doc, error) ||
       !apply_variant(scn, cfg->tree, cfg->doc, variant, error) ||
-      !apply_sets(scn, cfg->tree, cfg->doc, error))
+      !apply_sets(scn, cfg->tree, cfg->doc, error) ||
+      !autoscale_aws_apply(cfg->tree, cfg->doc, &cfg->aas_skipped,
+                           &cfg->aas_unapplied, error))
     return NULL;
   cfg->variant = g_strdup(variant);
   if (!scenario_check(cfg, scn->file, options, error))
@@ -462,6 +525,8 @@ scenario_config_free(ScenarioConfig *cfg)
     g_ptr_array_unref(cfg->expect);
   if (cfg->ignored_warnings)
     g_ptr_array_unref(cfg->ignored_warnings);
+  g_free(cfg->aas_skipped);
+  g_free(cfg->aas_unapplied);
   jdoc_free(cfg->doc);
   cJSON_Delete(cfg->tree);
   g_free(cfg->variant);

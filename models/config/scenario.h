@@ -76,6 +76,9 @@ typedef struct _ScenarioConfig {
                                   (lent strings) the scenario expects */
   EcsRules rules;            /* "ecs_rules": UNVERIFIED rules */
   PriceCatalog *pricing;     /* shipped catalog with "pricing" applied */
+  char *aas_skipped;         /* applicationAutoScaling elements skipped
+                                (autoscale-aws.h), one line, or NULL */
+  char *aas_unapplied;       /* a warning that none applied, or NULL */
   cJSON *tree;               /* the JSON after includes and overrides */
   JDoc *doc;
 } ScenarioConfig;

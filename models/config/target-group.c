@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/input/input.h"
+
 static const char *const tg_keys[] = {
   "TargetGroupArn", "TargetGroupName", "Protocol", "Port", "VpcId",
   "HealthCheckProtocol", "HealthCheckPort", "HealthCheckEnabled",
@@ -13,7 +15,45 @@ static const char *const tg_keys[] = {
   "IpAddressType", "Tags", "Attributes", NULL
 };
 
-/* Reads the attributes ecsim simulates; AWS has many more, all accepted. */
+/* The target-group attributes AWS documents (elbv2
+ * modify-target-group-attributes): ecsim models two, accepts the rest. */
+static const char *const documented[] = {
+  "deregistration_delay.timeout_seconds", "load_balancing.algorithm.type",
+  "deregistration_delay.connection_termination.enabled",
+  "lambda.multi_value_headers.enabled",
+  "load_balancing.algorithm.anomaly_mitigation",
+  "load_balancing.cross_zone.enabled", "preserve_client_ip.enabled",
+  "proxy_protocol_v2.enabled", "slow_start.duration_seconds",
+  "stickiness.enabled", "stickiness.type",
+  "stickiness.app_cookie.cookie_name",
+  "stickiness.app_cookie.duration_seconds",
+  "stickiness.lb_cookie.duration_seconds",
+  "target_failover.on_deregistration", "target_failover.on_unhealthy",
+  "target_group_health.dns_failover.minimum_healthy_targets.count",
+  "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+  "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+  "target_group_health.unhealthy_state_routing.minimum_healthy_targets."
+  "percentage",
+  "target_health_state.unhealthy.connection_termination.enabled",
+  "target_health_state.unhealthy.draining_interval_seconds", NULL
+};
+
+/* Whole seconds in [0, @max] from attribute text @text. */
+static gboolean
+attribute_seconds(const JNode *value, const char *text, long max,
+                  long *out, GError **error)
+{
+  char *end = NULL;
+  long s = strtol(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || s < 0 || s > max)
+    return jn_error(value, error, "must be whole seconds from 0 to %ld, "
+                    "got \"%s\"", max, text), FALSE;
+  *out = s;
+  return TRUE;
+}
+
+/* Reads the attributes ecsim simulates, and notes the two that change
+ * routing but are not modelled (a warning says so). */
 static gboolean
 parse_attributes(const JNode *tg_node, TargetGroupConfig *tg,
                  GError **error)
@@ -33,13 +73,26 @@ parse_attributes(const JNode *tg_node, TargetGroupConfig *tg,
         !jn_string(&item, "Value", &text, error))
       return FALSE;
     jn_member(&item, "Value", &value);
+    long s = 0;
+    if (!g_strv_contains(documented, key)) {
+      JNode k;
+      const char *hint = input_suggest(key, documented);
+      jn_member(&item, "Key", &k);
+      return jn_error(&k, error, "\"%s\" is not a target-group attribute "
+                      "AWS documents%s%s%s", key,
+                      hint ? "; did you mean \"" : "", hint ? hint : "",
+                      hint ? "\"?" : ""), FALSE;
+    }
     if (strcmp(key, "deregistration_delay.timeout_seconds") == 0) {
-      char *end = NULL;
-      long s = strtol(text, &end, 10);
-      if (*text == '\0' || *end != '\0' || s < 0 || s > 3600)
-        return jn_error(&value, error, "must be whole seconds from 0 to "
-                        "3600, got \"%s\"", text), FALSE;
+      if (!attribute_seconds(&value, text, 3600, &s, error))
+        return FALSE;
       tg->deregistration_delay = s * SIM_SEC;
+    } else if (strcmp(key, "slow_start.duration_seconds") == 0) {
+      if (!attribute_seconds(&value, text, 900, &s, error))
+        return FALSE;
+      tg->slow_start = (int) s;
+    } else if (strcmp(key, "stickiness.enabled") == 0) {
+      tg->stickiness = strcmp(text, "true") == 0;
     } else if (strcmp(key, "load_balancing.algorithm.type") == 0) {
       if (strcmp(text, "round_robin") == 0)
         tg->algorithm = LB_ROUND_ROBIN;

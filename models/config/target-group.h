@@ -2,7 +2,9 @@
  * element of "TargetGroups") or create-target-group's input, with the
  * target-group attributes of describe-target-group-attributes under
  * "Attributes" ([{"Key": "deregistration_delay.timeout_seconds",
- * "Value": "30"}, ...]).
+ * "Value": "30"}, ...]), or {"file": "attrs.json"} naming that command's
+ * output (scenario.h). Attribute keys AWS does not document are refused;
+ * those it documents and ecsim does not model are accepted.
  *
  * Defaults and ranges follow the ALB guide (ECS-REFERENCE §2): interval
  * 30 s (5-300), timeout 5 s (2-120, less than the interval), healthy
@@ -30,6 +32,10 @@ typedef struct {
   int unhealthy_threshold;      /* UnhealthyThresholdCount */
   SimTime deregistration_delay; /* deregistration_delay.timeout_seconds */
   LbAlgorithm algorithm;        /* load_balancing.algorithm.type */
+  int slow_start;               /* slow_start.duration_seconds: not
+                                   modelled, warned when > 0 */
+  gboolean stickiness;          /* stickiness.enabled: not modelled,
+                                   warned when "true" */
 } TargetGroupConfig;
 
 TargetGroupConfig *target_group_parse(const JNode *n, GError **error);

@@ -233,6 +233,8 @@ run_target_tracking(World *w, guint32 s, ServiceScaling *ss)
   if (policies == 0)
     return;
   if (best_out >= 0) {
+    if (ss->cfg->suspend_out)
+      return; /* SuspendedState: DynamicScalingOutSuspended */
     int desired = clamp_capacity(ss, best_out);
     if (desired > svc->desired)
       apply(w, s, desired, TRUE, out_why->str);
@@ -243,7 +245,8 @@ run_target_tracking(World *w, guint32 s, ServiceScaling *ss)
   gboolean cooling = ss->last_scale_in >= 0 &&
                      ss->last_scale_in > ss->last_scale_out &&
                      world_now(w) < ss->last_scale_in + in_cooldown;
-  if (ins == policies && !cooling && !service_deploying(w, s)) {
+  if (ins == policies && !cooling && !service_deploying(w, s) &&
+      !ss->cfg->suspend_in) {
     int desired = clamp_capacity(ss, best_in);
     if (desired < svc->desired)
       apply(w, s, desired, FALSE, in_why->str);
@@ -294,6 +297,8 @@ run_step(World *w, guint32 s, ServiceScaling *ss, guint index)
   target = clamp_capacity(ss, target);
   if (target == current || (target < current && service_deploying(w, s)))
     return;
+  if (target > current ? ss->cfg->suspend_out : ss->cfg->suspend_in)
+    return; /* SuspendedState: the alarm fires, the policy does not act */
   ss->last_step[index] = world_now(w);
   g_autofree char *why = g_strdup_printf(
     "policy %s: alarm %s %.1f breached %.1f in %d of %d datapoints",
@@ -447,7 +452,8 @@ autoscale_init(World *w)
     enforce_bounds(w, s, ss, NULL);
     w->reqstats[s].minute_latency = sim_histogram_new();
     schedule(w, SIM_MIN, AS_MINUTE, s, 0);
-    for (guint i = 0; i < ss->cfg->scheduled->len; i++) {
+    for (guint i = 0;
+         !ss->cfg->suspend_scheduled && i < ss->cfg->scheduled->len; i++) {
       const ScheduledAction *a =
         &g_array_index(ss->cfg->scheduled, ScheduledAction, i);
       SimTime at = autoscale_next_occurrence(a, -1, w->cfg->clock_offset);
