@@ -236,8 +236,10 @@ reconstruct(const CalAlbLog *log, guint slots, gint64 from, gint64 until,
     gint64 start = MAX(r[i].arrive, prev_start);
     while (h.n > 0 && h.v[0] <= start)
       heap_pop(&h);
-    while (slots > 0 && h.n >= slots)
-      start = MAX(start, heap_pop(&h));
+    while (slots > 0 && h.n >= slots) {
+      gint64 freed = heap_pop(&h); /* not inside MAX(): a macro */
+      start = MAX(start, freed);
+    }
     prev_start = start;
     heap_push(&h, r[i].depart);
     if (r[i].arrive < from || r[i].arrive >= until)
