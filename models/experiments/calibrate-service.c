@@ -4,12 +4,13 @@
  * Queueing correction: target_processing_time includes the wait in the
  * target's queue, so each target's requests are replayed through a FCFS
  * queue of c slots (calibrate-alb.h) and the service time is departure
- * minus reconstructed start. c is --slots; else, with a CPU fit, the
- * fixed point of c = round(mean(c) / cpu_per_request * task vCPU)
- * reached from no correction (c = infinity) downwards: the map is
- * monotone and the true c is a fixed point, so the iteration stops at
- * it or above it, never over-correcting; else the smallest c the data
- * are consistent with (a lower bound: it may over-correct). */
+ * minus reconstructed start. c is --slots; else, with a CPU fit, the c
+ * that agrees with it: too few slots over-correct (the mean falls), too
+ * many under-correct, and the true c is where mean(c) / CPU seconds per
+ * request x task vCPU = c. It is searched from the smallest c the log is
+ * consistent with (no request starting after it ends: a lower bound of
+ * the truth) up to the figure without correction. Without a CPU fit, c
+ * is that lower bound, and the report says so. */
 #include "models/experiments/calibrate-private.h"
 
 #include <math.h>
@@ -17,6 +18,20 @@
 
 #define MAX_SLOTS 4096
 #define KS_PRACTICAL_D 0.02
+
+/* The slots per task that the mean service time under a correction
+ * with @c slots (0: none) implies with the CPU fit. */
+static double
+implied_slots(Cal *cal, guint c)
+{
+  gsize n, neg;
+  g_autofree double *x = calibrate_alb_service_times(cal->alb, c, cal->from,
+                                                     cal->until, &n, &neg);
+  double sum = 0;
+  for (gsize i = 0; i < n; i++)
+    sum += x[i];
+  return n ? sum / n / cal->cpu.slope.value * cal->task_vcpu : 0;
+}
 
 /* The slots to correct with, and how they were found (static text). */
 static guint
@@ -26,31 +41,28 @@ choose_slots(Cal *cal, const char **how)
     *how = "given (--slots)";
     return cal->opt->slots;
   }
+  guint lower = calibrate_alb_min_slots(cal->alb, cal->from, cal->until,
+                                        MAX_SLOTS);
   if (cal->have_cpu && cal->cpu.slope.value > 0 && cal->task_vcpu > 0) {
-    guint c = 0; /* 0: no correction */
-    for (int it = 0; it < 30; it++) {
-      gsize n, neg;
-      g_autofree double *x = calibrate_alb_service_times(
-        cal->alb, c, cal->from, cal->until, &n, &neg);
-      double sum = 0;
-      for (gsize i = 0; i < n; i++)
-        sum += x[i];
-      if (n == 0)
-        break;
-      double next = floor(sum / n / cal->cpu.slope.value * cal->task_vcpu
-                          + 0.5);
-      guint nc = (guint) CLAMP(next, 1, MAX_SLOTS);
-      if (nc == c)
-        break;
-      c = nc;
+    /* No correction gives the most slots the CPU can imply; the data
+     * give the fewest. Between them, the c whose corrected mean implies
+     * c again (mean / CPU per request x vCPU) fits both. */
+    double upper = implied_slots(cal, 0);
+    guint best = lower;
+    double best_miss = G_MAXDOUBLE;
+    for (guint c = lower; c <= MAX(lower, MIN(upper, lower + 256)); c++) {
+      double miss = fabs(implied_slots(cal, c) - c);
+      if (miss < best_miss)
+        best = c, best_miss = miss;
     }
-    *how = "fixed point of slots = mean service time / CPU seconds per "
-           "request x task vCPU";
-    return c;
+    *how = "the c between the smallest consistent with the log and the "
+           "uncorrected figure for which mean service time / CPU seconds "
+           "per request x task vCPU is closest to c";
+    return best;
   }
   *how = "the smallest number the log is consistent with (a lower bound: "
          "give --slots, or CPU metrics and --taskdef)";
-  return calibrate_alb_min_slots(cal->alb, cal->from, cal->until, MAX_SLOTS);
+  return lower;
 }
 
 static cJSON *
