@@ -33,6 +33,8 @@ static const Command commands[] = {
     "describe-services, describe-target-groups)" },
   { "trace", cmd_trace,
     "summarise a traffic trace, or fit a generator to it (trace fit)" },
+  { "calibrate", cmd_calibrate,
+    "fit a service's workload from its ALB logs and CloudWatch metrics" },
   { "version", cmd_version, "print the version" },
 };
 

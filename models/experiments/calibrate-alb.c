@@ -1,0 +1,277 @@
+/* `ecsim calibrate`: service times from ALB access logs (see
+ * calibrate-alb.h). */
+#include "models/experiments/calibrate-alb.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/input/cloudwatch.h"
+#include "models/input/input.h"
+
+#define ALB_FIELDS 22 /* up to request_creation_time */
+#define ROUNDING_US 1000 /* the log's times are in ms */
+
+CalAlbLog *
+calibrate_alb_new(void)
+{
+  CalAlbLog *log = g_new0(CalAlbLog, 1);
+  log->requests = g_array_new(FALSE, FALSE, sizeof(CalAlbRequest));
+  log->targets = g_ptr_array_new_with_free_func(g_free);
+  log->index = g_hash_table_new(g_str_hash, g_str_equal);
+  return log;
+}
+
+void
+calibrate_alb_free(CalAlbLog *log)
+{
+  if (!log)
+    return;
+  g_array_unref(log->requests);
+  g_hash_table_destroy(log->index);
+  g_ptr_array_unref(log->targets);
+  g_free(log);
+}
+
+/* Splits @line in place into at most @max fields separated by blanks; a
+ * field in double quotes keeps its blanks (the quotes are dropped).
+ * Returns the number of fields. */
+static int
+split_fields(char *line, char **fields, int max)
+{
+  int n = 0;
+  char *p = line;
+  while (n < max) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (!*p || *p == '\r' || *p == '\n')
+      break;
+    if (*p == '"') {
+      fields[n++] = ++p;
+      while (*p && *p != '"')
+        p++;
+    } else {
+      fields[n++] = p;
+      while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+        p++;
+    }
+    if (*p)
+      *p++ = '\0';
+  }
+  return n;
+}
+
+static gboolean
+parse_seconds(const char *text, double *out)
+{
+  char *end;
+  errno = 0;
+  *out = g_ascii_strtod(text, &end);
+  return *text && !*end && errno == 0 && isfinite(*out);
+}
+
+static guint
+target_index(CalAlbLog *log, const char *target)
+{
+  gpointer v = g_hash_table_lookup(log->index, target);
+  if (v)
+    return GPOINTER_TO_UINT(v) - 1;
+  char *copy = g_strdup(target);
+  g_ptr_array_add(log->targets, copy);
+  g_hash_table_insert(log->index, copy, GUINT_TO_POINTER(log->targets->len));
+  return log->targets->len - 1;
+}
+
+/* Reads one line's fields into @log; NULL on success, else what is
+ * wrong with it (static). */
+static const char *
+add_line(CalAlbLog *log, char **f, int nf)
+{
+  gint64 time, created;
+  double req, tgt, resp;
+  if (nf < ALB_FIELDS)
+    return "expected an ALB access-log line (at least 22 fields, up to "
+           "request_creation_time)";
+  if (!cloudwatch_parse_time(f[1], &time))
+    return "field 2 (time): expected an ISO 8601 time with a zone";
+  if (!cloudwatch_parse_time(f[21], &created))
+    return "field 22 (request_creation_time): expected an ISO 8601 time "
+           "with a zone";
+  if (!parse_seconds(f[5], &req) || !parse_seconds(f[6], &tgt) ||
+      !parse_seconds(f[7], &resp))
+    return "fields 6-8 (request, target and response processing times): "
+           "expected seconds or -1";
+  gboolean elb_error = f[8][0] == '5' && strcmp(f[9], "-") == 0;
+  if (strcmp(f[4], "-") == 0)
+    log->no_target++;
+  else if (tgt < 0 || req < 0 || resp < 0)
+    log->unanswered++;
+  else if (elb_error)
+    log->elb_5xx++;
+  else {
+    CalAlbRequest r = {
+      .arrive = created + (gint64) llround(req * 1e6),
+      .depart = time - (gint64) llround(resp * 1e6),
+      .target = target_index(log, f[4]),
+    };
+    if (r.depart < r.arrive)
+      return "the target answered before the request reached it "
+             "(time - response_processing_time < request_creation_time + "
+             "request_processing_time)";
+    g_array_append_val(log->requests, r);
+    log->first = log->requests->len == 1 ? r.arrive : MIN(log->first,
+                                                          r.arrive);
+    log->last = MAX(log->last, r.depart);
+  }
+  return NULL;
+}
+
+gboolean
+calibrate_alb_read(CalAlbLog *log, const char *path, const char *name,
+                   GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(path, &text, NULL, &io)) {
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO, "%s: %s", name,
+                io->message);
+    return FALSE;
+  }
+  char *line = text;
+  for (guint64 no = 1; line; no++) {
+    char *next = strchr(line, '\n');
+    if (next)
+      *next++ = '\0';
+    char *fields[ALB_FIELDS];
+    int nf = split_fields(line, fields, ALB_FIELDS);
+    if (nf > 0 && fields[0][0] != '#') {
+      log->lines++;
+      const char *bad = add_line(log, fields, nf);
+      if (bad) {
+        g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                    "%s:%" G_GUINT64_FORMAT ": %s", name, no, bad);
+        return FALSE;
+      }
+    }
+    line = next;
+  }
+  return TRUE;
+}
+
+/* A binary min-heap of departure times. */
+typedef struct {
+  gint64 *v;
+  gsize n;
+} Heap;
+
+static void
+heap_push(Heap *h, gint64 x)
+{
+  gsize i = h->n++;
+  while (i > 0 && h->v[(i - 1) / 2] > x) {
+    h->v[i] = h->v[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h->v[i] = x;
+}
+
+static gint64
+heap_pop(Heap *h)
+{
+  gint64 top = h->v[0], x = h->v[--h->n];
+  gsize i = 0;
+  for (;;) {
+    gsize c = 2 * i + 1;
+    if (c >= h->n)
+      break;
+    if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+      c++;
+    if (h->v[c] >= x)
+      break;
+    h->v[i] = h->v[c];
+    i = c;
+  }
+  if (h->n > 0)
+    h->v[i] = x;
+  return top;
+}
+
+static int
+cmp_request(const void *a, const void *b)
+{
+  const CalAlbRequest *x = a, *y = b;
+  if (x->target != y->target)
+    return x->target < y->target ? -1 : 1;
+  if (x->arrive != y->arrive)
+    return x->arrive < y->arrive ? -1 : 1;
+  return (x->depart > y->depart) - (x->depart < y->depart);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Walks the requests of each target in arrival order. The heap holds the
+ * departures of earlier arrivals that may still be there; a request
+ * starts at the later of its arrival, its predecessor's start (FCFS) and
+ * the departure that brings the others present below @slots. */
+static double *
+reconstruct(const CalAlbLog *log, guint slots, gint64 from, gint64 until,
+            gsize *n, gsize *negative)
+{
+  gsize total = log->requests->len;
+  CalAlbRequest *r = g_memdup2(log->requests->data, total * sizeof *r);
+  qsort(r, total, sizeof *r, cmp_request);
+  double *out = g_new(double, MAX(total, 1));
+  Heap h = { g_new(gint64, MAX(total, 1)), 0 };
+  gint64 prev_start = 0;
+  *n = *negative = 0;
+  for (gsize i = 0; i < total; i++) {
+    if (i == 0 || r[i].target != r[i - 1].target)
+      h.n = 0, prev_start = G_MININT64;
+    gint64 start = MAX(r[i].arrive, prev_start);
+    while (h.n > 0 && h.v[0] <= start)
+      heap_pop(&h);
+    while (slots > 0 && h.n >= slots) {
+      gint64 freed = heap_pop(&h); /* not inside MAX(): a macro */
+      start = MAX(start, freed);
+    }
+    prev_start = start;
+    heap_push(&h, r[i].depart);
+    if (r[i].arrive < from || r[i].arrive >= until)
+      continue;
+    gint64 service = r[i].depart - start;
+    if (service < -ROUNDING_US)
+      (*negative)++;
+    else if (service > 0)
+      out[(*n)++] = service / 1e6;
+  }
+  g_free(h.v);
+  g_free(r);
+  qsort(out, *n, sizeof *out, cmp_double);
+  return out;
+}
+
+double *
+calibrate_alb_service_times(const CalAlbLog *log, guint slots, gint64 from,
+                            gint64 until, gsize *n, gsize *negative)
+{
+  return reconstruct(log, slots, from, until, n, negative);
+}
+
+guint
+calibrate_alb_min_slots(const CalAlbLog *log, gint64 from, gint64 until,
+                        guint max)
+{
+  for (guint c = 1; c < max; c++) {
+    gsize n, negative;
+    g_free(reconstruct(log, c, from, until, &n, &negative));
+    if (negative == 0)
+      return c;
+  }
+  return max;
+}
