@@ -126,9 +126,8 @@ asg_aws_keys(void)
   return keys;
 }
 
-/* ecsim's lower-case keys have AWS names here: say which. */
-static gboolean
-check_no_ecsim_names(const JNode *n, GError **error)
+gboolean
+asg_aws_check_names(const JNode *n, GError **error)
 {
   static const char *const pairs[][2] = {
     { "name", "AutoScalingGroupName" }, { "min", "MinSize" },
@@ -296,8 +295,7 @@ asg_aws_parse(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
 {
   static const char *const capacity_types[] = { "units", NULL };
   int units = 0;
-  if (!check_no_ecsim_names(n, error) ||
-      !jn_string(n, "AutoScalingGroupName", &asg->name, error) ||
+  if (!jn_string(n, "AutoScalingGroupName", &asg->name, error) ||
       !jn_int(n, "MinSize", 0, 10000, min, error) ||
       !jn_int(n, "MaxSize", 0, 10000, max, error) ||
       !jn_int(n, "DesiredCapacity", 0, 10000, desired, error) ||

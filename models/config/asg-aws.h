@@ -48,6 +48,10 @@ gboolean asg_aws_parse_templates(const JNode *arr, GPtrArray *out,
  * and ignored), NULL-terminated. */
 const char *const *asg_aws_keys(void);
 
+/* FALSE and @error naming the AWS key when AWS-shaped group @n has one
+ * of ecsim's lower-case keys that AWS names otherwise (min: MinSize). */
+gboolean asg_aws_check_names(const JNode *n, GError **error);
+
 /* Reads the AWS-shaped members of group @n into @asg (name, group_name,
  * azs, spot and creditSpecification from its launch template) and the
  * sizes into @min, @max and @desired (-1: absent); sets

@@ -37,34 +37,31 @@ is_file_entry(const cJSON *entry)
 }
 
 /* Expands the {"file": ...} entries of array @arr in place: the other
- * entries keep their nodes, and so the origins recorded for them. */
+ * entries keep their nodes, and so the origins recorded for them. (Moved
+ * out and back, not inserted: cJSON 1.7.15's cJSON_InsertItemInArray
+ * loses items.) */
 static gboolean
 expand_section(Scenario *scn, JDoc *doc, cJSON *arr, const char *key,
                const IncludeShape *shape, GError **error)
 {
-  int pos = 0, index = 0;
-  cJSON *entry = arr->child;
-  while (entry != NULL) {
-    cJSON *next = entry->next;
+  cJSON *old = cJSON_CreateArray();
+  gboolean ok = TRUE;
+  while (arr->child != NULL)
+    cJSON_AddItemToArray(old, cJSON_DetachItemViaPointer(arr, arr->child));
+  for (int index = 0; ok && old->child != NULL; index++) {
+    cJSON *entry = cJSON_DetachItemViaPointer(old, old->child);
     if (!is_file_entry(entry)) {
-      pos++, index++, entry = next;
+      cJSON_AddItemToArray(arr, entry);
       continue;
     }
     g_autofree char *path = g_strdup_printf("/cluster/%s/%d", key, index);
-    cJSON *out = cJSON_CreateArray();
-    if (!scenario_expand_include(scn, doc, entry, path, shape, out, error)) {
-      cJSON_Delete(out);
-      return FALSE;
-    }
-    while (out->child != NULL)
-      cJSON_InsertItemInArray(arr, pos++,
-                              cJSON_DetachItemViaPointer(out, out->child));
-    cJSON_Delete(out);
+    ok = scenario_expand_include(scn, doc, entry, path, shape, arr, error);
     jdoc_forget(doc, entry);
-    cJSON_Delete(cJSON_DetachItemViaPointer(arr, entry));
-    index++, entry = next;
+    cJSON_Delete(entry);
   }
-  return TRUE;
+  jdoc_forget(doc, old);
+  cJSON_Delete(old);
+  return ok;
 }
 
 gboolean

@@ -268,7 +268,8 @@ parse_aws_shape(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
 {
   static const char *const required[] = { "AutoScalingGroupName", "MinSize",
                                           "MaxSize", NULL };
-  return check_asg_keys(n, asg_aws_keys(), required, error) &&
+  return asg_aws_check_names(n, error) &&
+         check_asg_keys(n, asg_aws_keys(), required, error) &&
          asg_aws_parse(n, cfg, asg, min, max, desired, error);
 }
 
