@@ -60,12 +60,19 @@ parse_override(const JNode *item, const InstanceCatalog *catalog,
 {
   static const char *const keys[] = {
     "InstanceType", "WeightedCapacity", "spot_interruptions_per_hour",
-    "spot_discount", "spot_price_trace", NULL
+    "spot_discount", "spot_price_trace",
+    /* AWS: a per-type template changes the AMI or network, not the type */
+    "LaunchTemplateSpecification", "InstanceRequirements", NULL
   };
   static const char *const required[] = { "InstanceType", NULL };
   const char *name = NULL, *trace = NULL;
+  JNode part;
   *o = (AsgOverride){ .weight = 1, .interruptions_per_hour = -1,
                       .spot_discount = -1 };
+  if (jn_member(item, "InstanceRequirements", &part))
+    return jn_error(&part, error, "attribute-based instance type selection "
+                    "is not modelled: list the types as InstanceType "
+                    "overrides"), FALSE;
   if (!jn_check_object(item, keys, required, error) ||
       !jn_string(item, "InstanceType", &name, error) ||
       !parse_weight(item, &o->weight, error) ||
@@ -141,15 +148,19 @@ parse_mixed(const JNode *n, const InstanceCatalog *catalog,
                                       "InstancesDistribution", NULL };
   static const char *const lt_keys[] = { "LaunchTemplateSpecification",
                                          "Overrides", NULL };
-  static const char *const lt_required[] = { "Overrides", NULL };
   static const char *const required[] = { "LaunchTemplate", NULL };
   JNode lt, arr, part;
   m->on_demand_pct = 100;
   if (!jn_check_object(n, keys, required, error) ||
       !jn_member(n, "LaunchTemplate", &lt) ||
-      !jn_check_object(&lt, lt_keys, lt_required, error) ||
-      !jn_member(&lt, "Overrides", &arr) ||
-      !jn_check_array(&arr, 1, 40, error))
+      !jn_check_object(&lt, lt_keys, NULL, error))
+    return FALSE;
+  /* Without Overrides (AWS allows it) the group's type is its launch
+   * template's: cluster-config.c adds it as the one override. */
+  if (!jn_member(&lt, "Overrides", &arr))
+    return !jn_member(n, "InstancesDistribution", &part) ||
+           parse_distribution(&part, m, error);
+  if (!jn_check_array(&arr, 1, 40, error))
     return FALSE;
   for (int i = 0; i < jn_length(&arr); i++) {
     JNode item;
@@ -203,7 +214,8 @@ parse_warm_pool(const JNode *n, AsgWarmPool *wp, GError **error)
 {
   static const char *const keys[] = { "MinSize", "MaxGroupPreparedCapacity",
                                       "PoolState", "InstanceReusePolicy",
-                                      NULL };
+                                      /* describe output: PendingDelete */
+                                      "Status", NULL };
   static const char *const reuse_keys[] = { "ReuseOnScaleIn", NULL };
   static const char *const states[] = { "Stopped", "Running", "Hibernated",
                                         NULL };

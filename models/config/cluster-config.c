@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "models/config/asg-aws.h"
+#include "models/config/cluster-aws.h"
+#include "models/config/cluster-private.h"
 #include "models/config/instance-boot.h"
 
 static gboolean
@@ -24,8 +27,9 @@ parse_string_list(const JNode *arr, int min, GPtrArray *out, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_managed_scaling(const JNode *asg_node, AsgConfig *asg, GError **error)
+gboolean
+cluster_parse_managed_scaling(const JNode *asg_node, AsgConfig *asg,
+                              GError **error)
 {
   static const char *const keys[] = {
     "status", "targetCapacity", "minimumScalingStepSize",
@@ -140,15 +144,23 @@ check_asg_type(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
                GError **error)
 {
   JNode where;
-  if (asg->instance_type_name == NULL && asg->ec2.mixed != NULL)
+  if (asg->instance_type_name == NULL && asg->ec2.mixed != NULL &&
+      asg->ec2.mixed->overrides->len > 0)
     asg->instance_type_name =
       g_array_index(asg->ec2.mixed->overrides, AsgOverride, 0).type->name;
   if (asg->instance_type_name == NULL)
     return jn_error(n, error, "missing \"instance_type\" (or a "
                     "MixedInstancesPolicy)"), FALSE;
   asg->type = instance_catalog_find(cfg->catalog, asg->instance_type_name);
-  if (asg->type != NULL)
+  if (asg->type != NULL) {
+    /* AWS's MixedInstancesPolicy may leave the types to its launch
+     * template: then the template's type is the one pool. */
+    if (asg->ec2.mixed != NULL && asg->ec2.mixed->overrides->len == 0) {
+      AsgOverride o = { asg->type, 1, -1, -1, NULL };
+      g_array_append_val(asg->ec2.mixed->overrides, o);
+    }
     return TRUE;
+  }
   g_auto(GStrv) names = instance_catalog_names(cfg->catalog);
   g_autofree char *list = g_strjoinv(", ", names);
   jn_member(n, "instance_type", &where);
@@ -178,22 +190,128 @@ parse_credit_specification(const JNode *n, AsgConfig *asg, GError **error)
   return TRUE;
 }
 
-static AsgConfig *
-parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
+gboolean
+cluster_parse_asg_azs(const JNode *n, const char *key,
+                      const ClusterConfig *cfg, AsgConfig *asg,
+                      GError **error)
 {
-  static const char *const keys[] = {
-    "name", "instance_type", "min", "max", "desired", "availability_zones",
-    "spot", "spot_price_trace", "committed", "launch_time", "boot_time",
-    "reserved_memory_mib", "instance_mttf", "image_pull_behavior",
-    "managedScaling", "managedTerminationProtection",
-    /* asg-ec2.h */
-    "MixedInstancesPolicy", "CapacityRebalance", "WarmPoolConfiguration",
-    "spot_interruptions", "ecs_agent", "warm_pool", "creditSpecification", NULL
-  };
+  JNode part;
+  if (!jn_member(n, key, &part)) {
+    for (guint i = 0; i < cfg->azs->len; i++)
+      g_ptr_array_add(asg->azs, cfg->azs->pdata[i]);
+    return TRUE;
+  }
+  if (!parse_string_list(&part, 1, asg->azs, error))
+    return FALSE;
+  for (guint i = 0; i < asg->azs->len; i++) {
+    if (cluster_config_az_index(cfg, asg->azs->pdata[i]) < 0) {
+      JNode item;
+      jn_index(&part, (int) i, &item);
+      return jn_error(&item, error, "\"%s\" is not one of the cluster's "
+                      "availability_zones", (char *) asg->azs->pdata[i]),
+             FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Keys of both shapes: ecsim's parameters and the AWS-shaped options of
+ * asg-ec2.h. */
+static const char *const knob_keys[] = {
+  "instance_type", "spot", "spot_price_trace", "committed", "launch_time",
+  "boot_time", "reserved_memory_mib", "instance_mttf", "image_pull_behavior",
+  "managedScaling", "managedTerminationProtection",
+  /* asg-ec2.h */
+  "MixedInstancesPolicy", "CapacityRebalance", "WarmPoolConfiguration",
+  "spot_interruptions", "ecs_agent", "warm_pool", "creditSpecification", NULL
+};
+
+/* Checks @n's keys against @shape_keys and knob_keys. */
+static gboolean
+check_asg_keys(const JNode *n, const char *const *shape_keys,
+               const char *const *required, GError **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new();
+  for (const char *const *k = shape_keys; *k; k++)
+    g_ptr_array_add(keys, (gpointer) *k);
+  for (const char *const *k = knob_keys; *k; k++)
+    g_ptr_array_add(keys, (gpointer) *k);
+  g_ptr_array_add(keys, NULL);
+  return jn_check_object(n, (const char *const *) keys->pdata, required,
+                         error);
+}
+
+/* ecsim's own shape: name, min, max, desired, availability_zones. */
+static gboolean
+parse_ecsim_shape(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
+                  int64_t *min, int64_t *max, int64_t *desired,
+                  GError **error)
+{
+  static const char *const keys[] = { "name", "min", "max", "desired",
+                                      "availability_zones", NULL };
+  static const char *const required[] = { "name", "max", NULL };
+  if (!check_asg_keys(n, keys, required, error) ||
+      !jn_string(n, "name", &asg->name, error) ||
+      !jn_int(n, "min", 0, 10000, min, error) ||
+      !jn_int(n, "max", 0, 10000, max, error) ||
+      !jn_int(n, "desired", 0, 10000, desired, error) ||
+      !cluster_parse_asg_azs(n, "availability_zones", cfg, asg, error))
+    return FALSE;
+  asg->group_name = asg->name;
+  return TRUE;
+}
+
+static gboolean
+parse_aws_shape(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
+                int64_t *min, int64_t *max, int64_t *desired,
+                GError **error)
+{
+  static const char *const required[] = { "AutoScalingGroupName", "MinSize",
+                                          "MaxSize", NULL };
+  return asg_aws_check_names(n, error) &&
+         check_asg_keys(n, asg_aws_keys(), required, error) &&
+         asg_aws_parse(n, cfg, asg, min, max, desired, error);
+}
+
+/* The members of knob_keys (the instance type is read, not resolved). */
+static gboolean
+parse_knobs(const JNode *n, ClusterConfig *cfg, AsgConfig *asg,
+            GError **error)
+{
   static const char *const pull[] = { "default", "always", "once",
                                        "prefer-cached", NULL };
-  static const char *const required[] = { "name", "max", NULL };
   static const char *const onoff[] = { "DISABLED", "ENABLED", NULL };
+  int64_t reserved = 0;
+  int protection = 0, behavior = IMAGE_PULL_DEFAULT;
+  JNode part;
+  if (!jn_string(n, "instance_type", &asg->instance_type_name, error) ||
+      !jn_bool(n, "spot", &asg->spot, error) ||
+      !jn_bool(n, "committed", &asg->committed, error) ||
+      !parse_spot_prices(n, asg, error) ||
+      !dist_member(n, "launch_time", SIM_DAY, &asg->launch_time, error) ||
+      !dist_member(n, "boot_time", SIM_DAY, &asg->boot_time, error) ||
+      !jn_int(n, "reserved_memory_mib", 0, 1 << 20, &reserved, error) ||
+      !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,
+                   &asg->instance_mttf, error) ||
+      !cluster_parse_managed_scaling(n, asg, error) ||
+      !asg_ec2_parse(n, cfg->catalog, asg->spot, &asg->ec2, error) ||
+      !jn_enum(n, "managedTerminationProtection", onoff, &protection,
+               error) ||
+      !jn_enum(n, "image_pull_behavior", pull, &behavior, error) ||
+      !parse_credit_specification(n, asg, error))
+    return FALSE;
+  asg->pull_behavior = (ImagePullBehavior) behavior;
+  asg->reserved_memory_mib = (int) reserved;
+  asg->termination_protection = protection;
+  asg->managed_scaling_given = jn_member(n, "managedScaling", &part);
+  asg->termination_protection_given =
+    jn_member(n, "managedTerminationProtection", &part);
+  return TRUE;
+}
+
+static AsgConfig *
+asg_new(void)
+{
   AsgConfig *asg = g_new0(AsgConfig, 1);
   asg->launch_time = (Dist){ .kind = DIST_UNIFORM, .a = 60, .b = 180,
                              .mean = 120 };
@@ -204,35 +322,28 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
   asg->max_step = 10000;
   asg->warmup = 300 * SIM_SEC;
   asg->azs = g_ptr_array_new();
-  int64_t min = 0, max = 0, desired = -1, reserved = 0;
-  int protection = 0, behavior = IMAGE_PULL_DEFAULT;
+  return asg;
+}
+
+/* A group in ecsim's shape or in describe-auto-scaling-groups' (it has
+ * AutoScalingGroupName); the knobs apply to both. */
+static AsgConfig *
+parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
+{
+  AsgConfig *asg = asg_new();
+  int64_t min = 0, max = 0, desired = -1;
   JNode part;
-  if (!jn_check_object(n, keys, required, error) ||
-      !jn_string(n, "name", &asg->name, error) ||
-      !jn_string(n, "instance_type", &asg->instance_type_name, error) ||
-      !jn_int(n, "min", 0, 10000, &min, error) ||
-      !jn_int(n, "max", 0, 10000, &max, error) ||
-      !jn_int(n, "desired", 0, 10000, &desired, error) ||
-      !jn_bool(n, "spot", &asg->spot, error) ||
-      !jn_bool(n, "committed", &asg->committed, error) ||
-      !parse_spot_prices(n, asg, error) ||
-      !dist_member(n, "launch_time", SIM_DAY, &asg->launch_time, error) ||
-      !dist_member(n, "boot_time", SIM_DAY, &asg->boot_time, error) ||
-      !jn_int(n, "reserved_memory_mib", 0, 1 << 20, &reserved, error) ||
-      !jn_duration(n, "instance_mttf", SIM_MIN, SIM_TIME_MAX / 4,
-                   &asg->instance_mttf, error) ||
-      !parse_managed_scaling(n, asg, error) ||
-      !asg_ec2_parse(n, cfg->catalog, asg->spot, &asg->ec2, error) ||
-      !jn_enum(n, "managedTerminationProtection", onoff, &protection,
-               error) ||
-      !jn_enum(n, "image_pull_behavior", pull, &behavior, error) ||
-      !parse_credit_specification(n, asg, error) ||
+  gboolean aws = jn_member(n, "AutoScalingGroupName", &part);
+  if (!(aws ? parse_aws_shape(n, cfg, asg, &min, &max, &desired, error)
+            : parse_ecsim_shape(n, cfg, asg, &min, &max, &desired, error)) ||
+      !parse_knobs(n, cfg, asg, error) ||
       !check_asg_type(n, cfg, asg, error))
     goto fail;
-  asg->pull_behavior = (ImagePullBehavior) behavior;
   default_boot(n, asg);
   if (max < min || (desired >= 0 && (desired < min || desired > max))) {
-    jn_member(n, max < min ? "max" : "desired", &part);
+    const char *key = max < min ? (aws ? "MaxSize" : "max")
+                                : (aws ? "DesiredCapacity" : "desired");
+    jn_member(n, key, &part);
     jn_error(&part, error, "must satisfy min <= desired <= max (min %"
              G_GINT64_FORMAT ", max %" G_GINT64_FORMAT ")", min, max);
     goto fail;
@@ -240,24 +351,6 @@ parse_asg(const JNode *n, ClusterConfig *cfg, GError **error)
   asg->min = (int) min;
   asg->max = (int) max;
   asg->desired = desired >= 0 ? (int) desired : (int) min;
-  asg->reserved_memory_mib = (int) reserved;
-  asg->termination_protection = protection;
-  if (jn_member(n, "availability_zones", &part)) {
-    if (!parse_string_list(&part, 1, asg->azs, error))
-      goto fail;
-    for (guint i = 0; i < asg->azs->len; i++) {
-      if (cluster_config_az_index(cfg, asg->azs->pdata[i]) < 0) {
-        JNode item;
-        jn_index(&part, (int) i, &item);
-        jn_error(&item, error, "\"%s\" is not one of the cluster's "
-                 "availability_zones", (char *) asg->azs->pdata[i]);
-        goto fail;
-      }
-    }
-  } else {
-    for (guint i = 0; i < cfg->azs->len; i++)
-      g_ptr_array_add(asg->azs, cfg->azs->pdata[i]);
-  }
   return asg;
 fail:
   asg_free(asg);
@@ -350,6 +443,7 @@ cluster_config_new(void)
   cfg->default_strategy =
     g_array_new(FALSE, TRUE, sizeof(CapacityProviderItem));
   cfg->asgs = g_ptr_array_new_with_free_func(asg_free);
+  cfg->launch_templates = g_ptr_array_new_with_free_func(g_free);
   cfg->catalog = instance_catalog_new();
   /* The Fargate start: ENI attach as measured (ECS-REFERENCE §6), then a
    * pull fitted to two public points (REFERENCE.md "Images and start
@@ -380,30 +474,62 @@ cluster_config_new(void)
   return cfg;
 }
 
+/* A provider named by a string: FARGATE, FARGATE_SPOT or a group's
+ * provider name. */
+static gboolean
+check_named_provider(const JNode *item, const ClusterConfig *cfg,
+                     const char *p, GError **error)
+{
+  if (cluster_config_is_fargate_provider(p) ||
+      cluster_config_find_asg(cfg, p) != NULL)
+    return TRUE;
+  const char *provider = cluster_config_provider_of_group(cfg, p);
+  if (provider != NULL)
+    return jn_error(item, error, "\"%s\" is an Auto Scaling group; its "
+                    "capacity provider is \"%s\": list that name",
+                    p, provider), FALSE;
+  return jn_error(item, error, "no capacity provider \"%s\": it is "
+                  "neither FARGATE, FARGATE_SPOT nor the name of an "
+                  "auto_scaling_groups entry", p), FALSE;
+}
+
 static gboolean
 parse_providers(const JNode *n, ClusterConfig *cfg, GError **error)
 {
-  JNode part;
-  if (jn_member(n, "capacityProviders", &part)) {
-    if (!parse_string_list(&part, 0, cfg->providers, error))
-      return FALSE;
-    for (guint i = 0; i < cfg->providers->len; i++) {
-      const char *p = cfg->providers->pdata[i];
-      if (!cluster_config_is_fargate_provider(p) &&
-          cluster_config_find_asg(cfg, p) == NULL) {
-        JNode item;
-        jn_index(&part, (int) i, &item);
-        return jn_error(&item, error, "no capacity provider \"%s\": it is "
-                        "neither FARGATE, FARGATE_SPOT nor the name of an "
-                        "auto_scaling_groups entry", p), FALSE;
-      }
-    }
-  } else {
+  JNode arr;
+  if (!jn_member(n, "capacityProviders", &arr)) {
     g_ptr_array_add(cfg->providers, "FARGATE");
     g_ptr_array_add(cfg->providers, "FARGATE_SPOT");
     for (guint i = 0; i < cfg->asgs->len; i++)
       g_ptr_array_add(cfg->providers,
                       (gpointer) ((AsgConfig *) cfg->asgs->pdata[i])->name);
+    return TRUE;
+  }
+  if (!jn_check_array(&arr, 0, 100, error))
+    return FALSE;
+  /* describe-capacity-providers elements first: they give their groups
+   * the provider names that plain names then refer to. */
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    jn_index(&arr, i, &item);
+    if (cJSON_IsObject(item.json) &&
+        !cluster_aws_bind_provider(&item, cfg, error))
+      return FALSE;
+  }
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item, name;
+    const char *p = NULL;
+    jn_index(&arr, i, &item);
+    if (cJSON_IsObject(item.json)) {
+      jn_member(&item, "name", &name);
+      p = name.json->valuestring;
+    } else if (!jn_value_string(&item, &p, error) ||
+               !check_named_provider(&item, cfg, p, error)) {
+      return FALSE;
+    }
+    if (cluster_config_has_provider(cfg, p))
+      return jn_error(&item, error, "\"%s\" is listed twice", p), FALSE;
+    g_ptr_array_add(cfg->providers, (gpointer) p);
   }
   return TRUE;
 }
@@ -415,7 +541,12 @@ parse_sections(const JNode *n, ClusterConfig *cfg, GError **error)
     "clusterName", "availability_zones", "capacityProviders",
     "defaultCapacityProviderStrategy", "auto_scaling_groups",
     "instance_types", "account_settings", "fargate", "ec2", "task_stop",
-    "start_warm", NULL
+    "start_warm", "launch_templates",
+    /* describe-clusters output: accepted, not modelled */
+    "clusterArn", "status", "registeredContainerInstancesCount",
+    "runningTasksCount", "pendingTasksCount", "activeServicesCount",
+    "statistics", "tags", "settings", "configuration", "attachments",
+    "attachmentsStatus", "serviceConnectDefaults", NULL
   };
   static const char *const ec2_keys[] = { "pending", "activating",
                                           "image_pull", NULL };
@@ -478,7 +609,8 @@ parse_asgs(const JNode *n, ClusterConfig *cfg, GError **error)
     if (cluster_config_find_asg(cfg, asg->name) != NULL ||
         cluster_config_is_fargate_provider(asg->name)) {
       JNode name;
-      jn_member(&item, "name", &name);
+      if (!jn_member(&item, "name", &name))
+        jn_member(&item, "AutoScalingGroupName", &name);
       jn_error(&name, error, "the name \"%s\" is already taken", asg->name);
       asg_free(asg);
       return FALSE;
@@ -500,9 +632,12 @@ cluster_config_parse(const JNode *n, GError **error)
     g_ptr_array_add(cfg->azs, "us-east-1b");
     g_ptr_array_add(cfg->azs, "us-east-1c");
   }
-  if (n->json != NULL &&
-      (!parse_asgs(n, cfg, error) || !parse_providers(n, cfg, error)))
-    return NULL;
+  if (n->json != NULL) {
+    jn_member(n, "launch_templates", &part);
+    if (!asg_aws_parse_templates(&part, cfg->launch_templates, error) ||
+        !parse_asgs(n, cfg, error) || !parse_providers(n, cfg, error))
+      return NULL;
+  }
   if (n->json == NULL)
     parse_providers(n, cfg, NULL);
   if (n->json != NULL && jn_member(n, "defaultCapacityProviderStrategy",
@@ -523,6 +658,7 @@ cluster_config_free(ClusterConfig *cfg)
   g_ptr_array_unref(cfg->providers);
   g_array_unref(cfg->default_strategy);
   g_ptr_array_unref(cfg->asgs);
+  g_ptr_array_unref(cfg->launch_templates);
   instance_catalog_free(cfg->catalog);
   FargateConfig *f = &cfg->fargate;
   dist_clear(&f->provisioning);
@@ -546,6 +682,18 @@ cluster_config_find_asg(const ClusterConfig *cfg, const char *name)
     const AsgConfig *asg = cfg->asgs->pdata[i];
     if (strcmp(asg->name, name) == 0)
       return asg;
+  }
+  return NULL;
+}
+
+const char *
+cluster_config_provider_of_group(const ClusterConfig *cfg, const char *group)
+{
+  for (guint i = 0; i < cfg->asgs->len; i++) {
+    const AsgConfig *asg = cfg->asgs->pdata[i];
+    if (strcmp(asg->group_name, group) == 0 &&
+        strcmp(asg->name, group) != 0)
+      return asg->name;
   }
   return NULL;
 }

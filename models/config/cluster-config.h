@@ -2,11 +2,17 @@
  * Auto Scaling groups with managed scaling, the instance catalog, and the
  * timing of Fargate and EC2 task phases.
  *
+ *   "file": "clusters.json",           describe-clusters output, the other
+ *                                      keys laid over (cluster-aws.h)
  *   "clusterName": "demo",
  *   "availability_zones": ["us-east-1a", "us-east-1b", "us-east-1c"],
  *   "capacityProviders": ["FARGATE", "FARGATE_SPOT", "m6i-asg"],
+ *                                      or describe-capacity-providers
+ *                                      elements, or {"file": ...}
+ *   "launch_templates": [...],         asg-aws.h
  *   "defaultCapacityProviderStrategy": [{"capacityProvider": ..., ...}],
- *   "auto_scaling_groups": [{
+ *   "auto_scaling_groups": [{         or describe-auto-scaling-groups
+ *                                      elements (asg-aws.h), or {"file"}
  *       "name": "m6i-asg",             also its capacity provider's name
  *       "instance_type": "m6i.large", "min": 0, "max": 40, "desired": 2,
  *       "availability_zones": [...],   default: the cluster's
@@ -99,7 +105,13 @@ typedef struct {
 } ImagePullConfig;
 
 typedef struct {
-  const char *name;
+  const char *name;            /* its capacity provider's name: what
+                                  strategies, events and summary.json
+                                  call it */
+  const char *group_name;      /* the Auto Scaling group's own name; the
+                                  same as @name unless a
+                                  describe-capacity-providers element binds
+                                  a provider of another name to it */
   const char *instance_type_name;
   const InstanceType *type;    /* resolved from the catalog */
   int min, max, desired;
@@ -126,6 +138,11 @@ typedef struct {
   gboolean cpu_credits_standard; /* creditSpecification.cpuCredits
                                     "standard" (burstable types; default
                                     unlimited) */
+  gboolean managed_scaling_given; /* managedScaling was written on the
+                                     group (a capacity provider element
+                                     must then agree with it) */
+  gboolean termination_protection_given; /* the same, for
+                                            managedTerminationProtection */
 } AsgConfig;
 
 typedef struct {
@@ -155,6 +172,9 @@ typedef struct {
                                   ASG names associated with the cluster */
   GArray *default_strategy;    /* CapacityProviderItem */
   GPtrArray *asgs;             /* AsgConfig* */
+  GPtrArray *launch_templates; /* LaunchTemplateVersion* (asg-aws.h):
+                                  where AWS-shaped groups find their
+                                  instance type */
   InstanceCatalog *catalog;
   gboolean awsvpc_trunking;
   FargateConfig fargate;
@@ -174,6 +194,11 @@ void cluster_config_free(ClusterConfig *cfg);
 /* The ASG whose capacity provider is named @name, or NULL. */
 const AsgConfig *cluster_config_find_asg(const ClusterConfig *cfg,
                                          const char *name);
+/* The capacity provider name of the ASG whose group name is @group when
+ * that provider is named otherwise (a user who wrote the group's name
+ * where the provider's belongs), else NULL. */
+const char *cluster_config_provider_of_group(const ClusterConfig *cfg,
+                                             const char *group);
 /* Index of AZ @name, or -1. */
 int cluster_config_az_index(const ClusterConfig *cfg, const char *name);
 /* TRUE when @name is FARGATE or FARGATE_SPOT. */

@@ -42,11 +42,20 @@ check_strategy(const ScenarioConfig *cfg, const ServiceConfig *svc,
   for (guint i = 0; i < strategy->len; i++) {
     const CapacityProviderItem *cp =
       &g_array_index(strategy, CapacityProviderItem, i);
-    if (!cluster_config_has_provider(cfg->cluster, cp->provider))
+    if (!cluster_config_has_provider(cfg->cluster, cp->provider)) {
+      /* In AWS the provider and its group are named apart: a strategy
+       * names the provider. */
+      const char *p = cluster_config_provider_of_group(cfg->cluster,
+                                                       cp->provider);
+      g_autofree char *hint = p == NULL ? g_strdup("")
+        : g_strdup_printf("; \"%s\" is an Auto Scaling group: did you "
+                          "mean the capacity provider %s, which uses this "
+                          "group?", cp->provider, p);
       return jn_error(&where, error, "The specified capacity provider "
                       "strategy cannot contain a capacity provider that is "
-                      "not associated with the cluster (\"%s\")",
-                      cp->provider), FALSE;
+                      "not associated with the cluster (\"%s\")%s",
+                      cp->provider, hint), FALSE;
+    }
     if (cluster_config_is_fargate_provider(cp->provider))
       any_fargate = TRUE;
     else

@@ -8,6 +8,8 @@
 #include "models/input/jsonfile.h"
 #include "models/config/autoscale-aws.h"
 #include "models/config/scenario-check.h"
+#include "models/config/scenario-include.h"
+#include "models/config/cluster-aws.h"
 
 typedef struct {
   char *pointer;
@@ -269,32 +271,42 @@ make_included_copy(const cJSON *obj, const cJSON *entry, JDoc *doc,
   return copy;
 }
 
+/* The tree of the file that {"file": ...} entry @entry at @entry_path
+ * names (lent), its resolved @path and its @display name (owned). */
+static cJSON *
+read_entry_file(Scenario *scn, const cJSON *entry, const char *entry_path,
+                char **path, char **display, GError **error)
+{
+  const cJSON *file = cJSON_GetObjectItemCaseSensitive(entry, "file");
+  if (!cJSON_IsString(file)) {
+    input_error(error, scn->file, "%s/file: must be a file name (string)",
+                entry_path);
+    return NULL;
+  }
+  const char *name = file->valuestring;
+  *path = g_path_is_absolute(name) ? g_strdup(name)
+                                   : g_build_filename(scn->dir, name, NULL);
+  *display = g_strdup(strcmp(scn->dir, ".") == 0 ? name : *path);
+  cJSON *tree = load_included(scn, *path, *display, error);
+  if (tree == NULL && (error == NULL || *error == NULL))
+    input_error(error, scn->file, "%s/file: cannot read '%s'%s",
+                entry_path, name,
+                g_file_test(*path, G_FILE_TEST_EXISTS) ? ""
+                                                       : ": no such file");
+  return tree;
+}
+
 static gboolean
 expand_entry(Scenario *scn, JDoc *doc, const IncludeRule *rule, cJSON *arr,
              cJSON *entry, int index, GError **error)
 {
   g_autofree char *entry_path = g_strdup_printf("/%s/%d", rule->section,
                                                 index);
-  const cJSON *file = cJSON_GetObjectItemCaseSensitive(entry, "file");
-  if (!cJSON_IsString(file)) {
-    input_error(error, scn->file, "%s/file: must be a file name (string)",
-                entry_path);
+  g_autofree char *path = NULL, *display = NULL;
+  cJSON *tree = read_entry_file(scn, entry, entry_path, &path, &display,
+                                error);
+  if (tree == NULL)
     return FALSE;
-  }
-  const char *name = file->valuestring;
-  g_autofree char *path = g_path_is_absolute(name)
-                            ? g_strdup(name)
-                            : g_build_filename(scn->dir, name, NULL);
-  const char *display = strcmp(scn->dir, ".") == 0 ? name : path;
-  cJSON *tree = load_included(scn, path, display, error);
-  if (tree == NULL) {
-    if (error == NULL || *error == NULL)
-      input_error(error, scn->file, "%s/file: cannot read '%s'%s",
-                  entry_path, name,
-                  g_file_test(path, G_FILE_TEST_EXISTS) ? ""
-                                                        : ": no such file");
-    return FALSE;
-  }
   g_autoptr(GPtrArray) objects = g_ptr_array_new();
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
   unwrap(rule, tree, objects, paths);
@@ -311,6 +323,110 @@ expand_entry(Scenario *scn, JDoc *doc, const IncludeRule *rule, cJSON *arr,
                                      scn->dir, entry_path);
     cJSON_AddItemToArray(arr, copy);
   }
+  return TRUE;
+}
+
+/* The value of @obj's string member @key, or "?". */
+static const char *
+member_or_what(const cJSON *obj, const char *key)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(v) ? v->valuestring : "?";
+}
+
+/* Keeps in @objects (and @paths) only those whose @key is @want. */
+static void
+keep_selected(GPtrArray *objects, GPtrArray *paths, const char *key,
+              const char *want)
+{
+  for (guint i = objects->len; i-- > 0;) {
+    if (strcmp(member_or_what(objects->pdata[i], key), want) != 0) {
+      g_ptr_array_remove_index(objects, i);
+      g_ptr_array_remove_index(paths, i);
+    }
+  }
+}
+
+static char *
+list_names(const GPtrArray *objects, const char *key)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < objects->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "",
+                           member_or_what(objects->pdata[i], key));
+  return g_string_free(s, FALSE);
+}
+
+/* Checks which of the file's @objects the entry stands for; FALSE and
+ * @error when the entry cannot say. */
+static gboolean
+select_objects(Scenario *scn, const IncludeShape *shape, const cJSON *entry,
+               const char *entry_path, const char *display,
+               GPtrArray *objects, GPtrArray *paths, GError **error)
+{
+  const cJSON *want = shape->select_key
+    ? cJSON_GetObjectItemCaseSensitive(entry, shape->select_key) : NULL;
+  g_autofree char *names = shape->select_key
+    ? list_names(objects, shape->select_key) : NULL;
+  if (cJSON_IsString(want)) {
+    keep_selected(objects, paths, shape->select_key, want->valuestring);
+    if (objects->len == 0)
+      input_error(error, scn->file, "%s/%s: '%s' holds no %s \"%s\" (it "
+                  "holds: %s)", entry_path, shape->select_key, display,
+                  shape->what, want->valuestring, names);
+    return objects->len > 0;
+  }
+  if (shape->one && objects->len != 1) {
+    input_error(error, scn->file, "%s: '%s' holds %u %ss (%s); name one "
+                "with \"%s\"", entry_path, display, objects->len,
+                shape->what, objects->len ? names : "none",
+                shape->select_key);
+    return FALSE;
+  }
+  if (!shape->overlay_each && objects->len != 1 &&
+      cJSON_GetArraySize(entry) > 1) {
+    input_error(error, scn->file, "%s: '%s' holds %u objects, so the "
+                "entry's other keys would apply to all of them; list them "
+                "one by one instead", entry_path, display, objects->len);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+scenario_expand_include(Scenario *scn, JDoc *doc, const cJSON *entry,
+                        const char *entry_path, const IncludeShape *shape,
+                        cJSON *out, GError **error)
+{
+  g_autofree char *path = NULL, *display = NULL;
+  cJSON *tree = read_entry_file(scn, entry, entry_path, &path, &display,
+                                error);
+  if (tree == NULL)
+    return FALSE;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree,
+                                                       shape->wrapper_array);
+  if (cJSON_IsArray(list)) {
+    int i = 0;
+    for (cJSON *item = list->child; item; item = item->next, i++) {
+      g_ptr_array_add(objects, item);
+      g_ptr_array_add(paths, g_strdup_printf("/%s/%d", shape->wrapper_array,
+                                             i));
+    }
+  } else {
+    g_ptr_array_add(objects, tree);
+    g_ptr_array_add(paths, g_strdup(""));
+  }
+  if (!select_objects(scn, shape, entry, entry_path, display, objects, paths,
+                      error))
+    return FALSE;
+  g_autofree char *inc_dir = g_path_get_dirname(path);
+  for (guint i = 0; i < objects->len; i++)
+    cJSON_AddItemToArray(out, make_included_copy(objects->pdata[i], entry,
+                                                 doc, display, inc_dir,
+                                                 paths->pdata[i], scn->file,
+                                                 scn->dir, entry_path));
   return TRUE;
 }
 
@@ -489,6 +605,7 @@ scenario_configure(Scenario *scn, const char *variant,
   cfg->file = scn->file;
   if (!resolve_includes(scn, cfg->tree, cfg->doc, error) ||
       !resolve_attribute_files(scn, cfg->tree, cfg->doc, error) ||
+      !cluster_aws_resolve_includes(scn, cfg->tree, cfg->doc, error) ||
       !apply_variant(scn, cfg->tree, cfg->doc, variant, error) ||
       !apply_sets(scn, cfg->tree, cfg->doc, error) ||
       !autoscale_aws_apply(cfg->tree, cfg->doc, &cfg->aas_skipped,
