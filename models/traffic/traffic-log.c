@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/input/civil-time.h"
 #include "models/input/input.h"
 
 #define LOG_CHECKPOINT 1024
@@ -142,97 +143,30 @@ line_reader_next(LineReader *r, char **line, gsize *n, gint64 *offset,
   }
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static gint64
-days_from_civil(gint64 y, int m, int d)
-{
-  y -= m <= 2;
-  gint64 era = (y >= 0 ? y : y - 399) / 400;
-  gint64 yoe = y - era * 400;
-  gint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* @n digits at *p as an integer, advancing *p; -1 if not all digits. */
-static int
-digits(const char **p, int n)
-{
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (!g_ascii_isdigit((*p)[i]))
-      return -1;
-    v = v * 10 + ((*p)[i] - '0');
-  }
-  *p += n;
-  return v;
-}
-
-static gboolean
-valid_civil(int y, int mo, int d, int h, int mi, int s)
-{
-  static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  return y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] &&
-    h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
-}
-
 /* Fills @st from a civil time and a zone offset in seconds east. */
-static void
+static gboolean
 set_civil(LogStamp *st, int y, int mo, int d, int h, int mi, int s,
           gint64 frac_us, gint64 zone)
 {
-  gint64 local = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s;
-  st->local = local * G_USEC_PER_SEC + frac_us;
-  st->utc = st->local - zone * G_USEC_PER_SEC;
+  CivilTime t;
+  if (!civil_time_make(y, mo, d, h, mi, s, frac_us, zone, &t))
+    return FALSE;
+  st->utc = t.utc;
+  st->local = t.local;
   st->has_wall = TRUE;
+  return TRUE;
 }
 
-/* ".ffffff" at *p: microseconds, extra digits dropped. */
-static gint64
-fraction(const char **p)
-{
-  gint64 us = 0, scale = 100000;
-  if (**p != '.' && **p != ',')
-    return 0;
-  for ((*p)++; g_ascii_isdigit(**p); (*p)++, scale /= 10)
-    us += (**p - '0') * scale;
-  return us;
-}
-
-/* ISO-8601 "YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|±HH[:]MM]"; no zone means
- * UTC. Advances *p past it. */
+/* ISO-8601 at *p (civil_time_parse_iso(); no zone means UTC). */
 static gboolean
 parse_iso(const char **p, LogStamp *st)
 {
-  const char *s = *p;
-  int y = digits(&s, 4), mo = -1, d = -1, h = 0, mi = 0, sec = 0;
-  if (y >= 0 && *s++ == '-' && (mo = digits(&s, 2)) >= 0 && *s++ == '-')
-    d = digits(&s, 2);
-  if (d < 0)
+  CivilTime t;
+  if (!civil_time_parse_iso(p, &t))
     return FALSE;
-  gint64 frac = 0, zone = 0;
-  if ((*s == 'T' || *s == ' ') && g_ascii_isdigit(s[1])) {
-    s++;
-    if ((h = digits(&s, 2)) < 0 || *s++ != ':' || (mi = digits(&s, 2)) < 0)
-      return FALSE;
-    if (*s == ':' && (s++, (sec = digits(&s, 2)) < 0))
-      return FALSE;
-    frac = fraction(&s);
-  }
-  if (*s == 'Z') {
-    s++;
-  } else if ((*s == '+' || *s == '-') && g_ascii_isdigit(s[1])) {
-    int sign = *s++ == '-' ? -1 : 1, zh = digits(&s, 2), zm;
-    if (*s == ':')
-      s++;
-    if (zh < 0 || (zm = digits(&s, 2)) < 0)
-      return FALSE;
-    zone = sign * (zh * 3600 + zm * 60);
-  }
-  if (!valid_civil(y, mo, d, h, mi, sec))
-    return FALSE;
-  set_civil(st, y, mo, d, h, mi, sec, frac, zone);
-  *p = s;
+  st->utc = t.utc;
+  st->local = t.local;
+  st->has_wall = TRUE;
   return TRUE;
 }
 
@@ -242,25 +176,26 @@ parse_clf_date(const char **p, LogStamp *st)
 {
   static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
   const char *s = *p;
-  int d = digits(&s, 2), mo = -1, y = -1, h = -1, mi = -1, sec = -1, zh, zm;
+  int d = civil_digits(&s, 2), mo = -1, y = -1, h = -1, mi = -1, sec = -1;
+  int zh, zm;
   if (d < 0 || *s++ != '/')
     return FALSE;
   for (int i = 0; i < 12; i++)
     if (g_ascii_strncasecmp(s, months + 3 * i, 3) == 0)
       mo = i + 1;
   s += 3;
-  if (mo < 0 || *s++ != '/' || (y = digits(&s, 4)) < 0 || *s++ != ':' ||
-      (h = digits(&s, 2)) < 0 || *s++ != ':' || (mi = digits(&s, 2)) < 0 ||
-      *s++ != ':' || (sec = digits(&s, 2)) < 0 || *s++ != ' ')
+  if (mo < 0 || *s++ != '/' || (y = civil_digits(&s, 4)) < 0 ||
+      *s++ != ':' || (h = civil_digits(&s, 2)) < 0 || *s++ != ':' ||
+      (mi = civil_digits(&s, 2)) < 0 || *s++ != ':' ||
+      (sec = civil_digits(&s, 2)) < 0 || *s++ != ' ')
     return FALSE;
   int sign = *s == '-' ? -1 : 1;
   if (*s != '+' && *s != '-')
     return FALSE;
   s++;
-  if ((zh = digits(&s, 2)) < 0 || (zm = digits(&s, 2)) < 0 ||
-      !valid_civil(y, mo, d, h, mi, sec))
+  if ((zh = civil_digits(&s, 2)) < 0 || (zm = civil_digits(&s, 2)) < 0 ||
+      !set_civil(st, y, mo, d, h, mi, sec, 0, sign * (zh * 3600 + zm * 60)))
     return FALSE;
-  set_civil(st, y, mo, d, h, mi, sec, 0, sign * (zh * 3600 + zm * 60));
   *p = s;
   return TRUE;
 }
@@ -283,7 +218,7 @@ parse_seconds(const char **p, LogStamp *st)
   }
   gboolean any = s > d0;
   const char *f0 = s + (*s == '.');
-  gint64 frac = *s == '.' ? fraction(&s) : 0;
+  gint64 frac = *s == '.' ? civil_fraction_us(&s) : 0;
   if (!any && s == f0)
     return FALSE;
   st->utc = (whole * G_USEC_PER_SEC + frac) * (neg ? -1 : 1);
@@ -291,14 +226,6 @@ parse_seconds(const char **p, LogStamp *st)
   st->has_wall = FALSE;
   *p = s;
   return TRUE;
-}
-
-/* Whether @s starts with "YYYY-" (never reading past its end). */
-static gboolean
-looks_like_date(const char *s)
-{
-  return g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]) &&
-    g_ascii_isdigit(s[2]) && g_ascii_isdigit(s[3]) && s[4] == '-';
 }
 
 static gboolean
@@ -324,7 +251,8 @@ parse_line(TraceFormat format, const char *line, LogStamp *st,
   switch (format) {
   case TRACE_FORMAT_TIMESTAMPS:
     reason = "expected a timestamp (seconds or ISO-8601)";
-    if (!(looks_like_date(s) ? parse_iso(&s, st) : parse_seconds(&s, st)) ||
+    if (!(civil_looks_like_date(s) ? parse_iso(&s, st)
+                                   : parse_seconds(&s, st)) ||
         !only_blanks(s))
       goto bad;
     break;
@@ -367,7 +295,7 @@ traffic_log_parse_stamp(const char *text, gint64 *us)
   const char *p = s;
   if ((g_ascii_isdigit(p[0]) && g_ascii_isdigit(p[1]) && p[2] == '/' &&
        parse_clf_date(&p, &st)) ||
-      (p = s, looks_like_date(p) && parse_iso(&p, &st)) ||
+      (p = s, civil_looks_like_date(p) && parse_iso(&p, &st)) ||
       (p = s, parse_seconds(&p, &st))) {
     if (*p == ']')
       p++;
