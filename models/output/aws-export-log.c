@@ -10,6 +10,7 @@
 #include "models/output/aws-export-private.h"
 
 #include "models/config/scenario.h"
+#include "models/input/civil-time.h"
 
 /* A 64-bit mix (splitmix64's finaliser): stable made-up identifiers. */
 static guint64
@@ -28,29 +29,6 @@ name_hash(const char *s)
   for (; *s; s++)
     h = (h ^ (guchar) *s) * G_GUINT64_CONSTANT(0x100000001b3);
   return h;
-}
-
-/* "2026-01-05T00:01:02.345678Z" for @us since the Unix epoch (>= 0):
- * the civil date by Hinnant's days-to-civil, with no allocation. */
-static void
-format_time_us(gint64 us, char *buf, gsize size)
-{
-  gint64 secs = us / G_USEC_PER_SEC, frac = us % G_USEC_PER_SEC;
-  gint64 days = secs / 86400, sod = secs % 86400;
-  gint64 z = days + 719468, era = z / 146097;
-  gint64 doe = z - era * 146097;
-  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  gint64 mp = (5 * doy + 2) / 153;
-  gint64 d = doy - (153 * mp + 2) / 5 + 1;
-  gint64 m = mp < 10 ? mp + 3 : mp - 9;
-  gint64 y = yoe + era * 400 + (m <= 2);
-  g_snprintf(buf, size,
-             "%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT
-             "-%02" G_GINT64_FORMAT "T%02" G_GINT64_FORMAT
-             ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
-             ".%06" G_GINT64_FORMAT "Z",
-             y, m, d, sod / 3600, sod / 60 % 60, sod % 60, frac);
 }
 
 /* The target's private address: one per task, from its number (the
@@ -87,9 +65,10 @@ aws_export_log_line(AwsExport *e, AwsService *s, const WorldRequest *r)
   const TargetGroupConfig *tg = e->w->cfg->service_tgs->pdata[s->service];
   guint64 id = mix(e->w->cfg->seed ^ mix(((guint64) s->service << 40) ^
                                           s->lines));
-  char time[40], created[40], target[32], tg_arn[160];
-  format_time_us(e->t0_us + r->finish, time, sizeof time);
-  format_time_us(e->t0_us + r->arrival, created, sizeof created);
+  char target[32], tg_arn[160];
+  g_autofree char *time = civil_time_format(e->t0_us + r->finish, 6, "Z");
+  g_autofree char *created =
+    civil_time_format(e->t0_us + r->arrival, 6, "Z");
   format_target(r->task, target, sizeof target);
   if (tg != NULL && tg->arn != NULL)
     g_strlcpy(tg_arn, tg->arn, sizeof tg_arn);

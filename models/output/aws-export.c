@@ -9,6 +9,7 @@
 #include "models/config/scenario.h"
 #include "models/control/metrics.h"
 #include "models/control/service.h"
+#include "models/input/civil-time.h"
 #include "models/input/input.h"
 #include "models/input/jsonfile.h"
 #include "models/requests/lb.h"
@@ -23,26 +24,14 @@ aws_export_options_init(AwsExportOptions *o)
   o->max_gib = 2.0;
 }
 
-void
-aws_export_format_cw_time(gint64 us, char *buf)
-{
-  g_autoptr(GDateTime) dt =
-    g_date_time_new_from_unix_utc(us / G_USEC_PER_SEC);
-  g_autofree char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S+00:00");
-  g_strlcpy(buf, s, 32);
-}
-
 gboolean
 aws_export_parse_epoch(const char *text, gint64 *us)
 {
-  g_autofree char *full = strlen(text) == 10
-                            ? g_strconcat(text, "T00:00:00Z", NULL)
-                            : g_strdup(text);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(full, NULL);
-  if (dt == NULL)
+  const char *p = text;
+  CivilTime t;
+  if (!civil_time_parse_iso(&p, &t) || *p != '\0')
     return FALSE;
-  *us = g_date_time_to_unix(dt) * G_USEC_PER_SEC +
-        g_date_time_get_microsecond(dt);
+  *us = t.utc;
   return TRUE;
 }
 
@@ -315,7 +304,7 @@ static cJSON *
 metric_result(AwsExport *e, AwsService *s, guint m)
 {
   cJSON *r = cJSON_CreateObject();
-  char id[16], when[32];
+  char id[16];
   g_snprintf(id, sizeof id, "m%u", m + 1);
   cJSON_AddStringToObject(r, "Id", id);
   cJSON_AddStringToObject(r, "Label", metrics[m].label);
@@ -328,7 +317,8 @@ metric_result(AwsExport *e, AwsService *s, guint m)
     double v;
     if (!metrics[m].value(&g_array_index(s->buckets, AwsBucket, i), &v))
       continue;
-    aws_export_format_cw_time(e->t0_us + (gint64) i * e->o.period, when);
+    g_autofree char *when =
+      civil_time_format(e->t0_us + (gint64) i * e->o.period, 0, "+00:00");
     cJSON_AddItemToArray(times, cJSON_CreateString(when));
     cJSON_AddItemToArray(values, cJSON_CreateNumber(rounded(v)));
   }

@@ -52,10 +52,6 @@ gboolean aws_export_finish(AwsExport *e, GError **error);
 void aws_export_free(AwsExport *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AwsExport, aws_export_free)
 
-/* Writes @us (µs since the Unix epoch) as CloudWatch's CLI does,
- * "2026-01-05T00:01:00+00:00" (whole seconds), into @buf (>= 32 bytes). */
-void aws_export_format_cw_time(gint64 us, char *buf);
-
-/* Parses --export-epoch: ISO 8601 with a zone, or a date alone
- * ("2026-01-05", midnight UTC). FALSE when it is neither. */
+/* Parses --export-epoch: ISO 8601 (no zone is UTC; a date alone is its
+ * midnight). FALSE when it is not such a time. */
 gboolean aws_export_parse_epoch(const char *text, gint64 *us);
