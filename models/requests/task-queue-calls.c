@@ -90,8 +90,8 @@ next_tracked(World *w, TaskQueue *s, SimTime now)
     }
     if (G_UNLIKELY(now - R->queued > s->timeout)) {
       reqstats_failed(s->stats, now, REQ_TIMEOUT, 1);
-      world_request_end(w, s->service, s->task, R->arrival,
-                        R->queued + s->timeout, REQ_TIMEOUT);
+      world_request_end(w, s->service, s->task, R->arrival, now,
+                        REQ_TIMEOUT);
       calls_req_failed(w, r, REQ_TIMEOUT, now);
       continue;
     }
@@ -229,8 +229,7 @@ task_queue_abort_tracked(World *w, TaskQueue *s)
   for (guint i = 0; i < timed_out->len; i++) {
     guint32 r = g_array_index(timed_out, guint32, i);
     const CallReq *R = calls_req(w, r);
-    world_request_end(w, s->service, s->task, R->arrival,
-                      R->queued + s->timeout, REQ_TIMEOUT);
+    world_request_end(w, s->service, s->task, R->arrival, now, REQ_TIMEOUT);
     calls_req_failed(w, r, REQ_TIMEOUT, now);
   }
   for (guint i = 0; i < reset->len; i++) {

@@ -43,16 +43,15 @@ serving_done(World *w, TaskQueue *s, SimTime arrival, SimTime now)
 }
 
 /* Watched requests only: @s lost what it held at @now: those waiting
- * longer than the timeout got their 504 at arrival + timeout, the others
- * and those in service a 502 now. */
+ * longer than the timeout get their 504, the others and those in service
+ * a 502. */
 static G_GNUC_NO_INLINE void
 serving_abort(World *w, TaskQueue *s, SimTime now)
 {
   for (guint32 i = 0; i < s->qlen; i++) {
     SimTime a = s->queue[(s->qhead + i) & (s->qcap - 1)];
     gboolean late = now - a > s->timeout;
-    world_request_end(w, s->service, s->task, a,
-                      late ? a + s->timeout : now,
+    world_request_end(w, s->service, s->task, a, now,
                       late ? REQ_TIMEOUT : REQ_RESET);
   }
   for (guint32 i = 0; i < s->nserving; i++)
@@ -105,8 +104,7 @@ next_request(World *w, TaskQueue *s, SimTime now, gboolean shared)
     SimTime arrival = queue_pop(s);
     if (G_UNLIKELY(now - arrival > s->timeout)) {
       expired++;
-      world_request_end(w, s->service, s->task, arrival,
-                        arrival + s->timeout, REQ_TIMEOUT);
+      world_request_end(w, s->service, s->task, arrival, now, REQ_TIMEOUT);
       continue;
     }
     reqstats_started(s->stats, now, arrival);
