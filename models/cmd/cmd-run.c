@@ -5,6 +5,8 @@
 
 #include "models/cmd/commands.h"
 #include "models/input/jsonfile.h"
+#include "models/output/aws-export.h"
+#include "models/output/outdir.h"
 #include "models/output/report.h"
 #include "models/output/run-manifest.h"
 #include "models/config/scenario.h"
@@ -22,6 +24,12 @@ typedef struct {
   gboolean lenient;
   gboolean strict;
   gboolean force;
+  char *export_aws;        /* --export-aws DIR, or NULL */
+  char *export_period;     /* the option texts, checked by */
+  char *export_epoch;      /* export_options() */
+  double export_sample;    /* 0: not given */
+  double export_max_gib;   /* 0: not given */
+  AwsExportOptions aws;    /* from the four above */
 } RunOptions;
 
 /* Configures (and so checks) every chosen variant before anything runs. */
@@ -69,6 +77,18 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
     fprintf(stderr, "%s\n", error->message);
     return cmd_status_for(error);
   }
+  g_autofree char *export_tmp = NULL;
+  g_autoptr(AwsExport) export = NULL;
+  if (o->export_aws != NULL) {
+    export_tmp = outdir_begin(o->export_aws, &error);
+    export = export_tmp ? aws_export_new(w, export_tmp, &o->aws, &error)
+                        : NULL;
+    if (export == NULL) {
+      outdir_abandon(export_tmp);
+      cmd_error("%s", error->message);
+      return cmd_status_for(error);
+    }
+  }
   g_autofree char *label = g_strdup_printf("[%s]", cfg->variant);
   g_autoptr(SimProgress) progress = sim_progress_new(
     stderr, label, cfg->duration, sim_progress_wanted(stderr, o->quiet));
@@ -80,6 +100,13 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
               "written for it", sim_time_format_clock(now, at),
               sim_time_format(cfg->duration, of),
               100.0 * (double) now / (double) cfg->duration, cfg->variant);
+    outdir_abandon(export_tmp);
+    return 1;
+  }
+  if (export != NULL && (!aws_export_finish(export, &error) ||
+                         !outdir_commit(export_tmp, o->export_aws, &error))) {
+    outdir_abandon(export_tmp);
+    cmd_error("--export-aws: %s", error->message);
     return 1;
   }
   g_autoptr(RunManifest) manifest = run_manifest_new(scn, cfg);
@@ -113,6 +140,54 @@ count_warnings(const GPtrArray *summaries)
   return n;
 }
 
+/* --export-aws DIR must be new, empty, or given with --force. */
+static gboolean
+export_dir_free(const char *dir, gboolean force)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  if (d == NULL || g_dir_read_name(d) == NULL || force)
+    return TRUE;
+  cmd_error("--export-aws: %s is not empty (another export?): give an "
+            "empty folder, or --force to replace it", dir);
+  return FALSE;
+}
+
+/* Checks the --export-* options into o->aws. */
+static gboolean
+export_options(RunOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  aws_export_options_init(&o->aws);
+  if (o->export_period != NULL &&
+      (!sim_time_parse(o->export_period, &o->aws.period, &error) ||
+       o->aws.period < SIM_SEC || o->aws.period % SIM_SEC != 0)) {
+    cmd_error("--export-period %s: %s", o->export_period,
+              error ? error->message : "give whole seconds, e.g. 60s or 5m");
+    return FALSE;
+  }
+  if (o->export_epoch != NULL &&
+      !aws_export_parse_epoch(o->export_epoch, &o->aws.epoch_us)) {
+    cmd_error("--export-epoch %s: expected an ISO 8601 UTC time such as "
+              "2026-01-05T00:00:00Z", o->export_epoch);
+    return FALSE;
+  }
+  if (o->export_sample != 0 &&
+      !(o->export_sample > 0 && o->export_sample <= 1)) {
+    cmd_error("--export-aws-sample %g: a fraction of the log lines, in "
+              "(0, 1]", o->export_sample);
+    return FALSE;
+  }
+  if (o->export_sample != 0)
+    o->aws.sample = o->export_sample;
+  if (o->export_max_gib < 0) {
+    cmd_error("--export-aws-max-gib %g: must be positive", o->export_max_gib);
+    return FALSE;
+  }
+  if (o->export_max_gib > 0)
+    o->aws.max_gib = o->export_max_gib;
+  return TRUE;
+}
+
 static int
 run_scenario(const char *path, const RunOptions *o)
 {
@@ -126,6 +201,13 @@ run_scenario(const char *path, const RunOptions *o)
     fprintf(stderr, "%s\n", error->message);
     return cmd_status_for(error);
   }
+  if (o->export_aws != NULL && cfgs->len > 1) {
+    cmd_error("--export-aws writes one run: choose a variant with "
+              "--variant NAME (the scenario has %u)", cfgs->len);
+    return EXIT_INPUT;
+  }
+  if (o->export_aws != NULL && !export_dir_free(o->export_aws, o->force))
+    return EXIT_INPUT;
   const ScenarioConfig *first = cfgs->pdata[0];
   g_autofree char *base = o->output
                             ? g_strdup(o->output)
@@ -215,6 +297,20 @@ static const char run_description[] =
   "(pricing.\nsavings_plans, reserved_instances) apply per clock hour; "
   "summary.json's\ncost.commitments shows covered and uncovered spend and "
   "the unused commitment.\n\n"
+  "--export-aws DIR also writes, per service with traffic or a target "
+  "group,\nSERVICE-cloudwatch.json (what `aws cloudwatch get-metric-data` "
+  "prints: RequestCount,\nTargetResponseTime, HTTPCode_Target_5XX_Count, "
+  "HTTPCode_ELB_5XX_Count,\nHealthyHostCount, CPUUtilization, "
+  "MemoryUtilization, RunningTaskCount; one\ndatapoint per "
+  "--export-period, newest first; no RequestCount datapoint in a\nperiod "
+  "without requests, as the ALB) and SERVICE-alb.log (one ALB access-log "
+  "line\nper request, in the order ecsim answered them; `format: alb` "
+  "replays it).\nTimes count from --export-epoch plus the scenario's "
+  "start_at. DIR is written\nwhole at the end; a non-empty DIR needs "
+  "--force. Logs estimated over\n--export-aws-max-gib are refused; "
+  "--export-aws-sample F keeps a fraction F of\nthe lines (chosen by the "
+  "seed), the metrics stay complete. One variant only.\nSee "
+  "scenarios/REFERENCE.md, \"AWS-shaped exports\".\n\n"
   "Exit status: 0 success, 1 failure or interrupted, 2 bad input, 3 "
   "expectations\nnot met (or warnings, with --strict).";
 
@@ -244,6 +340,18 @@ cmd_run(int argc, char **argv)
       "Exit with status 3 when a run has warnings", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,
       "Write the expectations as a JUnit XML report", "FILE" },
+    { "export-aws", 0, 0, G_OPTION_ARG_FILENAME, &o.export_aws,
+      "Also write CloudWatch get-metric-data JSON and ALB access logs "
+      "(see below)", "DIR" },
+    { "export-period", 0, 0, G_OPTION_ARG_STRING, &o.export_period,
+      "Period of the exported datapoints (default 60s)", "DURATION" },
+    { "export-epoch", 0, 0, G_OPTION_ARG_STRING, &o.export_epoch,
+      "Wall clock of the scenario's Monday 00:00 in the exports (default "
+      "2026-01-05T00:00:00Z)", "ISO8601" },
+    { "export-aws-sample", 0, 0, G_OPTION_ARG_DOUBLE, &o.export_sample,
+      "Write this fraction of the ALB log lines (default 1)", "F" },
+    { "export-aws-max-gib", 0, 0, G_OPTION_ARG_DOUBLE, &o.export_max_gib,
+      "Refuse ALB logs estimated larger than this (default 2)", "GIB" },
     G_OPTION_ENTRY_NULL
   };
   int status;
@@ -256,11 +364,16 @@ cmd_run(int argc, char **argv)
     status = EXIT_INPUT;
   } else if (o.junit && !cmd_junit_not_finished("ecsim run", o.junit)) {
     status = EXIT_INPUT;
+  } else if (!export_options(&o)) {
+    status = EXIT_INPUT;
   } else {
     status = run_scenario(argv[1], &o);
   }
   g_free(o.output);
   g_free(o.junit);
+  g_free(o.export_aws);
+  g_free(o.export_period);
+  g_free(o.export_epoch);
   g_strfreev(o.variants);
   g_strfreev(o.sets);
   return status;

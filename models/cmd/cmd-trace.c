@@ -9,6 +9,7 @@
 
 typedef struct {
   char *format;
+  char *metric;
   char *interval;
   char *clock;
   char **gaps;
@@ -40,7 +41,7 @@ static gboolean
 build_spec(const TraceOptions *o, TraceFileSpec *spec, GArray *gaps,
            GError **error)
 {
-  *spec = (TraceFileSpec){ .lenient = o->lenient };
+  *spec = (TraceFileSpec){ .lenient = o->lenient, .metric = o->metric };
   if (o->format && !trace_tools_parse_format(o->format, &spec->format,
                                              error))
     return FALSE;
@@ -69,15 +70,20 @@ static const char trace_description[] =
   "Formats (--format): counts (numbers per --interval, like the per-second "
   "traces in\n../shared/traces), csv (time,rate rows, or \"time rate\"), "
   "timestamps (one request\nper line: seconds or ISO-8601), clf "
-  "(Common/Combined Log Format), alb (ALB\naccess logs).\n\n"
+  "(Common/Combined Log Format), alb (ALB\naccess logs), cloudwatch (aws "
+  "cloudwatch get-metric-data or get-metric-statistics\nJSON of request "
+  "counts per period; --metric NAME picks a series; a period\nwith no "
+  "datapoint is 0 requests).\n\n"
   "Without --format the content decides (the first 1000 lines that are not "
   "blank\nor # comments):\n"
+  "  cloudwatch  JSON with \"MetricDataResults\" or \"Datapoints\"\n"
   "  alb         lines start with a request type and an ISO-8601 time\n"
   "  clf         lines hold a [dd/Mon/yyyy:HH:MM:SS zone] date\n"
   "  timestamps  lines start with an ISO-8601 date; or one number per line, "
   "never\n              going down (in at most 1 step of 100), with fractions, "
   "or all\n              >= 1e8 (epoch seconds), or on 100 lines or more\n"
-  "  csv         rows with commas (a header such as time,rps allowed); or "
+  "  csv         rows with commas (a header such as time,rps allowed; the "
+  "time may\n              be ISO-8601 with a zone); or "
   "two\n              numbers per line on 3 lines or more, the first "
   "increasing\n"
   "  counts      a single line of numbers; three or more numbers on a line; "
@@ -94,8 +100,11 @@ cmd_trace(int argc, char **argv)
   TraceOptions o = { 0 };
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
-      "counts, csv, timestamps, clf or alb (default: detected from the "
-      "content; see below)", "FORMAT" },
+      "counts, csv, cloudwatch, timestamps, clf or alb (default: detected "
+      "from the content; see below)", "FORMAT" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &o.metric,
+      "cloudwatch: the series to read (its Id, Label or Label/Statistic) "
+      "when the file has several", "NAME" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &o.interval,
       "Time each count covers (counts), or the bin width of rate "
       "statistics (default 1s; at most 2^24 bins over a log's or CSV's "
@@ -120,6 +129,7 @@ cmd_trace(int argc, char **argv)
               "--help')");
   if (!parsed || argc != (fit ? 3 : 2)) {
     g_free(o.format);
+    g_free(o.metric);
     g_free(o.interval);
     g_free(o.clock);
     g_strfreev(o.gaps);
@@ -134,6 +144,7 @@ cmd_trace(int argc, char **argv)
                 (fit ? trace_tools_fit(path, &spec, stdout, &error)
                      : trace_tools_summary(path, &spec, stdout, &error));
   g_free(o.format);
+  g_free(o.metric);
   g_free(o.interval);
   g_free(o.clock);
   g_strfreev(o.gaps);

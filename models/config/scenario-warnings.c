@@ -14,6 +14,10 @@ warn_traffic(const ScenarioConfig *cfg, const ServiceConfig *svc,
   const TrafficConfig *traffic = svc->workload.traffic;
   if (!traffic_config_is_recorded(traffic))
     return;
+  const char *not_a_count = traffic_config_metric_warning(traffic);
+  if (not_a_count != NULL)
+    warnings_add(out, "traffic_metric_not_a_count", svc->name,
+                 "service %s: %s", svc->name, not_a_count);
   double scale = traffic_config_scale(traffic);
   if (scale >= SCENARIO_TRACE_SCALE_WARN)
     warnings_add(out, "trace_scaled_up", svc->name,

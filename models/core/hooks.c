@@ -17,6 +17,7 @@ struct _WorldHooks {
   GArray *reconcile;
   GArray *instance_ended;
   GArray *metric;
+  GArray *request;
 };
 
 WorldHooks *
@@ -29,6 +30,7 @@ world_hooks_new(void)
   h->reconcile = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   h->instance_ended = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   h->metric = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+  h->request = g_array_new(FALSE, FALSE, sizeof(Subscriber));
   return h;
 }
 
@@ -43,6 +45,7 @@ world_hooks_free(WorldHooks *h)
   g_array_unref(h->reconcile);
   g_array_unref(h->instance_ended);
   g_array_unref(h->metric);
+  g_array_unref(h->request);
   g_free(h);
 }
 
@@ -89,6 +92,13 @@ void
 world_on_metric_published(World *w, WorldMetricFunc fn, gpointer data)
 {
   subscribe(w->hooks->metric, (HookFunc) fn, data);
+}
+
+void
+world_on_request_finished(World *w, WorldRequestFunc fn, gpointer data)
+{
+  subscribe(w->hooks->request, (HookFunc) fn, data);
+  w->request_watchers = w->hooks->request->len;
 }
 
 #define EACH(list, s)                                                      \
@@ -142,4 +152,12 @@ world_metric_published(World *w, SimTime start, SimTime end)
   const Subscriber *s;
   EACH(w->hooks->metric, s)
     ((WorldMetricFunc) s->fn)(w, start, end, s->data);
+}
+
+void
+world_request_finished(World *w, const WorldRequest *r)
+{
+  const Subscriber *s;
+  EACH(w->hooks->request, s)
+    ((WorldRequestFunc) s->fn)(w, r, s->data);
 }

@@ -14,6 +14,8 @@
  * |                      | to now)                                     |
  * | metric published     | a period's datapoints (timeseries.csv rows, |
  * |                      | one per service) were published             |
+ * | request finished     | a request was answered: completed or failed |
+ * |                      | (only while someone subscribed: see below)  |
  *
  * Subscribers are added once each, in a fixed order, by the one function
  * that builds a World (models/world/world.c), and run in that order: the
@@ -37,6 +39,21 @@ typedef void (*WorldInstanceFunc)(World *w, guint32 instance,
 typedef void (*WorldMetricFunc)(World *w, SimTime start, SimTime end,
                                 gpointer data);
 
+/* A request's end, as its load balancer saw it. Built only when someone
+ * subscribed (World.request_watchers > 0): the request path tests that
+ * counter first and otherwise does nothing more. */
+typedef struct {
+  guint32 service;
+  gint64 task;            /* the task that had it; -1: none (no target) */
+  SimTime arrival;        /* it reached the load balancer, which forwards
+                             at once: also when it reached the task */
+  SimTime finish;         /* answered: completed, or failed (a timeout at
+                             arrival + timeout, the 504's time) */
+  RequestOutcome outcome;
+} WorldRequest;
+typedef void (*WorldRequestFunc)(World *w, const WorldRequest *r,
+                                 gpointer data);
+
 typedef struct _WorldHooks WorldHooks;
 
 WorldHooks *world_hooks_new(void);
@@ -54,6 +71,10 @@ void world_on_reconcile_wanted(World *w, WorldReconcileFunc fn,
 void world_on_instance_ended(World *w, WorldInstanceFunc fn, gpointer data);
 void world_on_metric_published(World *w, WorldMetricFunc fn,
                                gpointer data);
+/* Also counts the subscriber in w->request_watchers. Subscribe before
+ * the run starts: requests already in service are not followed. */
+void world_on_request_finished(World *w, WorldRequestFunc fn,
+                               gpointer data);
 
 /* Emitting: task-lifecycle (the owner of Task.state) announces that @t
  * moved from @old to its current state; task_new() once with @old equal
@@ -70,3 +91,24 @@ void world_reconcile_wanted(World *w, int service);
 void world_instance_ended(World *w, guint32 instance);
 /* The metrics period [@start, @end) closed and its rows were published. */
 void world_metric_published(World *w, SimTime start, SimTime end);
+/* models/requests announce that a request ended. Callers test
+ * world_requests_watched() first, so that an unwatched run builds no
+ * WorldRequest. */
+void world_request_finished(World *w, const WorldRequest *r);
+
+static inline gboolean
+world_requests_watched(const World *w)
+{
+  return G_UNLIKELY(w->request_watchers > 0);
+}
+
+/* world_request_finished() of one request, when watched. */
+static inline void
+world_request_end(World *w, guint32 service, gint64 task, SimTime arrival,
+                  SimTime finish, RequestOutcome outcome)
+{
+  if (world_requests_watched(w)) {
+    WorldRequest r = { service, task, arrival, finish, outcome };
+    world_request_finished(w, &r);
+  }
+}

@@ -69,6 +69,8 @@ struct _World {
   double wall_seconds;
   Warnings *warnings;          /* the scenario's, then the run's */
   struct _WorldHooks *hooks;   /* subscribers (hooks.h) */
+  guint request_watchers;      /* subscribers of "request finished":
+                                  written by hooks.c only */
 };
 
 static inline SimTime

@@ -11,7 +11,7 @@ gboolean
 trace_tools_parse_format(const char *name, TraceFormat *out, GError **error)
 {
   static const char *const names[] = { "auto", "counts", "csv", "timestamps",
-                                       "clf", "alb", NULL };
+                                       "clf", "alb", "cloudwatch", NULL };
   for (int i = 0; names[i]; i++) {
     if (g_ascii_strcasecmp(name, names[i]) == 0) {
       *out = (TraceFormat) i;
@@ -19,8 +19,8 @@ trace_tools_parse_format(const char *name, TraceFormat *out, GError **error)
     }
   }
   const char *hint = input_suggest(name, names);
-  input_error(error, "--format", "must be one of counts, csv, timestamps, "
-              "clf, alb or auto, got '%s'%s%s%s", name,
+  input_error(error, "--format", "must be one of counts, csv, cloudwatch, "
+              "timestamps, clf, alb or auto, got '%s'%s%s%s", name,
               hint ? "; did you mean '" : "", hint ? hint : "",
               hint ? "'?" : "");
   return FALSE;
@@ -324,10 +324,18 @@ trace_bins_load(const char *path, const TraceFileSpec *spec, TraceBins *b,
   b->clock_start = sim_time_to_seconds(spec->clock_start);
   if (b->format == TRACE_FORMAT_COUNTS)
     return load_counts(path, spec, b, error);
-  b->cfg = traffic_config_new_from_file(path, b->format, interval,
-                                        spec->lenient, error);
+  b->cfg = b->format == TRACE_FORMAT_CLOUDWATCH
+             ? traffic_config_new_from_cloudwatch(path, spec->metric, error)
+             : traffic_config_new_from_file(path, b->format, interval,
+                                            spec->lenient, error);
   if (b->cfg == NULL)
     return FALSE;
+  if (b->format == TRACE_FORMAT_CLOUDWATCH && !spec->clock_set) {
+    /* CloudWatch's times are UTC: the week starts from its first */
+    gint64 secs = b->cfg->cw.start_us / G_USEC_PER_SEC;
+    gint64 day = (secs >= 0 ? secs : secs - 86399) / 86400;
+    b->clock_start = week_offset_of_day(day) + (double) (secs - day * 86400);
+  }
   b->skipped = traffic_config_skipped_lines(b->cfg);
   gint64 local;
   if (b->cfg->kind == TRAFFIC_LOG) {
@@ -456,6 +464,9 @@ kind_line(const TraceBins *b, char *buf, gsize size)
   else if (f == TRACE_FORMAT_CSV)
     g_snprintf(buf, size, "csv rate trace, %" G_GSIZE_FORMAT " rows",
                b->cfg->table.n);
+  else if (f == TRACE_FORMAT_CLOUDWATCH)
+    g_snprintf(buf, size, "cloudwatch series %s, one count per %s",
+               b->cfg->cw.name, iv);
   else
     g_snprintf(buf, size, "request log (%s)", traffic_format_name(f));
   return buf;
@@ -491,6 +502,12 @@ trace_tools_summary(const char *path, const TraceFileSpec *spec, FILE *out,
   fprintf(out, "  p5 %-9.4g p50 %-9.4g p95 %-9.4g p99 %.4g\n",
           q[0], q[1], q[2], q[3]);
   fprintf(out, "skipped     %" G_GUINT64_FORMAT " lines\n", b.skipped);
+  if (b.format == TRACE_FORMAT_CLOUDWATCH) {
+    fprintf(out, "missing     %" G_GSIZE_FORMAT " periods (read as 0 "
+            "requests)\n", b.cfg->cw.missing);
+    if (b.cfg->cw.not_a_count != NULL)
+      fprintf(out, "warning     %s\n", b.cfg->cw.not_a_count);
+  }
   trace_bins_clear(&b);
   return TRUE;
 }

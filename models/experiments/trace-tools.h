@@ -38,12 +38,15 @@ typedef struct {
                           has them, else Monday 00:00 */
   const TraceGap *gaps; /* lent; sorted by at; may be NULL */
   gsize n_gaps;
+  const char *metric; /* cloudwatch: the series (cloudwatch_find());
+                         NULL: the only one */
   FILE *notes;        /* trace_tools_fit() says here which format it read
                          the file as (the summary says it in its first
                          line); NULL: nowhere */
 } TraceFileSpec;
 
 /* Parses a format name ("counts", "csv", "timestamps", "clf", "alb",
+ * "cloudwatch",
  * "auto"). Returns FALSE and sets @error on anything else. */
 gboolean trace_tools_parse_format(const char *name, TraceFormat *out,
                                   GError **error);

@@ -2,6 +2,7 @@
 #include "models/requests/lb.h"
 
 #include "models/core/eventlog.h"
+#include "models/core/hooks.h"
 #include "models/config/scenario.h"
 #include "models/requests/task-queue.h"
 #include "models/requests/calls.h"
@@ -90,9 +91,10 @@ void
 lb_dispatch(World *w, guint32 service, SimTime now)
 {
   Task *t = route(w, frontend(w, service));
-  if (t == NULL)
+  if (t == NULL) {
     reqstats_failed(&w->reqstats[service], now, REQ_NO_TARGET, 1);
-  else
+    world_request_end(w, service, -1, now, now, REQ_NO_TARGET);
+  } else
     task_queue_accept(w, t->queue, now);
 }
 
@@ -102,6 +104,7 @@ lb_dispatch_req(World *w, guint32 service, SimTime now, guint32 r)
   Task *t = route(w, frontend(w, service));
   if (t == NULL) {
     reqstats_failed(&w->reqstats[service], now, REQ_NO_TARGET, 1);
+    world_request_end(w, service, -1, now, now, REQ_NO_TARGET);
     calls_req_failed(w, r, REQ_NO_TARGET, now);
   } else {
     task_queue_accept_req(w, t->queue, now, r);

@@ -10,6 +10,8 @@
  * Its "inside" list lets an abort fail every request the task holds. */
 #include "models/requests/task-queue-private.h"
 
+#include "models/core/hooks.h"
+
 #include "models/requests/calls.h"
 #include "models/requests/lb.h"
 
@@ -88,6 +90,8 @@ next_tracked(World *w, TaskQueue *s, SimTime now)
     }
     if (G_UNLIKELY(now - R->queued > s->timeout)) {
       reqstats_failed(s->stats, now, REQ_TIMEOUT, 1);
+      world_request_end(w, s->service, s->task, R->arrival, now,
+                        REQ_TIMEOUT);
       calls_req_failed(w, r, REQ_TIMEOUT, now);
       continue;
     }
@@ -120,6 +124,7 @@ on_step(SimEngine *engine, gpointer model, gpointer payload)
   }
   inside_remove(w, s, r);
   reqstats_done(s->stats, now, now - R->arrival);
+  world_request_end(w, s->service, s->task, R->arrival, now, REQ_OK);
   next_tracked(w, s, now);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
@@ -150,6 +155,8 @@ task_queue_accept_req(World *w, TaskQueue *s, SimTime now, guint32 r)
     queue_push(s, r);
   } else {
     reqstats_failed(s->stats, now, REQ_QUEUE_FULL, 1);
+    world_request_end(w, s->service, s->task, R->arrival, now,
+                      REQ_QUEUE_FULL);
     calls_req_failed(w, r, REQ_QUEUE_FULL, now);
   }
   if (G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
@@ -219,9 +226,16 @@ task_queue_abort_tracked(World *w, TaskQueue *s)
     reqstats_failed(s->stats, now, REQ_TIMEOUT, timed_out->len);
   if (reset->len > 0)
     reqstats_failed(s->stats, now, REQ_RESET, reset->len);
-  for (guint i = 0; i < timed_out->len; i++)
-    calls_req_failed(w, g_array_index(timed_out, guint32, i), REQ_TIMEOUT,
-                     now);
-  for (guint i = 0; i < reset->len; i++)
-    calls_req_failed(w, g_array_index(reset, guint32, i), REQ_RESET, now);
+  for (guint i = 0; i < timed_out->len; i++) {
+    guint32 r = g_array_index(timed_out, guint32, i);
+    const CallReq *R = calls_req(w, r);
+    world_request_end(w, s->service, s->task, R->arrival, now, REQ_TIMEOUT);
+    calls_req_failed(w, r, REQ_TIMEOUT, now);
+  }
+  for (guint i = 0; i < reset->len; i++) {
+    guint32 r = g_array_index(reset, guint32, i);
+    world_request_end(w, s->service, s->task, calls_req(w, r)->arrival, now,
+                      REQ_RESET);
+    calls_req_failed(w, r, REQ_RESET, now);
+  }
 }

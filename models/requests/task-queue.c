@@ -8,6 +8,7 @@
 #include "models/capacity/cpu-share.h"
 #include "models/config/scenario.h"
 #include "models/core/eventlog.h"
+#include "models/core/hooks.h"
 #include "models/core/task-lifecycle.h"
 
 typedef struct {
@@ -16,6 +17,49 @@ typedef struct {
   SimTime arrival;
 } Completion;
 
+/* Watched requests only: @arrival entered service in @s. */
+static G_GNUC_NO_INLINE void
+serving_add(TaskQueue *s, SimTime arrival)
+{
+  if (s->nserving == s->serving_cap) {
+    s->serving_cap = s->serving_cap ? 2 * s->serving_cap : 16;
+    s->serving = g_renew(SimTime, s->serving, s->serving_cap);
+  }
+  s->serving[s->nserving++] = arrival;
+}
+
+/* Watched requests only: the request of @s that arrived at @arrival
+ * completed at @now. */
+static G_GNUC_NO_INLINE void
+serving_done(World *w, TaskQueue *s, SimTime arrival, SimTime now)
+{
+  for (guint32 i = 0; i < s->nserving; i++) {
+    if (s->serving[i] == arrival) {
+      s->serving[i] = s->serving[--s->nserving];
+      break;
+    }
+  }
+  world_request_end(w, s->service, s->task, arrival, now, REQ_OK);
+}
+
+/* Watched requests only: @s lost what it held at @now: those waiting
+ * longer than the timeout get their 504, the others and those in service
+ * a 502. */
+static G_GNUC_NO_INLINE void
+serving_abort(World *w, TaskQueue *s, SimTime now)
+{
+  for (guint32 i = 0; i < s->qlen; i++) {
+    SimTime a = s->queue[(s->qhead + i) & (s->qcap - 1)];
+    gboolean late = now - a > s->timeout;
+    world_request_end(w, s->service, s->task, a, now,
+                      late ? REQ_TIMEOUT : REQ_RESET);
+  }
+  for (guint32 i = 0; i < s->nserving; i++)
+    world_request_end(w, s->service, s->task, s->serving[i], now,
+                      REQ_RESET);
+  s->nserving = 0;
+}
+
 /* Starts serving a request; a share-only task's caller then reschedules
  * it, through busy_changed() or task_queue_share_reschedule(). */
 G_ALWAYS_INLINE
@@ -23,6 +67,8 @@ static inline void
 start_request(World *w, TaskQueue *s, SimTime now, SimTime arrival,
               gboolean shared)
 {
+  if (world_requests_watched(w))
+    serving_add(s, arrival);
   if (shared) {
     task_queue_share_start(s, now, arrival);
     return;
@@ -58,6 +104,7 @@ next_request(World *w, TaskQueue *s, SimTime now, gboolean shared)
     SimTime arrival = queue_pop(s);
     if (G_UNLIKELY(now - arrival > s->timeout)) {
       expired++;
+      world_request_end(w, s->service, s->task, arrival, now, REQ_TIMEOUT);
       continue;
     }
     reqstats_started(s->stats, now, arrival);
@@ -85,6 +132,8 @@ on_done(SimEngine *engine, gpointer model, gpointer payload)
     return; /* aborted, or stuck in a hung task until it stops */
   SimTime now = sim_engine_now(engine);
   reqstats_done(s->stats, now, now - c->arrival);
+  if (world_requests_watched(w))
+    serving_done(w, s, c->arrival, now);
   next_request(w, s, now, FALSE);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
@@ -103,6 +152,8 @@ on_share_done(SimEngine *engine, gpointer model, gpointer payload)
   SimTime now = sim_engine_now(engine);
   SimTime arrival = task_queue_share_pop(s, now);
   reqstats_done(s->stats, now, now - arrival);
+  if (world_requests_watched(w))
+    serving_done(w, s, arrival, now);
   next_request(w, s, now, TRUE);
   if (G_UNLIKELY(s->draining) && task_queue_outstanding(s) == 0)
     lb_queue_empty(w, t);
@@ -236,6 +287,7 @@ task_queue_free(TaskQueue *s)
     task_queue_share_free(s);
   g_free(s->queue);
   g_free(s->inside);
+  g_free(s->serving);
   g_free(s);
 }
 
@@ -254,6 +306,8 @@ accept(World *w, TaskQueue *s, SimTime arrival, gboolean shared,
     queue_push(s, arrival);
   } else {
     reqstats_failed(s->stats, arrival, REQ_QUEUE_FULL, 1);
+    world_request_end(w, s->service, s->task, arrival, arrival,
+                      REQ_QUEUE_FULL);
   }
   if (memory && G_UNLIKELY(task_queue_outstanding(s) >= s->oom_at))
     task_queue_out_of_memory(w, s, arrival);
@@ -299,6 +353,8 @@ task_queue_abort(World *w, TaskQueue *s)
   guint64 lost = task_queue_outstanding(s) - expired;
   if (lost > 0)
     reqstats_failed(s->stats, now, REQ_RESET, lost);
+  if (world_requests_watched(w))
+    serving_abort(w, s, now);
   int busy = s->busy;
   s->busy = 0;
   s->qlen = 0;

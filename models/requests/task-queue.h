@@ -70,6 +70,10 @@ struct _TaskQueue {
   guint32 ninside, inside_cap;
   guint32 n_specs;       /* its workload's calls */
   const WorkloadCall *specs;
+  /* Only while requests are watched (hooks.h, "request finished"): */
+  SimTime *serving;      /* arrival times of the requests in service, in
+                            no order: an abort says when each arrived */
+  guint32 nserving, serving_cap;
 };
 
 /* Registers the completion event kind. */

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/input/civil-time.h"
 #include "models/input/input.h"
 
 #define SAMPLE_BYTES (1 << 20)
@@ -48,6 +49,21 @@ starts_with_date(const char *s)
   return TRUE;
 }
 
+/* Whether @s is an ISO-8601 time that ends at a comma followed by a
+ * number ("2024-09-15T04:33:00Z,12.5", a CloudWatch CSV export). A
+ * decimal comma ("04:33:00,123", a log's milliseconds) is the time's. */
+static gboolean
+iso_then_comma(const char *s)
+{
+  CivilTime t;
+  if (!civil_time_parse_iso(&s, &t) || *s != ',')
+    return FALSE;
+  s++;
+  while (*s == ' ')
+    s++;
+  return g_ascii_isdigit(*s) || (*s == '.' && g_ascii_isdigit(s[1]));
+}
+
 /* The format a line with words or dates shows, or AUTO. */
 static TraceFormat
 worded_line(const char *s, const char **rule)
@@ -64,6 +80,10 @@ worded_line(const char *s, const char **rule)
   if (br && g_ascii_isdigit(br[1]) && g_ascii_isdigit(br[2]) && br[3] == '/') {
     *rule = "lines hold a [dd/Mon/yyyy:HH:MM:SS zone] date";
     return TRACE_FORMAT_CLF;
+  }
+  if (starts_with_date(s) && iso_then_comma(s)) {
+    *rule = "rows of an ISO-8601 time, a comma and a rate";
+    return TRACE_FORMAT_CSV;
   }
   if (starts_with_date(s)) {
     *rule = "lines start with an ISO-8601 date";
@@ -227,6 +247,30 @@ is_blank_or_comment(const char *s)
   return *s == '\0' || *s == '#';
 }
 
+/* A sample that starts with '{': CloudWatch output when it names either
+ * shape's array (cloudwatch.h) before the sample ends. @rest is the
+ * sample after the first line (its line breaks turned into NULs up to
+ * there). */
+static gboolean
+json_guess(const char *first, const char *rest, const char *display,
+           TraceGuess *g, GError **error)
+{
+  if (strstr(first, "\"MetricDataResults\"") != NULL ||
+      strstr(first, "\"Datapoints\"") != NULL ||
+      strstr(rest, "\"MetricDataResults\"") != NULL ||
+      strstr(rest, "\"Datapoints\"") != NULL) {
+    g->format = TRACE_FORMAT_CLOUDWATCH;
+    g->rule = "JSON with \"MetricDataResults\" or \"Datapoints\" "
+              "(aws cloudwatch get-metric-data or get-metric-statistics)";
+    return TRUE;
+  }
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "%s: JSON, but not CloudWatch output (no \"MetricDataResults\" "
+              "or \"Datapoints\"): traces are counts, csv, cloudwatch or "
+              "request logs", display);
+  return FALSE;
+}
+
 gboolean
 traffic_guess_format(const char *path, const char *display, TraceGuess *g,
                      GError **error)
@@ -247,6 +291,8 @@ traffic_guess_format(const char *path, const char *display, TraceGuess *g,
       continue;
     while (g_ascii_isspace(*p))
       p++;
+    if (data == 0 && *p == '{')
+      return json_guess(p, next, display, g, error);
     /* the first data line decides unless it is numbers; a line that is
      * not numbers ends the sample (the reader will name it) */
     if (data++ == 0 && (g->format = worded_line(p, &g->rule)))
@@ -264,8 +310,8 @@ traffic_guess_format(const char *path, const char *display, TraceGuess *g,
   else
     g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
                 "%s:%" G_GUINT64_FORMAT ": cannot tell the file's format "
-                "from this line; name it (counts, csv, timestamps, clf or "
-                "alb)", display, line);
+                "from this line; name it (counts, csv, cloudwatch, timestamps, "
+                "clf or alb)", display, line);
   return FALSE;
 }
 
@@ -298,7 +344,7 @@ const char *
 traffic_format_name(TraceFormat f)
 {
   static const char *const names[] = {
-    "auto", "counts", "csv", "timestamps", "clf", "alb",
+    "auto", "counts", "csv", "timestamps", "clf", "alb", "cloudwatch",
   };
   g_return_val_if_fail((guint) f < G_N_ELEMENTS(names), "auto");
   return names[f];

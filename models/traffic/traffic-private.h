@@ -41,6 +41,16 @@ typedef struct {
 
 typedef struct _TrafficLog TrafficLog;
 
+/* What a CloudWatch trace was read from (traffic-cloudwatch.c). */
+typedef struct {
+  char *name;          /* the series' name (cloudwatch_series_name()) */
+  char *not_a_count;   /* why its values may not be request counts, or
+                          NULL */
+  double period_s;     /* seconds per datapoint */
+  gsize missing;       /* periods without a datapoint: read as 0 */
+  gint64 start_us;     /* its first timestamp, µs since the epoch */
+} TrafficCwInfo;
+
 struct _TrafficConfig {
   TrafficKind kind;
   double scale;         /* "scale" */
@@ -61,6 +71,7 @@ struct _TrafficConfig {
   TrafficLog *log;      /* TRAFFIC_LOG */
   gint64 log_period;    /* "after_end": "repeat" of a log: its length in
                            µs (last request + 1 s); 0: no repeat */
+  TrafficCwInfo cw;     /* a CloudWatch trace's; zero otherwise */
 };
 
 /* Segment cursor: one piece of the (unscaled) rate function, in run
@@ -103,6 +114,19 @@ void rate_table_clear(RateTable *t);
 gboolean traffic_read_csv(const char *path, const char *display,
                           gboolean lenient, gboolean linear, RateTable *t,
                           guint64 *skipped, GError **error);
+/* traffic-cloudwatch.c: the series @metric (NULL: the only one) of the
+ * CloudWatch JSON at @path as a step table, one knot per period from its
+ * first timestamp (time 0), rate = count / period, 0 in a period with
+ * no datapoint. @period_us: the period, or 0 for the series' smallest
+ * gap. Fills @info (clear it with traffic_cw_info_clear()). Errors: the
+ * reader's (file and JSON path), no such series (naming those there),
+ * one datapoint and no period, a period that does not divide a gap, a
+ * negative value. */
+gboolean traffic_read_cloudwatch(const char *path, const char *display,
+                                 const char *metric, gint64 period_us,
+                                 RateTable *t, TrafficCwInfo *info,
+                                 GError **error);
+void traffic_cw_info_clear(TrafficCwInfo *info);
 /* traffic-counts.c: counts per interval, streamed. */
 gboolean traffic_read_counts(const char *path, const char *display,
                              double interval, gboolean lenient,
@@ -203,3 +227,8 @@ TrafficConfig *traffic_config_new_from_file(const char *path,
                                             double interval,
                                             gboolean lenient,
                                             GError **error);
+/* The same for a CloudWatch file: its series @metric (NULL: the only
+ * one). */
+TrafficConfig *traffic_config_new_from_cloudwatch(const char *path,
+                                                  const char *metric,
+                                                  GError **error);

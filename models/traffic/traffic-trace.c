@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/input/civil-time.h"
 #include "models/input/input.h"
 
 static gboolean
@@ -121,6 +122,24 @@ is_blank_or_comment(const char *p, const char *end)
   return p == end || *p == '#';
 }
 
+/* A row's time at *p: seconds, or an ISO-8601 time (as CloudWatch's CSV
+ * exports write it; no zone is UTC) in seconds since the epoch. */
+static gboolean
+read_time(const char **p, double *out)
+{
+  const char *s = *p;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (!civil_looks_like_date(s))
+    return read_number(p, out);
+  CivilTime ct;
+  if (!civil_time_parse_iso(&s, &ct))
+    return FALSE;
+  *out = (double) ct.utc / G_USEC_PER_SEC;
+  *p = s;
+  return TRUE;
+}
+
 typedef struct {
   GArray *time, *rate;
   double prev;          /* time of the last row kept */
@@ -136,7 +155,7 @@ csv_row(CsvState *st, const char *p, const char *end, char **why)
   double t, r;
   gboolean first = !st->header_done;
   st->header_done = TRUE;
-  if (!read_number(&s, &t)) {
+  if (!read_time(&s, &t)) {
     if (first)
       return TRUE; /* a header line such as "time,rate" */
     *why = g_strdup_printf("expected \"time,rate\", got '%.40s'", row);

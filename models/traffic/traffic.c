@@ -207,21 +207,70 @@ check_covers(const JNode *n, const char *key, const char *path,
   return FALSE;
 }
 
+/* Keys of a trace that belong to other formats than @format. */
+static gboolean
+only_for_format(const JNode *n, TraceFormat format, GError **error)
+{
+  static const struct {
+    const char *key;
+    TraceFormat format;
+  } owned[] = {
+    { "interval", TRACE_FORMAT_COUNTS },
+    { "interpolation", TRACE_FORMAT_CSV },
+    { "metric", TRACE_FORMAT_CLOUDWATCH },
+    { "period", TRACE_FORMAT_CLOUDWATCH },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(owned); i++) {
+    JNode bad;
+    if (owned[i].format != format && jn_member(n, owned[i].key, &bad)) {
+      jn_error(&bad, error, "only for \"%s\" traces",
+               traffic_format_name(owned[i].format));
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* A "cloudwatch" trace: its "metric" and "period". */
+static gboolean
+read_cloudwatch(const JNode *n, const char *path, TrafficConfig *cfg,
+                GError **error)
+{
+  const char *metric = NULL;
+  SimTime period = 0;
+  if (!jn_string(n, "metric", &metric, error) ||
+      !jn_duration(n, "period", SIM_SEC, SIM_TIME_MAX, &period, error))
+    return FALSE;
+  g_autoptr(GError) local = NULL;
+  if (traffic_read_cloudwatch(path, path, metric, period, &cfg->table,
+                              &cfg->cw, &local))
+    return TRUE;
+  JNode at = *n;
+  if (metric != NULL)
+    jn_member(n, "metric", &at);
+  jn_error(&at, error, "%s%s", local->message,
+           metric == NULL && strstr(local->message, "say which")
+             ? "; name one with \"metric\"" : "");
+  return FALSE;
+}
+
 static gboolean
 parse_trace(const JNode *n, const TrafficParseOptions *opt,
             TrafficConfig *cfg, GError **error)
 {
   static const char *const keys[] = { "trace", "format", "interval",
-    "interpolation", "loop", "after_end", RATE_KEYS, NULL };
-  static const char *const names[] = { "counts", "csv", NULL };
-  static const TraceFormat formats[] = { TRACE_FORMAT_COUNTS, TRACE_FORMAT_CSV };
+    "interpolation", "loop", "after_end", "metric", "period", RATE_KEYS,
+    NULL };
+  static const char *const names[] = { "counts", "csv", "cloudwatch",
+                                       NULL };
+  static const TraceFormat formats[] = { TRACE_FORMAT_COUNTS, TRACE_FORMAT_CSV,
+                                         TRACE_FORMAT_CLOUDWATCH };
   static const char *const interps[] = { "step", "linear", NULL };
   const char *file = NULL;
   TraceFormat format;
   int interp = 0;
   SimTime interval = SIM_SEC;
   AfterEnd after;
-  JNode bad;
   if (!jn_check_object(n, keys, NULL, error) ||
       !jn_string(n, "trace", &file, error) || !traffic_parse_common(n, cfg, error) ||
       !jn_enum(n, "interpolation", interps, &interp, error) ||
@@ -229,20 +278,19 @@ parse_trace(const JNode *n, const TrafficParseOptions *opt,
       !parse_after_end(n, &after, error))
     return FALSE;
   g_autofree char *path = jn_resolve_path(n, file);
-  if (!file_format(n, path, names, formats, FALSE, &format, error))
+  if (!file_format(n, path, names, formats, FALSE, &format, error) ||
+      !only_for_format(n, format, error))
     return FALSE;
-  const char *wrong = format == TRACE_FORMAT_CSV ? "interval" : "interpolation";
-  if (jn_member(n, wrong, &bad)) {
-    jn_error(&bad, error, "only for %s traces", format == TRACE_FORMAT_CSV
-             ? "\"counts\"" : "\"csv\"");
-    return FALSE;
-  }
   cfg->kind = TRAFFIC_TABLE;
-  gboolean ok = format == TRACE_FORMAT_CSV
-    ? traffic_read_csv(path, path, opt->lenient, interp == 1, &cfg->table,
-                       &cfg->skipped, error)
-    : traffic_read_counts(path, path, sim_time_to_seconds(interval),
-                          opt->lenient, &cfg->table, &cfg->skipped, error);
+  gboolean ok;
+  if (format == TRACE_FORMAT_CLOUDWATCH)
+    ok = read_cloudwatch(n, path, cfg, error);
+  else if (format == TRACE_FORMAT_CSV)
+    ok = traffic_read_csv(path, path, opt->lenient, interp == 1, &cfg->table,
+                          &cfg->skipped, error);
+  else
+    ok = traffic_read_counts(path, path, sim_time_to_seconds(interval),
+                             opt->lenient, &cfg->table, &cfg->skipped, error);
   if (!ok || !check_covers(n, "trace", path, cfg->table.end,
                            cfg->shift + cfg->table.end, opt, after, error))
     return FALSE;
@@ -370,6 +418,26 @@ traffic_config_parse(const JNode *n, const TrafficParseOptions *options,
 }
 
 TrafficConfig *
+traffic_config_new_from_cloudwatch(const char *path, const char *metric,
+                                   GError **error)
+{
+  g_autoptr(TrafficConfig) cfg = config_new();
+  cfg->kind = TRAFFIC_TABLE;
+  cfg->recorded = TRUE;
+  if (!traffic_read_cloudwatch(path, path, metric, 0, &cfg->table, &cfg->cw,
+                               error))
+    return NULL;
+  cfg->silent = config_is_silent(cfg);
+  return g_steal_pointer(&cfg);
+}
+
+const char *
+traffic_config_metric_warning(const TrafficConfig *cfg)
+{
+  return cfg->cw.not_a_count;
+}
+
+TrafficConfig *
 traffic_config_new_from_file(const char *path, TraceFormat format,
                              double interval, gboolean lenient,
                              GError **error)
@@ -407,6 +475,7 @@ traffic_config_free(TrafficConfig *cfg)
     return;
   rate_table_clear(&cfg->table);
   traffic_log_free(cfg->log);
+  traffic_cw_info_clear(&cfg->cw);
   g_free(cfg);
 }
 

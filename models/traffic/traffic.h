@@ -10,9 +10,10 @@
  *   generators   constant, diurnal (24-hour cosine or an hourly profile,
  *                optional weekly factors), step, ramp, spike, bursty (a
  *                two-state MMPP)
- *   rate traces  CSV "time,rate" (seconds, requests/s; piecewise constant
- *                or linear), or counts per interval (whitespace-separated
- *                numbers with a declared interval)
+ *   rate traces  CSV "time,rate" (seconds or ISO-8601 times, requests/s;
+ *                piecewise constant or linear), counts per interval
+ *                (whitespace-separated numbers with a declared interval),
+ *                or a CloudWatch series of request counts per period
  *   request logs one timestamp per line, Common/Combined Log Format access
  *                logs, ALB access logs: replayed exactly
  * Rates become arrivals as a non-homogeneous Poisson process, so a rate of
@@ -36,6 +37,9 @@ typedef enum {
   TRACE_FORMAT_TIMESTAMPS, /* one request per line: seconds or ISO-8601 */
   TRACE_FORMAT_CLF,        /* Common/Combined Log Format access log */
   TRACE_FORMAT_ALB,        /* AWS Application Load Balancer access log */
+  TRACE_FORMAT_CLOUDWATCH, /* aws cloudwatch get-metric-data or
+                              get-metric-statistics JSON: request counts
+                              per period */
 } TraceFormat;
 
 typedef struct _TrafficConfig TrafficConfig;
@@ -66,6 +70,10 @@ double traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
 /* Expected mean rate over [0, @duration), requests per second. */
 double traffic_config_mean_rate(const TrafficConfig *cfg, SimTime duration,
                                 SimTime clock_offset);
+
+/* Why the traffic's CloudWatch series may not be request counts
+ * ("metric CPUUtilization/Average: ..."), or NULL. Lent. */
+const char *traffic_config_metric_warning(const TrafficConfig *cfg);
 
 /* The "scale" factor (1 when not given). */
 double traffic_config_scale(const TrafficConfig *cfg);
