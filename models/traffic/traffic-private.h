@@ -221,7 +221,9 @@ gboolean traffic_parse_generator(const JNode *n, TrafficConfig *cfg,
                                  GError **error);
 
 /* traffic.c: a config straight from a file, for `ecsim trace`: a rate
- * trace (TABLE) or a log (LOG). @interval in seconds for counts. */
+ * trace (TABLE) or a log (LOG). @interval in seconds for counts. A
+ * CloudWatch file gives its only series (an error naming them when it
+ * has several). */
 TrafficConfig *traffic_config_new_from_file(const char *path,
                                             TraceFormat format,
                                             double interval,

@@ -445,6 +445,8 @@ traffic_config_new_from_file(const char *path, TraceFormat format,
   if (format == TRACE_FORMAT_AUTO &&
       !traffic_detect_format(path, path, FALSE, &format, error))
     return NULL;
+  if (format == TRACE_FORMAT_CLOUDWATCH) /* its only series, else an error */
+    return traffic_config_new_from_cloudwatch(path, NULL, error);
   g_autoptr(TrafficConfig) cfg = config_new();
   gboolean ok;
   if (format == TRACE_FORMAT_COUNTS || format == TRACE_FORMAT_CSV) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fuzzes one target for a while: tests/fuzz/run.sh TARGET [SECONDS]
 #
-# TARGET is one of: scenario taskdef trace-csv trace-counts log sweep
+# TARGET is one of: scenario taskdef trace-csv trace-counts log cloudwatch sweep
 # summary (tests/fuzz/fuzz-TARGET.c). Builds build-fuzz/ (clang,
 # -Dfuzz=true, ASan and UBSan) when it is missing, then runs libFuzzer in
 # one process for SECONDS (default 60) over the committed seeds
