@@ -470,6 +470,61 @@ Test(traffic, alb_log_replays_each_request_at_its_creation_time)
   traffic_config_free(cfg);
 }
 
+typedef struct {
+  gint64 time, created; /* µs after 22:00:00 */
+} AlbTimes;
+
+static int
+by_time(gconstpointer a, gconstpointer b)
+{
+  const AlbTimes *x = a, *y = b;
+  return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static char *
+alb_stamp(gint64 us)
+{
+  return g_strdup_printf("2018-07-02T22:00:%02d.%06dZ",
+                         (int) (us / G_USEC_PER_SEC),
+                         (int) (us % G_USEC_PER_SEC));
+}
+
+Test(traffic, alb_log_counted_from_any_point_in_arrival_order)
+{
+  /* 3000 requests 10 ms apart, each taking 0 to 3 s: in `time` order
+   * their arrivals are shuffled over 3 s, and a reader started past a
+   * checkpoint (every 1024 lines) must still find each one */
+  enum { N = 3000 };
+  AlbTimes *t = g_new(AlbTimes, N);
+  for (int i = 0; i < N; i++) {
+    t[i].created = (gint64) i * 10000;
+    t[i].time = t[i].created + (gint64) (i * 7919 % 300) * 10000;
+  }
+  qsort(t, N, sizeof *t, by_time);
+  GString *log = g_string_new(NULL);
+  for (int i = 0; i < N; i++) {
+    g_autofree char *time = alb_stamp(t[i].time);
+    g_autofree char *created = alb_stamp(t[i].created);
+    g_autofree char *line = alb_line(time, created);
+    g_string_append(log, line);
+  }
+  write_file("alb.log", log->str);
+  g_string_free(log, TRUE);
+  g_free(t);
+  TrafficConfig *cfg = parse_ok("{\"log\": \"alb.log\"}");
+  /* every request 10 ms after the one before, from time 0 */
+  SimTime got[N + 1];
+  arrivals(cfg, 1.0, got, N + 1);
+  for (int i = 0; i < N; i++)
+    cr_assert_eq(got[i], (SimTime) i * 10000, "request %d at %" G_GINT64_FORMAT,
+                 i, got[i]);
+  cr_assert_eq(got[N], SIM_TIME_MAX);
+  /* so 100 a second wherever a reader starts */
+  for (int s = 1; s < 29; s++)
+    cr_assert_eq(rate(cfg, s * SIM_SEC + SIM_SEC / 4), 100, "at %d s", s);
+  traffic_config_free(cfg);
+}
+
 Test(traffic, log_start_and_shift)
 {
   write_file("ts.log", "10\n20\n30\n");
