@@ -437,3 +437,73 @@ Test(cloudwatch, an_alb_request_longer_than_the_reordering_window_is_refused)
                    "the latest time so far (2026-01-05T02:00:00.000000Z): the "
                    "alb reader reorders requests over at most 4000 s\n");
 }
+
+Test(cloudwatch, a_period_that_does_not_divide_a_gap_is_refused)
+{
+  write_file("cw.json",
+             "{\"Label\": \"RequestCount\", \"Datapoints\": [\n"
+             " {\"Timestamp\": \"2024-09-15T04:36:00Z\", \"Sum\": 120.0},\n"
+             " {\"Timestamp\": \"2024-09-15T04:33:00Z\", \"Sum\": 600.0}]}\n");
+  g_autofree char *scn = write_scenario(
+    "a.json", "{\"trace\": \"cw.json\", \"format\": \"cloudwatch\", "
+    "\"period\": \"2m\", \"after_end\": \"repeat\"}");
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, &err, "validate", scn, NULL), 2);
+  cr_assert(strstr(err, "a.json: /services/0/workload/traffic") &&
+            strstr(err, "cw.json: metric RequestCount: the period 120 s does "
+                   "not divide the gap between 2024-09-15T04:33:00Z and "
+                   "2024-09-15T04:36:00Z") && !strchr(strchr(err, '\n') + 1,
+                                                      '\n'), "%s", err);
+}
+
+Test(cloudwatch, one_datapoint_with_its_period_is_traffic)
+{
+  /* get-metric-statistics for one minute: 1200 requests, 20 a second */
+  write_file("cw.json",
+             "{\"Label\": \"RequestCount\", \"Datapoints\": [\n"
+             " {\"Timestamp\": \"2024-09-15T04:36:00Z\", \"Sum\": 1200.0, "
+             "\"Unit\": \"Count\"}]}\n");
+  g_autofree char *scn = write_scenario(
+    "a.json", "{\"trace\": \"cw.json\", \"period\": \"1m\", "
+    "\"after_end\": \"repeat\"}");
+  double arrivals = run_export(scn, "out", NULL);
+  /* 10 minutes at 20/s: 12,000 Poisson arrivals, sd 110 */
+  cr_assert(fabs(arrivals - 12000) < 5 * 110, "%g arrivals", arrivals);
+}
+
+Test(cloudwatch, trace_fit_on_cloudwatch_prints_a_generator)
+{
+  write_file("cw.json", two_series);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(dir, &out, &err, "trace", "fit", "cw.json",
+                       "--metric", "RequestCount", NULL), 0, "%s", err);
+  cr_assert_str_eq(err, "cw.json: read as cloudwatch (detected: JSON with "
+                   "\"MetricDataResults\" or \"Datapoints\" (aws cloudwatch "
+                   "get-metric-data or get-metric-statistics))\n");
+  /* 1200 then 600 requests a minute: 15 a second on average */
+  g_autoptr(cJSON) gen = cJSON_Parse(out);
+  cr_assert_not_null(gen, "not JSON: %s", out);
+  cr_assert_str_eq(cJSON_GetStringValue(
+                     cJSON_GetObjectItemCaseSensitive(gen, "generator")),
+                   "diurnal");
+  cr_assert_eq(cJSON_GetNumberValue(
+                 cJSON_GetObjectItemCaseSensitive(gen, "mean_rps")), 15);
+}
+
+Test(cloudwatch, trace_metric_typo_names_the_series_there)
+{
+  write_file("cw.json", two_series);
+  for (int fit = 0; fit < 2; fit++) {
+    g_autofree char *out = NULL, *err = NULL;
+    int status = fit
+      ? cli_run(dir, &out, &err, "trace", "fit", "cw.json", "--metric",
+                "RequestCont", NULL)
+      : cli_run(dir, &out, &err, "trace", "cw.json", "--metric",
+                "RequestCont", NULL);
+    cr_assert_eq(status, 2, "%s", err);
+    cr_assert_str_eq(out, "");
+    cr_assert(strstr(err, "cw.json: no series \"RequestCont\"") &&
+              strstr(err, "m1 (Label \"RequestCount\")") &&
+              strstr(err, "m2 (Label \"CPUUtilization\")"), "%s", err);
+  }
+}
