@@ -111,7 +111,18 @@ Test(cloudwatch, export_request_count_sums_to_the_arrivals)
   cr_assert(strstr(text, "\"2026-01-05T00:09:00+00:00\"") != NULL,
             "timestamps from the default epoch, as the CLI prints them");
   cr_assert(strstr(text, "\"CPUUtilization\"") &&
-            strstr(text, "\"StatusCode\":\t\"Complete\""));
+            strstr(text, "\"StatusCode\": \"Complete\""));
+  /* laid out as the AWS CLI prints it, so the two diff line by line */
+  cr_assert(g_str_has_prefix(text, "{\n    \"MetricDataResults\": [\n"
+                             "        {\n            \"Id\": \"m1\",\n"
+                             "            \"Label\": \"RequestCount\",\n"
+                             "            \"Timestamps\": [\n"
+                             "                \"2026-01-05T00:09:00+00:00\",\n"),
+            "%.300s", text);
+  cr_assert(strstr(text, "            \"Values\": [\n                1") &&
+            strstr(text, ".0,\n") && !strchr(text, '\t') &&
+            g_str_has_suffix(text, "\n    ],\n    \"Messages\": []\n}\n"),
+            "%s", text);
 }
 
 Test(cloudwatch, exported_alb_log_replays_with_the_same_requests)
