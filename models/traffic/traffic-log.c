@@ -361,7 +361,8 @@ traffic_log_reader_new(const TrafficLog *log, gint64 from)
   r->latest = cps[lo].before; /* as the check had it there */
   r->from = from;
   r->heap = g_array_new(FALSE, FALSE, sizeof(LogPending));
-  /* Room for the longest line checked, so reading never allocates. */
+  /* Room for the longest line checked, so reading lines never allocates
+   * (the heap grows until it holds one window, then stays). */
   line_reader_init(&r->lr, log->fd, cps[lo].offset, cps[lo].line,
                    MAX(LOG_BUFFER, 2 * log->max_line + 2), FALSE);
   return r;

@@ -220,12 +220,14 @@ guint64 traffic_log_count(const TrafficLog *log, gint64 from, gint64 to);
  * CLF date, to microseconds. FALSE when it is none of these. */
 gboolean traffic_log_parse_stamp(const char *text, gint64 *us);
 
-/* Streaming reader over a checked log: O(1) memory, no allocation after
- * creation. Yields the same records the check accepted. */
+/* Streaming reader over a checked log, in arrival order: its memory is
+ * the requests of the log's reordering window (none for formats other
+ * than alb; an ALB log's longest look-back, seconds in practice), not the
+ * log's length. Yields the same records the check accepted. */
 typedef struct _TrafficLogReader TrafficLogReader;
 /* Starts at the first record whose time is >= @from µs. */
 TrafficLogReader *traffic_log_reader_new(const TrafficLog *log, gint64 from);
-/* Goes back to the log's first record (time >= 0), allocating nothing. */
+/* Goes back to the log's first record (time >= 0), keeping its memory. */
 void traffic_log_reader_rewind(TrafficLogReader *r);
 void traffic_log_reader_free(TrafficLogReader *r);
 /* Next record; FALSE at the end. */
