@@ -13,3 +13,13 @@ gboolean cluster_parse_managed_scaling(const JNode *parent, AsgConfig *asg,
 gboolean cluster_parse_asg_azs(const JNode *n, const char *key,
                                const ClusterConfig *cfg, AsgConfig *asg,
                                GError **error);
+
+/* cluster-timing.c: the `fargate`, `ec2` and `task_stop` timings. Sets
+ * their defaults in a new @cfg. */
+void cluster_timing_init(ClusterConfig *cfg);
+/* Reads members `fargate`, `ec2` and `task_stop` of the cluster section
+ * @n (keys already checked) over the defaults. */
+gboolean cluster_timing_parse(const JNode *n, ClusterConfig *cfg,
+                              GError **error);
+/* Frees what cluster_timing_init() and _parse() hold (not @cfg). */
+void cluster_timing_clear(ClusterConfig *cfg);

@@ -326,6 +326,41 @@ metric_result(AwsExport *e, AwsService *s, guint m)
   return r;
 }
 
+/* @item laid out as the AWS CLI prints JSON (Python's json.dumps with
+ * indent=4): one member or element a line, four spaces a level, "key":
+ * value, empty containers as {} and [], whole values as 12.0 (they are
+ * floats to the CLI). People diff the export against real CLI output;
+ * cJSON_Print() would indent with tabs and keep arrays on one line.
+ * Strings and other numbers are cJSON's. */
+static void
+print_like_cli(const cJSON *item, int depth, GString *out)
+{
+  gboolean object = cJSON_IsObject(item);
+  if (!object && !cJSON_IsArray(item)) {
+    g_autofree char *text = cJSON_PrintUnformatted(item);
+    g_string_append(out, text);
+    if (cJSON_IsNumber(item) && strpbrk(text, ".eEn") == NULL)
+      g_string_append(out, ".0"); /* the CLI's values are floats */
+    return;
+  }
+  g_string_append_c(out, object ? '{' : '[');
+  for (const cJSON *c = item->child; c != NULL; c = c->next) {
+    g_string_append_printf(out, "\n%*s", 4 * (depth + 1), "");
+    if (object) {
+      cJSON *key = cJSON_CreateStringReference(c->string);
+      print_like_cli(key, depth + 1, out);
+      cJSON_Delete(key);
+      g_string_append(out, ": ");
+    }
+    print_like_cli(c, depth + 1, out);
+    if (c->next != NULL)
+      g_string_append_c(out, ',');
+  }
+  if (item->child != NULL)
+    g_string_append_printf(out, "\n%*s", 4 * depth, "");
+  g_string_append_c(out, object ? '}' : ']');
+}
+
 static gboolean
 write_cloudwatch(AwsExport *e, AwsService *s, GError **error)
 {
@@ -334,8 +369,10 @@ write_cloudwatch(AwsExport *e, AwsService *s, GError **error)
   for (guint m = 0; m < G_N_ELEMENTS(metrics); m++)
     cJSON_AddItemToArray(results, metric_result(e, s, m));
   cJSON_AddArrayToObject(root, "Messages");
-  g_autofree char *text = cJSON_Print(root);
-  g_autofree char *body = g_strconcat(text, "\n", NULL);
+  GString *text = g_string_new(NULL);
+  print_like_cli(root, 0, text);
+  g_string_append_c(text, '\n');
+  g_autofree char *body = g_string_free(text, FALSE);
   g_autofree char *base = g_strdup_printf("%s-cloudwatch.json", s->name);
   g_autofree char *path = g_build_filename(e->dir, base, NULL);
   return g_file_set_contents(path, body, -1, error);

@@ -2,13 +2,24 @@
  *
  * The whole log is checked when the scenario is parsed; a run then
  * streams it again from the same open file descriptor with a fixed-size
- * buffer (sized from the longest line seen), so memory stays O(1) in the
- * log's length and the run cannot fail on a bad line. Storing compact
+ * buffer (sized from the longest line seen), so memory does not grow
+ * with the log's length and the run cannot fail on a bad line. Storing compact
  * time deltas instead would cost ~2-4 bytes a request (a billion-line ALB
  * log would not fit), and reading the lines again is cheap next to the
  * simulation each request drives. Every LOG_CHECKPOINT-th accepted record
  * is remembered (offset, time) so a reader can start anywhere and the
- * log's rate around a time can be counted without reading it all. */
+ * log's rate around a time can be counted without reading it all.
+ *
+ * An ALB log is written when each response is sent (its `time`), but a
+ * request arrives at its request_creation_time, up to its latency
+ * earlier: in arrival order the lines are out of order. The check
+ * measures the longest look-back (how far a line's arrival lies before
+ * the latest `time` read so far, its own included) and a reader holds
+ * lines that long in a small heap before it yields them, so memory is
+ * the requests of that window (seconds of latency in practice). A
+ * look-back over LOG_ALB_REORDER_MAX is refused: it would hold over an
+ * hour of requests. Other formats have no second time: their window is 0
+ * and a line before the latest is "going backwards". */
 #include "models/traffic/traffic-private.h"
 
 #include <errno.h>
@@ -16,17 +27,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/input/civil-time.h"
 #include "models/input/input.h"
 
 #define LOG_CHECKPOINT 1024
 #define LOG_BUFFER (1 << 16)
-#define STAMP_TEXT_MAX 64
+/* ALB's longest idle timeout (4000 s): no request through an ALB can
+ * take longer, so no real log needs a longer reordering window. */
+#define LOG_ALB_REORDER_MAX (G_GINT64_CONSTANT(4000) * G_USEC_PER_SEC)
 
 typedef struct {
   gint64 offset; /* file offset of the record's line */
   guint64 line;  /* its line number */
-  gint64 us;     /* its time from the origin */
+  gint64 before; /* latest order time (LogStamp.key) of the accepted
+                    lines before it, file scale; G_MININT64 for none:
+                    every record before the line arrives by then */
 } LogCheckpoint;
 
 struct _TrafficLog {
@@ -37,6 +51,8 @@ struct _TrafficLog {
   guint64 records, skipped;
   gsize max_line;
   gint64 first, last;  /* µs from the origin */
+  gint64 window;       /* µs a reader holds a line back: the longest
+                          look-back accepted (0 unless ALB) */
   gboolean has_wall;
   gint64 origin_local; /* local wall-clock µs of the origin */
   GArray *checkpoints; /* LogCheckpoint */
@@ -54,20 +70,20 @@ typedef struct {
   int err;
 } LineReader;
 
+/* A record read but not yet yielded (a reader's heap). */
 typedef struct {
-  gint64 utc;      /* µs in the file's scale (epoch for dated stamps) */
-  gint64 local;    /* local wall-clock µs when has_wall */
+  gint64 utc, local;
+  guint64 line;    /* equal arrivals keep the file's order */
   gboolean has_wall;
-  const char *text; /* the stamp as written, within the line */
-  int text_len;
-} LogStamp;
-
-typedef enum { LINE_RECORD, LINE_IGNORE, LINE_BAD } LineKind;
+} LogPending;
 
 struct _TrafficLogReader {
   const TrafficLog *log;
   LineReader lr;
-  gint64 prev, from;
+  gint64 latest;   /* latest key of the accepted lines read, file scale */
+  gint64 from;     /* µs from the origin */
+  gboolean eof;
+  GArray *heap;    /* LogPending, least (utc, line) first */
 };
 
 static void
@@ -143,186 +159,62 @@ line_reader_next(LineReader *r, char **line, gsize *n, gint64 *offset,
   }
 }
 
-/* Fills @st from a civil time and a zone offset in seconds east. */
-static gboolean
-set_civil(LogStamp *st, int y, int mo, int d, int h, int mi, int s,
-          gint64 frac_us, gint64 zone)
+/* How far back of the latest key a line may arrive (see the top). */
+static gint64
+reorder_limit(const TrafficLog *log)
 {
-  CivilTime t;
-  if (!civil_time_make(y, mo, d, h, mi, s, frac_us, zone, &t))
+  return log->format == TRACE_FORMAT_ALB ? LOG_ALB_REORDER_MAX : 0;
+}
+
+/* Whether the line @st is accepted after lines whose latest key is
+ * *@latest; if so moves *@latest on and sets *@back to its look-back.
+ * The check and every reader decide by this alone, so they agree. */
+static gboolean
+accept_line(const TrafficLog *log, const LogStamp *st, gint64 *latest,
+            gint64 *back)
+{
+  gint64 l = MAX(*latest, st->key);
+  if (l - st->utc > reorder_limit(log))
     return FALSE;
-  st->utc = t.utc;
-  st->local = t.local;
-  st->has_wall = TRUE;
+  *latest = l;
+  *back = l - st->utc;
   return TRUE;
 }
 
-/* ISO-8601 at *p (civil_time_parse_iso(); no zone means UTC). */
-static gboolean
-parse_iso(const char **p, LogStamp *st)
-{
-  CivilTime t;
-  if (!civil_time_parse_iso(p, &t))
-    return FALSE;
-  st->utc = t.utc;
-  st->local = t.local;
-  st->has_wall = TRUE;
-  return TRUE;
-}
-
-/* CLF "dd/Mon/yyyy:HH:MM:SS +zzzz" at *p. */
-static gboolean
-parse_clf_date(const char **p, LogStamp *st)
-{
-  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  const char *s = *p;
-  int d = civil_digits(&s, 2), mo = -1, y = -1, h = -1, mi = -1, sec = -1;
-  int zh, zm;
-  if (d < 0 || *s++ != '/')
-    return FALSE;
-  for (int i = 0; i < 12; i++)
-    if (g_ascii_strncasecmp(s, months + 3 * i, 3) == 0)
-      mo = i + 1;
-  s += 3;
-  if (mo < 0 || *s++ != '/' || (y = civil_digits(&s, 4)) < 0 ||
-      *s++ != ':' || (h = civil_digits(&s, 2)) < 0 || *s++ != ':' ||
-      (mi = civil_digits(&s, 2)) < 0 || *s++ != ':' ||
-      (sec = civil_digits(&s, 2)) < 0 || *s++ != ' ')
-    return FALSE;
-  int sign = *s == '-' ? -1 : 1;
-  if (*s != '+' && *s != '-')
-    return FALSE;
-  s++;
-  if ((zh = civil_digits(&s, 2)) < 0 || (zm = civil_digits(&s, 2)) < 0 ||
-      !set_civil(st, y, mo, d, h, mi, sec, 0, sign * (zh * 3600 + zm * 60)))
-    return FALSE;
-  *p = s;
-  return TRUE;
-}
-
-/* Decimal seconds "[-]digits[.digits]" as exact microseconds; at most
- * about 4e12 s (126,000 years) either way. */
-static gboolean
-parse_seconds(const char **p, LogStamp *st)
-{
-  const char *s = *p;
-  gboolean neg = *s == '-';
-  s += neg;
-  gint64 whole = 0;
-  const char *d0 = s;
-  for (; g_ascii_isdigit(*s); s++) {
-    /* |time| <= 4e12 s, so that the difference of two fits in gint64 µs */
-    if (whole > G_GINT64_CONSTANT(4000000000000) / 10)
-      return FALSE;
-    whole = whole * 10 + (*s - '0');
-  }
-  gboolean any = s > d0;
-  const char *f0 = s + (*s == '.');
-  gint64 frac = *s == '.' ? civil_fraction_us(&s) : 0;
-  if (!any && s == f0)
-    return FALSE;
-  st->utc = (whole * G_USEC_PER_SEC + frac) * (neg ? -1 : 1);
-  st->local = st->utc; /* no wall clock, but never left undefined */
-  st->has_wall = FALSE;
-  *p = s;
-  return TRUE;
-}
-
-static gboolean
-only_blanks(const char *s)
-{
-  while (g_ascii_isspace(*s))
-    s++;
-  return *s == '\0';
-}
-
-/* Reads the stamp of one line. @why (may be NULL) gets a static reason. */
-static LineKind
-parse_line(TraceFormat format, const char *line, LogStamp *st,
-           const char **why)
-{
-  const char *s = line;
-  while (g_ascii_isspace(*s))
-    s++;
-  if (*s == '\0' || (*s == '#' && format == TRACE_FORMAT_TIMESTAMPS))
-    return LINE_IGNORE;
-  const char *reason = "";
-  st->text = s;
-  switch (format) {
-  case TRACE_FORMAT_TIMESTAMPS:
-    reason = "expected a timestamp (seconds or ISO-8601)";
-    if (!(civil_looks_like_date(s) ? parse_iso(&s, st)
-                                   : parse_seconds(&s, st)) ||
-        !only_blanks(s))
-      goto bad;
-    break;
-  case TRACE_FORMAT_CLF:
-    reason = "expected a [dd/Mon/yyyy:HH:MM:SS +zzzz] date";
-    if ((s = strchr(s, '[')) == NULL)
-      goto bad;
-    st->text = ++s;
-    if (!parse_clf_date(&s, st) || *s != ']')
-      goto bad;
-    break;
-  case TRACE_FORMAT_ALB:
-    reason = "expected an ALB log line: type, then an ISO-8601 time";
-    while (*s && !g_ascii_isspace(*s))
-      s++;
-    while (*s == ' ')
-      s++;
-    st->text = s;
-    if (!parse_iso(&s, st) || (*s && !g_ascii_isspace(*s)))
-      goto bad;
-    break;
-  default:
-    g_assert_not_reached();
-  }
-  st->text_len = (int) MIN(s - st->text, STAMP_TEXT_MAX - 1);
-  return LINE_RECORD;
-bad:
-  if (why)
-    *why = reason;
-  return LINE_BAD;
-}
-
-gboolean
-traffic_log_parse_stamp(const char *text, gint64 *us)
-{
-  LogStamp st;
-  const char *s = text;
-  if (*s == '[')
-    s++;
-  const char *p = s;
-  if ((g_ascii_isdigit(p[0]) && g_ascii_isdigit(p[1]) && p[2] == '/' &&
-       parse_clf_date(&p, &st)) ||
-      (p = s, civil_looks_like_date(p) && parse_iso(&p, &st)) ||
-      (p = s, parse_seconds(&p, &st))) {
-    if (*p == ']')
-      p++;
-    if (only_blanks(p)) {
-      *us = st.utc;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
+/* Counts an accepted line (in file order); its arrival may be earlier
+ * than an earlier line's, so first and last are the least and most. */
 static void
 add_record(TrafficLog *log, const LogStamp *st, gint64 offset,
-           guint64 line, gboolean has_start, gint64 start)
+           guint64 line, gint64 before, gint64 back)
 {
-  if (log->records == 0) {
-    log->origin = has_start ? start : st->utc;
+  if (log->records == 0 || st->utc < log->first) {
+    log->first = st->utc; /* file scale until check_log() ends */
     log->has_wall = st->has_wall;
-    log->origin_local = log->origin + (st->local - st->utc);
-    log->first = st->utc - log->origin;
+    log->origin_local = st->local - st->utc;
   }
+  if (log->records == 0 || st->utc > log->last)
+    log->last = st->utc;
   if (log->records % LOG_CHECKPOINT == 0) {
-    LogCheckpoint cp = { offset, line - 1, st->utc - log->origin };
+    LogCheckpoint cp = { offset, line - 1, before };
     g_array_append_val(log->checkpoints, cp);
   }
-  log->last = st->utc - log->origin;
+  log->window = MAX(log->window, back);
   log->records++;
+}
+
+/* The message for a line accept_line() refused. */
+static char *
+refusal(const TrafficLog *log, const LogStamp *st, const char *latest)
+{
+  if (reorder_limit(log) == 0)
+    return g_strdup_printf("timestamp goes backwards (%.*s < %s)",
+                           st->text_len, st->text, latest);
+  return g_strdup_printf("request_creation_time %.*s is more than %d s "
+                         "before the latest time so far (%s): the alb "
+                         "reader reorders requests over at most %d s",
+                         st->text_len, st->text,
+                         (int) (reorder_limit(log) / G_USEC_PER_SEC), latest,
+                         (int) (reorder_limit(log) / G_USEC_PER_SEC));
 }
 
 /* Checks every line; FALSE with @error unless @lenient. */
@@ -332,27 +224,31 @@ check_log(TrafficLog *log, gboolean lenient, gboolean has_start,
 {
   LineReader lr;
   line_reader_init(&lr, log->fd, 0, 0, LOG_BUFFER, TRUE);
-  char *line, prev_text[STAMP_TEXT_MAX] = "";
+  char *line, latest_text[STAMP_TEXT_MAX] = "";
   gsize n;
-  gint64 offset, prev = G_MININT64;
+  gint64 offset, latest = G_MININT64;
   gboolean too_long, ok = TRUE;
   while (ok && line_reader_next(&lr, &line, &n, &offset, &too_long)) {
     LogStamp st;
     const char *why = NULL;
     log->max_line = MAX(log->max_line, n);
-    LineKind kind = parse_line(log->format, line, &st, &why);
+    LineKind kind = traffic_log_parse_line(log->format, line, &st, &why);
     if (kind == LINE_IGNORE)
       continue;
     g_autofree char *msg = NULL;
+    gint64 before = latest, back = 0;
     if (kind == LINE_BAD)
       msg = g_strdup_printf("%s, got '%.40s'", why, line);
-    else if (st.utc < prev)
-      msg = g_strdup_printf("timestamp goes backwards (%.*s < %s)",
-                            st.text_len, st.text, prev_text);
+    else if (!accept_line(log, &st, &latest, &back)) {
+      char own[STAMP_TEXT_MAX];
+      g_snprintf(own, sizeof own, "%.*s", st.key_text_len, st.key_text);
+      msg = refusal(log, &st, st.key > latest ? own : latest_text);
+    }
     if (msg == NULL) {
-      prev = st.utc;
-      g_snprintf(prev_text, sizeof prev_text, "%.*s", st.text_len, st.text);
-      add_record(log, &st, offset, lr.line, has_start, start);
+      if (st.key >= before)
+        g_snprintf(latest_text, sizeof latest_text, "%.*s", st.key_text_len,
+                   st.key_text);
+      add_record(log, &st, offset, lr.line, before, back);
     } else if (lenient) {
       log->skipped++;
     } else {
@@ -365,6 +261,12 @@ check_log(TrafficLog *log, gboolean lenient, gboolean has_start,
     g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
                 "%s: cannot read: %s", log->display, g_strerror(lr.err));
     ok = FALSE;
+  }
+  if (ok && log->records > 0) {
+    log->origin = has_start ? start : log->first;
+    log->origin_local += log->origin; /* the first record's zone */
+    log->first -= log->origin;
+    log->last -= log->origin;
   }
   g_free(lr.buf);
   return ok;
@@ -443,19 +345,24 @@ TrafficLogReader *
 traffic_log_reader_new(const TrafficLog *log, gint64 from)
 {
   const LogCheckpoint *cps = (const LogCheckpoint *) (void *) log->checkpoints->data;
-  guint lo = 0, hi = log->checkpoints->len; /* last with us < from */
+  /* The last checkpoint whose earlier lines all arrive before @from:
+   * each arrives by its key, and their keys are at most cp.before. */
+  gint64 from_file = from + log->origin;
+  guint lo = 0, hi = log->checkpoints->len;
   while (hi - lo > 1) {
     guint mid = lo + (hi - lo) / 2;
-    if (cps[mid].us < from)
+    if (cps[mid].before < from_file)
       lo = mid;
     else
       hi = mid;
   }
   TrafficLogReader *r = g_new0(TrafficLogReader, 1);
   r->log = log;
-  r->prev = G_MININT64;
+  r->latest = cps[lo].before; /* as the check had it there */
   r->from = from;
-  /* Room for the longest line checked, so reading never allocates. */
+  r->heap = g_array_new(FALSE, FALSE, sizeof(LogPending));
+  /* Room for the longest line checked, so reading lines never allocates
+   * (the heap grows until it holds one window, then stays). */
   line_reader_init(&r->lr, log->fd, cps[lo].offset, cps[lo].line,
                    MAX(LOG_BUFFER, 2 * log->max_line + 2), FALSE);
   return r;
@@ -467,8 +374,10 @@ traffic_log_reader_rewind(TrafficLogReader *r)
   const LogCheckpoint *cps = (const LogCheckpoint *) (void *) r->log->checkpoints->data;
   r->lr = (LineReader) { .fd = r->log->fd, .buf = r->lr.buf, .cap = r->lr.cap,
                          .buf_off = cps[0].offset, .line = cps[0].line };
-  r->prev = G_MININT64;
+  r->latest = cps[0].before;
   r->from = 0;
+  r->eof = FALSE;
+  g_array_set_size(r->heap, 0); /* keeps its room */
 }
 
 void
@@ -477,29 +386,97 @@ traffic_log_reader_free(TrafficLogReader *r)
   if (r == NULL)
     return;
   g_free(r->lr.buf);
+  g_array_free(r->heap, TRUE);
   g_free(r);
+}
+
+static gboolean
+pending_less(const LogPending *a, const LogPending *b)
+{
+  return a->utc < b->utc || (a->utc == b->utc && a->line < b->line);
+}
+
+static void
+heap_push(GArray *heap, const LogPending *p)
+{
+  g_array_append_val(heap, *p);
+  LogPending *h = (LogPending *) (void *) heap->data;
+  for (guint i = heap->len - 1; i > 0;) {
+    guint up = (i - 1) / 2;
+    if (!pending_less(&h[i], &h[up]))
+      break;
+    LogPending t = h[i];
+    h[i] = h[up];
+    h[up] = t;
+    i = up;
+  }
+}
+
+static LogPending
+heap_pop(GArray *heap)
+{
+  LogPending *h = (LogPending *) (void *) heap->data;
+  LogPending top = h[0];
+  h[0] = h[heap->len - 1];
+  g_array_set_size(heap, heap->len - 1);
+  for (guint i = 0, n = heap->len;;) {
+    guint l = 2 * i + 1, m = i;
+    if (l < n && pending_less(&h[l], &h[m]))
+      m = l;
+    if (l + 1 < n && pending_less(&h[l + 1], &h[m]))
+      m = l + 1;
+    if (m == i)
+      break;
+    LogPending t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+  return top;
+}
+
+/* Reads lines into the heap until its least record can no longer be
+ * overtaken (every later line arrives at or after latest - window) or
+ * the file ends. FALSE when nothing is left. */
+static gboolean
+reader_fill(TrafficLogReader *r)
+{
+  const TrafficLog *log = r->log;
+  while (!r->eof) {
+    if (r->heap->len > 0 &&
+        ((const LogPending *) (void *) r->heap->data)->utc <=
+          r->latest - log->window)
+      return TRUE;
+    char *line;
+    gsize n;
+    gint64 offset, back;
+    gboolean too_long;
+    LogStamp st;
+    if (!line_reader_next(&r->lr, &line, &n, &offset, &too_long)) {
+      r->eof = TRUE;
+      break;
+    }
+    /* The same acceptance as check_log(): under lenient parsing bad
+     * lines and lines out of order were skipped there too. */
+    if (too_long || traffic_log_parse_line(log->format, line, &st, NULL) != LINE_RECORD ||
+        !accept_line(log, &st, &r->latest, &back))
+      continue;
+    LogPending p = { st.utc, st.local, r->lr.line, st.has_wall };
+    heap_push(r->heap, &p);
+  }
+  return r->heap->len > 0;
 }
 
 gboolean
 traffic_log_reader_next(TrafficLogReader *r, LogRecord *rec)
 {
-  char *line;
-  gsize n;
-  gint64 offset;
-  gboolean too_long;
-  while (line_reader_next(&r->lr, &line, &n, &offset, &too_long)) {
-    LogStamp st;
-    /* The same acceptance as check_log(): under lenient parsing bad
-     * lines and lines going backwards were skipped there too. */
-    if (too_long || parse_line(r->log->format, line, &st, NULL) != LINE_RECORD ||
-        st.utc < r->prev)
-      continue;
-    r->prev = st.utc;
-    rec->us = st.utc - r->log->origin;
+  while (reader_fill(r)) {
+    LogPending p = heap_pop(r->heap);
+    rec->us = p.utc - r->log->origin;
     if (rec->us < r->from)
       continue;
-    rec->has_wall = st.has_wall;
-    rec->local_us = st.local;
+    rec->has_wall = p.has_wall;
+    rec->local_us = p.local;
     return TRUE;
   }
   return FALSE;

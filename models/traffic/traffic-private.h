@@ -174,6 +174,29 @@ typedef struct {
   gboolean has_wall;
 } LogRecord;
 
+/* traffic-log-stamp.c: one line's stamps. */
+#define STAMP_TEXT_MAX 64
+typedef struct {
+  gint64 utc;      /* arrival, µs in the file's scale (epoch for dated
+                      stamps) */
+  gint64 local;    /* local wall-clock µs when has_wall */
+  gboolean has_wall;
+  const char *text; /* the arrival stamp as written, within the line */
+  int text_len;
+  gint64 key;      /* the time the file is ordered by: an ALB line's
+                      `time` (its response), else utc */
+  const char *key_text;
+  int key_text_len;
+} LogStamp;
+
+typedef enum { LINE_RECORD, LINE_IGNORE, LINE_BAD } LineKind;
+/* Reads the stamps of one line of a @format log (an ALB line's arrival
+ * is its request_creation_time, its 22nd field, when it has one; else its
+ * time); @st's texts point into @line. LINE_IGNORE for blank lines and
+ * comments; LINE_BAD with a static reason in @why (may be NULL). */
+LineKind traffic_log_parse_line(TraceFormat format, const char *line,
+                                LogStamp *st, const char **why);
+
 /* Reads and checks the whole log at @path. @start (microseconds in the
  * file's own scale: epoch for dated formats) becomes time 0 when
  * @has_start, else the first record does. Returns NULL and sets @error
@@ -197,12 +220,14 @@ guint64 traffic_log_count(const TrafficLog *log, gint64 from, gint64 to);
  * CLF date, to microseconds. FALSE when it is none of these. */
 gboolean traffic_log_parse_stamp(const char *text, gint64 *us);
 
-/* Streaming reader over a checked log: O(1) memory, no allocation after
- * creation. Yields the same records the check accepted. */
+/* Streaming reader over a checked log, in arrival order: its memory is
+ * the requests of the log's reordering window (none for formats other
+ * than alb; an ALB log's longest look-back, seconds in practice), not the
+ * log's length. Yields the same records the check accepted. */
 typedef struct _TrafficLogReader TrafficLogReader;
 /* Starts at the first record whose time is >= @from µs. */
 TrafficLogReader *traffic_log_reader_new(const TrafficLog *log, gint64 from);
-/* Goes back to the log's first record (time >= 0), allocating nothing. */
+/* Goes back to the log's first record (time >= 0), keeping its memory. */
 void traffic_log_reader_rewind(TrafficLogReader *r);
 void traffic_log_reader_free(TrafficLogReader *r);
 /* Next record; FALSE at the end. */

@@ -428,24 +428,100 @@ Test(traffic, clf_log_with_time_zones)
   traffic_config_free(cfg);
 }
 
-Test(traffic, alb_log_uses_the_first_timestamp)
+/* One line of AWS's documented shape (the examples of "Access log
+ * entries" for Application Load Balancers), with its two times. */
+static char *
+alb_line(const char *time, const char *created)
 {
-  write_file("alb.log",
-    "http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 "
-    "192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "
-    "\"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.46.0\" - - "
-    "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/"
-    "my-targets/73e2d6bc24d8a067 \"Root=1-58337262-36d228ad5d99923122bbe354\" "
-    "\"-\" \"-\" 0 2018-07-02T22:22:48.364000Z \"forward\" \"-\" \"-\"\n"
-    "https 2018-07-02T22:23:00.500000Z app/my-loadbalancer/50dc6c495c0c9188 "
+  return g_strdup_printf(
+    "https %s app/my-loadbalancer/50dc6c495c0c9188 "
     "192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "
-    "\"GET https://www.example.com:443/ HTTP/1.1\" \"curl/7.46.0\" "
-    "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - \"-\" \"-\" 0 "
-    "2018-07-02T22:22:48.364000Z \"forward\" \"-\" \"-\"\n");
+    "\"GET https://www.example.com:443/ HTTP/1.1\" \"curl/7.46.0 \\\"x\\\"\" "
+    "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
+    "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/"
+    "my-targets/73e2d6bc24d8a067 \"Root=1-58337281-1d84f3d73c47ec4e58577259\" "
+    "\"www.example.com\" \"arn:aws:acm:us-east-2:123456789012:certificate/"
+    "12345678-1234-1234-1234-123456789012\" 1 %s \"authenticate,forward\" "
+    "\"-\" \"-\" \"10.0.0.1:80\" \"200\" \"-\" \"-\" TID_1\n", time, created);
+}
+
+Test(traffic, alb_log_replays_each_request_at_its_creation_time)
+{
+  g_autofree char *a = alb_line("2018-07-02T22:23:00.186641Z",
+                                "2018-07-02T22:23:00.185641Z");
+  g_autofree char *b = alb_line("2018-07-02T22:23:00.500000Z",
+                                "2018-07-02T22:23:00.329641Z");
+  /* answered later, arrived earlier than b: replayed before it */
+  g_autofree char *c = alb_line("2018-07-02T22:23:00.600000Z",
+                                "2018-07-02T22:23:00.200641Z");
+  g_autofree char *log = g_strconcat(a, b, c,
+    /* an older line without request_creation_time keeps its time */
+    "http 2018-07-02T22:23:00.700000Z app/my-loadbalancer/50dc6c495c0c9188 "
+    "192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "
+    "\"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.46.0\" - -\n",
+    NULL);
+  write_file("alb.log", log);
   TrafficConfig *cfg = parse_ok("{\"log\": \"alb.log\"}");
-  SimTime got[3], want[3] = { 0, 313359, SIM_TIME_MAX };
-  arrivals(cfg, 1.0, got, 3);
-  cr_assert_arr_eq(got, want, sizeof got);
+  SimTime got[5], want[5] = { 0, 15000, 144000, 514359, SIM_TIME_MAX };
+  arrivals(cfg, 1.0, got, 5);
+  cr_assert_arr_eq(got, want, sizeof got, "%" G_GINT64_FORMAT " %"
+                   G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                   got[0], got[1], got[2], got[3]);
+  traffic_config_free(cfg);
+}
+
+typedef struct {
+  gint64 time, created; /* µs after 22:00:00 */
+} AlbTimes;
+
+static int
+by_time(gconstpointer a, gconstpointer b)
+{
+  const AlbTimes *x = a, *y = b;
+  return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static char *
+alb_stamp(gint64 us)
+{
+  return g_strdup_printf("2018-07-02T22:00:%02d.%06dZ",
+                         (int) (us / G_USEC_PER_SEC),
+                         (int) (us % G_USEC_PER_SEC));
+}
+
+Test(traffic, alb_log_counted_from_any_point_in_arrival_order)
+{
+  /* 3000 requests 10 ms apart, each taking 0 to 3 s: in `time` order
+   * their arrivals are shuffled over 3 s, and a reader started past a
+   * checkpoint (every 1024 lines) must still find each one */
+  enum { N = 3000 };
+  AlbTimes *t = g_new(AlbTimes, N);
+  for (int i = 0; i < N; i++) {
+    t[i].created = (gint64) i * 10000;
+    t[i].time = t[i].created + (gint64) (i * 7919 % 300) * 10000;
+  }
+  qsort(t, N, sizeof *t, by_time);
+  GString *log = g_string_new(NULL);
+  for (int i = 0; i < N; i++) {
+    g_autofree char *time = alb_stamp(t[i].time);
+    g_autofree char *created = alb_stamp(t[i].created);
+    g_autofree char *line = alb_line(time, created);
+    g_string_append(log, line);
+  }
+  write_file("alb.log", log->str);
+  g_string_free(log, TRUE);
+  g_free(t);
+  TrafficConfig *cfg = parse_ok("{\"log\": \"alb.log\"}");
+  /* every request 10 ms after the one before, from time 0 */
+  SimTime got[N + 1];
+  arrivals(cfg, 1.0, got, N + 1);
+  for (int i = 0; i < N; i++)
+    cr_assert_eq(got[i], (SimTime) i * 10000, "request %d at %" G_GINT64_FORMAT,
+                 i, got[i]);
+  cr_assert_eq(got[N], SIM_TIME_MAX);
+  /* so 100 a second wherever a reader starts */
+  for (int s = 1; s < 29; s++)
+    cr_assert_eq(rate(cfg, s * SIM_SEC + SIM_SEC / 4), 100, "at %d s", s);
   traffic_config_free(cfg);
 }
 
