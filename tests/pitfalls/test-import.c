@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scenarios/cli.h"
+#include "models/input/jsonfile.h"
 #include "support.h"
 
 #define TG_ARN "arn:aws:elasticloadbalancing:us-east-1:123456789012:" \
@@ -266,5 +267,87 @@ Test(pitfalls, wordpress_twin_validates_and_runs_without_edits,
   cr_assert_eq(cli_run(NULL, &out, NULL, "run", scn, "-o", outdir, NULL), 0,
                "%s", out);
   cr_assert(strstr(out, " 0 failed"), "%s", out);
+  test_rmrf(tmp);
+}
+
+/* summary.json of `ecsim run` in @outdir (variant base), parsed. */
+static cJSON *
+run_summary(const char *outdir)
+{
+  g_autofree char *dir = g_build_filename(outdir, "base", NULL);
+  g_autofree char *text = test_read_file(dir, "summary.json");
+  cJSON *root = cJSON_Parse(text);
+  cr_assert_not_null(root);
+  return root;
+}
+
+static double
+summary_at(const cJSON *root, const char *section, const char *key)
+{
+  return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(root, section), key));
+}
+
+/* tests/data/aws is one EC2 account: service web of cluster prod on
+ * capacity provider cp-web (managed scaling of asg-web, launch template
+ * web-lt), a bridge-mode task definition with a dynamic host port, a
+ * target group, and target tracking and step scaling. Imported as is,
+ * with a load that two tasks cannot carry, the twin must validate and
+ * run, and both scalings must act: more tasks, more instances. */
+Test(pitfalls, import_of_an_ec2_account_validates_and_scales)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *src = g_build_filename(test_source_root(), "tests",
+                                          "data", "aws", NULL);
+  g_autofree char *wl = g_build_filename(tmp, "wl.json", NULL);
+  put(tmp, "wl.json", "{\"traffic\": {\"generator\": \"constant\", \"rps\": "
+      "400}, \"service_time\": {\"dist\": \"lognormal\", \"mean\": "
+      "\"20ms\", \"cv\": 1}}");
+  g_autofree char *scn = g_build_filename(tmp, "web.json", NULL);
+  g_autofree char *err = NULL, *out = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "import", src, "--service", "web",
+                       "--workload", wl, "--duration", "2h", "-o", scn,
+                       NULL), 0, "%s", err);
+  g_free(err);
+  cr_assert_eq(cli_run(NULL, &out, &err, "validate", scn, NULL), 0, "%s",
+               err);
+  cr_assert(strstr(out, ": ok (scenario)"), "%s", out);
+  g_autofree char *outdir = g_build_filename(tmp, "out", NULL);
+  g_free(out);
+  cr_assert_eq(cli_run(NULL, &out, NULL, "run", scn, "-q", "-o", outdir,
+                       NULL), 0, "%s", out);
+  g_autoptr(cJSON) sum = run_summary(outdir);
+  /* desiredCount 2 and DesiredCapacity 2 to start with. */
+  cr_assert_gt(summary_at(sum, "tasks", "started"), 2);
+  cr_assert_gt(summary_at(sum, "capacity", "instances_launched"), 2);
+  cr_assert_gt(summary_at(sum, "scaling", "service_actions"), 0);
+  cr_assert_gt(summary_at(sum, "scaling", "capacity_actions"), 0);
+  cr_assert_eq(summary_at(sum, "capacity", "task_hours"), 0,
+               "EC2 only: no Fargate task-hours");
+  test_rmrf(tmp);
+}
+
+/* Without the Auto Scaling group behind cp-web, the one command asked
+ * for is the one that fetches it. */
+Test(pitfalls, import_of_an_ec2_account_asks_for_its_missing_group)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *src = g_build_filename(test_source_root(), "tests",
+                                          "data", "aws", NULL);
+  g_autoptr(GDir) d = g_dir_open(src, 0, NULL);
+  cr_assert_not_null(d);
+  for (const char *name; (name = g_dir_read_name(d)) != NULL;) {
+    if (strcmp(name, "describe-auto-scaling-groups.json") == 0)
+      continue;
+    g_autofree char *text = test_read_file(src, name);
+    put(tmp, name, text);
+  }
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(NULL, &out, NULL, "import", tmp, "--service", "web",
+                       "--next-commands", NULL), 0);
+  g_autofree char *expected = g_strdup_printf(
+    "aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names"
+    " asg-web > %s/asg-asg-web.json\n", tmp);
+  cr_assert_str_eq(out, expected);
   test_rmrf(tmp);
 }
