@@ -17,6 +17,7 @@ typedef struct {
   char *start_time;
   char *end_time;
   gboolean next_commands;
+  gboolean quiet;
 } ImportArgs;
 
 static const char import_description[] =
@@ -43,14 +44,22 @@ static const char import_description[] =
   "The scenario references the files with {\"file\": ...} (relative to the "
   "scenario's\nfolder) where the format takes them verbatim, and copies "
   "objects picked out of a\nfile that holds others. name is the service's "
-  "name, duration --duration (1d),\nseed 1, desiredCount the service's. "
-  "The workload comes from --workload FILE (a\nworkload object, or ecsim "
-  "calibrate's output: its workload and failure_model);\nits traffic, when "
-  "it has none, from a RequestCount series of a get-metric-data\nor "
-  "get-metric-statistics file in DIR (format cloudwatch). Fields that the "
-  "simulation\ndoes not use but that may look important "
-  "(networkConfiguration, platformVersion,\nHealthCheckPath, Matcher, a "
-  "network load balancer, ...) are listed on standard\nerror with the "
+  "name, duration --duration (1d),\nseed 1, desiredCount the service's.\n\n"
+  "The workload comes from --workload FILE (a workload object, or ecsim "
+  "calibrate's\noutput: its workload and failure_model; relative file names "
+  "in it start from\nFILE's folder). Without --workload, when DIR holds ALB "
+  "access logs (*.log,\n*.log.gz, also under DIR/alb-logs/) or CloudWatch "
+  "CPUUtilization or\nMemoryUtilization, import calibrates the workload "
+  "itself, as ecsim calibrate does\nwith DIR's logs and metrics, the "
+  "service's task definition and describe-services\noutput: it writes "
+  "calibrate's output (every fit with its 95% interval) to\n"
+  "SERVICE-calibration.json next to the scenario, merges its workload and\n"
+  "failure_model, and prints the report on standard error (--quiet: not). "
+  "The\ntraffic, when the workload has none, is a RequestCount series of a\n"
+  "get-metric-data or get-metric-statistics file in DIR (format cloudwatch)."
+  "\n\nFields that the simulation does not use but that may look important\n"
+  "(networkConfiguration, platformVersion, HealthCheckPath, Matcher, a "
+  "network load\nbalancer, ...) are listed on standard error with the "
   "reason. A deploymentController other than ECS is an error.\n\n"
   "--next-commands prints instead only the AWS CLI commands that fetch "
   "what is missing\n(required or optional), one per line as `aws ARG... > "
@@ -77,18 +86,47 @@ print_lines(const GPtrArray *lines)
     fprintf(stderr, "%s\n", (const char *) lines->pdata[i]);
 }
 
+/* The workload: --workload's, else the one calibrated from DIR's logs
+ * and metrics (written next to the scenario as SERVICE-calibration.json,
+ * where an empirical service-time file of the fit lands too), else none.
+ * *@from: the folder its relative file names start from (new). */
+static gboolean
+read_workload(const ImportArgs *a, const ImportPlan *plan,
+              const char *service, cJSON **workload, cJSON **failure_model,
+              char **from, GError **error)
+{
+  if (a->workload) {
+    *from = g_path_get_dirname(a->workload);
+    return import_read_workload(a->workload, workload, failure_model,
+                                error);
+  }
+  *from = a->output ? g_path_get_dirname(a->output) : g_strdup(".");
+  g_autofree char *name = g_strdup_printf("%s-calibration.json", service);
+  g_autofree char *cal = strcmp(*from, ".") == 0
+                           ? g_strdup(name)
+                           : g_build_filename(*from, name, NULL);
+  gboolean calibrated = FALSE;
+  if (!import_calibrate(plan, cal, a->quiet ? NULL : stderr, &calibrated,
+                        error))
+    return FALSE;
+  return !calibrated ||
+         import_read_workload(cal, workload, failure_model, error);
+}
+
 static gboolean
 write_scenario(const ImportArgs *a, const char *dir, const ImportPlan *plan,
                GError **error)
 {
   g_autoptr(cJSON) workload = NULL;
   g_autoptr(cJSON) failure_model = NULL;
-  if (a->workload && !import_read_workload(a->workload, &workload,
-                                           &failure_model, error))
+  g_autofree char *from = NULL;
+  if (!read_workload(a, plan, import_plan_service(plan), &workload,
+                     &failure_model, &from, error))
     return FALSE;
   ImportWriteOptions options = {
     .out_path = a->output, .duration = a->duration, .dir_label = dir,
     .workload = workload, .failure_model = failure_model,
+    .workload_dir = from,
   };
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(cJSON) scn = import_plan_scenario(plan, &options, notes);
@@ -169,6 +207,8 @@ cmd_import(int argc, char **argv)
       "output", "FILE" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &a.duration,
       "The scenario's duration (default 1d)", "D" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet,
+      "Do not print the calibration's report", NULL },
     { "next-commands", 0, 0, G_OPTION_ARG_NONE, &a.next_commands,
       "Print only the AWS CLI commands that fetch what DIR lacks", NULL },
     { "start-time", 0, 0, G_OPTION_ARG_STRING, &a.start_time,

@@ -385,3 +385,9 @@ import_plan_notes(const ImportPlan *plan)
 {
   return plan->notes;
 }
+
+const char *
+import_plan_service(const ImportPlan *plan)
+{
+  return import_str(plan->service->obj, "serviceName");
+}

@@ -176,6 +176,27 @@ cluster_section(const Writer *w)
   return c;
 }
 
+/* Rewrites, in @o and below, each relative "file" or "trace" name
+ * (a service-time sample file, a trace) from the folder @from to the
+ * scenario's: a workload calibrated into another folder keeps working. */
+static void
+rebase_files(const Writer *w, cJSON *o, const char *from)
+{
+  for (cJSON *c = o ? o->child : NULL; c; c = c->next) {
+    if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+      rebase_files(w, c, from);
+      continue;
+    }
+    if (!cJSON_IsString(c) || c->string == NULL ||
+        (strcmp(c->string, "file") != 0 && strcmp(c->string, "trace") != 0)
+        || g_path_is_absolute(c->valuestring))
+      continue;
+    g_autofree char *abs = g_build_filename(from, c->valuestring, NULL);
+    g_autofree char *rel = relative_path(w->base, abs);
+    cJSON_SetValuestring(c, rel);
+  }
+}
+
 /* The service's workload: @options' (or none), with the traffic of the
  * folder's RequestCount metric when it gives none. */
 static cJSON *
@@ -184,6 +205,8 @@ workload(const Writer *w, const ImportWriteOptions *options)
   const ImportPlan *plan = w->plan;
   cJSON *wl = options->workload ? cJSON_Duplicate(options->workload, TRUE)
                                 : cJSON_CreateObject();
+  if (options->workload_dir)
+    rebase_files(w, wl, options->workload_dir);
   if (cJSON_GetObjectItemCaseSensitive(wl, "traffic"))
     return wl;
   if (plan->metrics == NULL) {
@@ -217,9 +240,12 @@ service_entry(const Writer *w, const ImportWriteOptions *options)
     cJSON_AddItemToObject(entry, "workload", wl);
   else
     cJSON_Delete(wl);
-  if (options->failure_model)
-    cJSON_AddItemToObject(entry, "failure_model",
-                          cJSON_Duplicate(options->failure_model, TRUE));
+  if (options->failure_model) {
+    cJSON *fm = cJSON_Duplicate(options->failure_model, TRUE);
+    if (options->workload_dir)
+      rebase_files(w, fm, options->workload_dir);
+    cJSON_AddItemToObject(entry, "failure_model", fm);
+  }
   return entry;
 }
 

@@ -281,6 +281,15 @@ run_summary(const char *outdir)
   return root;
 }
 
+static const char *
+import_str_of(const cJSON *o, const char *key)
+{
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+                                                                        key));
+  cr_assert_not_null(s, "no string %s", key);
+  return s;
+}
+
 static double
 summary_at(const cJSON *root, const char *section, const char *key)
 {
@@ -349,5 +358,164 @@ Test(pitfalls, import_of_an_ec2_account_asks_for_its_missing_group)
     "aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names"
     " asg-web > %s/asg-asg-web.json\n", tmp);
   cr_assert_str_eq(out, expected);
+  test_rmrf(tmp);
+}
+
+/* A known Fargate service (2 tasks of 1 vCPU, 4 slots each, 80 ms
+ * lognormal, cv 1.2, 512 MiB + 4 MiB per request) whose run is exported
+ * in CloudWatch's and the ALB's shapes. */
+static const char known_service[] =
+  "{\"name\": \"known\", \"seed\": 7, \"duration\": \"20m\", "
+  "\"period\": \"1m\", \"taskDefinitions\": [{\"family\": \"web\", "
+  "\"cpu\": \"1024\", \"memory\": \"2048\", \"networkMode\": \"awsvpc\", "
+  "\"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": "
+  "[{\"name\": \"web\", \"image\": \"web\", \"essential\": true, "
+  "\"portMappings\": [{\"containerPort\": 8080}]}]}], \"targetGroups\": "
+  "[{\"TargetGroupName\": \"web-tg\"}], \"services\": [{\"serviceName\": "
+  "\"web\", \"taskDefinition\": \"web\", \"desiredCount\": 2, "
+  "\"launchType\": \"FARGATE\", \"loadBalancers\": [{\"targetGroupName\": "
+  "\"web-tg\", \"containerName\": \"web\", \"containerPort\": 8080}], "
+  "\"workload\": {\"traffic\": {\"generator\": \"step\", \"steps\": "
+  "[{\"at\": \"0s\", \"rps\": 15}, {\"at\": \"5m\", \"rps\": 40}, "
+  "{\"at\": \"10m\", \"rps\": 70}, {\"at\": \"15m\", \"rps\": 30}]}, "
+  "\"service_time\": {\"dist\": \"lognormal\", \"mean\": \"80ms\", "
+  "\"cv\": 1.2}, \"concurrency_per_vcpu\": 4, \"memory_base_mib\": 512, "
+  "\"memory_per_request_mib\": 4}}]}";
+
+/* The configuration of that service as the AWS CLI prints it. */
+static void
+put_known_config(const char *dir)
+{
+  put(dir, "services.json", "{\"services\": [{\"serviceName\": \"web\", "
+      "\"clusterArn\": \"arn:aws:ecs:us-east-1:123456789012:cluster/"
+      "default\", \"taskDefinition\": \"arn:aws:ecs:us-east-1:123456789012:"
+      "task-definition/web:1\", \"desiredCount\": 2, \"launchType\": "
+      "\"FARGATE\", \"loadBalancers\": [{\"targetGroupArn\": \"" TG_ARN "\","
+      " \"containerName\": \"web\", \"containerPort\": 8080}]}], "
+      "\"failures\": []}");
+  put(dir, "taskdef.json", "{\"taskDefinition\": {\"family\": \"web\", "
+      "\"revision\": 1, \"cpu\": \"1024\", \"memory\": \"2048\", "
+      "\"networkMode\": \"awsvpc\", \"requiresCompatibilities\": "
+      "[\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"web\", "
+      "\"image\": \"web\", \"essential\": true, \"portMappings\": "
+      "[{\"containerPort\": 8080}]}]}}");
+  put(dir, "target-groups.json", "{\"TargetGroups\": [{\"TargetGroupArn\":"
+      " \"" TG_ARN "\", \"TargetGroupName\": \"web-tg\", \"Protocol\": "
+      "\"HTTP\", \"Port\": 80, \"TargetType\": \"ip\"}]}");
+  put(dir, "cluster.json", "{\"clusters\": [{\"clusterName\": \"default\","
+      " \"capacityProviders\": [\"FARGATE\"], "
+      "\"defaultCapacityProviderStrategy\": []}], \"failures\": []}");
+}
+
+/* tmp/aws: the known service's exported records and its configuration. */
+static char *
+known_folder(const char *tmp)
+{
+  put(tmp, "known.json", known_service);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(tmp, NULL, &err, "run", "known.json", "-q", "-o",
+                       "out", "--export-aws", "aws", NULL), 0, "%s", err);
+  char *aws = g_build_filename(tmp, "aws", NULL);
+  put_known_config(aws);
+  return aws;
+}
+
+/* The services[0] member @key of scenario @path. */
+static cJSON *
+service_member(const char *path, const char *key)
+{
+  g_autofree char *text = test_read_file(NULL, path);
+  g_autoptr(cJSON) root = cJSON_Parse(text);
+  cr_assert_not_null(root);
+  cJSON *svc = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+                                    root, "services"), 0);
+  return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(svc, key), TRUE);
+}
+
+/* @key of calibrate's workload in @path equals @key of @wl. */
+static void
+assert_same_member(const cJSON *cal_wl, const cJSON *wl, const char *key)
+{
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(cal_wl, key);
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(wl, key);
+  cr_assert_not_null(a, "calibrate gave no %s", key);
+  cr_assert(cJSON_Compare(a, b, TRUE), "%s differs from calibrate's", key);
+}
+
+/* A folder with ALB access logs and CloudWatch CPU and memory: import
+ * calibrates the workload itself (the fits ecsim calibrate --dir gives),
+ * keeps the RequestCount metric as the traffic, says what it fitted, and
+ * the twin runs. */
+Test(pitfalls, import_calibrates_the_workload_from_logs_and_metrics)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *aws = known_folder(tmp);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(tmp, NULL, &err, "calibrate", "--dir", "aws", "-o",
+                       "cal.json", NULL), 0, "%s", err);
+  g_free(err);
+  cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "--duration",
+                       "20m", "-o", "twin.json", NULL), 0, "%s", err);
+  cr_assert(strstr(err, "calibrated the workload of web from aws (as ecsim "
+                        "calibrate does; every fit with its interval in "
+                        "web-calibration.json):\n"), "%s", err);
+  cr_assert(strstr(err, "  concurrency_per_vcpu: "), "%s", err);
+  g_autofree char *cal_path = g_build_filename(tmp, "cal.json", NULL);
+  g_autofree char *cal_text = test_read_file(NULL, cal_path);
+  g_autoptr(cJSON) cal = cJSON_Parse(cal_text);
+  const cJSON *cal_wl = cJSON_GetObjectItemCaseSensitive(cal, "workload");
+  g_autofree char *twin = g_build_filename(tmp, "twin.json", NULL);
+  g_autoptr(cJSON) wl = service_member(twin, "workload");
+  assert_same_member(cal_wl, wl, "service_time");
+  assert_same_member(cal_wl, wl, "concurrency_per_vcpu");
+  assert_same_member(cal_wl, wl, "memory_per_request_mib");
+  const cJSON *traffic = cJSON_GetObjectItemCaseSensitive(wl, "traffic");
+  cr_assert_str_eq(import_str_of(traffic, "format"), "cloudwatch");
+  cr_assert_str_eq(import_str_of(traffic, "trace"),
+                   "aws/web-cloudwatch.json");
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(tmp, &out, NULL, "run", "twin.json", "-q", "-o",
+                       "twin-out", NULL), 0, "%s", out);
+  g_autofree char *outdir = g_build_filename(tmp, "twin-out", NULL);
+  g_autoptr(cJSON) sum = run_summary(outdir);
+  cr_assert_gt(summary_at(sum, "requests", "completed"), 20000);
+  /* --quiet: the same scenario, no report. */
+  g_free(err);
+  cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "--duration",
+                       "20m", "-q", "-o", "quiet.json", NULL), 0, "%s", err);
+  cr_assert_null(strstr(err, "calibrated"), "%s", err);
+  test_rmrf(tmp);
+}
+
+/* --workload FILE overrides the folder's records; FILE may be ecsim
+ * calibrate's output (its workload and failure_model are taken), whose
+ * relative file names start from its own folder. */
+Test(pitfalls, import_takes_calibrate_output_as_workload)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *aws = known_folder(tmp);
+  g_autofree char *sub = g_build_filename(tmp, "fits", NULL);
+  cr_assert_eq(g_mkdir(sub, 0755), 0);
+  put(sub, "cal.json", "{\"service\": \"web\", \"workload\": "
+      "{\"service_time\": {\"dist\": \"empirical\", \"file\": "
+      "\"cal-service-time.txt\"}, \"concurrency_per_vcpu\": 3}, "
+      "\"failure_model\": {\"crash_mttf\": \"6h\"}, \"fits\": {}}");
+  put(sub, "cal-service-time.txt", "40ms\n80ms\n120ms\n");
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "--workload",
+                       "fits/cal.json", "--duration", "5m", "-o",
+                       "twin.json", NULL), 0, "%s", err);
+  cr_assert_null(strstr(err, "calibrated"), "--workload: no calibration");
+  g_autofree char *twin = g_build_filename(tmp, "twin.json", NULL);
+  g_autoptr(cJSON) wl = service_member(twin, "workload");
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(wl, "service_time");
+  cr_assert_str_eq(import_str_of(st, "file"), "fits/cal-service-time.txt");
+  cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+                 wl, "concurrency_per_vcpu")), 3);
+  g_autoptr(cJSON) fm = service_member(twin, "failure_model");
+  cr_assert_not_null(fm, "calibrate's failure_model is kept");
+  g_free(err);
+  cr_assert_eq(cli_run(tmp, NULL, &err, "validate", "twin.json", NULL), 0,
+               "%s", err);
   test_rmrf(tmp);
 }
