@@ -60,7 +60,7 @@ static const char import_description[] =
   "\n\nFields that the simulation does not use but that may look important\n"
   "(networkConfiguration, platformVersion, HealthCheckPath, Matcher, a "
   "network load\nbalancer, ...) are listed on standard error with the "
-  "reason. A deploymentController other than ECS is an error.\n\n"
+  "reason.\nA deploymentController other than ECS is an error.\n\n"
   "--next-commands prints instead only the AWS CLI commands that fetch "
   "what is missing\n(required or optional), one per line as `aws ARG... > "
   "DIR/NAME.json` with every\nargument that is not a plain word in single "
