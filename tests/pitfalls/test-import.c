@@ -572,3 +572,70 @@ Test(pitfalls, wordpress_twin_validates_and_runs_without_edits)
   cr_assert_eq(summary_at(sum, "requests", "error_rate"), 0);
   test_rmrf(tmp);
 }
+
+/* `ecsim validate` on each AWS CLI output of tests/data/aws alone: every
+ * one is recognised and described (before, those import reads but the
+ * scenario format does not take as a whole file were refused as bad
+ * scenarios). */
+Test(pitfalls, validate_recognises_each_aws_output_alone)
+{
+  static const char *const expected[][2] = {
+    { "aas-policies.json", "describe-scaling-policies output: 3 policies, "
+                           "cpu50, cpu-burst, cpu70" },
+    { "aas-scheduled.json", "describe-scheduled-actions output: 1 scheduled "
+                            "action, morning" },
+    { "aas-targets.json", "describe-scalable-targets output: 2 scalable "
+                          "targets, service/prod/web, service/staging/web" },
+    { "alarms-web.json", "describe-alarms output: 1 alarm, web-cpu-burst" },
+    { "describe-auto-scaling-groups.json",
+      "describe-auto-scaling-groups output: 1 group, asg-web" },
+    { "describe-capacity-providers.json", "describe-capacity-providers "
+      "output: 3 capacity providers, cp-web, FARGATE, FARGATE_SPOT" },
+    { "describe-clusters.json", "describe-clusters output: 1 cluster, prod" },
+    { "describe-launch-template-versions.json",
+      "describe-launch-template-versions output: 2 versions, web-lt:2 "
+      "c6i.large, web-lt:1 m6i.large (default)" },
+    { "describe-load-balancers.json",
+      "describe-load-balancers output: 1 load balancer, web-alb" },
+    { "describe-target-group-attributes-web-tg.json",
+      "describe-target-group-attributes output: 7 attributes; "
+      "deregistration delay 30 s, least_outstanding_requests" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(expected); i++) {
+    g_autofree char *path = g_build_filename("tests", "data", "aws",
+                                             expected[i][0], NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_eq(cli_run(NULL, &out, &err, "validate", path, NULL), 0,
+                 "%s: %s", path, err);
+    g_autofree char *line = g_strdup_printf("%s: ok (%s)\n", path,
+                                            expected[i][1]);
+    cr_assert_str_eq(out, line);
+  }
+}
+
+Test(pitfalls, validate_names_the_path_in_a_lone_aws_output)
+{
+  g_autofree char *dir = test_tmpdir();
+  static const char *const cases[][2] = {
+    { "{\"AutoScalingGroups\": [{\"MinSize\": 1}]}",
+      "/AutoScalingGroups/0: a group needs its AutoScalingGroupName" },
+    { "{\"Attributes\": [{\"Key\": \"deregistration_delay.timeout_seconds\","
+      " \"Value\": \"soon\"}]}",
+      "/Attributes/0/Value: must be whole seconds from 0 to 3600, got "
+      "\"soon\"" },
+    { "{\"MetricDataResults\": [{\"Id\": \"requests\", \"Timestamps\": "
+      "[\"2024-01-01T00:00:00Z\"], \"Values\": []}]}",
+      "/MetricDataResults/0/Values: has 0 values but Timestamps has 1" },
+    { "{\"LaunchTemplateVersions\": [{\"LaunchTemplateName\": \"lt\", "
+      "\"VersionNumber\": \"one\"}]}", "/LaunchTemplateVersions/0/" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    put(dir, "f.json", cases[i][0]);
+    g_autofree char *path = g_build_filename(dir, "f.json", NULL);
+    g_autofree char *err = NULL;
+    cr_assert_eq(cli_run(NULL, NULL, &err, "validate", path, NULL), 2);
+    g_autofree char *start = g_strdup_printf("%s: %s", path, cases[i][1]);
+    cr_assert(g_str_has_prefix(err, start), "%s\nwanted %s", err, start);
+  }
+  test_rmrf(dir);
+}
