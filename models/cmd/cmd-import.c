@@ -28,11 +28,11 @@ static const char import_description[] =
   "describe-auto-scaling-groups; ec2\ndescribe-launch-template-versions "
   "(describe-launch-templates lists names only,\nnot the instance type); "
   "elbv2 describe-target-groups, describe-target-group-\nattributes, "
-  "describe-load-balancers; application-autoscaling\n"
-  "describe-scalable-targets, describe-scaling-policies, "
-  "describe-scheduled-actions;\ncloudwatch describe-alarms, get-metric-data, "
-  "get-metric-statistics. Other\n.json files are skipped with a line "
-  "saying so.\n\n"
+  "describe-load-balancers, describe-load-balancer-attributes;\n"
+  "application-autoscaling describe-scalable-targets, "
+  "describe-scaling-policies,\ndescribe-scheduled-actions; cloudwatch "
+  "describe-alarms, get-metric-data,\nget-metric-statistics. Other .json "
+  "files are skipped with a line saying so.\n\n"
   "The service (--service; needed when DIR holds several) is followed to "
   "its cluster,\ntask definition, target groups, capacity providers, their "
   "Auto Scaling groups\nand launch templates, and its Application Auto "
@@ -68,7 +68,14 @@ static const char import_description[] =
   "and --cluster it starts from an empty DIR.\nWith --start-time and "
   "--end-time (ISO 8601) it also asks CloudWatch for the\ntarget group's "
   "RequestCount and the service's CPU, memory and running tasks, per\n"
-  "minute. scenarios/import/collect.sh SERVICE CLUSTER runs that loop.";
+  "minute. With a load balancer it asks for its attributes\n"
+  "(describe-load-balancer-attributes); when they say access_logs.s3.enabled"
+  "\n\"true\", it prints for each UTC day of the window that DIR/alb-logs/ "
+  "has no log of:\n  aws s3 cp s3://BUCKET/PREFIX/AWSLogs/ACCOUNT/"
+  "elasticloadbalancing/REGION/YYYY/MM/DD/ \\\n    DIR/alb-logs/ "
+  "--recursive\n(ACCOUNT and REGION from the load balancer's ARN; no "
+  "PREFIX segment when it is\nempty). scenarios/import/collect.sh SERVICE "
+  "CLUSTER runs that loop.";
 
 static int
 print_commands(const ImportPlan *plan)

@@ -191,6 +191,42 @@ validate_attributes(const JNode *root, GError **error)
   return TRUE;
 }
 
+/* Load balancer attributes: Key and Value strings; says whether and
+ * where it writes access logs (what ecsim import fetches). */
+static gboolean
+validate_lb_attributes(const JNode *root, GError **error)
+{
+  static const char *const keys[] = { "Key", "Value", NULL };
+  JNode arr;
+  jn_member(root, "Attributes", &arr);
+  if (!jn_check_array(&arr, 0, 1000, error))
+    return FALSE;
+  const char *enabled = NULL, *bucket = NULL, *prefix = NULL;
+  for (int i = 0; i < jn_length(&arr); i++) {
+    JNode item;
+    const char *key = NULL, *value = NULL;
+    jn_index(&arr, i, &item);
+    if (!jn_check_object(&item, keys, keys, error) ||
+        !jn_string(&item, "Key", &key, error) ||
+        !jn_string(&item, "Value", &value, error))
+      return FALSE;
+    if (strcmp(key, "access_logs.s3.enabled") == 0)
+      enabled = value;
+    else if (strcmp(key, "access_logs.s3.bucket") == 0)
+      bucket = value;
+    else if (strcmp(key, "access_logs.s3.prefix") == 0)
+      prefix = value;
+  }
+  g_autofree char *logs = g_strcmp0(enabled, "true") == 0
+    ? g_strdup_printf("access logs to s3://%s/%s%s", bucket ? bucket : "",
+                      prefix ? prefix : "", prefix && *prefix ? "/" : "")
+    : g_strdup("no access logs");
+  int n = jn_length(&arr);
+  printf("%s: ok (describe-load-balancer-attributes output: %d attribute%s;"
+         " %s)\n", root->file, n, n == 1 ? "" : "s", logs);
+  return TRUE;
+}
+
 /* CloudWatch metrics: read as a traffic trace of format cloudwatch. */
 static gboolean
 validate_metrics(const JNode *root, AwsShape shape, GError **error)
@@ -300,6 +336,8 @@ validate_file(const char *path, gboolean lenient, GError **error)
     return validate_templates(&n, error);
   case AWS_SHAPE_TARGET_GROUP_ATTRIBUTES:
     return validate_attributes(&n, error);
+  case AWS_SHAPE_LOAD_BALANCER_ATTRIBUTES:
+    return validate_lb_attributes(&n, error);
   case AWS_SHAPE_METRIC_DATA:
   case AWS_SHAPE_METRIC_STATISTICS:
     return validate_metrics(&n, shape, error);
@@ -336,10 +374,12 @@ cmd_validate(int argc, char **argv)
                          "scenario): describe-clusters,\ndescribe-capacity-"
                          "providers, describe-auto-scaling-groups, describe-"
                          "launch-\ntemplates, describe-load-balancers, "
-                         "application-autoscaling describe-scalable-\n"
-                         "targets, describe-scaling-policies, describe-"
-                         "scheduled-actions, and cloudwatch\ndescribe-alarms:"
-                         " \"ok (describe-auto-scaling-groups output: 1 group, "
+                         "describe-load-balancer-attributes (where\nits "
+                         "access logs go), application-autoscaling "
+                         "describe-scalable-targets,\ndescribe-scaling-"
+                         "policies, describe-scheduled-actions, cloudwatch "
+                         "describe-alarms:\n\"ok (describe-auto-scaling-groups "
+                         "output: 1 group, "
                          "asg-web)\".\n\nA scenario's applicationAutoScaling "
                          "elements for resources not in it are\ncounted on "
                          "one line. Each FILE is checked alone; problems are "

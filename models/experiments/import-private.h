@@ -95,3 +95,11 @@ void import_pick_scaling(ImportPlan *plan);
 /* The RequestCount series for the traffic; without one, and with both
  * times in @q, the get-metric-data command that fetches the metrics. */
 void import_pick_metrics(ImportPlan *plan, const ImportQuery *q);
+
+/* With a load balancer in front of the service: its attributes
+ * (describe-load-balancer-attributes, optional), and when they say it
+ * writes access logs to S3 and @q has both times, one `aws s3 cp
+ * s3://BUCKET/PREFIX/AWSLogs/ACCOUNT/elasticloadbalancing/REGION/Y/M/D/
+ * DIR/alb-logs/ --recursive` per UTC day of the window that
+ * DIR/alb-logs/ has no log of (import-alb.c). */
+void import_pick_alb_logs(ImportPlan *plan, const ImportQuery *q);

@@ -345,6 +345,7 @@ import_plan_new(const ImportDir *dir, const ImportQuery *q, GError **error)
     return NULL;
   import_pick_scaling(plan);
   import_pick_metrics(plan, q);
+  import_pick_alb_logs(plan, q);
   import_note_unmapped(plan);
   return g_steal_pointer(&plan);
 }

@@ -230,17 +230,34 @@ Test(pitfalls, collect_sh_runs_exactly_the_commands_import_asks_for)
                          NULL, NULL, &out, &err, &status, NULL));
   g_strfreev(env);
   cr_assert(g_spawn_check_wait_status(status, NULL), "%s", err);
-  g_autofree char *calls = test_read_file(NULL, log);
+  /* The calls name the folder: DIR in the recording. */
+  g_autofree char *logged = test_read_file(NULL, log);
+  g_auto(GStrv) pieces = g_strsplit(logged, dir, -1);
+  g_autofree char *calls = g_strjoinv("DIR", pieces);
   g_autofree char *expected = test_read_file(rec, "expected-calls.txt");
   cr_assert_str_eq(calls, expected);
   cr_assert(strstr(out, "Next:\n"), "%s", out);
-  /* What it fetched is complete: the import writes a scenario. */
+  /* The load balancer logs to S3 (empty prefix): the window's two days
+   * were copied, the first with one log file. */
+  g_autofree char *alb = g_build_filename(dir, "alb-logs", "533917667520_"
+    "elasticloadbalancing_us-east-1_app.OurApplicationLoadBalancer."
+    "597e0e7e802a7d3f_20240914T0505Z_10.0.1.23_2u7s1x0d.log", NULL);
+  cr_assert(g_file_test(alb, G_FILE_TEST_EXISTS), "%s", alb);
+  /* What it fetched is complete: the import writes a scenario, its
+   * service time calibrated from those logs. */
   g_autofree char *scn = g_build_filename(tmp, "wp.json", NULL);
-  cr_assert_eq(cli_run(NULL, NULL, NULL, "import", dir, "-o", scn, NULL), 0);
+  g_free(err);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "import", dir, "-o", scn, NULL), 0,
+               "%s", err);
+  cr_assert(strstr(err, "calibrated the workload of wordpress-service from "
+                        ), "%s", err);
+  cr_assert(strstr(err, "  service time: 150 log lines"), "%s", err);
   g_autofree char *text = test_read_file(NULL, scn);
   cr_assert(strstr(text, "\"Attributes\": {\"file\": \"wp/tgattrs-"
                          "wordpress-tg.json\"}"), "%s", text);
   cr_assert(strstr(text, "\"metric\": \"requests\""), "%s", text);
+  cr_assert(strstr(text, "\"service_time\": {\"dist\": \"lognormal\""),
+            "%s", text);
   test_rmrf(tmp);
 }
 
@@ -638,4 +655,27 @@ Test(pitfalls, validate_names_the_path_in_a_lone_aws_output)
     cr_assert(g_str_has_prefix(err, start), "%s\nwanted %s", err, start);
   }
   test_rmrf(dir);
+}
+
+/* The load balancer's attributes say it logs to s3://prod-alb-logs/web/:
+ * for the metrics' window, one copy per UTC day it spans (an end at
+ * midnight takes nothing of that day), account and region from the load
+ * balancer's ARN. */
+Test(pitfalls, import_asks_for_the_alb_access_logs_of_each_day)
+{
+  g_autofree char *src = g_build_filename(test_source_root(), "tests",
+                                          "data", "aws", NULL);
+  g_autofree char *out = NULL;
+  cr_assert_eq(cli_run(NULL, &out, NULL, "import", src, "--service", "web",
+                       "--next-commands", "--start-time",
+                       "2024-03-11T22:00:00Z", "--end-time",
+                       "2024-03-13T00:00:00Z", NULL), 0);
+  g_autofree char *day1 = g_strdup_printf(
+    "\naws s3 cp s3://prod-alb-logs/web/AWSLogs/123456789012/"
+    "elasticloadbalancing/us-east-1/2024/03/11/ %s/alb-logs/ --recursive\n"
+    "aws s3 cp s3://prod-alb-logs/web/AWSLogs/123456789012/"
+    "elasticloadbalancing/us-east-1/2024/03/12/ %s/alb-logs/ --recursive\n",
+    src, src);
+  cr_assert(g_str_has_suffix(out, day1), "%s", out);
+  cr_assert_null(strstr(out, "/2024/03/13/"), "%s", out);
 }
