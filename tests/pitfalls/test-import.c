@@ -679,3 +679,23 @@ Test(pitfalls, import_asks_for_the_alb_access_logs_of_each_day)
   cr_assert(g_str_has_suffix(out, day1), "%s", out);
   cr_assert_null(strstr(out, "/2024/03/13/"), "%s", out);
 }
+
+/* Traffic from a RequestCount metric and no --duration: the scenario
+ * lasts as long as the metric (20 minutes here), not a day its trace
+ * does not cover, which validate would refuse. */
+Test(pitfalls, import_lasts_as_long_as_its_traffic_metric)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *aws = known_folder(tmp);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "-q", "-o",
+                       "twin.json", NULL), 0, "%s", err);
+  cr_assert(strstr(err, "duration: 20m, the span of the metric m1 "
+                        "(--duration D to choose)\n"), "%s", err);
+  g_autofree char *text = test_read_file(tmp, "twin.json");
+  cr_assert(strstr(text, "\"duration\": \"20m\""), "%s", text);
+  g_free(err);
+  cr_assert_eq(cli_run(tmp, NULL, &err, "validate", "twin.json", NULL), 0,
+               "%s", err);
+  test_rmrf(tmp);
+}
