@@ -55,9 +55,10 @@ static const char import_description[] =
   "service's task definition and describe-services\noutput: it writes "
   "calibrate's output (every fit with its 95% interval) to\n"
   "SERVICE-calibration.json next to the scenario, merges its workload and\n"
-  "failure_model, and prints the report on standard error (--quiet: not). "
-  "The\ntraffic, when the workload has none, is a RequestCount series of a\n"
-  "get-metric-data or get-metric-statistics file in DIR (format cloudwatch)."
+  "failure_model, and prints its estimates with their 95% intervals in one\n"
+  "paragraph on standard error (--quiet: not). The traffic, when the workload "
+  "has\nnone, is a RequestCount series of a get-metric-data or "
+  "get-metric-statistics\nfile in DIR (format cloudwatch)."
   "\n\nFields that the simulation does not use but that may look important\n"
   "(networkConfiguration, platformVersion, HealthCheckPath, Matcher, a "
   "network load\nbalancer, ...) are listed on standard error with the "
@@ -216,7 +217,7 @@ cmd_import(int argc, char **argv)
     { "duration", 0, 0, G_OPTION_ARG_STRING, &a.duration,
       "The scenario's duration (default 1d)", "D" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet,
-      "Do not print the calibration's report", NULL },
+      "Do not print the calibration's estimates", NULL },
     { "next-commands", 0, 0, G_OPTION_ARG_NONE, &a.next_commands,
       "Print only the AWS CLI commands that fetch what DIR lacks", NULL },
     { "start-time", 0, 0, G_OPTION_ARG_STRING, &a.start_time,

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "models/experiments/calibrate.h"
+#include "models/input/jsonfile.h"
 #include "models/experiments/import-private.h"
 
 static gboolean
@@ -62,22 +65,131 @@ has_utilisation(const ImportFile *f)
   return FALSE;
 }
 
-/* The report without calibrate's first and last lines (the service's
- * name and the file written, which the heading says), indented. */
-static void
-print_report(const char *text, const char *service, const char *dir,
-             const char *output, FILE *out)
+/* ---- the report: one paragraph from calibrate's output ------------ */
+
+/* The number at @path ("a/b/c") under @o, or NAN. */
+static double
+num(const cJSON *o, const char *path)
 {
-  fprintf(out, "calibrated the workload of %s from %s (as ecsim calibrate "
-          "does; every fit with its interval in %s):\n", service, dir,
-          output);
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  for (guint i = 0; lines[i]; i++) {
-    if (*lines[i] == '\0' || g_str_has_prefix(lines[i], "calibrating ") ||
-        g_str_has_prefix(lines[i], "wrote "))
-      continue;
-    fprintf(out, "  %s\n", lines[i]);
+  g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+  for (guint i = 0; parts[i] && o; i++)
+    o = cJSON_GetObjectItemCaseSensitive(o, parts[i]);
+  return cJSON_IsNumber(o) ? o->valuedouble : NAN;
+}
+
+/* "V [LO, HI]" of the estimate {"value", "ci95"} at @path, scaled by
+ * @k, or "" when absent. */
+static void
+add_estimate(GString *out, const cJSON *fits, const char *path, double k)
+{
+  g_autofree char *v = g_strdup_printf("%s/value", path);
+  const cJSON *e = fits;
+  g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+  for (guint i = 0; parts[i] && e; i++)
+    e = cJSON_GetObjectItemCaseSensitive(e, parts[i]);
+  const cJSON *ci = cJSON_GetObjectItemCaseSensitive(e, "ci95");
+  g_string_append_printf(out, "%.4g", k * num(fits, v));
+  if (cJSON_GetArraySize(ci) == 2)
+    g_string_append_printf(
+      out, " [%.4g, %.4g]", k * cJSON_GetNumberValue(cJSON_GetArrayItem(ci, 0)),
+      k * cJSON_GetNumberValue(cJSON_GetArrayItem(ci, 1)));
+}
+
+/* What each fit found, in calibrate's words (the "fits" of its output,
+ * scenarios/REFERENCE.md "ecsim calibrate"), or what was not fitted. */
+static void
+describe_fits(GString *out, const cJSON *fits)
+{
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new();
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(fits, "service_time");
+  const char *dist = cJSON_GetStringValue(
+    cJSON_GetObjectItemCaseSensitive(st, "chosen"));
+  if (dist) {
+    g_autofree char *mean = g_strdup_printf("service_time/%s/mean_s", dist);
+    g_autofree char *cv = g_strdup_printf("service_time/%s/cv", dist);
+    g_autofree char *n = g_strdup_printf("service_time/%s/n", dist);
+    g_string_append_printf(out, " service time %s, mean (ms) ", dist);
+    add_estimate(out, fits, mean, 1e3);
+    g_string_append(out, ", cv ");
+    add_estimate(out, fits, cv, 1);
+    g_string_append_printf(out, ", from %.0f requests;", num(fits, n));
+  } else {
+    g_ptr_array_add(skipped, "the service time (no ALB access logs)");
   }
+  if (cJSON_GetObjectItemCaseSensitive(fits, "cpu_seconds_per_request")) {
+    g_string_append(out, " vCPU-seconds per request ");
+    add_estimate(out, fits, "cpu_seconds_per_request/slope", 1);
+    g_string_append_printf(out, " (R2 %.3f over %.0f periods);",
+                           num(fits, "cpu_seconds_per_request/r2"),
+                           num(fits, "cpu_seconds_per_request/n"));
+  } else {
+    g_ptr_array_add(skipped, "the CPU per request");
+  }
+  if (cJSON_GetObjectItemCaseSensitive(fits, "concurrency_per_vcpu")) {
+    g_string_append(out, " concurrency_per_vcpu ");
+    add_estimate(out, fits, "concurrency_per_vcpu/estimate", 1);
+    g_string_append_c(out, ';');
+  }
+  if (cJSON_GetObjectItemCaseSensitive(fits, "memory")) {
+    g_string_append(out, " memory (MiB) ");
+    add_estimate(out, fits, "memory/intercept", 1);
+    g_string_append(out, " + ");
+    add_estimate(out, fits, "memory/slope", 1);
+    g_string_append(out, " per request in flight;");
+  } else {
+    g_ptr_array_add(skipped, "the memory");
+  }
+  if (cJSON_GetObjectItemCaseSensitive(fits, "failures"))
+    g_string_append_printf(out, " failure rates from %.4g task-hours of "
+                           "describe-services events;",
+                           num(fits, "failures/task_hours"));
+  else
+    g_ptr_array_add(skipped, "the failure rates");
+  out->str[out->len - 1] = '.';
+  for (guint i = 0; i < skipped->len; i++)
+    g_string_append_printf(out, "%s%s", i ? ", " : " Not fitted: ",
+                           (const char *) skipped->pdata[i]);
+  if (skipped->len)
+    g_string_append(out, " (ecsim calibrate says why).");
+}
+
+/* @text wrapped at 79 columns (at spaces). */
+static void
+print_wrapped(const char *text, FILE *out)
+{
+  g_auto(GStrv) words = g_strsplit(text, " ", -1);
+  guint col = 0;
+  for (guint i = 0; words[i]; i++) {
+    guint len = (guint) strlen(words[i]);
+    if (len == 0)
+      continue;
+    if (col > 0 && col + 1 + len > 79) {
+      fputc('\n', out);
+      col = 0;
+    } else if (col > 0) {
+      fputc(' ', out);
+      col++;
+    }
+    fputs(words[i], out);
+    col += len;
+  }
+  fputc('\n', out);
+}
+
+/* One paragraph: the estimates with their 95% intervals, from the file
+ * calibrate wrote (all the figures and methods are there). */
+static void
+print_report(const char *service, const char *dir, const char *output,
+             FILE *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cJSON) root = json_load_file(output, &error);
+  g_autoptr(GString) text = g_string_new(NULL);
+  g_string_append_printf(text, "calibrated the workload of %s from %s (as "
+                         "ecsim calibrate does; every fit, its method and "
+                         "its 95%% interval in %s):", service, dir, output);
+  describe_fits(text, cJSON_GetObjectItemCaseSensitive(root, "fits"));
+  print_wrapped(text->str, out);
 }
 
 gboolean
@@ -114,16 +226,15 @@ import_calibrate(const ImportPlan *plan, const char *output, FILE *report,
     .output = output,
     .seed = 1, /* ecsim calibrate's default: the same fits */
   };
-  char *text = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&text, &len);
-  if (mem == NULL)
-    g_error("open_memstream: out of memory");
-  gboolean ok = calibrate_run(&o, mem, error);
-  fclose(mem);
+  /* calibrate's own report is long (every candidate fit): the file
+   * holds it all, the paragraph the estimates. */
+  FILE *quiet = fopen("/dev/null", "w");
+  if (quiet == NULL)
+    g_error("/dev/null: cannot open");
+  gboolean ok = calibrate_run(&o, quiet, error);
+  fclose(quiet);
   if (ok && report)
-    print_report(text, name, plan->dir->dir, output, report);
-  free(text);
+    print_report(name, plan->dir->dir, output, report);
   *calibrated = ok;
   return ok;
 }
