@@ -703,3 +703,21 @@ Test(pitfalls, import_lasts_as_long_as_its_traffic_metric)
                "%s", err);
   test_rmrf(tmp);
 }
+
+/* A log line calibrate cannot read stops the import with its file and
+ * line (exit 2, no scenario written). */
+Test(pitfalls, import_stops_at_a_bad_access_log_line)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *aws = known_folder(tmp);
+  g_autofree char *sub = g_build_filename(aws, "alb-logs", NULL);
+  cr_assert_eq(g_mkdir(sub, 0755), 0);
+  put(sub, "late.log", "not a log line\n");
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "-o", "twin.json",
+                       NULL), 2);
+  cr_assert(g_str_has_prefix(err, "aws/alb-logs/late.log:1: "), "%s", err);
+  g_autofree char *twin = g_build_filename(tmp, "twin.json", NULL);
+  cr_assert_not(g_file_test(twin, G_FILE_TEST_EXISTS));
+  test_rmrf(tmp);
+}
