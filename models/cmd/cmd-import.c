@@ -17,6 +17,7 @@ typedef struct {
   char *start_time;
   char *end_time;
   gboolean next_commands;
+  gboolean quiet;
 } ImportArgs;
 
 static const char import_description[] =
@@ -27,11 +28,11 @@ static const char import_description[] =
   "describe-auto-scaling-groups; ec2\ndescribe-launch-template-versions "
   "(describe-launch-templates lists names only,\nnot the instance type); "
   "elbv2 describe-target-groups, describe-target-group-\nattributes, "
-  "describe-load-balancers; application-autoscaling\n"
-  "describe-scalable-targets, describe-scaling-policies, "
-  "describe-scheduled-actions;\ncloudwatch describe-alarms, get-metric-data, "
-  "get-metric-statistics. Other\n.json files are skipped with a line "
-  "saying so.\n\n"
+  "describe-load-balancers, describe-load-balancer-attributes;\n"
+  "application-autoscaling describe-scalable-targets, "
+  "describe-scaling-policies,\ndescribe-scheduled-actions; cloudwatch "
+  "describe-alarms, get-metric-data,\nget-metric-statistics. Other .json "
+  "files are skipped with a line saying so.\n\n"
   "The service (--service; needed when DIR holds several) is followed to "
   "its cluster,\ntask definition, target groups, capacity providers, their "
   "Auto Scaling groups\nand launch templates, and its Application Auto "
@@ -43,15 +44,25 @@ static const char import_description[] =
   "The scenario references the files with {\"file\": ...} (relative to the "
   "scenario's\nfolder) where the format takes them verbatim, and copies "
   "objects picked out of a\nfile that holds others. name is the service's "
-  "name, duration --duration (1d),\nseed 1, desiredCount the service's. "
-  "The workload comes from --workload FILE (a\nworkload object, or ecsim "
-  "calibrate's output: its workload and failure_model);\nits traffic, when "
-  "it has none, from a RequestCount series of a get-metric-data\nor "
-  "get-metric-statistics file in DIR (format cloudwatch). Fields that the "
-  "simulation\ndoes not use but that may look important "
-  "(networkConfiguration, platformVersion,\nHealthCheckPath, Matcher, a "
-  "network load balancer, ...) are listed on standard\nerror with the "
-  "reason. A deploymentController other than ECS is an error.\n\n"
+  "name, seed 1, desiredCount the\nservice's, duration --duration (else the "
+  "span of the RequestCount metric when it\nis the traffic, else 1d).\n\n"
+  "The workload comes from --workload FILE (a workload object, or ecsim "
+  "calibrate's\noutput: its workload and failure_model; relative file names "
+  "in it start from\nFILE's folder). Without --workload, when DIR holds ALB "
+  "access logs (*.log,\n*.log.gz, also under DIR/alb-logs/) or CloudWatch "
+  "CPUUtilization or\nMemoryUtilization, import calibrates the workload "
+  "itself, as ecsim calibrate does\nwith DIR's logs and metrics, the "
+  "service's task definition and describe-services\noutput: it writes "
+  "calibrate's output (every fit with its 95% interval) to\n"
+  "SERVICE-calibration.json next to the scenario, merges its workload and\n"
+  "failure_model, and prints its estimates with their 95% intervals in one\n"
+  "paragraph on standard error (--quiet: not). The traffic, when the workload "
+  "has\nnone, is a RequestCount series of a get-metric-data or "
+  "get-metric-statistics\nfile in DIR (format cloudwatch)."
+  "\n\nFields that the simulation does not use but that may look important\n"
+  "(networkConfiguration, platformVersion, HealthCheckPath, Matcher, a "
+  "network load\nbalancer, ...) are listed on standard error with the "
+  "reason.\nA deploymentController other than ECS is an error.\n\n"
   "--next-commands prints instead only the AWS CLI commands that fetch "
   "what is missing\n(required or optional), one per line as `aws ARG... > "
   "DIR/NAME.json` with every\nargument that is not a plain word in single "
@@ -59,7 +70,14 @@ static const char import_description[] =
   "and --cluster it starts from an empty DIR.\nWith --start-time and "
   "--end-time (ISO 8601) it also asks CloudWatch for the\ntarget group's "
   "RequestCount and the service's CPU, memory and running tasks, per\n"
-  "minute. scenarios/import/collect.sh SERVICE CLUSTER runs that loop.";
+  "minute. With a load balancer it asks for its attributes\n"
+  "(describe-load-balancer-attributes); when they say access_logs.s3.enabled"
+  "\n\"true\", it prints for each UTC day of the window that DIR/alb-logs/ "
+  "has no log of:\n  aws s3 cp s3://BUCKET/PREFIX/AWSLogs/ACCOUNT/"
+  "elasticloadbalancing/REGION/YYYY/MM/DD/ \\\n    DIR/alb-logs/ "
+  "--recursive\n(ACCOUNT and REGION from the load balancer's ARN; no "
+  "PREFIX segment when it is\nempty). scenarios/import/collect.sh SERVICE "
+  "CLUSTER runs that loop.";
 
 static int
 print_commands(const ImportPlan *plan)
@@ -77,18 +95,47 @@ print_lines(const GPtrArray *lines)
     fprintf(stderr, "%s\n", (const char *) lines->pdata[i]);
 }
 
+/* The workload: --workload's, else the one calibrated from DIR's logs
+ * and metrics (written next to the scenario as SERVICE-calibration.json,
+ * where an empirical service-time file of the fit lands too), else none.
+ * *@from: the folder its relative file names start from (new). */
+static gboolean
+read_workload(const ImportArgs *a, const ImportPlan *plan,
+              const char *service, cJSON **workload, cJSON **failure_model,
+              char **from, GError **error)
+{
+  if (a->workload) {
+    *from = g_path_get_dirname(a->workload);
+    return import_read_workload(a->workload, workload, failure_model,
+                                error);
+  }
+  *from = a->output ? g_path_get_dirname(a->output) : g_strdup(".");
+  g_autofree char *name = g_strdup_printf("%s-calibration.json", service);
+  g_autofree char *cal = strcmp(*from, ".") == 0
+                           ? g_strdup(name)
+                           : g_build_filename(*from, name, NULL);
+  gboolean calibrated = FALSE;
+  if (!import_calibrate(plan, cal, a->quiet ? NULL : stderr, &calibrated,
+                        error))
+    return FALSE;
+  return !calibrated ||
+         import_read_workload(cal, workload, failure_model, error);
+}
+
 static gboolean
 write_scenario(const ImportArgs *a, const char *dir, const ImportPlan *plan,
                GError **error)
 {
   g_autoptr(cJSON) workload = NULL;
   g_autoptr(cJSON) failure_model = NULL;
-  if (a->workload && !import_read_workload(a->workload, &workload,
-                                           &failure_model, error))
+  g_autofree char *from = NULL;
+  if (!read_workload(a, plan, import_plan_service(plan), &workload,
+                     &failure_model, &from, error))
     return FALSE;
   ImportWriteOptions options = {
     .out_path = a->output, .duration = a->duration, .dir_label = dir,
     .workload = workload, .failure_model = failure_model,
+    .workload_dir = from,
   };
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(cJSON) scn = import_plan_scenario(plan, &options, notes);
@@ -169,6 +216,8 @@ cmd_import(int argc, char **argv)
       "output", "FILE" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &a.duration,
       "The scenario's duration (default 1d)", "D" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet,
+      "Do not print the calibration's estimates", NULL },
     { "next-commands", 0, 0, G_OPTION_ARG_NONE, &a.next_commands,
       "Print only the AWS CLI commands that fetch what DIR lacks", NULL },
     { "start-time", 0, 0, G_OPTION_ARG_STRING, &a.start_time,

@@ -42,6 +42,8 @@ static const ShapeRow list_shapes[] = {
 };
 
 static const char *const other_commands[AWS_SHAPE_N] = {
+  [AWS_SHAPE_LOAD_BALANCER_ATTRIBUTES] =
+    "aws elbv2 describe-load-balancer-attributes",
   [AWS_SHAPE_TASKDEF] = "aws ecs describe-task-definition",
   [AWS_SHAPE_TASKDEF_WRAPPED] = "aws ecs describe-task-definition",
   [AWS_SHAPE_SERVICE_WRAPPED] = "aws ecs create-service",
@@ -65,6 +67,27 @@ only_services(const cJSON *root)
   return TRUE;
 }
 
+/* describe-load-balancer-attributes prints {"Attributes": [...]} as
+ * describe-target-group-attributes does: the keys tell them apart (AWS
+ * documents these for load balancers only). */
+static gboolean
+load_balancer_attributes(const cJSON *root)
+{
+  static const char *const prefixes[] = {
+    "access_logs.", "connection_logs.", "deletion_protection.",
+    "idle_timeout.", "routing.http", "waf.", "client_keep_alive.",
+    "zonal_shift.", "health_check_logs.",
+  };
+  const cJSON *a;
+  cJSON_ArrayForEach(a, member(root, "Attributes")) {
+    const char *key = cJSON_GetStringValue(member(a, "Key"));
+    for (gsize i = 0; key && i < G_N_ELEMENTS(prefixes); i++)
+      if (g_str_has_prefix(key, prefixes[i]))
+        return TRUE;
+  }
+  return FALSE;
+}
+
 AwsShape
 aws_shape_detect(const cJSON *root)
 {
@@ -85,6 +108,9 @@ aws_shape_detect(const cJSON *root)
       continue;
     if (list_shapes[i].shape == AWS_SHAPE_SERVICES && !only_services(root))
       continue;
+    if (list_shapes[i].shape == AWS_SHAPE_TARGET_GROUP_ATTRIBUTES &&
+        load_balancer_attributes(root))
+      return AWS_SHAPE_LOAD_BALANCER_ATTRIBUTES;
     return list_shapes[i].shape;
   }
   return AWS_SHAPE_NONE;
@@ -106,6 +132,7 @@ aws_shape_list_key(AwsShape shape)
   if (shape == AWS_SHAPE_ALARMS)
     return "MetricAlarms";
   if (shape == AWS_SHAPE_TARGET_GROUP_ATTRIBUTES ||
+      shape == AWS_SHAPE_LOAD_BALANCER_ATTRIBUTES ||
       shape == AWS_SHAPE_METRIC_DATA || shape == AWS_SHAPE_METRIC_STATISTICS)
     return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS(list_shapes); i++)

@@ -24,6 +24,7 @@ typedef enum {
   AWS_SHAPE_TARGET_GROUPS,      /* describe-target-groups */
   AWS_SHAPE_TARGET_GROUP_ATTRIBUTES, /* describe-target-group-attributes */
   AWS_SHAPE_LOAD_BALANCERS,     /* describe-load-balancers */
+  AWS_SHAPE_LOAD_BALANCER_ATTRIBUTES, /* describe-load-balancer-attributes */
   AWS_SHAPE_SCALABLE_TARGETS,   /* describe-scalable-targets */
   AWS_SHAPE_SCALING_POLICIES,   /* describe-scaling-policies */
   AWS_SHAPE_SCHEDULED_ACTIONS,  /* describe-scheduled-actions */

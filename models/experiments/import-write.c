@@ -3,6 +3,7 @@
  * folder; objects picked out of a file that holds others are copied. */
 #include <string.h>
 
+#include "models/input/cloudwatch.h"
 #include "models/input/input.h"
 #include "models/input/jsonfile.h"
 #include "models/experiments/import-private.h"
@@ -176,6 +177,27 @@ cluster_section(const Writer *w)
   return c;
 }
 
+/* Rewrites, in @o and below, each relative "file" or "trace" name
+ * (a service-time sample file, a trace) from the folder @from to the
+ * scenario's: a workload calibrated into another folder keeps working. */
+static void
+rebase_files(const Writer *w, cJSON *o, const char *from)
+{
+  for (cJSON *c = o ? o->child : NULL; c; c = c->next) {
+    if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+      rebase_files(w, c, from);
+      continue;
+    }
+    if (!cJSON_IsString(c) || c->string == NULL ||
+        (strcmp(c->string, "file") != 0 && strcmp(c->string, "trace") != 0)
+        || g_path_is_absolute(c->valuestring))
+      continue;
+    g_autofree char *abs = g_build_filename(from, c->valuestring, NULL);
+    g_autofree char *rel = relative_path(w->base, abs);
+    cJSON_SetValuestring(c, rel);
+  }
+}
+
 /* The service's workload: @options' (or none), with the traffic of the
  * folder's RequestCount metric when it gives none. */
 static cJSON *
@@ -184,6 +206,8 @@ workload(const Writer *w, const ImportWriteOptions *options)
   const ImportPlan *plan = w->plan;
   cJSON *wl = options->workload ? cJSON_Duplicate(options->workload, TRUE)
                                 : cJSON_CreateObject();
+  if (options->workload_dir)
+    rebase_files(w, wl, options->workload_dir);
   if (cJSON_GetObjectItemCaseSensitive(wl, "traffic"))
     return wl;
   if (plan->metrics == NULL) {
@@ -217,10 +241,60 @@ service_entry(const Writer *w, const ImportWriteOptions *options)
     cJSON_AddItemToObject(entry, "workload", wl);
   else
     cJSON_Delete(wl);
-  if (options->failure_model)
-    cJSON_AddItemToObject(entry, "failure_model",
-                          cJSON_Duplicate(options->failure_model, TRUE));
+  if (options->failure_model) {
+    cJSON *fm = cJSON_Duplicate(options->failure_model, TRUE);
+    if (options->workload_dir)
+      rebase_files(w, fm, options->workload_dir);
+    cJSON_AddItemToObject(entry, "failure_model", fm);
+  }
   return entry;
+}
+
+/* @us as a duration ecsim reads: whole hours, minutes or seconds. */
+static char *
+duration_text(gint64 us)
+{
+  gint64 s = us / G_USEC_PER_SEC;
+  if (s % 3600 == 0)
+    return g_strdup_printf("%" G_GINT64_FORMAT "h", s / 3600);
+  if (s % 60 == 0)
+    return g_strdup_printf("%" G_GINT64_FORMAT "m", s / 60);
+  return g_strdup_printf("%" G_GINT64_FORMAT "s", s);
+}
+
+/* The scenario's duration: --duration; else, when the RequestCount
+ * metric is the traffic, its span (a run longer than its trace is refused
+ * until the trace says what follows it, and the metrics collect.sh
+ * fetches may miss quiet minutes at the end); else a day. */
+static char *
+scenario_duration(const Writer *w, const ImportWriteOptions *options,
+                  const cJSON *service)
+{
+  if (options->duration)
+    return g_strdup(options->duration);
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(service, "workload"), "traffic");
+  const char *format = cJSON_GetStringValue(
+    cJSON_GetObjectItemCaseSensitive(t, "format"));
+  if (w->plan->metrics == NULL || g_strcmp0(format, "cloudwatch") != 0 ||
+      (options->workload &&
+       cJSON_GetObjectItemCaseSensitive(options->workload, "traffic")))
+    return g_strdup("1d");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwData) data = cloudwatch_load(w->plan->metrics->path, &error);
+  const CwSeries *series = data ? cloudwatch_find(data, w->plan->metric,
+                                                  &error) : NULL;
+  if (series == NULL || series->n == 0)
+    return g_strdup("1d"); /* validate names what is wrong with it */
+  gint64 span = series->times[series->n - 1] - series->times[0] +
+                series->period_us;
+  if (span < G_USEC_PER_SEC)
+    return g_strdup("1d");
+  char *text = duration_text(span);
+  g_ptr_array_add(w->notes, g_strdup_printf(
+    "duration: %s, the span of the metric %s (--duration D to choose)",
+    text, w->plan->metric));
+  return text;
 }
 
 cJSON *
@@ -238,8 +312,7 @@ import_plan_scenario(const ImportPlan *plan, const ImportWriteOptions *options,
                                           options->dir_label);
   cJSON_AddStringToObject(root, "description", desc);
   cJSON_AddNumberToObject(root, "seed", 1);
-  cJSON_AddStringToObject(root, "duration",
-                          options->duration ? options->duration : "1d");
+  cJSON *duration = cJSON_AddStringToObject(root, "duration", "1d");
   if (plan->cluster)
     cJSON_AddItemToObject(root, "cluster", cluster_section(&w));
   cJSON *tds = cJSON_AddArrayToObject(root, "taskDefinitions");
@@ -247,7 +320,10 @@ import_plan_scenario(const ImportPlan *plan, const ImportWriteOptions *options,
   if (plan->target_groups->len)
     cJSON_AddItemToObject(root, "targetGroups", target_groups(&w));
   cJSON *svcs = cJSON_AddArrayToObject(root, "services");
-  cJSON_AddItemToArray(svcs, service_entry(&w, options));
+  cJSON *entry = service_entry(&w, options);
+  cJSON_AddItemToArray(svcs, entry);
+  g_autofree char *d = scenario_duration(&w, options, entry);
+  cJSON_SetValuestring(duration, d);
   if (plan->scaling_files->len) {
     cJSON *aas = cJSON_AddArrayToObject(root, "applicationAutoScaling");
     for (guint i = 0; i < plan->scaling_files->len; i++)

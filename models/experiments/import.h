@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 #include <glib.h>
+#include <stdio.h>
 
 typedef struct _ImportDir ImportDir;
 typedef struct _ImportPlan ImportPlan;
@@ -56,6 +57,9 @@ const GPtrArray *import_plan_missing(const ImportPlan *plan);
  * plain word single-quoted. Lent. */
 const GPtrArray *import_plan_commands(const ImportPlan *plan);
 
+/* The service's name. Lent. */
+const char *import_plan_service(const ImportPlan *plan);
+
 /* What was not found or cannot be mapped, and why: one line each. Lent. */
 const GPtrArray *import_plan_notes(const ImportPlan *plan);
 
@@ -66,6 +70,9 @@ typedef struct {
   const char *dir_label; /* the folder as the user named it */
   const cJSON *workload; /* the service's workload, or NULL: defaults */
   const cJSON *failure_model; /* or NULL */
+  const char *workload_dir;   /* the folder the workload's relative file
+                               * names start from (its file's); NULL:
+                               * the scenario's */
 } ImportWriteOptions;
 
 /* The scenario for @plan (which must have nothing missing), as a new
@@ -73,6 +80,19 @@ typedef struct {
 cJSON *import_plan_scenario(const ImportPlan *plan,
                             const ImportWriteOptions *options,
                             GPtrArray *notes);
+
+/* When @plan's folder holds ALB access logs (*.log, *.log.gz, also under
+ * alb-logs/) or CloudWatch CPUUtilization or MemoryUtilization, fits the
+ * service's workload from them with ecsim calibrate (calibrate.h; the
+ * service's task definition and describe-services output as its
+ * --taskdef and --services), writes calibrate's output to @output (read
+ * it with import_read_workload()) and prints the report on @report
+ * (NULL: silent). *@calibrated: whether it did. FALSE with calibrate's
+ * error (naming the file) when the records cannot be read or allow no
+ * fit. */
+gboolean import_calibrate(const ImportPlan *plan, const char *output,
+                          FILE *report, gboolean *calibrated,
+                          GError **error);
 
 /* Reads --workload @path: a bare workload object, or `ecsim calibrate`
  * output ({"service", "workload", "failure_model", "fits"}): its

@@ -14,7 +14,13 @@
 # complete, one get-metric-data call fetches the last day, per minute
 # (Period 60 s), of the target group's RequestCount (AWS/ApplicationELB,
 # Sum), the service's CPUUtilization and MemoryUtilization (AWS/ECS,
-# Average) and RunningTaskCount (ECS/ContainerInsights, Average).
+# Average) and RunningTaskCount (ECS/ContainerInsights, Average). When the
+# service has a load balancer, its attributes are fetched too
+# (describe-load-balancer-attributes), and if they say it writes access
+# logs to S3, one `aws s3 cp s3://BUCKET/PREFIX/AWSLogs/ACCOUNT/
+# elasticloadbalancing/REGION/YYYY/MM/DD/ DIR/alb-logs/ --recursive` per
+# UTC day of the same window copies them. `ecsim import DIR` then
+# calibrates the service's workload from those logs and metrics.
 #
 # Needs the AWS CLI with credentials and region set (AWS_PROFILE,
 # AWS_REGION, ...), and no JSON tool: ecsim reads the JSON. Environment:
@@ -25,7 +31,9 @@
 # that is not a plain word in single quotes (a launch template version
 # '$Default', the metric queries' JSON); the line is split with the
 # shell's own quoting rules, only `aws` is run, and its output goes to
-# FILE.tmp, renamed to FILE when the command succeeds.
+# FILE.tmp, renamed to FILE when the command succeeds. The `aws s3 cp`
+# lines have no `> FILE`: they write DIR/alb-logs/ themselves and run once
+# per collect.sh run (ecsim asks again only for days with no log there).
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -46,9 +54,34 @@ start=${START_TIME:-$(minute_ago 1440)}
 
 mkdir -p "$dir"
 
+nl='
+'
+copied=$nl # the `aws s3 cp` lines run so far, one per line
+
+# Runs one `aws s3 cp ...` line (no redirection); returns 1 when it ran
+# in an earlier round (a day with no logs is asked for again).
+run_copy() {
+  case $copied in *"$nl$1$nl"*) return 1 ;; esac
+  copied=$copied$1$nl
+  eval "set -- $1"
+  if [ "$1" != aws ]; then
+    echo "collect.sh: not an aws command, not run: $*" >&2
+    exit 1
+  fi
+  echo "+ $*" >&2
+  if ! "$@" >&2; then
+    echo "collect.sh: failed: $*" >&2
+    exit 1
+  fi
+}
+
 # Runs one `aws ... > FILE` line; returns 1 when FILE is already there
 # (fetched in an earlier round: running it again would bring nothing).
 run_line() {
+  case $1 in
+    *' > '*) ;;
+    *) run_copy "$1"; return ;;
+  esac
   cmd=${1% > *}
   out=${1##* > }
   eval "out=$out"
