@@ -24,7 +24,9 @@ static const char calibrate_description[] =
   "A part whose inputs are missing is skipped with a line naming them. "
   "Metrics are\n`aws cloudwatch get-metric-data` (or get-metric-statistics) "
   "JSON, as `ecsim run\n--export-aws` writes them; --taskdef gives the task's "
-  "cpu and memory.\nscenarios/REFERENCE.md (\"ecsim calibrate\") gives the "
+  "cpu and memory.\nALB logs may be gzipped (*.log.gz, as AWS delivers them)."
+  " --dir skips calibrate's\nown output (-o, and earlier calibration JSON) "
+  "and scenarios.\nscenarios/REFERENCE.md (\"ecsim calibrate\") gives the "
   "formulas.\n\nExamples:\n"
   "  ecsim calibrate --dir exports -o calibration.json\n"
   "  ecsim calibrate --alb-log web-alb.log --metrics web-cloudwatch.json "
@@ -41,7 +43,7 @@ cmd_calibrate(int argc, char **argv)
   int slots = 0;
   const GOptionEntry entries[] = {
     { "alb-log", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.alb_logs,
-      "An ALB access log (repeatable)", "FILE" },
+      "An ALB access log, plain or gzipped (repeatable)", "FILE" },
     { "metrics", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.metrics,
       "CloudWatch get-metric-data JSON (repeatable)", "FILE.json" },
     { "taskdef", 0, 0, G_OPTION_ARG_FILENAME, &taskdef,
@@ -50,7 +52,8 @@ cmd_calibrate(int argc, char **argv)
     { "services", 0, 0, G_OPTION_ARG_FILENAME, &services,
       "describe-services output: events, for failure rates", "FILE.json" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir,
-      "Every *.log (ALB) and *.json (by shape) file of DIR", "DIR" },
+      "Every *.log, *.log.gz (ALB) and *.json (by shape) file of DIR",
+      "DIR" },
     { "service", 0, 0, G_OPTION_ARG_STRING, &service,
       "The service's name (default: from the files)", "NAME" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,

@@ -3,9 +3,12 @@
 #include "models/experiments/calibrate-alb.h"
 
 #include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/input/cloudwatch.h"
 #include "models/input/input.h"
@@ -127,36 +130,117 @@ add_line(CalAlbLog *log, char **f, int nf)
   return NULL;
 }
 
+/* Opens @path, through a gzip decompressor when it starts with gzip's
+ * magic bytes (AWS delivers ALB logs as *.log.gz), whatever its name. */
+static GInputStream *
+open_log(const char *path, GError **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path(path);
+  g_autoptr(GFileInputStream) raw = g_file_read(file, NULL, error);
+  if (!raw)
+    return NULL;
+  GInputStream *in = g_buffered_input_stream_new(G_INPUT_STREAM(raw));
+  GBufferedInputStream *b = G_BUFFERED_INPUT_STREAM(in);
+  if (g_buffered_input_stream_fill(b, 2, NULL, error) < 0) {
+    g_object_unref(in);
+    return NULL;
+  }
+  gsize n;
+  const guint8 *head = g_buffered_input_stream_peek_buffer(b, &n);
+  if (n < 2 || head[0] != 0x1f || head[1] != 0x8b)
+    return in;
+  g_autoptr(GZlibDecompressor) z =
+    g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  GInputStream *unzipped = g_converter_input_stream_new(in, G_CONVERTER(z));
+  g_object_unref(in);
+  return unzipped;
+}
+
+/* Adds one line (NUL-terminated, no newline) to @log; FALSE with
+ * "NAME:LINE: ..." in @error when it is not an ALB access-log line. */
+static gboolean
+read_line(CalAlbLog *log, char *line, guint64 no, const char *name,
+          GError **error)
+{
+  char *fields[ALB_FIELDS];
+  int nf = split_fields(line, fields, ALB_FIELDS);
+  if (nf == 0 || fields[0][0] == '#')
+    return TRUE;
+  log->lines++;
+  const char *bad = add_line(log, fields, nf);
+  if (bad)
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
+                "%s:%" G_GUINT64_FORMAT ": %s", name, no, bad);
+  return !bad;
+}
+
+/* What went wrong reading (lent): the decompressor's errors said in the
+ * user's terms. */
+static const char *
+read_failure(const GError *io)
+{
+  if (g_error_matches(io, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    return "the gzipped data ends early (a truncated download?)";
+  if (g_error_matches(io, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    return "not valid gzip data from here on";
+  return io->message;
+}
+
+/* Streams @in line by line into @log: memory stays that of the requests,
+ * not of the file (a day of a busy service's logs is gigabytes). */
+static gboolean
+read_stream(CalAlbLog *log, GInputStream *in, const char *name,
+            GError **error)
+{
+  gsize cap = 1 << 16, have = 0;
+  g_autofree char *buf = g_malloc(cap + 1);
+  guint64 no = 1;
+  for (;;) {
+    if (have == cap)
+      buf = g_realloc(buf, (cap *= 2) + 1); /* a line longer than buf */
+    g_autoptr(GError) io = NULL;
+    gssize got = g_input_stream_read(in, buf + have, cap - have, NULL, &io);
+    if (got < 0) {
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO,
+                  "%s:%" G_GUINT64_FORMAT ": %s", name, no, read_failure(io));
+      return FALSE;
+    }
+    have += got;
+    buf[have] = '\0';
+    char *line = buf, *nl;
+    while ((nl = memchr(line, '\n', have - (line - buf)))) {
+      *nl = '\0';
+      if (!read_line(log, line, no++, name, error))
+        return FALSE;
+      line = nl + 1;
+    }
+    have -= line - buf;
+    memmove(buf, line, have);
+    buf[have] = '\0';
+    if (got == 0) /* the end: a last line without a newline */
+      return have == 0 || read_line(log, buf, no, name, error);
+  }
+}
+
 gboolean
 calibrate_alb_read(CalAlbLog *log, const char *path, const char *name,
                    GError **error)
 {
-  g_autofree char *text = NULL;
   g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &text, NULL, &io)) {
+  if (g_access(path, R_OK) != 0) {
+    int saved = errno; /* what open(2) would say, without GIO's prefix */
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO, "%s: %s", name,
+                g_strerror(saved));
+    return FALSE;
+  }
+  g_autoptr(GInputStream) in = open_log(path, &io);
+  if (!in) {
     g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_IO, "%s: %s", name,
                 io->message);
     return FALSE;
   }
-  char *line = text;
-  for (guint64 no = 1; line; no++) {
-    char *next = strchr(line, '\n');
-    if (next)
-      *next++ = '\0';
-    char *fields[ALB_FIELDS];
-    int nf = split_fields(line, fields, ALB_FIELDS);
-    if (nf > 0 && fields[0][0] != '#') {
-      log->lines++;
-      const char *bad = add_line(log, fields, nf);
-      if (bad) {
-        g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
-                    "%s:%" G_GUINT64_FORMAT ": %s", name, no, bad);
-        return FALSE;
-      }
-    }
-    line = next;
-  }
-  return TRUE;
+  log->sorted = FALSE;
+  return read_stream(log, in, name, error);
 }
 
 /* A binary min-heap of departure times. */
@@ -215,21 +299,34 @@ cmp_double(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* The requests in the order the replay needs, sorted once: the slot
+ * searches replay the log many times. */
+static void
+sort_requests(CalAlbLog *log)
+{
+  if (log->sorted)
+    return;
+  g_array_sort(log->requests, cmp_request);
+  log->sorted = TRUE;
+}
+
 /* Walks the requests of each target in arrival order. The heap holds the
  * departures of earlier arrivals that may still be there; a request
  * starts at the later of its arrival, its predecessor's start (FCFS) and
- * the departure that brings the others present below @slots. */
-static double *
-reconstruct(const CalAlbLog *log, guint slots, gint64 from, gint64 until,
-            gsize *n, gsize *negative)
+ * the departure that brings the others present below @slots. Counts in
+ * *@n and sums in *@sum the positive service times of the requests that
+ * arrived in [@from, @until), storing them in @out unless it is NULL. */
+static void
+replay(CalAlbLog *log, guint slots, gint64 from, gint64 until, double *out,
+       gsize *n, gsize *negative, double *sum)
 {
+  sort_requests(log);
   gsize total = log->requests->len;
-  CalAlbRequest *r = g_memdup2(log->requests->data, total * sizeof *r);
-  qsort(r, total, sizeof *r, cmp_request);
-  double *out = g_new(double, MAX(total, 1));
+  const CalAlbRequest *r = (const CalAlbRequest *) log->requests->data;
   Heap h = { g_new(gint64, MAX(total, 1)), 0 };
   gint64 prev_start = 0;
   *n = *negative = 0;
+  *sum = 0;
   for (gsize i = 0; i < total; i++) {
     if (i == 0 || r[i].target != r[i - 1].target)
       h.n = 0, prev_start = G_MININT64;
@@ -247,31 +344,64 @@ reconstruct(const CalAlbLog *log, guint slots, gint64 from, gint64 until,
     gint64 service = r[i].depart - start;
     if (service < -ROUNDING_US)
       (*negative)++;
-    else if (service > 0)
-      out[(*n)++] = service / 1e6;
+    else if (service > 0) {
+      if (out)
+        out[*n] = service / 1e6;
+      (*n)++;
+      *sum += service / 1e6;
+    }
   }
   g_free(h.v);
-  g_free(r);
+}
+
+double *
+calibrate_alb_service_times(CalAlbLog *log, guint slots, gint64 from,
+                            gint64 until, gsize *n, gsize *negative)
+{
+  double sum;
+  double *out = g_new(double, MAX(log->requests->len, 1));
+  replay(log, slots, from, until, out, n, negative, &sum);
   qsort(out, *n, sizeof *out, cmp_double);
   return out;
 }
 
-double *
-calibrate_alb_service_times(const CalAlbLog *log, guint slots, gint64 from,
-                            gint64 until, gsize *n, gsize *negative)
+double
+calibrate_alb_mean_service_time(CalAlbLog *log, guint slots, gint64 from,
+                                gint64 until)
 {
-  return reconstruct(log, slots, from, until, n, negative);
+  gsize n, negative;
+  double sum;
+  replay(log, slots, from, until, NULL, &n, &negative, &sum);
+  return n ? sum / n : 0;
 }
 
-guint
-calibrate_alb_min_slots(const CalAlbLog *log, gint64 from, gint64 until,
-                        guint max)
+static gboolean
+consistent(CalAlbLog *log, guint slots, gint64 from, gint64 until)
 {
-  for (guint c = 1; c < max; c++) {
-    gsize n, negative;
-    g_free(reconstruct(log, c, from, until, &n, &negative));
-    if (negative == 0)
-      return c;
+  gsize n, negative;
+  double sum;
+  replay(log, slots, from, until, NULL, &n, &negative, &sum);
+  return negative == 0;
+}
+
+/* More slots never start a request later (by induction over the
+ * arrivals: each start is the earliest time after the predecessor's
+ * start at which fewer than c earlier requests remain), so consistency
+ * is monotone in c: doubling, then bisection, finds the smallest c in
+ * O(log c) replays rather than c. */
+guint
+calibrate_alb_min_slots(CalAlbLog *log, gint64 from, gint64 until, guint max)
+{
+  guint lo = 0, hi = 1; /* lo inconsistent (or 0), hi to try */
+  /* max itself is never replayed: it is the answer "max or more". */
+  while (hi < max && !consistent(log, hi, from, until))
+    lo = hi, hi = MIN((guint64) hi * 2, max);
+  while (hi - lo > 1) {
+    guint mid = lo + (hi - lo) / 2;
+    if (consistent(log, mid, from, until))
+      hi = mid;
+    else
+      lo = mid;
   }
-  return max;
+  return hi;
 }

@@ -11,6 +11,10 @@
 
 #define Z975 1.959963984540054
 #define BOOTSTRAP_SAMPLES 200
+/* Resamples are at most this large: 200 resamples of a million-line log
+ * would take seconds of random reads for an interval the m-out-of-n
+ * bootstrap gives as well. */
+#define BOOTSTRAP_MAX_SIZE 65536
 
 const char *
 calibrate_dist_name(CalDistKind kind)
@@ -101,31 +105,47 @@ cmp_double(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* The bootstrap quantile @q of an estimate @est, from resamples @scale
+ * = sqrt(m / n) times the sample's size: the spread of a resample of m
+ * around the sample is sqrt(n / m) times that of the sample around the
+ * truth (m-out-of-n bootstrap), so the deviation shrinks by @scale. */
+static double
+rescaled(double est, double q, double scale)
+{
+  return scale == 1 ? q : est + scale * (q - est);
+}
+
 /* Percentile bootstrap of the mean and cv: no shape assumed, and a fixed
- * seed keeps the output the same for the same input. */
+ * seed keeps the output the same for the same input. Resamples of m =
+ * min(n, BOOTSTRAP_MAX_SIZE) values, the interval rescaled to n. */
 static void
 fit_empirical(const double *x, gsize n, guint64 seed, CalDistFit *out)
 {
   double mean, cv;
   mean_cv(x, n, &mean, &cv);
+  gsize m = MIN(n, BOOTSTRAP_MAX_SIZE);
+  double scale = m == n ? 1 : sqrt((double) m / n);
   double *means = g_new(double, BOOTSTRAP_SAMPLES);
   double *cvs = g_new(double, BOOTSTRAP_SAMPLES);
-  double *resample = g_new(double, n);
+  double *resample = g_new(double, m);
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, (unsigned long) seed);
   for (int b = 0; b < BOOTSTRAP_SAMPLES; b++) {
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = 0; i < m; i++)
       resample[i] = x[gsl_rng_uniform_int(rng, n)];
-    mean_cv(resample, n, &means[b], &cvs[b]);
+    mean_cv(resample, m, &means[b], &cvs[b]);
   }
   qsort(means, BOOTSTRAP_SAMPLES, sizeof *means, cmp_double);
   qsort(cvs, BOOTSTRAP_SAMPLES, sizeof *cvs, cmp_double);
   out->mean = (CalEstimate) { mean,
-    calibrate_quantile(means, BOOTSTRAP_SAMPLES, 0.025),
-    calibrate_quantile(means, BOOTSTRAP_SAMPLES, 0.975) };
+    rescaled(mean, calibrate_quantile(means, BOOTSTRAP_SAMPLES, 0.025),
+             scale),
+    rescaled(mean, calibrate_quantile(means, BOOTSTRAP_SAMPLES, 0.975),
+             scale) };
   out->cv = (CalEstimate) { cv,
-    calibrate_quantile(cvs, BOOTSTRAP_SAMPLES, 0.025),
-    calibrate_quantile(cvs, BOOTSTRAP_SAMPLES, 0.975) };
+    rescaled(cv, calibrate_quantile(cvs, BOOTSTRAP_SAMPLES, 0.025), scale),
+    rescaled(cv, calibrate_quantile(cvs, BOOTSTRAP_SAMPLES, 0.975),
+             scale) };
   out->loglik = NAN;
   gsl_rng_free(rng);
   g_free(resample);

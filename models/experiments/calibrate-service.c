@@ -24,13 +24,8 @@
 static double
 implied_slots(Cal *cal, guint c)
 {
-  gsize n, neg;
-  g_autofree double *x = calibrate_alb_service_times(cal->alb, c, cal->from,
-                                                     cal->until, &n, &neg);
-  double sum = 0;
-  for (gsize i = 0; i < n; i++)
-    sum += x[i];
-  return n ? sum / n / cal->cpu.slope.value * cal->task_vcpu : 0;
+  return calibrate_alb_mean_service_time(cal->alb, c, cal->from, cal->until)
+         / cal->cpu.slope.value * cal->task_vcpu;
 }
 
 /* The slots to correct with, and how they were found (static text). */
@@ -70,7 +65,8 @@ fit_json(const CalDistFit *f)
 {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "method", f->kind == CAL_DIST_EMPIRICAL
-                          ? "empirical (bootstrap intervals, 200 resamples)"
+                          ? "empirical (bootstrap intervals, 200 resamples "
+                            "of min(n, 65536) values, rescaled to n)"
                           : "maximum likelihood (delta-method intervals)");
   cJSON_AddNumberToObject(o, "n", f->n);
   cJSON_AddItemToObject(o, "mean_s", calibrate_json_estimate(&f->mean));

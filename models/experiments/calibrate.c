@@ -2,10 +2,12 @@
  * calibrate.h; the parts are calibrate-{service,metrics,events}.c). */
 #include "models/experiments/calibrate-private.h"
 
+#include <gio/gio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/experiments/import-shape.h"
 #include "models/input/jsonfile.h"
 #include "sim/time.h"
 
@@ -100,6 +102,8 @@ add_log(Cal *cal, const char *path, GError **error)
     cal->alb = calibrate_alb_new();
   if (!cal->service)
     cal->service = service_from_name(path, "-alb.log");
+  if (!cal->service)
+    cal->service = service_from_name(path, "-alb.log.gz");
   return calibrate_alb_read(cal->alb, path, path, error);
 }
 
@@ -118,8 +122,58 @@ add_services(Cal *cal, const char *path, cJSON *root)
   return TRUE;
 }
 
-/* --dir: logs by extension, JSON files by their shape (as ecsim import
- * classifies them); other files are named and left alone. */
+/* Whether @path is what this run writes (-o, compared as files, so
+ * "out/c.json" and "./out/c.json" match), or @root is the output of an
+ * earlier run ("workload" and "fits" at the top). */
+static gboolean
+own_output(Cal *cal, const char *path, const cJSON *root)
+{
+  if (cJSON_IsObject(cJSON_GetObjectItem(root, "workload")) &&
+      cJSON_IsObject(cJSON_GetObjectItem(root, "fits")))
+    return TRUE;
+  g_autoptr(GFile) a = g_file_new_for_path(path);
+  g_autoptr(GFile) b = g_file_new_for_path(cal->opt->output);
+  return g_file_equal(a, b);
+}
+
+/* One JSON file of --dir, by its shape as ecsim import tells it (so a
+ * scenario, whose "services" are not describe-services output, is left
+ * alone); @root is taken. */
+static gboolean
+add_dir_json(Cal *cal, const char *path, cJSON *root, GError **error)
+{
+  g_autoptr(cJSON) owned = root;
+  if (own_output(cal, path, root)) {
+    fprintf(cal->report, "%s: ecsim calibrate's output; not read\n", path);
+    return TRUE;
+  }
+  switch (aws_shape_detect(root)) {
+  case AWS_SHAPE_METRIC_DATA:
+  case AWS_SHAPE_METRIC_STATISTICS:
+    return add_metrics(cal, path, error);
+  case AWS_SHAPE_TASKDEF:
+  case AWS_SHAPE_TASKDEF_WRAPPED:
+    return load_taskdef(cal, path, error);
+  case AWS_SHAPE_SERVICES:
+    add_services(cal, path, g_steal_pointer(&owned));
+    return TRUE;
+  default:
+    fprintf(cal->report, "%s: not a file calibrate reads; left alone\n",
+            path);
+    return TRUE;
+  }
+}
+
+/* g_ptr_array_sort() passes pointers to the elements. */
+static int
+cmp_name(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* --dir: ALB logs by extension (*.log, and *.log.gz as AWS delivers
+ * them), JSON files by their shape; other files are left alone (the
+ * empirical NAME-service-time.txt of an earlier run among them). */
 static gboolean
 load_dir(Cal *cal, const char *dir, GError **error)
 {
@@ -132,31 +186,17 @@ load_dir(Cal *cal, const char *dir, GError **error)
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
   for (const char *n; (n = g_dir_read_name(d));)
     g_ptr_array_add(names, g_strdup(n));
-  g_ptr_array_sort(names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort(names, cmp_name);
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path = g_build_filename(dir, names->pdata[i], NULL);
-    gboolean ok = TRUE;
-    if (g_str_has_suffix(path, ".log"))
-      ok = add_log(cal, path, error);
-    else if (g_str_has_suffix(path, ".json")) {
-      cJSON *root = json_load_file(path, error);
-      if (!root)
+    if (g_str_has_suffix(path, ".log") || g_str_has_suffix(path, ".log.gz")) {
+      if (!add_log(cal, path, error))
         return FALSE;
-      if (cloudwatch_detect(root))
-        ok = add_metrics(cal, path, error);
-      else if (cJSON_GetObjectItem(root, "taskDefinition") ||
-               cJSON_GetObjectItem(root, "containerDefinitions"))
-        ok = load_taskdef(cal, path, error);
-      else if (cJSON_IsArray(cJSON_GetObjectItem(root, "services"))) {
-        add_services(cal, path, root);
-        continue;
-      } else
-        fprintf(cal->report, "%s: not a file calibrate reads; left alone\n",
-                path);
-      cJSON_Delete(root);
+    } else if (g_str_has_suffix(path, ".json")) {
+      cJSON *root = json_load_file(path, error);
+      if (!root || !add_dir_json(cal, path, root, error))
+        return FALSE;
     }
-    if (!ok)
-      return FALSE;
   }
   return TRUE;
 }

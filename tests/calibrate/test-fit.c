@@ -215,3 +215,46 @@ Test(calibrate_fit, queueing_correction_removes_the_waiting_bias)
   cr_assert_leq(calibrate_alb_min_slots(log, G_MININT64, G_MAXINT64, 64), 4);
   test_rmrf(dir);
 }
+
+/* Two million service times (a day of a busy service's log): the
+ * bootstrap resamples at most 65536 of them and rescales, so it takes a
+ * fraction of a second (all of them took about 20 s), and its interval
+ * still matches the normal theory's 1.96 sd / sqrt(n). */
+Test(calibrate_fit, empirical_bootstrap_of_millions_is_quick_and_covers,
+     .timeout = 10)
+{
+  const gsize n = 2000000;
+  g_autofree double *x = sample(CAL_DIST_LOGNORMAL, 0.080, 1.2, n, 15);
+  CalDistFit f;
+  calibrate_fit_dist(CAL_DIST_EMPIRICAL, x, n, 7, &f);
+  assert_covers(&f.mean, 0.080, 0.01, "mean");
+  assert_covers(&f.cv, 1.2, 0.02, "cv");
+  double half = 1.96 * 0.080 * 1.2 / sqrt((double) n);
+  cr_assert_float_eq((f.mean.hi - f.mean.lo) / 2, half, 0.25 * half,
+                     "the mean's half-width %g, theory %g",
+                     (f.mean.hi - f.mean.lo) / 2, half);
+}
+
+/* The bisection finds the count a scan from 1 would: the smallest with no
+ * request starting after its answer. */
+Test(calibrate_fit, min_slots_is_the_smallest_consistent_count)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = write_queued_log(dir, 2, 12, 0.9 * 12 / 0.080);
+  g_autoptr(CalAlbLog) log = calibrate_alb_new();
+  cr_assert(calibrate_alb_read(log, path, "web-alb.log", NULL));
+  guint scan = 1;
+  for (;; scan++) {
+    gsize n, neg;
+    g_free(calibrate_alb_service_times(log, scan, G_MININT64, G_MAXINT64,
+                                       &n, &neg));
+    if (neg == 0)
+      break;
+  }
+  cr_assert_gt(scan, 2, "the test needs a count above 2, got %u", scan);
+  cr_assert_eq(calibrate_alb_min_slots(log, G_MININT64, G_MAXINT64, 4096),
+               scan);
+  cr_assert_eq(calibrate_alb_min_slots(log, G_MININT64, G_MAXINT64, scan - 1),
+               scan - 1, "at most max");
+  test_rmrf(dir);
+}

@@ -2,6 +2,8 @@
  * mistake gets one message naming the file and line (logs) or JSON path,
  * exit status 2; a part without its inputs says which file enables it. */
 #include <criterion/criterion.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "scenarios/cli.h"
@@ -135,5 +137,122 @@ Test(calibrate, the_same_inputs_give_the_same_bytes)
   cr_assert(strstr(a, "\"service\":\t\"web\""), "%s", a);
   cr_assert(strstr(out1, "FCFS with 1 slots per target (the smallest number"
                    " the log is consistent with"), "%s", out1);
+  test_rmrf(dir);
+}
+
+/* @text gzipped, as AWS delivers ALB logs (*.log.gz); *@len its size. */
+static char *
+gzipped(const char *text, gsize *len)
+{
+  g_autoptr(GZlibCompressor) z =
+    g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable();
+  g_autoptr(GOutputStream) out =
+    g_converter_output_stream_new(mem, G_CONVERTER(z));
+  cr_assert(g_output_stream_write_all(out, text, strlen(text), NULL, NULL,
+                                      NULL));
+  cr_assert(g_output_stream_close(out, NULL, NULL));
+  *len = g_memory_output_stream_get_data_size(G_MEMORY_OUTPUT_STREAM(mem));
+  return g_memory_output_stream_steal_data(G_MEMORY_OUTPUT_STREAM(mem));
+}
+
+static void
+write_bytes(const char *dir, const char *name, const char *data, gsize len)
+{
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  cr_assert(g_file_set_contents(path, data, (gssize) len, NULL));
+}
+
+Test(calibrate, a_gzipped_alb_log_gives_the_same_calibration_as_the_plain_one)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *p = write_in(dir, "web-alb.log", good_log);
+  gsize len;
+  g_autofree char *gz = gzipped(good_log, &len);
+  cr_assert_neq(memcmp(gz, good_log, 2), 0);
+  g_autofree char *sub = g_build_filename(dir, "gz", NULL);
+  g_mkdir(sub, 0755);
+  write_bytes(dir, "gz/web-alb.log.gz", gz, len);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, NULL, "calibrate", "--alb-log",
+                       "web-alb.log", "-o", "plain.json", NULL), 0);
+  cr_assert_eq(cli_run(dir, NULL, &err, "calibrate", "--alb-log",
+                       "gz/web-alb.log.gz", "-o", "gz.json", NULL), 0, "%s",
+               err);
+  cr_assert_eq(cli_run(dir, NULL, NULL, "calibrate", "--dir", "gz", "-o",
+                       "dir.json", NULL), 0);
+  g_autofree char *plain = test_read_file(dir, "plain.json");
+  g_autofree char *fromgz = test_read_file(dir, "gz.json");
+  g_autofree char *fromdir = test_read_file(dir, "dir.json");
+  cr_assert_str_eq(fromgz, plain);
+  cr_assert_str_eq(fromdir, plain);
+  test_rmrf(dir);
+}
+
+Test(calibrate, a_corrupt_gzipped_log_names_the_file_and_line)
+{
+  g_autofree char *dir = test_tmpdir();
+  write_bytes(dir, "web-alb.log.gz", "\x1f\x8b not gzip after all\n", 23);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, &err, "calibrate", "--alb-log",
+                       "web-alb.log.gz", "-o", "c.json", NULL), 2);
+  cr_assert_str_eq(err, "web-alb.log.gz:1: not valid gzip data from here "
+                   "on\n");
+  /* Cut short, as an interrupted download: the line it stopped in. */
+  gsize len;
+  g_autofree char *gz = gzipped(good_log, &len);
+  write_bytes(dir, "web-alb.log.gz", gz, len - 12);
+  g_free(err), err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, &err, "calibrate", "--alb-log",
+                       "web-alb.log.gz", "-o", "c.json", NULL), 2);
+  cr_assert(g_str_has_prefix(err, "web-alb.log.gz:") &&
+            strstr(err, ": the gzipped data ends early (a truncated "
+                   "download?)\n"), "%s", err);
+  test_rmrf(dir);
+}
+
+/* --dir next to what calibrate and import write: the earlier
+ * calibration.json and a scenario (whose "services" are not
+ * describe-services output) must change nothing. */
+Test(calibrate, dir_leaves_its_own_output_and_scenarios_alone)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *sub = g_build_filename(dir, "aws", NULL);
+  g_mkdir(sub, 0755);
+  g_autofree char *p = write_in(dir, "aws/web-alb.log", good_log);
+  g_autofree char *out1 = NULL, *out2 = NULL;
+  cr_assert_eq(cli_run(dir, &out1, NULL, "calibrate", "--dir", "aws", "-o",
+                       "aws/calibration.json", NULL), 0);
+  g_autofree char *first = test_read_file(dir, "aws/calibration.json");
+  g_autofree char *s = write_in(dir, "aws/scenario.json", "{\"name\": \"web\","
+    " \"duration\": \"1h\", \"services\": [{\"serviceName\": \"web\", "
+    "\"desiredCount\": 2}]}");
+  cr_assert_eq(cli_run(dir, &out2, NULL, "calibrate", "--dir", "aws", "-o",
+                       "aws/calibration.json", NULL), 0);
+  g_autofree char *second = test_read_file(dir, "aws/calibration.json");
+  cr_assert_str_eq(second, first);
+  cr_assert(strstr(out2, "aws/calibration.json: ecsim calibrate's output; "
+                   "not read\n"), "%s", out2);
+  cr_assert(strstr(out2, "aws/scenario.json: not a file calibrate reads; "
+                   "left alone\n"), "%s", out2);
+  cr_assert(strstr(out2, "failure rates: skipped (give --services"), "%s",
+            out2);
+  test_rmrf(dir);
+}
+
+Test(calibrate, dir_reads_its_files_in_name_order)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *sub = g_build_filename(dir, "aws", NULL);
+  g_mkdir(sub, 0755);
+  const char *names[] = { "aws/m-alb.log", "aws/b-alb.log", "aws/x-alb.log",
+                          "aws/a-alb.log", "aws/q-alb.log" };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+    g_free(write_in(dir, names[i], good_log));
+  cr_assert_eq(cli_run(dir, NULL, NULL, "calibrate", "--dir", "aws", "-o",
+                       "c.json", NULL), 0);
+  g_autofree char *c = test_read_file(dir, "c.json");
+  cr_assert(strstr(c, "\"service\":\t\"a\""), "the first file by name names "
+            "the service: %s", c);
   test_rmrf(dir);
 }
