@@ -75,8 +75,8 @@ Test(calibrate, metrics_without_a_task_definition_say_what_cpu_needs)
   cr_assert(strstr(out, "service time: skipped (give --alb-log FILE: an ALB "
                    "access log)\n"), "%s", out);
   cr_assert(strstr(err, "nothing to calibrate from"), "%s", err);
-  cr_assert_not(g_file_test(g_build_filename(dir, "c.json", NULL),
-                            G_FILE_TEST_EXISTS));
+  g_autofree char *written = g_build_filename(dir, "c.json", NULL);
+  cr_assert_not(g_file_test(written, G_FILE_TEST_EXISTS));
   test_rmrf(dir);
 }
 

@@ -47,12 +47,11 @@ write_scenario(const char *name, const char *traffic)
   return path;
 }
 
-static char *
+static void
 write_file(const char *name, const char *text)
 {
-  char *path = g_build_filename(dir, name, NULL);
+  g_autofree char *path = g_build_filename(dir, name, NULL);
   cr_assert(g_file_set_contents(path, text, -1, NULL));
-  return path;
 }
 
 /* Runs @scenario into DIR/@out, exporting into DIR/@export (NULL: no
@@ -250,14 +249,14 @@ Test(cloudwatch, the_rate_is_the_count_over_the_period_and_gaps_are_zero)
                        "RequestCount", NULL), 2);
   cr_assert(strstr(err, "has one datapoint: give its \"period\"") != NULL,
             "%s", err);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   err = NULL;
   write_file("cw.json",
              "{\"Label\": \"RequestCount\", \"Datapoints\": [\n"
              " {\"Timestamp\": \"2024-09-15T04:36:00Z\", \"Sum\": 120.0},\n"
              " {\"Timestamp\": \"2024-09-15T04:34:00Z\", \"Sum\": 60.0},\n"
              " {\"Timestamp\": \"2024-09-15T04:33:00Z\", \"Sum\": 600.0}]}\n");
-  g_free(out);
+  g_clear_pointer(&out, g_free);
   cr_assert_eq(cli_run(dir, &out, &err, "trace", "cw.json", NULL), 0, "%s",
                err);
   cr_assert(strstr(out, "format      cloudwatch (detected") != NULL, "%s",
@@ -417,7 +416,7 @@ Test(cloudwatch, alb_replay_arrives_at_request_creation_time_not_time)
     const char *arg = fit ? "x1/web-alb.log" : "1";
     cr_assert_eq(cli_run(dir, &a, &err, "trace", sub, arg,
                          fit ? NULL : "x1/web-alb.log", NULL), 0, "%s", err);
-    g_free(err);
+    g_clear_pointer(&err, g_free);
     err = NULL;
     cr_assert_eq(cli_run(dir, &b, &err, "trace", sub,
                          fit ? "created.log" : "1",
@@ -450,8 +449,8 @@ Test(cloudwatch, an_alb_request_longer_than_the_reordering_window_is_refused)
                    "the latest time so far (2026-01-05T02:00:00.000000Z): the "
                    "alb reader reorders requests over at most 4000 s\n");
   /* --lenient skips that line alone and counts it */
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(dir, &out, &err, "trace", "--lenient", "alb.log",
                        NULL), 0, "%s", err);
   cr_assert(strstr(out, "requests    2\n") &&

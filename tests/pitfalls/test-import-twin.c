@@ -72,12 +72,12 @@ Test(pitfalls, import_of_an_ec2_account_validates_and_scales)
   cr_assert_eq(cli_run(NULL, NULL, &err, "import", src, "--service", "web",
                        "--workload", wl, "--duration", "2h", "-o", scn,
                        NULL), 0, "%s", err);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(NULL, &out, &err, "validate", scn, NULL), 0, "%s",
                err);
   cr_assert(strstr(out, ": ok (scenario)"), "%s", out);
   g_autofree char *outdir = g_build_filename(tmp, "out", NULL);
-  g_free(out);
+  g_clear_pointer(&out, g_free);
   cr_assert_eq(cli_run(NULL, &out, NULL, "run", scn, "-q", "-o", outdir,
                        NULL), 0, "%s", out);
   g_autoptr(cJSON) sum = run_summary(outdir);
@@ -183,7 +183,7 @@ Test(pitfalls, import_calibrates_the_workload_from_logs_and_metrics)
   g_autofree char *err = NULL;
   cr_assert_eq(cli_run(tmp, NULL, &err, "calibrate", "--dir", "aws", "-o",
                        "cal.json", NULL), 0, "%s", err);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "--duration",
                        "20m", "-o", "twin.json", NULL), 0, "%s", err);
   /* One paragraph, wrapped: read as one line. */
@@ -213,7 +213,7 @@ Test(pitfalls, import_calibrates_the_workload_from_logs_and_metrics)
   g_autoptr(cJSON) sum = run_summary(outdir);
   cr_assert_gt(summary_at(sum, "requests", "completed"), 20000);
   /* --quiet: the same scenario, no report. */
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(tmp, NULL, &err, "import", "aws", "--duration",
                        "20m", "-q", "-o", "quiet.json", NULL), 0, "%s", err);
   cr_assert_null(strstr(err, "calibrated"), "%s", err);
@@ -247,7 +247,7 @@ Test(pitfalls, import_takes_calibrate_output_as_workload)
                  wl, "concurrency_per_vcpu")), 3);
   g_autoptr(cJSON) fm = service_member(twin, "failure_model");
   cr_assert_not_null(fm, "calibrate's failure_model is kept");
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(tmp, NULL, &err, "validate", "twin.json", NULL), 0,
                "%s", err);
   test_rmrf(tmp);
@@ -310,17 +310,17 @@ Test(pitfalls, wordpress_twin_validates_and_runs_without_edits)
   put(tmp, "workload.json", wl_text);
   g_autofree char *wl = g_build_filename(tmp, "workload.json", NULL);
   g_autofree char *scn = g_build_filename(tmp, "twin.json", NULL);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(NULL, NULL, &err, "import", "scenarios/import/"
                        "wordpress", "--workload", wl, "--duration", "1d",
                        "-o", scn, NULL), 0, "%s", err);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   g_autofree char *out = NULL;
   cr_assert_eq(cli_run(NULL, &out, &err, "validate", scn, NULL), 0, "%s",
                err);
   cr_assert(strstr(out, ": ok (scenario)"), "%s", out);
   g_autofree char *outdir = g_build_filename(tmp, "out", NULL);
-  g_free(out);
+  g_clear_pointer(&out, g_free);
   cr_assert_eq(cli_run(NULL, &out, NULL, "run", scn, "-q", "-o", outdir,
                        NULL), 0, "%s", out);
   g_autoptr(cJSON) sum = run_summary(outdir);
@@ -346,7 +346,7 @@ Test(pitfalls, import_lasts_as_long_as_its_traffic_metric)
                         "(--duration D to choose)\n"), "%s", err);
   g_autofree char *text = test_read_file(tmp, "twin.json");
   cr_assert(strstr(text, "\"duration\": \"20m\""), "%s", text);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(tmp, NULL, &err, "validate", "twin.json", NULL), 0,
                "%s", err);
   test_rmrf(tmp);

@@ -102,7 +102,7 @@ Test(pitfalls, import_follows_a_capacity_provider_to_its_launch_template)
       "\"autoScalingGroupProvider\": {\"autoScalingGroupArn\": "
       "\"arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:"
       "1d2c:autoScalingGroupName/asg-web\"}}]}");
-  g_free(out);
+  g_clear_pointer(&out, g_free);
   cr_assert_eq(import(dir, &out, NULL, "--next-commands", NULL, NULL), 0);
   g_autofree char *asg = g_strdup_printf(
     "aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names"
@@ -112,8 +112,8 @@ Test(pitfalls, import_follows_a_capacity_provider_to_its_launch_template)
       " \"asg-web\", \"MinSize\": 0, \"MaxSize\": 4, \"DesiredCapacity\": 2, "
       "\"LaunchTemplate\": {\"LaunchTemplateId\": \"lt-0123456789abcdef0\", "
       "\"LaunchTemplateName\": \"web-lt\", \"Version\": \"$Default\"}}]}");
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(import(dir, &out, &err, NULL, NULL, NULL), 2);
   g_autofree char *lt = g_strdup_printf(
     "missing: version $Default of launch template lt-0123456789abcdef0 that "
@@ -246,7 +246,7 @@ Test(pitfalls, collect_sh_runs_exactly_the_commands_import_asks_for)
   /* What it fetched is complete: the import writes a scenario, its
    * service time calibrated from those logs. */
   g_autofree char *scn = g_build_filename(tmp, "wp.json", NULL);
-  g_free(err);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(NULL, NULL, &err, "import", dir, "-o", scn, NULL), 0,
                "%s", err);
   g_strdelimit(err, "\n", ' ');

@@ -260,8 +260,8 @@ Test(pitfalls, validate_reads_a_scenario_from_stdin)
   cr_assert_eq(run_with_stdin(ci, gate, "validate -", &out, &err), 0, "%s",
                err);
   cr_assert_str_eq(out, "<stdin>: ok (scenario)\n");
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(run_with_stdin(test_source_root(), gate, "validate -", &out,
                               &err), 2);
   cr_assert_str_eq(err, "<stdin>: /taskDefinitions/0/file: cannot read "

@@ -161,13 +161,13 @@ Test(trace_format, an_ambiguous_file_is_refused_naming_the_choices)
                   "(numbers per interval) or as timestamps (one request per "
                   "line); give --format counts or --format timestamps");
   cr_assert_str_empty(out);
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(trace(NULL, path, "--format=timestamps", &out, &err), 0);
   cr_assert_not_null(strstr(out, "format      timestamps (--format)\n"));
   cr_assert_not_null(strstr(out, "requests    5\n"), "%s", out);
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(trace(NULL, path, "--format=counts", &out, &err), 0);
   cr_assert_not_null(strstr(out, "format      counts (--format)\n"));
   cr_assert_not_null(strstr(out, "requests    15 "), "%s", out);
@@ -254,8 +254,8 @@ Test(trace_format, a_log_spanning_23_years_is_refused_naming_the_limit,
   assert_one_line(err, "two.log: spans 7.25e+08 s, 7.25e+08 bins of 1 s: "
                   "more than the 16777216 bins ecsim trace takes; give "
                   "--interval 44s or more");
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   cr_assert_eq(cli_run(dir, &out, &err, "trace", "--format=timestamps",
                        "--interval=1m", path, NULL), 0, "%s", err);
   cr_assert_not_null(strstr(out, "requests    2\n"), "%s", out);
@@ -282,8 +282,8 @@ Test(trace_format, a_csv_spanning_300000_years_is_refused, .timeout = 30)
   assert_one_line(err, "big.csv: spans 2e+13 s, 2e+12 bins of 10 s: more "
                   "than the 16777216 bins ecsim trace takes; give "
                   "--interval 13d19h8m13s or more");
-  g_free(out);
-  g_free(err);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
   g_autofree char *far = write_bytes("bigx.csv", "time,rate\n-1e308,1\n"
                                      "1e308,2\n", -1);
   cr_assert_eq(trace(NULL, far, NULL, &out, &err), 2);

@@ -33,13 +33,17 @@ cli_run(const char *cwd, char **out, char **err, ...)
   g_ptr_array_free(argv, TRUE);
   cr_assert(ok, "cannot run %s: %s", cli_binary(),
             error ? error->message : "");
-  if (out)
+  if (out) {
+    g_free(*out);
     *out = o;
-  else
+  } else {
     g_free(o);
-  if (err)
+  }
+  if (err) {
+    g_free(*err);
     *err = e;
-  else
+  } else {
     g_free(e);
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

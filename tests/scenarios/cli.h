@@ -5,7 +5,8 @@
 
 /* Runs `ecsim ARGS...` (NULL-terminated) in @cwd (NULL: the source root);
  * returns the exit status, and the outputs in @out/@err when not NULL
- * (owned). */
+ * (owned). *@out and *@err must be NULL or an earlier call's outputs,
+ * which are freed: tests reuse one buffer for several runs. */
 int cli_run(const char *cwd, char **out, char **err, ...)
   G_GNUC_NULL_TERMINATED;
 
