@@ -136,16 +136,16 @@ gboolean
 html_report_write(const char *outdir, const char *path, GError **error)
 {
   g_return_val_if_fail(outdir != NULL && path != NULL, FALSE);
-  /* The library first: without it there is no page to make, whatever
-   * the folder holds. */
+  /* The folder first: a mistake in it is worth knowing before the
+   * library is installed. */
+  g_autoptr(cJSON) data = html_report_load(outdir, error);
+  if (data == NULL)
+    return FALSE;
   g_autofree char *library_js = read_library("dygraph.min.js", error);
   if (library_js == NULL)
     return FALSE;
   g_autofree char *library_css = read_library("dygraph.min.css", error);
   if (library_css == NULL)
-    return FALSE;
-  g_autoptr(cJSON) data = html_report_load(outdir, error);
-  if (data == NULL)
     return FALSE;
   g_autoptr(GString) page = build_page(data, library_js, library_css);
   return g_file_set_contents(path, page->str, (gssize) page->len, error);

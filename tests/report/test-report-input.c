@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scenarios/cli.h"
+#include "report/dygraphs.h"
 #include "support.h"
 
 /* A fresh run of tests/data/plots-small.json (variant fargate) in a new
@@ -123,6 +124,7 @@ Test(report, a_summary_of_something_else_is_refused)
  * not end the data's <script> element: the page keeps its four scripts. */
 Test(report, data_cannot_close_its_script_element)
 {
+  require_dygraphs();
   g_autofree char *dir = small_run();
   g_autofree char *vdir = g_build_filename(dir, "out", "fargate", NULL);
   replace_file(vdir, "events.jsonl",
@@ -143,6 +145,7 @@ Test(report, data_cannot_close_its_script_element)
 
 Test(report, writes_to_the_file_named_by_o)
 {
+  require_dygraphs();
   g_autofree char *dir = small_run();
   g_autofree char *out = g_build_filename(dir, "out", NULL);
   g_autofree char *page = g_build_filename(dir, "page.html", NULL);

@@ -12,6 +12,7 @@
 
 #include "models/input/jsonfile.h"
 #include "scenarios/cli.h"
+#include "report/dygraphs.h"
 #include "support.h"
 
 static const char *const chart_ids[] = {
@@ -101,6 +102,7 @@ browser_selfcheck(const char *html)
 static char *
 run_with_report(const char *scenario, const char *set)
 {
+  require_dygraphs();
   char *dir = test_tmpdir();
   g_autofree char *out = g_build_filename(dir, "out", NULL);
   g_autofree char *err = NULL;
