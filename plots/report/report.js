@@ -333,6 +333,24 @@
     }
     ctx.restore();
   }
+  /* The SLO's latency threshold across the latency chart, labelled. */
+  function sloLine(ctx, area, g) {
+    var ms = get(variant().summary, 'slo.threshold_ms');
+    if (typeof ms !== 'number') return;
+    var y = g.toDomYCoord(ms);
+    if (!(y >= area.y && y <= area.y + area.h)) return;
+    ctx.save();
+    ctx.strokeStyle = '#a01000';
+    ctx.setLineDash([10, 4]);
+    ctx.beginPath();
+    ctx.moveTo(area.x, y);
+    ctx.lineTo(area.x + area.w, y);
+    ctx.stroke();
+    ctx.fillStyle = '#a01000';
+    ctx.font = '11px sans-serif';
+    ctx.fillText('SLO ' + ms + ' ms', area.x + area.w - 80, y - 3);
+    ctx.restore();
+  }
   function countPoints(g) {
     var n = 0;
     (g.layout_ && g.layout_.points || []).forEach(function (series) {
@@ -397,7 +415,10 @@
       logscale: !!(spec.log && view.log),
       series: seriesOptions(spec),
       dateWindow: view.range,
-      underlayCallback: underlay,
+      underlayCallback: function (ctx, area, g) {
+        underlay(ctx, area, g);
+        if (spec.id === 'latency') sloLine(ctx, area, g);
+      },
       axes: { x: {
         ticker: clockTicks,
         axisLabelFormatter: function (t) { return clock(t, false); },
@@ -766,6 +787,35 @@
     resetTimeline();
     fillLog();
   }
+  /* With #selftest in the address, the browser tests also try the links
+   * between sections: zooming one chart must zoom every chart and the
+   * timeline; clicking an event-log line must move them to its moment. */
+  function sameRange(a, b) {
+    return Math.abs(a[0] - b[0]) < 1e-6 && Math.abs(a[1] - b[1]) < 1e-6;
+  }
+  function allAt(range) {
+    return view.charts.every(function (c) {
+      return sameRange(c.g.xAxisRange(), range);
+    }) && sameRange([timeline.x0, timeline.x1], range);
+  }
+  function interactionCheck() {
+    var d = duration(variant()), range = [d * 0.25, d * 0.5];
+    try {
+      view.charts[0].g.updateOptions({ dateWindow: range });
+      check.zoom_linked = view.charts.length > 1 && allAt(range);
+      var rows = document.querySelectorAll('#log tbody tr');
+      var row = rows[Math.floor(rows.length / 2)];
+      row.click();
+      var t = row.ecsimEvent.time;
+      check.log_click_moves = view.focus === t && view.charts.every(function (c) {
+        var r = c.g.xAxisRange();
+        return r[0] <= t && t <= r[1];
+      }) && allAt(view.charts[0].g.xAxisRange());
+      setRange(null, null);
+    } catch (e) {
+      window.ecsimErrors.push(String(e && e.stack || e));
+    }
+  }
   function writeSelfCheck() {
     var old = document.getElementById('selftest');
     if (old) old.remove();
@@ -773,6 +823,10 @@
                 variant: DATA.variants.length ? variant().name : null,
                 charts: check.charts, markers: check.markers,
                 events: check.events, timeline_tasks: check.timeline_tasks };
+    if ('zoom_linked' in check) {
+      out.zoom_linked = check.zoom_linked;
+      out.log_click_moves = check.log_click_moves;
+    }
     document.body.appendChild(el('pre', { id: 'selftest', hidden: 'hidden',
                                           text: JSON.stringify(out) }));
   }
@@ -792,5 +846,6 @@
     window.ecsimErrors = window.ecsimErrors || [];
     window.ecsimErrors.push(String(e && e.stack || e));
   }
+  if (location.hash === '#selftest') interactionCheck();
   writeSelfCheck();
 })();

@@ -61,7 +61,7 @@ unescape_text(const char *text)
  * the test when there is no Chromium or it cannot start; fails it when
  * the page loaded but wrote no self-check. */
 static cJSON *
-browser_selfcheck(const char *html)
+browser_selfcheck(const char *html, const char *fragment)
 {
   g_autofree char *chromium = find_chromium();
   if (chromium == NULL)
@@ -71,7 +71,8 @@ browser_selfcheck(const char *html)
   g_autofree char *profile_arg = g_strdup_printf("--user-data-dir=%s",
                                                  profile);
   g_autofree char *abs = g_canonicalize_filename(html, NULL);
-  g_autofree char *uri = g_filename_to_uri(abs, NULL, NULL);
+  g_autofree char *file_uri = g_filename_to_uri(abs, NULL, NULL);
+  g_autofree char *uri = g_strconcat(file_uri, fragment, NULL);
   char *argv[] = { chromium, "--headless=new", "--no-sandbox",
                    "--disable-gpu", "--disable-dev-shm-usage",
                    profile_arg, "--virtual-time-budget=5000", "--dump-dom",
@@ -172,10 +173,15 @@ Test(report, one_file_that_draws_every_chart_task_and_event)
   cr_assert_null(strstr(html, "<link"), "the page loads a stylesheet");
   cr_assert_null(strstr(html, "src=\"http"), "the page fetches a file");
   g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
-  g_autoptr(cJSON) check = browser_selfcheck(path);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "#selftest");
   assert_no_errors(check);
   assert_every_chart_drawn(check);
   cr_assert_gt(assert_timeline_has_every_task(check, outdir), 0);
+  /* The page's own try of its links (report.js, interactionCheck). */
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "zoom_linked")),
+            "zooming one chart did not zoom the others and the timeline");
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "log_click_moves")),
+            "clicking an event-log line did not move the charts to it");
   /* The deployment of web at 00:05 is marked on the charts, and every
    * line of events.jsonl is in the log. */
   cr_assert_gt(cJSON_GetNumberValue(cJSON_GetObjectItem(check, "markers")),
@@ -197,7 +203,7 @@ Test(report, timeline_draws_five_hundred_tasks)
                                          "/services/1/desiredCount=500");
   g_autofree char *outdir = g_build_filename(dir, "out", NULL);
   g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
-  g_autoptr(cJSON) check = browser_selfcheck(path);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
   assert_no_errors(check);
   assert_every_chart_drawn(check);
   cr_assert_geq(assert_timeline_has_every_task(check, outdir), 500);
