@@ -257,5 +257,13 @@ html_report_load(const char *outdir, GError **error)
       return NULL;
     cJSON_AddItemToArray(variants, v);
   }
+  /* An `ecsim compare` folder: its break-even goes with the answer. */
+  g_autofree char *compare = g_build_filename(outdir, "compare.json", NULL);
+  if (g_file_test(compare, G_FILE_TEST_IS_REGULAR)) {
+    cJSON *c = json_load_file(compare, error);
+    if (c == NULL)
+      return NULL;
+    cJSON_AddItemToObject(data, "compare", c);
+  }
   return g_steal_pointer(&data);
 }

@@ -14,7 +14,8 @@ extern const char html_report_js[];
 extern const char html_report_css[];
 
 /* The run folder @outdir as {"variants": [{"name", "summary", "series",
- * "tasks", "instances", "events"}, ...]} (a new tree; CSV files become
+ * "tasks", "instances", "events"}, ...], "compare": compare.json when
+ * the folder has one (`ecsim compare`)} (a new tree; CSV files become
  * {"columns": [...], "rows": [[...], ...]}), variants sorted by folder
  * name. NULL with @error (ECSIM_INPUT_ERROR) naming the file, and its
  * line for CSV and JSON-lines files, when one is missing or malformed. */

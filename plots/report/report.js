@@ -72,7 +72,8 @@
 
   var view = { variant: 0, service: null, log: false, range: null,
                focus: null, charts: [], syncing: false, markers: [] };
-  var check = { charts: {}, timeline_tasks: [], markers: 0, events: 0 };
+  var check = { charts: {}, timeline_tasks: [], markers: 0, events: 0,
+                break_even: [] };
 
   /* ---- small helpers ---- */
   function el(tag, attrs, children) {
@@ -209,7 +210,37 @@
     });
     s.appendChild(el('table', { class: 'answer' },
                      [el('thead', {}, [head]), body]));
+    drawBreakEven(s);
     drawWarnings(s);
+  }
+  /* An `ecsim compare` folder: each Fargate/EC2 pair's break-even, its
+   * statement and the traffic levels tried (compare.json). */
+  function drawBreakEven(s) {
+    var pairs = get(DATA, 'compare.break_even');
+    if (!Array.isArray(pairs) || !pairs.length) return;
+    s.appendChild(el('h3', { text: 'Break-even' }));
+    pairs.forEach(function (b) {
+      s.appendChild(el('p', { class: 'statement', text: b.statement || '' }));
+      check.break_even.push(b.statement || '');
+      var body = el('tbody');
+      (b.points || []).forEach(function (p) {
+        body.appendChild(el('tr', {}, [
+          el('td', { text: p.traffic_scale + 'x' }),
+          el('td', { text: String(p.mean_rps) }),
+          el('td', { text: money(get(p, 'fargate.usd_per_month')) }),
+          el('td', { text: money(get(p, 'ec2.usd_per_month')) }),
+          el('td', { text: p.comparable ? 'both meet them'
+                                        : 'not comparable', class:
+                     p.comparable ? '' : 'bad' })]));
+      });
+      var head = el('tr', {}, ['traffic', 'requests/s',
+        b.fargate_variant + ' per month', b.ec2_variant + ' per month',
+        'SLO and error budget'].map(function (h) {
+          return el('th', { scope: 'col', text: h });
+        }));
+      s.appendChild(el('table', { class: 'answer' },
+                       [el('thead', {}, [head]), body]));
+    });
   }
   function drawWarnings(s) {
     var list = el('ul', { class: 'warnings' }), n = 0;
@@ -822,7 +853,8 @@
     var out = { errors: window.ecsimErrors || [],
                 variant: DATA.variants.length ? variant().name : null,
                 charts: check.charts, markers: check.markers,
-                events: check.events, timeline_tasks: check.timeline_tasks };
+                events: check.events, timeline_tasks: check.timeline_tasks,
+                break_even: check.break_even };
     if ('zoom_linked' in check) {
       out.zoom_linked = check.zoom_linked;
       out.log_click_moves = check.log_click_moves;

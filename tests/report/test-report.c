@@ -209,3 +209,33 @@ Test(report, timeline_draws_five_hundred_tasks)
   cr_assert_geq(assert_timeline_has_every_task(check, outdir), 500);
   test_rmrf(dir);
 }
+
+/* An `ecsim compare` folder: the answer states each pair's break-even as
+ * compare.json has it. */
+Test(report, compare_folder_states_the_break_even)
+{
+  require_dygraphs();
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "compare",
+                       "tests/data/plots-small.json", "-o", outdir, "-q",
+                       NULL), 0, "%s", err);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "report", outdir, NULL), 0, "%s",
+               err);
+  g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
+  assert_no_errors(check);
+  assert_every_chart_drawn(check);
+  g_autofree char *text = test_read_file(outdir, "compare.json");
+  g_autoptr(cJSON) compare = cJSON_Parse(text);
+  const char *statement = cJSON_GetStringValue(cJSON_GetObjectItem(
+    cJSON_GetArrayItem(cJSON_GetObjectItem(compare, "break_even"), 0),
+    "statement"));
+  cr_assert_not_null(statement);
+  const cJSON *shown = cJSON_GetObjectItem(check, "break_even");
+  cr_assert_eq(cJSON_GetArraySize(shown), 1);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(shown, 0)),
+                   statement);
+  test_rmrf(dir);
+}
