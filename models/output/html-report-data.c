@@ -199,6 +199,7 @@ load_variant(const char *dir, GError **error)
   if (events == NULL)
     return NULL;
   cJSON_AddItemToObject(v, "events", events);
+  html_report_why(v);
   return g_steal_pointer(&v);
 }
 

@@ -20,3 +20,9 @@ extern const char html_report_css[];
  * name. NULL with @error (ECSIM_INPUT_ERROR) naming the file, and its
  * line for CSV and JSON-lines files, when one is missing or malformed. */
 cJSON *html_report_load(const char *outdir, GError **error);
+
+/* Adds to the variant @v (from html_report_load()'s loading) "why": per
+ * service, each run of periods that missed the SLO or the error budget
+ * as {"service", "from", "to", "periods", "missed", "causes": [{"kind",
+ * "at", "overlap", "text"}, ...]}, causes ranked (html-report-why.c). */
+void html_report_why(cJSON *v);

@@ -73,7 +73,7 @@
   var view = { variant: 0, service: null, log: false, range: null,
                focus: null, charts: [], syncing: false, markers: [] };
   var check = { charts: {}, timeline_tasks: [], markers: 0, events: 0,
-                break_even: [] };
+                break_even: [], why: [] };
 
   /* ---- small helpers ---- */
   function el(tag, attrs, children) {
@@ -257,6 +257,74 @@
     s.appendChild(el('h3', { text: 'Warnings (' + n + ')' }));
     s.appendChild(n ? list : el('p', { text: 'None: no variant has a ' +
                                               'warning in summary.json.' }));
+  }
+
+  /* ---- 5. why: each breach and its causes (html-report-why.c) ---- */
+  var CAUSES = { deployment: 'a deployment replacing tasks',
+    az: 'an Availability Zone lost', instance: 'an instance lost',
+    spot: 'a Spot interruption', unplaceable: 'tasks could not be placed',
+    'scale-out': 'scale-out still pending',
+    unhealthy: 'tasks failing health checks',
+    traffic: 'a surge of traffic', 'queue-full': 'the queue full',
+    'no-target': 'no healthy target' };
+  function showBreach(vi, b) {
+    if (vi !== view.variant) {
+      view.variant = vi;
+      view.service = b.service;
+      var sel = document.querySelector('#series select');
+      if (sel && DATA.variants.length > 1) sel.value = String(vi);
+      redraw();
+    } else if (view.service !== b.service) {
+      view.service = b.service;
+      drawServiceChoice();
+      drawCharts();
+    }
+    var period = get(variant().summary, 'scenario.period_s') || 60;
+    var lookback = Math.max(2 * period, 300);
+    view.focus = b.from;
+    setRange([Math.max(0, b.from - lookback), b.to + period], null);
+    document.getElementById('series').scrollIntoView({ behavior: 'smooth' });
+  }
+  function breachItem(vi, v, b) {
+    var title = el('button', { type: 'button', class: 'breach', text:
+      (DATA.variants.length > 1 ? v.name + ', ' : '') + 'service ' +
+      b.service + ', ' + clock(b.from, false) + '\u2013' + clock(b.to, false) +
+      ' (' + b.periods + ' period' + (b.periods === 1 ? '' : 's') + '): ' +
+      b.missed });
+    title.addEventListener('click', function () { showBreach(vi, b); });
+    var list = el('ol', { class: 'causes' });
+    b.causes.forEach(function (c) {
+      list.appendChild(el('li', {}, [
+        el('strong', { text: (CAUSES[c.kind] || c.kind) + ' \u2014 covers ' +
+                             Math.round(100 * c.overlap) + '% of it: ' }),
+        c.text + (c.more ? ' (and ' + c.more + ' more like it)' : '')]));
+    });
+    if (!b.causes.length)
+      list.appendChild(el('li', { text: 'No cause found in the outputs: ' +
+        'look at the traffic and the latency charts around it.' }));
+    check.why.push({ variant: v.name, service: b.service, from: b.from,
+                     to: b.to, causes: b.causes.map(function (c) {
+                       return c.kind;
+                     }) });
+    return el('li', {}, [title, list]);
+  }
+  function drawWhy() {
+    var s = section('why', 'Why',
+      'Each run of periods of a service that missed the SLO (its ' +
+      'percentile at the SLO\u2019s target over the threshold) or the error ' +
+      'budget, with the causes found in the same time or just before it: ' +
+      'first what happened to the service, then what its requests met; ' +
+      'each ranked by how much of the breach it covers. Click a breach to ' +
+      'see it on the charts.');
+    var list = el('ul', { class: 'why' }), n = 0;
+    DATA.variants.forEach(function (v, vi) {
+      (v.why || []).forEach(function (b) {
+        list.appendChild(breachItem(vi, v, b));
+        n++;
+      });
+    });
+    s.appendChild(n ? list : el('p', { text: 'No period of any service ' +
+      'missed the SLO or the error budget.' }));
   }
 
   /* ---- controls shared by the sections below ---- */
@@ -854,7 +922,7 @@
                 variant: DATA.variants.length ? variant().name : null,
                 charts: check.charts, markers: check.markers,
                 events: check.events, timeline_tasks: check.timeline_tasks,
-                break_even: check.break_even };
+                break_even: check.break_even, why: check.why };
     if ('zoom_linked' in check) {
       out.zoom_linked = check.zoom_linked;
       out.log_click_moves = check.log_click_moves;
@@ -867,6 +935,7 @@
     ROOT.appendChild(el('h1', { text: ROOT.getAttribute('data-title') +
                                       ': ecsim report' }));
     drawAnswer();
+    drawWhy();
     drawSeriesSection();
     drawTimelineSection();
     drawLogSection();

@@ -239,3 +239,26 @@ Test(report, compare_folder_states_the_break_even)
                    statement);
   test_rmrf(dir);
 }
+
+/* The "why" section shows the breach of a scenario built to breach, with
+ * the deployment that caused it first. */
+Test(report, why_section_lists_the_breach_and_its_deployment)
+{
+  require_dygraphs();
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "run",
+                       "tests/data/report-deploy-overload.json", "-o", outdir,
+                       "-q", "--report", NULL);
+  cr_assert(status == 0 || status == 3, "%s", err);
+  g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
+  assert_no_errors(check);
+  const cJSON *shown = cJSON_GetArrayItem(cJSON_GetObjectItem(check, "why"),
+                                          0);
+  cr_assert_not_null(shown, "the why section lists no breach");
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(
+    cJSON_GetObjectItem(shown, "causes"), 0)), "deployment");
+  test_rmrf(dir);
+}
