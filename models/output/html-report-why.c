@@ -5,8 +5,8 @@
  * A period misses the SLO when its percentile at or just below the SLO's
  * target (p99 for 99%, p90 for 95%, p99.9 for 99.9%) is over the
  * threshold: then fewer than the target's share of its requests were
- * within it. It misses the error budget when its errors / answered
- * requests exceed the budget. Causes come in two tiers: what happened to
+ * within it. A period with errors counts too, over the error budget or
+ * not (issue 19: "each period that missed the SLO or had errors"). Causes come in two tiers: what happened to
  * the service (a deployment replacing tasks, an instance or AZ lost, a
  * Spot interruption, tasks that could not be placed, a scale-out still
  * pending, tasks failing health checks, traffic 1.5 times or more what it
@@ -269,11 +269,21 @@ period_causes(const Table *t, const char *service, double period,
     emit_run(out, kind, tier, from, to, most, rose);
 }
 
-/* Whether the period @row missed: the SLO (@col over @threshold) or the
- * error budget; what it missed by, into @what. */
+/* A run of periods that missed, as it is gathered. */
+typedef struct {
+  double from, to;     /* seconds */
+  int periods;
+  double worst_ms;     /* the highest percentile over the threshold */
+  double errors;       /* failed requests in it */
+  double answered;     /* completed + failed requests in it */
+} Breach;
+
+/* Whether the period @row missed the SLO (@col over @threshold) or had
+ * errors (over the error budget or not: each failed request is
+ * someone's); adds it to @b when it did. */
 static gboolean
 period_missed(const Table *t, const cJSON *row, int col, double threshold,
-              double budget, GString *what)
+              Breach *b)
 {
   double errors = 0;
   for (int c = T_NO_TARGET; c <= T_RESET; c++) {
@@ -283,18 +293,36 @@ period_missed(const Table *t, const cJSON *row, int col, double threshold,
   double answered = num(row, t->col[T_COMPLETED]) + errors;
   double latency = num(row, t->col[col]);
   gboolean slow = !isnan(threshold) && latency > threshold;
-  gboolean failing = errors > 0 && answered > 0 && errors / answered > budget;
-  g_string_truncate(what, 0);
+  gboolean failing = errors > 0 && answered > 0;
+  if (!slow && !failing)
+    return FALSE;
   if (slow)
-    g_string_append_printf(what, "%s %.0f ms > %.0f ms",
+    b->worst_ms = isnan(b->worst_ms) ? latency : MAX(b->worst_ms, latency);
+  b->errors += errors;
+  b->answered += isnan(answered) ? 0 : answered;
+  return TRUE;
+}
+
+/* What @b missed by: "p99 up to 5007 ms > 200 ms, 25 errors (0.9%, over
+ * the 0.1% budget)". */
+static char *
+breach_text(const Breach *b, int col, double threshold, double budget)
+{
+  GString *what = g_string_new(NULL);
+  if (!isnan(b->worst_ms))
+    g_string_append_printf(what, "%s %s%.0f ms > %.0f ms",
                            col == T_P999 ? "p99.9" : col == T_P99 ? "p99"
-                           : col == T_P90 ? "p90" : "p50", latency,
+                           : col == T_P90 ? "p90" : "p50",
+                           b->periods > 1 ? "up to " : "", b->worst_ms,
                            threshold);
-  if (failing)
-    g_string_append_printf(what, "%serrors %.2f%% > %.2f%%",
-                           slow ? ", " : "", 100 * errors / answered,
-                           100 * budget);
-  return slow || failing;
+  if (b->errors > 0) {
+    double rate = b->errors / MAX(b->answered, 1);
+    g_string_append_printf(what, "%s%.0f error%s (%.3g%% of answers, %s "
+                           "the %.3g%% budget)", what->len ? ", " : "",
+                           b->errors, b->errors == 1 ? "" : "s", 100 * rate,
+                           rate > budget ? "over" : "within", 100 * budget);
+  }
+  return g_string_free(what, FALSE);
 }
 
 /* Traffic in the breach [@from, @to] at SURGE times or more its mean
@@ -338,14 +366,33 @@ surge_cause(const Table *t, const char *service, double from, double to,
                             before));
 }
 
+/* Among causes that cover as much of a breach, the root first: an AZ
+ * lost before the instances it took, those before the tasks then left
+ * unplaced. */
+static int
+kind_rank(const char *kind)
+{
+  static const char *const order[] = {
+    "az", "spot", "deployment", "traffic", "instance", "scale-out",
+    "unplaceable", "unhealthy", "queue-full", "no-target", NULL
+  };
+  int i = 0;
+  while (order[i] != NULL && strcmp(order[i], kind) != 0)
+    i++;
+  return i;
+}
+
 static gint
 cause_cmp(gconstpointer a, gconstpointer b)
 {
   const Cause *x = a, *y = b;
   if (x->tier != y->tier)
     return x->tier - y->tier;
-  return x->score < y->score ? 1 : x->score > y->score ? -1
-         : x->from < y->from ? -1 : x->from > y->from;
+  if (x->score != y->score)
+    return x->score < y->score ? 1 : -1;
+  if (kind_rank(x->kind) != kind_rank(y->kind))
+    return kind_rank(x->kind) - kind_rank(y->kind);
+  return x->from < y->from ? -1 : x->from > y->from;
 }
 
 /* The causes of the breach [@from, @to]: those acting in it or ending
@@ -439,34 +486,30 @@ service_why(const cJSON *v, const Table *t, const char *service,
   period_causes(t, service, period, "queue-full", 1, queue_full, causes);
   period_causes(t, service, period, "no-target", 1, no_target, causes);
   double lookback = MAX(2 * period, 300);
-  double from = NAN, to = NAN;
-  int periods = 0;
-  g_autoptr(GString) what = g_string_new(NULL);
-  g_autoptr(GString) worst = g_string_new(NULL);
+  budget = isnan(budget) ? 0.001 : budget;
+  Breach b = { NAN, NAN, 0, NAN, 0, 0 };
   const cJSON *row;
   cJSON_ArrayForEach(row, t->rows) {
     if (strcmp(str(row, t->col[T_SERVICE]), service) != 0)
       continue;
     double time = num(row, t->col[T_TIME]);
-    gboolean missed = period_missed(t, row, col, threshold,
-                                    isnan(budget) ? 0.001 : budget, what);
-    if (missed) {
-      if (isnan(from)) {
-        from = time - period;
-        g_string_assign(worst, what->str);
-      }
-      to = time;
-      periods++;
-    } else if (!isnan(from)) {
-      add_breach(out, t, service, from, to, periods, worst->str, causes,
+    if (period_missed(t, row, col, threshold, &b)) {
+      if (isnan(b.from))
+        b.from = time - period;
+      b.to = time;
+      b.periods++;
+    } else if (!isnan(b.from)) {
+      g_autofree char *text = breach_text(&b, col, threshold, budget);
+      add_breach(out, t, service, b.from, b.to, b.periods, text, causes,
                  lookback, period);
-      from = NAN;
-      periods = 0;
+      b = (Breach) { NAN, NAN, 0, NAN, 0, 0 };
     }
   }
-  if (!isnan(from))
-    add_breach(out, t, service, from, to, periods, worst->str, causes,
+  if (!isnan(b.from)) {
+    g_autofree char *text = breach_text(&b, col, threshold, budget);
+    add_breach(out, t, service, b.from, b.to, b.periods, text, causes,
                lookback, period);
+  }
 }
 
 void

@@ -117,3 +117,26 @@ Test(report, why_names_a_surge_of_traffic_before_its_symptoms)
                    "traffic");
   test_rmrf(dir);
 }
+
+/* An AZ outage at 00:15 that stops a quarter of the tasks: the failed
+ * requests' breach names the outage first. */
+Test(report, why_names_an_az_outage)
+{
+  g_autofree char *dir = NULL;
+  const char *const sets[] = {
+    "/faults=[{\"at\": \"15m\", \"kind\": \"az_outage\", \"az\": "
+    "\"us-east-1a\", \"duration\": \"5m\"}]", NULL };
+  g_autoptr(cJSON) data = report_data("tests/data/report-deploy-overload.json",
+                                      sets, &dir);
+  const cJSON *why = first_variant_why(data);
+  cr_assert_geq(cJSON_GetArraySize(why), 1, "want a breach");
+  const cJSON *b = cJSON_GetArrayItem(why, 0);
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(b, "missed")),
+                   "errors") != NULL);
+  const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(b, "causes"), 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(top, "kind")),
+                   "az");
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(top, "text")),
+                   "us-east-1a is down") != NULL);
+  test_rmrf(dir);
+}
