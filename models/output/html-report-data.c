@@ -245,6 +245,12 @@ html_report_load(const char *outdir, GError **error)
     return NULL;
   }
   g_autoptr(GPtrArray) dirs = variant_dirs(outdir);
+  g_autofree char *sweep = g_build_filename(outdir, "sweep.csv", NULL);
+  if (dirs->len == 0 && g_file_test(sweep, G_FILE_TEST_IS_REGULAR)) {
+    input_error(error, outdir, "a sweep folder (sweep.csv): `ecsim report` "
+                "does not draw sweeps yet; `ecsim plot %s` does", outdir);
+    return NULL;
+  }
   if (dirs->len == 0) {
     input_error(error, outdir, "not an `ecsim run` output folder (no "
                 "summary.json in it or in its VARIANT/ folders)");

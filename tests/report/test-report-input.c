@@ -65,6 +65,22 @@ Test(report, a_folder_without_runs_is_refused_by_name)
   test_rmrf(dir);
 }
 
+Test(report, a_sweep_folder_is_sent_to_ecsim_plot)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *out = g_build_filename(dir, "out", NULL);
+  g_mkdir_with_parents(out, 0755);
+  replace_file(out, "sweep.csv", "point_id,variant\n0,base\n");
+  g_autofree char *err = NULL;
+  cr_assert_eq(report(dir, &err), 2);
+  g_autofree char *want = g_strdup_printf("ecsim: %s: a sweep folder "
+                                          "(sweep.csv): `ecsim report` does "
+                                          "not draw sweeps yet; `ecsim plot "
+                                          "%s` does\n", out, out);
+  cr_assert_str_eq(err, want);
+  test_rmrf(dir);
+}
+
 Test(report, a_bad_event_line_is_named_with_its_line)
 {
   g_autofree char *dir = small_run();
