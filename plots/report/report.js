@@ -311,8 +311,8 @@
   function drawWhy() {
     var s = section('why', 'Why',
       'Each run of periods of a service that missed the SLO (its ' +
-      'percentile at the SLO\u2019s target over the threshold) or the error ' +
-      'budget, with the causes found in the same time or just before it: ' +
+      'percentile at the SLO\u2019s target over the threshold) or had ' +
+      'errors, with the causes found in the same time or just before it: ' +
       'first what happened to the service, then what its requests met; ' +
       'each ranked by how much of the breach it covers. Click a breach to ' +
       'see it on the charts.');
@@ -324,7 +324,7 @@
       });
     });
     s.appendChild(n ? list : el('p', { text: 'No period of any service ' +
-      'missed the SLO or the error budget.' }));
+      'missed the SLO or had errors.' }));
   }
 
   /* ---- controls shared by the sections below ---- */
