@@ -70,6 +70,14 @@
       colour: '#CC79A7', pattern: 'dots' }
   ];
 
+  /* Stop reasons (tasks.csv's stop_reason): the colour of the stop mark;
+   * the reason is also written beside it, and in the row's tooltip. */
+  var REASONS = { 'scale-in': '#0072B2', deployment: '#009E73',
+    unhealthy: '#D55E00', 'spot-interruption': '#CC79A7',
+    'instance-terminated': '#000000', 'instance-draining': '#56B4E9',
+    'essential-container-exited': '#E69F00', 'out-of-memory': '#a01000',
+    'startup-failure': '#7a4f00' };
+  function reasonColour(reason) { return REASONS[reason] || '#555555'; }
   var view = { variant: 0, service: null, log: false, range: null,
                focus: null, charts: [], syncing: false, markers: [] };
   var check = { charts: {}, timeline_tasks: [], markers: 0, events: 0,
@@ -720,7 +728,7 @@
     if (row.stopped !== null) {
       var x = timeX(row.stopped, width);
       if (x >= t.left && x <= width - 8) {
-        ctx.fillStyle = '#000';
+        ctx.fillStyle = reasonColour(row.reason);
         ctx.font = 'bold ' + (t.rowH >= 12 ? 11 : 8) + 'px sans-serif';
         ctx.fillText('\u2715' + (t.rowH >= 12 ? ' ' + row.reason : ''),
                      x + 1, y + h);
@@ -792,6 +800,12 @@
                                                st.name]));
     });
     s.appendChild(legend);
+    var reasons = el('ul', { class: 'states' });
+    Object.keys(REASONS).forEach(function (r) {
+      reasons.appendChild(el('li', {}, [el('strong', { text: '\u2715',
+        style: 'color:' + REASONS[r] }), ' stopped: ' + r]));
+    });
+    s.appendChild(reasons);
     var canvas = el('canvas', { id: 'gantt', role: 'img',
       'aria-label': 'Gantt chart of every task\u2019s lifecycle states' });
     s.appendChild(el('div', { class: 'gantt' }, [canvas]));
