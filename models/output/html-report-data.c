@@ -125,10 +125,13 @@ load_events(const char *path, GError **error)
     g_autoptr(GError) inner = NULL;
     cJSON *e = json_parse_text(name, lines[i], strlen(lines[i]), &inner);
     if (e == NULL) {
-      /* "path:LINE:1:COL" from a one-line text: drop its line 1. */
-      const char *msg = inner->message, *cut = strstr(msg, ":1:");
-      g_autofree char *fixed = cut ? g_strdup_printf("%.*s:%s", (int) (cut - msg), msg, cut + 3)
-                                   : g_strdup(msg);
+      /* The text is one line: "NAME:1:COL: ..." becomes "NAME:COL: ...",
+       * NAME being "path:LINE". */
+      const char *msg = inner->message;
+      gsize n = strlen(name);
+      g_autofree char *fixed =
+        strncmp(msg, name, n) == 0 && strncmp(msg + n, ":1:", 3) == 0
+          ? g_strdup_printf("%s:%s", name, msg + n + 3) : g_strdup(msg);
       g_set_error_literal(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_SYNTAX,
                           fixed);
       return NULL;

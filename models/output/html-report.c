@@ -148,5 +148,12 @@ html_report_write(const char *outdir, const char *path, GError **error)
   if (library_css == NULL)
     return FALSE;
   g_autoptr(GString) page = build_page(data, library_js, library_css);
-  return g_file_set_contents(path, page->str, (gssize) page->len, error);
+  g_autoptr(GError) inner = NULL;
+  if (!g_file_set_contents(path, page->str, (gssize) page->len, &inner)) {
+    /* GLib names its temporary file: name the page asked for. */
+    g_set_error(error, inner->domain, inner->code, "%s: cannot write the "
+                "report: %s", path, inner->message);
+    return FALSE;
+  }
+  return TRUE;
 }

@@ -180,3 +180,21 @@ Test(report, writes_to_the_file_named_by_o)
   cr_assert_str_eq(html, html2);
   test_rmrf(dir);
 }
+
+/* A page that cannot be written is named, with exit status 1 (the run's
+ * outputs were fine). */
+Test(report, an_unwritable_page_is_named)
+{
+  require_dygraphs();
+  g_autofree char *dir = small_run();
+  g_autofree char *out = g_build_filename(dir, "out", NULL);
+  g_autofree char *page = g_build_filename(dir, "no-such-folder",
+                                           "page.html", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "report", out, "-o", page, NULL),
+               1);
+  g_autofree char *want = g_strdup_printf("ecsim: %s: cannot write the "
+                                          "report: ", page);
+  cr_assert(g_str_has_prefix(err, want), "%s", err);
+  test_rmrf(dir);
+}
