@@ -1,18 +1,19 @@
 /* The "why" of `ecsim report`: each period of a service that missed the
- * SLO or the error budget, grouped into breaches, and the causes found in
- * the same time or just before it, ranked.
+ * SLO or had errors, grouped into breaches, and the causes found in the
+ * same time or just before it, ranked.
  *
  * A period misses the SLO when its percentile at or just below the SLO's
  * target (p99 for 99%, p90 for 95%, p99.9 for 99.9%) is over the
  * threshold: then fewer than the target's share of its requests were
  * within it. A period with errors counts too, over the error budget or
- * not (issue 19: "each period that missed the SLO or had errors"). Causes come in two tiers: what happened to
- * the service (a deployment replacing tasks, an instance or AZ lost, a
- * Spot interruption, tasks that could not be placed, a scale-out still
- * pending, tasks failing health checks, traffic 1.5 times or more what it
- * was before the breach) before what the requests met (the
- * queue full, no healthy target); within a tier, by the share of the
- * breach they overlap. */
+ * not (issue 19: "each period that missed the SLO or had errors").
+ * Causes come in two tiers: what happened to the service (a deployment
+ * replacing tasks, an instance or AZ lost, a Spot interruption, tasks
+ * that could not be placed, a scale-out still pending, tasks failing
+ * health checks, traffic 1.5 times or more what it was before the
+ * breach) before what the requests met (the queue full, no healthy
+ * target); within a tier, by the share of the breach they overlap.
+ * scenarios/REFERENCE.md, "report.html", gives the rules to users. */
 #include "models/output/html-report-private.h"
 
 #include <math.h>
@@ -123,15 +124,15 @@ add_cause(GArray *causes, const char *kind, int tier, double from, double to,
   g_array_append_val(causes, c);
 }
 
-/* The end of what the event at @i started: the first later event of the
- * service of one of @ends' kinds, or @fallback. */
+/* The end of what the event @start began: the time of the first later
+ * event of @service (NULL: of the cluster) of one of @ends' kinds, or
+ * @fallback. Walks the list from @start (cJSON arrays are linked lists:
+ * indexing them would make this quadratic). */
 static double
-end_of(const cJSON *events, int i, const char *service,
-       const char *const *ends, double fallback)
+end_of(const cJSON *start, const char *service, const char *const *ends,
+       double fallback)
 {
-  int n = cJSON_GetArraySize(events);
-  for (int j = i + 1; j < n; j++) {
-    const cJSON *e = cJSON_GetArrayItem(events, j);
+  for (const cJSON *e = start->next; e != NULL; e = e->next) {
     const char *kind = cJSON_GetStringValue(
       cJSON_GetObjectItemCaseSensitive(e, "kind"));
     const char *svc = cJSON_GetStringValue(
@@ -158,7 +159,6 @@ event_causes(const cJSON *v, const char *service, double end, GArray *out)
     { "task-out-of-memory", "unhealthy" },
   };
   const cJSON *events = cJSON_GetObjectItemCaseSensitive(v, "events");
-  int i = 0;
   const cJSON *e;
   cJSON_ArrayForEach(e, events) {
     const char *kind = cJSON_GetStringValue(
@@ -169,16 +169,15 @@ event_causes(const cJSON *v, const char *service, double end, GArray *out)
       cJSON_GetObjectItemCaseSensitive(e, "message"));
     double t = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e,
                                                                      "time"));
-    i++;
     if (kind == NULL || (svc != NULL && strcmp(svc, service) != 0))
       continue;
     for (gsize k = 0; k < G_N_ELEMENTS(map); k++) {
       if (strcmp(kind, map[k].kind) != 0)
         continue;
       double to = strcmp(kind, "deployment") == 0
-                    ? end_of(events, i - 1, svc, deploy_ends, end)
+                    ? end_of(e, svc, deploy_ends, end)
                   : strcmp(kind, "az-outage") == 0
-                    ? end_of(events, i - 1, NULL, az_ends, end)
+                    ? end_of(e, NULL, az_ends, end)
                     : MIN(t + EFFECT_S, end);
       g_autofree char *at = clock_text(t);
       add_cause(out, map[k].cause, 0, t, MAX(to, t),
