@@ -221,8 +221,9 @@ Test(report, compare_folder_states_the_break_even)
   cr_assert_eq(cli_run(NULL, NULL, &err, "compare",
                        "tests/data/plots-small.json", "-o", outdir, "-q",
                        NULL), 0, "%s", err);
-  cr_assert_eq(cli_run(NULL, NULL, &err, "report", outdir, NULL), 0, "%s",
-               err);
+  g_autofree char *report_err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &report_err, "report", outdir, NULL), 0,
+               "%s", report_err);
   g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
   g_autoptr(cJSON) check = browser_selfcheck(path, "");
   assert_no_errors(check);
