@@ -911,6 +911,35 @@
       return sameRange(c.g.xAxisRange(), range);
     }) && sameRange([timeline.x0, timeline.x1], range);
   }
+  /* Ticking "latency on a log axis" puts the latency chart on one, with
+   * its points still drawn. */
+  function logAxisWorks() {
+    var box = document.getElementById('logscale');
+    box.checked = true;
+    box.dispatchEvent(new Event('change'));
+    var chart = view.charts.filter(function (c) {
+      return c.spec.id === 'latency';
+    })[0];
+    var ok = chart.g.getOption('logscale') === true && countPoints(chart.g) > 0;
+    box.checked = false;
+    box.dispatchEvent(new Event('change'));
+    return ok;
+  }
+  /* Choosing a kind in the event log's filter leaves exactly the events
+   * of that kind shown. */
+  function logFilterWorks() {
+    var sel = document.querySelectorAll('#log .filters select')[1];
+    sel.value = '1';
+    sel.dispatchEvent(new Event('change'));
+    var kind = sel.options[1].textContent, ok = true;
+    Array.prototype.forEach.call(document.querySelectorAll('#log tbody tr'),
+      function (tr) {
+        ok = ok && tr.hidden === (String(tr.ecsimEvent.kind) !== kind);
+      });
+    sel.value = '0';
+    sel.dispatchEvent(new Event('change'));
+    return ok;
+  }
   function interactionCheck() {
     var d = duration(variant()), range = [d * 0.25, d * 0.5];
     try {
@@ -925,6 +954,8 @@
         return r[0] <= t && t <= r[1];
       }) && allAt(view.charts[0].g.xAxisRange());
       setRange(null, null);
+      check.log_axis = logAxisWorks();
+      check.log_filter = logFilterWorks();
     } catch (e) {
       window.ecsimErrors.push(String(e && e.stack || e));
     }
@@ -940,6 +971,8 @@
     if ('zoom_linked' in check) {
       out.zoom_linked = check.zoom_linked;
       out.log_click_moves = check.log_click_moves;
+      out.log_axis = check.log_axis;
+      out.log_filter = check.log_filter;
     }
     document.body.appendChild(el('pre', { id: 'selftest', hidden: 'hidden',
                                           text: JSON.stringify(out) }));

@@ -182,6 +182,10 @@ Test(report, one_file_that_draws_every_chart_task_and_event)
             "zooming one chart did not zoom the others and the timeline");
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "log_click_moves")),
             "clicking an event-log line did not move the charts to it");
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "log_axis")),
+            "the latency chart's log axis draws nothing");
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "log_filter")),
+            "the event log's kind filter shows other kinds");
   /* The deployment of web at 00:05 is marked on the charts, and every
    * line of events.jsonl is in the log. */
   cr_assert_gt(cJSON_GetNumberValue(cJSON_GetObjectItem(check, "markers")),
