@@ -24,6 +24,7 @@ typedef struct {
   gboolean lenient;
   gboolean strict;
   gboolean force;
+  gboolean report;         /* --report: the HTML page after the run */
   char *export_aws;        /* --export-aws DIR, or NULL */
   char *export_period;     /* the option texts, checked by */
   char *export_epoch;      /* export_options() */
@@ -247,6 +248,12 @@ run_scenario(const char *path, const RunOptions *o)
   }
   status = cmd_check_expectations("ecsim run", scn, cfgs, summaries,
                                   o->quiet, o->junit);
+  /* The page also when expectations failed: it is where to see why. */
+  if (o->report) {
+    int report_status = cmd_report_write(base, NULL, o->quiet);
+    if (status == 0)
+      status = report_status;
+  }
   guint warned = count_warnings(summaries);
   if (status == 0 && o->strict && warned > 0) {
     cmd_error("--strict: %u warning%s (above): exit status 3", warned,
@@ -291,6 +298,8 @@ static const char run_description[] =
   "budget, ...) gets\na warning: one line each on stderr, and the "
   "\"warnings\" list of summary.json.\n--strict turns warnings into exit "
   "status 3.\n\n"
+  "--report also writes DIR/report.html after the run: one self-contained "
+  "page\nof all the variants' outputs (see 'ecsim report --help').\n\n"
   "Costs use the built-in us-east-1 price catalog, or the AWS Price List "
   "offer\nfiles named by the scenario's pricing.price_list (CSV read line "
   "by line)\nfor its pricing.region. Savings Plans and Reserved Instances "
@@ -336,6 +345,8 @@ cmd_run(int argc, char **argv)
       "No progress line and no summary", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
       "Replace another run's outputs in the output folder", NULL },
+    { "report", 0, 0, G_OPTION_ARG_NONE, &o.report,
+      "Also write DIR/report.html, as 'ecsim report DIR' does", NULL },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict,
       "Exit with status 3 when a run has warnings", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit,

@@ -17,10 +17,18 @@ int cmd_compare(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+
+/* Writes the HTML report of the run folder @outdir to @path (NULL:
+ * OUTDIR/report.html) and, unless @quiet, a line naming it; returns the
+ * exit status (an error printed): 0, 1 or 2 (bad input, or the charting
+ * library is not installed). Used by `ecsim report` and `ecsim run
+ * --report`. */
+int cmd_report_write(const char *outdir, const char *path, gboolean quiet);
 
 /* Parses @argc/@argv with @entries, with @parameter, @summary and
  * @description shown by --help; option callbacks get @data (may be NULL).

@@ -26,6 +26,8 @@ static const Command commands[] = {
     "a scenario from a folder of AWS CLI output (or the commands to fetch "
     "it)" },
   { "plot", cmd_plot, "draw a run's outputs with gnuplot (PNG, SVG)" },
+  { "report", cmd_report,
+    "a run's outputs as one self-contained HTML page (charts, timeline)" },
   { "sweep", cmd_sweep,
     "a scenario over a grid of values x variants x seeds (threads or MPI)" },
   { "validate", cmd_validate,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report/dygraphs.h"
 #include "support.h"
 
 /* Longer scenarios run for this long in the test suite. */
@@ -98,6 +99,8 @@ Test(scenarios, every_example_validates)
 }
 
 static void assert_same_run(const char *dir_a, const char *dir_b);
+static void assert_same_report(const char *dir, const char *again);
+static void assert_same_file(const char *a, const char *b);
 
 /* Every example runs, writes every output, and gives byte-identical
  * outputs when run again with the same seed. */
@@ -143,8 +146,25 @@ Test(scenarios, every_example_runs_end_to_end, .timeout = 1500)
     }
     g_dir_close(d);
     cr_assert_gt(n, 0, "%s wrote no variant", file);
+    if (dygraphs_installed())
+      assert_same_report(dir, again);
   }
   test_rmrf(tmp);
+}
+
+/* `ecsim report` makes each example's page, the same bytes for the two
+ * runs (written beside the run folders, which hold variants only). */
+static void
+assert_same_report(const char *dir, const char *again)
+{
+  g_autofree char *page = g_strdup_printf("%s.html", dir);
+  g_autofree char *page2 = g_strdup_printf("%s.html", again);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "report", dir, "-o", page, NULL), 0,
+               "ecsim report %s: %s", dir, err);
+  cr_assert_eq(cli_run(NULL, NULL, NULL, "report", again, "-o", page2, NULL),
+               0);
+  assert_same_file(page, page2);
 }
 
 static void

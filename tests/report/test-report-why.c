@@ -1,0 +1,142 @@
+/* The "why" of `ecsim report`: breaches of the SLO and their causes, read
+ * from the data the page holds (no browser needed). */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "models/input/jsonfile.h"
+#include "scenarios/cli.h"
+#include "report/dygraphs.h"
+#include "support.h"
+
+/* Runs @scenario with --report and the `--set` values @sets (may be
+ * NULL) and returns the data inlined in the page (owned); *@dir gets the
+ * folder. */
+static cJSON *
+report_data(const char *scenario, const char *const *sets, char **dir)
+{
+  require_dygraphs();
+  *dir = test_tmpdir();
+  g_autofree char *out = g_build_filename(*dir, "out", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+  const char *fixed[] = { cli_binary(), "run", scenario, "-o", out, "-q",
+                          "--report" };
+  for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++)
+    g_ptr_array_add(argv, g_strdup(fixed[i]));
+  for (; sets && *sets; sets++) {
+    g_ptr_array_add(argv, g_strdup("--set"));
+    g_ptr_array_add(argv, g_strdup(*sets));
+  }
+  g_ptr_array_add(argv, NULL);
+  int status = -1;
+  cr_assert(g_spawn_sync(test_source_root(), (char **) argv->pdata, NULL,
+                         G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                         &status, NULL));
+  status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  /* The scenario misses its SLO on purpose: expectations and warnings
+   * are not the point here, only the page. */
+  cr_assert(status == 0 || status == 3, "ecsim run: %s", err);
+  g_autofree char *html = test_read_file(out, "report.html");
+  const char *start = strstr(html, "id=\"ecsim-data\">");
+  cr_assert_not_null(start);
+  start = strchr(start, '>') + 1;
+  const char *end = strstr(start, "</script>");
+  cJSON *data = cJSON_ParseWithLength(start, end - start);
+  cr_assert_not_null(data, "the page's data is not JSON");
+  return data;
+}
+
+static const cJSON *
+first_variant_why(const cJSON *data)
+{
+  return cJSON_GetObjectItem(
+    cJSON_GetArrayItem(cJSON_GetObjectItem(data, "variants"), 0), "why");
+}
+
+/* A deployment at 00:10 that stops half the tasks of a service with
+ * little headroom: the breach starts with it and names it first. */
+Test(report, why_names_the_deployment_that_overloaded_the_service)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(cJSON) data = report_data("tests/data/report-deploy-overload.json",
+                                      NULL, &dir);
+  const cJSON *why = first_variant_why(data);
+  cr_assert_eq(cJSON_GetArraySize(why), 1, "want one breach");
+  const cJSON *b = cJSON_GetArrayItem(why, 0);
+  cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(b, "from")), 600);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(b, "service")),
+                   "web");
+  const cJSON *causes = cJSON_GetObjectItem(b, "causes");
+  const cJSON *top = cJSON_GetArrayItem(causes, 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(top, "kind")),
+                   "deployment");
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(top, "text")),
+                   "deploying task definition web:2") != NULL);
+  cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(top, "overlap")), 1);
+  /* Nothing that did not happen: no Spot, AZ, instance or scale-out. */
+  const cJSON *c;
+  cJSON_ArrayForEach(c, causes) {
+    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(c, "kind"));
+    cr_assert(strcmp(kind, "spot") && strcmp(kind, "az") &&
+              strcmp(kind, "instance") && strcmp(kind, "scale-out"),
+              "a cause that did not happen: %s", kind);
+  }
+  test_rmrf(dir);
+}
+
+/* The same service without the deployment keeps its SLO: no breach. */
+Test(report, why_is_empty_when_no_period_missed)
+{
+  g_autofree char *dir = NULL;
+  const char *const sets[] = { "/faults=[]", NULL };
+  g_autoptr(cJSON) data = report_data("tests/data/report-deploy-overload.json",
+                                      sets, &dir);
+  cr_assert_eq(cJSON_GetArraySize(first_variant_why(data)), 0);
+  test_rmrf(dir);
+}
+
+/* Traffic that jumps to three times its level (a spike) names the surge, ahead of
+ * the queue it filled. */
+Test(report, why_names_a_surge_of_traffic_before_its_symptoms)
+{
+  g_autofree char *dir = NULL;
+  const char *const sets[] = {
+    "/faults=[]",
+    "/services/0/workload/traffic={\"generator\": \"spike\", \"base_rps\": "
+    "110, \"height_rps\": 220, \"at\": \"15m\", \"duration\": \"5m\"}",
+    NULL };
+  g_autoptr(cJSON) data = report_data("tests/data/report-deploy-overload.json",
+                                      sets, &dir);
+  const cJSON *why = first_variant_why(data);
+  cr_assert_geq(cJSON_GetArraySize(why), 1, "want a breach");
+  const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(
+    cJSON_GetArrayItem(why, 0), "causes"), 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(top, "kind")),
+                   "traffic");
+  test_rmrf(dir);
+}
+
+/* An AZ outage at 00:15 that stops a quarter of the tasks: the failed
+ * requests' breach names the outage first. */
+Test(report, why_names_an_az_outage)
+{
+  g_autofree char *dir = NULL;
+  const char *const sets[] = {
+    "/faults=[{\"at\": \"15m\", \"kind\": \"az_outage\", \"az\": "
+    "\"us-east-1a\", \"duration\": \"5m\"}]", NULL };
+  g_autoptr(cJSON) data = report_data("tests/data/report-deploy-overload.json",
+                                      sets, &dir);
+  const cJSON *why = first_variant_why(data);
+  cr_assert_geq(cJSON_GetArraySize(why), 1, "want a breach");
+  const cJSON *b = cJSON_GetArrayItem(why, 0);
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(b, "missed")),
+                   "errors") != NULL);
+  const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItem(b, "causes"), 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(top, "kind")),
+                   "az");
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(top, "text")),
+                   "us-east-1a is down") != NULL);
+  test_rmrf(dir);
+}
