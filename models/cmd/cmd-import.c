@@ -215,7 +215,8 @@ cmd_import(int argc, char **argv)
       "The service's workload: a workload object or ecsim calibrate's "
       "output", "FILE" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &a.duration,
-      "The scenario's duration (default 1d)", "D" },
+      "The scenario's duration (default: the traffic metric's span, "
+      "else 1d)", "D" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet,
       "Do not print the calibration's estimates", NULL },
     { "next-commands", 0, 0, G_OPTION_ARG_NONE, &a.next_commands,
