@@ -81,7 +81,7 @@
   var view = { variant: 0, service: null, log: false, range: null,
                focus: null, charts: [], syncing: false, markers: [] };
   var check = { charts: {}, timeline_tasks: [], markers: 0, events: 0,
-                break_even: [], why: [] };
+                break_even: [], why: [], incidents: [] };
 
   /* ---- small helpers ---- */
   function el(tag, attrs, children) {
@@ -331,8 +331,42 @@
         n++;
       });
     });
-    s.appendChild(n ? list : el('p', { text: 'No period of any service ' +
-      'missed the SLO or had errors.' }));
+    s.appendChild(n ? list : el('p', { text: 'No breach: no period of ' +
+      'any service missed the SLO or had errors.' }));
+    drawIncidents(s, n);
+  }
+  /* Failed or rolled-back deployments, failed health checks, tasks not
+   * started or not placed: listed breach or not, so that a run that kept
+   * its SLO through a bad deployment says so. */
+  var INCIDENTS = { 'deployment-failed': 'a deployment failed',
+    'deployment-stalled': 'a deployment stalled',
+    rollback: 'the deployment was rolled back',
+    'target-unhealthy': 'tasks failed health checks',
+    'unable-to-start': 'tasks failed to start',
+    'unable-to-place': 'tasks could not be placed' };
+  function drawIncidents(s, breaches) {
+    var list = el('ul', { class: 'incidents' }), n = 0;
+    DATA.variants.forEach(function (v) {
+      (v.incidents || []).forEach(function (i) {
+        var who = (DATA.variants.length > 1 ? v.name + ', ' : '') +
+                  (i.service ? 'service ' + i.service : 'the cluster');
+        list.appendChild(el('li', {}, [
+          el('strong', { text: who + ': ' + (INCIDENTS[i.kind] || i.kind) +
+                               (i.count > 1 ? ' (' + i.count + ' times)' :
+                                '') + ' \u2014 ' }), i.text]));
+        check.incidents.push({ variant: v.name, service: i.service || null,
+                               kind: i.kind, at: i.at, count: i.count });
+        n++;
+      });
+    });
+    if (!n) return;
+    s.appendChild(el('h3', { text: 'Incidents (' + n + ')' }));
+    s.appendChild(el('p', { text: breaches ? 'Also in the event log, ' +
+      'whether or not they touched a breach above:' : 'No breach, but ' +
+      'these incidents: the services kept their SLO and had no errors ' +
+      'through them (a failed deployment rolled back while the old tasks ' +
+      'kept serving, for instance).' }));
+    s.appendChild(list);
   }
 
   /* ---- controls shared by the sections below ---- */
@@ -967,7 +1001,8 @@
                 variant: DATA.variants.length ? variant().name : null,
                 charts: check.charts, markers: check.markers,
                 events: check.events, timeline_tasks: check.timeline_tasks,
-                break_even: check.break_even, why: check.why };
+                break_even: check.break_even, why: check.why,
+                incidents: check.incidents };
     if ('zoom_linked' in check) {
       out.zoom_linked = check.zoom_linked;
       out.log_click_moves = check.log_click_moves;

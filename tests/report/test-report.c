@@ -267,3 +267,31 @@ Test(report, why_section_lists_the_breach_and_its_deployment)
     cJSON_GetObjectItem(shown, "causes"), 0)), "deployment");
   test_rmrf(dir);
 }
+
+/* bad-deploy-rollback keeps its SLO: the why section lists no breach but
+ * shows the failed deployment and its rollback, not silence. */
+Test(report, why_section_shows_the_rollback_of_a_run_without_a_breach)
+{
+  require_dygraphs();
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "run",
+                       "scenarios/bad-deploy-rollback.json", "-o", outdir,
+                       "-q", "--report", NULL);
+  cr_assert(status == 0 || status == 3, "%s", err);
+  g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
+  assert_no_errors(check);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(check, "why")), 0);
+  gboolean failed = FALSE, rollback = FALSE;
+  const cJSON *i;
+  cJSON_ArrayForEach(i, cJSON_GetObjectItem(check, "incidents")) {
+    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(i, "kind"));
+    failed |= g_strcmp0(kind, "deployment-failed") == 0;
+    rollback |= g_strcmp0(kind, "rollback") == 0;
+  }
+  cr_assert(failed && rollback, "the why section is silent about the "
+            "failed deployment and its rollback");
+  test_rmrf(dir);
+}
