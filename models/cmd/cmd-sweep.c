@@ -9,6 +9,7 @@
 #include "models/cmd/sweep-mpi.h"
 #include "models/cmd/sweep-report.h"
 #include "models/input/input.h"
+#include "models/input/jsonfile.h"
 #include "models/experiments/sweep-db.h"
 #include "models/experiments/sweep-exec.h"
 #include "models/experiments/sweep-stats.h"
@@ -273,6 +274,58 @@ print_plan(const Setup *st, guint threads, int ranks)
   fflush(stdout);
 }
 
+/* DIR/sweep.json: what `ecsim report` needs beside sweep.csv: the
+ * axes, the --best constraints (with the error budget it adds) and the
+ * metric minimised, per group (sweep.csv's rows, in order) whether it
+ * meets every constraint at its confidence bound, and the group --best
+ * chose ({"point_id", "variant"}, or null: none qualified or no --best). */
+static gboolean
+write_sweep_json(const Setup *st, const GArray *groups, gboolean judged,
+                 GError **error)
+{
+  g_autoptr(cJSON) root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "scenario", st->plan->scenario_name);
+  cJSON *axes = cJSON_AddArrayToObject(root, "axes");
+  for (guint a = 0; a < st->plan->axes->len; a++) {
+    cJSON *axis = cJSON_CreateObject();
+    cJSON_AddStringToObject(axis, "pointer",
+      ((SweepAxis *) st->plan->axes->pdata[a])->pointer);
+    cJSON_AddStringToObject(axis, "name", st->plan->axis_names[a]);
+    cJSON_AddItemToArray(axes, axis);
+  }
+  const SweepConstraint *cs = judged ? (const SweepConstraint *)
+                                         (gpointer) st->constraints->data
+                                     : NULL;
+  guint n = judged ? st->constraints->len : 0;
+  cJSON *texts = cJSON_AddArrayToObject(root, "constraints");
+  for (guint c = 0; c < n; c++)
+    cJSON_AddItemToArray(texts, cJSON_CreateString(cs[c].text));
+  cJSON_AddStringToObject(root, "minimize", sweep_metric_name(st->minimize));
+  cJSON *meets = cJSON_AddArrayToObject(root, "meets");
+  for (guint g = 0; g < groups->len; g++) {
+    const SweepGroup *group = &g_array_index(groups, SweepGroup, g);
+    gboolean all = n > 0;
+    for (guint c = 0; c < n && all; c++)
+      all = sweep_constraint_holds(&cs[c], group);
+    cJSON_AddItemToArray(meets, cJSON_CreateBool(all));
+  }
+  SweepBest best = { .best = -1 };
+  if (judged)
+    best = sweep_best(groups, cs, n, st->minimize);
+  if (best.best >= 0) {
+    const SweepGroup *g = &g_array_index(groups, SweepGroup, best.best);
+    cJSON *b = cJSON_AddObjectToObject(root, "best");
+    cJSON_AddNumberToObject(b, "point_id", g->point);
+    cJSON_AddStringToObject(b, "variant", st->plan->variants[g->variant]);
+  } else {
+    cJSON_AddNullToObject(root, "best");
+  }
+  g_autofree char *text = cJSON_Print(root);
+  g_autofree char *path = g_build_filename(st->dir, "sweep.json", NULL);
+  g_autofree char *body = g_strconcat(text, "\n", NULL);
+  return g_file_set_contents(path, body, -1, error);
+}
+
 /* Rank 0 after the runs: files, table, --best. Returns the status. */
 static int
 finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
@@ -284,11 +337,17 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
     cmd_error("%s", s->db_error ? s->db_error->message : error->message);
     return 1;
   }
+  gboolean judged = o->best != NULL || o->minimize != NULL;
+  if (!write_sweep_json(st, groups, judged, &error)) {
+    cmd_error("%s/sweep.json: %s", st->dir, error->message);
+    return 1;
+  }
   printf("Runs       %u finished in %.1f s, %u failed; %u in the database\n",
          s->stored, wall, s->failed, sweep_db_n_runs(st->db));
   if (groups->len > 0)
     sweep_print_table(st->plan, groups, stdout);
-  printf("Outputs    %s/{runs.csv,sweep.csv,results.sqlite}\n", st->dir);
+  printf("Outputs    %s/{runs.csv,sweep.csv,sweep.json,results.sqlite}\n",
+         st->dir);
   if (cmd_interrupted) {
     cmd_error("interrupted; the %u finished runs are kept: continue with "
               "--resume", sweep_db_n_runs(st->db));

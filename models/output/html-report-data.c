@@ -238,6 +238,31 @@ variant_dirs(const char *outdir)
   return dirs;
 }
 
+/* An `ecsim sweep` folder as {"variants": [], "sweep": {"table" (its
+ * sweep.csv), "meta" (its sweep.json: axes, constraints, meets, best;
+ * null for a folder written before sweep.json existed)}}. */
+static cJSON *
+load_sweep(const char *outdir, const char *csv, GError **error)
+{
+  g_autoptr(cJSON) data = cJSON_CreateObject();
+  cJSON_AddArrayToObject(data, "variants");
+  cJSON *sweep = cJSON_AddObjectToObject(data, "sweep");
+  cJSON *table = load_csv(csv, error);
+  if (table == NULL)
+    return NULL;
+  cJSON_AddItemToObject(sweep, "table", table);
+  g_autofree char *json = g_build_filename(outdir, "sweep.json", NULL);
+  if (!g_file_test(json, G_FILE_TEST_IS_REGULAR)) {
+    cJSON_AddNullToObject(sweep, "meta");
+    return g_steal_pointer(&data);
+  }
+  cJSON *meta = json_load_file(json, error);
+  if (meta == NULL)
+    return NULL;
+  cJSON_AddItemToObject(sweep, "meta", meta);
+  return g_steal_pointer(&data);
+}
+
 cJSON *
 html_report_load(const char *outdir, GError **error)
 {
@@ -249,11 +274,8 @@ html_report_load(const char *outdir, GError **error)
   }
   g_autoptr(GPtrArray) dirs = variant_dirs(outdir);
   g_autofree char *sweep = g_build_filename(outdir, "sweep.csv", NULL);
-  if (dirs->len == 0 && g_file_test(sweep, G_FILE_TEST_IS_REGULAR)) {
-    input_error(error, outdir, "a sweep folder (sweep.csv): `ecsim report` "
-                "does not draw sweeps yet; `ecsim plot %s` does", outdir);
-    return NULL;
-  }
+  if (dirs->len == 0 && g_file_test(sweep, G_FILE_TEST_IS_REGULAR))
+    return load_sweep(outdir, sweep, error);
   if (dirs->len == 0) {
     input_error(error, outdir, "not an `ecsim run` output folder (no "
                 "summary.json in it or in its VARIANT/ folders)");

@@ -24,5 +24,8 @@ cJSON *html_report_load(const char *outdir, GError **error);
 /* Adds to the variant @v (from html_report_load()'s loading) "why": per
  * service, each run of periods that missed the SLO or the error budget
  * as {"service", "from", "to", "periods", "missed", "causes": [{"kind",
- * "at", "overlap", "text"}, ...]}, causes ranked (html-report-why.c). */
+ * "at", "overlap", "text"}, ...]}, causes ranked; and "incidents":
+ * per service and kind, the failed, stalled or rolled-back deployments,
+ * failed health checks, tasks not started or not placed, as {"service",
+ * "kind", "at", "count", "text"}, breach or not (html-report-why.c). */
 void html_report_why(cJSON *v);

@@ -511,10 +511,76 @@ service_why(const cJSON *v, const Table *t, const char *service,
   }
 }
 
+/* The event kinds that are incidents whether or not a breach followed:
+ * a deployment that failed, stalled or was rolled back, tasks that
+ * failed their health checks, did not start or could not be placed. */
+static const char *const incident_kinds[] = {
+  "deployment-failed", "deployment-stalled", "rollback", "target-unhealthy",
+  "unable-to-start", "unable-to-place", NULL,
+};
+
+/* The incident of @service and @kind already in @out, or NULL. */
+static cJSON *
+find_incident(cJSON *out, const char *service, const char *kind)
+{
+  cJSON *i;
+  cJSON_ArrayForEach(i, out) {
+    if (g_strcmp0(cJSON_GetStringValue(cJSON_GetObjectItem(i, "service")),
+                  service) == 0 &&
+        strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(i, "kind")),
+               kind) == 0)
+      return i;
+  }
+  return NULL;
+}
+
+/* Adds "incidents" to @v: one entry per service and incident kind, in
+ * the order of their first event, {"service" (absent for the cluster's),
+ * "kind", "at" (the first), "count", "text" (the first's clock and
+ * message)}. A run can keep its SLO through them (a bad deployment
+ * rolled back while the old tasks serve); the page lists them so that
+ * its "why" is not silent about them. */
+static void
+add_incidents(cJSON *v)
+{
+  cJSON *out = cJSON_AddArrayToObject(v, "incidents");
+  const cJSON *e;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "events")) {
+    const char *kind = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(e, "kind"));
+    if (kind == NULL || !g_strv_contains(incident_kinds, kind))
+      continue;
+    const char *svc = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(e, "service"));
+    cJSON *seen = find_incident(out, svc, kind);
+    if (seen != NULL) {
+      cJSON *count = cJSON_GetObjectItem(seen, "count");
+      cJSON_SetNumberValue(count, count->valuedouble + 1);
+      continue;
+    }
+    const char *msg = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(e, "message"));
+    double t = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e,
+                                                                     "time"));
+    g_autofree char *at = clock_text(t);
+    g_autofree char *text = g_strdup_printf("%s %s: %s", at, kind,
+                                            msg ? msg : "");
+    cJSON *i = cJSON_CreateObject();
+    if (svc != NULL)
+      cJSON_AddStringToObject(i, "service", svc);
+    cJSON_AddStringToObject(i, "kind", kind);
+    cJSON_AddNumberToObject(i, "at", t);
+    cJSON_AddNumberToObject(i, "count", 1);
+    cJSON_AddStringToObject(i, "text", text);
+    cJSON_AddItemToArray(out, i);
+  }
+}
+
 void
 html_report_why(cJSON *v)
 {
   g_return_if_fail(v != NULL);
+  add_incidents(v);
   Table t = series_table(v);
   cJSON *why = cJSON_AddArrayToObject(v, "why");
   if (t.col[T_SERVICE] < 0 || t.col[T_TIME] < 0)

@@ -99,7 +99,12 @@ scenario_name(const cJSON *data)
   const cJSON *name = cJSON_GetObjectItemCaseSensitive(
     cJSON_GetObjectItemCaseSensitive(
       cJSON_GetObjectItemCaseSensitive(v, "summary"), "scenario"), "name");
-  return cJSON_IsString(name) ? name->valuestring : "?";
+  if (cJSON_IsString(name))
+    return name->valuestring;
+  const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(data, "sweep"), "meta"), "scenario");
+  return cJSON_IsString(sweep) ? sweep->valuestring : "?";
 }
 
 static GString *

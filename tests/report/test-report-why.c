@@ -140,3 +140,46 @@ Test(report, why_names_an_az_outage)
                    "us-east-1a is down") != NULL);
   test_rmrf(dir);
 }
+
+/* The incident of @kind in the first variant, or NULL. */
+static const cJSON *
+first_variant_incident(const cJSON *data, const char *kind)
+{
+  const cJSON *i;
+  cJSON_ArrayForEach(i, cJSON_GetObjectItem(
+    cJSON_GetArrayItem(cJSON_GetObjectItem(data, "variants"), 0),
+    "incidents")) {
+    if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(i, "kind")),
+               kind) == 0)
+      return i;
+  }
+  return NULL;
+}
+
+/* bad-deploy-rollback keeps its SLO (p99 under 300 ms, no errors): no
+ * breach, but the why names the failed deployment and its rollback. */
+Test(report, why_lists_the_rolled_back_deployment_without_a_breach)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(cJSON) data = report_data("scenarios/bad-deploy-rollback.json",
+                                      NULL, &dir);
+  cr_assert_eq(cJSON_GetArraySize(first_variant_why(data)), 0,
+               "the run kept its SLO: no breach");
+  const cJSON *failed = first_variant_incident(data, "deployment-failed");
+  const cJSON *rollback = first_variant_incident(data, "rollback");
+  cr_assert_not_null(failed, "the failed deployment is not listed");
+  cr_assert_not_null(rollback, "the rollback is not listed");
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(rollback,
+                                                            "service")),
+                   "api");
+  cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(rollback,
+                                                            "text")),
+                   "task definition api:1") != NULL);
+  double at = cJSON_GetNumberValue(cJSON_GetObjectItem(rollback, "at"));
+  cr_assert(at > 1800 && at < 2400, "rolled back at %g s", at);
+  const cJSON *unhealthy = first_variant_incident(data, "target-unhealthy");
+  cr_assert_not_null(unhealthy);
+  cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(unhealthy, "count")),
+               3);
+  test_rmrf(dir);
+}

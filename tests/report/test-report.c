@@ -267,3 +267,65 @@ Test(report, why_section_lists_the_breach_and_its_deployment)
     cJSON_GetObjectItem(shown, "causes"), 0)), "deployment");
   test_rmrf(dir);
 }
+
+/* bad-deploy-rollback keeps its SLO: the why section lists no breach but
+ * shows the failed deployment and its rollback, not silence. */
+Test(report, why_section_shows_the_rollback_of_a_run_without_a_breach)
+{
+  require_dygraphs();
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *outdir = g_build_filename(dir, "out", NULL);
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "run",
+                       "scenarios/bad-deploy-rollback.json", "-o", outdir,
+                       "-q", "--report", NULL);
+  cr_assert(status == 0 || status == 3, "%s", err);
+  g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
+  assert_no_errors(check);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(check, "why")), 0);
+  gboolean failed = FALSE, rollback = FALSE;
+  const cJSON *i;
+  cJSON_ArrayForEach(i, cJSON_GetObjectItem(check, "incidents")) {
+    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(i, "kind"));
+    failed |= g_strcmp0(kind, "deployment-failed") == 0;
+    rollback |= g_strcmp0(kind, "rollback") == 0;
+  }
+  cr_assert(failed && rollback, "the why section is silent about the "
+            "failed deployment and its rollback");
+  test_rmrf(dir);
+}
+
+/* A sweep folder draws cost against the swept value with its band, and
+ * marks the point --best chose (sweep.json). */
+Test(report, sweep_folder_draws_cost_against_the_swept_value)
+{
+  require_dygraphs();
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *outdir = g_build_filename(dir, "sweep", NULL);
+  g_autofree char *err = NULL;
+  int status = cli_run(NULL, NULL, &err, "sweep",
+                       "tests/data/sweep-tiny.json", "-q", "--variant",
+                       "fargate", "--grid",
+                       "/services/0/workload/traffic/rps=20,60", "--seeds",
+                       "2", "--best", "p99<800ms", "-o", outdir, NULL);
+  cr_assert_eq(status, 0, "ecsim sweep: %s", err);
+  g_clear_pointer(&err, g_free);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "report", outdir, NULL), 0, "%s",
+               err);
+  g_autofree char *path = g_build_filename(outdir, "report.html", NULL);
+  g_autoptr(cJSON) check = browser_selfcheck(path, "");
+  assert_no_errors(check);
+  const cJSON *chart = cJSON_GetArrayItem(cJSON_GetObjectItem(check,
+                                                              "sweep"), 0);
+  cr_assert_not_null(chart, "the page has no sweep chart");
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(chart, "axis")),
+                   "/services/0/workload/traffic/rps");
+  cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(chart, "points")),
+               2, "one point per swept value");
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(chart, "best")),
+            "the best point is not marked");
+  cr_assert_geq(cJSON_GetNumberValue(cJSON_GetObjectItem(chart, "shaded")),
+                1, "the best point meets the constraints: shaded");
+  test_rmrf(dir);
+}
