@@ -8,7 +8,7 @@
 
 #include "models/output/html-report.h"
 
-/* The page's own script and stylesheet (plots/report/report.js and
+/* The page's own script and stylesheet (plots/report/report-*.js and
  * report.css), NUL-terminated. */
 extern const char html_report_js[];
 extern const char html_report_css[];

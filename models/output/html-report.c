@@ -13,7 +13,7 @@
 #define DYGRAPHS_DIR "/usr/share/javascript/dygraphs"
 
 /* Collects window errors and console.error calls before any other
- * script runs, so the self-check (report.js) can list them: the browser
+ * script runs, so the self-check (report-selftest.js) can list them: the browser
  * tests fail on any. */
 static const char error_capture[] =
   "window.ecsimErrors = [];\n"

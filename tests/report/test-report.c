@@ -2,7 +2,7 @@
  *
  * The browser tests open each report once in headless Chromium
  * (--dump-dom) and read the self-check the page writes after drawing
- * (plots/report/report.js): JavaScript errors, points drawn per chart,
+ * (plots/report/report-selftest.js): JavaScript errors, points drawn per chart,
  * the tasks the timeline drew. They skip, saying why, when Chromium is
  * not installed or cannot start ($ECSIM_CHROMIUM names another binary);
  * .ci/run installs it so that CI runs them. */
@@ -177,7 +177,7 @@ Test(report, one_file_that_draws_every_chart_task_and_event)
   assert_no_errors(check);
   assert_every_chart_drawn(check);
   cr_assert_gt(assert_timeline_has_every_task(check, outdir), 0);
-  /* The page's own try of its links (report.js, interactionCheck). */
+  /* The page's own try of its links (report-selftest.js, interactionCheck). */
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "zoom_linked")),
             "zooming one chart did not zoom the others and the timeline");
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(check, "log_click_moves")),
