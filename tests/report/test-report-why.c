@@ -183,3 +183,56 @@ Test(report, why_lists_the_rolled_back_deployment_without_a_breach)
                3);
   test_rmrf(dir);
 }
+
+/* The kind of the top cause of variant @v's first breach (lent), or NULL
+ * when it has none. */
+static const char *
+top_cause(const cJSON *data, int v)
+{
+  const cJSON *why = cJSON_GetObjectItem(
+    cJSON_GetArrayItem(cJSON_GetObjectItem(data, "variants"), v), "why");
+  const cJSON *causes = cJSON_GetObjectItem(cJSON_GetArrayItem(why, 0),
+                                            "causes");
+  return cJSON_GetStringValue(
+    cJSON_GetObjectItem(cJSON_GetArrayItem(causes, 0), "kind"));
+}
+
+/* The examples the issue names: az-outage's breach is the outage, in
+ * both of its placement variants. */
+Test(report, why_names_the_outage_of_the_az_outage_example)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(cJSON) data = report_data("scenarios/az-outage.json", NULL,
+                                      &dir);
+  int n = cJSON_GetArraySize(cJSON_GetObjectItem(data, "variants"));
+  cr_assert_geq(n, 1);
+  for (int v = 0; v < n; v++) {
+    const char *kind = top_cause(data, v);
+    cr_assert(kind != NULL && strcmp(kind, "az") == 0,
+              "variant %d: top cause %s", v, kind ? kind : "(none)");
+  }
+  test_rmrf(dir);
+}
+
+/* black-friday's breach (its 02:00 surge, within the first 3 hours) is
+ * the surge of traffic, in the variants that scale only when it comes;
+ * the scheduled variant, scaled out before it, has none. */
+Test(report, why_names_the_surge_of_the_black_friday_example)
+{
+  g_autofree char *dir = NULL;
+  const char *const sets[] = { "/duration=3h", NULL };
+  g_autoptr(cJSON) data = report_data("scenarios/black-friday.json", sets,
+                                      &dir);
+  const cJSON *variants = cJSON_GetObjectItem(data, "variants");
+  for (int v = 0; v < cJSON_GetArraySize(variants); v++) {
+    const char *name = cJSON_GetStringValue(
+      cJSON_GetObjectItem(cJSON_GetArrayItem(variants, v), "name"));
+    const char *kind = top_cause(data, v);
+    if (strcmp(name, "scheduled") == 0)
+      cr_assert_null(kind, "scheduled: a breach caused by %s", kind);
+    else
+      cr_assert(kind != NULL && strcmp(kind, "traffic") == 0,
+                "%s: top cause %s", name, kind ? kind : "(none)");
+  }
+  test_rmrf(dir);
+}
