@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/input/alb-line.h"
 #include "models/input/cloudwatch.h"
 #include "models/input/input.h"
 
@@ -37,30 +38,20 @@ calibrate_alb_free(CalAlbLog *log)
   g_free(log);
 }
 
-/* Splits @line in place into at most @max fields separated by blanks; a
- * field in double quotes keeps its blanks (the quotes are dropped).
- * Returns the number of fields. */
+/* Splits @line in place into at most @max fields (alb_line_field()); a
+ * quoted field loses its quotes. Returns the number of fields. */
 static int
 split_fields(char *line, char **fields, int max)
 {
   int n = 0;
-  char *p = line;
-  while (n < max) {
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (!*p || *p == '\r' || *p == '\n')
-      break;
-    if (*p == '"') {
-      fields[n++] = ++p;
-      while (*p && *p != '"')
-        p++;
-    } else {
-      fields[n++] = p;
-      while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-        p++;
-    }
-    if (*p)
-      *p++ = '\0';
+  const char *p = line, *start;
+  gsize len;
+  while (n < max && alb_line_field(&p, &start, &len)) {
+    char *f = line + (start - line), *end = f + len;
+    if (len >= 2 && f[0] == '"' && end[-1] == '"')
+      f++, end--;
+    fields[n++] = f;
+    *end = '\0'; /* a blank, a closing quote or the line's end */
   }
   return n;
 }

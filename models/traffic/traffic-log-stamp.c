@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "models/input/alb-line.h"
 #include "models/input/civil-time.h"
 
 #define ALB_CREATION_FIELD 22 /* request_creation_time */
@@ -104,26 +105,17 @@ only_blanks(const char *s)
 }
 
 /* The start of the field @n fields after the one ending at @s, or NULL
- * when the line ends first. Fields are separated by blanks; a quoted
- * field ("GET http://x/ HTTP/1.1") may hold blanks and \" escapes. */
+ * when the line ends first (alb_line_field(): quoted fields may hold
+ * blanks and \" escapes). */
 static const char *
 alb_skip_fields(const char *s, int n)
 {
-  for (int i = 0; i < n; i++) {
-    while (*s && !g_ascii_isspace(*s)) {
-      if (*s++ == '"') {
-        while (*s && *s != '"')
-          s += s[0] == '\\' && s[1] ? 2 : 1;
-        if (*s == '"')
-          s++;
-      }
-    }
-    while (*s == ' ' || *s == '\t')
-      s++;
-    if (*s == '\0')
+  const char *start;
+  gsize len;
+  for (int i = 1; i < n; i++)
+    if (!alb_line_field(&s, &start, &len))
       return NULL;
-  }
-  return s;
+  return alb_line_field(&s, &start, &len) ? start : NULL;
 }
 
 /* An ALB line's arrival: its request_creation_time (the 22nd field),

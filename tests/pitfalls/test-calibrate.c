@@ -256,3 +256,25 @@ Test(calibrate, dir_reads_its_files_in_name_order)
             "the service: %s", c);
   test_rmrf(dir);
 }
+
+/* ALB escapes a double quote inside a quoted field (a user agent) as \":
+ * it must not end the field, or every field after it shifts. */
+Test(calibrate, an_escaped_quote_in_a_user_agent_is_part_of_the_field)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autoptr(GString) log = g_string_new(good_log);
+  g_string_replace(log, "\"ecsim\"", "\"curl \\\"7.88\\\" (x)\"", 0);
+  g_autofree char *p = write_in(dir, "web-alb.log", good_log);
+  g_autofree char *q = write_in(dir, "agent-alb.log", log->str);
+  cr_assert_eq(cli_run(dir, NULL, NULL, "calibrate", "--alb-log",
+                       "web-alb.log", "-o", "a.json", NULL), 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, &err, "calibrate", "--alb-log",
+                       "agent-alb.log", "-o", "b.json", NULL), 0, "%s", err);
+  g_autofree char *a = test_read_file(dir, "a.json");
+  g_autofree char *b = test_read_file(dir, "b.json");
+  g_autoptr(GString) b_renamed = g_string_new(b);
+  g_string_replace(b_renamed, "agent", "web", 0);
+  cr_assert_str_eq(a, b_renamed->str);
+  test_rmrf(dir);
+}
