@@ -10,6 +10,7 @@
 #include "models/cmd/sweep-report.h"
 #include "models/input/input.h"
 #include "models/input/jsonfile.h"
+#include "models/experiments/sweep-adaptive.h"
 #include "models/experiments/sweep-db.h"
 #include "models/experiments/sweep-exec.h"
 #include "models/experiments/sweep-stats.h"
@@ -26,6 +27,9 @@ typedef struct {
   gint seeds;
   gint jobs;
   gboolean resume, plot, keep_outputs, quiet;
+  gboolean adaptive;
+  gint adaptive_initial; /* 0: SWEEP_ADAPTIVE_INITIAL */
+  gint budget;           /* 0: the full sweep's runs */
 } SweepOptions;
 
 /* What the sweep is doing, for the result sink (rank 0). */
@@ -37,6 +41,7 @@ typedef struct {
   guint finished, stored, failed;
   GError *db_error;
   gint64 last_export;
+  gboolean *done;  /* --adaptive: per run id, in the database */
 } Sweep;
 
 /* Results are exported this often, so that runs.csv and sweep.csv stay
@@ -62,9 +67,11 @@ on_result(SweepResult *r, gpointer data)
   if (r != NULL) {
     s->finished++;
     if (r->summary != NULL && s->db_error == NULL) {
-      if (sweep_db_add(s->db, s->plan, r, &s->db_error))
+      if (sweep_db_add(s->db, s->plan, r, &s->db_error)) {
         s->stored++;
-      else
+        if (s->done != NULL)
+          s->done[r->run] = TRUE;
+      } else
         cmd_interrupted = 1; /* stop: nothing more could be recorded */
     } else if (r->summary == NULL && !r->interrupted) {
       s->failed++;
@@ -189,6 +196,64 @@ check_seeds_for_best(const SweepOptions *o, const SweepPlan *plan,
   return FALSE;
 }
 
+static guint
+adaptive_initial(const SweepOptions *o)
+{
+  return o->adaptive_initial > 0 ? (guint) o->adaptive_initial
+                                 : SWEEP_ADAPTIVE_INITIAL;
+}
+
+/* --adaptive's options, said before anything runs: it decides what
+ * --best names, starts from --adaptive-initial seeds (an interval needs
+ * two) and adds seeds up to --seeds. */
+static gboolean
+check_adaptive(const SweepOptions *o, const SweepPlan *plan, GError **error)
+{
+  guint initial = adaptive_initial(o);
+  if (!o->adaptive && (o->adaptive_initial > 0 || o->budget > 0))
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "%s only applies to an adaptive sweep: add --adaptive",
+                o->budget > 0 ? "--budget" : "--adaptive-initial");
+  else if (o->adaptive && o->best == NULL)
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "--adaptive spends seeds where the --best decision is "
+                "still open, so it needs --best (e.g. --best "
+                "'p99<200ms')");
+  else if (o->adaptive && initial < 2)
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "--adaptive-initial %u: a confidence interval needs at "
+                "least 2 seeds per point", initial);
+  else if (o->adaptive && plan->n_seeds < initial)
+    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                "--adaptive runs every point with %u seeds first "
+                "(--adaptive-initial) and adds seeds up to --seeds, but "
+                "this sweep has %u: give --seeds N with N > %u (e.g. "
+                "--seeds 20)", initial, plan->n_seeds, initial);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* The run budget (prepared plan): at least the first round. */
+static gboolean
+check_budget(const SweepOptions *o, const SweepPlan *plan, GError **error)
+{
+  guint groups = sweep_plan_n_points(plan) * sweep_plan_n_variants(plan);
+  guint first = groups * adaptive_initial(o);
+  if (!o->adaptive || o->budget == 0 || (guint) o->budget >= first)
+    return TRUE;
+  g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+              "--budget %d is less than the first round of --adaptive: "
+              "%u grid point%s x %u variant%s x %u seeds "
+              "(--adaptive-initial) = %u runs", o->budget,
+              sweep_plan_n_points(plan),
+              sweep_plan_n_points(plan) == 1 ? "" : "s",
+              sweep_plan_n_variants(plan),
+              sweep_plan_n_variants(plan) == 1 ? "" : "s",
+              adaptive_initial(o), first);
+  return FALSE;
+}
+
 typedef struct {
   SweepPlan *plan;
   GArray *constraints;   /* SweepConstraint */
@@ -223,8 +288,10 @@ setup(const char *arg, SweepOptions *o, int rank, Setup *st)
   st->plan = build_plan(arg, o, &default_dir, &error);
   gboolean ok = st->plan != NULL &&
                 parse_goal(o, st->constraints, &st->minimize, &error) &&
+                check_adaptive(o, st->plan, &error) &&
                 check_seeds_for_best(o, st->plan, &error) &&
-                sweep_plan_prepare(st->plan, &error);
+                sweep_plan_prepare(st->plan, &error) &&
+                check_budget(o, st->plan, &error);
   if (ok)
     add_error_budget(st->constraints, st->plan->error_budget);
   if (ok) {
@@ -279,9 +346,38 @@ print_plan(const Setup *st, guint threads, int ranks)
  * metric minimised, per group (sweep.csv's rows, in order) whether it
  * meets every constraint at its confidence bound, and the group --best
  * chose ({"point_id", "variant"}, or null: none qualified or no --best). */
+static void
+add_adaptive_json(cJSON *root, const SweepAdaptiveRun *a,
+                  const GArray *groups)
+{
+  if (a == NULL) {
+    cJSON_AddNullToObject(root, "adaptive");
+    return;
+  }
+  cJSON *o = cJSON_AddObjectToObject(root, "adaptive");
+  cJSON_AddStringToObject(o, "procedure", "sequential elimination (Paulson "
+                          "1964) with Bonferroni-adjusted t intervals");
+  cJSON_AddStringToObject(o, "outcome",
+                          sweep_adaptive_outcome_name(a->outcome));
+  cJSON_AddBoolToObject(o, "winner_shown",
+                        a->outcome == SWEEP_ADAPTIVE_SHOWN);
+  cJSON_AddNumberToObject(o, "runs", a->runs);
+  cJSON_AddNumberToObject(o, "runs_full", a->runs_full);
+  cJSON_AddNumberToObject(o, "budget", a->budget);
+  cJSON_AddNumberToObject(o, "rounds", a->rounds);
+  cJSON_AddNumberToObject(o, "initial_seeds", a->initial);
+  cJSON_AddNumberToObject(o, "intervals", a->n_intervals);
+  cJSON_AddNumberToObject(o, "level", a->level);
+  cJSON_AddNumberToObject(o, "open", a->open);
+  cJSON *seeds = cJSON_AddArrayToObject(o, "seeds");
+  for (guint g = 0; g < groups->len; g++)
+    cJSON_AddItemToArray(seeds, cJSON_CreateNumber(
+                           g_array_index(groups, SweepGroup, g).n));
+}
+
 static gboolean
 write_sweep_json(const Setup *st, const GArray *groups, gboolean judged,
-                 GError **error)
+                 const SweepAdaptiveRun *adaptive, GError **error)
 {
   g_autoptr(cJSON) root = cJSON_CreateObject();
   cJSON_AddStringToObject(root, "scenario", st->plan->scenario_name);
@@ -320,15 +416,18 @@ write_sweep_json(const Setup *st, const GArray *groups, gboolean judged,
   } else {
     cJSON_AddNullToObject(root, "best");
   }
+  add_adaptive_json(root, adaptive, groups);
   g_autofree char *text = cJSON_Print(root);
   g_autofree char *path = g_build_filename(st->dir, "sweep.json", NULL);
   g_autofree char *body = g_strconcat(text, "\n", NULL);
   return g_file_set_contents(path, body, -1, error);
 }
 
-/* Rank 0 after the runs: files, table, --best. Returns the status. */
+/* Rank 0 after the runs: files, table, --best (and what --adaptive did,
+ * when @adaptive is not NULL). Returns the status. */
 static int
-finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
+finish(Setup *st, Sweep *s, const SweepOptions *o, SweepAdaptiveRun *adaptive,
+       double wall)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) groups = NULL;
@@ -338,7 +437,9 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
     return 1;
   }
   gboolean judged = o->best != NULL || o->minimize != NULL;
-  if (!write_sweep_json(st, groups, judged, &error)) {
+  if (adaptive != NULL)
+    adaptive->runs = sweep_db_n_runs(st->db);
+  if (!write_sweep_json(st, groups, judged, adaptive, &error)) {
     cmd_error("%s/sweep.json: %s", st->dir, error->message);
     return 1;
   }
@@ -346,12 +447,26 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
          s->stored, wall, s->failed, sweep_db_n_runs(st->db));
   if (groups->len > 0)
     sweep_print_table(st->plan, groups, stdout);
+  if (adaptive != NULL)
+    sweep_print_adaptive(adaptive, stdout);
   printf("Outputs    %s/{runs.csv,sweep.csv,sweep.json,results.sqlite}\n",
          st->dir);
   if (cmd_interrupted) {
     cmd_error("interrupted; the %u finished runs are kept: continue with "
               "--resume", sweep_db_n_runs(st->db));
     return 1;
+  }
+  if (adaptive != NULL && (adaptive->outcome == SWEEP_ADAPTIVE_BUDGET ||
+                           adaptive->outcome == SWEEP_ADAPTIVE_SEEDS)) {
+    fflush(stdout);
+    cmd_error("warning: --adaptive: %s before the winner was shown at "
+              "95%% (%u point%s x variant still open); the Best below is "
+              "the best so far, not a confident answer: raise %s",
+              adaptive->outcome == SWEEP_ADAPTIVE_BUDGET
+                ? "the run budget ran out" : "the --seeds ran out",
+              adaptive->open, adaptive->open == 1 ? "" : "s",
+              adaptive->outcome == SWEEP_ADAPTIVE_BUDGET ? "--budget"
+                                                         : "--seeds");
   }
   if ((o->best != NULL || o->minimize != NULL) && groups->len > 0)
     sweep_print_best(st->plan, groups,
@@ -360,6 +475,110 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, double wall)
                      st->constraints->len, st->minimize, stdout);
   fflush(stdout);
   return s->failed ? 1 : 0;
+}
+
+/* The groups at the adaptive level (into @groups_out), judged: sets
+ * @best and @a->open, and returns a flag per group, TRUE for those that
+ * get another seed (new), or NULL when the database fails. */
+static gboolean *
+judge_round(Setup *st, Sweep *s, SweepAdaptiveRun *a, GArray **groups_out,
+            int *best)
+{
+  *groups_out = sweep_db_groups_at(st->db, st->plan, a->level,
+                                   &s->db_error);
+  if (*groups_out == NULL)
+    return NULL;
+  gboolean *open = g_new0(gboolean, (*groups_out)->len + 1);
+  *best = sweep_adaptive_judge(*groups_out,
+                               (const SweepConstraint *) (gpointer)
+                                 st->constraints->data,
+                               st->constraints->len, st->minimize, open);
+  a->open = 0;
+  for (guint i = 0; i < (*groups_out)->len; i++)
+    a->open += open[i];
+  return open;
+}
+
+static void
+print_round(const SweepAdaptiveRun *a, guint runs, guint open)
+{
+  if (a->rounds == 1)
+    printf("Round 1    %u run%s: every point and variant, %u seeds\n", runs,
+           runs == 1 ? "" : "s", a->initial);
+  else
+    printf("Round %-4u %u run%s: the %u of %u points x variants still "
+           "open\n", a->rounds, runs, runs == 1 ? "" : "s", open,
+           a->n_groups);
+  fflush(stdout);
+}
+
+/* --adaptive: rounds of runs (each on @threads threads; decisions only
+ * between rounds, so that -j changes nothing) until the decision is shown
+ * or the budget or the seeds are spent. Fills in @a. */
+static void
+run_adaptive(Setup *st, const SweepOptions *o, Sweep *s, guint threads,
+             SweepAdaptiveRun *a)
+{
+  guint n_runs = sweep_plan_n_runs(st->plan);
+  g_autofree gboolean *done = g_new(gboolean, n_runs);
+  for (guint r = 0; r < n_runs; r++)
+    done[r] = TRUE;
+  for (guint i = 0; i < st->pending->len; i++)
+    done[g_array_index(st->pending, guint, i)] = FALSE;
+  s->done = done;
+  g_autoptr(GArray) round = sweep_adaptive_first_round(st->plan, a->initial,
+                                                       done);
+  guint open = a->n_groups;
+  for (;;) {
+    if (round->len > 0) {
+      a->rounds++;
+      sweep_bar_clear(s->bar);
+      if (!o->quiet)
+        print_round(a, round->len, open);
+      sweep_exec_threads(st->plan, (const guint *) (gpointer) round->data,
+                         round->len, threads, &cmd_interrupted, on_result, s);
+    }
+    a->outcome = SWEEP_ADAPTIVE_STOPPED;
+    if (cmd_interrupted || s->failed > 0 || s->db_error != NULL)
+      break;
+    g_autoptr(GArray) groups = NULL;
+    int best;
+    g_autofree gboolean *flags = judge_round(st, s, a, &groups, &best);
+    if (flags == NULL)
+      break;
+    open = a->open;
+    if (open == 0) {
+      a->outcome = best >= 0 ? SWEEP_ADAPTIVE_SHOWN : SWEEP_ADAPTIVE_NONE;
+      break;
+    }
+    guint spent = sweep_db_n_runs(st->db);
+    guint room = a->budget > spent ? a->budget - spent : 0;
+    gboolean capped;
+    g_array_unref(round);
+    round = sweep_adaptive_next_round(st->plan, groups, flags, done, room,
+                                      &capped);
+    if (round->len == 0) {
+      a->outcome = room == 0 ? SWEEP_ADAPTIVE_BUDGET : SWEEP_ADAPTIVE_SEEDS;
+      break;
+    }
+  }
+  s->done = NULL;
+}
+
+static SweepAdaptiveRun
+adaptive_start(const Setup *st, const SweepOptions *o)
+{
+  guint groups = sweep_plan_n_points(st->plan) *
+                 sweep_plan_n_variants(st->plan);
+  SweepAdaptiveRun a = {
+    .initial = adaptive_initial(o), .n_groups = groups,
+    .n_intervals = groups * (st->constraints->len + 1),
+    .level = sweep_adaptive_level(groups, st->constraints->len),
+    .runs_full = sweep_plan_n_runs(st->plan),
+  };
+  a.budget = o->budget > 0 ? MIN((guint) o->budget, a.runs_full)
+                           : a.runs_full;
+  return a;
 }
 
 static int
@@ -373,20 +592,29 @@ run_sweep(Setup *st, const SweepOptions *o, int rank, int ranks)
                               : ranks > 1 ? 1 : g_get_num_processors();
   if (!o->quiet)
     print_plan(st, threads, ranks);
+  SweepAdaptiveRun adaptive = { 0 };
+  guint to_run = st->pending->len;
+  if (o->adaptive) {
+    adaptive = adaptive_start(st, o);
+    guint done = sweep_plan_n_runs(st->plan) - st->pending->len;
+    to_run = adaptive.budget > done ? adaptive.budget - done : 0;
+  }
   g_autoptr(SweepBar) bar = sweep_bar_new(
-    st->pending->len, sim_progress_wanted(stderr, o->quiet));
+    to_run, sim_progress_wanted(stderr, o->quiet));
   Sweep s = { .plan = st->plan, .db = st->db, .dir = st->dir, .bar = bar,
               .last_export = g_get_monotonic_time() };
   gint64 start = g_get_monotonic_time();
   const guint *runs = (const guint *) (gpointer) st->pending->data;
-  if (ranks > 1)
+  if (o->adaptive)
+    run_adaptive(st, o, &s, threads, &adaptive);
+  else if (ranks > 1)
     sweep_mpi_coordinate(st->plan, runs, st->pending->len, threads,
                          &cmd_interrupted, on_result, &s);
   else
     sweep_exec_threads(st->plan, runs, st->pending->len, threads,
                        &cmd_interrupted, on_result, &s);
   sweep_bar_clear(bar);
-  int status = finish(st, &s, o,
+  int status = finish(st, &s, o, o->adaptive ? &adaptive : NULL,
                       (double) (g_get_monotonic_time() - start) / 1e6);
   g_clear_error(&s.db_error);
   return status;
@@ -403,6 +631,13 @@ sweep_main(const char *arg, SweepOptions *o)
   {
     g_auto(Setup) st = { 0 };
     status = setup(arg, o, rank, &st);
+    if (status == 0 && o->adaptive && ranks > 1) {
+      /* Rounds would need the other ranks to wait between them. */
+      if (rank == 0)
+        cmd_error("--adaptive runs on threads (-j) only: start it without "
+                  "mpirun/srun, or run the full sweep under MPI");
+      status = EXIT_INPUT;
+    }
     if (mpi)
       status = sweep_mpi_agree(status);
     if (status == 0)
@@ -489,6 +724,13 @@ cmd_sweep(int argc, char **argv)
       "A constraint the best point must meet (repeatable)", "'p99<200ms'" },
     { "minimize", 0, 0, G_OPTION_ARG_STRING, &o.minimize,
       "The metric --best minimises (default: cost)", "METRIC" },
+    { "adaptive", 0, 0, G_OPTION_ARG_NONE, &o.adaptive,
+      "With --best: spend seeds only where the decision is open (see "
+      "below)", NULL },
+    { "adaptive-initial", 0, 0, G_OPTION_ARG_INT, &o.adaptive_initial,
+      "Seeds every point runs first under --adaptive (default 3)", "N" },
+    { "budget", 0, 0, G_OPTION_ARG_INT, &o.budget,
+      "Most runs --adaptive makes (default: the full sweep's)", "RUNS" },
     { "plot", 0, 0, G_OPTION_ARG_NONE, &o.plot,
       "Draw DIR/plots/sweep.png and .svg at the end", NULL },
     { "outputs", 0, 0, G_OPTION_ARG_NONE, &o.keep_outputs,
@@ -502,10 +744,12 @@ cmd_sweep(int argc, char **argv)
                          "Run a scenario over a grid of values, variants "
                          "and seeds.", sweep_description, entries, &o)) {
     status = EXIT_INPUT;
-  } else if (argc != 2 || o.jobs < 0 || o.seeds < 0) {
+  } else if (argc != 2 || o.jobs < 0 || o.seeds < 0 ||
+             o.adaptive_initial < 0 || o.budget < 0) {
     cmd_error("%s (see 'ecsim sweep --help')",
               argc != 2 ? "sweep needs one SCENARIO or SWEEP.json"
-                        : "-j and --seeds must be positive");
+                        : "-j, --seeds, --adaptive-initial and --budget "
+                          "must be positive");
     status = EXIT_INPUT;
   } else {
     status = sweep_main(argv[1], &o);

@@ -272,3 +272,47 @@ sweep_print_best(const SweepPlan *plan, GArray *groups,
           overlap ? " (the intervals overlap: not distinguishable at 95%)"
                   : "");
 }
+
+/* Why the adaptive sweep stopped, for people. */
+static char *
+adaptive_verdict(const SweepAdaptiveRun *a)
+{
+  switch (a->outcome) {
+  case SWEEP_ADAPTIVE_SHOWN:
+    return g_strdup_printf("the winner is shown at 95%%: every other point "
+                           "and variant is infeasible or costlier at its "
+                           "Bonferroni-adjusted interval (%u intervals, "
+                           "each at %.2f%%)", a->n_intervals,
+                           100 * a->level);
+  case SWEEP_ADAPTIVE_NONE:
+    return g_strdup_printf("shown at 95%% that none qualifies: every point "
+                           "and variant fails a constraint at its "
+                           "Bonferroni-adjusted interval (%u intervals, "
+                           "each at %.2f%%)", a->n_intervals,
+                           100 * a->level);
+  case SWEEP_ADAPTIVE_BUDGET:
+    return g_strdup_printf("NOT shown at 95%%: the budget of %u runs ran out "
+                           "with %u point%s x variant still open",
+                           a->budget, a->open, a->open == 1 ? "" : "s");
+  case SWEEP_ADAPTIVE_SEEDS:
+    return g_strdup_printf("NOT shown at 95%%: the --seeds ran out with %u "
+                           "point%s x variant still open", a->open,
+                           a->open == 1 ? "" : "s");
+  default:
+    return g_strdup("stopped before the decision (interrupted, or a run "
+                    "failed)");
+  }
+}
+
+void
+sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out)
+{
+  g_autofree char *verdict = adaptive_verdict(a);
+  fprintf(out, "Adaptive   %u runs of the full sweep's %u", a->runs,
+          a->runs_full);
+  if (a->runs > 0)
+    fprintf(out, " (%.1fx fewer)", (double) a->runs_full / a->runs);
+  fprintf(out, " in %u round%s (seeds per point: the table's 'seeds')\n",
+          a->rounds, a->rounds == 1 ? "" : "s");
+  fprintf(out, "           %s\n", verdict);
+}

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "models/experiments/sweep-adaptive.h"
 #include "models/experiments/sweep-stats.h"
 #include "models/experiments/sweep.h"
 
@@ -29,5 +30,9 @@ void sweep_print_table(const SweepPlan *plan, GArray *groups, FILE *out);
 void sweep_print_best(const SweepPlan *plan, GArray *groups,
                       const SweepConstraint *cs, guint n,
                       SweepMetric minimize, FILE *out);
+
+/* What --adaptive did: its runs against the full sweep's, its rounds,
+ * and whether the decision was shown at 95% or the budget ran out. */
+void sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepBar, sweep_bar_free)

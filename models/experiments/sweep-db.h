@@ -55,6 +55,9 @@ guint sweep_db_n_runs(SweepDb *db);
 /* The stored runs grouped by (grid point, variant): a new array of
  * SweepGroup (sweep-stats.h), or NULL and @error. */
 GArray *sweep_db_groups(SweepDb *db, const SweepPlan *plan, GError **error);
+/* The same with half-widths at confidence @level (sweep_groups_at()). */
+GArray *sweep_db_groups_at(SweepDb *db, const SweepPlan *plan, double level,
+                           GError **error);
 
 /* Writes @dir/runs.csv and @dir/sweep.csv from the database. When
  * @groups_out is not NULL, it gets the groups sweep.csv was written from

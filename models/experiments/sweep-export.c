@@ -103,6 +103,13 @@ write_runs(SweepDb *db, const SweepPlan *plan, const char *dir,
 GArray *
 sweep_db_groups(SweepDb *db, const SweepPlan *plan, GError **error)
 {
+  return sweep_db_groups_at(db, plan, 0.95, error);
+}
+
+GArray *
+sweep_db_groups_at(SweepDb *db, const SweepPlan *plan, double level,
+                   GError **error)
+{
   GString *sql = g_string_new("SELECT point_id, variant");
   for (int m = 0; m < SWEEP_N_METRICS; m++)
     g_string_append_printf(sql, ", %s", sweep_metric_column(m));
@@ -132,9 +139,10 @@ sweep_db_groups(SweepDb *db, const SweepPlan *plan, GError **error)
     sweep_db_error(db, "cannot read the runs", error);
     return NULL;
   }
-  return sweep_groups((guint *) (gpointer) points->data,
-                      (guint *) (gpointer) variants->data,
-                      (double *) (gpointer) values->data, points->len);
+  return sweep_groups_at((guint *) (gpointer) points->data,
+                         (guint *) (gpointer) variants->data,
+                         (double *) (gpointer) values->data, points->len,
+                         level);
 }
 
 static gboolean

@@ -92,6 +92,13 @@ void
 sweep_ci95(const double *v, gsize n, double *mean, double *half,
            guint *n_used)
 {
+  sweep_ci(v, n, 0.95, mean, half, n_used);
+}
+
+void
+sweep_ci(const double *v, gsize n, double level, double *mean, double *half,
+         guint *n_used)
+{
   g_autofree double *kept = g_new(double, n + 1);
   gsize k = 0;
   for (gsize i = 0; i < n; i++)
@@ -103,7 +110,7 @@ sweep_ci95(const double *v, gsize n, double *mean, double *half,
     *half = NAN;
     return;
   }
-  sim_mean_ci(kept, k, 0.95, mean, half);
+  sim_mean_ci(kept, k, level, mean, half);
 }
 
 typedef struct {
@@ -135,7 +142,7 @@ resolution_floor(SweepMetric m, double mean, double half)
 
 static SweepGroup
 aggregate(const guint *order, gsize from, gsize to, const guint *points,
-          const guint *variants, const double *values)
+          const guint *variants, const double *values, double level)
 {
   SweepGroup g = { .point = points[order[from]],
                    .variant = variants[order[from]],
@@ -145,7 +152,7 @@ aggregate(const guint *order, gsize from, gsize to, const guint *points,
     for (gsize i = from; i < to; i++)
       v[i - from] = values[order[i] * SWEEP_N_METRICS + m];
     guint used;
-    sweep_ci95(v, to - from, &g.mean[m], &g.half[m], &used);
+    sweep_ci(v, to - from, level, &g.mean[m], &g.half[m], &used);
     g.half[m] = resolution_floor((SweepMetric) m, g.mean[m], g.half[m]);
   }
   return g;
@@ -154,6 +161,13 @@ aggregate(const guint *order, gsize from, gsize to, const guint *points,
 GArray *
 sweep_groups(const guint *points, const guint *variants,
              const double *values, gsize n)
+{
+  return sweep_groups_at(points, variants, values, n, 0.95);
+}
+
+GArray *
+sweep_groups_at(const guint *points, const guint *variants,
+                const double *values, gsize n, double level)
 {
   GArray *groups = g_array_new(FALSE, FALSE, sizeof(SweepGroup));
   g_autofree guint *order = g_new(guint, n + 1);
@@ -166,7 +180,8 @@ sweep_groups(const guint *points, const guint *variants,
     if (i < n && points[order[i]] == points[order[from]] &&
         variants[order[i]] == variants[order[from]])
       continue;
-    SweepGroup g = aggregate(order, from, i, points, variants, values);
+    SweepGroup g = aggregate(order, from, i, points, variants, values,
+                             level);
     g_array_append_val(groups, g);
     from = i;
   }

@@ -46,6 +46,9 @@ gboolean sweep_metric_parse(const char *name, SweepMetric *out,
  * is NAN. */
 void sweep_ci95(const double *v, gsize n, double *mean, double *half,
                 guint *n_used);
+/* The same at confidence @level (0 < @level < 1). */
+void sweep_ci(const double *v, gsize n, double level, double *mean,
+              double *half, guint *n_used);
 
 /* One (grid point, variant) over its seeds. */
 typedef struct {
@@ -64,6 +67,10 @@ typedef struct {
  * ordered by point, then variant. */
 GArray *sweep_groups(const guint *points, const guint *variants,
                      const double *values, gsize n);
+/* The same with half-widths at confidence @level instead of 95% (the
+ * --adaptive procedure's Bonferroni-adjusted intervals). */
+GArray *sweep_groups_at(const guint *points, const guint *variants,
+                        const double *values, gsize n, double level);
 
 /* A constraint "METRIC OP LIMIT": OP is <, <=, > or >=. */
 typedef struct {
