@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/experiments/sweep-adaptive.h"
 #include "models/experiments/sweep-stats.h"
 #include "models/experiments/sweep.h"
 #include "support.h"
@@ -468,4 +469,108 @@ Test(sweep, best_reports_none_and_the_nearest)
   cr_assert_eq(cheap.best, 0);
   for (gsize i = 0; i < G_N_ELEMENTS(cs); i++)
     sweep_constraint_clear(&cs[i]);
+}
+
+/* ---- --adaptive ------------------------------------------------------ */
+
+/* Ten groups and two constraints: 30 intervals, each at 1 - 0.05/30. */
+Test(sweep, adaptive_intervals_are_bonferroni_adjusted)
+{
+  cr_assert_float_eq(sweep_adaptive_level(10, 2), 1 - 0.05 / 30, 1e-12);
+  cr_assert_float_eq(sweep_adaptive_level(1, 0), 0.95, 1e-12);
+  /* The half-width grows with the level: t(0.99833, 2) / t(0.975, 2). */
+  const double v[] = { 1, 2, 3 };
+  double mean, h95, hadj;
+  guint n;
+  sweep_ci95(v, 3, &mean, &h95, &n);
+  sweep_ci(v, 3, sweep_adaptive_level(10, 2), &mean, &hadj, &n);
+  cr_assert(hadj > 5 * h95, "%g vs %g", hadj, h95);
+}
+
+/* Only the groups whose interval overlaps the decision get a seed: not
+ * one that fails its constraint for sure, not one costlier for sure;
+ * one whose constraint is undecided and one that may beat the best do,
+ * and so does the best while one of them may beat it. */
+Test(sweep, adaptive_opens_only_the_groups_the_decision_hangs_on)
+{
+  g_autoptr(GArray) g = g_array_new(FALSE, FALSE, sizeof(SweepGroup));
+  SweepGroup rows[] = {
+    group(0, 3, 1.00, 0.05, 190, 5, 0.999, 0.0005),  /* the best */
+    group(1, 3, 0.50, 0.05, 260, 5, 0.999, 0.0005),  /* infeasible */
+    group(2, 3, 2.00, 0.05, 150, 5, 0.999, 0.0005),  /* costlier */
+    group(3, 3, 0.90, 0.05, 198, 5, 0.999, 0.0005),  /* p99 undecided */
+    group(4, 3, 1.08, 0.05, 150, 5, 0.999, 0.0005),  /* may beat 0 */
+  };
+  g_array_append_vals(g, rows, G_N_ELEMENTS(rows));
+  SweepConstraint c = constraint("p99<200ms");
+  gboolean open[5];
+  int best = sweep_adaptive_judge(g, &c, 1, SWEEP_COST, open);
+  cr_assert_eq(best, 0);
+  cr_assert(open[0] && !open[1] && !open[2] && open[3] && open[4]);
+  /* Group 4 settled as costlier, group 3 as infeasible: nothing open. */
+  g_array_index(g, SweepGroup, 4).half[SWEEP_COST] = 0.02;
+  g_array_index(g, SweepGroup, 0).half[SWEEP_COST] = 0.02;
+  g_array_index(g, SweepGroup, 3).mean[SWEEP_P99] = 206;
+  best = sweep_adaptive_judge(g, &c, 1, SWEEP_COST, open);
+  cr_assert_eq(best, 0);
+  for (int i = 0; i < 5; i++)
+    cr_assert(!open[i], "group %d", i);
+  sweep_constraint_clear(&c);
+}
+
+/* An undecided group far cheaper than the best needs its own seeds, not
+ * the best's; with no group meeting the constraints yet, every group
+ * that may still meet them is open. */
+Test(sweep, adaptive_best_waits_only_for_groups_that_overlap_it)
+{
+  g_autoptr(GArray) g = g_array_new(FALSE, FALSE, sizeof(SweepGroup));
+  SweepGroup rows[] = {
+    group(0, 3, 1.00, 0.05, 190, 5, 0.999, 0.0005),
+    group(1, 3, 0.50, 0.05, 198, 5, 0.999, 0.0005),
+  };
+  g_array_append_vals(g, rows, G_N_ELEMENTS(rows));
+  SweepConstraint c = constraint("p99<200ms");
+  gboolean open[2];
+  cr_assert_eq(sweep_adaptive_judge(g, &c, 1, SWEEP_COST, open), 0);
+  cr_assert(!open[0] && open[1]);
+  g_array_index(g, SweepGroup, 0).mean[SWEEP_P99] = 197;
+  cr_assert_eq(sweep_adaptive_judge(g, &c, 1, SWEEP_COST, open), -1);
+  cr_assert(open[0] && open[1]);
+  sweep_constraint_clear(&c);
+}
+
+/* The first round is every group's first seeds in run order; later
+ * rounds give each open group its next seed (the full sweep's replicate,
+ * so seeds are shared), within the budget left and --seeds. */
+Test(sweep, adaptive_rounds_take_each_open_group_its_next_seed)
+{
+  g_autoptr(SweepPlan) plan = small_plan();   /* 12 groups x 3 seeds */
+  gboolean done[36] = { FALSE };
+  g_autoptr(GArray) first = sweep_adaptive_first_round(plan, 2, done);
+  cr_assert_eq(first->len, 24);
+  for (guint i = 0; i < first->len; i++) {
+    cr_assert_eq(g_array_index(first, guint, i), i);
+    done[i] = TRUE;
+  }
+  g_autoptr(GArray) g = g_array_new(FALSE, FALSE, sizeof(SweepGroup));
+  for (guint i = 0; i < 12; i++) {
+    SweepGroup row = { .point = i / 2, .variant = i % 2, .n = 2 };
+    g_array_append_val(g, row);
+  }
+  gboolean open[12] = { FALSE };
+  open[3] = open[7] = open[10] = TRUE;
+  gboolean capped;
+  g_autoptr(GArray) next = sweep_adaptive_next_round(plan, g, open, done,
+                                                     100, &capped);
+  cr_assert_eq(next->len, 3);
+  cr_assert(!capped);
+  cr_assert_eq(g_array_index(next, guint, 0), 24 + 3);
+  cr_assert_eq(g_array_index(next, guint, 2), 24 + 10);
+  g_autoptr(GArray) cut = sweep_adaptive_next_round(plan, g, open, done, 2,
+                                                    &capped);
+  cr_assert_eq(cut->len, 2, "the budget left holds two runs");
+  done[24 + 3] = done[24 + 7] = done[24 + 10] = TRUE;
+  g_autoptr(GArray) none = sweep_adaptive_next_round(plan, g, open, done,
+                                                     100, &capped);
+  cr_assert(none->len == 0 && capped, "every --seeds seed is spent");
 }
