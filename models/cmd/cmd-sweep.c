@@ -341,88 +341,6 @@ print_plan(const Setup *st, guint threads, int ranks)
   fflush(stdout);
 }
 
-/* DIR/sweep.json: what `ecsim report` needs beside sweep.csv: the
- * axes, the --best constraints (with the error budget it adds) and the
- * metric minimised, per group (sweep.csv's rows, in order) whether it
- * meets every constraint at its confidence bound, and the group --best
- * chose ({"point_id", "variant"}, or null: none qualified or no --best). */
-static void
-add_adaptive_json(cJSON *root, const SweepAdaptiveRun *a,
-                  const GArray *groups)
-{
-  if (a == NULL) {
-    cJSON_AddNullToObject(root, "adaptive");
-    return;
-  }
-  cJSON *o = cJSON_AddObjectToObject(root, "adaptive");
-  cJSON_AddStringToObject(o, "procedure", "sequential elimination (Paulson "
-                          "1964) with Bonferroni-adjusted t intervals");
-  cJSON_AddStringToObject(o, "outcome",
-                          sweep_adaptive_outcome_name(a->outcome));
-  cJSON_AddBoolToObject(o, "winner_shown",
-                        a->outcome == SWEEP_ADAPTIVE_SHOWN);
-  cJSON_AddNumberToObject(o, "runs", a->runs);
-  cJSON_AddNumberToObject(o, "runs_full", a->runs_full);
-  cJSON_AddNumberToObject(o, "budget", a->budget);
-  cJSON_AddNumberToObject(o, "rounds", a->rounds);
-  cJSON_AddNumberToObject(o, "initial_seeds", a->initial);
-  cJSON_AddNumberToObject(o, "intervals", a->n_intervals);
-  cJSON_AddNumberToObject(o, "level", a->level);
-  cJSON_AddNumberToObject(o, "open", a->open);
-  cJSON *seeds = cJSON_AddArrayToObject(o, "seeds");
-  for (guint g = 0; g < groups->len; g++)
-    cJSON_AddItemToArray(seeds, cJSON_CreateNumber(
-                           g_array_index(groups, SweepGroup, g).n));
-}
-
-static gboolean
-write_sweep_json(const Setup *st, const GArray *groups, gboolean judged,
-                 const SweepAdaptiveRun *adaptive, GError **error)
-{
-  g_autoptr(cJSON) root = cJSON_CreateObject();
-  cJSON_AddStringToObject(root, "scenario", st->plan->scenario_name);
-  cJSON *axes = cJSON_AddArrayToObject(root, "axes");
-  for (guint a = 0; a < st->plan->axes->len; a++) {
-    cJSON *axis = cJSON_CreateObject();
-    cJSON_AddStringToObject(axis, "pointer",
-      ((SweepAxis *) st->plan->axes->pdata[a])->pointer);
-    cJSON_AddStringToObject(axis, "name", st->plan->axis_names[a]);
-    cJSON_AddItemToArray(axes, axis);
-  }
-  const SweepConstraint *cs = judged ? (const SweepConstraint *)
-                                         (gpointer) st->constraints->data
-                                     : NULL;
-  guint n = judged ? st->constraints->len : 0;
-  cJSON *texts = cJSON_AddArrayToObject(root, "constraints");
-  for (guint c = 0; c < n; c++)
-    cJSON_AddItemToArray(texts, cJSON_CreateString(cs[c].text));
-  cJSON_AddStringToObject(root, "minimize", sweep_metric_name(st->minimize));
-  cJSON *meets = cJSON_AddArrayToObject(root, "meets");
-  for (guint g = 0; g < groups->len; g++) {
-    const SweepGroup *group = &g_array_index(groups, SweepGroup, g);
-    gboolean all = n > 0;
-    for (guint c = 0; c < n && all; c++)
-      all = sweep_constraint_holds(&cs[c], group);
-    cJSON_AddItemToArray(meets, cJSON_CreateBool(all));
-  }
-  SweepBest best = { .best = -1 };
-  if (judged)
-    best = sweep_best(groups, cs, n, st->minimize);
-  if (best.best >= 0) {
-    const SweepGroup *g = &g_array_index(groups, SweepGroup, best.best);
-    cJSON *b = cJSON_AddObjectToObject(root, "best");
-    cJSON_AddNumberToObject(b, "point_id", g->point);
-    cJSON_AddStringToObject(b, "variant", st->plan->variants[g->variant]);
-  } else {
-    cJSON_AddNullToObject(root, "best");
-  }
-  add_adaptive_json(root, adaptive, groups);
-  g_autofree char *text = cJSON_Print(root);
-  g_autofree char *path = g_build_filename(st->dir, "sweep.json", NULL);
-  g_autofree char *body = g_strconcat(text, "\n", NULL);
-  return g_file_set_contents(path, body, -1, error);
-}
-
 /* Rank 0 after the runs: files, table, --best (and what --adaptive did,
  * when @adaptive is not NULL). Returns the status. */
 static int
@@ -439,7 +357,10 @@ finish(Setup *st, Sweep *s, const SweepOptions *o, SweepAdaptiveRun *adaptive,
   gboolean judged = o->best != NULL || o->minimize != NULL;
   if (adaptive != NULL)
     adaptive->runs = sweep_db_n_runs(st->db);
-  if (!write_sweep_json(st, groups, judged, adaptive, &error)) {
+  if (!sweep_write_json(st->plan, groups, judged ? (const SweepConstraint *)
+                                  (gpointer) st->constraints->data : NULL,
+                        judged ? st->constraints->len : 0, st->minimize,
+                        adaptive, st->dir, &error)) {
     cmd_error("%s/sweep.json: %s", st->dir, error->message);
     return 1;
   }
@@ -499,19 +420,6 @@ judge_round(Setup *st, Sweep *s, SweepAdaptiveRun *a, GArray **groups_out,
   return open;
 }
 
-static void
-print_round(const SweepAdaptiveRun *a, guint runs, guint open)
-{
-  if (a->rounds == 1)
-    printf("Round 1    %u run%s: every point and variant, %u seeds\n", runs,
-           runs == 1 ? "" : "s", a->initial);
-  else
-    printf("Round %-4u %u run%s: the %u of %u points x variants still "
-           "open\n", a->rounds, runs, runs == 1 ? "" : "s", open,
-           a->n_groups);
-  fflush(stdout);
-}
-
 /* --adaptive: rounds of runs (each on @threads threads; decisions only
  * between rounds, so that -j changes nothing) until the decision is shown
  * or the budget or the seeds are spent. Fills in @a. */
@@ -534,7 +442,7 @@ run_adaptive(Setup *st, const SweepOptions *o, Sweep *s, guint threads,
       a->rounds++;
       sweep_bar_clear(s->bar);
       if (!o->quiet)
-        print_round(a, round->len, open);
+        sweep_print_round(a, round->len, open, stdout);
       sweep_exec_threads(st->plan, (const guint *) (gpointer) round->data,
                          round->len, threads, &cmd_interrupted, on_result, s);
     }
@@ -688,6 +596,19 @@ static const char sweep_description[] =
   "given\n(--best 'error_rate<=100%' turns it off). A percentile's "
   "half-width is never\nless than the latency histogram's bucket width at "
   "its mean (0.5 ms at 200 ms).\n\n"
+  "--adaptive (with --best) spends seeds only where the decision is open. "
+  "Every\npoint and variant runs --adaptive-initial seeds (default 3); then, "
+  "round by\nround, only those whose interval still overlaps the decision "
+  "(a constraint's\nlimit, or the current best's cost) get one more seed, "
+  "up to --seeds. The\nprocedure is sequential elimination (Paulson 1964, "
+  "Ann. Math. Statist.\n35:174-180) judged with Bonferroni-adjusted t "
+  "intervals: each of the k x (c+1)\nmeans (k points x variants, c "
+  "constraints) at level 1 - 0.05/(k(c+1)). It\nstops when the winner is "
+  "shown at 95% (every other point infeasible or\ncostlier), or when "
+  "--budget RUNS (default: the full sweep's) or --seeds is\nspent: then a "
+  "warning, and Best is the best so far. Seed k of a point is the\nfull "
+  "sweep's (common random numbers) and decisions fall between rounds, so "
+  "-j\nchanges nothing. Threads only (not under MPI).\n\n"
   "Under MPI (built with -Dmpi=true), 'mpirun -n K ecsim sweep ...' "
   "spreads the\nruns over K ranks: rank 0 hands them out one at a time and "
   "writes the files.\n\n"

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/input/jsonfile.h"
+
 #define BAR_WIDTH 30
 #define REFRESH_US (G_USEC_PER_SEC / 4)
 /* Larger sweeps are summarised by sweep.csv only. */
@@ -316,3 +318,99 @@ sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out)
           a->rounds, a->rounds == 1 ? "" : "s");
   fprintf(out, "           %s\n", verdict);
 }
+
+void
+sweep_print_round(const SweepAdaptiveRun *a, guint runs, guint open,
+                  FILE *out)
+{
+  if (a->rounds == 1)
+    fprintf(out, "Round 1    %u run%s: every point and variant, %u seeds\n",
+            runs, runs == 1 ? "" : "s", a->initial);
+  else
+    fprintf(out, "Round %-4u %u run%s: the %u of %u points x variants "
+            "still open\n", a->rounds, runs, runs == 1 ? "" : "s", open,
+            a->n_groups);
+  fflush(out);
+}
+
+static void
+add_adaptive_json(cJSON *root, const SweepAdaptiveRun *a,
+                  const GArray *groups)
+{
+  if (a == NULL) {
+    cJSON_AddNullToObject(root, "adaptive");
+    return;
+  }
+  cJSON *o = cJSON_AddObjectToObject(root, "adaptive");
+  cJSON_AddStringToObject(o, "procedure", "sequential elimination (Paulson "
+                          "1964) with Bonferroni-adjusted t intervals");
+  cJSON_AddStringToObject(o, "outcome",
+                          sweep_adaptive_outcome_name(a->outcome));
+  cJSON_AddBoolToObject(o, "winner_shown",
+                        a->outcome == SWEEP_ADAPTIVE_SHOWN);
+  cJSON_AddNumberToObject(o, "runs", a->runs);
+  cJSON_AddNumberToObject(o, "runs_full", a->runs_full);
+  cJSON_AddNumberToObject(o, "budget", a->budget);
+  cJSON_AddNumberToObject(o, "rounds", a->rounds);
+  cJSON_AddNumberToObject(o, "initial_seeds", a->initial);
+  cJSON_AddNumberToObject(o, "intervals", a->n_intervals);
+  cJSON_AddNumberToObject(o, "level", a->level);
+  cJSON_AddNumberToObject(o, "open", a->open);
+  cJSON *seeds = cJSON_AddArrayToObject(o, "seeds");
+  for (guint g = 0; g < groups->len; g++)
+    cJSON_AddItemToArray(seeds, cJSON_CreateNumber(
+                           g_array_index(groups, SweepGroup, g).n));
+}
+
+/* DIR/sweep.json: what `ecsim report` needs beside sweep.csv: the
+ * axes, the --best constraints (with the error budget it adds) and the
+ * metric minimised, per group (sweep.csv's rows, in order) whether it
+ * meets every constraint at its confidence bound, the group --best
+ * chose ({"point_id", "variant"}, or null: none qualified or no --best),
+ * and what --adaptive did (null for a full sweep). */
+gboolean
+sweep_write_json(const SweepPlan *plan, const GArray *groups,
+                 const SweepConstraint *cs, guint n, SweepMetric minimize,
+                 const SweepAdaptiveRun *adaptive, const char *dir,
+                 GError **error)
+{
+  g_autoptr(cJSON) root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "scenario", plan->scenario_name);
+  cJSON *axes = cJSON_AddArrayToObject(root, "axes");
+  for (guint a = 0; a < plan->axes->len; a++) {
+    cJSON *axis = cJSON_CreateObject();
+    cJSON_AddStringToObject(axis, "pointer",
+      ((SweepAxis *) plan->axes->pdata[a])->pointer);
+    cJSON_AddStringToObject(axis, "name", plan->axis_names[a]);
+    cJSON_AddItemToArray(axes, axis);
+  }
+  cJSON *texts = cJSON_AddArrayToObject(root, "constraints");
+  for (guint c = 0; c < n; c++)
+    cJSON_AddItemToArray(texts, cJSON_CreateString(cs[c].text));
+  cJSON_AddStringToObject(root, "minimize", sweep_metric_name(minimize));
+  cJSON *meets = cJSON_AddArrayToObject(root, "meets");
+  for (guint g = 0; g < groups->len; g++) {
+    const SweepGroup *group = &g_array_index(groups, SweepGroup, g);
+    gboolean all = n > 0;
+    for (guint c = 0; c < n && all; c++)
+      all = sweep_constraint_holds(&cs[c], group);
+    cJSON_AddItemToArray(meets, cJSON_CreateBool(all));
+  }
+  SweepBest best = { .best = -1 };
+  if (cs != NULL)
+    best = sweep_best(groups, cs, n, minimize);
+  if (best.best >= 0) {
+    const SweepGroup *g = &g_array_index(groups, SweepGroup, best.best);
+    cJSON *b = cJSON_AddObjectToObject(root, "best");
+    cJSON_AddNumberToObject(b, "point_id", g->point);
+    cJSON_AddStringToObject(b, "variant", plan->variants[g->variant]);
+  } else {
+    cJSON_AddNullToObject(root, "best");
+  }
+  add_adaptive_json(root, adaptive, groups);
+  g_autofree char *text = cJSON_Print(root);
+  g_autofree char *path = g_build_filename(dir, "sweep.json", NULL);
+  g_autofree char *body = g_strconcat(text, "\n", NULL);
+  return g_file_set_contents(path, body, -1, error);
+}
+

@@ -35,4 +35,21 @@ void sweep_print_best(const SweepPlan *plan, GArray *groups,
  * and whether the decision was shown at 95% or the budget ran out. */
 void sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out);
 
+/* "Round N    R runs: ...": the adaptive round about to run (@open groups
+ * still open before it). */
+void sweep_print_round(const SweepAdaptiveRun *a, guint runs, guint open,
+                       FILE *out);
+
+/* Writes @dir/sweep.json, what `ecsim report` reads beside sweep.csv:
+ * "axes" ({pointer, name}), "constraints" (the texts of the @n of @cs;
+ * @cs NULL: no --best), "minimize", "meets" (per row of sweep.csv, @groups
+ * in order: whether it meets every constraint at its 95% bound), "best"
+ * ({point_id, variant} or null) and "adaptive" (what @adaptive did, or
+ * null). Returns FALSE and sets @error when it cannot be written. */
+gboolean sweep_write_json(const SweepPlan *plan, const GArray *groups,
+                          const SweepConstraint *cs, guint n,
+                          SweepMetric minimize,
+                          const SweepAdaptiveRun *adaptive, const char *dir,
+                          GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SweepBar, sweep_bar_free)
