@@ -437,12 +437,12 @@ run_adaptive(Setup *st, const SweepOptions *o, Sweep *s, guint threads,
   g_autoptr(GArray) round = sweep_adaptive_first_round(st->plan, a->initial,
                                                        done);
   guint open = a->n_groups;
-  for (;;) {
+  for (gboolean initial = TRUE;; initial = FALSE) {
     if (round->len > 0) {
       a->rounds++;
       sweep_bar_clear(s->bar);
       if (!o->quiet)
-        sweep_print_round(a, round->len, open, stdout);
+        sweep_print_round(a, round->len, open, initial, stdout);
       sweep_exec_threads(st->plan, (const guint *) (gpointer) round->data,
                          round->len, threads, &cmd_interrupted, on_result, s);
     }

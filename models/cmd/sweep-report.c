@@ -321,9 +321,9 @@ sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out)
 
 void
 sweep_print_round(const SweepAdaptiveRun *a, guint runs, guint open,
-                  FILE *out)
+                  gboolean initial, FILE *out)
 {
-  if (a->rounds == 1)
+  if (initial)
     fprintf(out, "Round 1    %u run%s: every point and variant, %u seeds\n",
             runs, runs == 1 ? "" : "s", a->initial);
   else

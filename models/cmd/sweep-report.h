@@ -35,10 +35,10 @@ void sweep_print_best(const SweepPlan *plan, GArray *groups,
  * and whether the decision was shown at 95% or the budget ran out. */
 void sweep_print_adaptive(const SweepAdaptiveRun *a, FILE *out);
 
-/* "Round N    R runs: ...": the adaptive round about to run (@open groups
- * still open before it). */
+/* "Round N    R runs: ...": the adaptive round about to run, @initial
+ * (every group's first seeds) or for the @open groups still open. */
 void sweep_print_round(const SweepAdaptiveRun *a, guint runs, guint open,
-                       FILE *out);
+                       gboolean initial, FILE *out);
 
 /* Writes @dir/sweep.json, what `ecsim report` reads beside sweep.csv:
  * "axes" ({pointer, name}), "constraints" (the texts of the @n of @cs;
