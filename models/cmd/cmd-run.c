@@ -73,6 +73,13 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
 {
   WorldOptions wo = { .traffic_scale = 1.0, .print_events = o->events };
   g_autoptr(GError) error = NULL;
+  /* Rows and events go to the files as the run makes them (freed after
+   * the world, which writes to it). */
+  g_autoptr(ReportStream) stream = report_stream_new(dir, &wo, &error);
+  if (stream == NULL) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
   g_autoptr(World) w = world_new(cfg, &wo, &error);
   if (w == NULL) {
     fprintf(stderr, "%s\n", error->message);
@@ -112,7 +119,7 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
   }
   g_autoptr(RunManifest) manifest = run_manifest_new(scn, cfg);
   g_autoptr(cJSON) manifest_json = run_manifest_to_json(manifest);
-  if (!report_write(w, dir, manifest_json, &error)) {
+  if (!report_stream_commit(stream, w, manifest_json, &error)) {
     cmd_error("%s", error->message);
     return 1;
   }
