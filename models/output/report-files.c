@@ -267,12 +267,12 @@ stream_period(World *w, const PeriodRow *rows, guint n, gpointer data)
       s->costs_errno = errno ? errno : EIO;
   }
   for (guint i = 0; i < n; i++) {
-    /* Savings Plans and RIs settle per clock hour, after the run: the
-     * cost is 0 short of them until then (settle_costs()). */
-    double cost = rows[i].cost_usd + cost_commitment_delta(w, rows[i].end);
-    write_row(w, f, &rows[i], cost);
+    /* Savings Plans and RIs settle per clock hour, after the run: until
+     * then cost_commitment_delta() is 0, and settle_costs() adds it. */
+    write_row(w, f, &rows[i],
+              rows[i].cost_usd + cost_commitment_delta(w, rows[i].end));
     if (s->costs != NULL)
-      record_cost(s, rows[i].end, cost);
+      record_cost(s, rows[i].end, rows[i].cost_usd);
   }
   write_edge_rows(w, f);
   for (guint i = 0; s->costs != NULL && i < calls_n_edges(w); i++)

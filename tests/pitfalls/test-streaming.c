@@ -15,10 +15,11 @@
 /* Two services over @duration at a 10 s period: "web" scales on CPU over
  * a daily cycle (scaling events every day), "batch" holds two tasks. */
 static char *
-two_services(const char *duration)
+two_services_priced(const char *duration, const char *pricing)
 {
   return g_strdup_printf(
     "{\"duration\": \"%s\", \"period\": \"10s\", \"seed\": 3,"
+    " \"pricing\": %s,"
     " \"taskDefinitions\": [{\"family\": \"t\", \"cpu\": \"256\","
     "   \"memory\": \"512\", \"networkMode\": \"awsvpc\","
     "   \"requiresCompatibilities\": [\"FARGATE\"],"
@@ -40,7 +41,13 @@ two_services(const char *duration)
     "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
     "     \"rps\": 0.05},"
     "     \"service_time\": {\"dist\": \"fixed\", \"value\": \"20ms\"}}}]}",
-    duration);
+    duration, pricing);
+}
+
+static char *
+two_services(const char *duration)
+{
+  return two_services_priced(duration, "{}");
 }
 
 /* Lines of @dir/@name. */
@@ -138,6 +145,35 @@ Test(streaming, files_are_the_same_whether_rows_are_kept_or_not)
   }
   /* 2 days of 10 s periods, two services, and the header. */
   cr_assert_eq(count_lines(streamed, "timeseries.csv"), 2 * 17280 + 1);
+  test_rmrf(tmp);
+}
+
+/* The last field of the last line of @text (owned). */
+static char *
+last_field(const char *text)
+{
+  g_autofree char *copy = g_strchomp(g_strdup(text));
+  return g_strdup(strrchr(copy, ',') + 1);
+}
+
+Test(streaming, savings_plans_settle_the_streamed_cost_column)
+{
+  /* A Compute Savings Plan settles per clock hour after the run: the
+   * rows already written get it, and the last row's cost is the
+   * summary's total, not the On-Demand one. */
+  g_autofree char *json = two_services_priced(
+    "3h", "{\"savings_plans\": [{\"type\": \"compute\","
+          " \"commitment_per_hour\": 0.05, \"discount\": 0.2}]}");
+  g_autofree char *tmp = test_tmpdir();
+  run_into(json, tmp, FALSE);
+  g_autofree char *csv = test_read_file(tmp, "timeseries.csv");
+  g_autofree char *cost = last_field(csv);
+  g_autofree char *summary = test_read_file(tmp, "summary.json");
+  g_autofree char *total = test_line_of(summary, "\t\t\"total_usd\":");
+  double want = g_ascii_strtod(strchr(total, ':') + 1, NULL);
+  cr_assert_float_eq(g_ascii_strtod(cost, NULL), want, 1e-9,
+                     "last row %s, summary %s", cost, total);
+  cr_assert(strstr(summary, "\"commitments\":"), "%s", summary);
   test_rmrf(tmp);
 }
 
