@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "models/control/autoscale.h"
 #include "models/control/metrics.h"
 #include "models/core/eventlog.h"
 #include "models/output/report.h"
@@ -93,6 +94,10 @@ Test(streaming, a_long_run_holds_one_period_of_rows_and_no_events)
    * none stayed. */
   cr_assert_eq(seen.rows, 2 * 86400);
   cr_assert_leq(metrics_rows_held(w), 2, "%u rows held", metrics_rows_held(w));
+  /* Nor every minute's autoscaling datapoint (14,400 of them): the
+   * alarms read the last 15. */
+  cr_assert_leq(autoscale_history_held(w, 0), 64, "%d minutes held",
+                autoscale_history_held(w, 0));
   cr_assert_gt(seen.events, 20, "%u events", seen.events);
   cr_assert_eq(eventlog_size(w), seen.events);
   cr_assert_eq(eventlog_held(w), 0);
