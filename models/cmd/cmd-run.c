@@ -73,6 +73,13 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
 {
   WorldOptions wo = { .traffic_scale = 1.0, .print_events = o->events };
   g_autoptr(GError) error = NULL;
+  /* Rows and events go to the files as the run makes them (freed after
+   * the world, which writes to it). */
+  g_autoptr(ReportStream) stream = report_stream_new(dir, &wo, &error);
+  if (stream == NULL) {
+    cmd_error("%s", error->message);
+    return 1;
+  }
   g_autoptr(World) w = world_new(cfg, &wo, &error);
   if (w == NULL) {
     fprintf(stderr, "%s\n", error->message);
@@ -112,7 +119,7 @@ run_one(const Scenario *scn, const ScenarioConfig *cfg, const RunOptions *o,
   }
   g_autoptr(RunManifest) manifest = run_manifest_new(scn, cfg);
   g_autoptr(cJSON) manifest_json = run_manifest_to_json(manifest);
-  if (!report_write(w, dir, manifest_json, &error)) {
+  if (!report_stream_commit(stream, w, manifest_json, &error)) {
     cmd_error("%s", error->message);
     return 1;
   }
@@ -290,9 +297,12 @@ static const char run_description[] =
   "181.2 <= 200\";\n--quiet prints failures only); --junit writes them as "
   "JUnit XML.\n\n"
   "Each variant's folder is written aside and moved into place whole, "
-  "with a\nmanifest.json saying which run it holds. A folder holding "
-  "another run's\noutputs (another scenario, an edited one, another seed) "
-  "is refused unless\n--force, which removes them.\n\n"
+  "with a\nmanifest.json saying which run it holds; timeseries.csv and "
+  "events.jsonl are\nwritten there as the run goes, so memory does not "
+  "grow with the duration\n(a year at a 10 s period needs no more than a "
+  "day). A folder\nholding another run's outputs (another scenario, an "
+  "edited one, another\nseed) is refused unless --force, which removes "
+  "them.\n\n"
   "A result that rests on a setup that cannot work (a service with no "
   "traffic,\ntasks that could not be placed, the SLO missed, errors over "
   "budget, ...) gets\na warning: one line each on stderr, and the "

@@ -19,8 +19,12 @@ typedef struct {
   const ScalingConfig *cfg;
   int min, max;                 /* after scheduled actions */
   int forecast_min;             /* predictive floor for the hour, or 0 */
-  GArray *points;               /* Datapoint, one per minute */
-  GArray *arrivals;             /* double per minute (predictive) */
+  GArray *points;               /* Datapoint, one per minute: the last
+                                   keep_points or more */
+  GArray *arrivals;             /* double per minute (predictive): the
+                                   last keep_arrivals or more */
+  guint keep_points, keep_arrivals;
+  gint64 arrivals_first;        /* the minute of arrivals[0] */
   guint64 last_arrivals, last_errors, last_done;
   double last_busy, last_slots, last_in_flight;
   SimTime last_scale_in;        /* -1: never */
@@ -97,6 +101,13 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   ss->last_errors = errors;
   ss->last_done = done;
   g_array_append_val(ss->arrivals, arrivals);
+  /* Older minutes than the forecast looks back to are never read: drop
+   * them now and then, so memory does not grow with the run. */
+  if (ss->arrivals->len >= 2 * ss->keep_arrivals) {
+    guint drop = ss->arrivals->len - ss->keep_arrivals;
+    g_array_remove_range(ss->arrivals, 0, drop);
+    ss->arrivals_first += drop;
+  }
   return d;
 }
 
@@ -324,6 +335,11 @@ on_minute(World *w, guint32 s)
   ServiceScaling *ss = scaling(w, s);
   Datapoint d = measure(w, s, ss);
   g_array_append_val(ss->points, d);
+  /* Alarms read the last few visible datapoints (visible()): the older
+   * ones go, now and then. */
+  if (ss->points->len >= 2 * ss->keep_points)
+    g_array_remove_range(ss->points, 0,
+                         ss->points->len - ss->keep_points);
   if (service_get(w, s)->desired >= ss->max)
     ss->minutes_at_max++;
   run_target_tracking(w, s, ss);
@@ -386,11 +402,12 @@ on_forecast(World *w, guint32 s)
   schedule(w, now + p->interval, AS_FORECAST, s, 0);
   gint64 from = (now - p->lookback) / SIM_MIN;
   gint64 to = from + p->interval / SIM_MIN;
-  if (from < 0 || to > (gint64) ss->arrivals->len)
+  if (from < 0 || to > ss->arrivals_first + (gint64) ss->arrivals->len)
     return; /* not enough history yet */
+  g_assert(from >= ss->arrivals_first);
   double sum = 0;
   for (gint64 m = from; m < to; m++)
-    sum += g_array_index(ss->arrivals, double, m);
+    sum += g_array_index(ss->arrivals, double, m - ss->arrivals_first);
   double rps = sum / sim_time_to_seconds(p->interval);
   ss->forecast_min = (int) ceil(rps / p->target_rps_per_task);
   int desired = service_get(w, s)->desired;
@@ -422,6 +439,23 @@ on_event(SimEngine *engine, gpointer model, gpointer payload)
   }
 }
 
+/* How many minutes of history @ss must hold: the most datapoints an alarm
+ * reads (15 for target tracking's scale-in) plus those not yet visible;
+ * the predictive forecast's lookback and interval. A margin of 2 each. */
+static void
+set_history(ServiceScaling *ss)
+{
+  guint n = 15;
+  for (guint i = 0; i < ss->cfg->policies->len; i++)
+    n = MAX(n, (guint) ((ScalingPolicy *) ss->cfg->policies->pdata[i])
+                 ->evaluation_periods);
+  ss->keep_points = n + (guint) (ss->cfg->metric_lag / SIM_MIN) + 2;
+  const PredictiveConfig *p = &ss->cfg->predictive;
+  ss->keep_arrivals = p->enabled ? (guint) ((p->lookback + p->interval) /
+                                            SIM_MIN) + 2
+                                 : 1;
+}
+
 void
 autoscale_init(World *w)
 {
@@ -442,6 +476,7 @@ autoscale_init(World *w)
     ss->max = ss->cfg->max_capacity;
     ss->points = g_array_new(FALSE, TRUE, sizeof(Datapoint));
     ss->arrivals = g_array_new(FALSE, TRUE, sizeof(double));
+    set_history(ss);
     ss->last_scale_in = ss->last_scale_out = -1;
     ss->last_step = g_new(SimTime, MAX(ss->cfg->policies->len, 1));
     for (guint i = 0; i < ss->cfg->policies->len; i++)
@@ -463,6 +498,13 @@ autoscale_init(World *w)
     if (ss->cfg->predictive.enabled)
       schedule(w, ss->cfg->predictive.interval, AS_FORECAST, s, 0);
   }
+}
+
+int
+autoscale_history_held(const World *w, guint32 service)
+{
+  const ServiceScaling *ss = &w->autoscale->services[service];
+  return ss->cfg ? (int) (ss->points->len + ss->arrivals->len) : -1;
 }
 
 void

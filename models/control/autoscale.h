@@ -44,3 +44,8 @@ void autoscale_free(World *w);
  * @service's desired count stood at its MaxCapacity; -1 when it has no
  * scalable target. */
 int autoscale_minutes_at_max(const World *w, guint32 service);
+
+/* Minutes of datapoints and request counts that service @service's
+ * scaling holds now: a few more than its alarms and forecast read, not
+ * every minute of the run; -1 when it has no scalable target. */
+int autoscale_history_held(const World *w, guint32 service);

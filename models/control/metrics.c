@@ -13,8 +13,11 @@
 struct _Metrics {
   World *w;              /* the world it belongs to */
   SimKindId kind;        /* its event kind */
-  GArray *rows;          /* PeriodRow */
+  GArray *rows;          /* PeriodRow: all, or the last period's */
   SimTime period_start;
+  /* Running-task-second weighted sums of cpu_pct and memory_pct, and
+   * their weight, added in row order (metrics_utilisation()). */
+  double cpu_sum, memory_sum, weight;
 };
 
 double
@@ -66,17 +69,30 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
   cost_on_period(w, service, row.start, row.end, row.arrivals,
                  row.in_flight);
   row.cost_usd = cost_so_far(w, end);
+  double span = sim_time_to_seconds(row.end - row.start) * row.running;
+  w->metrics->cpu_sum += row.cpu_pct * span;
+  w->metrics->memory_sum += row.memory_pct * span;
+  w->metrics->weight += span;
   g_array_append_val(w->metrics->rows, row);
 }
 
 static void
 close_period(World *w, SimTime end)
 {
-  SimTime start = w->metrics->period_start;
-  for (guint s = 0; s < w->cfg->services->len; s++)
+  Metrics *m = w->metrics;
+  SimTime start = m->period_start;
+  guint n = w->cfg->services->len;
+  /* Without keep_rows the rows' only reader is the sink, below. */
+  if (!w->options.keep_rows)
+    g_array_set_size(m->rows, 0);
+  for (guint s = 0; s < n; s++)
     close_row(w, s, start, end);
   calls_close_period(w, start, end);
-  w->metrics->period_start = end;
+  m->period_start = end;
+  if (w->options.sink.period != NULL)
+    w->options.sink.period(w, &g_array_index(m->rows, PeriodRow,
+                                             m->rows->len - n),
+                           n, w->options.sink.data);
 }
 
 static void
@@ -125,11 +141,29 @@ metrics_finish(World *w)
 guint
 metrics_n_rows(const World *w)
 {
+  g_return_val_if_fail(w->options.keep_rows, 0);
   return w->metrics->rows->len;
+}
+
+guint
+metrics_rows_held(const World *w)
+{
+  return w->metrics->rows->len;
+}
+
+void
+metrics_utilisation(const World *w, double *cpu_pct, double *memory_pct)
+{
+  const Metrics *m = w->metrics;
+  if (cpu_pct != NULL)
+    *cpu_pct = m->weight > 0 ? m->cpu_sum / m->weight : 0.0;
+  if (memory_pct != NULL)
+    *memory_pct = m->weight > 0 ? m->memory_sum / m->weight : 0.0;
 }
 
 const PeriodRow *
 metrics_row(const World *w, guint i)
 {
+  g_return_val_if_fail(w->options.keep_rows, NULL);
   return &g_array_index(w->metrics->rows, PeriodRow, i);
 }

@@ -4,13 +4,19 @@
  * completions, errors by kind, latency percentiles of the requests that
  * completed in the period, mean requests in flight, CPU and memory
  * utilisation, desired/running/pending tasks, registered instances and
- * the cost so far. The last row covers the part-period up to the horizon. */
+ * the cost so far. The last row covers the part-period up to the horizon.
+ *
+ * Each period's rows go to the World's sink (WorldOptions.sink) as the
+ * period closes. Only with WorldOptions.keep_rows does the World keep them
+ * all (metrics_row()); otherwise it holds the last period's alone, so a
+ * year at a 10 s period needs no more memory than an hour. Figures over
+ * the whole run (metrics_utilisation()) are accumulated as rows close. */
 #pragma once
 
 #include "models/core/reqstats.h"
 #include "models/core/world-private.h"
 
-typedef struct {
+typedef struct _PeriodRow {
   SimTime start, end;
   guint32 service;
   guint64 arrivals;
@@ -40,5 +46,17 @@ void metrics_finish(World *w);
 double metrics_memory_pct(World *w, guint32 service, int running,
                           double in_flight);
 
+/* Every row so far, by period then service: only with
+ * WorldOptions.keep_rows (a programming error otherwise). */
 guint metrics_n_rows(const World *w);
 const PeriodRow *metrics_row(const World *w, guint i);
+
+/* Rows held in memory now: all of them with keep_rows, else at most one
+ * period's (one per service). Never fails. */
+guint metrics_rows_held(const World *w);
+
+/* The run's mean CPU and memory utilisation (%) over the closed periods,
+ * weighted by running task-seconds (0 when no task ran): the summary's
+ * capacity.mean_cpu_pct and mean_memory_pct. Either may be NULL. */
+void metrics_utilisation(const World *w, double *cpu_pct,
+                         double *memory_pct);

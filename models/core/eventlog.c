@@ -1,13 +1,14 @@
-/* The event log, in memory until the run ends. */
+/* The event log: to the sink as it goes, in memory only when asked. */
 #include "models/core/eventlog.h"
 
 #include <cjson/cJSON.h>
-#include <string.h>
 
 #include "models/config/scenario.h"
 
 struct _EventLog {
-  GArray *events; /* LogEvent */
+  GArray *events;     /* LogEvent: all, with keep_events; else none */
+  guint logged;       /* events so far */
+  GHashTable *counts; /* kind (owned) -> events of that kind so far */
 };
 
 static void
@@ -26,6 +27,9 @@ eventlog_init(World *w)
   w->log = g_new0(EventLog, 1);
   w->log->events = g_array_new(FALSE, TRUE, sizeof(LogEvent));
   g_array_set_clear_func(w->log->events, event_clear);
+  /* Only looked up, never iterated: order cannot reach an output. */
+  w->log->counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
 }
 
 void
@@ -34,8 +38,18 @@ eventlog_free(World *w)
   if (w->log == NULL)
     return;
   g_array_unref(w->log->events);
+  g_hash_table_unref(w->log->counts);
   g_free(w->log);
   w->log = NULL;
+}
+
+static void
+count(EventLog *log, const char *kind)
+{
+  gpointer n = g_hash_table_lookup(log->counts, kind);
+  g_hash_table_insert(log->counts, g_strdup(kind),
+                      GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+  log->logged++;
 }
 
 void
@@ -68,7 +82,13 @@ eventlog_add(World *w, int service, const char *kind,
     fprintf(out, "[%s] %s\n", sim_time_format_clock(e.at, clock),
             e.message);
   }
-  g_array_append_val(w->log->events, e);
+  count(w->log, kind);
+  if (w->options.sink.event != NULL)
+    w->options.sink.event(w, &e, w->options.sink.data);
+  if (w->options.keep_events)
+    g_array_append_val(w->log->events, e);
+  else
+    event_clear(&e);
 }
 
 void
@@ -97,47 +117,48 @@ eventlog_container_unhealthy(World *w, const Task *t)
 guint
 eventlog_size(const World *w)
 {
-  return w->log->events->len;
+  return w->log->logged;
 }
 
 const LogEvent *
 eventlog_get(const World *w, guint i)
 {
+  g_return_val_if_fail(w->options.keep_events, NULL);
   return &g_array_index(w->log->events, LogEvent, i);
 }
 
 guint
 eventlog_count(const World *w, const char *kind)
 {
-  guint n = 0;
-  for (guint i = 0; i < w->log->events->len; i++)
-    n += strcmp(eventlog_get(w, i)->kind, kind) == 0;
-  return n;
+  return GPOINTER_TO_UINT(g_hash_table_lookup(w->log->counts, kind));
+}
+
+guint
+eventlog_held(const World *w)
+{
+  return w->log->events->len;
 }
 
 void
-eventlog_write_jsonl(const World *w, FILE *out)
+eventlog_write_event(const World *w, const LogEvent *e, FILE *out)
 {
-  for (guint i = 0; i < w->log->events->len; i++) {
-    const LogEvent *e = eventlog_get(w, i);
-    char clock[SIM_TIME_FORMAT_MAX];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "time", sim_time_to_seconds(e->at));
-    cJSON_AddStringToObject(o, "clock", sim_time_format_clock(e->at, clock));
-    if (e->service >= 0)
-      cJSON_AddStringToObject(o, "service",
-                              ((ServiceConfig *) w->cfg->services
-                                 ->pdata[e->service])->name);
-    cJSON_AddStringToObject(o, "kind", e->kind);
-    if (e->deployment)
-      cJSON_AddStringToObject(o, "deployment", e->deployment);
-    if (e->task)
-      cJSON_AddStringToObject(o, "task", e->task);
-    cJSON_AddStringToObject(o, "message", e->message);
-    char *line = cJSON_PrintUnformatted(o);
-    fputs(line, out);
-    fputc('\n', out);
-    cJSON_free(line);
-    cJSON_Delete(o);
-  }
+  char clock[SIM_TIME_FORMAT_MAX];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "time", sim_time_to_seconds(e->at));
+  cJSON_AddStringToObject(o, "clock", sim_time_format_clock(e->at, clock));
+  if (e->service >= 0)
+    cJSON_AddStringToObject(o, "service",
+                            ((ServiceConfig *) w->cfg->services
+                               ->pdata[e->service])->name);
+  cJSON_AddStringToObject(o, "kind", e->kind);
+  if (e->deployment)
+    cJSON_AddStringToObject(o, "deployment", e->deployment);
+  if (e->task)
+    cJSON_AddStringToObject(o, "task", e->task);
+  cJSON_AddStringToObject(o, "message", e->message);
+  char *line = cJSON_PrintUnformatted(o);
+  fputs(line, out);
+  fputc('\n', out);
+  cJSON_free(line);
+  cJSON_Delete(o);
 }

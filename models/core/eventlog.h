@@ -1,7 +1,12 @@
 /* The control-plane event log (events.jsonl): what ECS would show in a
  * service's events, plus ecsim's own (scaling, capacity, faults), each
  * with its simulated time. Messages follow ECS's wording
- * (ECS-REFERENCE §8): "(service web) has started 2 tasks: (task ...)". */
+ * (ECS-REFERENCE §8): "(service web) has started 2 tasks: (task ...)".
+ *
+ * Each event goes to the World's sink (WorldOptions.sink) as it is
+ * logged; the World keeps the events themselves only with
+ * WorldOptions.keep_events (eventlog_get()), and otherwise their number
+ * and their counts by kind alone, so memory does not grow with the run. */
 #pragma once
 
 #include <stdio.h>
@@ -9,7 +14,7 @@
 #include "models/config/target-group.h"
 #include "models/core/world-private.h"
 
-typedef struct {
+typedef struct _LogEvent {
   SimTime at;
   int service;        /* index, or -1 */
   char *kind;         /* "tasks-started", "steady-state", ... */
@@ -31,10 +36,15 @@ void eventlog_target_unhealthy(World *w, const Task *t,
                                const TargetGroupConfig *tg);
 void eventlog_container_unhealthy(World *w, const Task *t);
 
+/* Events logged so far (kept or not). Never fails. */
 guint eventlog_size(const World *w);
+/* The @i-th event: only with WorldOptions.keep_events (a programming
+ * error otherwise). */
 const LogEvent *eventlog_get(const World *w, guint i);
-/* Events of @kind so far. */
+/* Events of @kind so far (kept or not). Never fails. */
 guint eventlog_count(const World *w, const char *kind);
+/* Events held in memory now: eventlog_size() with keep_events, else 0. */
+guint eventlog_held(const World *w);
 
-/* Writes the log as JSON Lines. */
-void eventlog_write_jsonl(const World *w, FILE *out);
+/* Writes @e as one line of JSON (events.jsonl). */
+void eventlog_write_event(const World *w, const LogEvent *e, FILE *out);

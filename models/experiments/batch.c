@@ -42,8 +42,19 @@ batch_job_free(BatchJob *job)
 void
 batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
 {
-  WorldOptions options = { .traffic_scale = job->traffic_scale };
+  /* Only a series wanted needs the rows kept: figures of the whole run
+   * are accumulated as the periods close. */
+  WorldOptions options = { .traffic_scale = job->traffic_scale,
+                           .keep_rows = job->want_series };
   g_autoptr(GError) error = NULL;
+  g_autoptr(ReportStream) stream = NULL;
+  if (job->output_dir != NULL) {
+    stream = report_stream_new(job->output_dir, &options, &error);
+    if (stream == NULL) {
+      job->error = g_strdup(error->message);
+      return;
+    }
+  }
   g_autoptr(World) w = world_new(job->cfg, &options, &error);
   if (w == NULL) {
     job->error = g_strdup(error->message);
@@ -54,8 +65,8 @@ batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
     job->error = g_strdup("interrupted");
     return;
   }
-  if (job->output_dir != NULL &&
-      !report_write(w, job->output_dir, job->manifest, &error)) {
+  if (stream != NULL &&
+      !report_stream_commit(stream, w, job->manifest, &error)) {
     job->error = g_strdup(error->message);
     return;
   }

@@ -228,16 +228,11 @@ capacity_json(World *w)
   cJSON *o = cJSON_CreateObject();
   add_num(o, "task_hours", cost_task_hours(w), 1e-3);
   add_num(o, "instance_hours", cost_instance_hours(w), 1e-3);
-  double cpu = 0, mem = 0, weight = 0;
-  for (guint i = 0; i < metrics_n_rows(w); i++) {
-    const PeriodRow *r = metrics_row(w, i);
-    double span = sim_time_to_seconds(r->end - r->start) * r->running;
-    cpu += r->cpu_pct * span;
-    mem += r->memory_pct * span;
-    weight += span;
-  }
-  add_num(o, "mean_cpu_pct", weight > 0 ? cpu / weight : 0.0, 1e-3);
-  add_num(o, "mean_memory_pct", weight > 0 ? mem / weight : 0.0, 1e-3);
+  double cpu, mem;
+  /* Accumulated as the periods closed: the rows themselves are gone. */
+  metrics_utilisation(w, &cpu, &mem);
+  add_num(o, "mean_cpu_pct", cpu, 1e-3);
+  add_num(o, "mean_memory_pct", mem, 1e-3);
   /* Counted as instances register, not sampled at period ends, where
    * one that lived a few seconds would be missed. */
   add_int(o, "max_instances", (int) cluster_max_instances(w));

@@ -23,6 +23,9 @@ calls_close_period(World *w, SimTime start, SimTime end)
   Calls *c = w->calls;
   if (c == NULL)
     return;
+  /* Without keep_rows the last period's rows are all the sink needs. */
+  if (!w->options.keep_rows)
+    g_array_set_size(c->rows, 0);
   for (guint i = 0; i < c->edges->len; i++) {
     CallEdge *e = &g_array_index(c->edges, CallEdge, i);
     guint64 now[4 + CALL_ERR_N] = { e->sent, e->ok, e->failed, e->wanted };

@@ -175,7 +175,9 @@ void calls_begin(World *w, guint32 r, SimTime now);
 guint calls_n_edges(const World *w);
 const CallEdge *calls_edge(const World *w, guint i);
 
-/* Closes the period [@start, @end) of every edge: a row each. */
+/* Closes the period [@start, @end) of every edge: a row each. The rows
+ * are kept for the whole run only with WorldOptions.keep_rows; otherwise
+ * those of the last period alone. */
 void calls_close_period(World *w, SimTime start, SimTime end);
 guint calls_n_rows(const World *w);
 const CallEdgeRow *calls_row(const World *w, guint i);

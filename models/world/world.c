@@ -89,7 +89,9 @@ World *
 world_new(const ScenarioConfig *cfg, const WorldOptions *options,
           GError **error)
 {
-  static const WorldOptions defaults = { .traffic_scale = 1.0 };
+  static const WorldOptions defaults = { .traffic_scale = 1.0,
+                                         .keep_rows = TRUE,
+                                         .keep_events = TRUE };
   World *w = g_new0(World, 1);
   w->cfg = cfg;
   w->options = options ? *options : defaults;
