@@ -176,6 +176,7 @@ is_healthy(const Task *t)
 static void
 survey(Pass *p)
 {
+  p->s->tasks_examined += p->s->tasks->len;
   for (guint i = 0; i < p->s->tasks->len; i++) {
     Task *t = world_task(p->w, g_array_index(p->s->tasks, guint32, i));
     p->total++;
@@ -222,6 +223,7 @@ static int primary_good(const Pass *p);
 static void
 stop_unhealthy(Pass *p)
 {
+  p->s->tasks_examined += p->live->len;
   for (guint i = 0; i < p->live->len; i++) {
     Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     if (!task_is_live(t) || !t->marked_unhealthy)
@@ -240,6 +242,7 @@ stop_unhealthy(Pass *p)
 static void
 stop_old_unhealthy(Pass *p)
 {
+  p->s->tasks_examined += p->live->len;
   for (guint i = 0; i < p->live->len; i++) {
     Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     if (task_is_live(t) && is_old(p, t) && !is_healthy(t))
@@ -251,6 +254,7 @@ static int
 primary_good(const Pass *p)
 {
   int n = 0;
+  p->s->tasks_examined += p->live->len;
   for (guint i = 0; i < p->live->len; i++) {
     const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     n += task_is_live(t) && !is_old(p, t) && !t->marked_unhealthy;
@@ -316,6 +320,7 @@ static void
 stop_old_healthy(Pass *p)
 {
   g_autoptr(GArray) old = g_array_new(FALSE, FALSE, sizeof(guint32));
+  p->s->tasks_examined += p->live->len;
   for (guint i = 0; i < p->live->len; i++) {
     const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     if (task_is_live(t) && is_old(p, t) && is_healthy(t))
@@ -338,6 +343,7 @@ scale_in(Pass *p)
     return;
   g_autoptr(GArray) waiting = g_array_new(FALSE, FALSE, sizeof(guint32));
   g_autoptr(GArray) running = g_array_new(FALSE, FALSE, sizeof(guint32));
+  p->s->tasks_examined += p->live->len;
   for (guint i = 0; i < p->live->len; i++) {
     const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
     if (!task_is_live(t) || is_old(p, t) || t->marked_unhealthy)
@@ -380,6 +386,7 @@ settle(Pass *p)
   Service *s = p->s;
   int live_primary = 0, healthy_primary = 0, live_old = 0, pending = 0,
       stopping = 0, old_stopping = 0;
+  s->tasks_examined += s->tasks->len;
   for (guint i = 0; i < s->tasks->len; i++) {
     const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
     if (!task_is_live(t)) {

@@ -63,6 +63,10 @@ struct _Service {
   SimTime unplaced_last;   /* latest failure */
   SimTime unplaced_longest; /* longest spell so far */
   guint64 scaling_actions; /* desired count changed by autoscaling */
+  /* Task records the scheduler read to reconcile the service and to pick
+   * capacity providers for it: the work of keeping it running, which
+   * tests hold to O(n log n) for n task starts (issue 20). */
+  guint64 tasks_examined;
 };
 
 void service_init(World *w);

@@ -100,6 +100,7 @@ count_live(World *w, Service *s, const GArray *items, int *counts)
 {
   memset(counts, 0, items->len * sizeof *counts);
   Deployment *d = service_primary(s);
+  s->tasks_examined += s->tasks->len;
   for (guint i = 0; i < s->tasks->len; i++) {
     const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
     if (!task_is_live(t) || t->deployment != d->number)

@@ -1,0 +1,95 @@
+/* Pitfalls of size (issue 20, "cost that grows faster than the work"): a
+ * platform team's cluster of thousands of tasks, or an account of
+ * thousands of task definition revisions, must cost time in proportion
+ * to it. Each test counts the work done (records read), not seconds, so
+ * that it fails when a quadratic step comes back whatever the machine. */
+#include <criterion/criterion.h>
+#include <glib.h>
+
+#include "models/control/service.h"
+#include "support.h"
+
+/* @n tasks of one EC2 service started cold on enough m5.4xlarge
+ * instances (16 tasks of 1 vCPU each), behind a load balancer. */
+static char *
+ec2_cold_start(int n)
+{
+  int instances = (n + 15) / 16;
+  return g_strdup_printf(
+    "{\"name\": \"cold\", \"seed\": 1, \"duration\": \"10m\","
+    " \"period\": \"1m\", \"ignore_warnings\": [\"no_traffic\"],"
+    " \"cluster\": {\"start_warm\": false, \"auto_scaling_groups\": [{"
+    "   \"name\": \"m5\", \"instance_type\": \"m5.4xlarge\", \"min\": %d,"
+    "   \"max\": %d, \"desired\": %d, \"launch_time\": \"60s\"}]},"
+    " \"taskDefinitions\": [{\"family\": \"web\", \"networkMode\": \"bridge\","
+    "   \"requiresCompatibilities\": [\"EC2\"], \"containerDefinitions\": [{"
+    "     \"name\": \"web\", \"image\": \"x/web:1\", \"cpu\": 1024,"
+    "     \"memory\": 2048, \"portMappings\": [{\"containerPort\": 80,"
+    "     \"hostPort\": 0}]}]}],"
+    " \"targetGroups\": [{\"TargetGroupName\": \"tg\","
+    "   \"HealthCheckIntervalSeconds\": 15, \"HealthyThresholdCount\": 2}],"
+    " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+    "   \"desiredCount\": %d, \"launchType\": \"EC2\","
+    "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","
+    "     \"containerName\": \"web\", \"containerPort\": 80}]}]}",
+    instances, instances, instances, n);
+}
+
+/* @n tasks of one Fargate service split over FARGATE and FARGATE_SPOT
+ * by a capacity provider strategy (each launch picks a provider). */
+static char *
+fargate_cold_start(int n)
+{
+  return g_strdup_printf(
+    "{\"name\": \"cold\", \"seed\": 1, \"duration\": \"10m\","
+    " \"period\": \"1m\", \"ignore_warnings\": [\"no_traffic\"],"
+    " \"taskDefinitions\": [{\"family\": \"web\", \"networkMode\": \"awsvpc\","
+    "   \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\","
+    "   \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"web\","
+    "     \"image\": \"x/web:1\"}]}],"
+    " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+    "   \"desiredCount\": %d, \"capacityProviderStrategy\": ["
+    "     {\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1},"
+    "     {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]}]}",
+    n);
+}
+
+/* Runs @json and returns the task records the scheduler read for its
+ * first service, after checking that all @n tasks run. */
+static guint64
+examined_to_start(const char *json, int n)
+{
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  cr_assert_eq(test_summary_number(run, "services.web.running_end"), n);
+  cr_assert_eq(test_summary_number(run, "services.web.tasks_started"), n);
+  guint64 examined = service_get(run->w, 0)->tasks_examined;
+  test_run_free(run);
+  return examined;
+}
+
+/* Every task's state and health changes ask for a reconcile pass: a pass
+ * that reads every task makes a cold start of n tasks O(n^2) (10,000
+ * tasks took 9 s, 2,500 0.5 s). Reading a bounded number of records per
+ * task start keeps it linear. */
+Test(scaling, an_ec2_cold_start_reads_each_task_a_bounded_number_of_times)
+{
+  const int n = 2000;
+  g_autofree char *json = ec2_cold_start(n);
+  guint64 examined = examined_to_start(json, n);
+  cr_assert_lt(examined, (guint64) 8 * n,
+               "the scheduler read %" G_GUINT64_FORMAT " task records to "
+               "start %d tasks", examined, n);
+}
+
+/* Picking FARGATE or FARGATE_SPOT for each launch counted the live tasks
+ * per provider by walking them all: O(n) per launch. */
+Test(scaling, a_capacity_provider_strategy_picks_without_walking_the_tasks)
+{
+  const int n = 2000;
+  g_autofree char *json = fargate_cold_start(n);
+  guint64 examined = examined_to_start(json, n);
+  cr_assert_lt(examined, (guint64) 8 * n,
+               "the scheduler read %" G_GUINT64_FORMAT " task records to "
+               "start %d tasks", examined, n);
+}
