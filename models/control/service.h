@@ -11,6 +11,7 @@
 #pragma once
 
 #include "models/capacity/cluster.h"
+#include "models/control/service-tally.h"
 #include "models/core/world-private.h"
 
 typedef enum {
@@ -38,6 +39,8 @@ struct _Service {
   int desired;
   GPtrArray *deployments;  /* Deployment*, oldest first; last is PRIMARY */
   GArray *tasks;           /* ids of tasks not yet STOPPED */
+  ServiceTally tally;      /* service-tally.c: them counted; read it with
+                              service_tally() */
   int start_failures;      /* consecutive tasks that never ran */
   SimTime launch_not_before;
   gboolean retry_armed;
