@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "models/control/service.h"
+#include "models/requests/lb.h"
 #include "support.h"
 
 /* @n tasks of one EC2 service started cold on enough m5.4xlarge
@@ -92,4 +93,32 @@ Test(scaling, a_capacity_provider_strategy_picks_without_walking_the_tasks)
   cr_assert_lt(examined, (guint64) 8 * n,
                "the scheduler read %" G_GUINT64_FORMAT " task records to "
                "start %d tasks", examined, n);
+}
+
+/* The load balancer rebuilt its whole rotation before the first request
+ * after any target's change: with steady traffic that is every change,
+ * O(n) each. Each change now re-places its task alone. */
+Test(scaling, the_load_balancer_keeps_its_rotation_without_rebuilding_it)
+{
+  const int n = 2000;
+  g_autofree char *base = ec2_cold_start(n);
+  /* The same service with 200 requests/s: a request follows nearly every
+   * change. */
+  const char *tail = "\"containerPort\": 80}]}]}";
+  char *at = g_strrstr(base, tail);
+  cr_assert_not_null(at);
+  *at = '\0';
+  g_autofree char *json = g_strconcat(
+    base, "\"containerPort\": 80}], \"workload\": {\"traffic\": "
+    "{\"generator\": \"constant\", \"rps\": 200}, \"service_time\": "
+    "{\"dist\": \"exponential\", \"mean\": \"10ms\"}}}]}", NULL);
+  TestRun *run = test_run_new(json);
+  test_run_finish(run);
+  cr_assert_eq(test_summary_number(run, "services.web.running_end"), n);
+  cr_assert_gt(test_summary_number(run, "requests.completed"), 100000);
+  guint64 examined = lb_tasks_examined(run->w, 0);
+  cr_assert_lt(examined, (guint64) 16 * n,
+               "the load balancer read %" G_GUINT64_FORMAT " task records "
+               "for %d tasks", examined, n);
+  test_run_free(run);
 }
