@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "models/control/service.h"
+#include "models/input/jnode.h"
 #include "models/requests/lb.h"
 #include "support.h"
 
@@ -121,4 +122,46 @@ Test(scaling, the_load_balancer_keeps_its_rotation_without_rebuilding_it)
                "the load balancer read %" G_GUINT64_FORMAT " task records "
                "for %d tasks", examined, n);
   test_run_free(run);
+}
+
+/* @n task definitions in @n / 10 families of 10 revisions, none giving
+ * its revision (each gets 1 + the entries of its family before it). */
+static char *
+many_taskdefs(int n)
+{
+  GString *s = g_string_new("{\"duration\": \"10m\", \"taskDefinitions\": [");
+  for (int i = 0; i < n; i++)
+    g_string_append_printf(
+      s, "%s{\"family\": \"app%d\", \"networkMode\": \"awsvpc\","
+      " \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\","
+      " \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"app\","
+      " \"image\": \"x/app:%d\"}]}", i ? ", " : "", i % (n / 10), i);
+  g_string_append(s, "], \"services\": [{\"serviceName\": \"web\","
+                  " \"taskDefinition\": \"app3:7\", \"desiredCount\": 1,"
+                  " \"launchType\": \"FARGATE\"}]}");
+  return g_string_free(s, FALSE);
+}
+
+/* A platform team's account holds thousands of revisions. Checking them
+ * found each entry's revision by fetching every earlier entry by index
+ * (O(i) each in cJSON): O(n^3), 61 s for 4,000. */
+Test(scaling, thousands_of_task_definitions_are_read_in_one_pass)
+{
+  const int n = 2000;
+  g_autofree char *json = many_taskdefs(n);
+  gsize before = jn_index_steps();
+  g_autoptr(GError) error = NULL;
+  ScenarioConfig *cfg = test_configure(json, NULL, &error);
+  cr_assert_not_null(cfg, "%s", error ? error->message : "");
+  gsize steps = jn_index_steps() - before;
+  cr_assert_eq(cfg->taskdefs->len, (guint) n);
+  /* app3's revisions are entries 3, 203, ...: the 7th is entry 1203. */
+  const EcsTaskDef *td = cfg->service_taskdefs->pdata[0];
+  cr_assert_str_eq(td->name, "app3:7");
+  cr_assert_str_eq(
+    ((EcsContainerDef *) td->containers->pdata[0])->image, "x/app:1203");
+  cr_assert_lt(steps, (gsize) 16 * n,
+               "reading %d task definitions stepped over %" G_GSIZE_FORMAT
+               " array elements", n, steps);
+  scenario_config_free(cfg);
 }
