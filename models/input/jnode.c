@@ -125,6 +125,14 @@ jn_index(const JNode *arr, int i, JNode *child)
   make_child(arr, cJSON_GetArrayItem(arr->json, i), token, child);
 }
 
+void
+jn_element(const JNode *arr, const cJSON *item, int i, JNode *child)
+{
+  char token[24];
+  snprintf(token, sizeof token, "%d", i);
+  make_child(arr, item, token, child);
+}
+
 int
 jn_length(const JNode *arr)
 {
