@@ -165,3 +165,24 @@ Test(scaling, thousands_of_task_definitions_are_read_in_one_pass)
                " array elements", n, steps);
   scenario_config_free(cfg);
 }
+
+/* The one-pass check still names the later of two entries that give the
+ * same family:revision, by its JSON path. */
+Test(scaling, a_revision_defined_twice_among_many_is_named_at_its_entry)
+{
+  g_autofree char *many = many_taskdefs(1000);
+  /* Entry 1000: app3 with revision 2 given, which entry 103 has. */
+  char *end = g_strrstr(many, "], \"services\"");
+  cr_assert_not_null(end);
+  g_autofree char *services = g_strdup(end);
+  *end = '\0';
+  g_autofree char *json = g_strconcat(
+    many, ", {\"family\": \"app3\", \"revision\": 2, \"networkMode\": "
+    "\"awsvpc\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": "
+    "\"256\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": "
+    "\"app\", \"image\": \"x/app:2\"}]}", services, NULL);
+  g_autofree char *msg = test_configure_error(json);
+  cr_assert_not_null(msg);
+  cr_assert(g_str_has_suffix(msg, ": /taskDefinitions/1000: task definition "
+                                  "app3:2 is defined twice"), "%s", msg);
+}
