@@ -32,6 +32,7 @@ struct _Cluster {
   GHashTable *images;            /* image-pull.c: instances' caches */
   struct _WarmPools *warm;       /* warm-pool.c */
   guint spot_interruptions;      /* Spot Instances reclaimed */
+  guint drain_generation;        /* instances set DRAINING so far */
 };
 
 /* The cluster's own events beyond registration and failure: Spot notices

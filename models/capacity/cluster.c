@@ -100,6 +100,7 @@ cluster_drain_instance(World *w, Instance *inst,
     return;
   inst->state = INSTANCE_DRAINING;
   inst->draining_for_scale_in = terminate_when_empty;
+  cl(w)->drain_generation++;
   placement_set_active(cl(w)->placement, inst->id, FALSE);
   eventlog_add(w, -1, "instance-draining", NULL, NULL,
                "container instance %s is DRAINING: its tasks are replaced "
@@ -113,6 +114,12 @@ cluster_drain_instance(World *w, Instance *inst,
   }
   if (terminate_when_empty)
     finish_draining(w, inst);
+}
+
+guint
+cluster_drain_generation(const World *w)
+{
+  return cl(w)->drain_generation;
 }
 
 /* ---- instances ---------------------------------------------------- */

@@ -89,6 +89,9 @@ Instance *cluster_launch(World *w, int asg, gboolean warm);
  * tasks under their deployment limits, daemon tasks stop last, and it
  * terminates once empty. */
 void cluster_drain(World *w, Instance *inst);
+/* How many times an instance was set DRAINING so far: its tasks' Task.
+ * draining turned TRUE then, which no hook announces. Never fails. */
+guint cluster_drain_generation(const World *w);
 /* Terminates @inst now; its tasks stop with it. */
 void cluster_terminate(World *w, Instance *inst, const char *reason);
 /* Task ids waiting in PROVISIONING for @provider (a new array). */

@@ -26,25 +26,52 @@ failure_free(gpointer p)
   g_free(p);
 }
 
-/* Revision for an entry without one: 1 + entries of the family before. */
+/* Revision for an entry without one: 1 + entries of the family before,
+ * counted in @seen (family -> entries so far), which takes @item's. */
 static int
-auto_revision(const JNode *arr, int upto)
+auto_revision(GHashTable *seen, const JNode *item)
 {
-  JNode self, fam;
-  jn_index(arr, upto, &self);
-  if (!jn_member(&self, "family", &fam) || !cJSON_IsString(fam.json))
+  JNode fam;
+  if (!jn_member(item, "family", &fam) || !cJSON_IsString(fam.json))
     return 1;
-  int rev = 1;
-  for (int i = 0; i < upto; i++) {
-    JNode other, f;
-    jn_index(arr, i, &other);
-    if (jn_member(&other, "family", &f) && cJSON_IsString(f.json) &&
-        strcmp(f.json->valuestring, fam.json->valuestring) == 0)
-      rev++;
-  }
+  const char *family = fam.json->valuestring;
+  int rev = 1 + GPOINTER_TO_INT(g_hash_table_lookup(seen, family));
+  g_hash_table_insert(seen, (gpointer) family, GINT_TO_POINTER(rev));
   return rev;
 }
 
+/* One entry of taskDefinitions into @cfg; @revisions and @names (the
+ * names so far) index the entries before it. */
+static gboolean
+parse_taskdef(ScenarioConfig *cfg, JNode *item, GHashTable *revisions,
+              GHashTable *names, GError **error)
+{
+  JNode fm;
+  FailureModel *failure = g_new0(FailureModel, 1);
+  failure_model_init(failure);
+  g_ptr_array_add(cfg->taskdef_failures, failure);
+  /* failure_model is ecsim's, not ECS's: read it, then hide it from the
+   * task definition parser. */
+  if (jn_member(item, "failure_model", &fm)) {
+    if (!failure_model_parse(&fm, failure, error))
+      return FALSE;
+    cJSON_DeleteItemFromObjectCaseSensitive((cJSON *) item->json,
+                                            "failure_model");
+  }
+  EcsTaskDef *td = taskdef_parse(item, auto_revision(revisions, item), error);
+  if (td == NULL)
+    return FALSE;
+  g_ptr_array_add(cfg->taskdefs, td);
+  if (!g_hash_table_add(names, td->name)) {
+    jn_error(item, error, "task definition %s is defined twice", td->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Thousands of revisions are usual in an account: one pass, with the
+ * entries before each one indexed by family and by name (a search of the
+ * earlier entries for each made this O(n^3)). */
 static gboolean
 parse_taskdefs(ScenarioConfig *cfg, const JNode *root, GError **error)
 {
@@ -54,31 +81,14 @@ parse_taskdefs(ScenarioConfig *cfg, const JNode *root, GError **error)
     return FALSE;
   cfg->taskdefs = g_ptr_array_new_with_free_func((GDestroyNotify) taskdef_free);
   cfg->taskdef_failures = g_ptr_array_new_with_free_func(failure_free);
-  for (int i = 0; i < jn_length(&arr); i++) {
-    JNode item, fm;
-    jn_index(&arr, i, &item);
-    FailureModel *failure = g_new0(FailureModel, 1);
-    failure_model_init(failure);
-    g_ptr_array_add(cfg->taskdef_failures, failure);
-    /* failure_model is ecsim's, not ECS's: read it, then hide it from the
-     * task definition parser. */
-    if (jn_member(&item, "failure_model", &fm)) {
-      if (!failure_model_parse(&fm, failure, error))
-        return FALSE;
-      cJSON_DeleteItemFromObjectCaseSensitive((cJSON *) item.json,
-                                              "failure_model");
-    }
-    EcsTaskDef *td = taskdef_parse(&item, auto_revision(&arr, i), error);
-    if (td == NULL)
+  g_autoptr(GHashTable) revisions = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+  int i = 0;
+  for (const cJSON *e = arr.json->child; e != NULL; e = e->next, i++) {
+    JNode item;
+    jn_element(&arr, e, i, &item);
+    if (!parse_taskdef(cfg, &item, revisions, names, error))
       return FALSE;
-    g_ptr_array_add(cfg->taskdefs, td);
-    for (guint j = 0; j + 1 < cfg->taskdefs->len; j++) {
-      if (strcmp(((EcsTaskDef *) cfg->taskdefs->pdata[j])->name, td->name))
-        continue;
-      jn_error(&item, error, "task definition %s is defined twice",
-               td->name);
-      return FALSE;
-    }
   }
   return TRUE;
 }

@@ -125,7 +125,7 @@ target_check(World *w, Task *t)
   if (t->target != before) {
     if (t->target == TARGET_UNHEALTHY)
       eventlog_target_unhealthy(w, t, tg);
-    lb_refresh(w, t->service);
+    lb_target_changed(w, t);
   }
   update_verdict(w, t);
 }

@@ -4,6 +4,7 @@
 #include "models/capacity/capacity-provider.h"
 #include "models/capacity/cluster.h"
 #include "models/control/daemon.h"
+#include "models/control/service-tally.h"
 #include "models/core/eventlog.h"
 #include "models/config/scenario.h"
 #include "models/control/strategy.h"
@@ -162,7 +163,9 @@ typedef struct {
   int transitioning;  /* pending, or running but not yet judged */
   int stopping;
   gboolean unhealthy_stopping;
-  GArray *live;       /* live task ids */
+  guint32 first_new;  /* tasks from this id on were launched by the pass */
+  GArray *live;       /* live task ids when the pass began; NULL until a
+                         step needs them (live_ids()) */
   GString *started, *stopped;
   int n_started, n_stopped;
 } Pass;
@@ -173,21 +176,45 @@ is_healthy(const Task *t)
   return t->counts_healthy && !t->marked_unhealthy;
 }
 
+/* The counts the pass starts from: kept as tasks change
+ * (service-tally.h), so a pass with nothing to stop reads no task. */
 static void
 survey(Pass *p)
 {
+  const ServiceTally *n = service_tally(p->w, p->s);
+  p->total = n->members;
+  p->stopping = n->stopping;
+  p->unhealthy_stopping = n->stopping_unhealthy > 0;
+  p->healthy = n->healthy;
+  p->transitioning = n->transitioning;
+  p->first_new = p->w->tasks->len;
+}
+
+/* The ids of the tasks that were live when the pass began (and may have
+ * stopped since), in the service's order. Built on first use: until a
+ * step stops a task, the service's tasks are those of the pass's start
+ * plus those it launched, which have the newest ids. */
+static GArray *
+live_ids(Pass *p)
+{
+  if (p->live != NULL)
+    return p->live;
+  p->live = g_array_new(FALSE, FALSE, sizeof(guint32));
+  p->s->tasks_examined += p->s->tasks->len;
   for (guint i = 0; i < p->s->tasks->len; i++) {
-    Task *t = world_task(p->w, g_array_index(p->s->tasks, guint32, i));
-    p->total++;
-    if (!task_is_live(t)) {
-      p->stopping++;
-      p->unhealthy_stopping |= t->stop_reason == STOP_UNHEALTHY;
-      continue;
-    }
-    g_array_append_val(p->live, t->id);
-    p->healthy += is_healthy(t);
-    p->transitioning += !t->counts_healthy && !t->marked_unhealthy;
+    const Task *t = world_task(p->w, g_array_index(p->s->tasks, guint32, i));
+    if (t->id < p->first_new && task_is_live(t))
+      g_array_append_val(p->live, t->id);
   }
+  return p->live;
+}
+
+/* The primary deployment's current (not draining) tasks' counts. */
+static const DeploymentTally *
+primary_counts(const Pass *p)
+{
+  return service_tally_deployment(service_tally(p->w, p->s),
+                                  p->primary->number);
 }
 
 static void
@@ -222,8 +249,12 @@ static int primary_good(const Pass *p);
 static void
 stop_unhealthy(Pass *p)
 {
-  for (guint i = 0; i < p->live->len; i++) {
-    Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+  if (service_tally(p->w, p->s)->marked == 0)
+    return;
+  GArray *live = live_ids(p);
+  p->s->tasks_examined += live->len;
+  for (guint i = 0; i < live->len; i++) {
+    Task *t = world_task(p->w, g_array_index(live, guint32, i));
     if (!task_is_live(t) || !t->marked_unhealthy)
       continue;
     gboolean replaced = p->healthy >= p->desired;
@@ -237,25 +268,43 @@ stop_unhealthy(Pass *p)
   }
 }
 
+/* Live tasks of older deployments or on draining instances, and those
+ * of them counting healthy. */
+static int
+live_old(const Pass *p)
+{
+  return service_tally(p->w, p->s)->live - primary_counts(p)->live;
+}
+
+static int
+healthy_old(const Pass *p)
+{
+  return service_tally(p->w, p->s)->healthy - primary_counts(p)->healthy;
+}
+
 static void
 stop_old_unhealthy(Pass *p)
 {
-  for (guint i = 0; i < p->live->len; i++) {
-    Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+  if (live_old(p) - healthy_old(p) == 0)
+    return;
+  GArray *live = live_ids(p);
+  p->s->tasks_examined += live->len;
+  for (guint i = 0; i < live->len; i++) {
+    Task *t = world_task(p->w, g_array_index(live, guint32, i));
     if (task_is_live(t) && is_old(p, t) && !is_healthy(t))
       stop(p, t, old_reason(t));
   }
 }
 
+/* Live tasks of the primary deployment, not draining, not marked
+ * unhealthy. The service's counts, not a walk of the tasks live at the
+ * pass's start, also hold those the pass launched: the launch step asks
+ * before it launches, and after it they bring the count at most to the
+ * desired count, where scale-in's question has the same answer. */
 static int
 primary_good(const Pass *p)
 {
-  int n = 0;
-  for (guint i = 0; i < p->live->len; i++) {
-    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
-    n += task_is_live(t) && !is_old(p, t) && !t->marked_unhealthy;
-  }
-  return n;
+  return primary_counts(p)->good;
 }
 
 static void
@@ -315,9 +364,13 @@ victim(Pass *p, GArray *ids)
 static void
 stop_old_healthy(Pass *p)
 {
+  if (healthy_old(p) == 0 || p->healthy - 1 < p->min_healthy)
+    return;
+  GArray *live = live_ids(p);
   g_autoptr(GArray) old = g_array_new(FALSE, FALSE, sizeof(guint32));
-  for (guint i = 0; i < p->live->len; i++) {
-    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+  p->s->tasks_examined += live->len;
+  for (guint i = 0; i < live->len; i++) {
+    const Task *t = world_task(p->w, g_array_index(live, guint32, i));
     if (task_is_live(t) && is_old(p, t) && is_healthy(t))
       g_array_append_val(old, t->id);
   }
@@ -338,8 +391,10 @@ scale_in(Pass *p)
     return;
   g_autoptr(GArray) waiting = g_array_new(FALSE, FALSE, sizeof(guint32));
   g_autoptr(GArray) running = g_array_new(FALSE, FALSE, sizeof(guint32));
-  for (guint i = 0; i < p->live->len; i++) {
-    const Task *t = world_task(p->w, g_array_index(p->live, guint32, i));
+  GArray *live = live_ids(p);
+  p->s->tasks_examined += live->len;
+  for (guint i = 0; i < live->len; i++) {
+    const Task *t = world_task(p->w, g_array_index(live, guint32, i));
     if (!task_is_live(t) || is_old(p, t) || t->marked_unhealthy)
       continue;
     /* Tasks that are not running yet go first. */
@@ -378,23 +433,11 @@ settle(Pass *p)
 {
   World *w = p->w;
   Service *s = p->s;
-  int live_primary = 0, healthy_primary = 0, live_old = 0, pending = 0,
-      stopping = 0, old_stopping = 0;
-  for (guint i = 0; i < s->tasks->len; i++) {
-    const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
-    if (!task_is_live(t)) {
-      stopping++;
-      old_stopping += is_old(p, t);
-      continue;
-    }
-    pending += t->state < TASK_RUNNING;
-    if (is_old(p, t)) {
-      live_old++;
-    } else {
-      live_primary++;
-      healthy_primary += is_healthy(t);
-    }
-  }
+  const ServiceTally *n = service_tally(w, s);
+  const DeploymentTally *primary = primary_counts(p);
+  int live_primary = primary->live, healthy_primary = primary->healthy;
+  int live_old = n->live - live_primary, pending = n->pending;
+  int stopping = n->stopping, old_stopping = n->stopping - primary->stopping;
   Deployment *d = p->primary;
   /* Complete once the old tasks have stopped, not merely begun to: ECS
    * says "has stopped" and "deployment completed" in that order. */
@@ -438,7 +481,6 @@ scheduler_reconcile(World *w, Service *s)
     .s = s,
     .primary = service_primary(s),
     .desired = s->desired,
-    .live = g_array_new(FALSE, FALSE, sizeof(guint32)),
     .started = g_string_new(NULL),
     .stopped = g_string_new(NULL),
   };
@@ -452,7 +494,8 @@ scheduler_reconcile(World *w, Service *s)
   scale_in(&p);
   report(&p);
   settle(&p);
-  g_array_unref(p.live);
+  if (p.live != NULL)
+    g_array_unref(p.live);
   g_string_free(p.started, TRUE);
   g_string_free(p.stopped, TRUE);
 }

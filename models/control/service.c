@@ -46,6 +46,7 @@ service_free_one(gpointer p)
   Service *s = p;
   g_ptr_array_unref(s->deployments);
   g_array_unref(s->tasks);
+  service_tally_clear(&s->tally);
   g_free(s);
 }
 
@@ -106,6 +107,7 @@ service_init(World *w)
     s->desired = s->cfg->desired_count;
     s->deployments = g_ptr_array_new_with_free_func(deployment_free);
     s->tasks = g_array_new(FALSE, FALSE, sizeof(guint32));
+    service_tally_init(&s->tally);
     s->last_steady_event = -SIM_DAY;
     s->last_unplaced_event = -SIM_DAY;
     s->unplaced_since = -1;
@@ -147,8 +149,11 @@ service_on_task_state(World *w, Task *t, TaskState old,
 {
   Service *s = service_get(w, t->service);
   Deployment *d = service_find_deployment(s, t->deployment);
-  if (old == TASK_PROVISIONING && t->state == TASK_PROVISIONING)
+  gboolean member = service_tally_has(t);
+  if (old == TASK_PROVISIONING && t->state == TASK_PROVISIONING) {
     g_array_append_val(s->tasks, t->id);
+    member = TRUE;
+  }
   if (t->state == TASK_RUNNING) {
     s->start_failures = 0;
     if (d != NULL)
@@ -157,12 +162,16 @@ service_on_task_state(World *w, Task *t, TaskState old,
   if (t->state == TASK_STOPPED) {
     remove_task(s, t->id);
     s->tasks_stopped++;
+    member = FALSE;
   }
+  service_tally_update(w, s, t, member);
 }
 
 void
 service_on_task_health(World *w, Task *t, gpointer data)
 {
+  service_tally_update(w, service_get(w, t->service), t,
+                       service_tally_has(t));
   world_reconcile_wanted(w, (int) t->service);
 }
 
@@ -228,18 +237,13 @@ service_deploying(World *w, guint32 service)
 ServiceCounts
 service_counts(World *w, guint32 service)
 {
-  ServiceCounts c = { 0 };
-  Service *s = service_get(w, service);
-  for (guint i = 0; i < s->tasks->len; i++) {
-    const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
-    if (t->state == TASK_RUNNING)
-      c.running++;
-    else if (t->state < TASK_RUNNING)
-      c.pending++;
-    else
-      c.stopping++;
-    c.healthy += t->counts_healthy && !t->marked_unhealthy;
-  }
+  const ServiceTally *n = service_tally(w, service_get(w, service));
+  ServiceCounts c = {
+    .running = n->running,
+    .pending = n->pending,
+    .stopping = n->stopping,
+    .healthy = n->healthy_members,
+  };
   return c;
 }
 

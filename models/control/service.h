@@ -11,6 +11,7 @@
 #pragma once
 
 #include "models/capacity/cluster.h"
+#include "models/control/service-tally.h"
 #include "models/core/world-private.h"
 
 typedef enum {
@@ -38,6 +39,8 @@ struct _Service {
   int desired;
   GPtrArray *deployments;  /* Deployment*, oldest first; last is PRIMARY */
   GArray *tasks;           /* ids of tasks not yet STOPPED */
+  ServiceTally tally;      /* service-tally.c: them counted; read it with
+                              service_tally() */
   int start_failures;      /* consecutive tasks that never ran */
   SimTime launch_not_before;
   gboolean retry_armed;
@@ -63,6 +66,10 @@ struct _Service {
   SimTime unplaced_last;   /* latest failure */
   SimTime unplaced_longest; /* longest spell so far */
   guint64 scaling_actions; /* desired count changed by autoscaling */
+  /* Task records the scheduler read to reconcile the service and to pick
+   * capacity providers for it: the work of keeping it running, which
+   * tests hold to O(n log n) for n task starts (issue 20). */
+  guint64 tasks_examined;
 };
 
 void service_init(World *w);

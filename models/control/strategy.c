@@ -94,20 +94,16 @@ strategy_distribute(const StrategyItem *items, guint n_items, int n,
     out[next_item(items, n_items, out)]++;
 }
 
-/* Live primary tasks per strategy item. */
+/* Live primary tasks per strategy item: from the service's counts, not a
+ * walk of its tasks, since every launch asks (service-tally.h). */
 static void
 count_live(World *w, Service *s, const GArray *items, int *counts)
 {
-  memset(counts, 0, items->len * sizeof *counts);
-  Deployment *d = service_primary(s);
-  for (guint i = 0; i < s->tasks->len; i++) {
-    const Task *t = world_task(w, g_array_index(s->tasks, guint32, i));
-    if (!task_is_live(t) || t->deployment != d->number)
-      continue;
-    for (guint k = 0; k < items->len; k++)
-      if (g_array_index(items, StrategyItem, k).provider == t->provider)
-        counts[k]++;
-  }
+  const ServiceTally *tally = service_tally(w, s);
+  guint32 primary = service_primary(s)->number;
+  for (guint k = 0; k < items->len; k++)
+    counts[k] = service_tally_live_on(
+      tally, primary, g_array_index(items, StrategyItem, k).provider);
 }
 
 int

@@ -18,6 +18,7 @@ struct _WorldHooks {
   GArray *instance_ended;
   GArray *metric;
   GArray *request;
+  guint announcing_tasks; /* task changed or health emissions under way */
 };
 
 WorldHooks *
@@ -110,16 +111,26 @@ void
 world_task_changed(World *w, Task *t, TaskState old)
 {
   const Subscriber *s;
+  w->hooks->announcing_tasks++;
   EACH(w->hooks->task_changed, s)
     ((WorldTaskChangedFunc) s->fn)(w, t, old, s->data);
+  w->hooks->announcing_tasks--;
 }
 
 void
 world_task_health_changed(World *w, Task *t)
 {
   const Subscriber *s;
+  w->hooks->announcing_tasks++;
   EACH(w->hooks->task_health, s)
     ((WorldTaskHealthFunc) s->fn)(w, t, s->data);
+  w->hooks->announcing_tasks--;
+}
+
+gboolean
+world_announcing_task(const World *w)
+{
+  return w->hooks->announcing_tasks > 0;
 }
 
 void

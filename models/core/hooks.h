@@ -83,6 +83,10 @@ void world_task_changed(World *w, Task *t, TaskState old);
 /* @t's health as the service scheduler sees it changed (counts_healthy,
  * marked_unhealthy, target state, hung). */
 void world_task_health_changed(World *w, Task *t);
+/* TRUE while a task changed or task health changed emission is under
+ * way: its subscribers have not all seen the change yet, so a count kept
+ * by one of them may be behind the tasks' fields. */
+gboolean world_announcing_task(const World *w);
 /* Capacity appeared: waiting tasks may be placed. */
 void world_capacity_changed(World *w);
 /* Service @service (-1: every service) should be reconciled. */

@@ -108,6 +108,8 @@ typedef struct {
   int tg_pass_streak, tg_fail_streak; /* control/health.c */
   TaskQueue *queue;         /* requests/lb.c: its request queue and
                                slots (task-queue.h); NULL when not serving */
+  guint32 tallied;          /* control/service-tally.c: the counts of its
+                               service it is in (bits); 0: none */
 } Task;
 
 const char *task_state_name(TaskState state);

@@ -106,12 +106,31 @@ jn_member(const JNode *obj, const char *key, JNode *child)
   return item != NULL;
 }
 
+/* Elements jn_index() stepped over (cJSON finds element i by walking i
+ * links): jn_index_steps(). */
+static gsize index_steps;
+
+gsize
+jn_index_steps(void)
+{
+  return (gsize) g_atomic_pointer_get(&index_steps);
+}
+
 void
 jn_index(const JNode *arr, int i, JNode *child)
 {
+  g_atomic_pointer_add(&index_steps, (gssize) MAX(i, 0));
   char token[24];
   snprintf(token, sizeof token, "%d", i);
   make_child(arr, cJSON_GetArrayItem(arr->json, i), token, child);
+}
+
+void
+jn_element(const JNode *arr, const cJSON *item, int i, JNode *child)
+{
+  char token[24];
+  snprintf(token, sizeof token, "%d", i);
+  make_child(arr, item, token, child);
 }
 
 int

@@ -66,6 +66,14 @@ void jn_root(JNode *n, const JDoc *doc, const cJSON *json);
 gboolean jn_member(const JNode *obj, const char *key, JNode *child);
 /* Element @i of array @arr. */
 void jn_index(const JNode *arr, int i, JNode *child);
+/* Element @i of array @arr when @item (lent) is that element: what
+ * jn_index() gives, for loops that walk the array's links (child, next)
+ * instead of finding element i by walking i links each time. */
+void jn_element(const JNode *arr, const cJSON *item, int i, JNode *child);
+/* The array elements all jn_index() calls of the process stepped over
+ * so far: element i costs i steps. Tests hold reading an n-element array
+ * to O(n) with it. */
+gsize jn_index_steps(void);
 /* Number of elements of an array node (0 for an absent node). */
 int jn_length(const JNode *arr);
 

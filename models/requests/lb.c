@@ -16,6 +16,9 @@ typedef struct {
   GArray *fail_open;                /* registered, RUNNING, not healthy */
   guint32 next;                     /* round-robin cursor */
   gboolean dirty;                   /* rotation needs rebuilding */
+  GArray *changed;                  /* task ids whose place in rotation
+                                       or fail_open may be out of date */
+  guint64 examined;                 /* tasks read to do so (tests) */
 } Frontend;
 
 struct _Lb {
@@ -25,6 +28,9 @@ struct _Lb {
   guint n;
   GPtrArray *members;               /* per service: GArray of task ids
                                        registered or serving */
+  GArray *seq;                      /* per task id: its place in members'
+                                       order (1, 2, ...); 0: never one */
+  guint32 next_seq;
 };
 
 static Frontend *
@@ -41,30 +47,114 @@ takes_requests(const Frontend *fe, const Task *t)
   return fe->tg == NULL || t->target == TARGET_HEALTHY;
 }
 
+/* Registered, RUNNING and not healthy: taken when no target is healthy. */
+static gboolean
+fails_open_to(const Frontend *fe, const Task *t)
+{
+  return fe->tg != NULL && t->state == TASK_RUNNING && t->queue &&
+         !t->queue->draining &&
+         (t->target == TARGET_INITIAL || t->target == TARGET_UNHEALTHY);
+}
+
 static void
 rebuild(World *w, Frontend *fe)
 {
   GArray *members = w->lb->members->pdata[fe->service];
   g_array_set_size(fe->rotation, 0);
   g_array_set_size(fe->fail_open, 0);
+  fe->examined += members->len;
   for (guint i = 0; i < members->len; i++) {
     const Task *t = world_task(w, g_array_index(members, guint32, i));
     if (takes_requests(fe, t))
       g_array_append_val(fe->rotation, t->id);
-    else if (fe->tg != NULL && t->state == TASK_RUNNING && t->queue &&
-             !t->queue->draining &&
-             (t->target == TARGET_INITIAL || t->target == TARGET_UNHEALTHY))
+    else if (fails_open_to(fe, t))
       g_array_append_val(fe->fail_open, t->id);
   }
   fe->dirty = FALSE;
+  g_array_set_size(fe->changed, 0);
+}
+
+/* Keeping the rotation up to date: rebuilding it after every target's
+ * change made a cold start of n tasks O(n^2). Each change re-places only
+ * its task, by binary search, in rotation and fail_open, which stay in
+ * members' order: the lists a rebuild gives, so routing is unchanged. */
+
+static void
+add_member(World *w, Task *t)
+{
+  Lb *lb = w->lb;
+  g_array_append_val((GArray *) lb->members->pdata[t->service], t->id);
+  if (t->id >= lb->seq->len)
+    g_array_set_size(lb->seq, t->id + 1);
+  g_array_index(lb->seq, guint32, t->id) = ++lb->next_seq;
+}
+
+static guint32
+seq_of(const Lb *lb, guint32 id)
+{
+  return id < lb->seq->len ? g_array_index(lb->seq, guint32, id) : 0;
+}
+
+/* Puts @id in @list (ordered as members) or takes it out. */
+static void
+place(const Lb *lb, GArray *list, guint32 id, gboolean in)
+{
+  guint32 key = seq_of(lb, id);
+  guint lo = 0, hi = list->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (seq_of(lb, g_array_index(list, guint32, mid)) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  gboolean there = lo < list->len && g_array_index(list, guint32, lo) == id;
+  if (in && !there) {
+    g_assert(key != 0); /* RUNNING tasks are members */
+    g_array_insert_val(list, lo, id);
+  } else if (!in && there) {
+    g_array_remove_index(list, lo);
+  }
+}
+
+static void
+note_changed(World *w, Frontend *fe, const Task *t)
+{
+  GArray *members = w->lb->members->pdata[fe->service];
+  if (fe->dirty)
+    return;
+  /* Past one change a member, a rebuild costs less (and memory stays
+   * bounded while no request comes to apply them). */
+  if (fe->changed->len > members->len + 16) {
+    fe->dirty = TRUE;
+    return;
+  }
+  g_array_append_val(fe->changed, t->id);
+}
+
+static void
+bring_up_to_date(World *w, Frontend *fe)
+{
+  if (fe->dirty) {
+    rebuild(w, fe);
+    return;
+  }
+  fe->examined += fe->changed->len;
+  for (guint i = 0; i < fe->changed->len; i++) {
+    const Task *t = world_task(w, g_array_index(fe->changed, guint32, i));
+    gboolean serving = takes_requests(fe, t);
+    place(w->lb, fe->rotation, t->id, serving);
+    place(w->lb, fe->fail_open, t->id, !serving && fails_open_to(fe, t));
+  }
+  g_array_set_size(fe->changed, 0);
 }
 
 /* The task to send the next request to, or NULL (503). */
 static Task *
 route(World *w, Frontend *fe)
 {
-  if (G_UNLIKELY(fe->dirty))
-    rebuild(w, fe);
+  if (G_UNLIKELY(fe->dirty || fe->changed->len > 0))
+    bring_up_to_date(w, fe);
   GArray *pool = fe->rotation->len > 0 ? fe->rotation : fe->fail_open;
   guint n = pool->len;
   if (n == 0)
@@ -132,6 +222,7 @@ lb_init(World *w)
   lb->n = w->cfg->services->len;
   lb->frontends = g_new0(Frontend, lb->n);
   lb->members = g_ptr_array_new_with_free_func((GDestroyNotify) g_array_unref);
+  lb->seq = g_array_new(FALSE, TRUE, sizeof(guint32));
   for (guint i = 0; i < lb->n; i++) {
     Frontend *fe = &lb->frontends[i];
     fe->service = i;
@@ -139,6 +230,7 @@ lb_init(World *w)
     fe->algorithm = fe->tg ? fe->tg->algorithm : LB_ROUND_ROBIN;
     fe->rotation = g_array_new(FALSE, FALSE, sizeof(guint32));
     fe->fail_open = g_array_new(FALSE, FALSE, sizeof(guint32));
+    fe->changed = g_array_new(FALSE, FALSE, sizeof(guint32));
     g_ptr_array_add(lb->members, g_array_new(FALSE, FALSE, sizeof(guint32)));
   }
 }
@@ -152,7 +244,9 @@ lb_free(World *w)
   for (guint i = 0; i < lb->n; i++) {
     g_array_unref(lb->frontends[i].rotation);
     g_array_unref(lb->frontends[i].fail_open);
+    g_array_unref(lb->frontends[i].changed);
   }
+  g_array_unref(lb->seq);
   g_free(lb->frontends);
   g_ptr_array_unref(lb->members);
   g_free(lb);
@@ -223,18 +317,18 @@ lb_on_task_state(World *w, Task *t, TaskState old,
                  gpointer data)
 {
   Frontend *fe = frontend(w, t->service);
+  note_changed(w, fe, t); /* and again below: a change may come between */
   switch (t->state) {
   case TASK_ACTIVATING:
     if (fe->tg != NULL) {
       t->target = TARGET_INITIAL;
       log_target(w, fe, t, TRUE);
     }
-    g_array_append_val((GArray *) w->lb->members->pdata[t->service], t->id);
+    add_member(w, t);
     break;
   case TASK_RUNNING:
     if (old == TASK_PROVISIONING) { /* warm start */
-      g_array_append_val((GArray *) w->lb->members->pdata[t->service],
-                         t->id);
+      add_member(w, t);
       if (fe->tg != NULL)
         t->target = TARGET_HEALTHY;
     }
@@ -260,7 +354,7 @@ lb_on_task_state(World *w, Task *t, TaskState old,
   default:
     return;
   }
-  fe->dirty = TRUE;
+  note_changed(w, fe, t);
 }
 
 void
@@ -280,9 +374,14 @@ guint
 lb_rotation_size(World *w, guint32 service)
 {
   Frontend *fe = frontend(w, service);
-  if (fe->dirty)
-    rebuild(w, fe);
+  bring_up_to_date(w, fe);
   return fe->rotation->len;
+}
+
+guint64
+lb_tasks_examined(World *w, guint32 service)
+{
+  return frontend(w, service)->examined;
 }
 
 const TargetGroupConfig *
@@ -292,7 +391,13 @@ lb_target_group(World *w, guint32 service)
 }
 
 void
+lb_target_changed(World *w, Task *t)
+{
+  note_changed(w, frontend(w, t->service), t);
+}
+
+void
 lb_on_task_health(World *w, Task *t, gpointer data)
 {
-  lb_refresh(w, t->service);
+  lb_target_changed(w, t);
 }

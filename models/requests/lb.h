@@ -33,7 +33,10 @@ void lb_on_task_state(World *w, Task *t, TaskState old,
 
 /* Rebuilds service @service's rotation after a target's health changed. */
 void lb_refresh(World *w, guint32 service);
-/* Hook: @t's health changed; its service's rotation is rebuilt. */
+/* @t's target changed (health.c): re-places it alone in its service's
+ * rotation, before the next request. */
+void lb_target_changed(World *w, Task *t);
+/* Hook: @t's health changed; it is re-placed in its service's rotation. */
 void lb_on_task_health(World *w, Task *t, gpointer data);
 
 /* A draining server has no requests left: deregistration is complete. */
@@ -41,6 +44,10 @@ void lb_queue_empty(World *w, Task *t);
 
 /* Tasks in the rotation of @service now. */
 guint lb_rotation_size(World *w, guint32 service);
+
+/* The task records read so far to keep @service's rotation up to date:
+ * tests hold it to O(1) per task change. */
+guint64 lb_tasks_examined(World *w, guint32 service);
 
 /* The target group service @service routes through, or NULL. */
 const TargetGroupConfig *lb_target_group(World *w, guint32 service);
