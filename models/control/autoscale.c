@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "models/core/eventlog.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/lb.h"
 #include "models/control/metrics.h"
 #include "models/config/scenario.h"
@@ -55,6 +56,7 @@ scaling(const World *w, guint32 service)
 static Datapoint
 measure(World *w, guint32 s, ServiceScaling *ss)
 {
+  aggregate_sync(w);
   ReqStats *rs = &w->reqstats[s];
   SimTime now = world_now(w);
   Datapoint d = { .end = now };

@@ -8,6 +8,7 @@
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
 #include "models/control/service.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/calls.h"
 
 struct _Metrics {
@@ -73,6 +74,7 @@ static void
 close_period(World *w, SimTime end)
 {
   SimTime start = w->metrics->period_start;
+  aggregate_sync(w);
   for (guint s = 0; s < w->cfg->services->len; s++)
     close_row(w, s, start, end);
   calls_close_period(w, start, end);

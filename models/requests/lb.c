@@ -285,6 +285,17 @@ lb_rotation_size(World *w, guint32 service)
   return fe->rotation->len;
 }
 
+const guint32 *
+lb_pool(World *w, guint32 service, guint *n)
+{
+  Frontend *fe = frontend(w, service);
+  if (fe->dirty)
+    rebuild(w, fe);
+  GArray *pool = fe->rotation->len > 0 ? fe->rotation : fe->fail_open;
+  *n = pool->len;
+  return (const guint32 *) pool->data;
+}
+
 const TargetGroupConfig *
 lb_target_group(World *w, guint32 service)
 {

@@ -42,5 +42,10 @@ void lb_queue_empty(World *w, Task *t);
 /* Tasks in the rotation of @service now. */
 guint lb_rotation_size(World *w, guint32 service);
 
+/* The tasks new requests of @service go to now: the rotation, or when it
+ * is empty the targets it fails open to; *@n of them (lent, valid until
+ * the next task change). */
+const guint32 *lb_pool(World *w, guint32 service, guint *n);
+
 /* The target group service @service routes through, or NULL. */
 const TargetGroupConfig *lb_target_group(World *w, guint32 service);

@@ -13,6 +13,7 @@
 #include "models/capacity/image-pull.h"
 #include "models/control/faults.h"
 #include "models/control/health.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/arrivals.h"
 #include "models/requests/lb.h"
 #include "models/requests/calls.h"
@@ -40,6 +41,12 @@ world_rng(World *w, const char *prefix, const char *name)
 static void
 subscribe_all(World *w)
 {
+  /* The aggregate fidelity's flows step up to now with the rotation as it
+   * was, before anything changes it. */
+  if (w->cfg->fidelity == FIDELITY_AGGREGATE) {
+    world_on_task_changed(w, aggregate_on_task_state, NULL);
+    world_on_task_health_changed(w, aggregate_on_task_health, NULL);
+  }
   /* A task changed state: resources and serving first, then the
    * scheduler, which may start replacements at once. */
   world_on_task_changed(w, lb_on_task_state, NULL);
@@ -111,7 +118,10 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   task_lifecycle_init(w);
   calls_init(w);
   task_queue_init(w);
-  arrivals_init(w);
+  if (cfg->fidelity == FIDELITY_AGGREGATE)
+    aggregate_init(w);
+  else
+    arrivals_init(w);
   cpu_share_init(w);
   lb_init(w);
   health_init(w);
@@ -142,6 +152,7 @@ world_free(World *w)
   health_free(w);
   lb_free(w);
   arrivals_free(w);
+  aggregate_free(w);
   eventlog_free(w);
   faults_free(w);
   cpu_share_free(w); /* before the queues: they leave it */
@@ -173,6 +184,7 @@ finish(World *w)
 {
   metrics_finish(w);
   cost_finish(w);
+  aggregate_collect_warnings(w);
   run_warnings_collect(w, w->warnings);
 }
 
