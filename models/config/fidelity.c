@@ -9,6 +9,21 @@ fidelity_name(Fidelity fidelity)
   return names[fidelity];
 }
 
+char *
+fidelity_aggregate_obstacle(const ScenarioConfig *cfg)
+{
+  for (guint i = 0; i < cfg->services->len; i++) {
+    const ServiceConfig *svc = cfg->services->pdata[i];
+    if (svc->workload.calls != NULL && svc->workload.calls->len > 0)
+      return g_strdup_printf(
+        "\"aggregate\" does not model calls between services, and "
+        "service %s calls %s: use \"requests\" for this scenario",
+        svc->name,
+        g_array_index(svc->workload.calls, WorkloadCall, 0).service);
+  }
+  return NULL;
+}
+
 gboolean
 fidelity_parse(ScenarioConfig *cfg, const JNode *root, GError **error)
 {
@@ -16,22 +31,13 @@ fidelity_parse(ScenarioConfig *cfg, const JNode *root, GError **error)
   if (!jn_enum(root, "fidelity", names, &value, error))
     return FALSE;
   cfg->fidelity = (Fidelity) value;
-  if (cfg->fidelity != FIDELITY_AGGREGATE)
-    return TRUE;
-  for (guint i = 0; i < cfg->services->len; i++) {
-    const ServiceConfig *svc = cfg->services->pdata[i];
-    if (svc->workload.calls != NULL && svc->workload.calls->len > 0) {
-      JNode fidelity;
-      jn_member(root, "fidelity", &fidelity);
-      return jn_error(&fidelity, error,
-                      "\"aggregate\" does not model calls between "
-                      "services, and service %s calls %s: use "
-                      "\"requests\" for this scenario",
-                      svc->name,
-                      g_array_index(svc->workload.calls, WorkloadCall, 0)
-                        .service),
-             FALSE;
-    }
+  g_autofree char *obstacle = cfg->fidelity == FIDELITY_AGGREGATE
+                                ? fidelity_aggregate_obstacle(cfg) : NULL;
+  if (obstacle != NULL) {
+    JNode fidelity;
+    jn_member(root, "fidelity", &fidelity);
+    jn_error(&fidelity, error, "%s", obstacle);
+    return FALSE;
   }
   return TRUE;
 }

@@ -20,5 +20,9 @@
 gboolean fidelity_parse(ScenarioConfig *cfg, const JNode *root,
                         GError **error);
 
+/* Why @cfg cannot run in the aggregate fidelity (a message naming the
+ * service), or NULL when it can. */
+char *fidelity_aggregate_obstacle(const ScenarioConfig *cfg);
+
 /* "requests" or "aggregate". */
 const char *fidelity_name(Fidelity fidelity);

@@ -10,6 +10,9 @@ typedef struct _World World;
 
 typedef struct {
   double traffic_scale;    /* multiplies every arrival rate (default 1) */
+  gboolean aggregate;      /* the aggregate fidelity whatever the
+                              scenario's "fidelity" (`ecsim compare`'s
+                              search) */
   gboolean print_events;   /* write the event log as text while running */
   FILE *events_out;        /* where (default stdout) */
 } WorldOptions;

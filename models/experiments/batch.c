@@ -42,7 +42,8 @@ batch_job_free(BatchJob *job)
 void
 batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
 {
-  WorldOptions options = { .traffic_scale = job->traffic_scale };
+  WorldOptions options = { .traffic_scale = job->traffic_scale,
+                           .aggregate = job->aggregate };
   g_autoptr(GError) error = NULL;
   g_autoptr(World) w = world_new(job->cfg, &options, &error);
   if (w == NULL) {

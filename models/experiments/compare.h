@@ -38,6 +38,7 @@ typedef struct {
   double scale;          /* traffic multiplier */
   double mean_rps;       /* the Fargate run's arrivals / duration */
   double ec2_cpu_pct;    /* EC2 variant's mean task CPU */
+  gboolean aggregate;    /* from runs in the aggregate fidelity */
   BreakEvenVerdict fargate, ec2;
 } BreakEvenPoint;
 
@@ -55,7 +56,14 @@ typedef struct {
   double tried_lo, tried_hi; /* the range tried */
   gboolean interrupted;      /* stopped by @interrupt: no conclusion */
   char *statement;           /* one paragraph for humans */
-  GArray *points;            /* BreakEvenPoint, by scale */
+  GArray *points;            /* BreakEvenPoint, by scale: the levels the
+                                statement rests on, request by request
+                                unless the scenario is aggregate */
+  gboolean screened;         /* the aggregate fidelity searched first */
+  GArray *screen;            /* BreakEvenPoint, by scale: its levels */
+  gboolean confirmed;        /* the request-level runs at the ends of the
+                                screened bracket bracketed it too */
+  guint aggregate_runs, request_runs; /* simulations run by the search */
 } BreakEven;
 
 /* TRUE when variant @cfg runs its services on EC2 capacity. */

@@ -41,6 +41,8 @@ typedef struct {
   double near_saturation_s;     /* time with 0.95 < ρ < 1 on some task */
   double overload_s;            /* time with a backlog on some task */
   gboolean shared_cpu;          /* some task was share-only (EC2) */
+  gboolean pooled;              /* least outstanding requests: its tasks
+                                   step as one server group */
 } Flow;
 
 struct _Aggregate {
@@ -109,7 +111,7 @@ complete_held(Flow *f, TaskQueue *s)
     return;
   f->count[C_OK] += n;
   f->count[C_STARTED] += s->fluid_backlog;
-  fluid_latency_add(f->latency, s->speed, n, NULL);
+  fluid_latency_add(f->latency, n, s->speed, NULL);
   s->fluid_busy = s->fluid_backlog = 0;
 }
 
@@ -174,9 +176,12 @@ hung_step(const TaskQueue *s, double lambda, double dt, FluidStep *out)
   out->rho = INFINITY;
 }
 
+/* Round robin deals a Poisson stream out in turn, so each of @n tasks
+ * sees every n-th arrival: Erlang-n gaps, squared coefficient of
+ * variation 1/n. */
 static void
 task_step(const Flow *f, const TaskQueue *s, double lambda, double dt,
-          FluidStep *out)
+          guint n, FluidStep *out)
 {
   if (s->hung) {
     hung_step(s, lambda, dt, out);
@@ -186,7 +191,7 @@ task_step(const Flow *f, const TaskQueue *s, double lambda, double dt,
     .slots = s->slots,
     .mean_s = f->mean_s * s->speed,
     .scv = f->scv,
-    .arrival_scv = 1.0,
+    .arrival_scv = 1.0 / n,
     .queue_limit = s->queue_limit,
     .timeout_s = sim_time_to_seconds(s->timeout),
   };
@@ -199,24 +204,27 @@ typedef struct {
   gboolean near_saturation, overload;
 } StepTotals;
 
+/* Adds @share of step @out (all of it for a task's own step; its part of
+ * a pooled one) as task @s's. */
 static void
 add_step(Flow *f, TaskQueue *s, const FluidStep *out, double dt,
-         StepTotals *sum)
+         double share, StepTotals *sum)
 {
-  f->count[C_QUEUE_FULL] += out->queue_full;
-  f->count[C_TIMEOUT] += out->timed_out;
-  f->count[C_STARTED] += out->started;
-  f->count[C_WAITED] += out->waited;
-  f->count[C_OK] += out->completed;
-  sum->busy_slot_s += out->busy_slot_s;
-  sum->in_flight_s += out->in_flight_s;
-  sum->wait_sum_s += out->wait_sum_s;
+  f->count[C_QUEUE_FULL] += share * out->queue_full;
+  f->count[C_TIMEOUT] += share * out->timed_out;
+  f->count[C_STARTED] += share * out->started;
+  f->count[C_WAITED] += share * out->waited;
+  f->count[C_OK] += share * out->completed;
+  sum->busy_slot_s += share * out->busy_slot_s;
+  sum->in_flight_s += share * out->in_flight_s;
+  sum->wait_sum_s += share * out->wait_sum_s;
   sum->near_saturation |= out->rho > 0.95 && out->rho < 1.0;
   sum->overload |= out->backlog > 0;
   if (out->completed > 0)
-    fluid_latency_add(f->latency, s->speed, out->completed, &out->wait);
-  s->fluid_backlog = out->backlog;
-  s->fluid_busy = out->busy_slot_s / dt;
+    fluid_latency_add(f->latency, share * out->completed, s->speed,
+                      &out->wait);
+  s->fluid_backlog = share * out->backlog;
+  s->fluid_busy = share * out->busy_slot_s / dt;
 }
 
 /* Memory grows with the requests a task holds (task-queue.h): past its
@@ -226,6 +234,73 @@ check_memory(World *w, TaskQueue *s, SimTime now)
 {
   if (s->oom_at != G_MAXUINT32 && held(s) >= (double) s->oom_at)
     task_queue_out_of_memory(w, s, now);
+}
+
+/* Round robin: each task a queue of its own. Tasks alike (same size, idle
+ * queue) step alike: the last result is reused while they come in a
+ * row. */
+static void
+round_robin_step(World *w, Flow *f, double lambda, double dt, SimTime to,
+                 StepTotals *sum)
+{
+  FluidStep out;
+  const TaskQueue *like = NULL;
+  double like_lambda = -1;
+  for (guint i = 0; i < f->pool->len; i++) {
+    const Member *m = &g_array_index(f->pool, Member, i);
+    TaskQueue *s = world_task(w, m->task)->queue;
+    double li = lambda * m->weight / f->total_weight;
+    gboolean same = like != NULL && li == like_lambda &&
+                    s->fluid_backlog == 0 && like->fluid_backlog == 0 &&
+                    !s->hung && !like->hung && s->slots == like->slots &&
+                    s->speed == like->speed;
+    if (!same)
+      task_step(f, s, li, dt, f->pool->len, &out);
+    add_step(f, s, &out, dt, 1.0, sum);
+    check_memory(w, s, to);
+    like = s;
+    like_lambda = li;
+  }
+}
+
+/* Least outstanding requests sends each request to the task holding the
+ * fewest, which is close to one queue in front of all their slots (join
+ * the shortest queue; Whitt 2002, "Stochastic-Process Limits", §8): the
+ * tasks step as one server group of all their slots, whose service rate
+ * is the sum of theirs, and share the results by weight (their rates). */
+static void
+pooled_step(World *w, Flow *f, double lambda, double dt, SimTime to,
+            StepTotals *sum)
+{
+  FluidServer srv = { .scv = f->scv, .arrival_scv = 1.0,
+                      .queue_limit = 0, .timeout_s = INFINITY };
+  double rate = 0, backlog = 0;
+  for (guint i = 0; i < f->pool->len; i++) {
+    const Member *m = &g_array_index(f->pool, Member, i);
+    const TaskQueue *s = world_task(w, m->task)->queue;
+    if (m->weight <= 0)
+      continue;
+    srv.slots += s->slots;
+    rate += s->slots / (f->mean_s * s->speed);
+    srv.queue_limit += s->queue_limit;
+    srv.timeout_s = sim_time_to_seconds(s->timeout);
+    backlog += s->fluid_backlog;
+  }
+  srv.mean_s = srv.slots / rate;
+  FluidStep out;
+  fluid_queue_step(&srv, lambda, dt, backlog, &out);
+  for (guint i = 0; i < f->pool->len; i++) {
+    const Member *m = &g_array_index(f->pool, Member, i);
+    TaskQueue *s = world_task(w, m->task)->queue;
+    if (m->weight <= 0) {
+      FluidStep idle;
+      hung_step(s, 0, dt, &idle);
+      add_step(f, s, &idle, dt, 1.0, sum);
+      continue;
+    }
+    add_step(f, s, &out, dt, m->weight / f->total_weight, sum);
+    check_memory(w, s, to);
+  }
 }
 
 static void
@@ -242,30 +317,12 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
     refresh_pool(w, service, f);
   f->count[C_ARRIVALS] += lambda * dt;
   StepTotals sum = { 0 };
-  if (f->pool->len == 0 || f->total_weight <= 0) {
+  if (f->pool->len == 0 || f->total_weight <= 0)
     f->count[C_NO_TARGET] += lambda * dt;
-  } else {
-    /* Tasks alike (same size, idle queue, same share) step alike: the
-     * last result is reused while they come in a row. */
-    FluidStep out;
-    const TaskQueue *like = NULL;
-    double like_lambda = -1;
-    for (guint i = 0; i < f->pool->len; i++) {
-      const Member *m = &g_array_index(f->pool, Member, i);
-      TaskQueue *s = world_task(w, m->task)->queue;
-      double li = lambda * m->weight / f->total_weight;
-      gboolean same = like != NULL && li == like_lambda &&
-                      s->fluid_backlog == 0 && like->fluid_backlog == 0 &&
-                      !s->hung && !like->hung && s->slots == like->slots &&
-                      s->speed == like->speed;
-      if (!same)
-        task_step(f, s, li, dt, &out);
-      add_step(f, s, &out, dt, &sum);
-      check_memory(w, s, to);
-      like = s;
-      like_lambda = li;
-    }
-  }
+  else if (f->pooled)
+    pooled_step(w, f, lambda, dt, to, &sum);
+  else
+    round_robin_step(w, f, lambda, dt, to, &sum);
   if (sum.near_saturation)
     f->near_saturation_s += dt;
   if (sum.overload)
@@ -400,6 +457,8 @@ aggregate_init(World *w)
     f->mean_s = dist_mean_seconds(&svc->workload.service_time);
     f->scv = dist_scv(&svc->workload.service_time);
     f->pool = g_array_new(FALSE, FALSE, sizeof(Member));
+    const TargetGroupConfig *tg = w->cfg->service_tgs->pdata[i];
+    f->pooled = tg != NULL && tg->algorithm == LB_LEAST_OUTSTANDING;
     f->stale = TRUE;
   }
   if (AGGREGATE_STEP_MAX < w->horizon)

@@ -21,6 +21,8 @@
 #include "models/control/run-warnings.h"
 #include "models/config/scenario-warnings.h"
 #include "models/config/scenario.h"
+#include "models/config/fidelity.h"
+#include "models/input/input.h"
 #include "models/control/scheduler.h"
 #include "models/control/service.h"
 #include "models/control/strategy.h"
@@ -43,7 +45,7 @@ subscribe_all(World *w)
 {
   /* The aggregate fidelity's flows step up to now with the rotation as it
    * was, before anything changes it. */
-  if (w->cfg->fidelity == FIDELITY_AGGREGATE) {
+  if (world_fidelity(w) == FIDELITY_AGGREGATE) {
     world_on_task_changed(w, aggregate_on_task_state, NULL);
     world_on_task_health_changed(w, aggregate_on_task_health, NULL);
   }
@@ -97,6 +99,14 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
           GError **error)
 {
   static const WorldOptions defaults = { .traffic_scale = 1.0 };
+  if (options != NULL && options->aggregate) {
+    g_autofree char *obstacle = fidelity_aggregate_obstacle(cfg);
+    if (obstacle != NULL) {
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                  "%s: %s", cfg->file, obstacle);
+      return NULL;
+    }
+  }
   World *w = g_new0(World, 1);
   w->cfg = cfg;
   w->options = options ? *options : defaults;
@@ -118,7 +128,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   task_lifecycle_init(w);
   calls_init(w);
   task_queue_init(w);
-  if (cfg->fidelity == FIDELITY_AGGREGATE)
+  if (world_fidelity(w) == FIDELITY_AGGREGATE)
     aggregate_init(w);
   else
     arrivals_init(w);
@@ -216,6 +226,12 @@ SimEngine *
 world_engine(World *w)
 {
   return w->engine;
+}
+
+Fidelity
+world_fidelity(const World *w)
+{
+  return w->options.aggregate ? FIDELITY_AGGREGATE : w->cfg->fidelity;
 }
 
 double
