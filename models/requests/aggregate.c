@@ -30,7 +30,7 @@ typedef struct {
 
 /* One service's flow. */
 typedef struct {
-  const TrafficConfig *traffic; /* NULL: no traffic */
+  TrafficRate *traffic;         /* NULL: no traffic */
   FluidLatency *latency;        /* its latencies since the last flush */
   double mean_s, scv;           /* service time on a speed-1 task */
   GArray *pool;                 /* Member: the tasks taking requests */
@@ -310,9 +310,7 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
   double dt = sim_time_to_seconds(to - from);
   double lambda = 0;
   if (f->traffic != NULL)
-    lambda = traffic_config_rate_at(f->traffic, from + (to - from) / 2,
-                                    w->cfg->clock_offset) *
-             w->options.traffic_scale;
+    lambda = traffic_rate_arrivals(f->traffic, from, to) / dt;
   if (f->stale)
     refresh_pool(w, service, f);
   f->count[C_ARRIVALS] += lambda * dt;
@@ -452,7 +450,10 @@ aggregate_init(World *w)
   for (guint i = 0; i < a->n; i++) {
     const ServiceConfig *svc = w->cfg->services->pdata[i];
     Flow *f = &a->flows[i];
-    f->traffic = svc->workload.traffic;
+    if (svc->workload.traffic != NULL)
+      f->traffic = traffic_rate_new(
+        svc->workload.traffic, world_rng(w, "traffic-modulation", svc->name),
+        w->cfg->clock_offset, w->options.traffic_scale);
     f->latency = fluid_latency_new(&svc->workload.service_time);
     f->mean_s = dist_mean_seconds(&svc->workload.service_time);
     f->scv = dist_scv(&svc->workload.service_time);
@@ -473,6 +474,7 @@ aggregate_free(World *w)
     return;
   for (guint i = 0; i < a->n; i++) {
     fluid_latency_free(a->flows[i].latency);
+    traffic_rate_free(a->flows[i].traffic);
     g_array_unref(a->flows[i].pool);
   }
   g_free(a->flows);

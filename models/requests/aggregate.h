@@ -1,7 +1,9 @@
 /* The aggregate fidelity (config/fidelity.h): requests as flows.
  *
  * In place of an event per arrival and per completion, each service's
- * traffic is a rate (traffic_config_rate_at() at the middle of each step),
+ * traffic is a rate (its expected arrivals over each step,
+ * traffic_rate_arrivals(), with the same bursts as request by request: a
+ * request log's own count),
  * split by its load balancer over the tasks that take requests (equally
  * under round robin; in proportion to each task's service rate under least
  * outstanding requests, which steers work to the faster ones), and each
@@ -29,8 +31,8 @@
 #include "models/core/world-private.h"
 #include "models/requests/task-queue.h"
 
-/* The longest step. The rate is read once per step, so a rate that moves
- * within a step is followed to within this. */
+/* The longest step. A step's arrivals come at its mean rate, so a rate
+ * that moves within a step is followed to within this. */
 #define AGGREGATE_STEP_MAX (5 * SIM_SEC)
 
 /* Registers the step event and starts each service's flow. */
