@@ -74,7 +74,7 @@ static void
 close_period(World *w, SimTime end)
 {
   SimTime start = w->metrics->period_start;
-  aggregate_sync(w);
+  aggregate_sync(w, TRUE);
   for (guint s = 0; s < w->cfg->services->len; s++)
     close_row(w, s, start, end);
   calls_close_period(w, start, end);

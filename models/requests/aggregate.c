@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "models/capacity/cluster.h"
 #include "models/config/scenario.h"
 #include "models/requests/fluid-latency.h"
 #include "models/requests/fluid-queue.h"
@@ -33,6 +34,11 @@ typedef struct {
   TrafficRate *traffic;         /* NULL: no traffic */
   FluidLatency *latency;        /* its latencies since the last flush */
   double mean_s, scv;           /* service time on a speed-1 task */
+  double work_s;                /* vCPU-seconds of work per request and
+                                   the most CPU one can use (share-only
+                                   EC2 tasks, workload.h) */
+  double slot_max_vcpu;
+  double lambda;                /* arrivals per second this step */
   GArray *pool;                 /* Member: the tasks taking requests */
   double total_weight;
   gboolean stale;               /* the pool is to be read again */
@@ -45,8 +51,18 @@ typedef struct {
                                    step as one server group */
 } Flow;
 
+/* What an instance's tasks ask of its CPU in a step (cpu-share.h). */
+typedef struct {
+  double share_work;            /* vCPU the share-only tasks' requests
+                                   need (arrival rate x work) */
+  double hard;                  /* vCPU hard-capped tasks' busy slots
+                                   took in the last step */
+} InstanceLoad;
+
 struct _Aggregate {
   World *w;                     /* the world it belongs to */
+  GArray *loads;                /* InstanceLoad, per instance */
+  gboolean any_share;           /* some pool holds a share-only task */
   SimKindId kind;               /* its step event */
   Flow *flows;                  /* per service */
   guint n;
@@ -146,6 +162,7 @@ refresh_pool(World *w, guint32 service, Flow *f)
     Member m = { ids[i], weight_of(w, service, s) };
     s->fluid_gen = gen;
     f->shared_cpu |= s->share != NULL;
+    a->any_share |= s->share != NULL;
     f->total_weight += m.weight;
     g_array_append_val(f->pool, m);
   }
@@ -176,12 +193,76 @@ hung_step(const TaskQueue *s, double lambda, double dt, FluidStep *out)
   out->rho = INFINITY;
 }
 
+/* ---- the CPU of share-only EC2 tasks -------------------------------- */
+
+/* What the tasks on each instance ask of its CPU this step: share-only
+ * tasks their requests' work, hard-capped ones what their busy slots took
+ * in the last step. */
+static void
+measure_instances(World *w)
+{
+  Aggregate *a = w->aggregate;
+  g_array_set_size(a->loads, 0);
+  g_array_set_size(a->loads, cluster_n_instances(w));
+  for (guint i = 0; i < a->n; i++) {
+    Flow *f = &a->flows[i];
+    for (guint k = 0; k < f->pool->len; k++) {
+      const Member *m = &g_array_index(f->pool, Member, k);
+      const TaskQueue *s = world_task(w, m->task)->queue;
+      if (s->instance < 0)
+        continue;
+      InstanceLoad *l = &g_array_index(a->loads, InstanceLoad, s->instance);
+      if (s->share != NULL)
+        l->share_work += f->lambda * m->weight / f->total_weight * f->work_s;
+      else
+        l->hard += s->fluid_busy * s->hard_slot_vcpu;
+    }
+  }
+}
+
+/* The mean service time of a request in share-only task @s (receiving
+ * @lambda): at most slot_max_vcpu per request, the instance's CPU left by
+ * hard-capped tasks shared by all its share-only requests. That is
+ * processor sharing over CPU / slot_max_vcpu "servers", whose mean
+ * sojourn is M/M/c's (the same birth-death chain): the full-speed time
+ * stretched by 1 + C(c, a) / (c - a). Saturated, the CPU is split in
+ * proportion to the work asked, so each task serves that share of its
+ * arrivals. */
+static double
+share_mean_s(World *w, const Flow *f, const TaskQueue *s, double lambda)
+{
+  const InstanceLoad *l =
+    &g_array_index(w->aggregate->loads, InstanceLoad, s->instance);
+  double full = f->work_s / f->slot_max_vcpu;
+  double cpu = cluster_instance(w, (guint32) s->instance)->type->vcpu -
+               l->hard;
+  int servers = MAX(1, (int) floor(cpu / f->slot_max_vcpu));
+  double load = l->share_work / f->slot_max_vcpu;
+  if (load < 0.999 * servers)
+    return full * (1 + fluid_erlang_c(servers, load) / (servers - load));
+  double saturated = lambda > 0 ? s->slots * l->share_work /
+                                    (MAX(cpu, 1e-9) * lambda)
+                                : full;
+  return MAX(full * 1000, saturated);
+}
+
+/* The mean service time of a request in @s this step. */
+static double
+task_mean_s(World *w, const Flow *f, const TaskQueue *s, double lambda)
+{
+  if (s->share != NULL)
+    return share_mean_s(w, f, s, lambda);
+  return f->mean_s * s->speed;
+}
+
+/* ---- one step (continued) ------------------------------------------ */
+
 /* Round robin deals a Poisson stream out in turn, so each of @n tasks
  * sees every n-th arrival: Erlang-n gaps, squared coefficient of
  * variation 1/n. */
 static void
-task_step(const Flow *f, const TaskQueue *s, double lambda, double dt,
-          guint n, FluidStep *out)
+task_step(const Flow *f, const TaskQueue *s, double mean_s, double lambda,
+          double dt, guint n, FluidStep *out)
 {
   if (s->hung) {
     hung_step(s, lambda, dt, out);
@@ -189,7 +270,7 @@ task_step(const Flow *f, const TaskQueue *s, double lambda, double dt,
   }
   FluidServer srv = {
     .slots = s->slots,
-    .mean_s = f->mean_s * s->speed,
+    .mean_s = mean_s,
     .scv = f->scv,
     .arrival_scv = 1.0 / n,
     .queue_limit = s->queue_limit,
@@ -205,23 +286,28 @@ typedef struct {
 } StepTotals;
 
 /* Adds @share of step @out (all of it for a task's own step; its part of
- * a pooled one) as task @s's. */
+ * a pooled one) as task @s's, whose requests took @mean_s on average. */
 static void
 add_step(Flow *f, TaskQueue *s, const FluidStep *out, double dt,
-         double share, StepTotals *sum)
+         double share, double mean_s, StepTotals *sum)
 {
   f->count[C_QUEUE_FULL] += share * out->queue_full;
   f->count[C_TIMEOUT] += share * out->timed_out;
   f->count[C_STARTED] += share * out->started;
   f->count[C_WAITED] += share * out->waited;
   f->count[C_OK] += share * out->completed;
-  sum->busy_slot_s += share * out->busy_slot_s;
+  /* A share-only task's CPU metric is CPU used over CPU reserved
+   * (workload.h): its requests' work over its slots' reservation. */
+  double busy = s->share == NULL ? out->busy_slot_s
+                                 : out->started * f->work_s /
+                                     task_queue_share_slot_vcpu(s);
+  sum->busy_slot_s += share * busy;
   sum->in_flight_s += share * out->in_flight_s;
   sum->wait_sum_s += share * out->wait_sum_s;
   sum->near_saturation |= out->rho > 0.95 && out->rho < 1.0;
   sum->overload |= out->backlog > 0;
   if (out->completed > 0)
-    fluid_latency_add(f->latency, share * out->completed, s->speed,
+    fluid_latency_add(f->latency, share * out->completed, mean_s / f->mean_s,
                       &out->wait);
   s->fluid_backlog = share * out->backlog;
   s->fluid_busy = share * out->busy_slot_s / dt;
@@ -236,30 +322,30 @@ check_memory(World *w, TaskQueue *s, SimTime now)
     task_queue_out_of_memory(w, s, now);
 }
 
-/* Round robin: each task a queue of its own. Tasks alike (same size, idle
- * queue) step alike: the last result is reused while they come in a
- * row. */
+/* Round robin: each task a queue of its own. Tasks alike (same slots and
+ * mean, idle queue) step alike: the last result is reused while they come
+ * in a row. */
 static void
-round_robin_step(World *w, Flow *f, double lambda, double dt, SimTime to,
-                 StepTotals *sum)
+round_robin_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
 {
   FluidStep out;
   const TaskQueue *like = NULL;
-  double like_lambda = -1;
+  double like_lambda = -1, like_mean = -1;
   for (guint i = 0; i < f->pool->len; i++) {
     const Member *m = &g_array_index(f->pool, Member, i);
     TaskQueue *s = world_task(w, m->task)->queue;
-    double li = lambda * m->weight / f->total_weight;
-    gboolean same = like != NULL && li == like_lambda &&
+    double li = f->lambda * m->weight / f->total_weight;
+    double mean = task_mean_s(w, f, s, li);
+    gboolean same = like != NULL && li == like_lambda && mean == like_mean &&
                     s->fluid_backlog == 0 && like->fluid_backlog == 0 &&
-                    !s->hung && !like->hung && s->slots == like->slots &&
-                    s->speed == like->speed;
+                    !s->hung && !like->hung && s->slots == like->slots;
     if (!same)
-      task_step(f, s, li, dt, f->pool->len, &out);
-    add_step(f, s, &out, dt, 1.0, sum);
+      task_step(f, s, mean, li, dt, f->pool->len, &out);
+    add_step(f, s, &out, dt, 1.0, mean, sum);
     check_memory(w, s, to);
     like = s;
     like_lambda = li;
+    like_mean = mean;
   }
 }
 
@@ -269,8 +355,7 @@ round_robin_step(World *w, Flow *f, double lambda, double dt, SimTime to,
  * tasks step as one server group of all their slots, whose service rate
  * is the sum of theirs, and share the results by weight (their rates). */
 static void
-pooled_step(World *w, Flow *f, double lambda, double dt, SimTime to,
-            StepTotals *sum)
+pooled_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
 {
   FluidServer srv = { .scv = f->scv, .arrival_scv = 1.0,
                       .queue_limit = 0, .timeout_s = INFINITY };
@@ -280,27 +365,42 @@ pooled_step(World *w, Flow *f, double lambda, double dt, SimTime to,
     const TaskQueue *s = world_task(w, m->task)->queue;
     if (m->weight <= 0)
       continue;
+    double li = f->lambda * m->weight / f->total_weight;
     srv.slots += s->slots;
-    rate += s->slots / (f->mean_s * s->speed);
+    rate += s->slots / task_mean_s(w, f, s, li);
     srv.queue_limit += s->queue_limit;
     srv.timeout_s = sim_time_to_seconds(s->timeout);
     backlog += s->fluid_backlog;
   }
   srv.mean_s = srv.slots / rate;
   FluidStep out;
-  fluid_queue_step(&srv, lambda, dt, backlog, &out);
+  fluid_queue_step(&srv, f->lambda, dt, backlog, &out);
   for (guint i = 0; i < f->pool->len; i++) {
     const Member *m = &g_array_index(f->pool, Member, i);
     TaskQueue *s = world_task(w, m->task)->queue;
     if (m->weight <= 0) {
       FluidStep idle;
       hung_step(s, 0, dt, &idle);
-      add_step(f, s, &idle, dt, 1.0, sum);
+      add_step(f, s, &idle, dt, 1.0, f->mean_s, sum);
       continue;
     }
-    add_step(f, s, &out, dt, m->weight / f->total_weight, sum);
+    double li = f->lambda * m->weight / f->total_weight;
+    add_step(f, s, &out, dt, m->weight / f->total_weight,
+             task_mean_s(w, f, s, li), sum);
     check_memory(w, s, to);
   }
+}
+
+/* Reads service @service's arrivals over [@from, @to) and its pool. */
+static void
+start_flow(World *w, guint32 service, SimTime from, SimTime to)
+{
+  Flow *f = &w->aggregate->flows[service];
+  double dt = sim_time_to_seconds(to - from);
+  f->lambda = f->traffic != NULL
+                ? traffic_rate_arrivals(f->traffic, from, to) / dt : 0;
+  if (f->stale)
+    refresh_pool(w, service, f);
 }
 
 static void
@@ -308,19 +408,14 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
 {
   Flow *f = &w->aggregate->flows[service];
   double dt = sim_time_to_seconds(to - from);
-  double lambda = 0;
-  if (f->traffic != NULL)
-    lambda = traffic_rate_arrivals(f->traffic, from, to) / dt;
-  if (f->stale)
-    refresh_pool(w, service, f);
-  f->count[C_ARRIVALS] += lambda * dt;
+  f->count[C_ARRIVALS] += f->lambda * dt;
   StepTotals sum = { 0 };
   if (f->pool->len == 0 || f->total_weight <= 0)
-    f->count[C_NO_TARGET] += lambda * dt;
+    f->count[C_NO_TARGET] += f->lambda * dt;
   else if (f->pooled)
-    pooled_step(w, f, lambda, dt, to, &sum);
+    pooled_step(w, f, dt, to, &sum);
   else
-    round_robin_step(w, f, lambda, dt, to, &sum);
+    round_robin_step(w, f, dt, to, &sum);
   if (sum.near_saturation)
     f->near_saturation_s += dt;
   if (sum.overload)
@@ -333,7 +428,9 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
   commit_counts(w, service, f);
 }
 
-/* Advances every flow from the last step to now. */
+/* Advances every flow from the last step to now: every service's
+ * arrivals and pool first, as share-only tasks' speeds depend on what
+ * every task on their instance is asked. */
 static void
 advance(World *w)
 {
@@ -341,6 +438,10 @@ advance(World *w)
   SimTime now = world_now(w);
   if (now <= a->last)
     return;
+  for (guint i = 0; i < a->n; i++)
+    start_flow(w, i, a->last, now);
+  if (a->any_share)
+    measure_instances(w);
   for (guint i = 0; i < a->n; i++)
     advance_flow(w, i, a->last, now);
   a->last = now;
@@ -367,37 +468,44 @@ aggregate_collect_warnings(World *w)
     const Flow *f = &a->flows[i];
     if (f->scv > 4)
       warnings_add(w->warnings, "aggregate_approximation", svc->name,
-                   "service time cv %.2g: the aggregate fidelity's waits "
+                   "service %s: service time cv %.2g: the aggregate "
+                   "fidelity's waits "
                    "(Allen-Cunneen) lose accuracy above cv 2; check with "
-                   "\"fidelity\": \"requests\"", sqrt(f->scv));
+                   "\"fidelity\": \"requests\"", svc->name, sqrt(f->scv));
     if (f->near_saturation_s > 0)
       warnings_add(w->warnings, "aggregate_approximation", svc->name,
-                   "tasks ran at 95-100%% of capacity for %.0f s: the "
+                   "service %s: tasks ran at 95-100%% of capacity for "
+                   "%.0f s: the "
                    "aggregate fidelity's waits are least accurate near "
                    "saturation; check with \"fidelity\": \"requests\"",
-                   f->near_saturation_s);
+                   svc->name, f->near_saturation_s);
     if (f->shared_cpu)
       warnings_add(w->warnings, "aggregate_approximation", svc->name,
-                   "share-only EC2 tasks serve at their own CPU in the "
-                   "aggregate fidelity: contention with neighbours on the "
-                   "instance is not modelled");
+                   "service %s: its share-only EC2 tasks' speed comes from "
+                   "the mean CPU their instance's tasks ask (processor "
+                   "sharing), not from each moment's neighbours",
+                   svc->name);
     if (svc->workload.memory_per_request_mib > 0)
       warnings_add(w->warnings, "aggregate_approximation", svc->name,
-                   "memory per request: the aggregate fidelity OOM-kills "
-                   "on the mean requests held, not on their peaks");
+                   "service %s: memory per request: the aggregate fidelity "
+                   "OOM-kills on the mean requests held, not on their "
+                   "peaks", svc->name);
   }
 }
 
 void
-aggregate_sync(World *w)
+aggregate_sync(World *w, gboolean period_end)
 {
   if (!world_is_aggregate(w))
     return;
   advance(w);
+  /* Latencies wait for the period's end unless autoscaling reads each
+   * minute's: a flush costs a few hundred histogram records. */
   for (guint i = 0; i < w->aggregate->n; i++)
-    fluid_latency_flush(w->aggregate->flows[i].latency,
-                        w->reqstats[i].latency,
-                        w->reqstats[i].minute_latency);
+    if (period_end || w->reqstats[i].minute_latency != NULL)
+      fluid_latency_flush(w->aggregate->flows[i].latency,
+                          w->reqstats[i].latency,
+                          w->reqstats[i].minute_latency);
 }
 
 void
@@ -447,6 +555,7 @@ aggregate_init(World *w)
   a->kind = sim_engine_register(w->engine, &step, a);
   a->n = w->cfg->services->len;
   a->flows = g_new0(Flow, a->n);
+  a->loads = g_array_new(FALSE, TRUE, sizeof(InstanceLoad));
   for (guint i = 0; i < a->n; i++) {
     const ServiceConfig *svc = w->cfg->services->pdata[i];
     Flow *f = &a->flows[i];
@@ -456,6 +565,8 @@ aggregate_init(World *w)
         w->cfg->clock_offset, w->options.traffic_scale);
     f->latency = fluid_latency_new(&svc->workload.service_time);
     f->mean_s = dist_mean_seconds(&svc->workload.service_time);
+    f->work_s = f->mean_s * workload_work_per_second(&svc->workload);
+    f->slot_max_vcpu = workload_slot_max_vcpu(&svc->workload);
     f->scv = dist_scv(&svc->workload.service_time);
     f->pool = g_array_new(FALSE, FALSE, sizeof(Member));
     const TargetGroupConfig *tg = w->cfg->service_tgs->pdata[i];
@@ -478,6 +589,7 @@ aggregate_free(World *w)
     g_array_unref(a->flows[i].pool);
   }
   g_free(a->flows);
+  g_array_unref(a->loads);
   g_free(a);
   w->aggregate = NULL;
 }

@@ -39,9 +39,11 @@
 void aggregate_init(World *w);
 void aggregate_free(World *w);
 
-/* Advances every flow to now and flushes the latencies: call before
- * reading the request statistics. No-op in the requests fidelity. */
-void aggregate_sync(World *w);
+/* Advances every flow to now and flushes the latencies (at a metrics
+ * period's end, or when autoscaling keeps a minute's latencies): call
+ * before reading the request statistics. No-op in the requests
+ * fidelity. */
+void aggregate_sync(World *w, gboolean period_end);
 
 /* @s's task stopped or crashed: what it holds fails, as task_queue_abort()
  * makes it fail request by request. */
