@@ -13,7 +13,9 @@
 #define FINE_HIGH 1e-8
 /* A bin's ends differ by at most this fraction of its lower end: a
  * quantile read in it is off by about half of that. */
-#define MERGE_TOL 0.03
+#define MERGE_TOL 0.025
+/* Below the median a bin may also be this probable. */
+#define SMALL_BIN 0.004
 /* Convolution tables for ratios (mean wait / mean service time) 2^(j/4),
  * j in [NODE_MIN, NODE_MAX]; outside, one term is negligible. */
 #define NODES_PER_DOUBLING 4
@@ -42,6 +44,7 @@ typedef struct {
   guint n;
   double *w;
   double *v;
+  double *cum; /* probability below each bin, n + 1 (the last is 1) */
 } Table;
 
 struct _FluidLatency {
@@ -59,6 +62,7 @@ struct _FluidLatency {
   GArray *groups;        /* of Group, in the order first added */
   double pending;        /* requests added since the last flush */
   double phase;          /* systematic rounding's carried fraction */
+  double turn;           /* where the next group's points start, [0, 1) */
   double *values;        /* a flush's point values, seconds */
 };
 
@@ -108,11 +112,18 @@ cell_means(const FluidLatency *fl, const double *q, double mean,
     cells[n - 1] = CLAMP(last, q[2 * n - 2], q[2 * n]);
 }
 
-/* Whether fine edges @a < @b have values within MERGE_TOL in each of the
- * @nq quantile arrays @q. */
+/* Whether fine edges @a < @b can bound one bin: below the median, when
+ * they hold at most SMALL_BIN of probability (a quantile above the
+ * median moves by at most that much probability, whatever the value
+ * spread down there); else when their values are within MERGE_TOL in
+ * each of the @nq quantile arrays @q. */
 static gboolean
-fits(const double *const *q, int nq, guint a, guint b)
+fits(const FluidLatency *fl, const double *const *q, int nq, guint a,
+     guint b)
 {
+  double ua = fl->levels[2 * a], ub = fl->levels[2 * b];
+  if (ub <= 0.5 && ub - ua <= SMALL_BIN)
+    return TRUE;
   for (int k = 0; k < nq; k++) {
     double lo = q[k][2 * a], hi = q[k][2 * b];
     if (!isfinite(hi) || hi > lo * (1.0 + MERGE_TOL) + 1e-12)
@@ -130,7 +141,7 @@ merge_bins(const FluidLatency *fl, const double *const *q, int nq,
   guint nb = 0, start = 0, n = fl->n_fine;
   while (start < n) {
     guint end = start + 1;
-    while (end < n && fits(q, nq, start, end + 1))
+    while (end < n && fits(fl, q, nq, start, end + 1))
       end++;
     ends[nb++] = end;
     start = end;
@@ -163,7 +174,11 @@ table_make(FluidLatency *fl, const guint *ends, guint nb,
   t->n = nb;
   t->w = g_new(double, nb);
   t->v = g_new(double, nb);
+  t->cum = g_new(double, nb + 1);
   bin_means(fl, ends, nb, cells, t->w, t->v);
+  t->cum[0] = 0.0;
+  for (guint b = 0; b < nb; b++)
+    t->cum[b + 1] = t->cum[b] + t->w[b];
 }
 
 /* Quantiles of S / mean + @rho Exp(1) at the levels, by sweeping its
@@ -260,11 +275,18 @@ fluid_latency_new(const Dist *service_time)
   const double *plain_q[] = { qs };
   table_make(fl, ends, merge_bins(fl, plain_q, 1, ends), fl->s_cell,
              &fl->plain);
+  /* The wait tables' bins must suit S / mean + rho Exp(1) for any rho:
+   * those of a few rhos between the two extremes bound them. */
   fl->common_end = g_new(guint, n);
-  const double *common_q[] = { qs, qe };
-  guint nc = merge_bins(fl, common_q, 2, fl->common_end);
+  g_autofree double *qx = g_new(double, 3 * (2 * n + 1));
+  for (int k = 0; k < 3; k++)
+    convolution_quantiles(fl, exp2(3 * (k - 1)), qx + k * (2 * n + 1));
+  const double *common_q[] = { qs, qe, qx, qx + 2 * n + 1,
+                               qx + 2 * (2 * n + 1) };
+  guint nc = merge_bins(fl, common_q, 5, fl->common_end);
   table_make(fl, fl->common_end, nc, e_cell, &fl->exp1);
   fl->groups = g_array_new(FALSE, FALSE, sizeof(Group));
+  fl->phase = 0.5; /* floor(0.5 + total): the total, rounded */
   fl->values = g_new(double, MAX(nc, fl->plain.n));
   return fl;
 }
@@ -280,6 +302,8 @@ fluid_latency_free(FluidLatency *fl)
   g_free(fl->s_cell);
   g_free(fl->plain.w);
   g_free(fl->plain.v);
+  g_free(fl->plain.cum);
+  g_free(fl->exp1.cum);
   g_free(fl->common_end);
   g_free(fl->exp1.w);
   g_free(fl->exp1.v);
@@ -342,6 +366,12 @@ fluid_latency_pending(const FluidLatency *fl)
   return fl->pending;
 }
 
+guint
+fluid_latency_n_points(const FluidLatency *fl, gboolean exp_wait)
+{
+  return exp_wait ? fl->exp1.n : fl->plain.n;
+}
+
 /* The point values (seconds) of group @g into fl->values; returns the
  * weights. */
 static const Table *
@@ -359,7 +389,7 @@ group_points(FluidLatency *fl, const Group *g, Table *t)
     /* The service time is a small shift on the wait. */
     for (guint i = 0; i < fl->exp1.n; i++)
       fl->values[i] = scale + wait * fl->exp1.v[i];
-    *t = (Table){ fl->exp1.n, fl->exp1.w, fl->values };
+    *t = (Table){ fl->exp1.n, fl->exp1.w, fl->values, fl->exp1.cum };
     return t;
   } else if (g->kind == WAIT_EXP) {
     double pos = log2(ratio) * NODES_PER_DOUBLING;
@@ -370,17 +400,39 @@ group_points(FluidLatency *fl, const Group *g, Table *t)
     double f = (ratio - ra) / (rb - ra);
     for (guint i = 0; i < fl->exp1.n; i++)
       fl->values[i] = scale * ((1.0 - f) * a[i] + f * b[i]);
-    *t = (Table){ fl->exp1.n, fl->exp1.w, fl->values };
+    *t = (Table){ fl->exp1.n, fl->exp1.w, fl->values, fl->exp1.cum };
     return t;
   }
   for (guint i = 0; i < src->n; i++)
     fl->values[i] = scale * src->v[i] + shift;
-  *t = (Table){ src->n, src->w, fl->values };
+  *t = (Table){ src->n, src->w, fl->values, src->cum };
   return t;
 }
 
+/* Adds the requests of cumulative position @c (requests) up to the
+ * point of value @v: records those that the systematic rounding puts
+ * there. */
+static void
+take(double c, double total, double *given, double v, SimHistogram *h1,
+     SimHistogram *h2)
+{
+  double upto = MIN(floor(c), total);
+  if (upto <= *given)
+    return;
+  uint64_t us = (uint64_t) llround(MAX(v, 0.0) * 1e6);
+  uint64_t n = (uint64_t) (upto - *given);
+  *given = upto;
+  sim_histogram_record_n(h1, us, n);
+  if (h2 != NULL)
+    sim_histogram_record_n(h2, us, n);
+}
+
 /* Records @count requests spread over @t's points by systematic
- * rounding from fl->phase. */
+ * rounding from fl->phase. The probability circle is walked from a
+ * starting level that moves by the golden ratio from group to group (the
+ * bin it falls in visited first for its upper part, last for its lower
+ * one): with a phase alone, flushes of a few requests in a rational
+ * pattern (0.37 at a time) would keep landing on the same few levels. */
 static void
 record_group(FluidLatency *fl, const Table *t, double count,
              SimHistogram *h1, SimHistogram *h2)
@@ -388,18 +440,26 @@ record_group(FluidLatency *fl, const Table *t, double count,
   double end = fl->phase + count;
   double total = floor(end);
   double c = fl->phase, given = 0.0;
-  for (guint i = 0; i < t->n; i++) {
-    c += count * t->w[i];
-    double upto = i + 1 == t->n ? total : MIN(floor(c), total);
-    if (upto <= given)
-      continue;
-    uint64_t us = (uint64_t) llround(MAX(t->v[i], 0.0) * 1e6);
-    uint64_t n = (uint64_t) (upto - given);
-    given = upto;
-    sim_histogram_record_n(h1, us, n);
-    if (h2 != NULL)
-      sim_histogram_record_n(h2, us, n);
+  fl->turn = fmod(fl->turn + 0.6180339887498949, 1.0);
+  guint lo = 0, hi = t->n; /* the bin holding fl->turn */
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+    if (t->cum[mid] <= fl->turn)
+      lo = mid;
+    else
+      hi = mid;
   }
+  c += count * (t->cum[lo + 1] - fl->turn);
+  take(c, total, &given, t->v[lo], h1, h2);
+  for (guint i = lo + 1; i < t->n; i++) {
+    c += count * t->w[i];
+    take(c, total, &given, t->v[i], h1, h2);
+  }
+  for (guint i = 0; i < lo; i++) {
+    c += count * t->w[i];
+    take(c, total, &given, t->v[i], h1, h2);
+  }
+  take(total + 0.5, total, &given, t->v[lo], h1, h2);
   fl->phase = end - total;
 }
 
