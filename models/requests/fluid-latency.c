@@ -13,9 +13,9 @@
 #define FINE_HIGH 1e-8
 /* A bin's ends differ by at most this fraction of its lower end: a
  * quantile read in it is off by about half of that. */
-#define MERGE_TOL 0.025
+#define MERGE_TOL 0.03
 /* Below the median a bin may also be this probable. */
-#define SMALL_BIN 0.004
+#define SMALL_BIN 0.01
 /* Convolution tables for ratios (mean wait / mean service time) 2^(j/4),
  * j in [NODE_MIN, NODE_MAX]; outside, one term is negligible. */
 #define NODES_PER_DOUBLING 4
@@ -412,14 +412,14 @@ group_points(FluidLatency *fl, const Group *g, Table *t)
 /* Adds the requests of cumulative position @c (requests) up to the
  * point of value @v: records those that the systematic rounding puts
  * there. */
-static void
+static inline void
 take(double c, double total, double *given, double v, SimHistogram *h1,
      SimHistogram *h2)
 {
   double upto = MIN(floor(c), total);
   if (upto <= *given)
     return;
-  uint64_t us = (uint64_t) llround(MAX(v, 0.0) * 1e6);
+  uint64_t us = (uint64_t) (MAX(v, 0.0) * 1e6 + 0.5);
   uint64_t n = (uint64_t) (upto - *given);
   *given = upto;
   sim_histogram_record_n(h1, us, n);

@@ -25,9 +25,14 @@ fluid_erlang_c(int c, double a)
     return 1.0;
   /* Erlang B by B(k) = a B(k-1) / (k + a B(k-1)), then
    * C = B / (1 - rho + rho B), with 1 - rho taken as (c - a) / c so that
-   * rho near 1 loses no digits. */
-  double b = 1.0;
-  for (int k = 1; k <= c; k++)
+   * rho near 1 loses no digits. Far below a, B(k) = 1 - k/a to first
+   * order, and the recursion shrinks an error in it by k/a a step: from
+   * k0 = a - 12 sqrt(a) it is gone (by e^-72) before k nears a, so the
+   * recursion starts there, O(sqrt(a)) steps instead of O(c). */
+  int k0 = (int) floor(a - 12.0 * sqrt(a));
+  k0 = CLAMP(k0, 0, c);
+  double b = 1.0 - (double) k0 / a;
+  for (int k = k0 + 1; k <= c; k++)
     b = a * b / (k + a * b);
   double rho = a / c;
   return b / ((c - a) / c + rho * b);
