@@ -346,7 +346,7 @@ void
 fluid_latency_add(FluidLatency *fl, double completed, double speed,
                   const FluidWait *wait)
 {
-  g_return_if_fail(fl != NULL);
+  g_return_if_fail(fl != NULL && speed >= 0.0);
   if (!(completed > 0.0))
     return;
   if (wait == NULL) {

@@ -125,7 +125,7 @@ fluid(const FluidServer *srv, double lambda, double tau, double b0,
     b = top;
   } else {
     t = MIN(tau, b / -d);
-    double end = t < tau ? 0.0 : b + d * t;
+    double end = t < tau ? 0.0 : MAX(b + d * t, 0.0);
     area = (b + end) / 2.0 * t;
     b = end;
   }
@@ -198,6 +198,7 @@ gboolean
 fluid_queue_caveat(const FluidServer *srv, double lambda,
                    const char **reason)
 {
+  g_return_val_if_fail(srv != NULL && srv->slots >= 1, FALSE);
   double rho = lambda * srv->mean_s / srv->slots;
   const char *why = NULL;
   if (rho >= 1.0)
