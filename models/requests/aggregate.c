@@ -1,74 +1,14 @@
 /* Requests as flows: the aggregate fidelity's steps. */
-#include "models/requests/aggregate.h"
+#include "models/requests/aggregate-private.h"
 
 #include <math.h>
 
-#include "models/capacity/cluster.h"
 #include "models/config/scenario.h"
 #include "models/requests/fluid-latency.h"
 #include "models/requests/fluid-queue.h"
 #include "models/requests/lb.h"
 #include "models/requests/task-queue-private.h"
 #include "models/traffic/traffic.h"
-
-/* The flows' cumulative counts, each rounded into a ReqStats counter. */
-typedef enum {
-  C_ARRIVALS,
-  C_OK,
-  C_NO_TARGET,
-  C_QUEUE_FULL,
-  C_TIMEOUT,
-  C_RESET,
-  C_STARTED,
-  C_WAITED,
-  C_N,
-} CountKind;
-
-typedef struct {
-  guint32 task;
-  double weight;         /* its share of the service's traffic, relative */
-} Member;
-
-/* One service's flow. */
-typedef struct {
-  TrafficRate *traffic;         /* NULL: no traffic */
-  FluidLatency *latency;        /* its latencies since the last flush */
-  double mean_s, scv;           /* service time on a speed-1 task */
-  double work_s;                /* vCPU-seconds of work per request and
-                                   the most CPU one can use (share-only
-                                   EC2 tasks, workload.h) */
-  double slot_max_vcpu;
-  double lambda;                /* arrivals per second this step */
-  GArray *pool;                 /* Member: the tasks taking requests */
-  double total_weight;
-  gboolean stale;               /* the pool is to be read again */
-  double count[C_N];            /* fluid counts since the start */
-  guint64 recorded[C_N];        /* what went into the counters */
-  double near_saturation_s;     /* time with 0.95 < ρ < 1 on some task */
-  double overload_s;            /* time with a backlog on some task */
-  gboolean shared_cpu;          /* some task was share-only (EC2) */
-  gboolean pooled;              /* least outstanding requests: its tasks
-                                   step as one server group */
-} Flow;
-
-/* What an instance's tasks ask of its CPU in a step (cpu-share.h). */
-typedef struct {
-  double share_work;            /* vCPU the share-only tasks' requests
-                                   need (arrival rate x work) */
-  double hard;                  /* vCPU hard-capped tasks' busy slots
-                                   took in the last step */
-} InstanceLoad;
-
-struct _Aggregate {
-  World *w;                     /* the world it belongs to */
-  GArray *loads;                /* InstanceLoad, per instance */
-  gboolean any_share;           /* some pool holds a share-only task */
-  SimKindId kind;               /* its step event */
-  Flow *flows;                  /* per service */
-  guint n;
-  SimTime last;                 /* every flow is advanced to here */
-  guint32 pool_gen;             /* stamps the tasks of a fresh pool */
-};
 
 /* ---- counters ------------------------------------------------------ */
 
@@ -193,70 +133,6 @@ hung_step(const TaskQueue *s, double lambda, double dt, FluidStep *out)
   out->rho = INFINITY;
 }
 
-/* ---- the CPU of share-only EC2 tasks -------------------------------- */
-
-/* What the tasks on each instance ask of its CPU this step: share-only
- * tasks their requests' work, hard-capped ones what their busy slots took
- * in the last step. */
-static void
-measure_instances(World *w)
-{
-  Aggregate *a = w->aggregate;
-  g_array_set_size(a->loads, 0);
-  g_array_set_size(a->loads, cluster_n_instances(w));
-  for (guint i = 0; i < a->n; i++) {
-    Flow *f = &a->flows[i];
-    for (guint k = 0; k < f->pool->len; k++) {
-      const Member *m = &g_array_index(f->pool, Member, k);
-      const TaskQueue *s = world_task(w, m->task)->queue;
-      if (s->instance < 0)
-        continue;
-      InstanceLoad *l = &g_array_index(a->loads, InstanceLoad, s->instance);
-      if (s->share != NULL)
-        l->share_work += f->lambda * m->weight / f->total_weight * f->work_s;
-      else
-        l->hard += s->fluid_busy * s->hard_slot_vcpu;
-    }
-  }
-}
-
-/* The mean service time of a request in share-only task @s (receiving
- * @lambda): at most slot_max_vcpu per request, the instance's CPU left by
- * hard-capped tasks shared by all its share-only requests. That is
- * processor sharing over CPU / slot_max_vcpu "servers", whose mean
- * sojourn is M/M/c's (the same birth-death chain): the full-speed time
- * stretched by 1 + C(c, a) / (c - a). Saturated, the CPU is split in
- * proportion to the work asked, so each task serves that share of its
- * arrivals. */
-static double
-share_mean_s(World *w, const Flow *f, const TaskQueue *s, double lambda)
-{
-  const InstanceLoad *l =
-    &g_array_index(w->aggregate->loads, InstanceLoad, s->instance);
-  double full = f->work_s / f->slot_max_vcpu;
-  double cpu = cluster_instance(w, (guint32) s->instance)->type->vcpu -
-               l->hard;
-  int servers = MAX(1, (int) floor(cpu / f->slot_max_vcpu));
-  double load = l->share_work / f->slot_max_vcpu;
-  if (load < 0.999 * servers)
-    return full * (1 + fluid_erlang_c(servers, load) / (servers - load));
-  double saturated = lambda > 0 ? s->slots * l->share_work /
-                                    (MAX(cpu, 1e-9) * lambda)
-                                : full;
-  return MAX(full * 1000, saturated);
-}
-
-/* The mean service time of a request in @s this step. */
-static double
-task_mean_s(World *w, const Flow *f, const TaskQueue *s, double lambda)
-{
-  if (s->share != NULL)
-    return share_mean_s(w, f, s, lambda);
-  return f->mean_s * s->speed;
-}
-
-/* ---- one step (continued) ------------------------------------------ */
-
 /* Round robin deals a Poisson stream out in turn, so each of @n tasks
  * sees every n-th arrival: Erlang-n gaps, squared coefficient of
  * variation 1/n. */
@@ -277,6 +153,15 @@ task_step(const Flow *f, const TaskQueue *s, double mean_s, double lambda,
     .timeout_s = sim_time_to_seconds(s->timeout),
   };
   fluid_queue_step(&srv, lambda, dt, s->fluid_backlog, out);
+}
+
+/* @speed on a grid of 128 steps per doubling (0.5% apart): a share-only
+ * task's speed moves with its instance's load every step, and each speed
+ * is a latency group of its own until the flush (fluid-latency.h). */
+static double
+latency_speed(double speed)
+{
+  return exp2(round(log2(speed) * 128) / 128);
 }
 
 /* Sums of a step over a service's tasks. */
@@ -307,8 +192,8 @@ add_step(Flow *f, TaskQueue *s, const FluidStep *out, double dt,
   sum->near_saturation |= out->rho > 0.95 && out->rho < 1.0;
   sum->overload |= out->backlog > 0;
   if (out->completed > 0)
-    fluid_latency_add(f->latency, share * out->completed, mean_s / f->mean_s,
-                      &out->wait);
+    fluid_latency_add(f->latency, share * out->completed,
+                      latency_speed(mean_s / f->mean_s), &out->wait);
   s->fluid_backlog = share * out->backlog;
   s->fluid_busy = share * out->busy_slot_s / dt;
 }
@@ -335,7 +220,7 @@ round_robin_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
     const Member *m = &g_array_index(f->pool, Member, i);
     TaskQueue *s = world_task(w, m->task)->queue;
     double li = f->lambda * m->weight / f->total_weight;
-    double mean = task_mean_s(w, f, s, li);
+    double mean = aggregate_task_mean_s(w, f, s, li);
     gboolean same = like != NULL && li == like_lambda && mean == like_mean &&
                     s->fluid_backlog == 0 && like->fluid_backlog == 0 &&
                     !s->hung && !like->hung && s->slots == like->slots;
@@ -367,7 +252,7 @@ pooled_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
       continue;
     double li = f->lambda * m->weight / f->total_weight;
     srv.slots += s->slots;
-    rate += s->slots / task_mean_s(w, f, s, li);
+    rate += s->slots / aggregate_task_mean_s(w, f, s, li);
     srv.queue_limit += s->queue_limit;
     srv.timeout_s = sim_time_to_seconds(s->timeout);
     backlog += s->fluid_backlog;
@@ -386,7 +271,7 @@ pooled_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
     }
     double li = f->lambda * m->weight / f->total_weight;
     add_step(f, s, &out, dt, m->weight / f->total_weight,
-             task_mean_s(w, f, s, li), sum);
+             aggregate_task_mean_s(w, f, s, li), sum);
     check_memory(w, s, to);
   }
 }
@@ -420,6 +305,10 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
     f->near_saturation_s += dt;
   if (sum.overload)
     f->overload_s += dt;
+  double moved = fabs(f->lambda - f->lambda_before);
+  if (sum.overload || moved > AGGREGATE_CALM * MAX(f->lambda, 1e-9))
+    w->aggregate->moving = TRUE;
+  f->lambda_before = f->lambda;
   ReqStats *rs = &w->reqstats[service];
   sim_time_avg_set(&rs->busy, from, sum.busy_slot_s / dt);
   sim_time_avg_set(&rs->in_flight, from, sum.in_flight_s / dt);
@@ -441,7 +330,7 @@ advance(World *w)
   for (guint i = 0; i < a->n; i++)
     start_flow(w, i, a->last, now);
   if (a->any_share)
-    measure_instances(w);
+    aggregate_measure_instances(w);
   for (guint i = 0; i < a->n; i++)
     advance_flow(w, i, a->last, now);
   a->last = now;
@@ -452,7 +341,11 @@ on_step(SimEngine *engine, gpointer model, gpointer payload)
 {
   World *w = ((Aggregate *) model)->w;
   advance(w);
-  SimTime next = world_now(w) + AGGREGATE_STEP_MAX;
+  Aggregate *a = w->aggregate;
+  a->step = a->moving ? AGGREGATE_STEP_MAX
+                      : MIN(2 * a->step, AGGREGATE_CALM_MAX);
+  a->moving = FALSE;
+  SimTime next = world_now(w) + a->step;
   if (next < w->horizon)
     sim_schedule_inline(engine, next, w->aggregate->kind, NULL, 0);
 }
@@ -573,6 +466,7 @@ aggregate_init(World *w)
     f->pooled = tg != NULL && tg->algorithm == LB_LEAST_OUTSTANDING;
     f->stale = TRUE;
   }
+  a->step = AGGREGATE_STEP_MAX;
   if (AGGREGATE_STEP_MAX < w->horizon)
     sim_schedule_inline(w->engine, AGGREGATE_STEP_MAX, a->kind, NULL, 0);
 }

@@ -11,7 +11,7 @@
  * A step ends at every control-plane change that touches serving (a
  * task's state or health), whenever the metrics or autoscaling read the
  * request statistics (aggregate_sync()), and at least every
- * AGGREGATE_STEP_MAX.
+ * AGGREGATE_STEP_MAX (AGGREGATE_CALM_MAX while nothing moves).
  *
  * The results go into the same ReqStats the request path fills, so that
  * metrics, autoscaling, cost and every output work unchanged:
@@ -31,9 +31,15 @@
 #include "models/core/world-private.h"
 #include "models/requests/task-queue.h"
 
-/* The longest step. A step's arrivals come at its mean rate, so a rate
- * that moves within a step is followed to within this. */
+/* The longest step while something moves: a step's arrivals come at its
+ * mean rate, so a rate that moves within a step is followed to within
+ * this. While every rate stays within AGGREGATE_CALM of the last step's
+ * and no task has a backlog, the step doubles, up to AGGREGATE_CALM_MAX
+ * (autoscaling's minute ends one anyway): a year of a smooth day
+ * is a few hundred thousand steps, not six million. */
 #define AGGREGATE_STEP_MAX (5 * SIM_SEC)
+#define AGGREGATE_CALM 0.01
+#define AGGREGATE_CALM_MAX (60 * SIM_SEC)
 
 /* Registers the step event and starts each service's flow. */
 void aggregate_init(World *w);

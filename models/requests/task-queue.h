@@ -74,6 +74,8 @@ struct _TaskQueue {
   double fluid_busy;     /* mean requests in service over the last step */
   double fluid_backlog;  /* requests waiting */
   guint32 fluid_gen;     /* the pool that last held it */
+  double fluid_cpu;      /* share-only on a saturated instance: the vCPU
+                            its shares win this step; else 0 */
   /* Only while requests are watched (hooks.h, "request finished"): */
   SimTime *serving;      /* arrival times of the requests in service, in
                             no order: an abort says when each arrived */
