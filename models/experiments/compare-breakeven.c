@@ -463,8 +463,8 @@ screened_search(const Search *sr, GError **error)
 BreakEven *
 compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
                    const cJSON *f1, const cJSON *e1, guint threads,
-                   volatile sig_atomic_t *interrupt, gboolean verbose,
-                   GError **error)
+                   gboolean screen, volatile sig_atomic_t *interrupt,
+                   gboolean verbose, GError **error)
 {
   BreakEven *be = g_new0(BreakEven, 1);
   be->fargate = fargate->variant;
@@ -477,7 +477,7 @@ compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
   Search sr = { be, fargate, ec2, threads, interrupt, verbose };
   g_autofree char *obstacle_f = fidelity_aggregate_obstacle(fargate);
   g_autofree char *obstacle_e = fidelity_aggregate_obstacle(ec2);
-  be->screened = obstacle_f == NULL && obstacle_e == NULL &&
+  be->screened = screen && obstacle_f == NULL && obstacle_e == NULL &&
                  fargate->fidelity == FIDELITY_REQUESTS &&
                  ec2->fidelity == FIDELITY_REQUESTS;
   gboolean ok = be->screened ? screened_search(&sr, error)

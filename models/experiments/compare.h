@@ -78,12 +78,15 @@ void compare_print_table(GPtrArray *summaries, FILE *out);
 double compare_per_month(const cJSON *summary);
 
 /* Finds the break-even of @fargate and @ec2 whose runs at scale 1 gave
- * @f1 and @e1 (summaries). Runs more simulations on @threads threads.
+ * @f1 and @e1 (summaries). Runs more simulations on @threads threads;
+ * with @screen, the aggregate fidelity searches first and request-level
+ * runs confirm (when both variants can run in it).
  * When @interrupt is raised, returns what was measured with
  * ->interrupted set. Returns NULL when a run failed (@error set). */
 BreakEven *compare_break_even(const ScenarioConfig *fargate,
                               const ScenarioConfig *ec2, const cJSON *f1,
                               const cJSON *e1, guint threads,
+                              gboolean screen,
                               volatile sig_atomic_t *interrupt,
                               gboolean verbose, GError **error);
 void compare_break_even_free(BreakEven *be);

@@ -215,15 +215,17 @@ round_robin_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
 {
   FluidStep out;
   const TaskQueue *like = NULL;
-  double like_lambda = -1, like_mean = -1;
+  double like_lambda = -1, like_mean = -1, like_backlog = -1;
   for (guint i = 0; i < f->pool->len; i++) {
     const Member *m = &g_array_index(f->pool, Member, i);
     TaskQueue *s = world_task(w, m->task)->queue;
     double li = f->lambda * m->weight / f->total_weight;
     double mean = aggregate_task_mean_s(w, f, s, li);
+    /* (like's backlog as it was before its step) */
     gboolean same = like != NULL && li == like_lambda && mean == like_mean &&
-                    s->fluid_backlog == 0 && like->fluid_backlog == 0 &&
+                    s->fluid_backlog == 0 && like_backlog == 0 &&
                     !s->hung && !like->hung && s->slots == like->slots;
+    like_backlog = s->fluid_backlog;
     if (!same)
       task_step(f, s, mean, li, dt, f->pool->len, &out);
     add_step(f, s, &out, dt, 1.0, mean, sum);

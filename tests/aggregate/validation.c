@@ -112,9 +112,21 @@ load_rows(const char *dir)
   return rows;
 }
 
+/* aggregate - requests; NAN when neither run has the figure (no SLO, no
+ * request), INFINITY when only one has it. */
+static double
+diff(double aggregate, double requests)
+{
+  if (isnan(aggregate) || isnan(requests))
+    return isnan(aggregate) && isnan(requests) ? NAN : INFINITY;
+  return aggregate - requests;
+}
+
 static double
 rel(double aggregate, double requests)
 {
+  if (isnan(aggregate) || isnan(requests))
+    return diff(aggregate, requests);
   if (requests == 0)
     return aggregate == 0 ? 0 : INFINITY;
   return aggregate / requests - 1;
@@ -179,10 +191,10 @@ validation_compare(const char *req_dir, const char *agg_dir,
                         number_at(req, "capacity", "task_hours"));
   out->instance_hours = rel(number_at(agg, "capacity", "instance_hours"),
                             number_at(req, "capacity", "instance_hours"));
-  out->attainment_pp = 100 * (number_at(agg, "slo", "attainment") -
-                              number_at(req, "slo", "attainment"));
-  out->error_rate_pp = 100 * (number_at(agg, "requests", "error_rate") -
-                              number_at(req, "requests", "error_rate"));
+  out->attainment_pp = 100 * diff(number_at(agg, "slo", "attainment"),
+                                  number_at(req, "slo", "attainment"));
+  out->error_rate_pp = 100 * diff(number_at(agg, "requests", "error_rate"),
+                                  number_at(req, "requests", "error_rate"));
   out->p99 = rel(number_at(agg, "latency", "p99_ms"),
                  number_at(req, "latency", "p99_ms"));
   g_autoptr(GArray) ra = load_actions(req_dir);
@@ -215,12 +227,19 @@ validation_compare(const char *req_dir, const char *agg_dir,
   }
 }
 
+/* |@x| <= @bound, or the figure is in neither run. */
+static gboolean
+within(double x, double bound)
+{
+  return isnan(x) || fabs(x) <= bound;
+}
+
 gboolean
 validation_within_bounds(const ValidationResult *r)
 {
   guint actions = MAX(r->n_actions, r->n_actions_aggregate);
-  return fabs(r->cost) <= 0.01 && fabs(r->task_hours) <= 0.02 &&
-         fabs(r->instance_hours) <= 0.02 && fabs(r->attainment_pp) <= 0.5 &&
+  return within(r->cost, 0.01) && within(r->task_hours, 0.02) &&
+         within(r->instance_hours, 0.02) && within(r->attainment_pp, 0.5) &&
          r->actions_paired >= VALIDATION_ACTIONS_PAIRED * actions &&
          r->period_p99_low <= 0.10;
 }
