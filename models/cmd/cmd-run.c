@@ -22,6 +22,7 @@ typedef struct {
   gboolean quiet;
   gboolean events;
   gboolean lenient;
+  char *fidelity;        /* --fidelity: "requests" or "aggregate" */
   gboolean strict;
   gboolean force;
   gboolean report;         /* --report: the HTML page after the run */
@@ -204,6 +205,11 @@ run_scenario(const char *path, const RunOptions *o)
   for (char **s = o->sets; scn && s && *s; s++)
     if (!scenario_add_override(scn, *s, &error))
       g_clear_pointer(&scn, scenario_free);
+  if (scn && o->fidelity) {
+    g_autofree char *set = g_strdup_printf("/fidelity=%s", o->fidelity);
+    if (!scenario_add_override(scn, set, &error))
+      g_clear_pointer(&scn, scenario_free);
+  }
   g_autoptr(GPtrArray) cfgs = scn ? configure_all(scn, o, &error) : NULL;
   if (cfgs == NULL) {
     fprintf(stderr, "%s\n", error->message);
@@ -212,6 +218,12 @@ run_scenario(const char *path, const RunOptions *o)
   if (o->export_aws != NULL && cfgs->len > 1) {
     cmd_error("--export-aws writes one run: choose a variant with "
               "--variant NAME (the scenario has %u)", cfgs->len);
+    return EXIT_INPUT;
+  }
+  if (o->export_aws != NULL &&
+      ((const ScenarioConfig *) cfgs->pdata[0])->fidelity != FIDELITY_REQUESTS) {
+    cmd_error("--export-aws writes each request's ALB log line: it needs "
+              "the requests fidelity (--fidelity requests)");
     return EXIT_INPUT;
   }
   if (o->export_aws != NULL && !export_dir_free(o->export_aws, o->force))
@@ -349,6 +361,9 @@ cmd_run(int argc, char **argv)
       "/services/0/desiredCount=4 (repeatable)", "/PTR=VALUE" },
     { "events", 0, 0, G_OPTION_ARG_NONE, &o.events,
       "Print the ECS event log as the run goes", NULL },
+    { "fidelity", 0, 0, G_OPTION_ARG_STRING, &o.fidelity,
+      "Simulate each request (requests, the default) or requests as "
+      "flows (aggregate: fast at any horizon)", "F" },
     { "lenient", 0, 0, G_OPTION_ARG_NONE, &o.lenient,
       "Skip (and count) bad lines in traces instead of failing", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -393,6 +408,7 @@ cmd_run(int argc, char **argv)
   g_free(o.output);
   g_free(o.junit);
   g_free(o.export_aws);
+  g_free(o.fidelity);
   g_free(o.export_period);
   g_free(o.export_epoch);
   g_strfreev(o.variants);

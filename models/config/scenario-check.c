@@ -9,12 +9,13 @@
 #include "models/config/faults-config.h"
 #include "models/input/input.h"
 #include "models/config/scenario-warnings.h"
+#include "models/config/fidelity.h"
 
 static const char *const top_keys[] = {
   "name", "description", "seed", "duration", "period", "start_at",
   "cluster", "taskDefinitions", "targetGroups", "services", "slo",
   "ecs_rules", "pricing", "faults", "variants", "expect", "ignore_warnings",
-  "applicationAutoScaling", NULL
+  "applicationAutoScaling", "fidelity", NULL
 };
 static const char *const top_required[] = { "duration", "taskDefinitions",
                                             "services", NULL };
@@ -354,7 +355,8 @@ scenario_check(ScenarioConfig *cfg, const char *file,
   if (cfg->cluster == NULL || !parse_taskdefs(cfg, &root, error) ||
       !parse_target_groups(cfg, &root, error) ||
       !parse_services(cfg, &root, options, error) ||
-      !parse_slo(cfg, &root, error))
+      !parse_slo(cfg, &root, error) ||
+      !fidelity_parse(cfg, &root, error))
     return FALSE;
   if (!scenario_check_services(cfg, &root, error) ||
       !check_commitments(cfg, &pricing, error) ||

@@ -47,6 +47,12 @@ typedef struct {
  * double) holds exactly, so that summary.json can say which seed ran. */
 #define SCENARIO_SEED_MAX ((INT64_C(1) << 53) - 1)
 
+/* How requests are simulated (config/fidelity.h). */
+typedef enum {
+  FIDELITY_REQUESTS,  /* each request an event */
+  FIDELITY_AGGREGATE, /* requests as flows through queueing formulas */
+} Fidelity;
+
 /* One variant of a scenario, parsed and checked. Strings are lent from
  * the config's own JSON tree. */
 typedef struct _ScenarioConfig {
@@ -59,6 +65,7 @@ typedef struct _ScenarioConfig {
   SimTime period;            /* metrics period, default 60 s */
   SimTime clock_offset;      /* "start_at": wall clock of t=0 from
                                 Monday 00:00 (default 0) */
+  Fidelity fidelity;         /* "fidelity" (default requests) */
   ClusterConfig *cluster;
   GPtrArray *taskdefs;       /* EcsTaskDef* */
   GPtrArray *taskdef_failures; /* FailureModel*, parallel to taskdefs */

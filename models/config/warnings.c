@@ -15,7 +15,7 @@ static const char *const known_codes[] = {
   "no_traffic", "no_target_group", "setting_without_effect", "trace_scaled_up",
   "sparse_trace_scaled_up", "tasks_unplaced", "service_at_max_capacity",
   "asg_at_max_size", "slo_missed", "errors_over_budget",
-  "traffic_metric_not_a_count",
+  "traffic_metric_not_a_count", "aggregate_approximation",
   NULL
 };
 

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "models/core/eventlog.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/lb.h"
 #include "models/control/metrics.h"
 #include "models/config/scenario.h"
@@ -54,11 +55,25 @@ scaling(const World *w, guint32 service)
   return &w->autoscale->services[service];
 }
 
+/* TRUE when a policy of @cfg scales on the service's latency: only then
+ * does the minute keep a histogram of its own. */
+static gboolean
+reads_latency(const ScalingConfig *cfg)
+{
+  for (guint i = 0; i < cfg->policies->len; i++) {
+    const ScalingPolicy *p = cfg->policies->pdata[i];
+    if (p->metric == METRIC_LATENCY_P50 || p->metric == METRIC_LATENCY_P99)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* ---- datapoints --------------------------------------------------- */
 
 static Datapoint
 measure(World *w, guint32 s, ServiceScaling *ss)
 {
+  aggregate_sync(w, FALSE);
   ReqStats *rs = &w->reqstats[s];
   SimTime now = world_now(w);
   Datapoint d = { .end = now };
@@ -85,15 +100,19 @@ measure(World *w, guint32 s, ServiceScaling *ss)
                                                d_flight / 60.0);
   guint targets = lb_rotation_size(w, s);
   d.values[METRIC_REQUESTS_PER_TARGET] = arrivals / MAX(targets, 1u);
-  d.values[METRIC_LATENCY_P50] =
-    reqstats_quantile_ms(rs->minute_latency, 0.50);
-  d.values[METRIC_LATENCY_P99] =
-    reqstats_quantile_ms(rs->minute_latency, 0.99);
+  /* The minute's latencies are kept only when a policy reads them. */
+  d.values[METRIC_LATENCY_P50] = d.values[METRIC_LATENCY_P99] = NAN;
+  if (rs->minute_latency != NULL) {
+    d.values[METRIC_LATENCY_P50] =
+      reqstats_quantile_ms(rs->minute_latency, 0.50);
+    d.values[METRIC_LATENCY_P99] =
+      reqstats_quantile_ms(rs->minute_latency, 0.99);
+    sim_histogram_reset(rs->minute_latency);
+  }
   d.values[METRIC_QUEUE_DEPTH] =
     c.running > 0 ? MAX(0.0, (d_flight - d_busy) / 60.0) / c.running : 0.0;
   d.values[METRIC_ERROR_RATE] =
     d_err + d_done > 0 ? 100.0 * d_err / (double) (d_err + d_done) : 0.0;
-  sim_histogram_reset(rs->minute_latency);
   ss->last_busy = busy;
   ss->last_slots = slots;
   ss->last_in_flight = in_flight;
@@ -485,7 +504,8 @@ autoscale_init(World *w)
      * once: the tasks of a new minimum run from time 0, not from the first
      * alarm. */
     enforce_bounds(w, s, ss, NULL);
-    w->reqstats[s].minute_latency = sim_histogram_new();
+    if (reads_latency(ss->cfg))
+      w->reqstats[s].minute_latency = sim_histogram_new();
     schedule(w, SIM_MIN, AS_MINUTE, s, 0);
     for (guint i = 0;
          !ss->cfg->suspend_scheduled && i < ss->cfg->scheduled->len; i++) {

@@ -8,6 +8,7 @@
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
 #include "models/control/service.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/calls.h"
 
 struct _Metrics {
@@ -82,6 +83,7 @@ close_period(World *w, SimTime end)
   Metrics *m = w->metrics;
   SimTime start = m->period_start;
   guint n = w->cfg->services->len;
+  aggregate_sync(w, TRUE);
   /* Without keep_rows the rows' only reader is the sink, below. */
   if (!w->options.keep_rows)
     g_array_set_size(m->rows, 0);

@@ -35,6 +35,7 @@ typedef struct _ManagedScaling ManagedScaling;
 typedef struct _Deployment Deployment;
 typedef struct _CpuShares CpuShares;
 typedef struct _Calls Calls;
+typedef struct _Aggregate Aggregate;
 
 struct _World {
   const ScenarioConfig *cfg;
@@ -63,6 +64,8 @@ struct _World {
   CpuShares *cpu_shares;       /* EC2 CPU shares (capacity/cpu-share.h) */
   Calls *calls;                /* calls between services, or NULL
                                   (requests/calls.h) */
+  Aggregate *aggregate;        /* the aggregate fidelity's flows, or
+                                  NULL (requests/aggregate.h) */
   ReqStats *reqstats;          /* per service */
   gboolean *az_down;           /* per availability zone: in an outage */
   gsl_rng **service_time_rngs; /* per service, lent from rngs */

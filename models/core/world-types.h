@@ -29,6 +29,9 @@ typedef struct {
 
 typedef struct {
   double traffic_scale;    /* multiplies every arrival rate (default 1) */
+  gboolean aggregate;      /* the aggregate fidelity whatever the
+                              scenario's "fidelity" (`ecsim compare`'s
+                              search) */
   gboolean print_events;   /* write the event log as text while running */
   FILE *events_out;        /* where (default stdout) */
   /* Keep every period's rows in memory for metrics_row() and calls_row()

@@ -45,7 +45,8 @@ batch_job_run(BatchJob *job, volatile sig_atomic_t *interrupt)
   /* Only a series wanted needs the rows kept: figures of the whole run
    * are accumulated as the periods close. */
   WorldOptions options = { .traffic_scale = job->traffic_scale,
-                           .keep_rows = job->want_series };
+                           .keep_rows = job->want_series,
+                           .aggregate = job->aggregate };
   g_autoptr(GError) error = NULL;
   g_autoptr(ReportStream) stream = NULL;
   if (job->output_dir != NULL) {

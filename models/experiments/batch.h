@@ -19,6 +19,7 @@ typedef struct {
   cJSON *manifest;           /* owned; written with the outputs as
                                 manifest.json (run-manifest.h), or NULL */
   gboolean want_series;      /* also fill in @series */
+  gboolean aggregate;        /* run in the aggregate fidelity */
   /* Filled in by batch_run(): */
   cJSON *summary;            /* owned; NULL if the job failed */
   cJSON *timing;             /* owned */

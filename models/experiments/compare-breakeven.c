@@ -4,11 +4,16 @@
 #include <string.h>
 
 #include "models/experiments/compare.h"
+#include "models/config/fidelity.h"
 #include "models/input/input.h"
 
 /* Scales tried beyond 1 before bisecting, in order. */
 static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
 #define BISECTIONS 3
+/* The aggregate fidelity's search halves its bracket more: its runs cost
+ * little, and the request-level runs then confirm a bracket as wide as
+ * BISECTIONS leave, centred on its crossing. */
+#define SCREEN_BISECTIONS 8
 
 static double
 number(const cJSON *o, const char *a, const char *b)
@@ -64,9 +69,15 @@ point_of(double scale, const ScenarioConfig *fc, const cJSON *f,
 }
 
 static const BreakEvenPoint *
+point_in(const GArray *points, int i)
+{
+  return &g_array_index(points, BreakEvenPoint, i);
+}
+
+static const BreakEvenPoint *
 point_at(const BreakEven *be, int i)
 {
-  return &g_array_index(be->points, BreakEvenPoint, i);
+  return point_in(be->points, i);
 }
 
 static gint
@@ -77,21 +88,40 @@ by_scale(gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Runs both variants at @scale; appends the point. FALSE when a run
- * failed (@error set) or @interrupt was raised (be->interrupted). */
+/* How a search runs its simulations. */
+typedef struct {
+  BreakEven *be;
+  const ScenarioConfig *fargate, *ec2;
+  guint threads;
+  volatile sig_atomic_t *interrupt;
+  gboolean verbose;
+} Search;
+
+/* Runs both variants at @scale (in the aggregate fidelity when
+ * @aggregate); appends the point to @points. FALSE when a run failed
+ * (@error set) or @interrupt was raised (be->interrupted). */
 static gboolean
-measure(BreakEven *be, const ScenarioConfig *f, const ScenarioConfig *e,
-        double scale, guint threads, volatile sig_atomic_t *interrupt,
-        gboolean verbose, GError **error)
+measure(const Search *sr, GArray *points, double scale, gboolean aggregate,
+        GError **error)
 {
+  BreakEven *be = sr->be;
+  const ScenarioConfig *f = sr->fargate, *e = sr->ec2;
+  volatile sig_atomic_t *interrupt = sr->interrupt;
   g_autoptr(GPtrArray) jobs =
     g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
   g_ptr_array_add(jobs, batch_job_new(f, scale, NULL));
   g_ptr_array_add(jobs, batch_job_new(e, scale, NULL));
-  if (verbose)
-    fprintf(stderr, "break-even: running %s and %s at %.3gx traffic\n",
-            be->fargate, be->ec2, scale);
-  if (!batch_run(jobs, threads, interrupt, NULL, NULL)) {
+  for (guint i = 0; i < jobs->len; i++)
+    ((BatchJob *) jobs->pdata[i])->aggregate = aggregate;
+  if (aggregate)
+    be->aggregate_runs += 2;
+  else
+    be->request_runs += 2;
+  if (sr->verbose)
+    fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
+            be->fargate, be->ec2, scale,
+            aggregate ? " (aggregate fidelity)" : "");
+  if (!batch_run(jobs, sr->threads, interrupt, NULL, NULL)) {
     if (interrupt != NULL && *interrupt) {
       be->interrupted = TRUE;
       return FALSE;
@@ -105,8 +135,9 @@ measure(BreakEven *be, const ScenarioConfig *f, const ScenarioConfig *e,
   }
   BreakEvenPoint p = point_of(scale, f, ((BatchJob *) jobs->pdata[0])->summary,
                               e, ((BatchJob *) jobs->pdata[1])->summary);
-  g_array_append_val(be->points, p);
-  g_array_sort(be->points, by_scale);
+  p.aggregate = aggregate;
+  g_array_append_val(points, p);
+  g_array_sort(points, by_scale);
   return TRUE;
 }
 
@@ -114,19 +145,19 @@ measure(BreakEven *be, const ScenarioConfig *f, const ScenarioConfig *e,
  * holds: the one holding scale 1 when it is comparable, else the longest
  * (the lowest of equals). FALSE when no point is comparable. */
 static gboolean
-valid_run(const BreakEven *be, int *lo, int *hi)
+valid_run_in(const GArray *points, int *lo, int *hi)
 {
-  int n = (int) be->points->len, best_lo = -1, best_hi = -1;
+  int n = (int) points->len, best_lo = -1, best_hi = -1;
   for (int i = 0; i < n;) {
-    if (!comparable(point_at(be, i))) {
+    if (!comparable(point_in(points, i))) {
       i++;
       continue;
     }
     int j = i;
-    while (j + 1 < n && comparable(point_at(be, j + 1)))
+    while (j + 1 < n && comparable(point_in(points, j + 1)))
       j++;
-    gboolean has_one = point_at(be, i)->scale <= 1 &&
-                       point_at(be, j)->scale >= 1;
+    gboolean has_one = point_in(points, i)->scale <= 1 &&
+                       point_in(points, j)->scale >= 1;
     if (has_one || best_lo < 0 || j - i > best_hi - best_lo) {
       best_lo = i;
       best_hi = j;
@@ -140,16 +171,22 @@ valid_run(const BreakEven *be, int *lo, int *hi)
   return best_lo >= 0;
 }
 
+static gboolean
+valid_run(const BreakEven *be, int *lo, int *hi)
+{
+  return valid_run_in(be->points, lo, hi);
+}
+
 /* Index i where the cost difference changes sign between points i and
  * i + 1, both inside the valid run; or -1. */
 static int
-bracket(const BreakEven *be)
+bracket_in(const GArray *points)
 {
   int lo, hi;
-  if (!valid_run(be, &lo, &hi))
+  if (!valid_run_in(points, &lo, &hi))
     return -1;
   for (int i = lo; i < hi; i++) {
-    const BreakEvenPoint *a = point_at(be, i), *b = point_at(be, i + 1);
+    const BreakEvenPoint *a = point_in(points, i), *b = point_in(points, i + 1);
     double da = a->ec2.usd - a->fargate.usd, db = b->ec2.usd - b->fargate.usd;
     if ((da <= 0) != (db <= 0))
       return i;
@@ -160,10 +197,10 @@ bracket(const BreakEven *be)
 /* TRUE when a level where a variant failed lies between 1 and @scale:
  * traffic further that way cannot make the answer hold again there. */
 static gboolean
-beyond_a_failure(const BreakEven *be, double scale)
+beyond_a_failure(const GArray *points, double scale)
 {
-  for (guint i = 0; i < be->points->len; i++) {
-    const BreakEvenPoint *p = point_at(be, (int) i);
+  for (guint i = 0; i < points->len; i++) {
+    const BreakEvenPoint *p = point_in(points, (int) i);
     if (!comparable(p) && p->scale > MIN(1.0, scale) &&
         p->scale < MAX(1.0, scale))
       return TRUE;
@@ -272,8 +309,36 @@ conclude_crossing(BreakEven *be, int i, const char *holds)
     holds);
 }
 
+/* What the statement's figures come from, after it. */
+static void
+add_provenance(BreakEven *be)
+{
+  if (!be->screened || be->statement == NULL)
+    return;
+  char *with = g_strdup_printf(
+    "%s The aggregate fidelity screened %u traffic level%s; %s the "
+    "figures above come from request-level runs (%u).", be->statement,
+    be->screen->len, be->screen->len == 1 ? "" : "s",
+    be->confirmed ? "request-level runs confirmed its answer, and"
+                  : "request-level runs did not confirm its answer, so "
+                    "the search went on request by request;",
+    be->request_runs + 2);
+  g_free(be->statement);
+  be->statement = with;
+}
+
+static void
+conclude_levels(BreakEven *be);
+
 static void
 conclude(BreakEven *be)
+{
+  conclude_levels(be);
+  add_provenance(be);
+}
+
+static void
+conclude_levels(BreakEven *be)
 {
   be->tried_lo = point_at(be, 0)->scale;
   be->tried_hi = point_at(be, (int) be->points->len - 1)->scale;
@@ -298,7 +363,7 @@ conclude(BreakEven *be)
   be->lo_scale = point_at(be, lo)->scale;
   be->hi_scale = point_at(be, hi)->scale;
   g_autofree char *holds = holds_text(be, lo, hi);
-  int i = bracket(be);
+  int i = bracket_in(be->points);
   if (i >= 0) {
     conclude_crossing(be, i, holds);
     return;
@@ -315,28 +380,109 @@ conclude(BreakEven *be)
     first->mean_rps, last->mean_rps, holds);
 }
 
+/* Searches @points for a bracket of the crossing: the grid's levels until
+ * one brackets it, then @bisections halvings (in log scale) of it. */
+static gboolean
+search(const Search *sr, GArray *points, gboolean aggregate, int bisections,
+       GError **error)
+{
+  gboolean ok = TRUE;
+  for (gsize g = 0; ok && g < G_N_ELEMENTS(grid) && bracket_in(points) < 0;
+       g++)
+    if (!beyond_a_failure(points, grid[g]))
+      ok = measure(sr, points, grid[g], aggregate, error);
+  for (int k = 0; ok && k < bisections && bracket_in(points) >= 0; k++) {
+    const BreakEvenPoint *a = point_in(points, bracket_in(points));
+    double mid = sqrt(a->scale * a[1].scale);
+    ok = measure(sr, points, mid, aggregate, error);
+  }
+  return ok;
+}
+
+/* The scale where the cost difference of points i and i + 1 crosses 0,
+ * interpolated linearly in log(scale). */
+static double
+crossing_scale(const GArray *points, int i)
+{
+  const BreakEvenPoint *a = point_in(points, i), *b = point_in(points, i + 1);
+  double da = a->ec2.usd - a->fargate.usd, db = b->ec2.usd - b->fargate.usd;
+  double t = da / (da - db);
+  return exp(log(a->scale) + t * (log(b->scale) - log(a->scale)));
+}
+
+/* TRUE when @points holds a level within 0.1% of @scale. */
+static gboolean
+has_level(const GArray *points, double scale)
+{
+  for (guint i = 0; i < points->len; i++)
+    if (fabs(point_in(points, (int) i)->scale / scale - 1) < 1e-3)
+      return TRUE;
+  return FALSE;
+}
+
+/* Runs both variants request by request at @scale unless done already. */
+static gboolean
+confirm_at(const Search *sr, double scale, GError **error)
+{
+  if (has_level(sr->be->points, scale))
+    return TRUE;
+  return measure(sr, sr->be->points, scale, FALSE, error);
+}
+
+/* The screened search: the aggregate fidelity finds the crossing (or
+ * where the answer holds) cheaply, and request-level runs confirm it at
+ * the ends of a bracket as wide as the request-level search's final one,
+ * around the screened crossing. When they do not bracket it, the
+ * request-level search goes on from what it has. */
+static gboolean
+screened_search(const Search *sr, GError **error)
+{
+  BreakEven *be = sr->be;
+  if (!measure(sr, be->screen, 1.0, TRUE, error) ||
+      !search(sr, be->screen, TRUE, SCREEN_BISECTIONS, error))
+    return FALSE;
+  int i = bracket_in(be->screen), lo, hi;
+  if (i >= 0) {
+    double s = crossing_scale(be->screen, i);
+    double half = pow(2.0, 0.5 / (1 << BISECTIONS));
+    if (!confirm_at(sr, s / half, error) || !confirm_at(sr, s * half, error))
+      return FALSE;
+  } else if (valid_run_in(be->screen, &lo, &hi)) {
+    if (!confirm_at(sr, point_in(be->screen, lo)->scale, error) ||
+        !confirm_at(sr, point_in(be->screen, hi)->scale, error))
+      return FALSE;
+  }
+  /* Confirmed when the request-level runs agree: a crossing where the
+   * screen found one, none where it found none. */
+  be->confirmed = (bracket_in(be->points) >= 0) == (i >= 0);
+  if (be->confirmed)
+    return TRUE;
+  return search(sr, be->points, FALSE, BISECTIONS, error);
+}
+
 BreakEven *
 compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
                    const cJSON *f1, const cJSON *e1, guint threads,
-                   volatile sig_atomic_t *interrupt, gboolean verbose,
-                   GError **error)
+                   gboolean screen, volatile sig_atomic_t *interrupt,
+                   gboolean verbose, GError **error)
 {
   BreakEven *be = g_new0(BreakEven, 1);
   be->fargate = fargate->variant;
   be->ec2 = ec2->variant;
   be->points = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
+  be->screen = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
   BreakEvenPoint p = point_of(1.0, fargate, f1, ec2, e1);
+  p.aggregate = fargate->fidelity == FIDELITY_AGGREGATE;
   g_array_append_val(be->points, p);
-  gboolean ok = TRUE;
-  for (gsize g = 0; ok && g < G_N_ELEMENTS(grid) && bracket(be) < 0; g++)
-    if (!beyond_a_failure(be, grid[g]))
-      ok = measure(be, fargate, ec2, grid[g], threads, interrupt, verbose,
-                   error);
-  for (int k = 0; ok && k < BISECTIONS && bracket(be) >= 0; k++) {
-    const BreakEvenPoint *a = point_at(be, bracket(be));
-    double mid = sqrt(a->scale * a[1].scale);
-    ok = measure(be, fargate, ec2, mid, threads, interrupt, verbose, error);
-  }
+  Search sr = { be, fargate, ec2, threads, interrupt, verbose };
+  g_autofree char *obstacle_f = fidelity_aggregate_obstacle(fargate);
+  g_autofree char *obstacle_e = fidelity_aggregate_obstacle(ec2);
+  be->screened = screen && obstacle_f == NULL && obstacle_e == NULL &&
+                 fargate->fidelity == FIDELITY_REQUESTS &&
+                 ec2->fidelity == FIDELITY_REQUESTS;
+  gboolean ok = be->screened ? screened_search(&sr, error)
+                             : search(&sr, be->points, p.aggregate,
+                                      BISECTIONS, error);
   if (!ok && !be->interrupted) {
     compare_break_even_free(be);
     return NULL;
@@ -351,6 +497,7 @@ compare_break_even_free(BreakEven *be)
   if (be == NULL)
     return;
   g_array_unref(be->points);
+  g_array_unref(be->screen);
   g_free(be->statement);
   g_free(be);
 }
@@ -379,5 +526,9 @@ compare_break_even_print(const BreakEven *be, FILE *out)
             p->mean_rps, f, e,
             comparable(p) ? "both meet them" : "not comparable");
   }
+  if (be->screened)
+    fprintf(out, "  (screened first with the aggregate fidelity at %u "
+                 "levels: %u runs, then %u request-level runs)\n",
+            be->screen->len, be->aggregate_runs, be->request_runs + 2);
   fprintf(out, "Break-even: %s\n", be->statement);
 }

@@ -175,6 +175,8 @@ point_json(const BreakEvenPoint *p)
 {
   cJSON *pt = cJSON_CreateObject();
   cJSON_AddNumberToObject(pt, "traffic_scale", p->scale);
+  cJSON_AddStringToObject(pt, "fidelity",
+                          p->aggregate ? "aggregate" : "requests");
   add_rounded(pt, "mean_rps", p->mean_rps, 1e-3);
   /* As before: the runs' costs at the top of the point. */
   add_rounded(pt, "fargate_usd", p->fargate.usd, 1e-6);
@@ -209,6 +211,16 @@ break_even_json(const BreakEven *be)
   for (guint i = 0; i < be->points->len; i++)
     cJSON_AddItemToArray(
       pts, point_json(&g_array_index(be->points, BreakEvenPoint, i)));
+  /* The aggregate fidelity's screening levels, when it searched first. */
+  cJSON_AddBoolToObject(o, "screened", be->screened);
+  cJSON *scr = cJSON_AddArrayToObject(o, "screen_points");
+  for (guint i = 0; i < be->screen->len; i++)
+    cJSON_AddItemToArray(
+      scr, point_json(&g_array_index(be->screen, BreakEvenPoint, i)));
+  if (be->screened)
+    cJSON_AddBoolToObject(o, "confirmed", be->confirmed);
+  cJSON_AddNumberToObject(o, "aggregate_runs", be->aggregate_runs);
+  cJSON_AddNumberToObject(o, "request_runs", be->request_runs + 2);
   return o;
 }
 

@@ -38,6 +38,7 @@ typedef struct {
   double scale;          /* traffic multiplier */
   double mean_rps;       /* the Fargate run's arrivals / duration */
   double ec2_cpu_pct;    /* EC2 variant's mean task CPU */
+  gboolean aggregate;    /* from runs in the aggregate fidelity */
   BreakEvenVerdict fargate, ec2;
 } BreakEvenPoint;
 
@@ -55,7 +56,14 @@ typedef struct {
   double tried_lo, tried_hi; /* the range tried */
   gboolean interrupted;      /* stopped by @interrupt: no conclusion */
   char *statement;           /* one paragraph for humans */
-  GArray *points;            /* BreakEvenPoint, by scale */
+  GArray *points;            /* BreakEvenPoint, by scale: the levels the
+                                statement rests on, request by request
+                                unless the scenario is aggregate */
+  gboolean screened;         /* the aggregate fidelity searched first */
+  GArray *screen;            /* BreakEvenPoint, by scale: its levels */
+  gboolean confirmed;        /* the request-level runs at the ends of the
+                                screened bracket bracketed it too */
+  guint aggregate_runs, request_runs; /* simulations run by the search */
 } BreakEven;
 
 /* TRUE when variant @cfg runs its services on EC2 capacity. */
@@ -70,12 +78,15 @@ void compare_print_table(GPtrArray *summaries, FILE *out);
 double compare_per_month(const cJSON *summary);
 
 /* Finds the break-even of @fargate and @ec2 whose runs at scale 1 gave
- * @f1 and @e1 (summaries). Runs more simulations on @threads threads.
+ * @f1 and @e1 (summaries). Runs more simulations on @threads threads;
+ * with @screen, the aggregate fidelity searches first and request-level
+ * runs confirm (when both variants can run in it).
  * When @interrupt is raised, returns what was measured with
  * ->interrupted set. Returns NULL when a run failed (@error set). */
 BreakEven *compare_break_even(const ScenarioConfig *fargate,
                               const ScenarioConfig *ec2, const cJSON *f1,
                               const cJSON *e1, guint threads,
+                              gboolean screen,
                               volatile sig_atomic_t *interrupt,
                               gboolean verbose, GError **error);
 void compare_break_even_free(BreakEven *be);

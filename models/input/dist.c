@@ -2,9 +2,11 @@
 #define HAVE_INLINE /* GSL's inline gsl_rng_uniform() */
 #include "models/input/dist.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/input/input.h"
@@ -216,3 +218,85 @@ dist_mean_seconds(const Dist *d)
   return d->mean;
 }
 
+double
+dist_scv(const Dist *d)
+{
+  if (d->mean <= 0)
+    return 0.0;
+  switch (d->kind) {
+  case DIST_FIXED:
+    return 0.0;
+  case DIST_EXPONENTIAL:
+    return 1.0;
+  case DIST_UNIFORM:
+    return (d->b - d->a) * (d->b - d->a) / 12.0 / (d->mean * d->mean);
+  case DIST_LOGNORMAL:
+  case DIST_GAMMA:
+    return d->cv * d->cv;
+  case DIST_EMPIRICAL: {
+    double ss = 0; /* the population variance: the samples are the law */
+    for (gsize i = 0; i < d->n_values; i++)
+      ss += (d->values[i] - d->mean) * (d->values[i] - d->mean);
+    return ss / (double) d->n_values / (d->mean * d->mean);
+  }
+  }
+  g_assert_not_reached();
+}
+
+/* The quantile of a parametric kind (not empirical) at @u in [0, 1]. */
+static double
+quantile_parametric(const Dist *d, double u)
+{
+  switch (d->kind) {
+  case DIST_FIXED:
+    return d->mean;
+  case DIST_EXPONENTIAL:
+    return u >= 1.0 ? INFINITY : -d->mean * log1p(-u);
+  case DIST_UNIFORM:
+    return d->a + (d->b - d->a) * u;
+  case DIST_LOGNORMAL:
+    if (u <= 0.0)
+      return 0.0;
+    return u >= 1.0 ? INFINITY : exp(d->a + d->b * gsl_cdf_ugaussian_Pinv(u));
+  case DIST_GAMMA:
+    if (u <= 0.0)
+      return 0.0;
+    return u >= 1.0 ? INFINITY : gsl_cdf_gamma_Pinv(u, d->a, d->b);
+  case DIST_EMPIRICAL:
+    break;
+  }
+  g_assert_not_reached();
+}
+
+static int
+compare_doubles(gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+void
+dist_quantiles_seconds(const Dist *d, const double *u, gsize n, double *out)
+{
+  if (d->kind != DIST_EMPIRICAL) {
+    for (gsize i = 0; i < n; i++)
+      out[i] = quantile_parametric(d, CLAMP(u[i], 0.0, 1.0));
+    return;
+  }
+  g_autofree double *sorted = g_memdup2(d->values,
+                                        d->n_values * sizeof(double));
+  qsort(sorted, d->n_values, sizeof(double), compare_doubles);
+  for (gsize i = 0; i < n; i++) {
+    double rank = ceil(CLAMP(u[i], 0.0, 1.0) * (double) d->n_values);
+    gsize k = rank < 1 ? 0 : (gsize) rank - 1;
+    out[i] = sorted[MIN(k, d->n_values - 1)];
+  }
+}
+
+double
+dist_quantile_seconds(const Dist *d, double u)
+{
+  double q;
+  dist_quantiles_seconds(d, &u, 1, &q);
+  return q;
+}

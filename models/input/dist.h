@@ -71,3 +71,20 @@ dist_sample(const Dist *d, gsl_rng *rng)
 /* The distribution's mean in seconds. */
 double dist_mean_seconds(const Dist *d);
 
+/* The distribution's squared coefficient of variation, Var/mean² (0 for
+ * a fixed value and for a mean of 0): what queueing formulas call cs².
+ * Never fails; O(n) for an empirical distribution. */
+double dist_scv(const Dist *d);
+
+/* The quantile at level @u in [0, 1], in seconds: the smallest x with
+ * P(X <= x) >= u (for an empirical distribution, its sorted value of
+ * rank ceil(u n), the nearest rank). @u = 1 gives the largest value
+ * (INFINITY for exponential, lognormal and gamma). For an empirical
+ * distribution each call sorts a copy (O(n log n)): call
+ * dist_quantiles_seconds() for many levels. */
+double dist_quantile_seconds(const Dist *d, double u);
+
+/* The quantiles at the @n ascending levels @u into @out (an empirical
+ * distribution is sorted once). */
+void dist_quantiles_seconds(const Dist *d, const double *u, gsize n,
+                            double *out);

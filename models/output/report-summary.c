@@ -1,6 +1,7 @@
 /* summary.json: the run's figures, deterministic. */
 #include <math.h>
 
+#include "models/config/fidelity.h"
 #include "models/capacity/cluster.h"
 #include "models/capacity/cost.h"
 #include "models/capacity/warm-pool.h"
@@ -15,6 +16,7 @@
 #include "models/config/scenario.h"
 #include "models/control/service.h"
 #include "models/core/world-private.h"
+#include "models/world/world.h"
 
 /* Numbers are rounded so the file reads well and stays stable: 1e-6 for
  * money, 1e-3 for the rest. NAN becomes null. */
@@ -446,6 +448,7 @@ report_summary(World *w)
   add_int(scn, "seed", (double) cfg->seed);
   add_num(scn, "duration_s", sim_time_to_seconds(cfg->duration), 1e-6);
   add_num(scn, "period_s", sim_time_to_seconds(cfg->period), 1e-6);
+  cJSON_AddStringToObject(scn, "fidelity", fidelity_name(world_fidelity(w)));
   Totals t = { .latency = sim_histogram_new() };
   /* A call is not a user's request: with calls, the top counts the
    * services nobody calls. */

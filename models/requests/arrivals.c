@@ -47,6 +47,8 @@ arrivals_init(World *w)
       continue;
     a->sources[i] = traffic_source_new(svc->workload.traffic,
                                        world_rng(w, "traffic", svc->name),
+                                       world_rng(w, "traffic-modulation",
+                                                 svc->name),
                                        w->cfg->clock_offset,
                                        w->options.traffic_scale);
     schedule_next(w, i);

@@ -384,6 +384,17 @@ lb_tasks_examined(World *w, guint32 service)
   return frontend(w, service)->examined;
 }
 
+const guint32 *
+lb_pool(World *w, guint32 service, guint *n)
+{
+  Frontend *fe = frontend(w, service);
+  if (fe->dirty || fe->changed->len > 0)
+    bring_up_to_date(w, fe);
+  GArray *pool = fe->rotation->len > 0 ? fe->rotation : fe->fail_open;
+  *n = pool->len;
+  return (const guint32 *) pool->data;
+}
+
 const TargetGroupConfig *
 lb_target_group(World *w, guint32 service)
 {

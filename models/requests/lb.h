@@ -49,5 +49,10 @@ guint lb_rotation_size(World *w, guint32 service);
  * tests hold it to O(1) per task change. */
 guint64 lb_tasks_examined(World *w, guint32 service);
 
+/* The tasks new requests of @service go to now: the rotation, or when it
+ * is empty the targets it fails open to; *@n of them (lent, valid until
+ * the next task change). */
+const guint32 *lb_pool(World *w, guint32 service, guint *n);
+
 /* The target group service @service routes through, or NULL. */
 const TargetGroupConfig *lb_target_group(World *w, guint32 service);

@@ -59,6 +59,8 @@ void task_queue_share_start(TaskQueue *s, SimTime now, SimTime arrival);
 SimTime task_queue_share_pop(TaskQueue *s, SimTime now);
 /* The generation of @s's pending completion (ShareCompletion.gen). */
 guint32 task_queue_share_gen(const TaskQueue *s);
+/* Reserved vCPU per slot of share-only @s: its CPU metric's 100%. */
+double task_queue_share_slot_vcpu(const TaskQueue *s);
 /* Drops every request in service (the queue was aborted). */
 void task_queue_share_clear(TaskQueue *s);
 /* Gives the smallest tag of @s the one pending completion event (none

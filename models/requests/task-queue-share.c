@@ -179,6 +179,12 @@ task_queue_share_clear(TaskQueue *s)
   g_array_set_size(s->share->tags, 0);
 }
 
+double
+task_queue_share_slot_vcpu(const TaskQueue *s)
+{
+  return s->share->slot_vcpu;
+}
+
 guint32
 task_queue_share_gen(const TaskQueue *s)
 {

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "models/requests/aggregate.h"
 #include "models/requests/lb.h"
 #include "models/requests/calls.h"
 #include "models/capacity/cpu-share.h"
@@ -339,6 +340,10 @@ task_queue_abort(World *w, TaskQueue *s)
 {
   if (s->tracked) {
     task_queue_abort_tracked(w, s);
+    return;
+  }
+  if (world_is_aggregate(w)) {
+    aggregate_abort(w, s);
     return;
   }
   SimTime now = world_now(w);

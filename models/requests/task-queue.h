@@ -70,6 +70,12 @@ struct _TaskQueue {
   guint32 ninside, inside_cap;
   guint32 n_specs;       /* its workload's calls */
   const WorkloadCall *specs;
+  /* The aggregate fidelity only (aggregate.h): requests as flows. */
+  double fluid_busy;     /* mean requests in service over the last step */
+  double fluid_backlog;  /* requests waiting */
+  guint32 fluid_gen;     /* the pool that last held it */
+  double fluid_cpu;      /* share-only on a saturated instance: the vCPU
+                            its shares win this step; else 0 */
   /* Only while requests are watched (hooks.h, "request finished"): */
   SimTime *serving;      /* arrival times of the requests in service, in
                             no order: an abort says when each arrived */

@@ -102,6 +102,9 @@ double traffic_seg_rate(const TrafficSeg *seg, double t);
 /* Integral of the segment's rate over [a, b] (within it). */
 double traffic_seg_mass(const TrafficSeg *seg, double a, double b);
 /* Integral of @cfg's unscaled rate over [a, b) run seconds (not LOG). */
+/* A burstiness factor: gamma of mean 1 and cv burst_cv. */
+double traffic_burst_factor(const TrafficConfig *cfg, gsl_rng *rng);
+
 double traffic_shape_integral(const TrafficConfig *cfg, double a, double b,
                               double clock_offset);
 /* TRUE when the table's rates are all zero (and so is @before). */

@@ -27,6 +27,7 @@ typedef enum {
 struct _TrafficSource {
   const TrafficConfig *cfg;
   gsl_rng *rng;
+  gsl_rng *modulation; /* burst factors and MMPP states (traffic.h) */
   double gain;       /* scale * extra_scale */
   double now;        /* run seconds of the last arrival or boundary */
   gboolean done;     /* no arrivals ever again */
@@ -63,11 +64,11 @@ to_sim_time(double t)
   return (SimTime) (t * 1e6 + 0.5);
 }
 
-static double
-burst_factor(TrafficSource *src)
+double
+traffic_burst_factor(const TrafficConfig *cfg, gsl_rng *rng)
 {
-  double k = 1.0 / (src->cfg->burst_cv * src->cfg->burst_cv);
-  return gsl_ran_gamma(src->rng, k, 1.0 / k);
+  double k = 1.0 / (cfg->burst_cv * cfg->burst_cv);
+  return gsl_ran_gamma(rng, k, 1.0 / k);
 }
 
 /* Sets the piece from the segment (or MMPP state) and the factor.
@@ -108,11 +109,12 @@ advance(TrafficSource *src)
   src->now = src->end;
   if (cfg->kind == TRAFFIC_MMPP) {
     src->on = !src->on;
-    src->end += draw_exp(src->rng) * (src->on ? cfg->mean_on : cfg->mean_off);
+    src->end += draw_exp(src->modulation) *
+                (src->on ? cfg->mean_on : cfg->mean_off);
     return load_piece(src);
   }
   if (src->end >= src->burst_end) {
-    src->factor = burst_factor(src);
+    src->factor = traffic_burst_factor(cfg, src->modulation);
     src->burst_end += cfg->burst_interval;
   }
   if (src->end >= src->seg.t1)
@@ -122,13 +124,15 @@ advance(TrafficSource *src)
 
 TrafficSource *
 traffic_source_new(const TrafficConfig *cfg, gsl_rng *rng,
-                   SimTime clock_offset, double extra_scale)
+                   gsl_rng *modulation, SimTime clock_offset,
+                   double extra_scale)
 {
   g_return_val_if_fail(cfg != NULL && rng != NULL, NULL);
   g_return_val_if_fail(extra_scale >= 0.0, NULL);
   TrafficSource *src = g_new0(TrafficSource, 1);
   src->cfg = cfg;
   src->rng = rng;
+  src->modulation = modulation != NULL ? modulation : rng;
   src->gain = cfg->scale * extra_scale;
   src->factor = 1.0;
   src->burst_end = INFINITY;
@@ -155,12 +159,14 @@ traffic_source_new(const TrafficConfig *cfg, gsl_rng *rng,
   }
   if (cfg->kind == TRAFFIC_MMPP) {
     double p_on = cfg->mean_on / (cfg->mean_on + cfg->mean_off);
-    src->on = gsl_rng_uniform(rng) < p_on; /* the stationary state */
-    src->end = draw_exp(rng) * (src->on ? cfg->mean_on : cfg->mean_off);
+    /* The stationary state. */
+    src->on = gsl_rng_uniform(src->modulation) < p_on;
+    src->end = draw_exp(src->modulation) *
+               (src->on ? cfg->mean_on : cfg->mean_off);
   } else {
     traffic_seg_first(cfg, 0.0, sim_time_to_seconds(clock_offset), &src->seg);
     if (cfg->burst_cv > 0.0) {
-      src->factor = burst_factor(src);
+      src->factor = traffic_burst_factor(cfg, src->modulation);
       src->burst_end = cfg->burst_interval;
     }
   }

@@ -520,6 +520,22 @@ traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
 }
 
 double
+traffic_config_arrivals(const TrafficConfig *cfg, SimTime from, SimTime to,
+                        SimTime clock_offset)
+{
+  g_return_val_if_fail(cfg != NULL, 0.0);
+  if (to <= from)
+    return 0.0;
+  if (cfg->kind == TRAFFIC_LOG) {
+    gint64 shift = sim_time_from_seconds(cfg->shift);
+    return cfg->scale * (double) log_count(cfg, from - shift, to - shift);
+  }
+  return cfg->scale * traffic_shape_integral(
+    cfg, sim_time_to_seconds(from), sim_time_to_seconds(to),
+    sim_time_to_seconds(clock_offset));
+}
+
+double
 traffic_config_mean_rate(const TrafficConfig *cfg, SimTime duration,
                          SimTime clock_offset)
 {

@@ -67,6 +67,12 @@ void traffic_config_free(TrafficConfig *cfg);
 double traffic_config_rate_at(const TrafficConfig *cfg, SimTime t,
                               SimTime clock_offset);
 
+/* Expected arrivals in [@from, @to) (after scale and shift): the rate's
+ * integral, or a request log's own count (the aggregate fidelity's
+ * traffic). */
+double traffic_config_arrivals(const TrafficConfig *cfg, SimTime from,
+                               SimTime to, SimTime clock_offset);
+
 /* Expected mean rate over [0, @duration), requests per second. */
 double traffic_config_mean_rate(const TrafficConfig *cfg, SimTime duration,
                                 SimTime clock_offset);
@@ -87,16 +93,34 @@ guint64 traffic_config_skipped_lines(const TrafficConfig *cfg);
 
 /* A source of arrivals for one run. @cfg and @rng are lent and must
  * outlive the source; @rng should be the service's own named stream.
+ * @modulation (lent, or NULL: @rng) draws what modulates the rate, the
+ * burstiness factors and the bursty generator's states: a stream of its
+ * own keeps them the same at every traffic level (`ecsim compare`) and in
+ * the aggregate fidelity (TrafficRate below), whose arrivals draw nothing.
  * @extra_scale multiplies every rate (1.0 normally; `ecsim compare` uses it
  * to re-run at other traffic levels). */
 TrafficSource *traffic_source_new(const TrafficConfig *cfg, gsl_rng *rng,
-                                  SimTime clock_offset, double extra_scale);
+                                  gsl_rng *modulation, SimTime clock_offset,
+                                  double extra_scale);
 void traffic_source_free(TrafficSource *src);
 
 /* The time of the next arrival, >= the previous one returned (the first is
  * >= 0), or SIM_TIME_MAX when there will be no more (a log replayed to its
  * end). Allocates nothing. */
 SimTime traffic_source_next(TrafficSource *src);
+
+/* The expected arrivals of a run per interval, for the aggregate
+ * fidelity: the rate's integral with the same modulation a TrafficSource
+ * made with the same @modulation stream would draw (burstiness factors,
+ * the bursty generator's states), or a request log's own count. */
+typedef struct _TrafficRate TrafficRate;
+
+TrafficRate *traffic_rate_new(const TrafficConfig *cfg, gsl_rng *modulation,
+                              SimTime clock_offset, double extra_scale);
+void traffic_rate_free(TrafficRate *r);
+/* Expected arrivals in [@from, @to); successive calls must not go back
+ * in time (the modulation is drawn as time passes). */
+double traffic_rate_arrivals(TrafficRate *r, SimTime from, SimTime to);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TrafficConfig, traffic_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TrafficSource, traffic_source_free)

@@ -13,6 +13,7 @@
 #include "models/capacity/image-pull.h"
 #include "models/control/faults.h"
 #include "models/control/health.h"
+#include "models/requests/aggregate.h"
 #include "models/requests/arrivals.h"
 #include "models/requests/lb.h"
 #include "models/requests/calls.h"
@@ -20,6 +21,8 @@
 #include "models/control/run-warnings.h"
 #include "models/config/scenario-warnings.h"
 #include "models/config/scenario.h"
+#include "models/config/fidelity.h"
+#include "models/input/input.h"
 #include "models/control/scheduler.h"
 #include "models/control/service.h"
 #include "models/control/strategy.h"
@@ -40,6 +43,12 @@ world_rng(World *w, const char *prefix, const char *name)
 static void
 subscribe_all(World *w)
 {
+  /* The aggregate fidelity's flows step up to now with the rotation as it
+   * was, before anything changes it. */
+  if (world_fidelity(w) == FIDELITY_AGGREGATE) {
+    world_on_task_changed(w, aggregate_on_task_state, NULL);
+    world_on_task_health_changed(w, aggregate_on_task_health, NULL);
+  }
   /* A task changed state: resources and serving first, then the
    * scheduler, which may start replacements at once. */
   world_on_task_changed(w, lb_on_task_state, NULL);
@@ -92,6 +101,14 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   static const WorldOptions defaults = { .traffic_scale = 1.0,
                                          .keep_rows = TRUE,
                                          .keep_events = TRUE };
+  if (options != NULL && options->aggregate) {
+    g_autofree char *obstacle = fidelity_aggregate_obstacle(cfg);
+    if (obstacle != NULL) {
+      g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                  "%s: %s", cfg->file, obstacle);
+      return NULL;
+    }
+  }
   World *w = g_new0(World, 1);
   w->cfg = cfg;
   w->options = options ? *options : defaults;
@@ -113,7 +130,10 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
   task_lifecycle_init(w);
   calls_init(w);
   task_queue_init(w);
-  arrivals_init(w);
+  if (world_fidelity(w) == FIDELITY_AGGREGATE)
+    aggregate_init(w);
+  else
+    arrivals_init(w);
   cpu_share_init(w);
   lb_init(w);
   health_init(w);
@@ -144,6 +164,7 @@ world_free(World *w)
   health_free(w);
   lb_free(w);
   arrivals_free(w);
+  aggregate_free(w);
   eventlog_free(w);
   faults_free(w);
   cpu_share_free(w); /* before the queues: they leave it */
@@ -175,6 +196,7 @@ finish(World *w)
 {
   metrics_finish(w);
   cost_finish(w);
+  aggregate_collect_warnings(w);
   run_warnings_collect(w, w->warnings);
 }
 
@@ -206,6 +228,12 @@ SimEngine *
 world_engine(World *w)
 {
   return w->engine;
+}
+
+Fidelity
+world_fidelity(const World *w)
+{
+  return w->options.aggregate ? FIDELITY_AGGREGATE : w->cfg->fidelity;
 }
 
 double

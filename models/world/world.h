@@ -31,6 +31,9 @@ SimRunStatus world_run(World *w, SimProgress *progress,
 SimRunStatus world_run_until(World *w, SimTime until);
 
 SimEngine *world_engine(World *w);
+/* The fidelity the world simulates requests in: the scenario's, or the
+ * aggregate one when WorldOptions.aggregate asked. */
+Fidelity world_fidelity(const World *w);
 /* Wall-clock seconds spent in world_run(). */
 double world_wall_seconds(const World *w);
 

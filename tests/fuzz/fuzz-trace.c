@@ -13,7 +13,7 @@ draw(const TrafficConfig *cfg)
 {
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, 1);
-  TrafficSource *src = traffic_source_new(cfg, rng, 0, 1.0);
+  TrafficSource *src = traffic_source_new(cfg, rng, NULL, 0, 1.0);
   for (int i = 0; i < 200; i++)
     if (traffic_source_next(src) == SIM_TIME_MAX)
       break;

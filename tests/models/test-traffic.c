@@ -100,7 +100,7 @@ count(const TrafficConfig *cfg, SimTime clock_offset, SimTime end,
       SimTime bin, guint64 *counts)
 {
   gsl_rng *r = rng_new(42);
-  TrafficSource *src = traffic_source_new(cfg, r, clock_offset, 1.0);
+  TrafficSource *src = traffic_source_new(cfg, r, NULL, clock_offset, 1.0);
   guint64 n = 0;
   SimTime prev = 0, t;
   while ((t = traffic_source_next(src)) < end) {
@@ -241,7 +241,7 @@ Test(traffic, step_list_and_simple_step_merge)
   assert_near(rate(cfg, 25 * SIM_SEC), 5, 0, "simple step");
   assert_near(rate(cfg, 35 * SIM_SEC), 0, 0, "last step");
   gsl_rng *r = rng_new(1);
-  TrafficSource *src = traffic_source_new(cfg, r, 0, 1.0);
+  TrafficSource *src = traffic_source_new(cfg, r, NULL, 0, 1.0);
   SimTime t, last = 0;
   while ((t = traffic_source_next(src)) != SIM_TIME_MAX)
     last = t;
@@ -325,7 +325,7 @@ Test(traffic, all_zero_trace_gives_no_arrivals)
   for (int i = 0; i < 2; i++) {
     TrafficConfig *cfg = parse_ok(jsons[i]);
     gsl_rng *r = rng_new(3);
-    TrafficSource *src = traffic_source_new(cfg, r, 0, 1.0);
+    TrafficSource *src = traffic_source_new(cfg, r, NULL, 0, 1.0);
     cr_assert_eq(traffic_source_next(src), SIM_TIME_MAX, "%s", jsons[i]);
     traffic_source_free(src);
     gsl_rng_free(r);
@@ -382,7 +382,7 @@ static void
 arrivals(const TrafficConfig *cfg, double extra_scale, SimTime *out, int n)
 {
   gsl_rng *r = rng_new(11);
-  TrafficSource *src = traffic_source_new(cfg, r, 0, extra_scale);
+  TrafficSource *src = traffic_source_new(cfg, r, NULL, 0, extra_scale);
   for (int i = 0; i < n; i++)
     out[i] = traffic_source_next(src);
   traffic_source_free(src);
@@ -571,7 +571,7 @@ Test(traffic, extra_scale_multiplies_the_rate)
 {
   TrafficConfig *cfg = parse_ok("{\"generator\": \"constant\", \"rps\": 10}");
   gsl_rng *r = rng_new(5);
-  TrafficSource *src = traffic_source_new(cfg, r, 0, 2.5);
+  TrafficSource *src = traffic_source_new(cfg, r, NULL, 0, 2.5);
   guint64 n = 0;
   while (traffic_source_next(src) < 1000 * SIM_SEC)
     n++;

@@ -544,7 +544,7 @@ Test(pitfalls, request_log_shorter_than_the_run)
   const TrafficConfig *tc =
     ((const ServiceConfig *) cfg->services->pdata[0])->workload.traffic;
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  TrafficSource *src = traffic_source_new(tc, rng, 0, 1.0);
+  TrafficSource *src = traffic_source_new(tc, rng, NULL, 0, 1.0);
   int n = 0;
   SimTime last = 0;
   for (SimTime t = traffic_source_next(src); t < SIM_MIN;

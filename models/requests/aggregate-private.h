@@ -1,0 +1,84 @@
+/* Inside the aggregate fidelity (aggregate.h): its flows, shared by
+ * aggregate.c (the steps) and aggregate-cpu.c (share-only EC2 tasks'
+ * speed). */
+#pragma once
+
+#include "models/requests/aggregate.h"
+#include "models/requests/fluid-latency.h"
+#include "models/requests/fluid-queue.h"
+#include "models/traffic/traffic.h"
+
+/* The flows' cumulative counts, each rounded into a ReqStats counter. */
+typedef enum {
+  C_ARRIVALS,
+  C_OK,
+  C_NO_TARGET,
+  C_QUEUE_FULL,
+  C_TIMEOUT,
+  C_RESET,
+  C_STARTED,
+  C_WAITED,
+  C_N,
+} CountKind;
+
+typedef struct {
+  guint32 task;
+  double weight;         /* its share of the service's traffic, relative */
+} Member;
+
+/* One service's flow. */
+typedef struct {
+  TrafficRate *traffic;         /* NULL: no traffic */
+  FluidLatency *latency;        /* its latencies since the last flush */
+  double mean_s, scv;           /* service time on a speed-1 task */
+  double work_s;                /* vCPU-seconds of work per request and
+                                   the most CPU one can use (share-only
+                                   EC2 tasks, workload.h) */
+  double slot_max_vcpu;
+  double lambda;                /* arrivals per second this step */
+  double lambda_before;         /* the step before's */
+  GArray *pool;                 /* Member: the tasks taking requests */
+  double total_weight;
+  gboolean stale;               /* the pool is to be read again */
+  double count[C_N];            /* fluid counts since the start */
+  guint64 recorded[C_N];        /* what went into the counters */
+  double near_saturation_s;     /* time with 0.95 < ρ < 1 on some task */
+  double overload_s;            /* time with a backlog on some task */
+  gboolean shared_cpu;          /* some task was share-only (EC2) */
+  gboolean pooled;              /* least outstanding requests: its tasks
+                                   step as one server group */
+} Flow;
+
+/* What an instance's tasks ask of its CPU in a step (cpu-share.h). */
+typedef struct {
+  double share_work;            /* vCPU the share-only tasks' requests
+                                   need (arrival rate x work) */
+  double hard;                  /* vCPU hard-capped tasks' busy slots
+                                   took in the last step */
+  double stretch;               /* share-only requests take this many
+                                   times their full-speed time; INFINITY:
+                                   the CPU is saturated */
+} InstanceLoad;
+
+struct _Aggregate {
+  World *w;                     /* the world it belongs to */
+  GArray *loads;                /* InstanceLoad, per instance */
+  gboolean any_share;           /* some pool holds a share-only task */
+  SimKindId kind;               /* its step event */
+  Flow *flows;                  /* per service */
+  guint n;
+  SimTime last;                 /* every flow is advanced to here */
+  SimTime step;                 /* the step event's interval now */
+  gboolean moving;              /* since the last step event: a rate
+                                   moved or a task had a backlog */
+  guint32 pool_gen;             /* stamps the tasks of a fresh pool */
+};
+
+/* What the tasks on each instance ask of its CPU this step (into
+ * a->loads): call after every flow's arrivals and pool are read. */
+void aggregate_measure_instances(World *w);
+
+/* The mean service time of a request in @s this step, when it receives
+ * @lambda requests per second. */
+double aggregate_task_mean_s(World *w, const Flow *f, const TaskQueue *s,
+                             double lambda);

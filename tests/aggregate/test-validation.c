@@ -1,0 +1,101 @@
+/* Every example scenario in both fidelities: the aggregate one must stay
+ * within issue 20's bounds of the request-level one (validation.h), same
+ * scenario, same seed. Prints the README's table (--verbose). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "scenarios/cli.h"
+#include "support.h"
+#include "validation.h"
+
+static gint
+by_name(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Runs @scenario in @fidelity into @dir; returns its variants' folders. */
+static GPtrArray *
+run_in(const char *scenario, const char *fidelity, const char *dir)
+{
+  g_autofree char *path = g_build_filename(test_source_root(), "scenarios",
+                                           scenario, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(NULL, &out, &err, "run", path, "-q", "--force",
+                       "--fidelity", fidelity, "-o", dir, NULL);
+  /* 0, or 3 when the scenario's own expectations fail in one fidelity
+   * (which the comparison then shows). */
+  cr_assert(status == 0 || status == 3, "%s %s: exit %d: %s", scenario,
+            fidelity, status, err);
+  GPtrArray *variants = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  for (const char *n; (n = g_dir_read_name(d)) != NULL;) {
+    g_autofree char *sub = g_build_filename(dir, n, NULL);
+    g_autofree char *summary = g_build_filename(sub, "summary.json", NULL);
+    if (g_file_test(summary, G_FILE_TEST_EXISTS))
+      g_ptr_array_add(variants, g_strdup(n));
+  }
+  g_ptr_array_sort(variants, by_name);
+  return variants;
+}
+
+/* Runs @scenario both ways and checks every variant. */
+static void
+validate(const char *scenario)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *req_dir = g_build_filename(tmp, "requests", NULL);
+  g_autofree char *agg_dir = g_build_filename(tmp, "aggregate", NULL);
+  g_autoptr(GPtrArray) req = run_in(scenario, "requests", req_dir);
+  g_autoptr(GPtrArray) agg = run_in(scenario, "aggregate", agg_dir);
+  cr_assert_eq(req->len, agg->len);
+  g_autoptr(GString) table = g_string_new(NULL);
+  gboolean all = TRUE;
+  for (guint i = 0; i < req->len; i++) {
+    g_autofree char *a = g_build_filename(req_dir, req->pdata[i], NULL);
+    g_autofree char *b = g_build_filename(agg_dir, req->pdata[i], NULL);
+    ValidationResult r;
+    validation_compare(a, b, &r);
+    g_autofree char *name = g_strdup_printf("%.*s/%s",
+                                            (int) strcspn(scenario, "."),
+                                            scenario,
+                                            (char *) req->pdata[i]);
+    validation_row(table, name, &r);
+    if (!validation_within_bounds(&r)) {
+      all = FALSE;
+      cr_log_error("%s out of bounds: %s(worst period p99 at %.0f s)", name,
+                   r.why->str, r.worst_period_s);
+    }
+    validation_result_clear(&r);
+  }
+  printf("%s", table->str);
+  test_rmrf(tmp);
+  cr_assert(all, "%s: the aggregate fidelity left the bounds:\n%s",
+            scenario, table->str);
+}
+
+#define EXAMPLE(test, file)                                                \
+  Test(validation, test, .timeout = 600) { validate(file); }
+
+EXAMPLE(flagship, "fargate-vs-ec2.json")
+EXAMPLE(az_outage, "az-outage.json")
+EXAMPLE(bad_deploy_rollback, "bad-deploy-rollback.json")
+EXAMPLE(binpack_vs_spread, "binpack-vs-spread.json")
+EXAMPLE(black_friday, "black-friday.json")
+EXAMPLE(nasa_1995, "nasa-1995.json")
+EXAMPLE(platform_on_ec2, "platform-on-ec2.json")
+EXAMPLE(spot_interruptions, "spot-interruptions.json")
+
+/* The one example the aggregate fidelity cannot run says so, naming the
+ * call, rather than running without it. */
+Test(validation, microservices_refused)
+{
+  g_autofree char *path = g_build_filename(test_source_root(), "scenarios",
+                                           "microservices.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(NULL, &out, &err, "run", path, "-q", "--fidelity",
+                       "aggregate", "-o", "/nonexistent/x", NULL);
+  cr_assert_eq(status, 2);
+  cr_assert(strstr(err, "/fidelity") && strstr(err, "calls between"),
+            "%s", err);
+}

@@ -1,0 +1,281 @@
+/* Comparing a run's outputs in the two fidelities (see validation.h). */
+#include "validation.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenarios/cli.h"
+#include "models/input/jsonfile.h"
+#include "support.h"
+
+static double
+number_at(const cJSON *root, const char *a, const char *b)
+{
+  const cJSON *n = cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(root, a), b);
+  return cJSON_IsNumber(n) ? n->valuedouble : NAN;
+}
+
+static cJSON *
+load_summary(const char *dir)
+{
+  g_autofree char *text = test_read_file(dir, "summary.json");
+  cJSON *root = cJSON_Parse(text);
+  g_assert(root != NULL);
+  return root;
+}
+
+/* A scaling action: when, and the line that says what. */
+typedef struct {
+  double time;
+  char *what;
+} Action;
+
+static void
+action_clear(Action *a)
+{
+  g_free(a->what);
+}
+
+/* The service's desired-count changes and managed scaling's actions, in
+ * order. "what" keeps the target (the message after "changed from"), so
+ * that the two fidelities' actions can be matched. */
+static GArray *
+load_actions(const char *dir)
+{
+  GArray *out = g_array_new(FALSE, TRUE, sizeof(Action));
+  g_array_set_clear_func(out, (GDestroyNotify) action_clear);
+  g_autofree char *text = test_read_file(dir, "events.jsonl");
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++) {
+    g_autoptr(cJSON) ev = (*l)[0] ? cJSON_Parse(*l) : NULL;
+    const char *kind = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(ev, "kind"));
+    if (kind == NULL || (strcmp(kind, "desired-count") != 0 &&
+                         strcmp(kind, "managed-scaling") != 0))
+      continue;
+    const char *msg = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(ev, "message"));
+    const char *to = msg ? strstr(msg, " to ") : NULL;
+    Action a = {
+      cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ev, "time")),
+      g_strdup_printf("%s%.*s", kind, to ? (int) strcspn(to, ":;.") : 0,
+                      to ? to : ""),
+    };
+    g_array_append_val(out, a);
+  }
+  return out;
+}
+
+/* The rows of timeseries.csv: per service, per period. */
+typedef struct {
+  double time, p99_ms, cpu_pct, completed;
+  char *service;
+} Row;
+
+static void
+row_clear(Row *r)
+{
+  g_free(r->service);
+}
+
+static int
+column(char **header, const char *name)
+{
+  for (int i = 0; header[i]; i++)
+    if (strcmp(header[i], name) == 0)
+      return i;
+  g_error("timeseries.csv has no column %s", name);
+}
+
+static GArray *
+load_rows(const char *dir)
+{
+  GArray *rows = g_array_new(FALSE, TRUE, sizeof(Row));
+  g_array_set_clear_func(rows, (GDestroyNotify) row_clear);
+  g_autofree char *text = test_read_file(dir, "timeseries.csv");
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+  int t = column(header, "time_s"), p99 = column(header, "p99_ms"),
+      cpu = column(header, "cpu_pct"), done = column(header, "completed"),
+      svc = column(header, "service");
+  for (char **l = lines + 1; *l != NULL && (*l)[0]; l++) {
+    g_auto(GStrv) f = g_strsplit(*l, ",", -1);
+    Row r = { g_ascii_strtod(f[t], NULL),
+              f[p99][0] ? g_ascii_strtod(f[p99], NULL) : NAN,
+              g_ascii_strtod(f[cpu], NULL), g_ascii_strtod(f[done], NULL),
+              g_strdup(f[svc]) };
+    g_array_append_val(rows, r);
+  }
+  return rows;
+}
+
+/* aggregate - requests; NAN when neither run has the figure (no SLO, no
+ * request), INFINITY when only one has it. */
+static double
+diff(double aggregate, double requests)
+{
+  if (isnan(aggregate) || isnan(requests))
+    return isnan(aggregate) && isnan(requests) ? NAN : INFINITY;
+  return aggregate - requests;
+}
+
+static double
+rel(double aggregate, double requests)
+{
+  if (isnan(aggregate) || isnan(requests))
+    return diff(aggregate, requests);
+  if (requests == 0)
+    return aggregate == 0 ? 0 : INFINITY;
+  return aggregate / requests - 1;
+}
+
+/* Pairs each request-level action with an unpaired aggregate one of the
+ * same target within @period, in time order. Returns how many paired; the
+ * largest gap of a pair in *@gap. */
+static guint
+pair_actions(GArray *req, GArray *agg, double period, double *gap)
+{
+  g_autofree gboolean *used = g_new0(gboolean, agg->len + 1);
+  guint paired = 0;
+  *gap = 0;
+  for (guint i = 0; i < req->len; i++) {
+    const Action *a = &g_array_index(req, Action, i);
+    for (guint j = 0; j < agg->len; j++) {
+      const Action *b = &g_array_index(agg, Action, j);
+      if (used[j] || fabs(a->time - b->time) > period ||
+          strcmp(a->what, b->what) != 0)
+        continue;
+      used[j] = TRUE;
+      paired++;
+      *gap = MAX(*gap, fabs(a->time - b->time));
+      break;
+    }
+  }
+  return paired;
+}
+
+/* The first action of @req with no partner, for messages. */
+static void
+first_unpaired(GArray *req, GArray *agg, double period, GString *why)
+{
+  for (guint i = 0; i < req->len; i++) {
+    const Action *a = &g_array_index(req, Action, i);
+    gboolean found = FALSE;
+    for (guint j = 0; j < agg->len && !found; j++) {
+      const Action *b = &g_array_index(agg, Action, j);
+      found = fabs(a->time - b->time) <= period &&
+              strcmp(a->what, b->what) == 0;
+    }
+    if (!found) {
+      g_string_append_printf(why, "no aggregate action matches %s at %.0f "
+                             "s; ", a->what, a->time);
+      return;
+    }
+  }
+}
+
+void
+validation_compare(const char *req_dir, const char *agg_dir,
+                   ValidationResult *out)
+{
+  g_autoptr(cJSON) req = load_summary(req_dir);
+  g_autoptr(cJSON) agg = load_summary(agg_dir);
+  *out = (ValidationResult){ .why = g_string_new(NULL) };
+  out->period_s = number_at(req, "scenario", "period_s");
+  out->cost = rel(number_at(agg, "cost", "total_usd"),
+                  number_at(req, "cost", "total_usd"));
+  out->task_hours = rel(number_at(agg, "capacity", "task_hours"),
+                        number_at(req, "capacity", "task_hours"));
+  out->instance_hours = rel(number_at(agg, "capacity", "instance_hours"),
+                            number_at(req, "capacity", "instance_hours"));
+  out->attainment_pp = 100 * diff(number_at(agg, "slo", "attainment"),
+                                  number_at(req, "slo", "attainment"));
+  out->error_rate_pp = 100 * diff(number_at(agg, "requests", "error_rate"),
+                                  number_at(req, "requests", "error_rate"));
+  out->p99 = rel(number_at(agg, "latency", "p99_ms"),
+                 number_at(req, "latency", "p99_ms"));
+  g_autoptr(GArray) ra = load_actions(req_dir);
+  g_autoptr(GArray) aa = load_actions(agg_dir);
+  out->n_actions = ra->len;
+  out->n_actions_aggregate = aa->len;
+  out->actions_paired = pair_actions(ra, aa, out->period_s,
+                                     &out->action_gap_s);
+  if (out->actions_paired < MAX(ra->len, aa->len))
+    first_unpaired(ra, aa, out->period_s, out->why);
+  g_autoptr(GArray) rr = load_rows(req_dir);
+  g_autoptr(GArray) ar = load_rows(agg_dir);
+  g_assert_cmpuint(rr->len, ==, ar->len);
+  for (guint i = 0; i < rr->len; i++) {
+    const Row *a = &g_array_index(rr, Row, i), *b = &g_array_index(ar, Row, i);
+    if (isnan(a->p99_ms) || isnan(b->p99_ms))
+      continue;
+    double e = fabs(rel(b->p99_ms, a->p99_ms));
+    gboolean counted = a->completed >= VALIDATION_MIN_COMPLETED;
+    if (a->cpu_pct < 85 && counted) {
+      out->n_periods_low++;
+      if (e > out->period_p99_low) {
+        out->period_p99_low = e;
+        out->worst_period_s = a->time;
+      }
+    } else if (counted) {
+      out->n_periods_high++;
+      out->period_p99_high = MAX(out->period_p99_high, e);
+    }
+  }
+}
+
+/* |@x| <= @bound, or the figure is in neither run. */
+static gboolean
+within(double x, double bound)
+{
+  return isnan(x) || fabs(x) <= bound;
+}
+
+gboolean
+validation_within_bounds(const ValidationResult *r)
+{
+  guint actions = MAX(r->n_actions, r->n_actions_aggregate);
+  return within(r->cost, 0.01) && within(r->task_hours, 0.02) &&
+         within(r->instance_hours, 0.02) && within(r->attainment_pp, 0.5) &&
+         r->actions_paired >= VALIDATION_ACTIONS_PAIRED * actions &&
+         r->period_p99_low <= 0.10;
+}
+
+void
+validation_result_clear(ValidationResult *r)
+{
+  if (r->why != NULL)
+    g_string_free(r->why, TRUE);
+  r->why = NULL;
+}
+
+/* "+0.12%", or "—" for NaN (a figure the scenario has not: no tasks on
+ * Fargate, no SLO). */
+static void
+pct(GString *s, double x, double unit)
+{
+  if (isnan(x) || isinf(x))
+    g_string_append(s, " | —");
+  else
+    g_string_append_printf(s, " | %+.2f%s", x * unit, unit == 1 ? " pp" : "%");
+}
+
+void
+validation_row(GString *s, const char *name, const ValidationResult *r)
+{
+  g_string_append_printf(s, "| %s", name);
+  pct(s, r->cost, 100);
+  pct(s, r->task_hours, 100);
+  pct(s, r->instance_hours, 100);
+  g_string_append_printf(s, " | %u of %u", r->actions_paired,
+                         MAX(r->n_actions, r->n_actions_aggregate));
+  pct(s, r->attainment_pp, 1);
+  pct(s, r->error_rate_pp, 1);
+  g_string_append_printf(s, " | %.1f%% (%u) | %.1f%% (%u) | %s |\n",
+                         100 * r->period_p99_low, r->n_periods_low,
+                         100 * r->period_p99_high, r->n_periods_high,
+                         validation_within_bounds(r) ? "yes" : "**no**");
+}
