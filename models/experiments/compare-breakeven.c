@@ -14,6 +14,9 @@ static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
  * little, and the request-level runs then confirm a bracket as wide as
  * BISECTIONS leave, centred on its crossing. */
 #define SCREEN_BISECTIONS 8
+/* Brackets as wide tried beside the first before the request-level search
+ * takes over. */
+#define CONFIRM_SHIFTS 3
 
 static double
 number(const cJSON *o, const char *a, const char *b)
@@ -315,14 +318,19 @@ add_provenance(BreakEven *be)
 {
   if (!be->screened || be->statement == NULL)
     return;
+  static const char *const outcome[] = {
+    [SCREEN_CONFIRMED] = "request-level runs confirmed its crossing, and",
+    [SCREEN_NOT_CONFIRMED] = "request-level runs did not confirm its "
+                             "crossing, so the search went on request by "
+                             "request;",
+    [SCREEN_NO_CROSSING] = "it found no crossing, so the levels were "
+                           "searched request by request;",
+  };
   char *with = g_strdup_printf(
     "%s The aggregate fidelity screened %u traffic level%s; %s the "
     "figures above come from request-level runs (%u).", be->statement,
     be->screen->len, be->screen->len == 1 ? "" : "s",
-    be->confirmed ? "request-level runs confirmed its answer, and"
-                  : "request-level runs did not confirm its answer, so "
-                    "the search went on request by request;",
-    be->request_runs + 2);
+    outcome[be->screen_outcome], be->request_runs + 2);
   g_free(be->statement);
   be->statement = with;
 }
@@ -429,11 +437,14 @@ confirm_at(const Search *sr, double scale, GError **error)
   return measure(sr, sr->be->points, scale, FALSE, error);
 }
 
-/* The screened search: the aggregate fidelity finds the crossing (or
- * where the answer holds) cheaply, and request-level runs confirm it at
- * the ends of a bracket as wide as the request-level search's final one,
- * around the screened crossing. When they do not bracket it, the
- * request-level search goes on from what it has. */
+/* The screened search: the aggregate fidelity finds the crossing
+ * cheaply, and request-level runs confirm it at the ends of a bracket as
+ * wide as the request-level search's final one, around the screened
+ * crossing. When they do not bracket it, the request-level search goes on
+ * from what it has. When the screen finds no crossing, the levels where a
+ * variant fails bound the answer, and the aggregate fidelity's errors in
+ * overload are not to be trusted with that: the request-level search runs
+ * as without a screen. */
 static gboolean
 screened_search(const Search *sr, GError **error)
 {
@@ -441,22 +452,48 @@ screened_search(const Search *sr, GError **error)
   if (!measure(sr, be->screen, 1.0, TRUE, error) ||
       !search(sr, be->screen, TRUE, SCREEN_BISECTIONS, error))
     return FALSE;
-  int i = bracket_in(be->screen), lo, hi;
-  if (i >= 0) {
-    double s = crossing_scale(be->screen, i);
-    double half = pow(2.0, 0.5 / (1 << BISECTIONS));
-    if (!confirm_at(sr, s / half, error) || !confirm_at(sr, s * half, error))
-      return FALSE;
-  } else if (valid_run_in(be->screen, &lo, &hi)) {
-    if (!confirm_at(sr, point_in(be->screen, lo)->scale, error) ||
-        !confirm_at(sr, point_in(be->screen, hi)->scale, error))
-      return FALSE;
+  int i = bracket_in(be->screen);
+  if (i < 0) {
+    be->screen_outcome = SCREEN_NO_CROSSING;
+    return search(sr, be->points, FALSE, BISECTIONS, error);
   }
-  /* Confirmed when the request-level runs agree: a crossing where the
-   * screen found one, none where it found none. */
-  be->confirmed = (bracket_in(be->points) >= 0) == (i >= 0);
-  if (be->confirmed)
+  double s = crossing_scale(be->screen, i);
+  double half = pow(2.0, 0.5 / (1 << BISECTIONS));
+  double lo = s / half, hi = s * half;
+  if (!confirm_at(sr, lo, error) || !confirm_at(sr, hi, error))
+    return FALSE;
+  /* The two fidelities' costs differ by a fraction of a percent, which
+   * moves a shallow crossing by a few percent: when the bracket misses it,
+   * the next one as wide, on the side the costs point to, is tried. */
+  for (int k = 0; k < CONFIRM_SHIFTS && bracket_in(be->points) < 0; k++) {
+    int lo_i = 0;
+    while (point_in(be->points, lo_i)->scale < lo * (1 - 1e-3))
+      lo_i++;
+    const BreakEvenPoint *p = point_in(be->points, lo_i);
+    if (!comparable(p) || !comparable(p + 1))
+      break;
+    /* EC2's cost minus Fargate's falls with traffic where EC2 gets
+     * cheaper above: the crossing is beyond hi while it keeps the sign it
+     * has at lo and moves towards 0. */
+    double d_lo = p->ec2.usd - p->fargate.usd;
+    double d_hi = p[1].ec2.usd - p[1].fargate.usd;
+    gboolean up = fabs(d_hi) < fabs(d_lo);
+    double next = up ? hi * half * half : lo / (half * half);
+    if (!confirm_at(sr, next, error))
+      return FALSE;
+    if (up) {
+      lo = hi;
+      hi = next;
+    } else {
+      hi = lo;
+      lo = next;
+    }
+  }
+  if (bracket_in(be->points) >= 0) {
+    be->screen_outcome = SCREEN_CONFIRMED;
     return TRUE;
+  }
+  be->screen_outcome = SCREEN_NOT_CONFIRMED;
   return search(sr, be->points, FALSE, BISECTIONS, error);
 }
 

@@ -218,7 +218,8 @@ break_even_json(const BreakEven *be)
     cJSON_AddItemToArray(
       scr, point_json(&g_array_index(be->screen, BreakEvenPoint, i)));
   if (be->screened)
-    cJSON_AddBoolToObject(o, "confirmed", be->confirmed);
+    cJSON_AddBoolToObject(o, "confirmed",
+                          be->screen_outcome == SCREEN_CONFIRMED);
   cJSON_AddNumberToObject(o, "aggregate_runs", be->aggregate_runs);
   cJSON_AddNumberToObject(o, "request_runs", be->request_runs + 2);
   return o;

@@ -23,6 +23,14 @@
 /* Hours in the month a cloud bill is budgeted in (AWS's 730). */
 #define COMPARE_MONTH_HOURS 730.0
 
+/* What the aggregate fidelity's screen of a break-even led to. */
+typedef enum {
+  SCREEN_CONFIRMED,      /* request-level runs at the ends of the screened
+                            bracket bracketed the crossing too */
+  SCREEN_NOT_CONFIRMED,  /* they did not: the search went on */
+  SCREEN_NO_CROSSING,    /* the screen found none: a request-level search */
+} ScreenOutcome;
+
 /* How one variant did at one traffic level. */
 typedef struct {
   double usd;            /* cost.total_usd of the run */
@@ -61,8 +69,7 @@ typedef struct {
                                 unless the scenario is aggregate */
   gboolean screened;         /* the aggregate fidelity searched first */
   GArray *screen;            /* BreakEvenPoint, by scale: its levels */
-  gboolean confirmed;        /* the request-level runs at the ends of the
-                                screened bracket bracketed it too */
+  ScreenOutcome screen_outcome; /* what the screen led to */
   guint aggregate_runs, request_runs; /* simulations run by the search */
 } BreakEven;
 
