@@ -1,0 +1,153 @@
+/* Pitfalls: see tests/pitfalls/meson.build.
+ *
+ * The aggregate fidelity as a user meets it: it says what produced the
+ * outputs, refuses what it cannot do, agrees with request-level runs on
+ * a short scenario (tests/aggregate/ holds the examples' validation), and
+ * is as deterministic as they are. Short, so the sanitizer build runs the
+ * flow driver through them. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/input/jsonfile.h"
+#include "scenarios/cli.h"
+#include "support.h"
+
+/* One Fargate service of 4 tasks, 1 vCPU each (8 slots), at 300
+ * requests/s of lognormal 40 ms (utilisation 0.375 of its slots), for 20
+ * minutes; the traffic steps to 560 requests/s at 5 minutes and target
+ * tracking on CPU (50%) scales out to 6 (4 x 70 / 50 = 5.6: far from a
+ * ceil()'s knife edge, where the two fidelities' metrics, a percent
+ * apart, could round to different counts). */
+static const char *scenario =
+  "{\"duration\": \"20m\", \"seed\": 3,"
+  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","
+  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
+  "   \"requiresCompatibilities\": [\"FARGATE\"],"
+  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","
+  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"
+  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"
+  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+  "   \"desiredCount\": 4, \"launchType\": \"FARGATE\","
+  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","
+  "     \"containerName\": \"app\", \"containerPort\": 80}],"
+  "   \"scaling\": {\"MinCapacity\": 4, \"MaxCapacity\": 20, \"policies\": ["
+  "     {\"PolicyName\": \"cpu\", \"PolicyType\": \"TargetTrackingScaling\","
+  "      \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
+  "       \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
+  "        \"ECSServiceAverageCPUUtilization\"}}}]},"
+  "   \"workload\": {\"traffic\": {\"generator\": \"step\","
+  "     \"from_rps\": 300, \"to_rps\": 560, \"at\": \"5m\"},"
+  "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"40ms\","
+  "       \"cv\": 1.0},"
+  "     \"concurrency_per_vcpu\": 8}}],"
+  " \"slo\": {\"p99\": \"250ms\"}}";
+
+/* Runs the scenario above in @fidelity into DIR/@fidelity; returns its
+ * summary (owned). */
+static cJSON *
+run_in(const char *dir, const char *fidelity)
+{
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, scenario, -1, NULL));
+  g_autofree char *err = NULL;
+  int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
+                       "--fidelity", fidelity, "-o", fidelity, NULL);
+  cr_assert_eq(status, 0, "ecsim run --fidelity %s: exit %d: %s", fidelity,
+               status, err);
+  g_autofree char *sub = g_build_filename(dir, fidelity, "base", NULL);
+  g_autofree char *text = test_read_file(sub, "summary.json");
+  return cJSON_Parse(text);
+}
+
+static double
+at(const cJSON *root, const char *a, const char *b)
+{
+  return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(root, a), b));
+}
+
+Test(pitfalls_aggregate, agrees_with_requests_and_says_which_it_is)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autoptr(cJSON) req = run_in(dir, "requests");
+  g_autoptr(cJSON) agg = run_in(dir, "aggregate");
+  const char *fidelity = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+    cJSON_GetObjectItemCaseSensitive(agg, "scenario"), "fidelity"));
+  cr_assert_str_eq(fidelity, "aggregate");
+  /* The control plane scales out alike, so the bill and hours agree. */
+  cr_assert_float_eq(at(agg, "cost", "total_usd"),
+                     at(req, "cost", "total_usd"),
+                     0.01 * at(req, "cost", "total_usd"));
+  cr_assert_float_eq(at(agg, "capacity", "task_hours"),
+                     at(req, "capacity", "task_hours"),
+                     0.02 * at(req, "capacity", "task_hours"));
+  cr_assert_gt(at(req, "scaling", "service_actions"), 0);
+  cr_assert_eq(at(agg, "scaling", "service_actions"),
+               at(req, "scaling", "service_actions"));
+  /* The expected arrivals, not a draw: within a few standard deviations
+   * of the Poisson count. */
+  double n = at(req, "requests", "arrivals");
+  cr_assert_float_eq(at(agg, "requests", "arrivals"), n, 4 * sqrt(n));
+  cr_assert_float_eq(at(agg, "latency", "p99_ms"),
+                     at(req, "latency", "p99_ms"),
+                     0.10 * at(req, "latency", "p99_ms"));
+  cr_assert_float_eq(at(agg, "slo", "attainment"),
+                     at(req, "slo", "attainment"), 0.005);
+  test_rmrf(dir);
+}
+
+Test(pitfalls_aggregate, the_same_seed_gives_the_same_bytes)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autoptr(cJSON) first = run_in(dir, "aggregate");
+  g_autofree char *out = g_build_filename(dir, "aggregate", "base", NULL);
+  g_autofree char *series = test_read_file(out, "timeseries.csv");
+  g_autofree char *events = test_read_file(out, "events.jsonl");
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(dir, NULL, &err, "run", "-q", "s.json", "--fidelity",
+                       "aggregate", "-o", "again", NULL), 0, "%s", err);
+  g_autofree char *again = g_build_filename(dir, "again", "base", NULL);
+  g_autofree char *series2 = test_read_file(again, "timeseries.csv");
+  g_autofree char *events2 = test_read_file(again, "events.jsonl");
+  cr_assert_str_eq(series, series2);
+  cr_assert_str_eq(events, events2);
+  test_rmrf(dir);
+}
+
+Test(pitfalls_aggregate, a_misspelt_fidelity_is_named)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(NULL, &out, &err, "run", "scenarios/black-friday.json",
+                       "--fidelity", "agregate", "-o", "/nonexistent/x",
+                       NULL);
+  cr_assert_eq(status, 2);
+  cr_assert(strstr(err, "--fidelity agregate: must be requests or aggregate"),
+            "%s", err);
+  g_autofree char *text = g_strdup_printf("{\"fidelity\": \"fluid\", %s",
+                                          scenario + 1);
+  g_autofree char *msg = test_configure_error(text);
+  cr_assert(msg && strstr(msg, "/fidelity") && strstr(msg, "aggregate"),
+            "%s", msg);
+}
+
+Test(pitfalls_aggregate, what_it_cannot_do_is_refused)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  /* Calls between services. */
+  int status = cli_run(NULL, &out, &err, "run", "scenarios/microservices.json",
+                       "--fidelity", "aggregate", "-o", "/nonexistent/x",
+                       NULL);
+  cr_assert_eq(status, 2);
+  cr_assert(strstr(err, "calls between services"), "%s", err);
+  /* One ALB log line per request. */
+  status = cli_run(NULL, &out, &err, "run", "scenarios/black-friday.json",
+                   "--variant", "fargate", "--fidelity", "aggregate",
+                   "--export-aws", "/nonexistent/e", "-o", "/nonexistent/x",
+                   NULL);
+  cr_assert_eq(status, 2);
+  cr_assert(strstr(err, "--export-aws") && strstr(err, "requests fidelity"),
+            "%s", err);
+}
