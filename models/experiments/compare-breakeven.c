@@ -17,6 +17,10 @@ static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
 /* Brackets as wide tried beside the first before the request-level search
  * takes over. */
 #define CONFIRM_SHIFTS 3
+/* Costs this close (relative) at both ends of the confirming bracket are
+ * a tie: near a shallow crossing the request-level runs' own noise (an
+ * instance or a task more for a few minutes) is about this large. */
+#define COMPARE_TIE 0.01
 
 static double
 number(const cJSON *o, const char *a, const char *b)
@@ -290,10 +294,12 @@ holds_text(const BreakEven *be, int lo, int hi)
                          above ? above : "");
 }
 
+/* States the crossing between points @i and @i + 1 of @points. */
 static void
-conclude_crossing(BreakEven *be, int i, const char *holds)
+conclude_crossing(BreakEven *be, const GArray *points, int i,
+                  const char *holds)
 {
-  const BreakEvenPoint *a = point_at(be, i), *b = point_at(be, i + 1);
+  const BreakEvenPoint *a = point_in(points, i), *b = point_in(points, i + 1);
   /* Interpolate the cost difference linearly in log(scale). */
   double da = a->ec2.usd - a->fargate.usd, db = b->ec2.usd - b->fargate.usd;
   double t = da / (da - db);
@@ -325,6 +331,10 @@ add_provenance(BreakEven *be)
                              "request;",
     [SCREEN_NO_CROSSING] = "it found no crossing, so the levels were "
                            "searched request by request;",
+    [SCREEN_TIED] = "request-level runs at the ends of a bracket around "
+                    "its crossing put the two variants' costs within 1% of "
+                    "each other, so the level of the crossing (and its "
+                    "requests/s and CPU) is the aggregate fidelity's, and",
   };
   char *with = g_strdup_printf(
     "%s The aggregate fidelity screened %u traffic level%s; %s the "
@@ -372,8 +382,12 @@ conclude_levels(BreakEven *be)
   be->hi_scale = point_at(be, hi)->scale;
   g_autofree char *holds = holds_text(be, lo, hi);
   int i = bracket_in(be->points);
+  if (be->screen_outcome == SCREEN_TIED) {
+    conclude_crossing(be, be->screen, bracket_in(be->screen), holds);
+    return;
+  }
   if (i >= 0) {
-    conclude_crossing(be, i, holds);
+    conclude_crossing(be, be->points, i, holds);
     return;
   }
   const BreakEvenPoint *first = point_at(be, lo), *last = point_at(be, hi);
@@ -437,6 +451,27 @@ confirm_at(const Search *sr, double scale, GError **error)
   return measure(sr, sr->be->points, scale, FALSE, error);
 }
 
+/* TRUE when the variants' costs at levels @lo and @hi of @points (both
+ * comparable) are within COMPARE_TIE of each other: the request-level
+ * runs cannot tell which is cheaper there, and the crossing lies where
+ * their noise hides it. */
+static gboolean
+tied(const GArray *points, double lo, double hi)
+{
+  int hits = 0;
+  for (guint i = 0; i < points->len; i++) {
+    const BreakEvenPoint *p = point_in(points, (int) i);
+    if (fabs(p->scale / lo - 1) > 1e-3 && fabs(p->scale / hi - 1) > 1e-3)
+      continue;
+    double mean = (p->ec2.usd + p->fargate.usd) / 2;
+    if (!comparable(p) ||
+        fabs(p->ec2.usd - p->fargate.usd) > COMPARE_TIE * mean)
+      return FALSE;
+    hits++;
+  }
+  return hits == 2;
+}
+
 /* The screened search: the aggregate fidelity finds the crossing
  * cheaply, and request-level runs confirm it at the ends of a bracket as
  * wide as the request-level search's final one, around the screened
@@ -462,6 +497,10 @@ screened_search(const Search *sr, GError **error)
   double lo = s / half, hi = s * half;
   if (!confirm_at(sr, lo, error) || !confirm_at(sr, hi, error))
     return FALSE;
+  if (bracket_in(be->points) < 0 && tied(be->points, lo, hi)) {
+    be->screen_outcome = SCREEN_TIED;
+    return TRUE;
+  }
   /* The two fidelities' costs differ by a fraction of a percent, which
    * moves a shallow crossing by a few percent: when the bracket misses it,
    * the next one as wide, on the side the costs point to, is tried. */

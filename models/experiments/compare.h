@@ -29,6 +29,9 @@ typedef enum {
                             bracket bracketed the crossing too */
   SCREEN_NOT_CONFIRMED,  /* they did not: the search went on */
   SCREEN_NO_CROSSING,    /* the screen found none: a request-level search */
+  SCREEN_TIED,           /* they did not bracket it, but put the costs
+                            within 1% at both ends: the screen's crossing
+                            is stated */
 } ScreenOutcome;
 
 /* How one variant did at one traffic level. */
