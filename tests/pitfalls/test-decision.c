@@ -390,3 +390,42 @@ Test(pitfalls_decision, sweep_best_holds_the_error_rate_to_the_budget)
             out);
   test_rmrf(dir);
 }
+
+/* --screen searches with the aggregate fidelity first; with no crossing
+ * to confirm (EC2 is cheaper everywhere here) the levels are searched
+ * request by request, so the answer and its limits are the unscreened
+ * search's, and the statement says what was screened. */
+Test(pitfalls_decision, a_screened_break_even_states_request_level_figures)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *scn = write_two_ways(dir);
+  g_autofree char *plain_dir = g_build_filename(dir, "plain", NULL);
+  g_autofree char *screen_dir = g_build_filename(dir, "screen", NULL);
+  g_autofree char *plain = NULL, *screened = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &plain, &err, "compare", scn, "-q", "-o",
+                       plain_dir, NULL), 0, "%s", err);
+  cr_assert_eq(cli_run(NULL, &screened, &err, "compare", scn, "-q",
+                       "--screen", "-o", screen_dir, NULL), 0, "%s", err);
+  g_autofree char *be_plain = test_line_of(plain, "Break-even: ");
+  g_autofree char *be_screen = test_line_of(screened, "Break-even: ");
+  cr_assert(g_str_has_prefix(be_screen, be_plain), "%s\nvs\n%s", be_screen,
+            be_plain);
+  cr_assert(strstr(be_screen, "The aggregate fidelity screened") &&
+            strstr(be_screen, "found no crossing") &&
+            strstr(be_screen, "figures above come from request-level runs"),
+            "%s", be_screen);
+  cJSON *json = read_json(screen_dir, "compare.json");
+  const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(json, "break_even"),
+                                      0);
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(b, "screened")));
+  cr_assert_gt(cJSON_GetArraySize(cJSON_GetObjectItem(b, "screen_points")), 1);
+  const cJSON *p;
+  cJSON_ArrayForEach(p, cJSON_GetObjectItem(b, "points"))
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(p, "fidelity")),
+                     "requests");
+  cJSON_ArrayForEach(p, cJSON_GetObjectItem(b, "screen_points"))
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(p, "fidelity")),
+                     "aggregate");
+  cJSON_Delete(json);
+  test_rmrf(dir);
+}
