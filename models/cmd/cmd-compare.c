@@ -20,6 +20,8 @@ typedef struct {
   gint jobs;
   gboolean no_break_even;
   gboolean screen;
+  char *tie_text;   /* --tie as given */
+  double tie;       /* ... as a fraction */
   gboolean quiet;
   gboolean force;
 } CompareOptions;
@@ -71,11 +73,17 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
     for (guint e = 0; e < cfgs->len; e++) {
       if (!compare_uses_ec2(cfgs->pdata[e]))
         continue;
+      BreakEvenOptions bo = {
+        .threads = (guint) o->jobs,
+        .screen = o->screen,
+        .tie = o->tie,
+        .interrupt = &cmd_interrupted,
+        .verbose = !o->quiet,
+      };
       BreakEven *be = compare_break_even(
         cfgs->pdata[f], cfgs->pdata[e],
         ((BatchJob *) jobs->pdata[f])->summary,
-        ((BatchJob *) jobs->pdata[e])->summary, (guint) o->jobs,
-        o->screen, &cmd_interrupted, !o->quiet, error);
+        ((BatchJob *) jobs->pdata[e])->summary, &bo, error);
       if (be == NULL) {
         g_ptr_array_unref(out);
         return NULL;
@@ -238,6 +246,27 @@ compare_file(const char *path, CompareOptions *o)
   return status;
 }
 
+/* --tie: a percentage from 0 to 25, the % sign optional; absent, the
+ * default. */
+static gboolean
+parse_tie(const char *text, double *tie)
+{
+  *tie = COMPARE_TIE_DEFAULT;
+  if (text == NULL)
+    return TRUE;
+  char *end = NULL;
+  double pct = g_ascii_strtod(text, &end);
+  if (end != NULL && *end == '%')
+    end++;
+  if (end == text || *end != '\0' || !(pct >= 0 && pct <= 25)) {
+    cmd_error("--tie %s: must be a percentage from 0 to 25, such as 2%%",
+              text);
+    return FALSE;
+  }
+  *tie = pct / 100;
+  return TRUE;
+}
+
 int
 cmd_compare(int argc, char **argv)
 {
@@ -259,6 +288,9 @@ cmd_compare(int argc, char **argv)
     { "screen", 0, 0, G_OPTION_ARG_NONE, &o.screen,
       "Screen the break-even's levels with the aggregate fidelity first, "
       "then confirm request by request (see below)", NULL },
+    { "tie", 0, 0, G_OPTION_ARG_STRING, &o.tie_text,
+      "Costs within PCT of each other are a tie (default 2%; 0: none)",
+      "PCT" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "No progress lines", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
@@ -273,6 +305,8 @@ cmd_compare(int argc, char **argv)
                          "the Fargate/EC2 break-even.",
                          compare_description, entries, &o)) {
     status = EXIT_INPUT;
+  } else if (!parse_tie(o.tie_text, &o.tie)) {
+    status = EXIT_INPUT;
   } else if (argc != 2 || o.jobs < 0) {
     cmd_error("compare needs one SCENARIO (see 'ecsim compare --help')");
     status = EXIT_INPUT;
@@ -283,6 +317,7 @@ cmd_compare(int argc, char **argv)
   }
   g_free(o.output);
   g_free(o.junit);
+  g_free(o.tie_text);
   g_strfreev(o.variants);
   g_strfreev(o.sets);
   return status;

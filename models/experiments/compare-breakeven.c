@@ -17,10 +17,6 @@ static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
 /* Brackets as wide tried beside the first before the request-level search
  * takes over. */
 #define CONFIRM_SHIFTS 3
-/* Costs this close (relative) at both ends of the confirming bracket are
- * a tie: near a shallow crossing the request-level runs' own noise (an
- * instance or a task more for a few minutes) is about this large. */
-#define COMPARE_TIE 0.01
 
 static double
 number(const cJSON *o, const char *a, const char *b)
@@ -99,9 +95,7 @@ by_scale(gconstpointer a, gconstpointer b)
 typedef struct {
   BreakEven *be;
   const ScenarioConfig *fargate, *ec2;
-  guint threads;
-  volatile sig_atomic_t *interrupt;
-  gboolean verbose;
+  const BreakEvenOptions *options;
 } Search;
 
 /* Runs both variants at @scale (in the aggregate fidelity when
@@ -113,7 +107,7 @@ measure(const Search *sr, GArray *points, double scale, gboolean aggregate,
 {
   BreakEven *be = sr->be;
   const ScenarioConfig *f = sr->fargate, *e = sr->ec2;
-  volatile sig_atomic_t *interrupt = sr->interrupt;
+  volatile sig_atomic_t *interrupt = sr->options->interrupt;
   g_autoptr(GPtrArray) jobs =
     g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
   g_ptr_array_add(jobs, batch_job_new(f, scale, NULL));
@@ -124,11 +118,11 @@ measure(const Search *sr, GArray *points, double scale, gboolean aggregate,
     be->aggregate_runs += 2;
   else
     be->request_runs += 2;
-  if (sr->verbose)
+  if (sr->options->verbose)
     fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
             be->fargate, be->ec2, scale,
             aggregate ? " (aggregate fidelity)" : "");
-  if (!batch_run(jobs, sr->threads, interrupt, NULL, NULL)) {
+  if (!batch_run(jobs, sr->options->threads, interrupt, NULL, NULL)) {
     if (interrupt != NULL && *interrupt) {
       be->interrupted = TRUE;
       return FALSE;
@@ -294,10 +288,46 @@ holds_text(const BreakEven *be, int lo, int hi)
                          above ? above : "");
 }
 
-/* States the crossing between points @i and @i + 1 of @points. */
+/* TRUE when both variants meet their SLO and error budget at @p and
+ * their costs there are within @tie (relative to their mean) of each
+ * other. */
+static gboolean
+within_tie(const BreakEvenPoint *p, double tie)
+{
+  double mean = (p->ec2.usd + p->fargate.usd) / 2;
+  return comparable(p) && fabs(p->ec2.usd - p->fargate.usd) <= tie * mean;
+}
+
+/* The levels of @points next to the crossing between levels @i and
+ * @i + 1 at which the costs are within @tie: from the bracket outwards
+ * until a level that is not. FALSE unless that holds two levels or more:
+ * otherwise the costs part by more than @tie on at least one side right
+ * next to the crossing, and the crossing is as sharp as the levels show. */
+static gboolean
+tie_band(const GArray *points, int i, double tie, double *lo, double *hi)
+{
+  int n = (int) points->len;
+  int a = within_tie(point_in(points, i), tie) ? i : i + 1;
+  int b = within_tie(point_in(points, i + 1), tie) ? i + 1 : i;
+  if (a > b)
+    return FALSE;
+  while (a > 0 && within_tie(point_in(points, a - 1), tie))
+    a--;
+  while (b + 1 < n && within_tie(point_in(points, b + 1), tie))
+    b++;
+  if (a == b)
+    return FALSE;
+  *lo = point_in(points, a)->scale;
+  *hi = point_in(points, b)->scale;
+  return TRUE;
+}
+
+/* States the crossing between points @i and @i + 1 of @points (the
+ * aggregate fidelity's when @screened), and the band around it where the
+ * costs are within the tie. */
 static void
 conclude_crossing(BreakEven *be, const GArray *points, int i,
-                  const char *holds)
+                  const char *holds, gboolean screened)
 {
   const BreakEvenPoint *a = point_in(points, i), *b = point_in(points, i + 1);
   /* Interpolate the cost difference linearly in log(scale). */
@@ -309,13 +339,26 @@ conclude_crossing(BreakEven *be, const GArray *points, int i,
   be->ec2_cpu_pct = a->ec2_cpu_pct + t * (b->ec2_cpu_pct - a->ec2_cpu_pct);
   be->ec2_cheaper_above = db < 0;
   gboolean ec2 = be->ec2_cheaper_above;
+  g_autofree char *band = NULL;
+  if (be->tie > 0 &&
+      tie_band(points, i, be->tie, &be->tie_lo_scale, &be->tie_hi_scale)) {
+    g_autofree char *from = scale_text(be->tie_lo_scale);
+    g_autofree char *to = scale_text(be->tie_hi_scale);
+    band = g_strdup_printf(
+      " But their costs are within %.3g%% of each other at every level "
+      "tried from %s to %s%s: that close, which is cheaper turns on the "
+      "runs' noise (an instance or a few tasks more for part of the run), "
+      "so take them as equally priced there, and the crossing's place in "
+      "that range as not meaningful.", 100 * be->tie, from, to,
+      screened ? " in the aggregate fidelity" : "");
+  }
   be->statement = g_strdup_printf(
     "%s (%s) becomes cheaper than %s (%s) %s %.2fx the scenario's traffic "
     "(%.0f requests/s on average; the EC2 tasks' mean CPU is then %.0f%%)."
-    "%s", ec2 ? "EC2" : "Fargate", ec2 ? be->ec2 : be->fargate,
+    "%s%s", ec2 ? "EC2" : "Fargate", ec2 ? be->ec2 : be->fargate,
     ec2 ? "Fargate" : "EC2", ec2 ? be->fargate : be->ec2,
     ec2 ? "above" : "below", be->scale, be->mean_rps, be->ec2_cpu_pct,
-    holds);
+    band ? band : "", holds);
 }
 
 /* What the statement's figures come from, after it. */
@@ -325,22 +368,24 @@ add_provenance(BreakEven *be)
   if (!be->screened || be->statement == NULL)
     return;
   static const char *const outcome[] = {
-    [SCREEN_CONFIRMED] = "request-level runs confirmed its crossing, and",
+    [SCREEN_CONFIRMED] = "request-level runs confirmed its crossing, and "
+                         "the figures",
     [SCREEN_NOT_CONFIRMED] = "request-level runs did not confirm its "
                              "crossing, so the search went on request by "
-                             "request;",
+                             "request; the figures",
     [SCREEN_NO_CROSSING] = "it found no crossing, so the levels were "
-                           "searched request by request;",
+                           "searched request by request; the figures",
     [SCREEN_TIED] = "request-level runs at the ends of a bracket around "
-                    "its crossing put the two variants' costs within 1% of "
-                    "each other, so the level of the crossing (and its "
-                    "requests/s and CPU) is the aggregate fidelity's, and",
+                    "its crossing put the two variants' costs within the "
+                    "tie of each other, so the level of the crossing (and "
+                    "its requests/s and CPU) is the aggregate fidelity's, "
+                    "and the other figures",
   };
   char *with = g_strdup_printf(
-    "%s The aggregate fidelity screened %u traffic level%s; %s the "
-    "figures above come from request-level runs (%u).", be->statement,
-    be->screen->len, be->screen->len == 1 ? "" : "s",
-    outcome[be->screen_outcome], be->request_runs + 2);
+    "%s The aggregate fidelity screened %u traffic level%s; %s come from "
+    "request-level runs (%u).", be->statement, be->screen->len,
+    be->screen->len == 1 ? "" : "s", outcome[be->screen_outcome],
+    be->request_runs + 2);
   g_free(be->statement);
   be->statement = with;
 }
@@ -361,6 +406,7 @@ conclude_levels(BreakEven *be)
   be->tried_lo = point_at(be, 0)->scale;
   be->tried_hi = point_at(be, (int) be->points->len - 1)->scale;
   be->lo_scale = be->hi_scale = NAN;
+  be->tie_lo_scale = be->tie_hi_scale = NAN;
   g_autofree char *tried_lo = scale_text(be->tried_lo);
   g_autofree char *tried_hi = scale_text(be->tried_hi);
   if (be->interrupted) {
@@ -383,11 +429,11 @@ conclude_levels(BreakEven *be)
   g_autofree char *holds = holds_text(be, lo, hi);
   int i = bracket_in(be->points);
   if (be->screen_outcome == SCREEN_TIED) {
-    conclude_crossing(be, be->screen, bracket_in(be->screen), holds);
+    conclude_crossing(be, be->screen, bracket_in(be->screen), holds, TRUE);
     return;
   }
   if (i >= 0) {
-    conclude_crossing(be, be->points, i, holds);
+    conclude_crossing(be, be->points, i, holds, FALSE);
     return;
   }
   const BreakEvenPoint *first = point_at(be, lo), *last = point_at(be, hi);
@@ -451,21 +497,19 @@ confirm_at(const Search *sr, double scale, GError **error)
   return measure(sr, sr->be->points, scale, FALSE, error);
 }
 
-/* TRUE when the variants' costs at levels @lo and @hi of @points (both
- * comparable) are within COMPARE_TIE of each other: the request-level
- * runs cannot tell which is cheaper there, and the crossing lies where
- * their noise hides it. */
+/* TRUE when the variants' costs at levels @lo and @hi of @points are
+ * within @tie of each other (both comparable): the request-level runs
+ * cannot tell which is cheaper there, and the crossing lies where their
+ * noise hides it. */
 static gboolean
-tied(const GArray *points, double lo, double hi)
+tied(const GArray *points, double lo, double hi, double tie)
 {
   int hits = 0;
   for (guint i = 0; i < points->len; i++) {
     const BreakEvenPoint *p = point_in(points, (int) i);
     if (fabs(p->scale / lo - 1) > 1e-3 && fabs(p->scale / hi - 1) > 1e-3)
       continue;
-    double mean = (p->ec2.usd + p->fargate.usd) / 2;
-    if (!comparable(p) ||
-        fabs(p->ec2.usd - p->fargate.usd) > COMPARE_TIE * mean)
+    if (!within_tie(p, tie))
       return FALSE;
     hits++;
   }
@@ -497,7 +541,8 @@ screened_search(const Search *sr, GError **error)
   double lo = s / half, hi = s * half;
   if (!confirm_at(sr, lo, error) || !confirm_at(sr, hi, error))
     return FALSE;
-  if (bracket_in(be->points) < 0 && tied(be->points, lo, hi)) {
+  if (bracket_in(be->points) < 0 && be->tie > 0 &&
+      tied(be->points, lo, hi, be->tie)) {
     be->screen_outcome = SCREEN_TIED;
     return TRUE;
   }
@@ -538,22 +583,22 @@ screened_search(const Search *sr, GError **error)
 
 BreakEven *
 compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
-                   const cJSON *f1, const cJSON *e1, guint threads,
-                   gboolean screen, volatile sig_atomic_t *interrupt,
-                   gboolean verbose, GError **error)
+                   const cJSON *f1, const cJSON *e1,
+                   const BreakEvenOptions *options, GError **error)
 {
   BreakEven *be = g_new0(BreakEven, 1);
   be->fargate = fargate->variant;
   be->ec2 = ec2->variant;
+  be->tie = options->tie;
   be->points = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
   be->screen = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
   BreakEvenPoint p = point_of(1.0, fargate, f1, ec2, e1);
   p.aggregate = fargate->fidelity == FIDELITY_AGGREGATE;
   g_array_append_val(be->points, p);
-  Search sr = { be, fargate, ec2, threads, interrupt, verbose };
+  Search sr = { be, fargate, ec2, options };
   g_autofree char *obstacle_f = fidelity_aggregate_obstacle(fargate);
   g_autofree char *obstacle_e = fidelity_aggregate_obstacle(ec2);
-  be->screened = screen && obstacle_f == NULL && obstacle_e == NULL &&
+  be->screened = options->screen && obstacle_f == NULL && obstacle_e == NULL &&
                  fargate->fidelity == FIDELITY_REQUESTS &&
                  ec2->fidelity == FIDELITY_REQUESTS;
   gboolean ok = be->screened ? screened_search(&sr, error)

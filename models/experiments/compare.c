@@ -206,6 +206,11 @@ break_even_json(const BreakEven *be)
   /* Where the answer holds: null when nowhere (or interrupted). */
   add_rounded(o, "holds_from_scale", be->lo_scale, 1e-3);
   add_rounded(o, "holds_to_scale", be->hi_scale, 1e-3);
+  /* The levels around the crossing where the costs are within the tie:
+   * null when none (or the crossing is sharp). */
+  cJSON_AddNumberToObject(o, "tie_pct", round(be->tie * 1e5) / 1e3);
+  add_rounded(o, "tie_from_scale", be->tie_lo_scale, 1e-3);
+  add_rounded(o, "tie_to_scale", be->tie_hi_scale, 1e-3);
   cJSON_AddStringToObject(o, "statement", be->statement);
   cJSON *pts = cJSON_AddArrayToObject(o, "points");
   for (guint i = 0; i < be->points->len; i++)

@@ -30,8 +30,8 @@ typedef enum {
   SCREEN_NOT_CONFIRMED,  /* they did not: the search went on */
   SCREEN_NO_CROSSING,    /* the screen found none: a request-level search */
   SCREEN_TIED,           /* they did not bracket it, but put the costs
-                            within 1% at both ends: the screen's crossing
-                            is stated */
+                            within the tie at both ends: the screen's
+                            crossing is stated */
 } ScreenOutcome;
 
 /* How one variant did at one traffic level. */
@@ -65,6 +65,10 @@ typedef struct {
                                 where both met, around the scenario's
                                 own; NAN when there is none */
   double tried_lo, tried_hi; /* the range tried */
+  double tie;                /* BreakEvenOptions.tie */
+  double tie_lo_scale, tie_hi_scale; /* the levels next to the crossing
+                                where the costs are within the tie (see
+                                BreakEvenOptions); NAN when fewer than two */
   gboolean interrupted;      /* stopped by @interrupt: no conclusion */
   char *statement;           /* one paragraph for humans */
   GArray *points;            /* BreakEvenPoint, by scale: the levels the
@@ -87,18 +91,35 @@ void compare_print_table(GPtrArray *summaries, FILE *out);
  * COMPARE_MONTH_HOURS; NAN when either is missing. */
 double compare_per_month(const cJSON *summary);
 
+/* The default of BreakEvenOptions.tie: near the flagship's crossing
+ * (3-4x) the request-level cost difference swings by about 2% between
+ * levels a few percent apart, an instance or a few tasks more for part of
+ * the run; differences that small say nothing about which is cheaper. */
+#define COMPARE_TIE_DEFAULT 0.02
+
+typedef struct {
+  guint threads;          /* simulations at once (0: one per core) */
+  gboolean screen;        /* the aggregate fidelity searches first */
+  double tie;             /* costs within this fraction of their mean are
+                             equal: the band around the crossing where they
+                             are is stated, and a screen's crossing whose
+                             confirming levels are tied stands; 0: none */
+  volatile sig_atomic_t *interrupt; /* raised: stop, keep what was
+                                       measured */
+  gboolean verbose;       /* a progress line per level */
+} BreakEvenOptions;
+
 /* Finds the break-even of @fargate and @ec2 whose runs at scale 1 gave
- * @f1 and @e1 (summaries). Runs more simulations on @threads threads;
- * with @screen, the aggregate fidelity searches first and request-level
- * runs confirm (when both variants can run in it).
- * When @interrupt is raised, returns what was measured with
+ * @f1 and @e1 (summaries), running more simulations as @options say
+ * (with ->screen, the aggregate fidelity searches first and request-level
+ * runs confirm, when both variants can run in it).
+ * When ->interrupt is raised, returns what was measured with
  * ->interrupted set. Returns NULL when a run failed (@error set). */
 BreakEven *compare_break_even(const ScenarioConfig *fargate,
                               const ScenarioConfig *ec2, const cJSON *f1,
-                              const cJSON *e1, guint threads,
-                              gboolean screen,
-                              volatile sig_atomic_t *interrupt,
-                              gboolean verbose, GError **error);
+                              const cJSON *e1,
+                              const BreakEvenOptions *options,
+                              GError **error);
 void compare_break_even_free(BreakEven *be);
 
 /* Prints @be: a line per traffic level tried (each variant's cost per

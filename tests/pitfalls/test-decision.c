@@ -412,7 +412,7 @@ Test(pitfalls_decision, a_screened_break_even_states_request_level_figures)
             be_plain);
   cr_assert(strstr(be_screen, "The aggregate fidelity screened") &&
             strstr(be_screen, "found no crossing") &&
-            strstr(be_screen, "figures above come from request-level runs"),
+            strstr(be_screen, "the figures come from request-level runs"),
             "%s", be_screen);
   cJSON *json = read_json(screen_dir, "compare.json");
   const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(json, "break_even"),

@@ -13,16 +13,12 @@ cli_binary(void)
 }
 
 int
-cli_run(const char *cwd, char **out, char **err, ...)
+cli_runv(const char *cwd, char **out, char **err, const char *const *args)
 {
   GPtrArray *argv = g_ptr_array_new();
   g_ptr_array_add(argv, (gpointer) cli_binary());
-  va_list ap;
-  va_start(ap, err);
-  for (const char *a = va_arg(ap, const char *); a;
-       a = va_arg(ap, const char *))
-    g_ptr_array_add(argv, (gpointer) a);
-  va_end(ap);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add(argv, (gpointer) *a);
   g_ptr_array_add(argv, NULL);
   int status = -1;
   GError *error = NULL;
@@ -46,4 +42,20 @@ cli_run(const char *cwd, char **out, char **err, ...)
     g_free(e);
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+cli_run(const char *cwd, char **out, char **err, ...)
+{
+  GPtrArray *args = g_ptr_array_new();
+  va_list ap;
+  va_start(ap, err);
+  for (const char *a = va_arg(ap, const char *); a;
+       a = va_arg(ap, const char *))
+    g_ptr_array_add(args, (gpointer) a);
+  va_end(ap);
+  g_ptr_array_add(args, NULL);
+  int status = cli_runv(cwd, out, err, (const char *const *) args->pdata);
+  g_ptr_array_free(args, TRUE);
+  return status;
 }

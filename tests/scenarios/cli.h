@@ -10,5 +10,9 @@
 int cli_run(const char *cwd, char **out, char **err, ...)
   G_GNUC_NULL_TERMINATED;
 
+/* The same with the arguments in @args (NULL-terminated). */
+int cli_runv(const char *cwd, char **out, char **err,
+             const char *const *args);
+
 /* The built binary (ECSIM_BIN). */
 const char *cli_binary(void);
