@@ -429,3 +429,17 @@ Test(pitfalls_decision, a_screened_break_even_states_request_level_figures)
   cJSON_Delete(json);
   test_rmrf(dir);
 }
+
+/* A --tie that is not a percentage is refused before anything runs. */
+Test(pitfalls_decision, a_tie_that_is_not_a_percentage_is_refused)
+{
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "compare",
+                       "scenarios/fargate-vs-ec2.json", "--tie", "2x", NULL),
+               2);
+  cr_assert(strstr(err, "--tie 2x: must be a percentage from 0 to 25"), "%s",
+            err);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "compare",
+                       "scenarios/fargate-vs-ec2.json", "--tie", "40%", NULL),
+               2);
+}
