@@ -3,7 +3,6 @@
 
 #include "models/config/ecs-rules.h"
 #include "models/core/eventlog.h"
-#include "models/requests/aggregate.h"
 #include "models/requests/lb.h"
 #include "models/config/scenario.h"
 #include "models/core/hooks.h"
@@ -37,13 +36,12 @@ overloaded(World *w, const Task *t, SimTime check_timeout)
   const TaskQueue *s = t->queue;
   if (!svc->workload.health_check_overload || s == NULL)
     return FALSE;
-  /* Only a full task queues (in the aggregate fidelity: has a backlog). */
-  if (world_is_aggregate(w) ? s->fluid_backlog <= 0 : s->busy < s->slots)
+  /* The check waits behind the queue (only a full task has one):
+   * expected wait = queue / (slots / mean service time). */
+  double waiting = task_queue_waiting(w, s);
+  if (waiting <= 0)
     return FALSE;
-  /* The check waits behind the queue: expected wait = queue / (slots /
-   * mean service time). */
   double mean = dist_mean_seconds(&svc->workload.service_time) * s->speed;
-  double waiting = world_is_aggregate(w) ? s->fluid_backlog : s->qlen;
   double wait = waiting * mean / s->slots;
   return wait > sim_time_to_seconds(check_timeout);
 }

@@ -335,6 +335,12 @@ task_queue_accept(World *w, TaskQueue *s, SimTime arrival)
     accept(w, s, arrival, FALSE, FALSE);
 }
 
+double
+task_queue_waiting(const World *w, const TaskQueue *s)
+{
+  return world_is_aggregate(w) ? s->fluid_backlog : (double) s->qlen;
+}
+
 void
 task_queue_abort(World *w, TaskQueue *s)
 {

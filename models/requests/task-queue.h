@@ -107,6 +107,10 @@ void task_queue_resume(World *w, guint32 r, SimTime now);
  * that waited longer than the timeout, REQ_RESET for the rest. */
 void task_queue_abort(World *w, TaskQueue *s);
 
+/* Requests waiting in @s for a slot: its queue, or in the aggregate
+ * fidelity its fluid backlog (expected requests, fractional). */
+double task_queue_waiting(const World *w, const TaskQueue *s);
+
 /* Hook: @t's health changed; a hung task's queue stops completing the
  * requests it holds. */
 void task_queue_on_task_health(World *w, Task *t, gpointer data);
