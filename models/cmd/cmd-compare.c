@@ -121,16 +121,16 @@ static const char compare_description[] =
   "break-even: the traffic level (and the EC2 tasks' utilisation) at which "
   "EC2\nbecomes cheaper, found by re-running both at scaled traffic (0.125x "
   "to 8x, then\nbisection); --no-break-even skips that.\n\n"
-  "With --screen the aggregate fidelity (see 'ecsim run --help', "
-  "--fidelity) tries\nthe levels and bisects in seconds, then "
-  "request-level runs of both variants\n(same seed) confirm the final "
-  "bracket, as wide as a request-level search's;\nevery figure stated "
-  "comes from request-level runs, and the statement says\nwhat was "
-  "screened and whether it was confirmed (when not, or when the screen\n"
-  "finds no crossing, the search goes on request by request). It saves "
-  "the\nlevels' request-level runs when the crossing is clear; where the "
-  "costs cross\nwithin their noise (the flagship, near 3.5-4x) it costs "
-  "more runs than it saves.\n\n"
+  "The aggregate fidelity (see 'ecsim run --help', --fidelity) screens "
+  "the search:\nit tries the levels and bisects in seconds, then "
+  "request-level runs of both\nvariants (same seed) confirm the final "
+  "bracket, as wide as a request-level\nsearch's. When they bracket the "
+  "crossing too, or put the costs within the tie\nat both ends (then the "
+  "crossing's level is the aggregate fidelity's), the search\nstops; "
+  "otherwise, or when the screen finds no crossing, it goes on request "
+  "by\nrequest. The statement says which fidelity each figure comes "
+  "from. --no-screen\nsearches request by request only; so does a "
+  "scenario the aggregate fidelity\ncannot run (calls between services).\n\n"
   "A cheaper variant that does not serve the traffic is not cheaper: costs "
   "are\ncompared only at levels where both meet the scenario's \"slo\" "
   "and error budget\n(\"slo\": {\"error_budget\": 0.001}, the default: "
@@ -270,7 +270,7 @@ parse_tie(const char *text, double *tie)
 int
 cmd_compare(int argc, char **argv)
 {
-  CompareOptions o = { .jobs = 0 };
+  CompareOptions o = { .jobs = 0, .screen = TRUE };
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
       "Output folder (default: out/SCENARIO-NAME)", "DIR" },
@@ -285,9 +285,12 @@ cmd_compare(int argc, char **argv)
       "Simulations run at once (default: one per core)", "N" },
     { "no-break-even", 0, 0, G_OPTION_ARG_NONE, &o.no_break_even,
       "Do not search for the Fargate/EC2 break-even", NULL },
-    { "screen", 0, 0, G_OPTION_ARG_NONE, &o.screen,
-      "Screen the break-even's levels with the aggregate fidelity first, "
-      "then confirm request by request (see below)", NULL },
+    { "no-screen", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &o.screen,
+      "Search the break-even request by request only, without the "
+      "aggregate fidelity's screen (see below)", NULL },
+    /* The default since December 2026; kept for the scripts that ask. */
+    { "screen", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.screen,
+      NULL, NULL },
     { "tie", 0, 0, G_OPTION_ARG_STRING, &o.tie_text,
       "Costs within PCT of each other are a tie (default 2%; 0: none)",
       "PCT" },

@@ -1,6 +1,7 @@
-/* `ecsim compare --screen` against the all-request-level search, on a
- * shortened flagship: issue 20 asks for the same break-even within the
- * request-level search's bisection tolerance. */
+/* `ecsim compare`'s screened break-even against the all-request-level
+ * search (--no-screen), on a shortened flagship: issue 20 asks for the
+ * same break-even within the request-level search's bisection
+ * tolerance. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -72,8 +73,8 @@ Test(compare_screen, a_screened_break_even_is_the_request_level_one,
   g_autofree char *dir = test_tmpdir();
   g_autofree char *plain_dir = g_build_filename(dir, "plain", NULL);
   g_autofree char *screen_dir = g_build_filename(dir, "screen", NULL);
-  cJSON *plain = compare_shortened(plain_dir, NULL);
-  cJSON *screened = compare_shortened(screen_dir, "--screen");
+  cJSON *plain = compare_shortened(plain_dir, "--no-screen");
+  cJSON *screened = compare_shortened(screen_dir, NULL);
 
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(plain, "found")));
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(screened, "found")));

@@ -391,10 +391,10 @@ Test(pitfalls_decision, sweep_best_holds_the_error_rate_to_the_budget)
   test_rmrf(dir);
 }
 
-/* --screen searches with the aggregate fidelity first; with no crossing
+/* compare searches with the aggregate fidelity first; with no crossing
  * to confirm (EC2 is cheaper everywhere here) the levels are searched
  * request by request, so the answer and its limits are the unscreened
- * search's, and the statement says what was screened. */
+ * search's (--no-screen), and the statement says what was screened. */
 Test(pitfalls_decision, a_screened_break_even_states_request_level_figures)
 {
   g_autofree char *dir = test_tmpdir();
@@ -402,10 +402,10 @@ Test(pitfalls_decision, a_screened_break_even_states_request_level_figures)
   g_autofree char *plain_dir = g_build_filename(dir, "plain", NULL);
   g_autofree char *screen_dir = g_build_filename(dir, "screen", NULL);
   g_autofree char *plain = NULL, *screened = NULL, *err = NULL;
-  cr_assert_eq(cli_run(NULL, &plain, &err, "compare", scn, "-q", "-o",
-                       plain_dir, NULL), 0, "%s", err);
-  cr_assert_eq(cli_run(NULL, &screened, &err, "compare", scn, "-q",
-                       "--screen", "-o", screen_dir, NULL), 0, "%s", err);
+  cr_assert_eq(cli_run(NULL, &plain, &err, "compare", scn, "-q",
+                       "--no-screen", "-o", plain_dir, NULL), 0, "%s", err);
+  cr_assert_eq(cli_run(NULL, &screened, &err, "compare", scn, "-q", "-o",
+                       screen_dir, NULL), 0, "%s", err);
   g_autofree char *be_plain = test_line_of(plain, "Break-even: ");
   g_autofree char *be_screen = test_line_of(screened, "Break-even: ");
   cr_assert(g_str_has_prefix(be_screen, be_plain), "%s\nvs\n%s", be_screen,
