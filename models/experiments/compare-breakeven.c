@@ -98,48 +98,71 @@ typedef struct {
   const BreakEvenOptions *options;
 } Search;
 
-/* Runs both variants at @scale (in the aggregate fidelity when
- * @aggregate); appends the point to @points. FALSE when a run failed
+/* Runs both variants at each of the @n levels @scales (in the aggregate
+ * fidelity when @aggregate), all in one batch so that the threads share
+ * them out; appends the points to @points. FALSE when a run failed
  * (@error set) or @interrupt was raised (be->interrupted). */
 static gboolean
-measure(const Search *sr, GArray *points, double scale, gboolean aggregate,
-        GError **error)
+measure_levels(const Search *sr, GArray *points, const double *scales,
+               guint n, gboolean aggregate, GError **error)
 {
   BreakEven *be = sr->be;
   const ScenarioConfig *f = sr->fargate, *e = sr->ec2;
   volatile sig_atomic_t *interrupt = sr->options->interrupt;
+  /* EC2's runs first (jobs[0..n-1]), then Fargate's: threads take jobs
+   * in order, and the longest first balances them best; EC2's tasks with
+   * CPU shares cost about twice Fargate's per request (the flagship: 26 s
+   * against 12 s for its day). */
   g_autoptr(GPtrArray) jobs =
     g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
-  g_ptr_array_add(jobs, batch_job_new(f, scale, NULL));
-  g_ptr_array_add(jobs, batch_job_new(e, scale, NULL));
+  for (guint k = 0; k < n; k++)
+    g_ptr_array_add(jobs, batch_job_new(e, scales[k], NULL));
+  for (guint k = 0; k < n; k++) {
+    g_ptr_array_add(jobs, batch_job_new(f, scales[k], NULL));
+    if (sr->options->verbose)
+      fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
+              be->fargate, be->ec2, scales[k],
+              aggregate ? " (aggregate fidelity)" : "");
+  }
   for (guint i = 0; i < jobs->len; i++)
     ((BatchJob *) jobs->pdata[i])->aggregate = aggregate;
   if (aggregate)
-    be->aggregate_runs += 2;
+    be->aggregate_runs += jobs->len;
   else
-    be->request_runs += 2;
-  if (sr->options->verbose)
-    fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
-            be->fargate, be->ec2, scale,
-            aggregate ? " (aggregate fidelity)" : "");
+    be->request_runs += jobs->len;
   if (!batch_run(jobs, sr->options->threads, interrupt, NULL, NULL)) {
     if (interrupt != NULL && *interrupt) {
       be->interrupted = TRUE;
       return FALSE;
     }
-    BatchJob *bad = ((BatchJob *) jobs->pdata[0])->summary ? jobs->pdata[1]
-                                                           : jobs->pdata[0];
-    g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
-                "break-even run at %.3gx traffic: %s", scale,
-                bad->error ? bad->error : "failed");
+    for (guint i = 0; i < jobs->len; i++) {
+      BatchJob *bad = jobs->pdata[i];
+      if (bad->summary == NULL) {
+        g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                    "break-even run at %.3gx traffic: %s", scales[i % n],
+                    bad->error ? bad->error : "failed");
+        break;
+      }
+    }
     return FALSE;
   }
-  BreakEvenPoint p = point_of(scale, f, ((BatchJob *) jobs->pdata[0])->summary,
-                              e, ((BatchJob *) jobs->pdata[1])->summary);
-  p.aggregate = aggregate;
-  g_array_append_val(points, p);
+  for (guint k = 0; k < n; k++) {
+    BreakEvenPoint p =
+      point_of(scales[k], f, ((BatchJob *) jobs->pdata[n + k])->summary, e,
+               ((BatchJob *) jobs->pdata[k])->summary);
+    p.aggregate = aggregate;
+    g_array_append_val(points, p);
+  }
   g_array_sort(points, by_scale);
   return TRUE;
+}
+
+/* measure_levels() at the one level @scale. */
+static gboolean
+measure(const Search *sr, GArray *points, double scale, gboolean aggregate,
+        GError **error)
+{
+  return measure_levels(sr, points, &scale, 1, aggregate, error);
 }
 
 /* The run [*lo, *hi] of consecutive comparable points where the answer
@@ -488,13 +511,17 @@ has_level(const GArray *points, double scale)
   return FALSE;
 }
 
-/* Runs both variants request by request at @scale unless done already. */
+/* Runs both variants request by request at those of the @n levels
+ * @scales not run already, in one batch. */
 static gboolean
-confirm_at(const Search *sr, double scale, GError **error)
+confirm_at(const Search *sr, const double *scales, guint n, GError **error)
 {
-  if (has_level(sr->be->points, scale))
-    return TRUE;
-  return measure(sr, sr->be->points, scale, FALSE, error);
+  double todo[2];
+  guint m = 0;
+  for (guint k = 0; k < n && m < G_N_ELEMENTS(todo); k++)
+    if (!has_level(sr->be->points, scales[k]))
+      todo[m++] = scales[k];
+  return m == 0 || measure_levels(sr, sr->be->points, todo, m, FALSE, error);
 }
 
 /* TRUE when the variants' costs at levels @lo and @hi of @points are
@@ -539,7 +566,7 @@ screened_search(const Search *sr, GError **error)
   double s = crossing_scale(be->screen, i);
   double half = pow(2.0, 0.5 / (1 << BISECTIONS));
   double lo = s / half, hi = s * half;
-  if (!confirm_at(sr, lo, error) || !confirm_at(sr, hi, error))
+  if (!confirm_at(sr, (const double[]){ lo, hi }, 2, error))
     return FALSE;
   if (bracket_in(be->points) < 0 && be->tie > 0 &&
       tied(be->points, lo, hi, be->tie)) {
@@ -563,7 +590,7 @@ screened_search(const Search *sr, GError **error)
     double d_hi = p[1].ec2.usd - p[1].fargate.usd;
     gboolean up = fabs(d_hi) < fabs(d_lo);
     double next = up ? hi * half * half : lo / (half * half);
-    if (!confirm_at(sr, next, error))
+    if (!confirm_at(sr, &next, 1, error))
       return FALSE;
     if (up) {
       lo = hi;
