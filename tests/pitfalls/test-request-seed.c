@@ -219,6 +219,28 @@ Test(pitfalls_request_seed, another_request_seed_is_another_run)
   test_rmrf(dir);
 }
 
+/* A sweep over seeds with the field set would give every seed the same
+ * requests and confidence intervals that leave their noise out: refused
+ * before it runs. One seed is one run, as `ecsim run`. */
+Test(pitfalls_request_seed, a_sweep_over_seeds_refuses_it)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  g_autofree char *text = g_strdup_printf(
+    "{\"seed\": 3, \"request_seed\": 4,%s", SCENARIO_AFTER_SEED);
+  cr_assert(g_file_set_contents(path, text, -1, NULL));
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(dir, &out, &err, "sweep", "s.json", "-q", "--seeds",
+                       "3", "-o", "sw", NULL);
+  cr_assert_eq(status, 2, "%s", err);
+  cr_assert(strstr(err, "s.json: /request_seed: the sweep's 3 seeds would "
+                        "all draw the same requests"), "%s", err);
+  status = cli_run(dir, &out, &err, "sweep", "s.json", "-q", "--seeds", "1",
+                   "-o", "one", NULL);
+  cr_assert_eq(status, 0, "%s", err);
+  test_rmrf(dir);
+}
+
 static void
 assert_refused(const char *value, const char *message)
 {
