@@ -143,7 +143,7 @@ foreign_reason(const char *dir, const RunManifest *m)
   if (strcmp(there->scenario, m->scenario) != 0 ||
       there->seed != m->seed || there->duration_s != m->duration_s ||
       there->has_request_seed != m->has_request_seed ||
-      there->request_seed != m->request_seed)
+      (m->has_request_seed && there->request_seed != m->request_seed))
     return g_strdup_printf("outputs of %s", what);
   return g_strdup_printf("outputs of %s as it was before an edit or other "
                          "--set values", what);
