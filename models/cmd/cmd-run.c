@@ -15,6 +15,7 @@
 
 typedef struct {
   CmdSeed seed; /* first: cmd_option_seed() fills it */
+  CmdSeed request_seed;  /* --request-seed */
   char *output;
   char *junit;
   char **variants;
@@ -38,8 +39,12 @@ typedef struct {
 static GPtrArray *
 configure_all(Scenario *scn, const RunOptions *o, GError **error)
 {
-  ScenarioOptions so = { .lenient = o->lenient, .has_seed = o->seed.set,
-                         .seed = (guint64) o->seed.value };
+  ScenarioOptions so = {
+    .lenient = o->lenient, .has_seed = o->seed.set,
+    .seed = (guint64) o->seed.value,
+    .has_request_seed = o->request_seed.set,
+    .request_seed = (guint64) o->request_seed.value,
+  };
   g_autoptr(GPtrArray) cfgs =
     g_ptr_array_new_with_free_func((GDestroyNotify) scenario_config_free);
   if (o->variants != NULL) {
@@ -282,6 +287,15 @@ run_scenario(const char *path, const RunOptions *o)
   return status;
 }
 
+/* GOptionArgFunc for --request-seed: checked as --seed is. */
+static gboolean
+option_request_seed(const char *name, const char *value, gpointer data,
+                    GError **error)
+{
+  RunOptions *o = data;
+  return cmd_option_seed(name, value, &o->request_seed, error);
+}
+
 static const char run_description[] =
   "Runs each variant of SCENARIO (all of them, or those named with "
   "--variant)\nand writes DIR/VARIANT/{summary.json, timeseries.csv, "
@@ -320,6 +334,14 @@ static const char run_description[] =
   "budget, ...) gets\na warning: one line each on stderr, and the "
   "\"warnings\" list of summary.json.\n--strict turns warnings into exit "
   "status 3.\n\n"
+  "--request-seed N re-seeds only the requests' own randomness: "
+  "arrival times,\nservice times, calls and their errors. The control "
+  "plane (placement, health,\nFargate and Spot timing, failures, faults) "
+  "and a modulated generator's bursts\n(the scenario's load shape) keep "
+  "the seed's numbers. Two runs that differ\nonly in --request-seed show "
+  "how much of a result is request noise; with\nN equal to the seed the "
+  "outputs are those without it. summary.json's\nscenario.request_seed "
+  "records it when given.\n\n"
   "--report also writes DIR/report.html after the run: one self-contained "
   "page\nof all the variants' outputs (see 'ecsim report --help').\n\n"
   "Costs use the built-in us-east-1 price catalog, or the AWS Price List "
@@ -354,6 +376,9 @@ cmd_run(int argc, char **argv)
       "Output folder (default: out/SCENARIO-NAME)", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_CALLBACK, cmd_option_seed,
       "Random seed (default: the scenario's)", "N" },
+    { "request-seed", 0, 0, G_OPTION_ARG_CALLBACK, option_request_seed,
+      "Seed of the requests' own randomness only (default: the "
+      "scenario's request_seed, else the seed; see below)", "N" },
     { "variant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.variants,
       "Run only this variant (repeatable)", "NAME" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,

@@ -45,7 +45,8 @@ typedef struct {
   gboolean set;
 } CmdSeed;
 
-/* GOptionArgFunc for --seed: a non-negative integer. */
+/* GOptionArgFunc for --seed: a non-negative integer. Another seed option
+ * calls it with its own CmdSeed as @data; messages name @name. */
 gboolean cmd_option_seed(const char *name, const char *value, gpointer data,
                          GError **error);
 

@@ -44,8 +44,8 @@ cmd_option_seed(const char *name, const char *value, gpointer data,
   gint64 v = g_ascii_strtoll(value, &end, 10);
   if (*value == '\0' || *end != '\0' || v < 0 || v > SCENARIO_SEED_MAX) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "--seed must be an integer from 0 to %" G_GINT64_FORMAT
-                ", got '%s'", SCENARIO_SEED_MAX, value);
+                "%s must be an integer from 0 to %" G_GINT64_FORMAT
+                ", got '%s'", name, SCENARIO_SEED_MAX, value);
     return FALSE;
   }
   seed->value = v;

@@ -15,7 +15,7 @@ static const char *const top_keys[] = {
   "name", "description", "seed", "duration", "period", "start_at",
   "cluster", "taskDefinitions", "targetGroups", "services", "slo",
   "ecs_rules", "pricing", "faults", "variants", "expect", "ignore_warnings",
-  "applicationAutoScaling", "fidelity", NULL
+  "applicationAutoScaling", "fidelity", "request_seed", NULL
 };
 static const char *const top_required[] = { "duration", "taskDefinitions",
                                             "services", NULL };
@@ -185,12 +185,14 @@ static gboolean
 parse_top(ScenarioConfig *cfg, const JNode *root, const char *file,
           const ScenarioOptions *options, GError **error)
 {
-  int64_t seed = 1;
+  int64_t seed = 1, request_seed = -1;
   cfg->period = 60 * SIM_SEC;
   if (!jn_check_object(root, top_keys, top_required, error) ||
       !jn_string(root, "name", &cfg->name, error) ||
       !jn_string(root, "description", &cfg->description, error) ||
       !jn_int(root, "seed", 0, SCENARIO_SEED_MAX, &seed, error) ||
+      !jn_int(root, "request_seed", 0, SCENARIO_SEED_MAX, &request_seed,
+              error) ||
       !jn_duration(root, "duration", SIM_SEC, 366 * SIM_DAY, &cfg->duration,
                    error) ||
       !jn_duration(root, "period", SIM_SEC, SIM_DAY, &cfg->period, error) ||
@@ -198,6 +200,12 @@ parse_top(ScenarioConfig *cfg, const JNode *root, const char *file,
                    error))
     return FALSE;
   cfg->seed = options->has_seed ? options->seed : (guint64) seed;
+  /* Without one, the requests draw from the run's seed: outputs as
+   * before, byte for byte. */
+  cfg->has_request_seed = options->has_request_seed || request_seed >= 0;
+  cfg->request_seed = options->has_request_seed ? options->request_seed
+                      : request_seed >= 0       ? (guint64) request_seed
+                                                : cfg->seed;
   if (cfg->name == NULL) {
     /* "<stdin>" names no file: its outputs go to out/stdin. */
     g_autofree char *base = strcmp(file, INPUT_STDIN_NAME) == 0

@@ -61,6 +61,9 @@ typedef struct _ScenarioConfig {
   char *variant;             /* variant name; "base" when none defined */
   const char *file;          /* scenario file, as given */
   guint64 seed;              /* "seed" or --seed (default 1) */
+  gboolean has_request_seed; /* "request_seed" or --request-seed given */
+  guint64 request_seed;      /* the request-level streams' seed (world.c
+                                names them): request_seed, else seed */
   SimTime duration;          /* required */
   SimTime period;            /* metrics period, default 60 s */
   SimTime clock_offset;      /* "start_at": wall clock of t=0 from
@@ -95,6 +98,8 @@ typedef struct {
   gboolean lenient;          /* --lenient: skip bad trace lines */
   gboolean has_seed;
   guint64 seed;              /* --seed */
+  gboolean has_request_seed;
+  guint64 request_seed;      /* --request-seed: wins over "request_seed" */
 } ScenarioOptions;
 
 /* Loads the scenario file at @path (syntax only; meaning is checked by

@@ -41,7 +41,9 @@ struct _World {
   const ScenarioConfig *cfg;
   WorldOptions options;
   SimEngine *engine;
-  SimRngSet *rngs;
+  SimRngSet *rngs;        /* the control plane's streams: cfg->seed */
+  SimRngSet *request_rngs; /* the requests' streams: cfg->request_seed
+                              (world_rng() says which are which) */
   SimTime horizon;
   GPtrArray *tasks;       /* Task*, index = id; owned */
   GArray *providers;      /* CapacityProvider (capacity-provider.h) */
@@ -88,6 +90,7 @@ world_task(const World *w, guint32 id)
   return id < w->tasks->len ? w->tasks->pdata[id] : NULL;
 }
 
-/* The named random stream "@prefix/@name". */
+/* The named random stream "@prefix/@name": seeded from the request seed
+ * for the requests' own streams, from the seed for the others. */
 gsl_rng *world_rng(World *w, const char *prefix, const char *name);
 

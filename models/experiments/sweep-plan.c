@@ -248,6 +248,17 @@ sweep_plan_prepare(SweepPlan *plan, GError **error)
         scenario_config_free(cfg);
         return FALSE;
       }
+      /* Its seeds would all draw the same requests: intervals too narrow
+       * to trust, and no word of it. */
+      if (cfg->has_request_seed && plan->n_seeds > 1) {
+        g_set_error(error, ECSIM_INPUT_ERROR, ECSIM_INPUT_ERROR_INVALID,
+                    "%s: /request_seed: the sweep's %u seeds would all draw "
+                    "the same requests and its confidence intervals leave "
+                    "out their noise; remove it (it is for a single run)",
+                    cfg->file, plan->n_seeds);
+        scenario_config_free(cfg);
+        return FALSE;
+      }
       plan->error_budget = p == 0 && v == 0
                              ? cfg->slo.error_budget
                              : MIN(plan->error_budget, cfg->slo.error_budget);

@@ -446,6 +446,9 @@ report_summary(World *w)
   cJSON_AddStringToObject(scn, "name", cfg->name);
   cJSON_AddStringToObject(scn, "variant", cfg->variant);
   add_int(scn, "seed", (double) cfg->seed);
+  /* Only when given: a run without it writes the bytes it always did. */
+  if (cfg->has_request_seed)
+    add_int(scn, "request_seed", (double) cfg->request_seed);
   add_num(scn, "duration_s", sim_time_to_seconds(cfg->duration), 1e-6);
   add_num(scn, "period_s", sim_time_to_seconds(cfg->period), 1e-6);
   cJSON_AddStringToObject(scn, "fidelity", fidelity_name(world_fidelity(w)));

@@ -17,10 +17,19 @@ run_manifest_new(const Scenario *scn, const ScenarioConfig *cfg)
   m->file = g_strdup(cfg->file);
   m->variant = g_strdup(cfg->variant);
   m->seed = cfg->seed;
+  m->has_request_seed = cfg->has_request_seed;
+  m->request_seed = cfg->request_seed;
   m->duration_s = sim_time_to_seconds(cfg->duration);
   m->scenario_sha256 = scenario_fingerprint(scn);
-  g_autofree char *id = g_strdup_printf("%s seed %" G_GUINT64_FORMAT,
-                                        m->scenario_sha256, m->seed);
+  /* A --request-seed is not in the fingerprint, but another one is
+   * another run. Without one, the id is what it always was. */
+  g_autofree char *id =
+    m->has_request_seed
+      ? g_strdup_printf("%s seed %" G_GUINT64_FORMAT
+                        " request_seed %" G_GUINT64_FORMAT,
+                        m->scenario_sha256, m->seed, m->request_seed)
+      : g_strdup_printf("%s seed %" G_GUINT64_FORMAT, m->scenario_sha256,
+                        m->seed);
   m->run = g_compute_checksum_for_string(G_CHECKSUM_SHA256, id, -1);
   return m;
 }
@@ -47,6 +56,8 @@ run_manifest_to_json(const RunManifest *m)
   cJSON_AddStringToObject(o, "file", m->file ? m->file : "");
   cJSON_AddStringToObject(o, "variant", m->variant);
   cJSON_AddNumberToObject(o, "seed", (double) m->seed);
+  if (m->has_request_seed)
+    cJSON_AddNumberToObject(o, "request_seed", (double) m->request_seed);
   cJSON_AddNumberToObject(o, "duration_s", m->duration_s);
   cJSON_AddStringToObject(o, "scenario_sha256", m->scenario_sha256);
   cJSON_AddStringToObject(o, "run", m->run);
@@ -85,6 +96,9 @@ run_manifest_load(const char *dir, GError **error)
   }
   m->seed = (guint64) seed->valuedouble;
   m->duration_s = dur->valuedouble;
+  const cJSON *rseed = cJSON_GetObjectItemCaseSensitive(root, "request_seed");
+  m->has_request_seed = cJSON_IsNumber(rseed);
+  m->request_seed = m->has_request_seed ? (guint64) rseed->valuedouble : 0;
   return g_steal_pointer(&m);
 }
 
@@ -93,8 +107,12 @@ run_manifest_describe(const RunManifest *m)
 {
   char span[SIM_TIME_FORMAT_MAX];
   sim_time_format(sim_time_from_seconds(m->duration_s), span);
-  return g_strdup_printf("scenario %s (%s, seed %" G_GUINT64_FORMAT ")",
-                         m->scenario, span, m->seed);
+  g_autofree char *request =
+    m->has_request_seed
+      ? g_strdup_printf(", request seed %" G_GUINT64_FORMAT, m->request_seed)
+      : g_strdup("");
+  return g_strdup_printf("scenario %s (%s, seed %" G_GUINT64_FORMAT "%s)",
+                         m->scenario, span, m->seed, request);
 }
 
 /* TRUE when @dir holds a run's outputs. */
@@ -123,7 +141,9 @@ foreign_reason(const char *dir, const RunManifest *m)
     return NULL;
   g_autofree char *what = run_manifest_describe(there);
   if (strcmp(there->scenario, m->scenario) != 0 ||
-      there->seed != m->seed || there->duration_s != m->duration_s)
+      there->seed != m->seed || there->duration_s != m->duration_s ||
+      there->has_request_seed != m->has_request_seed ||
+      (m->has_request_seed && there->request_seed != m->request_seed))
     return g_strdup_printf("outputs of %s", what);
   return g_strdup_printf("outputs of %s as it was before an edit or other "
                          "--set values", what);

@@ -3,9 +3,10 @@
  * Every variant folder that `ecsim run` or `ecsim compare` writes holds a
  * manifest.json: {"schema": "ecsim-manifest/1", "scenario": NAME,
  * "file": PATH, "variant": V, "seed": N, "duration_s": S,
- * "scenario_sha256": HEX, "run": HEX}. "scenario_sha256" is
- * scenario_fingerprint() (the file's content and --set overrides), "run"
- * a SHA-256 of it and the seed: the variants of one run share it.
+ * "scenario_sha256": HEX, "run": HEX}, and "request_seed": N after "seed"
+ * when the run had one. "scenario_sha256" is scenario_fingerprint() (the
+ * file's content and --set overrides), "run" a SHA-256 of it and the
+ * seed (and the request seed): the variants of one run share it.
  *
  * A run claims its output folder before it starts: variant folders of
  * another run (another scenario, an edited one, another seed, or older
@@ -27,6 +28,8 @@ typedef struct {
   char *file;            /* scenario file as given */
   char *variant;
   guint64 seed;
+  gboolean has_request_seed;
+  guint64 request_seed;  /* written only when has_request_seed */
   double duration_s;
   char *scenario_sha256;
   char *run;             /* identifies the run: scenario + overrides + seed */

@@ -30,12 +30,28 @@
 #include "models/requests/task-queue.h"
 #include "models/core/world-private.h"
 
+/* TRUE for the streams a request draws from: its arrival, its service
+ * time, the calls it makes and their errors. "traffic-modulation" (the
+ * bursts of a modulated generator) is not one of them: the bursts are the
+ * scenario's load shape, kept with the control plane, so that a
+ * --request-seed changes the requests' noise and not their load. */
+static gboolean
+is_request_stream(const char *prefix)
+{
+  static const char *const request[] = { "traffic", "service-time", "calls",
+                                         "errors", NULL };
+  return g_strv_contains(request, prefix);
+}
+
 gsl_rng *
 world_rng(World *w, const char *prefix, const char *name)
 {
   char key[256];
   g_snprintf(key, sizeof key, "%s/%s", prefix, name);
-  return sim_rng_get(w->rngs, key);
+  /* A stream's numbers depend on (seed, name) alone: with request_seed
+   * equal to seed, both sets give the same streams as one would. */
+  return sim_rng_get(is_request_stream(prefix) ? w->request_rngs : w->rngs,
+                     key);
 }
 
 /* The one place that wires the models together: every hook's subscribers,
@@ -116,6 +132,7 @@ world_new(const ScenarioConfig *cfg, const WorldOptions *options,
     w->options.traffic_scale = 1.0;
   w->engine = sim_engine_new();
   w->rngs = sim_rng_set_new(cfg->seed);
+  w->request_rngs = sim_rng_set_new(cfg->request_seed);
   w->horizon = cfg->duration;
   w->tasks = g_ptr_array_new();
   w->az_down = g_new0(gboolean, cfg->cluster->azs->len);
@@ -188,6 +205,7 @@ world_free(World *w)
   world_hooks_free(w->hooks);
   sim_engine_free(w->engine);
   sim_rng_set_free(w->rngs);
+  sim_rng_set_free(w->request_rngs);
   g_free(w);
 }
 

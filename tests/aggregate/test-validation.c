@@ -1,6 +1,15 @@
 /* Every example scenario in both fidelities: the aggregate one must stay
  * within issue 20's bounds of the request-level one (validation.h), same
- * scenario, same seed. Prints the README's table (--verbose). */
+ * scenario, same seed. Prints the README's table (--verbose).
+ *
+ * The noise yardstick: with ECSIM_VALIDATION_NOISE=1 in the environment,
+ * each example also runs request-level a second time with --request-seed
+ * (the seed + 1: other arrivals and service times, the same control
+ * plane), and the table gets a row "EXAMPLE/VARIANT noise" comparing that
+ * run with the first as the aggregate one is compared. It shows how far
+ * two request-level runs part by request noise alone, the yardstick for
+ * the aggregate rows. Off by default: it adds a request-level run per
+ * example (the README's second table; it never fails a test). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -58,6 +67,10 @@ within_guard(const ValidationResult *r, const Guard *g)
          r->actions_paired >= g->paired * actions;
 }
 
+static void noise_rows(const char *scenario, const char *tmp,
+                       const char *req_dir, const GPtrArray *variants,
+                       GString *table);
+
 /* Runs @scenario both ways and checks every variant: against the issue's
  * bounds, or @guard when not NULL. */
 static void
@@ -88,6 +101,8 @@ validate_with(const char *scenario, const Guard *guard)
     }
     validation_result_clear(&r);
   }
+  if (validation_noise_wanted())
+    noise_rows(scenario, tmp, req_dir, req, table);
   printf("%s", table->str);
   test_rmrf(tmp);
   cr_assert(all, "%s: the aggregate fidelity left the bounds:\n%s",
@@ -144,4 +159,37 @@ Test(validation, microservices_refused)
   cr_assert_eq(status, 2);
   cr_assert(strstr(err, "/fidelity") && strstr(err, "calls between"),
             "%s", err);
+}
+
+/* The noise yardstick (see the header comment): runs @scenario
+ * request-level again in @tmp with --request-seed = seed + 1 and appends
+ * a row per variant of @variants comparing it with @req_dir's run. */
+static void
+noise_rows(const char *scenario, const char *tmp, const char *req_dir,
+           const GPtrArray *variants, GString *table)
+{
+  g_autofree char *first = g_build_filename(req_dir, variants->pdata[0],
+                                            NULL);
+  g_autofree char *request_seed =
+    g_strdup_printf("%" G_GUINT64_FORMAT, validation_seed(first) + 1);
+  g_autofree char *path = g_build_filename(test_source_root(), "scenarios",
+                                           scenario, NULL);
+  g_autofree char *dir = g_build_filename(tmp, "noise", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_run(NULL, &out, &err, "run", path, "-q", "--force",
+                       "--request-seed", request_seed, "-o", dir, NULL);
+  cr_assert(status == 0 || status == 3, "%s --request-seed %s: exit %d: %s",
+            scenario, request_seed, status, err);
+  for (guint i = 0; i < variants->len; i++) {
+    g_autofree char *a = g_build_filename(req_dir, variants->pdata[i], NULL);
+    g_autofree char *b = g_build_filename(dir, variants->pdata[i], NULL);
+    ValidationResult r;
+    validation_compare(a, b, &r);
+    g_autofree char *name = g_strdup_printf("%.*s/%s noise",
+                                            (int) strcspn(scenario, "."),
+                                            scenario,
+                                            (char *) variants->pdata[i]);
+    validation_row(table, name, &r);
+    validation_result_clear(&r);
+  }
 }

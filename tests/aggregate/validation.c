@@ -279,3 +279,18 @@ validation_row(GString *s, const char *name, const ValidationResult *r)
                          100 * r->period_p99_high, r->n_periods_high,
                          validation_within_bounds(r) ? "yes" : "**no**");
 }
+
+gboolean
+validation_noise_wanted(void)
+{
+  return g_strcmp0(g_getenv("ECSIM_VALIDATION_NOISE"), "1") == 0;
+}
+
+guint64
+validation_seed(const char *dir)
+{
+  g_autoptr(cJSON) root = load_summary(dir);
+  double seed = number_at(root, "scenario", "seed");
+  g_assert(seed >= 0);
+  return (guint64) seed;
+}

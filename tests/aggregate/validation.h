@@ -56,3 +56,12 @@ void validation_result_clear(ValidationResult *r);
 
 /* Appends one Markdown table row for @name. */
 void validation_row(GString *s, const char *name, const ValidationResult *r);
+
+/* The yardstick (ECSIM_VALIDATION_NOISE=1, test-validation.c): the
+ * request-level run against itself with another --request-seed. */
+
+/* TRUE when the environment asks for it (ECSIM_VALIDATION_NOISE=1). */
+gboolean validation_noise_wanted(void);
+
+/* The seed of the run whose summary.json is in @dir. */
+guint64 validation_seed(const char *dir);
