@@ -126,8 +126,9 @@ norm_pdf(double z)
   return exp(-0.5 * z * z) / sqrt(2.0 * G_PI);
 }
 
-/* P(R(t) > x) for the queue started empty at age 0 (Harrison 1985,
- * §1.8): with m = theta t, s = sigma sqrt(t), k = 2 theta / sigma²,
+/* P(R(t) > x) for the queue started empty at age 0, the law of the
+ * maximum of a Brownian motion with drift (Harrison 1985, ch. 1): with
+ * m = theta t, s = sigma sqrt(t), k = 2 theta / sigma²,
  * Q((x - m) / s) + e^(k x) Q((x + m) / s). */
 static double
 rbm_tail(const FluidYoung *y, double t, double x)
@@ -153,6 +154,18 @@ rbm_beyond(const FluidYoung *y, double t, double a)
   return MAX(first + second, 0.0);
 }
 
+/* The density of R(t) at @x: minus rbm_tail()'s derivative. */
+static double
+rbm_density(const FluidYoung *y, double t, double x)
+{
+  if (!(t > 0.0))
+    return 0.0;
+  double m = y->drift * t, s = sqrt(y->var * t);
+  double k = 2.0 * y->drift / y->var, e = exp(k * x);
+  return norm_pdf((x - m) / s) / s - k * e * norm_q((x + m) / s) +
+         e * norm_pdf((x + m) / s) / s;
+}
+
 /* The step's waits mix the ages from t0 to t1 evenly. */
 static double
 mix_tail(const FluidYoung *y, double x)
@@ -160,6 +173,15 @@ mix_tail(const FluidYoung *y, double x)
   double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
   for (int i = 0; i < YOUNG_AGES; i++)
     sum += rbm_tail(y, y->t0_s + (i + 0.5) * h, x);
+  return sum / YOUNG_AGES;
+}
+
+static double
+mix_density(const FluidYoung *y, double x)
+{
+  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
+  for (int i = 0; i < YOUNG_AGES; i++)
+    sum += rbm_density(y, y->t0_s + (i + 0.5) * h, x);
   return sum / YOUNG_AGES;
 }
 
@@ -207,25 +229,26 @@ fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
   g_return_val_if_fail(y != NULL && wait_s != NULL && prob != NULL, 0);
   if (!(y->t1_s > 0.0 && y->drift < 0.0 && y->var > 0.0 && y->mu_c > 0.0))
     return 0;
-  double cap = y->cap, kept = 1.0 - (isfinite(cap) ? mix_tail(y, cap) : 0);
-  double mean = mix_part(y, 0.0, cap) / MAX(kept, 1e-300);
-  if (!(kept > 0.0 && mean > 0.0))
+  /* The queue is held at the cap: what lies beyond it waits the cap. */
+  double cap = y->cap, beyond = isfinite(cap) ? mix_tail(y, cap) : 0.0;
+  double mean = mix_part(y, 0.0, cap) + cap * beyond;
+  if (!(mean > 0.0))
     return 0;
   /* Bins 2^(1/16) apart from 1/64 of the mean (the first from 0) to the
    * cap or where 1e-7 of the law is left (the last to the cap). */
   double step = exp2(1.0 / 16.0), a = 0.0, b = mean / 64.0;
   guint n = 0;
   while (n < max && a < cap) {
-    gboolean last = n + 1 == max || b >= cap || mix_tail(y, b) < 1e-7 * kept;
+    gboolean last = n + 1 == max || b >= cap || mix_tail(y, b) < 1e-7;
     if (last)
       b = cap;
-    double p = (mix_tail(y, a) - (isfinite(b) ? mix_tail(y, b) : 0.0));
+    double p = last ? mix_tail(y, a) : mix_tail(y, a) - mix_tail(y, b);
     if (a == 0.0) /* the law has no atom at 0 */
-      p = 1.0 - (isfinite(b) ? mix_tail(y, b) : 0.0);
+      p = last ? 1.0 : 1.0 - mix_tail(y, b);
     if (p > 0.0) {
-      double v = mix_part(y, a, b) / p;
+      double v = (mix_part(y, a, b) + (last ? cap * beyond : 0.0)) / p;
       wait_s[n] = CLAMP(v, a, isfinite(b) ? b : v) / y->mu_c;
-      prob[n] = p / kept;
+      prob[n] = p;
       n++;
     }
     if (last)
@@ -251,15 +274,23 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
   };
   double n = lambda * tau;
   double waiters = n * fluid_erlang_c(srv->slots, lambda * srv->mean_s);
-  /* Those that find the cap reached: refused when the queue limit is the
-   * cap, doomed to time out otherwise (regime (b)'s rule). */
-  double tail = isfinite(y.cap) ? mix_tail(&y, y.cap) : 0.0;
-  double over = waiters * tail;
+  /* The queue is held at the cap (reflected there too): what it loses is
+   * the regulator's push there, sigma² / 2 times the queue's density at
+   * the cap per second (as for the two-sided regulated Brownian motion,
+   * Harrison 1985, ch. 5): a few requests while the queue touches the
+   * cap, not every arrival the unheld queue would have beyond it. They
+   * are refused when the queue limit is the cap, doomed to time out
+   * otherwise (regime (b)'s rule). Those beyond wait the cap. */
+  double beyond = 0.0, over = 0.0;
+  if (isfinite(y.cap)) {
+    beyond = mix_tail(&y, y.cap);
+    over = MIN(waiters, tau * y.var / 2.0 * mix_density(&y, y.cap));
+  }
   gboolean refused = srv->queue_limit <= mu_c * srv->timeout_s;
   double end = MIN(rbm_beyond(&y, y.t1_s, 0.0), y.cap);
   double started_waiting = MAX(waiters - over - (end - b0), 0.0);
-  double wait = tail < 1.0 ? mix_part(&y, 0.0, y.cap) / (1.0 - tail) / mu_c
-                           : y.cap / mu_c;
+  double wait = (mix_part(&y, 0.0, y.cap) +
+                 (isfinite(y.cap) ? y.cap * beyond : 0.0)) / mu_c;
   double started = n - waiters + started_waiting;
   if (refused)
     out->queue_full += over;

@@ -27,7 +27,7 @@
  *     regulated Brownian motion I", Adv. Appl. Prob. 19, exceeds a tenth
  *     of the step). The queue is the reflected Brownian motion of the
  *     heavy-traffic limit (Harrison 1985, "Brownian Motion and Stochastic
- *     Flow Systems", §1.8 gives its law at any time), drift
+ *     Flow Systems", ch. 1, gives its law at any time), drift
  *     theta = lambda - c/mean and variance sigma² = (c/mean)(ca² + cs²),
  *     whose stationary law is (a)'s exponential wait: it grows from
  *     empty like sigma sqrt(t), not at once to the stationary mean. The
