@@ -204,7 +204,7 @@ rbm_age(const FluidYoung *y, double q)
   if (q >= (1.0 - YOUNG_OLD) * y->var / (2.0 * -y->drift))
     return INFINITY;
   double lo = 0.0, hi = 64.0 * y->var / (y->drift * y->drift);
-  for (int i = 0; i < 64; i++) { /* the mean grows with the age */
+  for (int i = 0; i < 48; i++) { /* the mean grows with the age */
     double mid = 0.5 * (lo + hi);
     if (rbm_beyond(y, mid, 0.0) < q)
       lo = mid;
@@ -231,22 +231,30 @@ fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
     return 0;
   /* The queue is held at the cap: what lies beyond it waits the cap. */
   double cap = y->cap, beyond = isfinite(cap) ? mix_tail(y, cap) : 0.0;
-  double mean = mix_part(y, 0.0, cap) + cap * beyond;
+  double beyond_int = isfinite(cap) ? mix_beyond(y, cap) : 0.0;
+  double mean = mix_beyond(y, 0.0) - beyond_int;
   if (!(mean > 0.0))
     return 0;
   /* Bins 2^(1/16) apart from 1/64 of the mean (the first from 0) to the
-   * cap or where 1e-7 of the law is left (the last to the cap). */
+   * cap or where 1e-7 of the law is left (the last to the cap). Each
+   * edge's tail and its integral are computed once: E[R; a < R <= b] =
+   * a P(R > a) - b P(R > b) + the integral of the tail from a to b. */
   double step = exp2(1.0 / 16.0), a = 0.0, b = mean / 64.0;
+  double tail_a = 1.0, int_a = mix_beyond(y, 0.0);
   guint n = 0;
   while (n < max && a < cap) {
-    gboolean last = n + 1 == max || b >= cap || mix_tail(y, b) < 1e-7;
-    if (last)
+    double tail_b = b < cap ? mix_tail(y, b) : beyond;
+    gboolean last = n + 1 == max || b >= cap || tail_b < 1e-7;
+    if (last) {
       b = cap;
-    double p = last ? mix_tail(y, a) : mix_tail(y, a) - mix_tail(y, b);
-    if (a == 0.0) /* the law has no atom at 0 */
-      p = last ? 1.0 : 1.0 - mix_tail(y, b);
+      tail_b = beyond;
+    }
+    double int_b = last ? beyond_int : mix_beyond(y, b);
+    double p = last ? tail_a : tail_a - tail_b;
+    double part = a * tail_a - (isfinite(b) ? b * tail_b : 0.0) + int_a -
+                  int_b + (last && isfinite(cap) ? cap * beyond : 0.0);
     if (p > 0.0) {
-      double v = (mix_part(y, a, b) + (last ? cap * beyond : 0.0)) / p;
+      double v = part / p;
       wait_s[n] = CLAMP(v, a, isfinite(b) ? b : v) / y->mu_c;
       prob[n] = p;
       n++;
@@ -254,6 +262,8 @@ fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
     if (last)
       break;
     a = b;
+    tail_a = tail_b;
+    int_a = int_b;
     b *= step;
   }
   return n;
