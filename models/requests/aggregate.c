@@ -57,6 +57,14 @@ held(const TaskQueue *s)
   return s->fluid_busy + s->fluid_backlog;
 }
 
+/* @s holds no backlog: nothing is known of its waits. */
+static void
+forget_backlog(TaskQueue *s)
+{
+  if (s->fluid_history != NULL)
+    s->fluid_history->n = 0;
+}
+
 /* What @s held completes now (it drained: no new requests, and those
  * inside finish). */
 static void
@@ -69,6 +77,7 @@ complete_held(Flow *f, TaskQueue *s)
   f->count[C_STARTED] += s->fluid_backlog;
   fluid_latency_add(f->latency, n, s->speed, NULL);
   s->fluid_busy = s->fluid_backlog = 0;
+  forget_backlog(s);
 }
 
 /* The relative share of traffic task @t's queue gets. */
@@ -120,7 +129,7 @@ refresh_pool(World *w, guint32 service, Flow *f)
 /* A hung task completes nothing: arrivals wait until its queue is full,
  * and the rest are refused (task-queue.h). */
 static void
-hung_step(const TaskQueue *s, double lambda, double dt, FluidStep *out)
+hung_step(TaskQueue *s, double lambda, double dt, FluidStep *out)
 {
   *out = (FluidStep) { 0 };
   double room = MAX(0.0, s->queue_limit - s->fluid_backlog);
@@ -131,13 +140,14 @@ hung_step(const TaskQueue *s, double lambda, double dt, FluidStep *out)
   out->in_flight_s = (s->fluid_busy + (s->fluid_backlog + out->backlog) / 2)
                      * dt;
   out->rho = INFINITY;
+  forget_backlog(s);
 }
 
 /* Round robin deals a Poisson stream out in turn, so each of @n tasks
  * sees every n-th arrival: Erlang-n gaps, squared coefficient of
  * variation 1/n. */
 static void
-task_step(const Flow *f, const TaskQueue *s, double mean_s, double lambda,
+task_step(const Flow *f, TaskQueue *s, double mean_s, double lambda,
           double dt, guint n, FluidStep *out)
 {
   if (s->hung) {
@@ -152,7 +162,12 @@ task_step(const Flow *f, const TaskQueue *s, double mean_s, double lambda,
     .queue_limit = s->queue_limit,
     .timeout_s = sim_time_to_seconds(s->timeout),
   };
-  fluid_queue_step(&srv, lambda, dt, s->fluid_backlog, out);
+  /* A backlog's waits are FIFO's: it keeps what they will be. */
+  if (s->fluid_history == NULL &&
+      (s->fluid_backlog > 0 || lambda * mean_s >= s->slots))
+    s->fluid_history = g_new0(FluidHistory, 1);
+  fluid_queue_step_fifo(&srv, lambda, dt, s->fluid_backlog,
+                        s->fluid_history, out);
 }
 
 /* @speed on a grid of 128 steps per doubling (0.5% apart): a share-only
@@ -412,6 +427,7 @@ aggregate_abort(World *w, TaskQueue *s)
   if (n > 0) {
     f->count[C_RESET] += n;
     s->fluid_busy = s->fluid_backlog = 0;
+    forget_backlog(s);
     commit_counts(w, s->service, f);
   }
 }

@@ -358,6 +358,17 @@ fluid_latency_add(FluidLatency *fl, double completed, double speed,
             wait->exp_mean_s);
   add_group(fl, completed * wait->fixed_frac, speed, WAIT_FIXED,
             wait->fixed_s);
+  if (!(wait->young_frac > 0.0))
+    return;
+  /* A young queue's waits: each bin of their law a fixed wait. */
+  double waits[FLUID_YOUNG_MAX_BINS], probs[FLUID_YOUNG_MAX_BINS];
+  guint n = fluid_young_bins(&wait->young, waits, probs,
+                             FLUID_YOUNG_MAX_BINS);
+  if (n == 0)
+    add_group(fl, completed * wait->young_frac, speed, WAIT_NONE, 0.0);
+  for (guint i = 0; i < n; i++)
+    add_group(fl, completed * wait->young_frac * probs[i], speed,
+              WAIT_FIXED, waits[i]);
 }
 
 double

@@ -13,7 +13,19 @@ typedef struct {
   double exp_mean;  /* ... of this mean */
   double fixed_n;   /* started after a backlog's wait */
   double fixed_sum; /* their waits, seconds */
+  double young_n;   /* started after a wait in a young queue ... */
+  FluidYoung young; /* ... of this law */
 } WaitParts;
+
+/* A queue whose relaxation time passes this fraction of the step is
+ * young (regime (c)): below it, the stationary law holds over all but
+ * the step's first tenth or less. */
+#define YOUNG_RELAXATION 0.1
+/* Ages over which a step's waits are averaged (midpoints). */
+#define YOUNG_AGES 4
+/* A queue whose mean is within this fraction of the stationary one
+ * (about 16 relaxation times old) is stationary. */
+#define YOUNG_OLD 1e-6
 
 double
 fluid_erlang_c(int c, double a)
@@ -99,12 +111,301 @@ stationary(const FluidServer *srv, double lambda, double tau,
   }
 }
 
+/* ---- regime (c): a young queue, as reflected Brownian motion ------ */
+
+/* P(Z > z) and the density of Z, standard normal. */
+static double
+norm_q(double z)
+{
+  return 0.5 * erfc(z / M_SQRT2);
+}
+
+static double
+norm_pdf(double z)
+{
+  return exp(-0.5 * z * z) / sqrt(2.0 * G_PI);
+}
+
+/* P(R(t) > x) for the queue started empty at age 0, the law of the
+ * maximum of a Brownian motion with drift (Harrison 1985, ch. 1): with
+ * m = theta t, s = sigma sqrt(t), k = 2 theta / sigma²,
+ * Q((x - m) / s) + e^(k x) Q((x + m) / s). */
+static double
+rbm_tail(const FluidYoung *y, double t, double x)
+{
+  if (!(t > 0.0))
+    return 0.0;
+  double m = y->drift * t, s = sqrt(y->var * t);
+  return norm_q((x - m) / s) +
+         exp(2.0 * y->drift / y->var * x) * norm_q((x + m) / s);
+}
+
+/* The integral of rbm_tail() over x from @a to infinity; at @a = 0, the
+ * mean E[R(t)], which tends to sigma² / (2 |theta|). */
+static double
+rbm_beyond(const FluidYoung *y, double t, double a)
+{
+  if (!(t > 0.0))
+    return 0.0;
+  double m = y->drift * t, s = sqrt(y->var * t);
+  double k = 2.0 * y->drift / y->var, z = (a - m) / s;
+  double first = s * (norm_pdf(z) - z * norm_q(z));
+  double second = (norm_q(z) - exp(k * a) * norm_q((a + m) / s)) / k;
+  return MAX(first + second, 0.0);
+}
+
+/* The density of R(t) at @x: minus rbm_tail()'s derivative. */
+static double
+rbm_density(const FluidYoung *y, double t, double x)
+{
+  if (!(t > 0.0))
+    return 0.0;
+  double m = y->drift * t, s = sqrt(y->var * t);
+  double k = 2.0 * y->drift / y->var, e = exp(k * x);
+  return norm_pdf((x - m) / s) / s - k * e * norm_q((x + m) / s) +
+         e * norm_pdf((x + m) / s) / s;
+}
+
+/* The step's waits mix the ages from t0 to t1 evenly. */
+static double
+mix_tail(const FluidYoung *y, double x)
+{
+  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
+  for (int i = 0; i < YOUNG_AGES; i++)
+    sum += rbm_tail(y, y->t0_s + (i + 0.5) * h, x);
+  return sum / YOUNG_AGES;
+}
+
+static double
+mix_density(const FluidYoung *y, double x)
+{
+  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
+  for (int i = 0; i < YOUNG_AGES; i++)
+    sum += rbm_density(y, y->t0_s + (i + 0.5) * h, x);
+  return sum / YOUNG_AGES;
+}
+
+static double
+mix_beyond(const FluidYoung *y, double a)
+{
+  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
+  for (int i = 0; i < YOUNG_AGES; i++)
+    sum += rbm_beyond(y, y->t0_s + (i + 0.5) * h, a);
+  return sum / YOUNG_AGES;
+}
+
+/* The age at which the queue started empty has mean @q: 0 for an empty
+ * one, INFINITY when @q is as good as the stationary mean. */
+static double
+rbm_age(const FluidYoung *y, double q)
+{
+  if (!(q > 0.0))
+    return 0.0;
+  if (q >= (1.0 - YOUNG_OLD) * y->var / (2.0 * -y->drift))
+    return INFINITY;
+  double lo = 0.0, hi = 64.0 * y->var / (y->drift * y->drift);
+  for (int i = 0; i < 48; i++) { /* the mean grows with the age */
+    double mid = 0.5 * (lo + hi);
+    if (rbm_beyond(y, mid, 0.0) < q)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/* E[R; a < R <= b] of the step's mixture (b may be INFINITY). */
+static double
+mix_part(const FluidYoung *y, double a, double b)
+{
+  double upper = isfinite(b) ? b * mix_tail(y, b) + mix_beyond(y, b) : 0.0;
+  return a * mix_tail(y, a) + mix_beyond(y, a) - upper;
+}
+
+guint
+fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
+                 guint max)
+{
+  g_return_val_if_fail(y != NULL && wait_s != NULL && prob != NULL, 0);
+  if (!(y->t1_s > 0.0 && y->drift < 0.0 && y->var > 0.0 && y->mu_c > 0.0))
+    return 0;
+  /* The queue is held at the cap: what lies beyond it waits the cap. */
+  double cap = y->cap, beyond = isfinite(cap) ? mix_tail(y, cap) : 0.0;
+  double beyond_int = isfinite(cap) ? mix_beyond(y, cap) : 0.0;
+  double mean = mix_beyond(y, 0.0) - beyond_int;
+  if (!(mean > 0.0))
+    return 0;
+  /* Bins 2^(1/16) apart from 1/64 of the mean (the first from 0) to the
+   * cap or where 1e-7 of the law is left (the last to the cap). Each
+   * edge's tail and its integral are computed once: E[R; a < R <= b] =
+   * a P(R > a) - b P(R > b) + the integral of the tail from a to b. */
+  double step = exp2(1.0 / 16.0), a = 0.0, b = mean / 64.0;
+  double tail_a = 1.0, int_a = mix_beyond(y, 0.0);
+  guint n = 0;
+  while (n < max && a < cap) {
+    double tail_b = b < cap ? mix_tail(y, b) : beyond;
+    gboolean last = n + 1 == max || b >= cap || tail_b < 1e-7;
+    if (last) {
+      b = cap;
+      tail_b = beyond;
+    }
+    double int_b = last ? beyond_int : mix_beyond(y, b);
+    double p = last ? tail_a : tail_a - tail_b;
+    double part = a * tail_a - (isfinite(b) ? b * tail_b : 0.0) + int_a -
+                  int_b + (last && isfinite(cap) ? cap * beyond : 0.0);
+    if (p > 0.0) {
+      double v = part / p;
+      wait_s[n] = CLAMP(v, a, isfinite(b) ? b : v) / y->mu_c;
+      prob[n] = p;
+      n++;
+    }
+    if (last)
+      break;
+    a = b;
+    tail_a = tail_b;
+    int_a = int_b;
+    b *= step;
+  }
+  return n;
+}
+
+/* Regime (c) over @tau seconds: the queue, of mean @b0, is young (its
+ * age is @age0). Adds into @out and @parts; sets *@b1 to its mean at the
+ * end. */
+static void
+young(const FluidServer *srv, double lambda, double tau, double age0,
+      double b0, FluidStep *out, WaitParts *parts, double *b1)
+{
+  double mu_c = srv->slots / srv->mean_s;
+  FluidYoung y = {
+    .t0_s = age0, .t1_s = age0 + tau, .drift = lambda - mu_c,
+    .var = 2.0 * variability(srv) * mu_c, .mu_c = mu_c,
+    .cap = MIN(srv->queue_limit, mu_c * srv->timeout_s),
+  };
+  double n = lambda * tau;
+  double waiters = n * fluid_erlang_c(srv->slots, lambda * srv->mean_s);
+  /* The queue is held at the cap (reflected there too): what it loses is
+   * the regulator's push there, sigma² / 2 times the queue's density at
+   * the cap per second (as for the two-sided regulated Brownian motion,
+   * Harrison 1985, ch. 5): a few requests while the queue touches the
+   * cap, not every arrival the unheld queue would have beyond it. They
+   * are refused when the queue limit is the cap, doomed to time out
+   * otherwise (regime (b)'s rule). Those beyond wait the cap. */
+  double beyond = 0.0, over = 0.0;
+  if (isfinite(y.cap)) {
+    beyond = mix_tail(&y, y.cap);
+    over = MIN(waiters, tau * y.var / 2.0 * mix_density(&y, y.cap));
+  }
+  gboolean refused = srv->queue_limit <= mu_c * srv->timeout_s;
+  double end = MIN(rbm_beyond(&y, y.t1_s, 0.0), y.cap);
+  double started_waiting = MAX(waiters - over - (end - b0), 0.0);
+  double wait = (mix_part(&y, 0.0, y.cap) +
+                 (isfinite(y.cap) ? y.cap * beyond : 0.0)) / mu_c;
+  double started = n - waiters + started_waiting;
+  if (refused)
+    out->queue_full += over;
+  else
+    out->timed_out += over;
+  out->started += started;
+  out->waited += refused ? waiters - over : waiters;
+  out->wait_sum_s += started_waiting * wait;
+  out->busy_slot_s += started * srv->mean_s;
+  out->in_flight_s += started * srv->mean_s + started_waiting * wait +
+                      (refused ? 0.0 : over * srv->timeout_s);
+  parts->none += n - waiters;
+  if (started_waiting > 0.0) {
+    parts->young_n += started_waiting;
+    parts->young = y;
+  }
+  *b1 = b0 + waiters - over - started_waiting;
+}
+
+/* ---- regime (b)'s FIFO waits ---------------------------------------- */
+
+/* Appends (@u, @w) to @h, after its last point; room is kept by
+ * history_thin(). */
+static void
+history_add(FluidHistory *h, double u, double w)
+{
+  if (h->n > 0 && !(u > h->u[h->n - 1]))
+    return; /* no arrival in between: nobody starts then */
+  h->u[h->n] = u;
+  h->w[h->n] = w;
+  h->n++;
+}
+
+/* W at @u (@h not empty): interpolated, the ends held. */
+static double
+history_at(const FluidHistory *h, double u)
+{
+  if (u <= h->u[0])
+    return h->w[0];
+  for (guint i = 1; i < h->n; i++)
+    if (u <= h->u[i]) {
+      double f = (u - h->u[i - 1]) / (h->u[i] - h->u[i - 1]);
+      return h->w[i - 1] + f * (h->w[i] - h->w[i - 1]);
+    }
+  return h->w[h->n - 1];
+}
+
+/* The integral of W over start times [0, @t]. */
+static double
+history_integral(const FluidHistory *h, double t)
+{
+  double sum = 0.0, u = 0.0, w = history_at(h, 0.0);
+  for (guint i = 0; i < h->n && u < t; i++) {
+    if (h->u[i] <= u)
+      continue;
+    double v = MIN(h->u[i], t), x = history_at(h, v);
+    sum += (w + x) / 2.0 * (v - u);
+    u = v;
+    w = x;
+  }
+  return sum + w * MAX(t - u, 0.0);
+}
+
+/* Drops the points of requests started by @t, keeping W at @t, and
+ * moves the origin to @t. */
+static void
+history_shift(FluidHistory *h, double t)
+{
+  double w0 = history_at(h, t);
+  guint k = 0;
+  h->u[k] = 0.0;
+  h->w[k++] = w0;
+  for (guint i = 0; i < h->n; i++)
+    if (h->u[i] > t) {
+      h->u[k] = h->u[i] - t;
+      h->w[k++] = h->w[i];
+    }
+  h->n = k;
+}
+
+/* Keeps room for a step's points: every other inner point goes when
+ * full (the history then describes W at half the resolution). */
+static void
+history_thin(FluidHistory *h)
+{
+  if (h->n + 4 <= FLUID_HISTORY_MAX)
+    return;
+  guint k = 1;
+  for (guint i = 2; i + 1 < h->n; i += 2) {
+    h->u[k] = h->u[i];
+    h->w[k++] = h->w[i];
+  }
+  h->u[k] = h->u[h->n - 1];
+  h->w[k++] = h->w[h->n - 1];
+  h->n = k;
+}
+
 /* Regime (b) over at most @tau seconds from backlog @b0 (> 0, or
  * lambda >= c / mean): every slot busy. Returns the seconds it lasted
- * (less than @tau when the backlog empties) and sets *@b1. */
+ * (less than @tau when the backlog drains to @floor) and sets *@b1.
+ * With @h (may be NULL) the started requests' waits are FIFO's. */
 static double
 fluid(const FluidServer *srv, double lambda, double tau, double b0,
-      FluidStep *out, WaitParts *parts, double *b1)
+      double floor, FluidHistory *h, FluidStep *out, WaitParts *parts,
+      double *b1)
 {
   double mu_c = srv->slots / srv->mean_s; /* completions per second */
   double d = lambda - mu_c;
@@ -116,6 +417,15 @@ fluid(const FluidServer *srv, double lambda, double tau, double b0,
     out->timed_out += b - bmax;
     b = bmax;
   }
+  if (h != NULL) {
+    history_thin(h);
+    if (h->n == 0 && b > 0.0) { /* unknown: it waited its length */
+      history_add(h, 0.0, b / mu_c);
+      history_add(h, b / mu_c, b / mu_c);
+    }
+    /* Who arrives now starts when the backlog ahead is served. */
+    history_add(h, b / mu_c, b / mu_c);
+  }
   if (d >= 0.0) {
     double fill = d > 0.0 ? (bmax - b) / d : INFINITY;
     double ramp = MIN(fill, tau);
@@ -123,11 +433,17 @@ fluid(const FluidServer *srv, double lambda, double tau, double b0,
     area = (b + top) / 2.0 * ramp + top * (tau - ramp);
     over = d * (tau - ramp);
     b = top;
+    if (h != NULL) {
+      history_add(h, ramp + top / mu_c, top / mu_c);
+      history_add(h, tau + top / mu_c, top / mu_c);
+    }
   } else {
-    t = MIN(tau, b / -d);
-    double end = t < tau ? 0.0 : MAX(b + d * t, 0.0);
+    t = MIN(tau, (b - floor) / -d);
+    double end = t < tau ? floor : MAX(b + d * t, floor);
     area = (b + end) / 2.0 * t;
     b = end;
+    if (h != NULL)
+      history_add(h, t + end / mu_c, end / mu_c);
   }
   /* Overflow at the cap: with the timeout the binding cap, the queue
    * holds lambda T requests (those doomed included) and, once that
@@ -146,14 +462,20 @@ fluid(const FluidServer *srv, double lambda, double tau, double b0,
   out->timed_out += late;
   out->started += started;
   out->waited += arrivals - (over - late);
-  /* Started at rate mu_c, each waiting B(t) / mu_c: the wait sum is the
-   * backlog's area (Little's law, step by step). */
-  out->wait_sum_s += area;
+  /* Started at rate mu_c: FIFO, each waited what the backlog was when it
+   * arrived, over mu_c (with @h); else, each waiting B(t) / mu_c, the
+   * wait sum is the backlog's area (Little's law, step by step). */
+  double waits = area;
+  if (h != NULL) {
+    waits = mu_c * history_integral(h, t);
+    history_shift(h, t);
+  }
+  out->wait_sum_s += waits;
   out->busy_slot_s += srv->slots * t;
   out->in_flight_s += srv->slots * t + area +
                       (isfinite(srv->timeout_s) ? late * srv->timeout_s : 0);
   parts->fixed_n += started;
-  parts->fixed_sum += area;
+  parts->fixed_sum += waits;
   *b1 = b;
   return t;
 }
@@ -162,7 +484,7 @@ fluid(const FluidServer *srv, double lambda, double tau, double b0,
 static void
 wait_law(const WaitParts *p, FluidWait *w)
 {
-  double n = p->none + p->exp_n + p->fixed_n;
+  double n = p->none + p->exp_n + p->fixed_n + p->young_n;
   memset(w, 0, sizeof *w);
   if (!(n > 0.0))
     return;
@@ -171,11 +493,38 @@ wait_law(const WaitParts *p, FluidWait *w)
   w->exp_mean_s = p->exp_n > 0.0 ? p->exp_mean : 0.0;
   w->fixed_frac = p->fixed_n / n;
   w->fixed_s = p->fixed_n > 0.0 ? p->fixed_sum / p->fixed_n : 0.0;
+  w->young_frac = p->young_n / n;
+  if (p->young_n > 0.0)
+    w->young = p->young;
+}
+
+/* Regime (c)'s choice, for rho < 1: whether the queue is young, and then
+ * its age (INFINITY: stationary), and the mean it relaxes to in *@mean. */
+static gboolean
+is_young(const FluidServer *srv, double lambda, double dt_s, double b,
+         double *age, double *mean)
+{
+  double mu_c = srv->slots / srv->mean_s, theta = lambda - mu_c;
+  FluidYoung y = { .drift = theta, .var = 2.0 * variability(srv) * mu_c };
+  if (!(lambda > 0.0 && y.var > 0.0 &&
+        y.var / (theta * theta) > YOUNG_RELAXATION * dt_s))
+    return FALSE;
+  *mean = MIN(y.var / (2.0 * -theta),
+              MIN(srv->queue_limit, mu_c * srv->timeout_s));
+  *age = b < *mean ? rbm_age(&y, b) : INFINITY;
+  return TRUE;
 }
 
 void
 fluid_queue_step(const FluidServer *srv, double lambda, double dt_s,
                  double backlog0, FluidStep *out)
+{
+  fluid_queue_step_fifo(srv, lambda, dt_s, backlog0, NULL, out);
+}
+
+void
+fluid_queue_step_fifo(const FluidServer *srv, double lambda, double dt_s,
+                      double backlog0, FluidHistory *h, FluidStep *out)
 {
   g_return_if_fail(srv != NULL && out != NULL);
   g_return_if_fail(srv->slots >= 1 && srv->mean_s > 0.0);
@@ -184,11 +533,25 @@ fluid_queue_step(const FluidServer *srv, double lambda, double dt_s,
   dt_s = MAX(dt_s, 0.0);
   out->rho = lambda * srv->mean_s / srv->slots;
   WaitParts parts = { 0 };
-  double b = MAX(backlog0, 0.0), used = 0.0;
-  if (b > 0.0 || out->rho >= 1.0)
-    used = fluid(srv, lambda, dt_s, b, out, &parts, &b);
-  if (used < dt_s) /* no backlog (left) and rho < 1 */
-    stationary(srv, lambda, dt_s - used, out, &parts);
+  double b = MAX(backlog0, 0.0), used = 0.0, age = 0.0, mean = 0.0;
+  if (out->rho < 1.0 && is_young(srv, lambda, dt_s, b, &age, &mean)) {
+    /* A queue above the mean this load keeps drains to it as a fluid;
+     * one below it grows as the Brownian queue does; one at it is
+     * stationary and stays there. */
+    if (b > mean)
+      used = fluid(srv, lambda, dt_s, b, mean, h, out, &parts, &b);
+    if (used < dt_s && isfinite(age) && b < mean)
+      young(srv, lambda, dt_s - used, age, b, out, &parts, &b);
+    else if (used < dt_s)
+      stationary(srv, lambda, dt_s - used, out, &parts);
+  } else {
+    if (b > 0.0 || out->rho >= 1.0)
+      used = fluid(srv, lambda, dt_s, b, 0.0, h, out, &parts, &b);
+    if (used < dt_s) /* no backlog (left) and rho < 1 */
+      stationary(srv, lambda, dt_s - used, out, &parts);
+  }
+  if (h != NULL && used < dt_s) /* what waits now is not a fluid's */
+    h->n = 0;
   out->completed = out->started;
   out->backlog = b;
   wait_law(&parts, &out->wait);

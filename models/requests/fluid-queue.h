@@ -21,6 +21,19 @@
  *     is geometric with that mean; a finite queue truncates it as in
  *     M/M/c/K (exact when ca² = cs² = 1).
  *
+ * (c) Young queue: rho < 1 but so near 1 that the queue needs much longer
+ *     than the step to reach its stationary law (its relaxation time
+ *     sigma² / theta², Abate & Whitt 1987, "Transient behavior of
+ *     regulated Brownian motion I", Adv. Appl. Prob. 19, exceeds a tenth
+ *     of the step). The queue is the reflected Brownian motion of the
+ *     heavy-traffic limit (Harrison 1985, "Brownian Motion and Stochastic
+ *     Flow Systems", ch. 1, gives its law at any time), drift
+ *     theta = lambda - c/mean and variance sigma² = (c/mean)(ca² + cs²),
+ *     whose stationary law is (a)'s exponential wait: it grows from
+ *     empty like sigma sqrt(t), not at once to the stationary mean. The
+ *     state carried from step to step is its mean; its age is the time
+ *     the queue would take to build that mean from empty.
+ *
  * (b) Transient fluid: rho >= 1, or a backlog left by an earlier step.
  *     Every slot is busy; the backlog moves at lambda - c/mean (the
  *     deterministic fluid approximation of the queue, as in Kleinrock
@@ -42,8 +55,21 @@
 
 #include <glib.h>
 
+/* The waits of a young queue (regime (c), fluid-queue.h): a queue that
+ * started empty and has been building for an age between @t0_s and @t1_s
+ * (uniformly over the step) at drift @drift < 0 and variance @var, as a
+ * reflected Brownian motion, cut at @cap requests; a request that finds
+ * R ahead waits R / @mu_c. */
+typedef struct {
+  double t0_s, t1_s; /* the queue's age at the step's start and end */
+  double drift;      /* theta = lambda - mu_c, requests/s (< 0) */
+  double var;        /* sigma², requests²/s */
+  double mu_c;       /* completions per second */
+  double cap;        /* most requests ahead of an admitted one */
+} FluidYoung;
+
 /* The waiting-time law of the requests that started service in a step, a
- * mixture of three parts whose fractions sum to 1 (or are all 0 when none
+ * mixture of four parts whose fractions sum to 1 (or are all 0 when none
  * started). */
 typedef struct {
   double none;       /* fraction that did not wait */
@@ -53,6 +79,9 @@ typedef struct {
                         when timeouts are frequent */
   double fixed_frac; /* fraction that waited a backlog's wait ... */
   double fixed_s;    /* ... of this many seconds (deterministic) */
+  double young_frac; /* fraction that waited in a young queue ... */
+  FluidYoung young;  /* ... whose waits follow this law
+                        (fluid_young_bins()) */
 } FluidWait;
 
 /* One group of identical servers (a task). Filled in by the caller. */
@@ -89,6 +118,21 @@ typedef struct {
   FluidWait wait;     /* the wait law of the requests started */
 } FluidStep;
 
+/* What the requests in a fluid backlog (regime (b)) will have waited
+ * when they start service, W(u) piecewise linear in their start time u
+ * (seconds from now), as they queue in FIFO order: a request that
+ * arrives with B ahead starts B / mu_c later, having waited that long.
+ * The requests that start while a backlog drains are those that arrived
+ * when it was longer, and wait longer than the backlog now is; those
+ * that start while it builds wait less. Allocate with g_new0 (n = 0:
+ * nothing known); g_free() frees it. */
+#define FLUID_HISTORY_MAX 64
+typedef struct _FluidHistory {
+  guint n;                      /* points, by u ascending */
+  double u[FLUID_HISTORY_MAX];  /* start times, seconds from now */
+  double w[FLUID_HISTORY_MAX];  /* the wait of the request starting then */
+} FluidHistory;
+
 /* Erlang C: the probability that an arrival waits in M/M/@c at offered
  * load @a = lambda E[S] (erlangs). 0 when @a <= 0, 1 when @a >= @c.
  * Stable for any @c (the Erlang B recursion keeps every term in [0, 1])
@@ -101,6 +145,27 @@ double fluid_erlang_c(int c, double a);
  * waiting (0 for a fresh task). Fills @out. Never fails. */
 void fluid_queue_step(const FluidServer *srv, double lambda, double dt_s,
                       double backlog0, FluidStep *out);
+
+/* fluid_queue_step() for a group whose backlog's history @history (lent,
+ * updated; may be NULL) says what its requests waited: the waits of the
+ * requests started in a backlogged step are theirs (FIFO), not the
+ * backlog's length divided by the service rate. Without a history, a
+ * backlog is taken to have waited its length over the service rate.
+ * Never fails. */
+void fluid_queue_step_fifo(const FluidServer *srv, double lambda,
+                           double dt_s, double backlog0,
+                           FluidHistory *history, FluidStep *out);
+
+/* The law of a young queue's waits as @n bins of probability (at most
+ * @max): @prob[i] (summing to 1) of waiting @wait_s[i] seconds (the bin's
+ * conditional mean), ascending, at most 16 bins per doubling of the wait
+ * (4.4% apart). Returns @n; 0 when @y holds no wait. Never fails. */
+guint fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
+                       guint max);
+
+/* Bins fluid_young_bins() may return: enough for waits from 1/64 of the
+ * mean to where 1e-7 of the law is left. */
+#define FLUID_YOUNG_MAX_BINS 224
 
 /* Whether the approximation's error is known to grow for @srv at
  * @lambda: TRUE with a static sentence in @reason (may be NULL) saying

@@ -289,6 +289,7 @@ task_queue_free(TaskQueue *s)
   g_free(s->queue);
   g_free(s->inside);
   g_free(s->serving);
+  g_free(s->fluid_history);
   g_free(s);
 }
 

@@ -73,6 +73,8 @@ struct _TaskQueue {
   /* The aggregate fidelity only (aggregate.h): requests as flows. */
   double fluid_busy;     /* mean requests in service over the last step */
   double fluid_backlog;  /* requests waiting */
+  struct _FluidHistory *fluid_history; /* their FIFO waits (fluid-queue.h),
+                                          or NULL */
   guint32 fluid_gen;     /* the pool that last held it */
   double fluid_cpu;      /* share-only on a saturated instance: the vCPU
                             its shares win this step; else 0 */

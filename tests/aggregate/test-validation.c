@@ -55,6 +55,7 @@ run_in(const char *scenario, const char *fidelity, const char *dir)
  * the rest as measured in December 2026 with room. */
 typedef struct {
   double cost, hours, attainment_pp, paired;
+  double period_p99_low; /* below 85% CPU */
 } Guard;
 
 static gboolean
@@ -64,7 +65,8 @@ within_guard(const ValidationResult *r, const Guard *g)
   return !(fabs(r->cost) > g->cost) && !(fabs(r->task_hours) > g->hours) &&
          !(fabs(r->instance_hours) > g->hours) &&
          !(fabs(r->attainment_pp) > g->attainment_pp) &&
-         r->actions_paired >= g->paired * actions;
+         r->actions_paired >= g->paired * actions &&
+         r->period_p99_low <= g->period_p99_low;
 }
 
 static void noise_rows(const char *scenario, const char *tmp,
@@ -117,33 +119,28 @@ EXAMPLE(az_outage, "az-outage.json")
 EXAMPLE(bad_deploy_rollback, "bad-deploy-rollback.json")
 EXAMPLE(binpack_vs_spread, "binpack-vs-spread.json")
 EXAMPLE(black_friday, "black-friday.json")
+EXAMPLE(spot_interruptions, "spot-interruptions.json")
 
 /* Known gaps (README, "The aggregate fidelity"):
  * - nasa-1995: 23 of 28 scaling actions pair up (a ceil() knife edge at
- *   2d13h sends the runs apart for two hours), and in the one period where
- *   two tasks are overloaded by an hourly burst the fluid backlog gives a
- *   p99 of 5.9 s against 1.8 s;
- * - spot-interruptions (spot-mix): the periods after an interruption,
- *   when the surviving tasks are briefly overloaded, reach 18% on p99;
+ *   2d13h sends the runs apart for two hours; the CPU metric has no bias,
+ *   +0.05% on average over the periods before), and one period with
+ *   2 tasks at rho = 0.95 for 5 minutes has p99 21% below the
+ *   request-level run's, whose own p99 over so few requests varies by
+ *   about +-15% from seed to seed at that load;
  * - platform-on-ec2: 25 of 28 actions pair in the diurnal variants (EC2:
  *   per-period p99 within 25%, share-only tasks' CPU contention being a
  *   mean-field model); the spiky variants overload web and api twelve times
  *   a day (errors 10% against 7% on EC2, 68-80% of ~250 actions paired). */
 Test(validation, nasa_1995_known_gap, .timeout = 600)
 {
-  static const Guard g = { 0.01, 0.02, 0.5, 0.75 };
+  static const Guard g = { 0.01, 0.02, 0.5, 0.75, 0.25 };
   validate_with("nasa-1995.json", &g);
-}
-
-Test(validation, spot_interruptions_known_gap, .timeout = 600)
-{
-  static const Guard g = { 0.01, 0.02, 0.5, 0.9 };
-  validate_with("spot-interruptions.json", &g);
 }
 
 Test(validation, platform_on_ec2_known_gap, .timeout = 900)
 {
-  static const Guard g = { 0.01, 0.03, 3.5, 0.6 };
+  static const Guard g = { 0.01, 0.03, 3.5, 0.6, INFINITY };
   validate_with("platform-on-ec2.json", &g);
 }
 
