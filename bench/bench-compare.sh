@@ -1,6 +1,7 @@
 #!/bin/sh
 # The break-even benchmark (issue 20): `ecsim compare` of the flagship's
-# fargate and ec2 variants, request by request and with --screen; prints
+# fargate and ec2 variants, request by request (--no-screen) and screened
+# by the aggregate fidelity (the default); prints
 # each one's wall and CPU time, its request-level and aggregate runs and
 # its break-even statement's first sentence, and whether the two agree
 # within the request-level search's final bracket (2^(1/8): 9%) or within
@@ -43,8 +44,8 @@ open(path + ".scale", "w").write("%s %s %s\n" % (scale, band[0], band[1]))
 PY
 }
 
-compare requests
-compare screened --screen
+compare requests --no-screen
+compare screened
 read -r s1 lo1 hi1 <"$tmp/requests/compare.json.scale"
 read -r s2 lo2 hi2 <"$tmp/screened/compare.json.scale"
 python3 - "$s1" "$s2" "$lo1" "$hi1" "$lo2" "$hi2" <<'PY'
