@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "support.h"
+#include "fluid-support.h"
 
 #include "models/input/dist.h"
 #include "models/requests/fluid-latency.h"
@@ -150,39 +151,9 @@ Test(fluid, erlang_c_matches_published_and_exact_values)
 
 /* ---- one step ------------------------------------------------------------ */
 
-static FluidServer
-server(int slots, double mean_s, double scv, double limit, double timeout)
-{
-  return (FluidServer){ .slots = slots, .mean_s = mean_s, .scv = scv,
-                        .arrival_scv = 1.0, .queue_limit = limit,
-                        .timeout_s = timeout };
-}
-
-/* Arrivals = queue_full + timed_out + started + change of backlog, the
- * wait law's fractions sum to 1, nothing negative. */
-static void
-assert_conserved(const char *what, double lambda, double dt, double b0,
-                 const FluidStep *s)
-{
-  double in = lambda * dt;
-  double out = s->queue_full + s->timed_out + s->started + s->backlog - b0;
-  cr_assert(fabs(in - out) <= 1e-9 * MAX(in, 1.0),
-            "%s: %.12g arrivals but %.12g accounted for", what, in, out);
-  cr_assert_float_eq(s->completed, s->started, 1e-9);
-  double parts = s->wait.none + s->wait.exp_frac + s->wait.fixed_frac +
-                 s->wait.young_frac;
-  if (s->started > 0)
-    cr_assert_float_eq(parts, 1.0, 1e-9, "%s: wait law sums to %g", what,
-                       parts);
-  cr_assert(s->queue_full >= -1e-9 && s->timed_out >= -1e-9 &&
-            s->started >= 0 && s->backlog >= 0 && s->busy_slot_s >= 0 &&
-            s->in_flight_s >= s->busy_slot_s - 1e-9,
-            "%s: a negative figure", what);
-}
-
 Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
 {
-  FluidServer srv = server(10, 0.010, 1.0, INFINITY, INFINITY);
+  FluidServer srv = fluid_test_server(10, 0.010, 1.0, INFINITY, INFINITY);
   double lambda = 800.0, dt = 60.0; /* a = 8 */
   FluidStep s;
   fluid_queue_step(&srv, lambda, dt, 0.0, &s);
@@ -198,7 +169,7 @@ Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
   /* Little: requests inside = lambda (E[S] + Wq). */
   cr_assert_float_eq(s.in_flight_s / dt, lambda * (0.010 + c / 200.0), 1e-9);
   /* M/G/1 with cs² = 0 is Pollaczek-Khinchine's M/D/1: half the wait. */
-  FluidServer md1 = server(1, 0.010, 0.0, INFINITY, INFINITY);
+  FluidServer md1 = fluid_test_server(1, 0.010, 0.0, INFINITY, INFINITY);
   fluid_queue_step(&md1, 50.0, dt, 0.0, &s);
   cr_assert_float_eq(s.wait_sum_s / s.started,
                      0.5 * 0.010 / (2.0 * 0.5), 1e-9);
@@ -207,7 +178,7 @@ Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
 Test(fluid, finite_queue_without_wait_room_is_erlang_b)
 {
   /* M/M/c/c: blocking is Erlang B = C (1 - rho) / (1 - C rho). */
-  FluidServer srv = server(5, 0.1, 1.0, 0.0, INFINITY);
+  FluidServer srv = fluid_test_server(5, 0.1, 1.0, 0.0, INFINITY);
   FluidStep s;
   fluid_queue_step(&srv, 30.0, 10.0, 0.0, &s); /* a = 3 */
   double b = 1.0;
@@ -215,7 +186,7 @@ Test(fluid, finite_queue_without_wait_room_is_erlang_b)
     b = 3.0 * b / (k + 3.0 * b);
   cr_assert_float_eq(s.queue_full / 300.0, b, 1e-9);
   cr_assert_float_eq(s.waited, 0.0, 1e-12);
-  assert_conserved("M/M/5/5", 30.0, 10.0, 0.0, &s);
+  fluid_assert_conserved("M/M/5/5", 30.0, 10.0, 0.0, &s);
 }
 
 Test(fluid, every_regime_conserves_requests)
@@ -240,12 +211,12 @@ Test(fluid, every_regime_conserves_requests)
     { 4, 0.01, 1.0, INFINITY, INFINITY, 400, 0 },  /* rho = 1 */
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    FluidServer srv = server(cases[i].c, cases[i].mean, cases[i].scv,
+    FluidServer srv = fluid_test_server(cases[i].c, cases[i].mean, cases[i].scv,
                              cases[i].limit, cases[i].timeout);
     FluidStep s;
     fluid_queue_step(&srv, cases[i].lambda, 3.0, cases[i].b0, &s);
     g_autofree char *what = g_strdup_printf("case %zu", i);
-    assert_conserved(what, cases[i].lambda, 3.0, cases[i].b0, &s);
+    fluid_assert_conserved(what, cases[i].lambda, 3.0, cases[i].b0, &s);
     cr_assert(s.busy_slot_s <= cases[i].c * 3.0 + 1e-9, "%s: busy", what);
   }
 }
@@ -253,7 +224,7 @@ Test(fluid, every_regime_conserves_requests)
 Test(fluid, overload_builds_backlog_at_the_excess_rate_and_drains)
 {
   /* c / mean = 400/s; 600/s in for 5 s, then 300/s. */
-  FluidServer srv = server(4, 0.01, 1.0, INFINITY, INFINITY);
+  FluidServer srv = fluid_test_server(4, 0.01, 1.0, INFINITY, INFINITY);
   FluidStep s;
   fluid_queue_step(&srv, 600.0, 5.0, 0.0, &s);
   cr_assert_float_eq(s.backlog, 200.0 * 5.0, 1e-9);
@@ -267,12 +238,12 @@ Test(fluid, overload_builds_backlog_at_the_excess_rate_and_drains)
   fluid_queue_step(&srv, 300.0, 2.0, b, &s);
   cr_assert_float_eq(s.backlog, b - 100.0 * 2.0, 1e-9);
   cr_assert_float_eq(s.busy_slot_s, 8.0, 1e-9);
-  assert_conserved("drain", 300.0, 2.0, b, &s);
+  fluid_assert_conserved("drain", 300.0, 2.0, b, &s);
 }
 
 Test(fluid, queue_limit_caps_the_backlog_and_refuses_the_excess)
 {
-  FluidServer srv = server(4, 0.01, 1.0, 100.0, INFINITY);
+  FluidServer srv = fluid_test_server(4, 0.01, 1.0, 100.0, INFINITY);
   FluidStep s;
   fluid_queue_step(&srv, 600.0, 5.0, 0.0, &s);
   /* Full after 100 / 200 = 0.5 s; then 200/s refused. */
@@ -284,7 +255,7 @@ Test(fluid, queue_limit_caps_the_backlog_and_refuses_the_excess)
 Test(fluid, timeout_caps_the_backlog_and_fails_the_excess_unserved)
 {
   /* A backlog B waits B / 400 s: 0.25 s allows 100. */
-  FluidServer srv = server(4, 0.01, 1.0, INFINITY, 0.25);
+  FluidServer srv = fluid_test_server(4, 0.01, 1.0, INFINITY, 0.25);
   FluidStep s;
   fluid_queue_step(&srv, 600.0, 5.0, 0.0, &s);
   cr_assert_float_eq(s.backlog, 100.0, 1e-9);
@@ -293,7 +264,7 @@ Test(fluid, timeout_caps_the_backlog_and_fails_the_excess_unserved)
   cr_assert_float_eq(s.started, 2000.0, 1e-9, "timeouts use no service");
   /* The queue also holds the doomed: lambda T = 150 places. A limit of
    * 120 admits 120 / 0.25 = 480/s: 80/s time out, 120/s are refused. */
-  FluidServer both = server(4, 0.01, 1.0, 120.0, 0.25);
+  FluidServer both = fluid_test_server(4, 0.01, 1.0, 120.0, 0.25);
   fluid_queue_step(&both, 600.0, 5.0, 100.0, &s);
   cr_assert_float_eq(s.timed_out, 80.0 * 5.0, 1e-9);
   cr_assert_float_eq(s.queue_full, 120.0 * 5.0, 1e-9);
@@ -302,7 +273,7 @@ Test(fluid, timeout_caps_the_backlog_and_fails_the_excess_unserved)
 Test(fluid, a_backlog_that_empties_mid_step_continues_stationary)
 {
   /* 50 waiting, 100/s in, 400/s out: empty after 50 / 300 s. */
-  FluidServer srv = server(4, 0.01, 1.0, INFINITY, INFINITY);
+  FluidServer srv = fluid_test_server(4, 0.01, 1.0, INFINITY, INFINITY);
   FluidStep s, rest;
   double t0 = 50.0 / 300.0;
   fluid_queue_step(&srv, 100.0, 2.0, 50.0, &s);
@@ -315,12 +286,12 @@ Test(fluid, a_backlog_that_empties_mid_step_continues_stationary)
    * the few that wait afterwards, none for the rest. */
   cr_assert_float_eq(s.wait.fixed_frac * s.started, 400.0 * t0, 1e-9);
   cr_assert(s.wait.exp_frac > 0 && s.wait.none > 0.5);
-  assert_conserved("empties", 100.0, 2.0, 50.0, &s);
+  fluid_assert_conserved("empties", 100.0, 2.0, 50.0, &s);
 }
 
 Test(fluid, caveat_names_heavy_traffic_and_high_variability)
 {
-  FluidServer srv = server(4, 0.01, 1.0, INFINITY, INFINITY);
+  FluidServer srv = fluid_test_server(4, 0.01, 1.0, INFINITY, INFINITY);
   const char *why = NULL;
   cr_assert_not(fluid_queue_caveat(&srv, 300.0, &why));
   cr_assert(fluid_queue_caveat(&srv, 390.0, &why));
@@ -618,7 +589,7 @@ compare_with_requests(int slots, double rho, double wait_over,
   double busy = sim_time_avg_mean(&rs->busy, end) / slots;
 
   Dist d = lognormal(mean, 1.2);
-  FluidServer srv = server(slots, mean, dist_scv(&d), INFINITY, INFINITY);
+  FluidServer srv = fluid_test_server(slots, mean, dist_scv(&d), INFINITY, INFINITY);
   FluidStep s;
   fluid_queue_step(&srv, lambda, 7200.0, 0.0, &s);
   double f_wait = s.waited / (lambda * 7200.0);
@@ -649,126 +620,4 @@ Test(fluid, step_agrees_with_request_level_model_at_rho_0_5)
 Test(fluid, step_agrees_with_request_level_model_at_rho_0_8)
 {
   compare_with_requests(4, 0.8, 0.07, 0.04);
-}
-
-/* Near capacity a queue takes its relaxation time sigma² / theta² to
- * reach its stationary law: from empty it grows like the reflected
- * Brownian motion, sigma sqrt(2 t / pi) at zero drift, not at once to the
- * stationary mean (here 1.4 s of wait, hours away). */
-Test(fluid, a_queue_near_capacity_builds_like_a_random_walk)
-{
-  FluidServer srv = server(8, 0.020, 2.25, 1000.0, INFINITY);
-  srv.arrival_scv = 0.5;
-  double mu_c = 400.0, lambda = 399.99, sigma2 = mu_c * (0.5 + 2.25);
-  FluidStep s;
-  double b = 0.0, t = 0.0;
-  for (int i = 0; i < 12; i++, t += 5.0) {
-    fluid_queue_step(&srv, lambda, 5.0, b, &s);
-    assert_conserved("young", lambda, 5.0, b, &s);
-    b = s.backlog;
-  }
-  double walk = sqrt(2.0 * sigma2 * t / G_PI);
-  cr_assert(fabs(b / walk - 1.0) < 0.01, "after %.0f s: %.1f waiting, "
-            "a random walk has %.1f", t, b, walk);
-  /* The last step's waiters waited about the queue they found, not the
-   * stationary law's 1.4 s. */
-  double mean_wait = s.wait_sum_s / s.waited;
-  cr_assert(mean_wait > 0.8 * b / mu_c && mean_wait < 1.2 * b / mu_c,
-            "mean wait %.3f s with %.1f waiting", mean_wait, b);
-  cr_assert_float_eq(s.wait.young_frac + s.wait.none, 1.0, 1e-9);
-  /* Its law: bins summing to 1, ascending, none beyond the cap. */
-  double w[FLUID_YOUNG_MAX_BINS], p[FLUID_YOUNG_MAX_BINS], sum = 0, mean = 0;
-  guint n = fluid_young_bins(&s.wait.young, w, p, FLUID_YOUNG_MAX_BINS);
-  cr_assert(n > 16);
-  for (guint i = 0; i < n; i++) {
-    sum += p[i];
-    mean += p[i] * w[i];
-    cr_assert(i == 0 || w[i] > w[i - 1]);
-  }
-  cr_assert_float_eq(sum, 1.0, 1e-9);
-  cr_assert(w[n - 1] <= 1000.0 / mu_c + 1e-9);
-  cr_assert(fabs(mean / mean_wait - 1.0) < 0.01, "law's mean %.4f s, "
-            "step's %.4f s", mean, mean_wait);
-}
-
-/* A load a little further from capacity relaxes in seconds: after many
- * relaxation times the queue is the stationary one (Allen-Cunneen's
- * exponential wait, mean g E[S] / (c - a)), and stays there. */
-Test(fluid, a_young_queue_relaxes_to_the_stationary_law)
-{
-  FluidServer srv = server(8, 0.020, 2.25, INFINITY, INFINITY);
-  srv.arrival_scv = 0.5;
-  double lambda = 390.0; /* theta = -10/s, sigma² / theta² = 11 s */
-  FluidStep s;
-  double b = 0.0;
-  for (int i = 0; i < 200; i++) {
-    fluid_queue_step(&srv, lambda, 5.0, b, &s);
-    b = s.backlog;
-  }
-  double mw = 1.375 * 0.020 / (8.0 - 7.8);
-  cr_assert(fabs(b / (400.0 * 2.75 / 20.0) - 1.0) < 1e-5, "%.6f", b);
-  cr_assert_float_eq(s.wait.exp_mean_s, mw, 1e-12);
-  cr_assert_eq(s.wait.young_frac, 0.0);
-  assert_conserved("old", lambda, 5.0, b, &s);
-  /* The load falls: the queue above the new stationary mean drains. */
-  fluid_queue_step(&srv, 380.0, 5.0, b, &s);
-  cr_assert_float_eq(s.backlog, 400.0 * 2.75 / 40.0, 1e-6);
-  assert_conserved("drains", 380.0, 5.0, b, &s);
-}
-
-/* FIFO: a request that arrives with B ahead starts B / mu_c later, having
- * waited that long; those that start in a step waited what the backlog
- * was when they arrived. */
-Test(fluid, a_backlog_serves_its_requests_in_arrival_order)
-{
-  FluidServer srv = server(4, 0.01, 1.0, INFINITY, INFINITY);
-  g_autofree FluidHistory *h = g_new0(FluidHistory, 1);
-  FluidStep s;
-  /* 600/s for 5 s: a request arriving at s finds 200 s ahead, starts at
-   * u = 1.5 s having waited u / 3. Those started in [0, 5] waited 5/6 s
-   * on average (B(t) / mu_c would say 1.25 s). */
-  fluid_queue_step_fifo(&srv, 600.0, 5.0, 0.0, h, &s);
-  cr_assert_float_eq(s.backlog, 1000.0, 1e-9);
-  cr_assert_float_eq(s.wait.fixed_s, 5.0 / 6.0, 1e-9);
-  cr_assert_float_eq(s.wait_sum_s, 2000.0 * 5.0 / 6.0, 1e-6);
-  /* Then 300/s for 2 s: those started in [5, 7] arrived in the build-up,
-   * waiting 2 s on average (B(t) / mu_c: 2.25 s). */
-  fluid_queue_step_fifo(&srv, 300.0, 2.0, s.backlog, h, &s);
-  cr_assert_float_eq(s.wait.fixed_s, 2.0, 1e-9);
-  /* At a full queue (a limit of 1000) the arrivals admitted wait 2.5 s:
-   * a drain then serves them at 2.5 s, more than the shrinking backlog
-   * over mu_c. */
-  FluidServer full = server(4, 0.01, 1.0, 1000.0, INFINITY);
-  h->n = 0;
-  fluid_queue_step_fifo(&full, 600.0, 20.0, 1000.0, h, &s);
-  fluid_queue_step_fifo(&full, 200.0, 2.0, s.backlog, h, &s);
-  cr_assert_float_eq(s.backlog, 600.0, 1e-9);
-  cr_assert_float_eq(s.wait.fixed_s, 2.5, 1e-9);
-  assert_conserved("drain", 200.0, 2.0, 1000.0, &s);
-  /* Drained, it forgets. */
-  fluid_queue_step_fifo(&full, 100.0, 5.0, s.backlog, h, &s);
-  cr_assert_eq(s.backlog, 0.0);
-  cr_assert_eq(h->n, 0);
-}
-
-/* A young queue is held at its cap (1000 places, 2.5 s here): it loses
- * only what the queue pushes against the cap, not every arrival that the
- * unheld queue would put beyond it (0.1% of them after 4 minutes at
- * rho = 0.995: about 35 times as many). */
-Test(fluid, a_young_queue_loses_little_at_its_cap)
-{
-  FluidServer srv = server(8, 0.020, 2.25, 1000.0, INFINITY);
-  srv.arrival_scv = 0.25;
-  FluidStep s;
-  double b = 0.0, in = 0.0, refused = 0.0;
-  for (int i = 0; i < 48; i++) {
-    fluid_queue_step(&srv, 398.0, 5.0, b, &s);
-    assert_conserved("held", 398.0, 5.0, b, &s);
-    in += 398.0 * 5.0;
-    refused += s.queue_full;
-    b = s.backlog;
-  }
-  cr_assert(refused > 0.0 && refused < 5e-5 * in, "%.1f of %.0f refused",
-            refused, in);
-  cr_assert_eq(s.timed_out, 0.0);
 }
