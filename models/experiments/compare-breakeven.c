@@ -265,12 +265,13 @@ has_level(const GArray *points, double scale)
 static gboolean
 confirm_at(const Search *sr, const double *scales, guint n, GError **error)
 {
-  double todo[2];
+  double missing[2];
   guint m = 0;
-  for (guint k = 0; k < n && m < G_N_ELEMENTS(todo); k++)
+  for (guint k = 0; k < n && m < G_N_ELEMENTS(missing); k++)
     if (!has_level(sr->be->points, scales[k]))
-      todo[m++] = scales[k];
-  return m == 0 || measure_levels(sr, sr->be->points, todo, m, FALSE, error);
+      missing[m++] = scales[k];
+  return m == 0 || measure_levels(sr, sr->be->points, missing, m, FALSE,
+                                  error);
 }
 
 /* TRUE when the variants' costs at levels @lo and @hi of @points are
