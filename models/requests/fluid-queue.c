@@ -166,31 +166,17 @@ rbm_density(const FluidYoung *y, double t, double x)
          e * norm_pdf((x + m) / s) / s;
 }
 
-/* The step's waits mix the ages from t0 to t1 evenly. */
-static double
-mix_tail(const FluidYoung *y, double x)
-{
-  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
-  for (int i = 0; i < YOUNG_AGES; i++)
-    sum += rbm_tail(y, y->t0_s + (i + 0.5) * h, x);
-  return sum / YOUNG_AGES;
-}
+/* A law of the queue at one age: rbm_tail, rbm_density, rbm_beyond. */
+typedef double (*RbmLaw)(const FluidYoung *y, double t, double x);
 
+/* @law at @x over the step's waits, which mix the ages from t0 to t1
+ * evenly. */
 static double
-mix_density(const FluidYoung *y, double x)
+mix(const FluidYoung *y, RbmLaw law, double x)
 {
   double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
   for (int i = 0; i < YOUNG_AGES; i++)
-    sum += rbm_density(y, y->t0_s + (i + 0.5) * h, x);
-  return sum / YOUNG_AGES;
-}
-
-static double
-mix_beyond(const FluidYoung *y, double a)
-{
-  double sum = 0.0, h = (y->t1_s - y->t0_s) / YOUNG_AGES;
-  for (int i = 0; i < YOUNG_AGES; i++)
-    sum += rbm_beyond(y, y->t0_s + (i + 0.5) * h, a);
+    sum += law(y, y->t0_s + (i + 0.5) * h, x);
   return sum / YOUNG_AGES;
 }
 
@@ -218,8 +204,9 @@ rbm_age(const FluidYoung *y, double q)
 static double
 mix_part(const FluidYoung *y, double a, double b)
 {
-  double upper = isfinite(b) ? b * mix_tail(y, b) + mix_beyond(y, b) : 0.0;
-  return a * mix_tail(y, a) + mix_beyond(y, a) - upper;
+  double upper =
+    isfinite(b) ? b * mix(y, rbm_tail, b) + mix(y, rbm_beyond, b) : 0.0;
+  return a * mix(y, rbm_tail, a) + mix(y, rbm_beyond, a) - upper;
 }
 
 guint
@@ -230,9 +217,10 @@ fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
   if (!(y->t1_s > 0.0 && y->drift < 0.0 && y->var > 0.0 && y->mu_c > 0.0))
     return 0;
   /* The queue is held at the cap: what lies beyond it waits the cap. */
-  double cap = y->cap, beyond = isfinite(cap) ? mix_tail(y, cap) : 0.0;
-  double beyond_int = isfinite(cap) ? mix_beyond(y, cap) : 0.0;
-  double mean = mix_beyond(y, 0.0) - beyond_int;
+  double cap = y->cap;
+  double beyond = isfinite(cap) ? mix(y, rbm_tail, cap) : 0.0;
+  double beyond_int = isfinite(cap) ? mix(y, rbm_beyond, cap) : 0.0;
+  double mean = mix(y, rbm_beyond, 0.0) - beyond_int;
   if (!(mean > 0.0))
     return 0;
   /* Bins 2^(1/16) apart from 1/64 of the mean (the first from 0) to the
@@ -240,16 +228,16 @@ fluid_young_bins(const FluidYoung *y, double *wait_s, double *prob,
    * edge's tail and its integral are computed once: E[R; a < R <= b] =
    * a P(R > a) - b P(R > b) + the integral of the tail from a to b. */
   double step = exp2(1.0 / 16.0), a = 0.0, b = mean / 64.0;
-  double tail_a = 1.0, int_a = mix_beyond(y, 0.0);
+  double tail_a = 1.0, int_a = mix(y, rbm_beyond, 0.0);
   guint n = 0;
   while (n < max && a < cap) {
-    double tail_b = b < cap ? mix_tail(y, b) : beyond;
+    double tail_b = b < cap ? mix(y, rbm_tail, b) : beyond;
     gboolean last = n + 1 == max || b >= cap || tail_b < 1e-7;
     if (last) {
       b = cap;
       tail_b = beyond;
     }
-    double int_b = last ? beyond_int : mix_beyond(y, b);
+    double int_b = last ? beyond_int : mix(y, rbm_beyond, b);
     double p = last ? tail_a : tail_a - tail_b;
     double part = a * tail_a - (isfinite(b) ? b * tail_b : 0.0) + int_a -
                   int_b + (last && isfinite(cap) ? cap * beyond : 0.0);
@@ -293,8 +281,8 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
    * otherwise (regime (b)'s rule). Those beyond wait the cap. */
   double beyond = 0.0, over = 0.0;
   if (isfinite(y.cap)) {
-    beyond = mix_tail(&y, y.cap);
-    over = MIN(waiters, tau * y.var / 2.0 * mix_density(&y, y.cap));
+    beyond = mix(&y, rbm_tail, y.cap);
+    over = MIN(waiters, tau * y.var / 2.0 * mix(&y, rbm_density, y.cap));
   }
   gboolean refused = srv->queue_limit <= mu_c * srv->timeout_s;
   double end = MIN(rbm_beyond(&y, y.t1_s, 0.0), y.cap);
