@@ -69,6 +69,23 @@ within_guard(const ValidationResult *r, const Guard *g)
          r->period_p99_low <= g->period_p99_low;
 }
 
+/* Compares @variant's folders under @dir_a and @dir_b into @r (cleared
+ * by the caller) and appends its table row to @table; returns the row's
+ * name, "SCENARIO/VARIANT@suffix". */
+static char *
+compare_row(GString *table, const char *scenario, const char *variant,
+            const char *suffix, const char *dir_a, const char *dir_b,
+            ValidationResult *r)
+{
+  g_autofree char *a = g_build_filename(dir_a, variant, NULL);
+  g_autofree char *b = g_build_filename(dir_b, variant, NULL);
+  validation_compare(a, b, r);
+  char *name = g_strdup_printf("%.*s/%s%s", (int) strcspn(scenario, "."),
+                               scenario, variant, suffix);
+  validation_row(table, name, r);
+  return name;
+}
+
 static void noise_rows(const char *scenario, const char *tmp,
                        const char *req_dir, const GPtrArray *variants,
                        GString *table);
@@ -87,15 +104,9 @@ validate_with(const char *scenario, const Guard *guard)
   g_autoptr(GString) table = g_string_new(NULL);
   gboolean all = TRUE;
   for (guint i = 0; i < req->len; i++) {
-    g_autofree char *a = g_build_filename(req_dir, req->pdata[i], NULL);
-    g_autofree char *b = g_build_filename(agg_dir, req->pdata[i], NULL);
     ValidationResult r;
-    validation_compare(a, b, &r);
-    g_autofree char *name = g_strdup_printf("%.*s/%s",
-                                            (int) strcspn(scenario, "."),
-                                            scenario,
-                                            (char *) req->pdata[i]);
-    validation_row(table, name, &r);
+    g_autofree char *name = compare_row(table, scenario, req->pdata[i], "",
+                                        req_dir, agg_dir, &r);
     if (guard ? !within_guard(&r, guard) : !validation_within_bounds(&r)) {
       all = FALSE;
       cr_log_error("%s out of bounds: %s(worst period p99 at %.0f s)", name,
@@ -178,15 +189,9 @@ noise_rows(const char *scenario, const char *tmp, const char *req_dir,
   cr_assert(status == 0 || status == 3, "%s --request-seed %s: exit %d: %s",
             scenario, request_seed, status, err);
   for (guint i = 0; i < variants->len; i++) {
-    g_autofree char *a = g_build_filename(req_dir, variants->pdata[i], NULL);
-    g_autofree char *b = g_build_filename(dir, variants->pdata[i], NULL);
     ValidationResult r;
-    validation_compare(a, b, &r);
-    g_autofree char *name = g_strdup_printf("%.*s/%s noise",
-                                            (int) strcspn(scenario, "."),
-                                            scenario,
-                                            (char *) variants->pdata[i]);
-    validation_row(table, name, &r);
+    g_free(compare_row(table, scenario, variants->pdata[i], " noise",
+                       req_dir, dir, &r));
     validation_result_clear(&r);
   }
 }
