@@ -20,6 +20,7 @@ typedef struct {
   double vcpu;           /* the type's vCPUs */
   double hard;           /* vCPU hard-capped tasks use now */
   GArray *members;       /* Member, in the order they joined */
+  gboolean at_demand;    /* every member gets its whole demand */
   /* Burstable types only (burst != NULL): */
   const BurstableType *burst;
   gboolean standard;     /* standard mode: held at baseline without
@@ -221,6 +222,11 @@ recompute(World *w, InstCpu *c, SimTime now, guint32 force)
     used = c->hard + water_fill(c, c->baseline - c->hard);
   }
   c->used = used;
+  c->at_demand = TRUE;
+  for (guint i = 0; i < n; i++) {
+    const Member *m = &g_array_index(c->members, Member, i);
+    c->at_demand = c->at_demand && m->alloc == m->busy * m->slot_max;
+  }
   if (c->burst != NULL)
     plan_exhaustion(w, c, now);
   for (guint i = 0; i < n; i++) {
@@ -307,13 +313,42 @@ cpu_share_leave(World *w, int instance, guint32 task)
   g_array_remove_index(c->members, i);
 }
 
+/* TRUE when @c, every member at its demand, stays so with @m's busy
+ * count changed to @busy: what they ask for fits the CPU left with room,
+ * so that water_fill() would give each its demand again and @m alone
+ * changes. The margin keeps a sum rounded the other way from mattering. */
+static gboolean
+stays_at_demand(const InstCpu *c, const Member *m, int busy)
+{
+  if (!c->at_demand || c->burst != NULL)
+    return FALSE;
+  double asked = c->hard;
+  for (guint i = 0; i < c->members->len; i++) {
+    const Member *o = &g_array_index(c->members, Member, i);
+    asked += (o == m ? busy : o->busy) * o->slot_max;
+  }
+  return asked <= c->vcpu * (1 - 1e-9);
+}
+
 void
 cpu_share_set_busy(World *w, int instance, guint32 task, int busy)
 {
   InstCpu *c = inst_get(w, instance);
   SimTime now = world_now(w);
+  Member *m = member(c, task, NULL);
+  if (stays_at_demand(c, m, busy)) {
+    /* The common case, below saturation: skips the water-filling (and
+     * `used`, which only burstable instances read). */
+    CpuShares *cs = w->cpu_shares;
+    m->busy = busy;
+    m->alloc = busy * m->slot_max;
+    if (cs->func != NULL)
+      cs->func(w, task, m->alloc, busy > 0 ? m->alloc / busy : 0.0,
+               cs->data);
+    return;
+  }
   account(w, c, now);
-  member(c, task, NULL)->busy = busy;
+  m->busy = busy;
   recompute(w, c, now, task);
 }
 
