@@ -26,6 +26,7 @@ struct _TaskQueueShare {
   guint64 seq;
   guint32 gen;           /* completions of older gens are void */
   SimEventId next;       /* the pending completion, cancelled when moved */
+  guint64 next_seq;      /* the tag it completes */
   double cpu_busy;       /* what this task adds to the service's busy
                             slot average: CPU used / slot_vcpu */
 };
@@ -96,6 +97,7 @@ task_queue_share_reschedule(World *w, TaskQueue *s, SimTime now)
   double left = g_array_index(p->tags, Tag, 0).finish - p->vtime;
   SimTime done = now + service_time_us(MAX(left, 0.0) / p->rate);
   ShareCompletion c = { s->task, s->epoch, p->gen };
+  p->next_seq = g_array_index(p->tags, Tag, 0).seq;
   p->next = sim_schedule_inline(w->engine, done, w->queues->share_done_kind,
                                 &c, sizeof c);
 }
@@ -110,11 +112,18 @@ task_queue_share_on_rate(World *w, guint32 task, double alloc_vcpu,
   TaskQueueShare *p = s->share;
   SimTime now = world_now(w);
   share_advance(p, now);
+  /* Below saturation a new request changes the task's CPU but not each
+   * slot's rate: the pending completion stands unless the newcomer is
+   * the first to finish. */
+  gboolean stands = vcpu_per_slot == p->rate && p->tags->len > 0 &&
+                    g_array_index(p->tags, Tag, 0).seq == p->next_seq &&
+                    sim_is_pending(w->engine, p->next);
   p->rate = vcpu_per_slot;
   double busy = alloc_vcpu / p->slot_vcpu;
   sim_time_avg_add(&s->stats->busy, now, busy - p->cpu_busy);
   p->cpu_busy = busy;
-  task_queue_share_reschedule(w, s, now);
+  if (!stands)
+    task_queue_share_reschedule(w, s, now);
 }
 
 void
