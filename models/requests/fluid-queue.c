@@ -26,6 +26,12 @@ typedef struct {
 /* A queue whose mean is within this fraction of the stationary one
  * (about 16 relaxation times old) is stationary. */
 #define YOUNG_OLD 1e-6
+/* A queue whose mean is within this fraction of the stationary one
+ * (about 4 relaxation times old) is young still, but its waits follow
+ * the stationary law's shape, an exponential, closely: they are recorded
+ * as one, of the young queue's mean, rather than in
+ * fluid_young_bins()'s 100-odd bins. */
+#define YOUNG_SETTLED 1e-2
 
 double
 fluid_erlang_c(int c, double a)
@@ -301,7 +307,11 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
   out->in_flight_s += started * srv->mean_s + started_waiting * wait +
                       (refused ? 0.0 : over * srv->timeout_s);
   parts->none += n - waiters;
-  if (started_waiting > 0.0) {
+  gboolean settled = b0 >= (1.0 - YOUNG_SETTLED) * y.var / (2.0 * -y.drift);
+  if (started_waiting > 0.0 && settled) {
+    parts->exp_n += started_waiting;
+    parts->exp_mean = wait;
+  } else if (started_waiting > 0.0) {
     parts->young_n += started_waiting;
     parts->young = y;
   }

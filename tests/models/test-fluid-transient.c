@@ -75,6 +75,58 @@ Test(fluid, a_young_queue_relaxes_to_the_stationary_law)
   fluid_assert_conserved("drains", 380.0, 5.0, b, &s);
 }
 
+/* The mean and the 99th percentile of the waits in @w's young-queue
+ * bins (the bin where the law's cumulative probability passes 0.99). */
+static void
+young_law(const FluidWait *w, double *mean, double *p99)
+{
+  double wait[FLUID_YOUNG_MAX_BINS], prob[FLUID_YOUNG_MAX_BINS], cum = 0;
+  guint n = fluid_young_bins(&w->young, wait, prob, FLUID_YOUNG_MAX_BINS);
+  cr_assert(n > 16);
+  *mean = 0.0;
+  *p99 = NAN;
+  for (guint i = 0; i < n; i++) {
+    *mean += prob[i] * wait[i];
+    if (isnan(*p99) && (cum += prob[i]) >= 0.99)
+      *p99 = wait[i];
+  }
+}
+
+/* Within 1% of its stationary mean a young queue's waits are close to the
+ * stationary law's shape, an exponential, and are recorded as one (of
+ * the young queue's mean wait), which spares the latency its bins: at
+ * the last step that still records bins, their 99th percentile is within
+ * 5% (their width and a bit) of that exponential's, and the next step
+ * records an exponential wait within 1% of Allen-Cunneen's stationary
+ * mean, g E[S] / (c - a) = 0.1375 s. */
+Test(fluid, a_settled_young_queue_waits_as_an_exponential)
+{
+  FluidServer srv = fluid_test_server(8, 0.020, 2.25, INFINITY, INFINITY);
+  srv.arrival_scv = 0.5;
+  double lambda = 390.0; /* theta = -10/s, sigma² / theta² = 11 s */
+  FluidStep s = { 0 }, binned = { 0 };
+  double b = 0.0;
+  for (int i = 0; i < 200 && !(s.wait.exp_frac > 0.0); i++) {
+    fluid_queue_step(&srv, lambda, 5.0, b, &s);
+    fluid_assert_conserved("settling", lambda, 5.0, b, &s);
+    b = s.backlog;
+    if (s.wait.young_frac > 0.0)
+      binned = s;
+  }
+  cr_assert(s.wait.exp_frac > 0.0 && s.wait.young_frac == 0.0,
+            "the queue never settled");
+  cr_assert(binned.wait.young_frac > 0.0, "no step recorded bins");
+  double mean, p99;
+  young_law(&binned.wait, &mean, &p99);
+  double exp_p99 = -mean * log(0.01);
+  cr_assert(fabs(p99 / exp_p99 - 1.0) < 0.05, "young p99 %.4f s against "
+            "the exponential's %.4f s", p99, exp_p99);
+  double mw = 1.375 * 0.020 / (8.0 - 7.8);
+  cr_assert(s.wait.exp_mean_s <= mw && s.wait.exp_mean_s > 0.99 * mw,
+            "settled mean wait %.5f s, stationary %.5f s",
+            s.wait.exp_mean_s, mw);
+}
+
 /* FIFO: a request that arrives with B ahead starts B / mu_c later, having
  * waited that long; those that start in a step waited what the backlog
  * was when they arrived. */
