@@ -26,11 +26,10 @@ typedef struct {
 /* A queue whose mean is within this fraction of the stationary one
  * (about 16 relaxation times old) is stationary. */
 #define YOUNG_OLD 1e-6
-/* A queue whose mean is within this fraction of the stationary one
- * (about 4 relaxation times old) is young still, but its waits follow
- * the stationary law's shape, an exponential, closely: they are recorded
- * as one, of the young queue's mean, rather than in
- * fluid_young_bins()'s 100-odd bins. */
+/* A young queue whose mean is within this fraction below the stationary
+ * one (about 4 relaxation times old) is settled (settle()): its waits
+ * follow the stationary law's shape, an exponential, closely, and
+ * fluid_young_bins()'s 100-odd bins are spared. */
 #define YOUNG_SETTLED 1e-2
 
 double
@@ -329,6 +328,8 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
   out->in_flight_s += started * srv->mean_s + started_waiting * wait +
                       (refused ? 0.0 : over * srv->timeout_s);
   parts->none += n - waiters;
+  /* Settled, but too few waiters started for settle(): an exponential
+   * of their mean wait is as good as the bins. */
   gboolean settled = b0 >= (1.0 - YOUNG_SETTLED) * y.var / (2.0 * -y.drift);
   if (started_waiting > 0.0 && settled) {
     parts->exp_n += started_waiting;
@@ -519,19 +520,60 @@ wait_law(const WaitParts *p, FluidWait *w)
 }
 
 /* Regime (c)'s choice, for rho < 1: whether the queue is young, and then
- * its age (INFINITY: stationary), and the mean it relaxes to in *@mean. */
+ * the mean it relaxes to in *@mean (its stationary mean, or the cap). */
 static gboolean
-is_young(const FluidServer *srv, double lambda, double dt_s, double b,
-         double *age, double *mean)
+is_young(const FluidServer *srv, double lambda, double dt_s, double *mean)
 {
   double mu_c = srv->slots / srv->mean_s, theta = lambda - mu_c;
-  FluidYoung y = { .drift = theta, .var = 2.0 * variability(srv) * mu_c };
-  if (!(lambda > 0.0 && y.var > 0.0 &&
-        y.var / (theta * theta) > YOUNG_RELAXATION * dt_s))
+  double var = 2.0 * variability(srv) * mu_c;
+  if (!(lambda > 0.0 && var > 0.0 &&
+        var / (theta * theta) > YOUNG_RELAXATION * dt_s))
     return FALSE;
-  *mean = MIN(y.var / (2.0 * -theta),
+  *mean = MIN(var / (2.0 * -theta),
               MIN(srv->queue_limit, mu_c * srv->timeout_s));
-  *age = b < *mean ? rbm_age(&y, b) : INFINITY;
+  return TRUE;
+}
+
+/* The age of a young queue of mean @b at @lambda (INFINITY: as good as
+ * stationary). */
+static double
+queue_age(const FluidServer *srv, double lambda, double b)
+{
+  double mu_c = srv->slots / srv->mean_s;
+  FluidYoung y = { .drift = lambda - mu_c,
+                   .var = 2.0 * variability(srv) * mu_c };
+  return rbm_age(&y, b);
+}
+
+/* Regime (c) once settled: a young queue of mean *@b within YOUNG_SETTLED
+ * below its stationary mean @mean (not held at the cap) is taken as
+ * stationary over @tau, as regime (a), except that mean - *@b of the
+ * waiters stay queued at the end rather than start, so that the queue
+ * ends at @mean and stays there while the load does. FALSE, with nothing
+ * added, when it is not settled or the step starts too few waiters. */
+static gboolean
+settle(const FluidServer *srv, double lambda, double tau, double mean,
+       double *b, FluidStep *out, WaitParts *parts)
+{
+  double mu_c = srv->slots / srv->mean_s;
+  double stat = variability(srv) * mu_c / (mu_c - lambda);
+  if (!(*b >= (1.0 - YOUNG_SETTLED) * stat && mean >= stat))
+    return FALSE;
+  FluidStep s = *out;
+  WaitParts p = *parts;
+  stationary(srv, lambda, tau, &s, &p);
+  double gap = mean - *b, kept = p.exp_n - parts->exp_n;
+  if (!(kept > gap))
+    return FALSE;
+  double kept_wait = (s.wait_sum_s - out->wait_sum_s) / kept;
+  s.started -= gap;
+  s.wait_sum_s -= gap * kept_wait;
+  s.busy_slot_s -= gap * srv->mean_s;
+  s.in_flight_s -= gap * srv->mean_s;
+  p.exp_n -= gap;
+  *out = s;
+  *parts = p;
+  *b = mean;
   return TRUE;
 }
 
@@ -553,17 +595,22 @@ fluid_queue_step_fifo(const FluidServer *srv, double lambda, double dt_s,
   dt_s = MAX(dt_s, 0.0);
   out->rho = lambda * srv->mean_s / srv->slots;
   WaitParts parts = { 0 };
-  double b = MAX(backlog0, 0.0), used = 0.0, age = 0.0, mean = 0.0;
-  if (out->rho < 1.0 && is_young(srv, lambda, dt_s, b, &age, &mean)) {
+  double b = MAX(backlog0, 0.0), used = 0.0, mean = 0.0;
+  if (out->rho < 1.0 && is_young(srv, lambda, dt_s, &mean)) {
     /* A queue above the mean this load keeps drains to it as a fluid;
-     * one below it grows as the Brownian queue does; one at it is
-     * stationary and stays there. */
+     * one below it grows as the Brownian queue does, or settles when
+     * within YOUNG_SETTLED; one at it is stationary and stays there. */
     if (b > mean)
       used = fluid(srv, lambda, dt_s, b, mean, h, out, &parts, &b);
-    if (used < dt_s && isfinite(age) && b < mean)
-      young(srv, lambda, dt_s - used, age, b, out, &parts, &b);
-    else if (used < dt_s)
-      stationary(srv, lambda, dt_s - used, out, &parts);
+    double left = dt_s - used;
+    gboolean below = left > 0.0 && b < mean;
+    gboolean settled = below && settle(srv, lambda, left, mean, &b, out,
+                                       &parts);
+    double age = below && !settled ? queue_age(srv, lambda, b) : INFINITY;
+    if (isfinite(age))
+      young(srv, lambda, left, age, b, out, &parts, &b);
+    else if (left > 0.0 && !settled)
+      stationary(srv, lambda, left, out, &parts);
   } else {
     if (b > 0.0 || out->rho >= 1.0)
       used = fluid(srv, lambda, dt_s, b, 0.0, h, out, &parts, &b);
