@@ -159,7 +159,7 @@ for kind in fargate ec2; do
   for n in 2500 5000 10000; do
     scalein "$kind" "$n" >"$tmp/scale-in-$kind-$n.json"
     measure "stop N at once: $kind" "$n" "$cpu" \
-      "$ecsim" run "$tmp/scale-in-$kind-$n.json" -o "$tmp/out-scale-in" -q
+      "$ecsim" run "$tmp/scale-in-$kind-$n.json" -o "$tmp/out-scale-in-$kind-$n" -q
   done
 done
 cpu=0
