@@ -7,6 +7,10 @@
 #     one EC2 service (m5.4xlarge instances, 16 tasks each, behind a load
 #     balancer), one Fargate service at 2,000 requests/s (10 minutes), and
 #     eight services (four EC2, four FARGATE/FARGATE_SPOT);
+#   - 2,500 / 5,000 / 10,000 tasks stopped at once: a service of N + 100
+#     warm tasks set to 100 (a `set_desired` fault) stops N in one
+#     scheduler pass, on Fargate (three AZs) and on EC2 (m5.4xlarge,
+#     spread by AZ, then binpack cpu);
 #   - `ecsim validate` of 1,000 / 2,000 / 4,000 task definitions (families
 #     of 10 revisions, none numbered).
 # CPU time is the steadier figure on a shared machine.
@@ -86,6 +90,31 @@ multi() {
   printf ']}\n'
 }
 
+# scalein KIND N: a warm service of N + 100 tasks on KIND (fargate or ec2)
+# set to 100 tasks at 2 minutes, so that one pass stops N of them.
+scalein() {
+  total=$(($2 + 100))
+  if [ "$1" = fargate ]; then
+    cluster='{}'
+    def='{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "web", "image": "x/web:1"}]}'
+    placement='"launchType": "FARGATE"'
+  else
+    inst=$((($total + 15) / 16))
+    cluster="{\"auto_scaling_groups\": [{\"name\": \"m5\", \"instance_type\": \"m5.4xlarge\", \"min\": $inst, \"max\": $inst, \"desired\": $inst}]}"
+    def='{"family": "web", "networkMode": "bridge", "requiresCompatibilities": ["EC2"], "containerDefinitions": [{"name": "web", "image": "x/web:1", "cpu": 1024, "memory": 2048}]}'
+    placement='"launchType": "EC2", "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "cpu"}]'
+  fi
+  cat <<EOF
+{"name": "scale-in-$1-$2", "seed": 1, "duration": "5m", "period": "1m",
+ "ignore_warnings": ["no_traffic"], "cluster": $cluster,
+ "taskDefinitions": [$def],
+ "services": [{"serviceName": "web", "taskDefinition": "web",
+   "desiredCount": $total, $placement}],
+ "faults": [{"at": "2m", "kind": "set_desired", "service": "web",
+   "desiredCount": 100}]}
+EOF
+}
+
 # taskdefs N: N task definitions, N/10 families of 10 revisions.
 taskdefs() {
   printf '{"name": "taskdefs-%s", "duration": "10m",' "$1"
@@ -123,6 +152,14 @@ for kind in ec2 fargate multi; do
     "$kind" "$n" >"$tmp/$kind-$n.json"
     measure "cold start: $kind" "$n" "$cpu" \
       "$ecsim" run "$tmp/$kind-$n.json" -o "$tmp/out-$kind-$n" -q
+  done
+done
+for kind in fargate ec2; do
+  cpu=0
+  for n in 2500 5000 10000; do
+    scalein "$kind" "$n" >"$tmp/scale-in-$kind-$n.json"
+    measure "stop N at once: $kind" "$n" "$cpu" \
+      "$ecsim" run "$tmp/scale-in-$kind-$n.json" -o "$tmp/out-scale-in-$kind-$n" -q
   done
 done
 cpu=0

@@ -286,6 +286,105 @@ cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
   return placement_choose_victim(cl(w)->placement, &req, instances, n, rng);
 }
 
+/* ---- scale-in of many tasks at once ---------------------------------- */
+
+struct _ClusterVictims {
+  World *w;
+  guint32 service;
+  GArray *ids;               /* the candidates, in the caller's order */
+  PlacementVictims *ranked;  /* NULL: the slow way, over @left */
+  GArray *left;              /* without @ranked: the ids not taken */
+};
+
+/* cluster_choose_victim() keeps AZs balanced when its first task is of
+ * this kind, else asks placement. */
+static gboolean
+balances_azs(const Task *t)
+{
+  return t->fargate || t->instance < 0;
+}
+
+ClusterVictims *
+cluster_victims_new(World *w, guint32 service, const guint32 *tasks,
+                    guint n)
+{
+  g_return_val_if_fail(w != NULL && (tasks != NULL || n == 0), NULL);
+  ClusterVictims *v = g_new0(ClusterVictims, 1);
+  v->w = w;
+  v->service = service;
+  v->ids = g_array_sized_new(FALSE, FALSE, sizeof(guint32), n);
+  g_array_append_vals(v->ids, tasks, n);
+  gboolean mixed = FALSE;
+  for (guint i = 1; i < n; i++)
+    mixed |= balances_azs(world_task(w, tasks[i])) !=
+             balances_azs(world_task(w, tasks[0]));
+  if (n == 0 || mixed) {
+    /* Which rule applies would depend on which task is first left: ask
+     * cluster_choose_victim() each time (no service mixes them). */
+    v->left = g_array_copy(v->ids);
+    return v;
+  }
+  const Task *first = world_task(w, tasks[0]);
+  if (balances_azs(first)) {
+    g_autofree int *azs = g_new(int, n);
+    for (guint i = 0; i < n; i++)
+      azs[i] = world_task(w, tasks[i])->az;
+    v->ranked = placement_victims_new_by_az(azs, n,
+                                            w->cfg->cluster->azs->len);
+    return v;
+  }
+  PlacementRequest req;
+  guint64 mask;
+  fill_request(w, service, first->def, first->provider, &req, &mask);
+  g_autofree uint32_t *instances = g_new(uint32_t, n);
+  for (guint i = 0; i < n; i++)
+    instances[i] = (uint32_t) world_task(w, tasks[i])->instance;
+  /* Stopping a task only starts it stopping: placement's counts and free
+   * resources change when it reaches STOPPED, after the pass, so the
+   * ranking holds for every pick of it. */
+  v->ranked = placement_victims_new(cl(w)->placement, &req, instances, n);
+  return v;
+}
+
+guint32
+cluster_victims_take(ClusterVictims *v)
+{
+  g_return_val_if_fail(v != NULL && cluster_victims_left(v) > 0, 0);
+  if (v->ranked == NULL) {
+    guint k = cluster_choose_victim(v->w, v->service,
+                                    (const guint32 *) v->left->data,
+                                    v->left->len);
+    guint32 id = g_array_index(v->left, guint32, k);
+    g_array_remove_index(v->left, k);
+    return id;
+  }
+  gsl_rng *rng = world_rng(v->w, "scale-in",
+                           ((ServiceConfig *) v->w->cfg->services
+                              ->pdata[v->service])->name);
+  return g_array_index(v->ids, guint32,
+                       placement_victims_take(v->ranked, rng));
+}
+
+guint
+cluster_victims_left(const ClusterVictims *v)
+{
+  g_return_val_if_fail(v != NULL, 0);
+  return v->ranked != NULL ? placement_victims_left(v->ranked)
+                           : v->left->len;
+}
+
+void
+cluster_victims_free(ClusterVictims *v)
+{
+  if (v == NULL)
+    return;
+  g_array_unref(v->ids);
+  if (v->left != NULL)
+    g_array_unref(v->left);
+  placement_victims_free(v->ranked);
+  g_free(v);
+}
+
 /* Tasks waiting for capacity on @provider. */
 GArray *
 cluster_waiting_for(World *w, int provider)

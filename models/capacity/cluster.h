@@ -73,6 +73,24 @@ void cluster_release(World *w, Task *t);
 guint cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
                             guint n);
 
+/* Stopping many tasks of one service at once: each take is what
+ * cluster_choose_victim() would pick among the tasks not taken yet (in
+ * their order in @tasks), drawing the same random numbers, in O(log n)
+ * instead of O(n). Valid while no task is placed or released in
+ * between (a pass that only starts tasks stopping). */
+typedef struct _ClusterVictims ClusterVictims;
+
+/* Over @n tasks (ids) of service @service; copies @tasks. Returns a new
+ * object. */
+ClusterVictims *cluster_victims_new(World *w, guint32 service,
+                                    const guint32 *tasks, guint n);
+/* Takes the next task to stop and returns its id; one must be left. */
+guint32 cluster_victims_take(ClusterVictims *v);
+/* Tasks not taken yet. */
+guint cluster_victims_left(const ClusterVictims *v);
+void cluster_victims_free(ClusterVictims *v);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClusterVictims, cluster_victims_free)
+
 guint cluster_n_instances(const World *w);
 const Instance *cluster_instance(const World *w, guint32 id);
 /* Instances registered (ACTIVE or DRAINING) now. */

@@ -167,6 +167,33 @@ guint placement_choose_victim(Placement *p, const PlacementRequest *req,
                               const uint32_t *instances, guint n,
                               gsl_rng *rng);
 
+/* Scale-in of many tasks at once: placement_choose_victim() (or the AZ
+ * rule of tasks with no instance) applied again and again to the
+ * candidates not taken yet, in O(log n) a pick instead of O(n). The
+ * candidates are those given at creation, in their order. */
+typedef struct _PlacementVictims PlacementVictims;
+
+/* Candidates on @instances (@n of them) ranked by @req's strategies as
+ * placement_choose_victim() ranks them. Valid while placement's counts
+ * and free resources stay as they are now: no commit or release in
+ * between picks. Returns a new object; NULL on bad arguments. */
+PlacementVictims *placement_victims_new(Placement *p,
+                                        const PlacementRequest *req,
+                                        const uint32_t *instances, guint n);
+/* Candidates in AZs @azs (@n of them, each < @n_azs, or < 0 for none),
+ * kept balanced: each pick takes one, uniformly, of those in the AZ with
+ * the most left (the first of equals), or of those in no AZ once no AZ
+ * has any. Returns a new object. */
+PlacementVictims *placement_victims_new_by_az(const int *azs, guint n,
+                                              guint n_azs);
+/* Takes the next candidate and returns its index. Draws from @rng as
+ * placement_choose_victim() (AZ rule: always once) would. At least one
+ * candidate must be left. */
+guint placement_victims_take(PlacementVictims *v, gsl_rng *rng);
+/* How many candidates are not taken yet. */
+guint placement_victims_left(const PlacementVictims *v);
+void placement_victims_free(PlacementVictims *v);
+
 /* Free resources of @instance. */
 void placement_free_resources(const Placement *p, uint32_t instance,
                               int *cpu, int *memory, int *awsvpc_slots);
@@ -186,3 +213,4 @@ gboolean placement_expr_matches(const Placement *p, const PlacementExpr *e,
                                 uint32_t id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Placement, placement_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlacementVictims, placement_victims_free)

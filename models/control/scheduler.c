@@ -342,23 +342,85 @@ launch(Pass *p)
   }
 }
 
-/* Which of @ids (live tasks) to stop: the strategy's provider first, then
- * placement's scale-in rules. */
-static Task *
-victim(Pass *p, GArray *ids)
+/* Tasks to stop, one after another, chosen among those of an array not
+ * stopped yet: the strategy's provider first (strategy.h: the one
+ * furthest above its share of one task fewer), then placement's scale-in
+ * rules among that provider's tasks, in the array's order. The counts
+ * and per-provider rankings are kept as tasks are taken, so that stopping
+ * k of n tasks costs O(n log n + k log n), not O(k n). */
+typedef struct {
+  const StrategyItem *items; /* the service's strategy */
+  guint n_items;
+  int have[32];              /* tasks left on each item's provider */
+  int want[32];              /* strategy_distribute() of left - 1 tasks */
+  guint *order;              /* strategy_order() of the first n - 1 */
+  guint left;
+  guint n_providers;
+  ClusterVictims **part;     /* per provider, and last those on no item's
+                                provider (taken when no item has any) */
+} Victims;
+
+static void
+victims_init(Pass *p, Victims *v, const GArray *ids)
 {
-  int provider = strategy_victim_provider(p->w, p->s,
-                                          (const guint32 *) ids->data,
-                                          ids->len);
-  g_autoptr(GArray) pool = g_array_new(FALSE, FALSE, sizeof(guint32));
+  const GArray *items = strategy_of(p->w, p->s->index);
+  g_assert(items->len <= G_N_ELEMENTS(v->have));
+  *v = (Victims){ .items = (const StrategyItem *) items->data,
+                  .n_items = items->len, .left = ids->len,
+                  .n_providers = p->w->providers->len };
+  g_autofree GArray **parts = g_new0(GArray *, v->n_providers + 1);
   for (guint i = 0; i < ids->len; i++) {
-    guint32 id = g_array_index(ids, guint32, i);
-    if (provider < 0 || world_task(p->w, id)->provider == provider)
-      g_array_append_val(pool, id);
+    const Task *t = world_task(p->w, g_array_index(ids, guint32, i));
+    guint part = v->n_providers;
+    for (guint k = 0; k < v->n_items; k++)
+      if (v->items[k].provider == t->provider) {
+        v->have[k]++;
+        part = (guint) t->provider;
+      }
+    if (parts[part] == NULL)
+      parts[part] = g_array_new(FALSE, FALSE, sizeof(guint32));
+    g_array_append_val(parts[part], t->id);
   }
-  guint k = cluster_choose_victim(p->w, p->s->index,
-                                  (const guint32 *) pool->data, pool->len);
-  return world_task(p->w, g_array_index(pool, guint32, k));
+  v->part = g_new0(ClusterVictims *, v->n_providers + 1);
+  for (guint i = 0; i <= v->n_providers; i++)
+    if (parts[i] != NULL) {
+      v->part[i] = cluster_victims_new(p->w, p->s->index,
+                                       (const guint32 *) parts[i]->data,
+                                       parts[i]->len);
+      g_array_unref(parts[i]);
+    }
+  v->order = g_new(guint, MAX(v->left, 1));
+  if (v->left > 0)
+    strategy_order(v->items, v->n_items, (int) v->left - 1, v->order);
+  for (guint i = 0; i + 1 < v->left; i++)
+    v->want[v->order[i]]++;
+}
+
+/* The next task to stop; one must be left. */
+static Task *
+victims_take(Pass *p, Victims *v)
+{
+  g_assert(v->left > 0);
+  int provider = strategy_victim_provider(v->items, v->n_items, v->have,
+                                          v->want);
+  ClusterVictims *part =
+    v->part[provider < 0 ? v->n_providers : (guint) provider];
+  Task *t = world_task(p->w, cluster_victims_take(part));
+  for (guint k = 0; k < v->n_items; k++)
+    if (v->items[k].provider == t->provider)
+      v->have[k]--;
+  if (--v->left > 0)
+    v->want[v->order[v->left - 1]]--;
+  return t;
+}
+
+static void
+victims_clear(Victims *v)
+{
+  for (guint i = 0; i <= v->n_providers; i++)
+    cluster_victims_free(v->part[i]);
+  g_free(v->part);
+  g_free(v->order);
 }
 
 static void
@@ -374,13 +436,13 @@ stop_old_healthy(Pass *p)
     if (task_is_live(t) && is_old(p, t) && is_healthy(t))
       g_array_append_val(old, t->id);
   }
-  while (old->len > 0 && p->healthy - 1 >= p->min_healthy) {
-    Task *t = victim(p, old);
-    for (guint i = 0; i < old->len; i++)
-      if (g_array_index(old, guint32, i) == t->id)
-        g_array_remove_index(old, i);
+  Victims v;
+  victims_init(p, &v, old);
+  while (v.left > 0 && p->healthy - 1 >= p->min_healthy) {
+    Task *t = victims_take(p, &v);
     stop(p, t, old_reason(t));
   }
+  victims_clear(&v);
 }
 
 static void
@@ -405,13 +467,13 @@ scale_in(Pass *p)
     g_array_set_size(waiting, waiting->len - 1);
     stop(p, world_task(p->w, id), STOP_SCALE_IN);
   }
-  for (; extra > 0 && running->len > 0; extra--) {
-    Task *t = victim(p, running);
-    for (guint i = 0; i < running->len; i++)
-      if (g_array_index(running, guint32, i) == t->id)
-        g_array_remove_index(running, i);
-    stop(p, t, STOP_SCALE_IN);
-  }
+  if (extra == 0 || running->len == 0)
+    return;
+  Victims v;
+  victims_init(p, &v, running);
+  for (; extra > 0 && v.left > 0; extra--)
+    stop(p, victims_take(p, &v), STOP_SCALE_IN);
+  victims_clear(&v);
 }
 
 static void

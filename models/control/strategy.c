@@ -119,26 +119,26 @@ strategy_pick_provider(World *w, Service *s)
 }
 
 int
-strategy_victim_provider(World *w, Service *s, const guint32 *ids, guint n)
+strategy_victim_provider(const StrategyItem *items, guint n_items,
+                         const int *have, const int *want)
 {
-  const GArray *items = strategy_of(w, s->index);
-  int have[32] = { 0 }, want[32] = { 0 };
-  g_assert(items->len <= G_N_ELEMENTS(have));
-  for (guint i = 0; i < n; i++) {
-    const Task *t = world_task(w, ids[i]);
-    for (guint k = 0; k < items->len; k++)
-      if (g_array_index(items, StrategyItem, k).provider == t->provider)
-        have[k]++;
-  }
-  strategy_distribute((const StrategyItem *) items->data, items->len,
-                      (int) n - 1, want);
   int best = -1, best_excess = 0;
-  for (guint k = 0; k < items->len; k++) {
+  for (guint k = 0; k < n_items; k++) {
     int excess = have[k] - want[k];
     if (have[k] > 0 && (best < 0 || excess > best_excess)) {
       best = (int) k;
       best_excess = excess;
     }
   }
-  return best < 0 ? -1 : g_array_index(items, StrategyItem, best).provider;
+  return best < 0 ? -1 : items[best].provider;
+}
+
+void
+strategy_order(const StrategyItem *items, guint n_items, int n, guint *out)
+{
+  g_autofree int *counts = g_new0(int, MAX(n_items, 1));
+  for (int k = 0; k < n; k++) {
+    out[k] = next_item(items, n_items, counts);
+    counts[out[k]]++;
+  }
 }

@@ -30,10 +30,17 @@ int strategy_pick_provider(World *w, Service *s);
 void strategy_distribute(const StrategyItem *items, guint n_items, int n,
                          int *out);
 
-/* Among live tasks @ids of a service, the provider that should lose one
- * on scale-in. */
-int strategy_victim_provider(World *w, Service *s,
-                             const guint32 *ids, guint n);
+/* Among the live tasks of a service, the provider that should lose one
+ * on scale-in, or -1 when no item's provider has any: @have[k] of them
+ * are on item k's provider and @want is strategy_distribute() of one
+ * task fewer than there are. */
+int strategy_victim_provider(const StrategyItem *items, guint n_items,
+                             const int *have, const int *want);
+/* The item each of the first @n tasks goes to, in order (@out, @n long).
+ * strategy_distribute() counts them, so the split of n - 1 tasks is that
+ * of n less @out[n - 1]. */
+void strategy_order(const StrategyItem *items, guint n_items, int n,
+                    guint *out);
 
 /* The strategy of service @service. */
 const GArray *strategy_of(World *w, guint32 service);

@@ -72,6 +72,24 @@ Test(capacity, strategy_remainders_go_to_the_provider_furthest_below_share)
   cr_assert_eq(out[1], 0, "weight 0 gets no tasks");
 }
 
+/* Stopping many tasks at once takes the split of n - 1 tasks from that
+ * of n: strategy_order() must list the items strategy_distribute()
+ * counts, for every n. */
+Test(capacity, strategy_order_lists_what_distribute_counts)
+{
+  StrategyItem items[] = { { 0, 2, 1 }, { 1, 0, 3 }, { 2, 1, 0 } };
+  guint order[40];
+  strategy_order(items, 3, 40, order);
+  int counted[3] = { 0 }, out[3];
+  for (int n = 0; n <= 40; n++) {
+    strategy_distribute(items, 3, n, out);
+    for (guint k = 0; k < 3; k++)
+      cr_assert_eq(counted[k], out[k], "%d tasks, item %u", n, k);
+    if (n < 40)
+      counted[order[n]]++;
+  }
+}
+
 /* ENI 11-44 s, pull 6-14 s + 250 MiB at 180 MiB/s, activation 1-5 s
  * (REFERENCE.md "Images and start times"). */
 Test(capacity, fargate_cold_start_takes_19_to_65_seconds)
