@@ -341,7 +341,7 @@ cluster_victims_new(World *w, guint32 service, const guint32 *tasks,
     instances[i] = (uint32_t) world_task(w, tasks[i])->instance;
   /* Stopping a task only starts it stopping: placement's counts and free
    * resources change when it reaches STOPPED, after the pass, so the
-   * ranking holds for every pick of it. */
+   * victims keep their own, as each take leaves them. */
   v->ranked = placement_victims_new(cl(w)->placement, &req, instances, n);
   return v;
 }

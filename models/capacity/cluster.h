@@ -75,9 +75,11 @@ guint cluster_choose_victim(World *w, guint32 service, const guint32 *tasks,
 
 /* Stopping many tasks of one service at once: each take is what
  * cluster_choose_victim() would pick among the tasks not taken yet (in
- * their order in @tasks), drawing the same random numbers, in O(log n)
- * instead of O(n). Valid while no task is placed or released in
- * between (a pass that only starts tasks stopping). */
+ * their order in @tasks), drawing the same random numbers, had the tasks
+ * taken before it stopped already (placement hears of a stop only at
+ * STOPPED, after the pass): the AZ rule in O(log n) a take, placement's
+ * strategies in O(instances). Valid while no task is placed or released
+ * in between (a pass that only starts tasks stopping). */
 typedef struct _ClusterVictims ClusterVictims;
 
 /* Over @n tasks (ids) of service @service; copies @tasks. Returns a new

@@ -59,18 +59,31 @@ placement_choose_victim(Placement *p, const PlacementRequest *req,
 
 /* ---- many at once ------------------------------------------------------
  *
- * Stopping k of n tasks with placement_choose_victim() is O(k * n). Here
- * the candidates are ranked once into groups, and each pick is O(log n)
- * (plus O(groups) for the AZ rule):
- *   by strategies: a group is a set of candidates with equal keys, the
- *     groups in descending key order. The keys do not change between
- *     picks (the caller's promise), so placement_choose_victim() over the
- *     candidates left picks among the first group with any left;
- *   by AZ: a group per AZ, and one for candidates in none.
- * Within a group the candidates stay in index order, so "the j-th of
- * those left" is the j-th that placement_choose_victim() or the AZ rule
- * would see; a Fenwick tree over the ranked positions counts those not
- * taken yet. */
+ * Stopping k of n tasks with placement_choose_victim() is O(k * n), and
+ * it reads placement's counts and free resources, which change only when
+ * a task has STOPPED: within one pass every pick would see the service's
+ * tasks where they were before it, and take them all from the AZ or the
+ * instance that was fullest then (30 tasks over 3 AZs set to 9 kept 7, 2
+ * and 0). Here each pick sees the tasks picked before it as gone:
+ *   by strategies: the candidates are grouped by instance (every key is
+ *     the instance's), each with its keys, which a pick updates: the
+ *     instance's binpack keys gain the task's CPU or memory, its
+ *     instanceId count loses one, and every instance of its AZ or
+ *     attribute value loses one of that count. A pick scans the instances
+ *     (O(instances)) for the greatest keys and draws among the candidates
+ *     on those, in index order, as placement_choose_victim() would;
+ *   by AZ: a group per AZ, and one for candidates in none; a Fenwick tree
+ *     over the ranked positions counts those not taken yet, so that "the
+ *     j-th of those left" in an AZ costs O(log n). */
+
+/* The candidates on one instance, and its keys as picks leave them. */
+typedef struct {
+  uint32_t id;
+  GArray *cands;         /* guint candidate indexes left, ascending */
+  int64_t key[PLACEMENT_MAX_STRATEGIES];
+  uint32_t value[PLACEMENT_MAX_STRATEGIES]; /* AZ or attribute value of
+                                               a spread key */
+} VictimHost;
 
 struct _PlacementVictims {
   guint n;
@@ -84,7 +97,13 @@ struct _PlacementVictims {
   guint top;             /* highest power of two <= n */
   guint n_left;          /* candidates not taken */
   gboolean by_az;        /* the AZ rule; else the strategies' */
-  guint first;           /* strategies: groups before it have none left */
+  /* The strategies (by_az FALSE): */
+  PlacementStrat st[PLACEMENT_MAX_STRATEGIES];
+  guint n_st;            /* those before the first random one */
+  int task_cpu, task_mem; /* what a task stopped frees */
+  GArray *hosts;         /* VictimHost, by first candidate */
+  GArray *tied;          /* scratch: guint host indexes */
+  GArray *pool;          /* scratch: guint candidate indexes */
 };
 
 static PlacementVictims *
@@ -171,51 +190,52 @@ placement_victims_new_by_az(const int *azs, guint n, guint n_azs)
   return v;
 }
 
-/* A candidate's keys, greatest first in the ranking. */
-typedef struct {
-  int64_t key[PLACEMENT_MAX_STRATEGIES]; /* unused ones 0 */
-  guint index;
-} VictimKeys;
-
-static int
-victim_keys_cmp(const void *a, const void *b)
+/* The value of @st's spread key that @id shares with other instances:
+ * its AZ, or its attribute's value. */
+static uint32_t
+spread_value(const Placement *p, const PlacementStrat *st, uint32_t id)
 {
-  const VictimKeys *x = a, *y = b;
-  for (guint k = 0; k < PLACEMENT_MAX_STRATEGIES; k++)
-    if (x->key[k] != y->key[k])
-      return x->key[k] > y->key[k] ? -1 : 1;
-  return (x->index > y->index) - (x->index < y->index);
+  if (st->kind == PLACEMENT_KEY_AZ)
+    return (uint32_t) p->inst[id].az;
+  if (st->kind != PLACEMENT_KEY_ATTR)
+    return 0;
+  uint32_t v = placement_attr_value(p, id, st->attr);
+  return v == PLACEMENT_NO_STRING ? p->empty : v;
 }
 
-/* Each candidate's group: equal keys, numbered in descending key order.
- * Returns how many groups. */
-static guint
-group_by_keys(Placement *p, const PlacementRequest *req,
-              const uint32_t *instances, guint n, guint *group_of)
+/* The hosts of @instances, in order of their first candidate, with their
+ * keys as placement has them now. */
+static void
+victims_hosts(PlacementVictims *v, Placement *p, PlacementSvc *s,
+              const uint32_t *instances, guint n)
 {
-  PlacementStrat st[PLACEMENT_MAX_STRATEGIES];
-  guint n_st = placement_strats(p, req, st);
-  g_return_val_if_fail(n_st != G_MAXUINT, 0);
-  PlacementSvc *s = placement_svc(p, req->service);
-  g_return_val_if_fail(s != NULL, 0);
-  g_autofree VictimKeys *keys = g_new0(VictimKeys, n);
-  for (guint i = 0; i < n; i++)
-    keys[i].index = i;
-  for (guint k = 0; k < n_st && st[k].kind != PLACEMENT_KEY_RANDOM; k++) {
-    g_autofree guint *ac = st[k].kind == PLACEMENT_KEY_ATTR
-                             ? placement_attr_counts(p, s, st[k].attr)
-                             : NULL;
-    for (guint i = 0; i < n; i++)
-      keys[i].key[k] = placement_strat_key(p, s, &st[k], ac, instances[i]);
-  }
-  qsort(keys, n, sizeof *keys, victim_keys_cmp);
-  guint g = 0;
+  g_autoptr(GHashTable) host_of = g_hash_table_new(NULL, NULL);
   for (guint i = 0; i < n; i++) {
-    if (i > 0 && memcmp(keys[i].key, keys[i - 1].key, sizeof keys[i].key))
-      g++;
-    group_of[keys[i].index] = g;
+    gpointer slot;
+    guint h;
+    if (g_hash_table_lookup_extended(host_of, GUINT_TO_POINTER(instances[i]),
+                                     NULL, &slot)) {
+      h = GPOINTER_TO_UINT(slot);
+    } else {
+      h = v->hosts->len;
+      VictimHost host = { .id = instances[i],
+                          .cands = g_array_new(FALSE, FALSE, sizeof(guint)) };
+      g_array_append_val(v->hosts, host);
+      g_hash_table_insert(host_of, GUINT_TO_POINTER(instances[i]),
+                          GUINT_TO_POINTER(h));
+    }
+    g_array_append_val(g_array_index(v->hosts, VictimHost, h).cands, i);
   }
-  return n > 0 ? g + 1 : 0;
+  for (guint k = 0; k < v->n_st; k++) {
+    g_autofree guint *ac = v->st[k].kind == PLACEMENT_KEY_ATTR
+                             ? placement_attr_counts(p, s, v->st[k].attr)
+                             : NULL;
+    for (guint h = 0; h < v->hosts->len; h++) {
+      VictimHost *host = &g_array_index(v->hosts, VictimHost, h);
+      host->key[k] = placement_strat_key(p, s, &v->st[k], ac, host->id);
+      host->value[k] = spread_value(p, &v->st[k], host->id);
+    }
+  }
 }
 
 PlacementVictims *
@@ -227,10 +247,125 @@ placement_victims_new(Placement *p, const PlacementRequest *req,
   for (guint i = 0; i < n; i++)
     g_return_val_if_fail(instances[i] < p->cap &&
                          p->inst[instances[i]].registered, NULL);
-  g_autofree guint *group_of = g_new(guint, MAX(n, 1));
-  guint n_groups = group_by_keys(p, req, instances, n, group_of);
-  g_return_val_if_fail(n == 0 || n_groups > 0, NULL);
-  return victims_by_group(group_of, n, n_groups);
+  PlacementStrat st[PLACEMENT_MAX_STRATEGIES];
+  guint n_st = placement_strats(p, req, st);
+  g_return_val_if_fail(n_st != G_MAXUINT, NULL);
+  PlacementSvc *s = placement_svc(p, req->service);
+  g_return_val_if_fail(s != NULL, NULL);
+  PlacementVictims *v = g_new0(PlacementVictims, 1);
+  v->n = v->n_left = n;
+  while (v->n_st < n_st && st[v->n_st].kind != PLACEMENT_KEY_RANDOM) {
+    v->st[v->n_st] = st[v->n_st];
+    v->n_st++;
+  }
+  v->task_cpu = req->needs.cpu;
+  v->task_mem = req->needs.memory;
+  v->hosts = g_array_new(FALSE, FALSE, sizeof(VictimHost));
+  v->tied = g_array_new(FALSE, FALSE, sizeof(guint));
+  v->pool = g_array_new(FALSE, FALSE, sizeof(guint));
+  victims_hosts(v, p, s, instances, n);
+  return v;
+}
+
+/* -1, 0 or 1 as @a's keys are less than, equal to or greater than @b's,
+ * in order. */
+static int
+keys_cmp(const PlacementVictims *v, const VictimHost *a, const VictimHost *b)
+{
+  for (guint k = 0; k < v->n_st; k++)
+    if (a->key[k] != b->key[k])
+      return a->key[k] > b->key[k] ? 1 : -1;
+  return 0;
+}
+
+static int
+index_cmp(const void *a, const void *b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+/* The instance @host lost a task: its keys and those it shares. */
+static void
+host_lost_one(PlacementVictims *v, VictimHost *host)
+{
+  for (guint k = 0; k < v->n_st; k++) {
+    switch (v->st[k].kind) {
+    case PLACEMENT_KEY_MEM:
+      host->key[k] += v->task_mem;
+      break;
+    case PLACEMENT_KEY_CPU:
+      host->key[k] += v->task_cpu;
+      break;
+    case PLACEMENT_KEY_INSTANCE:
+      host->key[k]--;
+      break;
+    case PLACEMENT_KEY_AZ:
+    case PLACEMENT_KEY_ATTR:
+      for (guint h = 0; h < v->hosts->len; h++) {
+        VictimHost *other = &g_array_index(v->hosts, VictimHost, h);
+        if (other->value[k] == host->value[k])
+          other->key[k]--;
+      }
+      break;
+    case PLACEMENT_KEY_RANDOM:
+      break;
+    }
+  }
+}
+
+/* placement_choose_victim() over the candidates left, with the keys the
+ * picks before left. */
+static guint
+strategies_take(PlacementVictims *v, gsl_rng *rng)
+{
+  const VictimHost *best = NULL;
+  for (guint h = 0; h < v->hosts->len; h++) {
+    const VictimHost *host = &g_array_index(v->hosts, VictimHost, h);
+    if (host->cands->len > 0 && (best == NULL || keys_cmp(v, host, best) > 0))
+      best = host;
+  }
+  g_array_set_size(v->tied, 0);
+  guint m = 0;
+  for (guint h = 0; h < v->hosts->len; h++) {
+    const VictimHost *host = &g_array_index(v->hosts, VictimHost, h);
+    if (host->cands->len > 0 && keys_cmp(v, host, best) == 0) {
+      g_array_append_val(v->tied, h);
+      m += host->cands->len;
+    }
+  }
+  guint j = m > 1 ? (guint) gsl_rng_uniform_int(rng, m) : 0;
+  /* The j-th of the tied hosts' candidates in index order. */
+  VictimHost *host = NULL;
+  guint picked;
+  if (v->tied->len == 1) {
+    host = &g_array_index(v->hosts, VictimHost,
+                          g_array_index(v->tied, guint, 0));
+    picked = g_array_index(host->cands, guint, j);
+  } else {
+    g_array_set_size(v->pool, 0);
+    for (guint t = 0; t < v->tied->len; t++) {
+      const VictimHost *th = &g_array_index(v->hosts, VictimHost,
+                                            g_array_index(v->tied, guint, t));
+      g_array_append_vals(v->pool, th->cands->data, th->cands->len);
+    }
+    g_array_sort(v->pool, index_cmp);
+    picked = g_array_index(v->pool, guint, j);
+    for (guint t = 0; host == NULL; t++) {
+      VictimHost *th = &g_array_index(v->hosts, VictimHost,
+                                      g_array_index(v->tied, guint, t));
+      for (guint c = 0; c < th->cands->len && host == NULL; c++)
+        if (g_array_index(th->cands, guint, c) == picked)
+          host = th;
+    }
+  }
+  for (guint c = 0; c < host->cands->len; c++)
+    if (g_array_index(host->cands, guint, c) == picked) {
+      g_array_remove_index(host->cands, c);
+      break;
+    }
+  host_lost_one(v, host);
+  return picked;
 }
 
 /* The AZ rule (cluster_choose_victim()): the AZ with the most candidates
@@ -250,17 +385,14 @@ placement_victims_take(PlacementVictims *v, gsl_rng *rng)
 {
   g_return_val_if_fail(v != NULL && rng != NULL, 0);
   g_return_val_if_fail(placement_victims_left(v) > 0, 0);
-  guint g;
-  if (v->by_az) {
-    g = fullest_az(v);
-  } else {
-    while (v->left[v->first] == 0)
-      v->first++;
-    g = v->first;
+  if (!v->by_az) {
+    v->n_left--;
+    return strategies_take(v, rng);
   }
-  /* The AZ rule draws even for one candidate; the strategies do not. */
+  /* The AZ rule draws even for one candidate. */
+  guint g = fullest_az(v);
   guint m = v->left[g];
-  guint j = v->by_az || m > 1 ? (guint) gsl_rng_uniform_int(rng, m) : 0;
+  guint j = (guint) gsl_rng_uniform_int(rng, m);
   guint pos = victims_find(v, victims_prefix(v, v->start[g]) + j + 1);
   for (guint i = pos; i <= v->n; i += i & -i)
     v->tree[i]--;
@@ -285,5 +417,12 @@ placement_victims_free(PlacementVictims *v)
   g_free(v->start);
   g_free(v->left);
   g_free(v->tree);
+  if (v->hosts != NULL) {
+    for (guint h = 0; h < v->hosts->len; h++)
+      g_array_unref(g_array_index(v->hosts, VictimHost, h).cands);
+    g_array_unref(v->hosts);
+    g_array_unref(v->tied);
+    g_array_unref(v->pool);
+  }
   g_free(v);
 }

@@ -169,14 +169,15 @@ guint placement_choose_victim(Placement *p, const PlacementRequest *req,
 
 /* Scale-in of many tasks at once: placement_choose_victim() (or the AZ
  * rule of tasks with no instance) applied again and again to the
- * candidates not taken yet, in O(log n) a pick instead of O(n). The
+ * candidates not taken yet, each taken one as if released already. The
  * candidates are those given at creation, in their order. */
 typedef struct _PlacementVictims PlacementVictims;
 
-/* Candidates on @instances (@n of them) ranked by @req's strategies as
- * placement_choose_victim() ranks them. Valid while placement's counts
- * and free resources stay as they are now: no commit or release in
- * between picks. Returns a new object; NULL on bad arguments. */
+/* Candidates on @instances (@n of them), chosen by @req's strategies as
+ * placement_choose_victim() chooses, with placement's counts and free
+ * resources as they are now less what the candidates taken before hold
+ * (@req's needs each): O(instances) a pick. Placement itself is read
+ * only here. Returns a new object; NULL on bad arguments. */
 PlacementVictims *placement_victims_new(Placement *p,
                                         const PlacementRequest *req,
                                         const uint32_t *instances, guint n);

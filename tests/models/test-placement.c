@@ -610,9 +610,11 @@ Test(placement, random_scale_in_is_uniform)
 /* ---- scale-in of many tasks at once ----------------------------------- */
 
 /* Takes every candidate both ways from equal generators:
- * placement_choose_victim() over the candidates left (the slow way), and
- * placement_victims_take(). The same candidates must go in the same
- * order, with the same draws. */
+ * placement_choose_victim() over the candidates left, each taken one
+ * released before the next pick, as if it had stopped (the slow way),
+ * and placement_victims_take(), which must see the picks before as gone
+ * though placement does not hear of them. The same candidates must go in
+ * the same order, with the same draws. @p is as it was afterwards. */
 static void
 victims_match(Placement *p, const PlacementRequest *req,
               const uint32_t *instances, guint n, unsigned long seed)
@@ -629,6 +631,7 @@ victims_match(Placement *p, const PlacementRequest *req,
   for (guint m = n; m > 0; m--) {
     guint k = placement_choose_victim(p, req, left, m, a);
     guint want = index[k];
+    placement_release(p, left[k], req->service, &req->needs);
     memmove(left + k, left + k + 1, (m - k - 1) * sizeof *left);
     memmove(index + k, index + k + 1, (m - k - 1) * sizeof *index);
     guint got = placement_victims_take(v, b);
@@ -638,6 +641,8 @@ victims_match(Placement *p, const PlacementRequest *req,
   cr_assert_eq(placement_victims_left(v), 0);
   cr_assert_eq(gsl_rng_get(a), gsl_rng_get(b), "seed %lu: other draws",
                seed);
+  for (guint i = 0; i < n; i++)
+    placement_commit(p, instances[i], req->service, &req->needs);
 }
 
 Test(placement, many_victims_at_once_are_those_chosen_one_at_a_time)
