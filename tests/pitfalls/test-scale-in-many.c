@@ -86,6 +86,19 @@ live_per_az(const TestRun *run, int *per_az)
   }
 }
 
+/* Live tasks per instance (ids below @n). */
+static void
+live_per_instance(const TestRun *run, int *per_instance, int n)
+{
+  for (guint i = 0; i < run->w->tasks->len; i++) {
+    const Task *t = run->w->tasks->pdata[i];
+    if (task_is_live(t)) {
+      cr_assert(t->instance >= 0 && t->instance < n);
+      per_instance[t->instance]++;
+    }
+  }
+}
+
 Test(scale_in_many, fargate_3000_to_300_in_one_step_keeps_the_azs_balanced)
 {
   g_autofree char *json = scale_in_json(3000, 300, "{}", fargate_def,
@@ -147,11 +160,7 @@ Test(scale_in_many, ec2_binpack_empties_the_emptiest_instance_first)
   }
   test_run_finish(run);
   int per_instance[4] = { 0 };
-  for (guint i = 0; i < run->w->tasks->len; i++) {
-    const Task *t = run->w->tasks->pdata[i];
-    if (task_is_live(t))
-      per_instance[t->instance]++;
-  }
+  live_per_instance(run, per_instance, 4);
   for (guint i = 0; i < 4; i++) {
     if (per_instance_before[i] == 8)
       cr_assert_eq(per_instance[i], 0, "instance %u keeps %d tasks", i,
@@ -186,13 +195,7 @@ Test(scale_in_many, ec2_spread_keeps_the_azs_balanced_within_one_pass)
   for (int az = 0; az < 3; az++)
     cr_assert_eq(per_az[az], 100, "AZ %d keeps %d tasks", az, per_az[az]);
   g_autofree int *per_instance = g_new0(int, 192);
-  for (guint i = 0; i < run->w->tasks->len; i++) {
-    const Task *t = run->w->tasks->pdata[i];
-    if (task_is_live(t)) {
-      cr_assert(t->instance >= 0 && t->instance < 192);
-      per_instance[t->instance]++;
-    }
-  }
+  live_per_instance(run, per_instance, 192);
   for (int i = 0; i < 192; i++)
     cr_assert(per_instance[i] >= 1 && per_instance[i] <= 2,
               "instance %d keeps %d tasks", i, per_instance[i]);
