@@ -142,7 +142,10 @@ EXAMPLE(spot_interruptions, "spot-interruptions.json")
  * - platform-on-ec2: 25 of 28 actions pair in the diurnal variants (EC2:
  *   per-period p99 within 25%, share-only tasks' CPU contention being a
  *   mean-field model); the spiky variants overload web and api twelve times
- *   a day (errors 10% against 7% on EC2, 68-80% of ~250 actions paired). */
+ *   a day (68-80% of ~250 actions paired), and scale EC2 in and out by
+ *   whole instances: ec2-spiky's cost differs by 1.4% and its
+ *   instance-hours by 3.1%, where request noise alone moves them by 1.2%
+ *   and 2.1% (README, the noise yardstick). */
 Test(validation, nasa_1995_known_gap, .timeout = 600)
 {
   static const Guard g = { 0.01, 0.02, 0.5, 0.75, 0.25 };
@@ -151,7 +154,7 @@ Test(validation, nasa_1995_known_gap, .timeout = 600)
 
 Test(validation, platform_on_ec2_known_gap, .timeout = 900)
 {
-  static const Guard g = { 0.01, 0.03, 3.5, 0.6, INFINITY };
+  static const Guard g = { 0.02, 0.04, 3.5, 0.6, INFINITY };
   validate_with("platform-on-ec2.json", &g);
 }
 
