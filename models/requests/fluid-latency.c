@@ -60,6 +60,10 @@ struct _FluidLatency {
                             made when first needed */
   double *levels;        /* fine edges and midpoints, 2 n_fine + 1 */
   GArray *groups;        /* of Group, in the order first added */
+  guint *slots;          /* open addressing over groups: index + 1, or 0
+                            for an empty slot; n_slots a power of two, at
+                            least twice the groups */
+  guint n_slots;
   double pending;        /* requests added since the last flush */
   double phase;          /* systematic rounding's carried fraction */
   double turn;           /* where the next group's points start, [0, 1) */
@@ -310,7 +314,44 @@ fluid_latency_free(FluidLatency *fl)
   g_free(fl->levels);
   g_free(fl->values);
   g_array_free(fl->groups, TRUE);
+  g_free(fl->slots);
   g_free(fl);
+}
+
+/* The slot of the group (@speed, @kind, @bucket) in fl->slots: its
+ * own, or the empty one where it would go. */
+static guint
+group_slot(const FluidLatency *fl, double speed, WaitKind kind, int bucket)
+{
+  guint64 bits;
+  double key = speed == 0.0 ? 0.0 : speed; /* -0.0 == 0.0 */
+  memcpy(&bits, &key, sizeof bits);
+  guint64 h = (bits ^ ((guint64) kind << 32) ^ (guint32) bucket) *
+              G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+  guint mask = fl->n_slots - 1;
+  for (guint i = (guint) (h >> 32) & mask;; i = (i + 1) & mask) {
+    guint at = fl->slots[i];
+    if (at == 0)
+      return i;
+    const Group *g = &g_array_index(fl->groups, Group, at - 1);
+    if (g->speed == speed && g->kind == kind && g->bucket == bucket)
+      return i;
+  }
+}
+
+/* Makes room for one more group: the slots at most half full. */
+static void
+group_slots_grow(FluidLatency *fl)
+{
+  if (2 * (fl->groups->len + 1) <= fl->n_slots)
+    return;
+  fl->n_slots = MAX(64u, 2 * fl->n_slots);
+  g_free(fl->slots);
+  fl->slots = g_new0(guint, fl->n_slots);
+  for (guint i = 0; i < fl->groups->len; i++) {
+    const Group *g = &g_array_index(fl->groups, Group, i);
+    fl->slots[group_slot(fl, g->speed, g->kind, g->bucket)] = i + 1;
+  }
 }
 
 /* Adds @count requests of wait kind @kind and wait @wait_s to the
@@ -329,17 +370,18 @@ add_group(FluidLatency *fl, double count, double speed, WaitKind kind,
   else if (kind == WAIT_FIXED)
     bucket = (int) floor(log2(wait_s) * FIXED_BUCKETS);
   fl->pending += count;
-  for (guint i = 0; i < fl->groups->len; i++) {
-    Group *g = &g_array_index(fl->groups, Group, i);
-    if (g->speed == speed && g->kind == kind && g->bucket == bucket) {
-      g->count += count;
-      g->wait_sum += count * wait_s;
-      return;
-    }
+  group_slots_grow(fl);
+  guint slot = group_slot(fl, speed, kind, bucket);
+  if (fl->slots[slot] != 0) {
+    Group *g = &g_array_index(fl->groups, Group, fl->slots[slot] - 1);
+    g->count += count;
+    g->wait_sum += count * wait_s;
+    return;
   }
   Group g = { speed, kind, bucket, count, kind == WAIT_NONE ? 0.0
                                                             : count * wait_s };
   g_array_append_val(fl->groups, g);
+  fl->slots[slot] = fl->groups->len;
 }
 
 void
@@ -484,5 +526,7 @@ fluid_latency_flush(FluidLatency *fl, SimHistogram *h1, SimHistogram *h2)
     record_group(fl, group_points(fl, g, &t), g->count, h1, h2);
   }
   g_array_set_size(fl->groups, 0);
+  if (fl->slots != NULL)
+    memset(fl->slots, 0, fl->n_slots * sizeof *fl->slots);
   fl->pending = 0.0;
 }
