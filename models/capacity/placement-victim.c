@@ -102,6 +102,7 @@ struct _PlacementVictims {
   guint n_st;            /* those before the first random one */
   int task_cpu, task_mem; /* what a task stopped frees */
   GArray *hosts;         /* VictimHost, by first candidate */
+  guint *host_of;        /* each candidate's host index */
   GArray *tied;          /* scratch: guint host indexes */
   GArray *pool;          /* scratch: guint candidate indexes */
 };
@@ -225,6 +226,7 @@ victims_hosts(PlacementVictims *v, Placement *p, PlacementSvc *s,
                           GUINT_TO_POINTER(h));
     }
     g_array_append_val(g_array_index(v->hosts, VictimHost, h).cands, i);
+    v->host_of[i] = h;
   }
   for (guint k = 0; k < v->n_st; k++) {
     g_autofree guint *ac = v->st[k].kind == PLACEMENT_KEY_ATTR
@@ -263,6 +265,7 @@ placement_victims_new(Placement *p, const PlacementRequest *req,
   v->hosts = g_array_new(FALSE, FALSE, sizeof(VictimHost));
   v->tied = g_array_new(FALSE, FALSE, sizeof(guint));
   v->pool = g_array_new(FALSE, FALSE, sizeof(guint));
+  v->host_of = g_new(guint, MAX(n, 1));
   victims_hosts(v, p, s, instances, n);
   return v;
 }
@@ -336,12 +339,11 @@ strategies_take(PlacementVictims *v, gsl_rng *rng)
   }
   guint j = m > 1 ? (guint) gsl_rng_uniform_int(rng, m) : 0;
   /* The j-th of the tied hosts' candidates in index order. */
-  VictimHost *host = NULL;
   guint picked;
   if (v->tied->len == 1) {
-    host = &g_array_index(v->hosts, VictimHost,
-                          g_array_index(v->tied, guint, 0));
-    picked = g_array_index(host->cands, guint, j);
+    const VictimHost *only = &g_array_index(v->hosts, VictimHost,
+                                            g_array_index(v->tied, guint, 0));
+    picked = g_array_index(only->cands, guint, j);
   } else {
     g_array_set_size(v->pool, 0);
     for (guint t = 0; t < v->tied->len; t++) {
@@ -351,14 +353,8 @@ strategies_take(PlacementVictims *v, gsl_rng *rng)
     }
     g_array_sort(v->pool, index_cmp);
     picked = g_array_index(v->pool, guint, j);
-    for (guint t = 0; host == NULL; t++) {
-      VictimHost *th = &g_array_index(v->hosts, VictimHost,
-                                      g_array_index(v->tied, guint, t));
-      for (guint c = 0; c < th->cands->len && host == NULL; c++)
-        if (g_array_index(th->cands, guint, c) == picked)
-          host = th;
-    }
   }
+  VictimHost *host = &g_array_index(v->hosts, VictimHost, v->host_of[picked]);
   for (guint c = 0; c < host->cands->len; c++)
     if (g_array_index(host->cands, guint, c) == picked) {
       g_array_remove_index(host->cands, c);
@@ -423,6 +419,7 @@ placement_victims_free(PlacementVictims *v)
     g_array_unref(v->hosts);
     g_array_unref(v->tied);
     g_array_unref(v->pool);
+    g_free(v->host_of);
   }
   g_free(v);
 }
