@@ -14,6 +14,20 @@
 #include "scenarios/cli.h"
 #include "support.h"
 
+/* The scenarios' 1 vCPU Fargate task behind one target group, and their
+ * service "web" up to its desiredCount (@desired, a number). */
+#define WEB_SERVICE_OF(desired)                                             \
+  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","         \
+  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","                  \
+  "   \"requiresCompatibilities\": [\"FARGATE\"],"                          \
+  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","     \
+  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"                  \
+  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"                    \
+  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\"," \
+  "   \"desiredCount\": " #desired ", \"launchType\": \"FARGATE\","        \
+  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","                   \
+  "     \"containerName\": \"app\", \"containerPort\": 80}],"
+
 /* One Fargate service of 4 tasks, 1 vCPU each (8 slots), at 300
  * requests/s of lognormal 40 ms (utilisation 0.375 of its slots), for 20
  * minutes; the traffic steps to 560 requests/s at 5 minutes and target
@@ -22,16 +36,7 @@
  * apart, could round to different counts). */
 static const char *scenario =
   "{\"duration\": \"20m\", \"seed\": 3,"
-  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","
-  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
-  "   \"requiresCompatibilities\": [\"FARGATE\"],"
-  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","
-  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"
-  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"
-  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
-  "   \"desiredCount\": 4, \"launchType\": \"FARGATE\","
-  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","
-  "     \"containerName\": \"app\", \"containerPort\": 80}],"
+  WEB_SERVICE_OF(4)
   "   \"scaling\": {\"MinCapacity\": 4, \"MaxCapacity\": 20, \"policies\": ["
   "     {\"PolicyName\": \"cpu\", \"PolicyType\": \"TargetTrackingScaling\","
   "      \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
@@ -156,16 +161,7 @@ Test(pitfalls_aggregate, what_it_cannot_do_is_refused)
  * at 99.5% of capacity, then half load again: one 6-minute period. */
 static const char *near_capacity =
   "{\"duration\": \"6m\", \"period\": \"6m\", \"seed\": 1,"
-  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","
-  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","
-  "   \"requiresCompatibilities\": [\"FARGATE\"],"
-  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","
-  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"
-  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"
-  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
-  "   \"desiredCount\": 16, \"launchType\": \"FARGATE\","
-  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","
-  "     \"containerName\": \"app\", \"containerPort\": 80}],"
+  WEB_SERVICE_OF(16)
   "   \"workload\": {\"traffic\": {\"generator\": \"step\","
   "     \"from_rps\": 3200, \"steps\": [{\"at\": \"1m\", \"rps\": 6368},"
   "                                   {\"at\": \"5m\", \"rps\": 3200}]},"
