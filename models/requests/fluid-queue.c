@@ -24,7 +24,7 @@ typedef struct {
 /* Ages over which a step's waits are averaged (midpoints). */
 #define YOUNG_AGES 4
 /* A queue whose mean is within this fraction of the stationary one
- * (about 16 relaxation times old) is stationary. */
+ * (about 19 relaxation times old) is stationary. */
 #define YOUNG_OLD 1e-6
 /* A young queue whose mean is within this fraction below the stationary
  * one (about 4 relaxation times old) is settled (settle()): its waits
@@ -60,6 +60,15 @@ static double
 variability(const FluidServer *srv)
 {
   return (MAX(srv->arrival_scv, 0.0) + MAX(srv->scv, 0.0)) / 2.0;
+}
+
+/* The mean sigma² / (2 |theta|) a young queue relaxes to at @lambda
+ * (< mu c), unheld by any cap: Allen-Cunneen's, in requests. */
+static double
+stationary_queue(const FluidServer *srv, double lambda)
+{
+  double mu_c = srv->slots / srv->mean_s;
+  return 2.0 * variability(srv) * mu_c / (2.0 * (mu_c - lambda));
 }
 
 /* Regime (a) over @tau seconds at @lambda (rho < 1, no backlog): adds
@@ -330,7 +339,8 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
   parts->none += n - waiters;
   /* Settled, but too few waiters started for settle(): an exponential
    * of their mean wait is as good as the bins. */
-  gboolean settled = b0 >= (1.0 - YOUNG_SETTLED) * y.var / (2.0 * -y.drift);
+  gboolean settled =
+    b0 >= (1.0 - YOUNG_SETTLED) * stationary_queue(srv, lambda);
   if (started_waiting > 0.0 && settled) {
     parts->exp_n += started_waiting;
     parts->exp_mean = wait;
@@ -529,7 +539,7 @@ is_young(const FluidServer *srv, double lambda, double dt_s, double *mean)
   if (!(lambda > 0.0 && var > 0.0 &&
         var / (theta * theta) > YOUNG_RELAXATION * dt_s))
     return FALSE;
-  *mean = MIN(var / (2.0 * -theta),
+  *mean = MIN(stationary_queue(srv, lambda),
               MIN(srv->queue_limit, mu_c * srv->timeout_s));
   return TRUE;
 }
@@ -555,8 +565,7 @@ static gboolean
 settle(const FluidServer *srv, double lambda, double tau, double mean,
        double *b, FluidStep *out, WaitParts *parts)
 {
-  double mu_c = srv->slots / srv->mean_s;
-  double stat = variability(srv) * mu_c / (mu_c - lambda);
+  double stat = stationary_queue(srv, lambda);
   if (!(*b >= (1.0 - YOUNG_SETTLED) * stat && mean >= stat))
     return FALSE;
   FluidStep s = *out;
