@@ -26,15 +26,6 @@ typedef struct {
   gboolean force;
 } CompareOptions;
 
-static void
-on_done(const BatchJob *job, guint done, guint total, gpointer data)
-{
-  const CompareOptions *o = data;
-  if (!o->quiet)
-    fprintf(stderr, "[%u/%u] %s %s\n", done, total, job->cfg->variant,
-            job->summary ? "done" : job->error);
-}
-
 static GPtrArray *
 configure(Scenario *scn, const CompareOptions *o, GError **error)
 {
@@ -60,10 +51,11 @@ configure(Scenario *scn, const CompareOptions *o, GError **error)
   return cfgs;
 }
 
-/* Break-even of every Fargate variant against every EC2 variant. */
+/* Break-evens of every Fargate variant against every EC2 variant, begun
+ * (compare_break_even_begin(): their screens run). NULL when a run failed
+ * (@error set). */
 static GPtrArray *
-break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
-            GError **error)
+begin_break_evens(GPtrArray *cfgs, const CompareOptions *o, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(
     (GDestroyNotify) compare_break_even_free);
@@ -80,21 +72,77 @@ break_evens(GPtrArray *cfgs, GPtrArray *jobs, const CompareOptions *o,
         .interrupt = &cmd_interrupted,
         .verbose = !o->quiet,
       };
-      BreakEven *be = compare_break_even(
-        cfgs->pdata[f], cfgs->pdata[e],
-        ((BatchJob *) jobs->pdata[f])->summary,
-        ((BatchJob *) jobs->pdata[e])->summary, &bo, error);
+      BreakEven *be =
+        compare_break_even_begin(cfgs->pdata[f], cfgs->pdata[e], &bo, error);
       if (be == NULL) {
         g_ptr_array_unref(out);
         return NULL;
       }
       g_ptr_array_add(out, be);
-      /* What was measured is kept; the pairs not started are left out. */
-      if (be->interrupted)
-        return out;
     }
   }
   return out;
+}
+
+/* Finishes the break-evens @bes with the variants' runs @jobs (in the
+ * order of @cfgs). After Ctrl-C each keeps what it measured, and says it
+ * was interrupted. FALSE when a run failed (@error set). */
+static gboolean
+finish_break_evens(GPtrArray *bes, GPtrArray *cfgs, GPtrArray *jobs,
+                   GError **error)
+{
+  guint i = 0;
+  for (guint f = 0; f < cfgs->len; f++) {
+    if (compare_uses_ec2(cfgs->pdata[f]))
+      continue;
+    for (guint e = 0; e < cfgs->len; e++) {
+      if (!compare_uses_ec2(cfgs->pdata[e]))
+        continue;
+      BreakEven *be = bes->pdata[i++];
+      if (!compare_break_even_finish(be, ((BatchJob *) jobs->pdata[f])->summary,
+                                     ((BatchJob *) jobs->pdata[e])->summary,
+                                     error))
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Progress of compare's batch: a line per variant's run (the break-evens'
+ * runs in it announced themselves when planned). */
+typedef struct {
+  const CompareOptions *o;
+  guint done, total;
+} Progress;
+
+static void
+on_done(const BatchJob *job, guint done, guint total, gpointer data)
+{
+  Progress *p = data;
+  if (job->output_dir == NULL)
+    return;
+  p->done++;
+  if (!p->o->quiet)
+    fprintf(stderr, "[%u/%u] %s %s\n", p->done, p->total, job->cfg->variant,
+            job->summary ? "done" : job->error);
+}
+
+/* The batch to run: the variants' @jobs, then the break-evens' planned
+ * runs. Threads take jobs in order: the variants' runs finish first
+ * (what Ctrl-C keeps), and the planned runs, at scaled traffic, fill the
+ * threads after them about as well as the longest-first order would. */
+static GPtrArray *
+batch_of(GPtrArray *jobs, GPtrArray *bes)
+{
+  GPtrArray *all = g_ptr_array_new();
+  for (guint i = 0; i < jobs->len; i++)
+    g_ptr_array_add(all, jobs->pdata[i]);
+  for (guint i = 0; bes != NULL && i < bes->len; i++) {
+    const GPtrArray *planned = ((const BreakEven *) bes->pdata[i])->planned;
+    for (guint k = 0; k < planned->len; k++)
+      g_ptr_array_add(all, planned->pdata[k]);
+  }
+  return all;
 }
 
 /* After Ctrl-C during the variants' runs: compare.csv and compare.json
@@ -122,9 +170,10 @@ static const char compare_description[] =
   "EC2\nbecomes cheaper, found by re-running both at scaled traffic (0.125x "
   "to 8x, then\nbisection); --no-break-even skips that.\n\n"
   "The aggregate fidelity (see 'ecsim run --help', --fidelity) screens "
-  "the search:\nit tries the levels and bisects in seconds, then "
-  "request-level runs of both\nvariants (same seed) confirm the final "
-  "bracket, as wide as a request-level\nsearch's. When they bracket the "
+  "the search:\nit tries the levels and bisects in seconds, before the "
+  "variants run; then\nrequest-level runs of both variants (same seed) "
+  "confirm the final bracket, as\nwide as a request-level search's, in one "
+  "batch with the variants' own runs.\nWhen they bracket the "
   "crossing too, or put the costs within the tie\nat both ends (then the "
   "crossing's level is the aggregate fidelity's), the search\nstops; "
   "otherwise, or when the screen finds no crossing, it goes on request "
@@ -180,7 +229,25 @@ compare_main(Scenario *scn, CompareOptions *o)
     job->manifest = run_manifest_to_json(m);
     g_ptr_array_add(jobs, job);
   }
-  if (!batch_run(jobs, (guint) o->jobs, &cmd_interrupted, on_done, o)) {
+  /* The break-evens' screens first (seconds): the request-level runs they
+   * are sure to need then share one batch with the variants' own. */
+  g_autoptr(GPtrArray) bes = NULL;
+  if (!o->no_break_even) {
+    bes = begin_break_evens(cfgs, o, &error);
+    if (bes == NULL) {
+      cmd_error("%s", error->message);
+      return 1;
+    }
+  }
+  g_autoptr(GPtrArray) batch = batch_of(jobs, bes);
+  Progress progress = { o, 0, jobs->len };
+  batch_run(batch, (guint) o->jobs, &cmd_interrupted, on_done, &progress);
+  /* A planned run of a break-even that failed is run again, and its
+   * error reported, when the break-even goes on. */
+  gboolean variants_ok = TRUE;
+  for (guint i = 0; i < jobs->len; i++)
+    variants_ok &= ((BatchJob *) jobs->pdata[i])->summary != NULL;
+  if (!variants_ok) {
     write_finished(dir, jobs);
     cmd_error(cmd_interrupted ? "interrupted; the variants that finished are "
                             "in %s (and its compare.csv, compare.json)"
@@ -197,11 +264,9 @@ compare_main(Scenario *scn, CompareOptions *o)
     warnings_print_json(
       cJSON_GetObjectItemCaseSensitive(summaries->pdata[i], "warnings"),
       ((const ScenarioConfig *) cfgs->pdata[i])->variant, stderr);
-  g_autoptr(GPtrArray) bes = NULL;
   gboolean interrupted = FALSE;
   if (!o->no_break_even) {
-    bes = break_evens(cfgs, jobs, o, &error);
-    if (bes == NULL) {
+    if (!finish_break_evens(bes, cfgs, jobs, &error)) {
       cmd_error("%s", error->message);
       return 1;
     }

@@ -132,12 +132,63 @@ breakeven_bracket(const GArray *points)
   return -1;
 }
 
-/* How a search runs its simulations. */
+/* How a search runs its simulations: be's variants and options. */
 typedef struct {
   BreakEven *be;
   const ScenarioConfig *fargate, *ec2;
   const BreakEvenOptions *options;
 } Search;
+
+static Search
+search_of(BreakEven *be)
+{
+  return (Search){ be, be->fargate_cfg, be->ec2_cfg, &be->options };
+}
+
+/* The request-level jobs of both variants at the @n levels @scales,
+ * appended to @jobs: EC2's first (jobs[0..n-1]), then Fargate's, each
+ * announced when @sr is verbose. Threads take jobs in order, and the
+ * longest first balances them best; EC2's tasks with CPU shares cost
+ * about 1.6 times Fargate's per request (the flagship: 16 s against 10 s
+ * for its day). */
+static void
+add_level_jobs(const Search *sr, GPtrArray *jobs, const double *scales,
+               guint n, gboolean aggregate)
+{
+  BreakEven *be = sr->be;
+  for (guint k = 0; k < n; k++)
+    g_ptr_array_add(jobs, batch_job_new(sr->ec2, scales[k], NULL));
+  for (guint k = 0; k < n; k++) {
+    g_ptr_array_add(jobs, batch_job_new(sr->fargate, scales[k], NULL));
+    if (sr->options->verbose)
+      fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
+              be->fargate, be->ec2, scales[k],
+              aggregate ? " (aggregate fidelity)" : "");
+  }
+  for (guint i = jobs->len - 2 * n; i < jobs->len; i++)
+    ((BatchJob *) jobs->pdata[i])->aggregate = aggregate;
+  if (aggregate)
+    be->aggregate_runs += 2 * n;
+  else
+    be->request_runs += 2 * n;
+}
+
+/* Appends to @points the levels of @jobs (as add_level_jobs() laid out
+ * @n of them, all run) whose both runs succeeded, in scale order. */
+static void
+add_level_points(const Search *sr, GArray *points, GPtrArray *jobs, guint n)
+{
+  for (guint k = 0; k < n; k++) {
+    const BatchJob *e = jobs->pdata[k], *f = jobs->pdata[n + k];
+    if (e->summary == NULL || f->summary == NULL)
+      continue;
+    BreakEvenPoint p =
+      point_of(e->traffic_scale, sr->fargate, f->summary, sr->ec2, e->summary);
+    p.aggregate = e->aggregate;
+    g_array_append_val(points, p);
+  }
+  g_array_sort(points, by_scale);
+}
 
 /* Runs both variants at each of the @n levels @scales (in the aggregate
  * fidelity when @aggregate), all in one batch so that the threads share
@@ -148,29 +199,10 @@ measure_levels(const Search *sr, GArray *points, const double *scales,
                guint n, gboolean aggregate, GError **error)
 {
   BreakEven *be = sr->be;
-  const ScenarioConfig *f = sr->fargate, *e = sr->ec2;
   volatile sig_atomic_t *interrupt = sr->options->interrupt;
-  /* EC2's runs first (jobs[0..n-1]), then Fargate's: threads take jobs
-   * in order, and the longest first balances them best; EC2's tasks with
-   * CPU shares cost about twice Fargate's per request (the flagship: 26 s
-   * against 12 s for its day). */
   g_autoptr(GPtrArray) jobs =
     g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
-  for (guint k = 0; k < n; k++)
-    g_ptr_array_add(jobs, batch_job_new(e, scales[k], NULL));
-  for (guint k = 0; k < n; k++) {
-    g_ptr_array_add(jobs, batch_job_new(f, scales[k], NULL));
-    if (sr->options->verbose)
-      fprintf(stderr, "break-even: running %s and %s at %.3gx traffic%s\n",
-              be->fargate, be->ec2, scales[k],
-              aggregate ? " (aggregate fidelity)" : "");
-  }
-  for (guint i = 0; i < jobs->len; i++)
-    ((BatchJob *) jobs->pdata[i])->aggregate = aggregate;
-  if (aggregate)
-    be->aggregate_runs += jobs->len;
-  else
-    be->request_runs += jobs->len;
+  add_level_jobs(sr, jobs, scales, n, aggregate);
   if (!batch_run(jobs, sr->options->threads, interrupt, NULL, NULL)) {
     if (interrupt != NULL && *interrupt) {
       be->interrupted = TRUE;
@@ -187,14 +219,7 @@ measure_levels(const Search *sr, GArray *points, const double *scales,
     }
     return FALSE;
   }
-  for (guint k = 0; k < n; k++) {
-    BreakEvenPoint p =
-      point_of(scales[k], f, ((BatchJob *) jobs->pdata[n + k])->summary, e,
-               ((BatchJob *) jobs->pdata[k])->summary);
-    p.aggregate = aggregate;
-    g_array_append_val(points, p);
-  }
-  g_array_sort(points, by_scale);
+  add_level_points(sr, points, jobs, n);
   return TRUE;
 }
 
@@ -293,16 +318,13 @@ tied(const GArray *points, double lo, double hi, double tie)
   return hits == 2;
 }
 
-/* The screened search: the aggregate fidelity finds the crossing
- * cheaply, and request-level runs confirm it at the ends of a bracket as
- * wide as the request-level search's final one, around the screened
- * crossing. When they do not bracket it, the request-level search goes on
- * from what it has. When the screen finds no crossing, the levels where a
- * variant fails bound the answer, and the aggregate fidelity's errors in
- * overload are not to be trusted with that: the request-level search runs
- * as without a screen. */
+/* The screen: the aggregate fidelity finds the crossing cheaply, and
+ * plans request-level runs to confirm it at the ends of a bracket as wide
+ * as the request-level search's final one, around the screened crossing
+ * (be->confirm_lo, confirm_hi and planned). When it finds no crossing,
+ * nothing is planned. */
 static gboolean
-screened_search(const Search *sr, GError **error)
+screen(const Search *sr, GError **error)
 {
   BreakEven *be = sr->be;
   if (!measure(sr, be->screen, 1.0, TRUE, error) ||
@@ -311,11 +333,34 @@ screened_search(const Search *sr, GError **error)
   int i = breakeven_bracket(be->screen);
   if (i < 0) {
     be->screen_outcome = SCREEN_NO_CROSSING;
-    return search(sr, be->points, FALSE, BISECTIONS, error);
+    return TRUE;
   }
   double s = crossing_scale(be->screen, i);
   double half = pow(2.0, 0.5 / (1 << BISECTIONS));
-  double lo = s / half, hi = s * half;
+  be->confirm_lo = s / half;
+  be->confirm_hi = s * half;
+  /* The higher level first: its runs are the longest. */
+  add_level_jobs(sr, be->planned,
+                 (const double[]){ be->confirm_hi, be->confirm_lo }, 2,
+                 FALSE);
+  return TRUE;
+}
+
+/* The screened search after the screen: the request-level runs at the
+ * ends of its bracket (planned, run again here if they failed) confirm
+ * it. When they do not bracket the crossing, the request-level search
+ * goes on from what it has. When the screen found no crossing, the levels
+ * where a variant fails bound the answer, and the aggregate fidelity's
+ * errors in overload are not to be trusted with that: the request-level
+ * search runs as without a screen. */
+static gboolean
+confirm(const Search *sr, GError **error)
+{
+  BreakEven *be = sr->be;
+  if (be->screen_outcome == SCREEN_NO_CROSSING)
+    return search(sr, be->points, FALSE, BISECTIONS, error);
+  double half = pow(2.0, 0.5 / (1 << BISECTIONS));
+  double lo = be->confirm_lo, hi = be->confirm_hi;
   if (!confirm_at(sr, (const double[]){ lo, hi }, 2, error))
     return FALSE;
   if (breakeven_bracket(be->points) < 0 && be->tie > 0 &&
@@ -359,9 +404,9 @@ screened_search(const Search *sr, GError **error)
 }
 
 BreakEven *
-compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
-                   const cJSON *f1, const cJSON *e1,
-                   const BreakEvenOptions *options, GError **error)
+compare_break_even_begin(const ScenarioConfig *fargate,
+                         const ScenarioConfig *ec2,
+                         const BreakEvenOptions *options, GError **error)
 {
   BreakEven *be = g_new0(BreakEven, 1);
   be->fargate = fargate->variant;
@@ -369,24 +414,47 @@ compare_break_even(const ScenarioConfig *fargate, const ScenarioConfig *ec2,
   be->tie = options->tie;
   be->points = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
   be->screen = g_array_new(FALSE, TRUE, sizeof(BreakEvenPoint));
-  BreakEvenPoint p = point_of(1.0, fargate, f1, ec2, e1);
-  p.aggregate = fargate->fidelity == FIDELITY_AGGREGATE;
-  g_array_append_val(be->points, p);
-  Search sr = { be, fargate, ec2, options };
+  be->fargate_cfg = fargate;
+  be->ec2_cfg = ec2;
+  be->options = *options;
+  be->confirm_lo = be->confirm_hi = NAN;
+  be->planned = g_ptr_array_new_with_free_func((GDestroyNotify) batch_job_free);
   g_autofree char *obstacle_f = fidelity_aggregate_obstacle(fargate);
   g_autofree char *obstacle_e = fidelity_aggregate_obstacle(ec2);
   be->screened = options->screen && obstacle_f == NULL && obstacle_e == NULL &&
                  fargate->fidelity == FIDELITY_REQUESTS &&
                  ec2->fidelity == FIDELITY_REQUESTS;
-  gboolean ok = be->screened ? screened_search(&sr, error)
-                             : search(&sr, be->points, p.aggregate,
-                                      BISECTIONS, error);
-  if (!ok && !be->interrupted) {
+  Search sr = search_of(be);
+  if (be->screened && !screen(&sr, error) && !be->interrupted) {
     compare_break_even_free(be);
     return NULL;
   }
-  breakeven_conclude(be);
   return be;
+}
+
+gboolean
+compare_break_even_finish(BreakEven *be, const cJSON *f1, const cJSON *e1,
+                          GError **error)
+{
+  Search sr = search_of(be);
+  /* Raised while the planned runs ran: what was measured is kept. */
+  volatile sig_atomic_t *interrupt = be->options.interrupt;
+  if (interrupt != NULL && *interrupt)
+    be->interrupted = TRUE;
+  BreakEvenPoint p = point_of(1.0, sr.fargate, f1, sr.ec2, e1);
+  p.aggregate = sr.fargate->fidelity == FIDELITY_AGGREGATE;
+  g_array_append_val(be->points, p);
+  add_level_points(&sr, be->points, be->planned, be->planned->len / 2);
+  g_ptr_array_set_size(be->planned, 0);
+  gboolean ok = TRUE;
+  if (!be->interrupted)
+    ok = be->screened ? confirm(&sr, error)
+                      : search(&sr, be->points, p.aggregate, BISECTIONS,
+                               error);
+  if (!ok && !be->interrupted)
+    return FALSE;
+  breakeven_conclude(be);
+  return TRUE;
 }
 
 void
@@ -396,6 +464,7 @@ compare_break_even_free(BreakEven *be)
     return;
   g_array_unref(be->points);
   g_array_unref(be->screen);
+  g_clear_pointer(&be->planned, g_ptr_array_unref);
   g_free(be->statement);
   g_free(be);
 }

@@ -53,6 +53,24 @@ typedef struct {
   BreakEvenVerdict fargate, ec2;
 } BreakEvenPoint;
 
+/* The default of BreakEvenOptions.tie: near the flagship's crossing
+ * (3-4x) the request-level cost difference swings by about 2% between
+ * levels a few percent apart, an instance or a few tasks more for part of
+ * the run; differences that small say nothing about which is cheaper. */
+#define COMPARE_TIE_DEFAULT 0.02
+
+typedef struct {
+  guint threads;          /* simulations at once (0: one per core) */
+  gboolean screen;        /* the aggregate fidelity searches first */
+  double tie;             /* costs within this fraction of their mean are
+                             equal: the band around the crossing where they
+                             are is stated, and a screen's crossing whose
+                             confirming levels are tied stands; 0: none */
+  volatile sig_atomic_t *interrupt; /* raised: stop, keep what was
+                                       measured */
+  gboolean verbose;       /* a progress line per level */
+} BreakEvenOptions;
+
 typedef struct {
   const char *fargate;       /* variant names (lent) */
   const char *ec2;
@@ -78,6 +96,15 @@ typedef struct {
   GArray *screen;            /* BreakEvenPoint, by scale: its levels */
   ScreenOutcome screen_outcome; /* what the screen led to */
   guint aggregate_runs, request_runs; /* simulations run by the search */
+  /* The search's own state between compare_break_even_begin() and
+   * compare_break_even_finish(): */
+  const ScenarioConfig *fargate_cfg, *ec2_cfg; /* lent */
+  BreakEvenOptions options;
+  double confirm_lo, confirm_hi; /* the screened bracket to confirm, or
+                                    NAN */
+  GPtrArray *planned;        /* BatchJob*, owned: the request-level runs
+                                at confirm_lo and confirm_hi, EC2's then
+                                Fargate's, run in the caller's batch */
 } BreakEven;
 
 /* TRUE when variant @cfg runs its services on EC2 capacity. */
@@ -91,35 +118,32 @@ void compare_print_table(GPtrArray *summaries, FILE *out);
  * COMPARE_MONTH_HOURS; NAN when either is missing. */
 double compare_per_month(const cJSON *summary);
 
-/* The default of BreakEvenOptions.tie: near the flagship's crossing
- * (3-4x) the request-level cost difference swings by about 2% between
- * levels a few percent apart, an instance or a few tasks more for part of
- * the run; differences that small say nothing about which is cheaper. */
-#define COMPARE_TIE_DEFAULT 0.02
 
-typedef struct {
-  guint threads;          /* simulations at once (0: one per core) */
-  gboolean screen;        /* the aggregate fidelity searches first */
-  double tie;             /* costs within this fraction of their mean are
-                             equal: the band around the crossing where they
-                             are is stated, and a screen's crossing whose
-                             confirming levels are tied stands; 0: none */
-  volatile sig_atomic_t *interrupt; /* raised: stop, keep what was
-                                       measured */
-  gboolean verbose;       /* a progress line per level */
-} BreakEvenOptions;
+/* The break-even of @fargate and @ec2 is found in two steps, so that
+ * the request-level runs it is sure to need share one batch (and the
+ * threads) with the variants' own runs at scale 1:
+ *
+ *   be = compare_break_even_begin(...);  the screen, when ->screen and
+ *                                        both variants can run in the
+ *                                        aggregate fidelity (seconds)
+ *   be->planned: BatchJob*s to run, in the caller's batch_run()
+ *   compare_break_even_finish(be, f1, e1, ...)  the rest of the search
+ *
+ * begin returns NULL when a run failed (@error set), or the search with
+ * ->interrupted set when ->interrupt was raised (finish then only
+ * concludes). @options is copied. */
+BreakEven *compare_break_even_begin(const ScenarioConfig *fargate,
+                                    const ScenarioConfig *ec2,
+                                    const BreakEvenOptions *options,
+                                    GError **error);
 
-/* Finds the break-even of @fargate and @ec2 whose runs at scale 1 gave
- * @f1 and @e1 (summaries), running more simulations as @options say
- * (with ->screen, the aggregate fidelity searches first and request-level
- * runs confirm, when both variants can run in it).
- * When ->interrupt is raised, returns what was measured with
- * ->interrupted set. Returns NULL when a run failed (@error set). */
-BreakEven *compare_break_even(const ScenarioConfig *fargate,
-                              const ScenarioConfig *ec2, const cJSON *f1,
-                              const cJSON *e1,
-                              const BreakEvenOptions *options,
-                              GError **error);
+/* Goes on with @be, whose variants' runs at scale 1 gave @f1 and @e1
+ * (summaries) and whose planned runs have run (a planned run that failed
+ * is run again, to report why), running more simulations as its options
+ * say. When ->interrupt is raised, keeps what was measured and sets
+ * ->interrupted. FALSE when a run failed (@error set). */
+gboolean compare_break_even_finish(BreakEven *be, const cJSON *f1,
+                                   const cJSON *e1, GError **error);
 void compare_break_even_free(BreakEven *be);
 
 /* Prints @be: a line per traffic level tried (each variant's cost per

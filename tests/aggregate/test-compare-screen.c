@@ -4,7 +4,9 @@
  * tolerance. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "scenarios/cli.h"
 #include "support.h"
@@ -207,5 +209,62 @@ Test(compare_screen, a_tied_bracket_takes_the_screened_crossing_and_says_so,
                               "(and its requests/s and CPU) is the "
                               "aggregate fidelity's"), "%s", statement);
   cJSON_Delete(be);
+  test_rmrf(dir);
+}
+
+/* The variants' runs and the request-level runs that confirm the screen
+ * share one batch. Ctrl-C once the variants' runs are done, while the
+ * confirming runs go on, keeps the comparison and what the break-even
+ * measured (its screen), as Ctrl-C later in the search does: it once
+ * lost them both. */
+Test(compare_screen, ctrl_c_during_the_confirming_runs_keeps_the_comparison,
+     .timeout = 900)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
+  g_autofree char *err_path = g_build_filename(dir, "stderr", NULL);
+  g_autofree char *scn = g_build_filename(test_source_root(), "scenarios",
+                                          "fargate-vs-ec2.json", NULL);
+  g_autoptr(GString) cmd = g_string_new("exec ");
+  g_string_append_printf(cmd, "'%s' compare '%s' -q -j2 -o '%s'",
+                         cli_binary(), scn, out_dir);
+  for (gsize i = 0; i < G_N_ELEMENTS(slow_motion_day); i++)
+    g_string_append_printf(cmd, " '%s'", slow_motion_day[i]);
+  g_string_append_printf(cmd, " 2>'%s' >/dev/null", err_path);
+  char *argv[] = { "/bin/sh", "-c", cmd->str, NULL };
+  GPid pid;
+  cr_assert(g_spawn_async(test_source_root(), argv, NULL,
+                          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                          NULL));
+  g_autofree char *f = g_build_filename(out_dir, "fargate", "summary.json",
+                                        NULL);
+  g_autofree char *e = g_build_filename(out_dir, "ec2", "summary.json", NULL);
+  for (int i = 0; i < 60000 && !(g_file_test(f, G_FILE_TEST_EXISTS) &&
+                                 g_file_test(e, G_FILE_TEST_EXISTS)); i++)
+    g_usleep(5000);
+  /* Into the confirming runs: each is about three times as long as the
+   * variants' (the crossing is near 2.8x). */
+  g_usleep(300000);
+  kill(pid, SIGINT);
+  int status;
+  waitpid(pid, &status, 0);
+  g_autofree char *err = test_read_file(NULL, err_path);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s",
+            status, err);
+  cr_assert(strstr(err, "ecsim: break-even interrupted; the variants' runs "
+                        "and the traffic levels measured are in "), "%s", err);
+  g_autofree char *text = test_read_file(out_dir, "compare.json");
+  cJSON *json = cJSON_Parse(text);
+  cr_assert_not_null(json);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(json, "variants")), 2);
+  const cJSON *be =
+    cJSON_GetArrayItem(cJSON_GetObjectItem(json, "break_even"), 0);
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(be, "interrupted")));
+  cr_assert(g_str_has_prefix(
+    cJSON_GetStringValue(cJSON_GetObjectItem(be, "statement")),
+    "interrupted after "));
+  cr_assert_gt(cJSON_GetArraySize(cJSON_GetObjectItem(be, "screen_points")),
+               4);
+  cJSON_Delete(json);
   test_rmrf(dir);
 }
