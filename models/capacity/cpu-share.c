@@ -76,21 +76,17 @@ register_kind(World *w)
   cs->has_kind = TRUE;
 }
 
-/* The state of @id, made on first use: a burstable instance has earned
- * credits since it entered "running". */
-static InstCpu *
-inst_get(World *w, int id)
+/* inst_get()'s first use of @id: a burstable instance has earned credits
+ * since it entered "running". */
+static G_GNUC_NO_INLINE InstCpu *
+inst_new(World *w, int id)
 {
   CpuShares *cs = w->cpu_shares;
-  g_assert(id >= 0);
   if ((guint) id >= cs->inst->len)
     g_ptr_array_set_size(cs->inst, id + 1);
-  InstCpu *c = cs->inst->pdata[id];
-  if (c != NULL)
-    return c;
   const Instance *inst = cluster_instance(w, (guint32) id);
   const AsgConfig *asg = w->cfg->cluster->asgs->pdata[inst->asg];
-  c = g_new0(InstCpu, 1);
+  InstCpu *c = g_new0(InstCpu, 1);
   c->id = id;
   c->vcpu = inst->type->vcpu;
   c->members = g_array_new(FALSE, FALSE, sizeof(Member));
@@ -107,6 +103,17 @@ inst_get(World *w, int id)
   }
   cs->inst->pdata[id] = c;
   return c;
+}
+
+/* The state of @id, made on first use. */
+static inline InstCpu *
+inst_get(World *w, int id)
+{
+  CpuShares *cs = w->cpu_shares;
+  g_assert(id >= 0);
+  if (G_LIKELY((guint) id < cs->inst->len && cs->inst->pdata[id] != NULL))
+    return cs->inst->pdata[id];
+  return inst_new(w, id);
 }
 
 /* Balance of @c at @t: earnings less use since `since`, at most 24 hours
@@ -313,32 +320,39 @@ cpu_share_leave(World *w, int instance, guint32 task)
   g_array_remove_index(c->members, i);
 }
 
-/* TRUE when @c, every member at its demand, stays so with @m's busy
- * count changed to @busy: what they ask for fits the CPU left with room,
- * so that water_fill() would give each its demand again and @m alone
- * changes. The margin keeps a sum rounded the other way from mattering. */
+/* cpu_share_set_busy()'s common case, below saturation: TRUE when @c,
+ * every member at its demand, stays so with @task's busy count changed
+ * to @busy, and then @task (found as *@m) alone changes. That is when
+ * what they ask for fits the CPU left with room, so that water_fill()
+ * would give each its demand again. The margin keeps a sum rounded the
+ * other way from mattering. One pass finds the member and sums. */
 static gboolean
-stays_at_demand(const InstCpu *c, const Member *m, int busy)
+stays_at_demand(InstCpu *c, guint32 task, int busy, Member **m)
 {
-  if (!c->at_demand || c->burst != NULL)
-    return FALSE;
+  Member *v = (Member *) c->members->data;
+  guint n = c->members->len;
   double asked = c->hard;
-  for (guint i = 0; i < c->members->len; i++) {
-    const Member *o = &g_array_index(c->members, Member, i);
-    asked += (o == m ? busy : o->busy) * o->slot_max;
+  *m = NULL;
+  for (guint i = 0; i < n; i++) {
+    if (v[i].task == task) {
+      *m = &v[i];
+      asked += busy * v[i].slot_max;
+    } else {
+      asked += v[i].busy * v[i].slot_max;
+    }
   }
-  return asked <= c->vcpu * (1 - 1e-9);
+  g_assert(*m != NULL);
+  return c->at_demand && c->burst == NULL && asked <= c->vcpu * (1 - 1e-9);
 }
 
 void
 cpu_share_set_busy(World *w, int instance, guint32 task, int busy)
 {
   InstCpu *c = inst_get(w, instance);
-  SimTime now = world_now(w);
-  Member *m = member(c, task, NULL);
-  if (stays_at_demand(c, m, busy)) {
-    /* The common case, below saturation: skips the water-filling (and
-     * `used`, which only burstable instances read). */
+  Member *m;
+  if (stays_at_demand(c, task, busy, &m)) {
+    /* Skips the water-filling (and `used`, which only burstable
+     * instances read). */
     CpuShares *cs = w->cpu_shares;
     m->busy = busy;
     m->alloc = busy * m->slot_max;
@@ -347,6 +361,7 @@ cpu_share_set_busy(World *w, int instance, guint32 task, int busy)
                cs->data);
     return;
   }
+  SimTime now = world_now(w);
   account(w, c, now);
   m->busy = busy;
   recompute(w, c, now, task);

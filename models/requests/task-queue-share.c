@@ -22,7 +22,9 @@ struct _TaskQueueShare {
   double rate;           /* vCPU each busy slot gets now */
   double vtime;          /* work each busy slot has done, at vtime_at */
   SimTime vtime_at;
-  GArray *tags;          /* Tag, a binary min-heap */
+  Tag *tags;             /* a binary min-heap of ntags (a plain array:
+                            it is pushed and popped once per request) */
+  guint ntags, tags_cap;
   guint64 seq;
   guint32 gen;           /* completions of older gens are void */
   SimEventId next;       /* the pending completion, cancelled when moved */
@@ -38,42 +40,44 @@ tag_less(const Tag *a, const Tag *b)
 }
 
 static void
-heap_push(GArray *h, Tag t)
+heap_push(TaskQueueShare *p, Tag t)
 {
-  g_array_append_val(h, t);
-  Tag *v = (Tag *) h->data;
-  for (guint i = h->len - 1; i > 0;) {
+  if (G_UNLIKELY(p->ntags == p->tags_cap)) {
+    p->tags_cap = p->tags_cap ? 2 * p->tags_cap : 16;
+    p->tags = g_renew(Tag, p->tags, p->tags_cap);
+  }
+  Tag *v = p->tags;
+  guint i = p->ntags++;
+  while (i > 0) {
     guint up = (i - 1) / 2;
-    if (!tag_less(&v[i], &v[up]))
+    if (!tag_less(&t, &v[up]))
       break;
-    Tag x = v[i];
     v[i] = v[up];
-    v[up] = x;
     i = up;
   }
+  v[i] = t;
 }
 
 static Tag
-heap_pop(GArray *h)
+heap_pop(TaskQueueShare *p)
 {
-  Tag *v = (Tag *) h->data;
+  Tag *v = p->tags;
   Tag top = v[0];
-  v[0] = v[h->len - 1];
-  g_array_set_size(h, h->len - 1);
-  v = (Tag *) h->data;
-  for (guint i = 0;;) {
-    guint l = 2 * i + 1, r = l + 1, m = i;
-    if (l < h->len && tag_less(&v[l], &v[m]))
-      m = l;
-    if (r < h->len && tag_less(&v[r], &v[m]))
-      m = r;
-    if (m == i)
+  Tag last = v[--p->ntags];
+  guint n = p->ntags, i = 0;
+  for (;;) {
+    guint l = 2 * i + 1, r = l + 1, m = l;
+    if (l >= n)
       break;
-    Tag x = v[i];
+    if (r < n && tag_less(&v[r], &v[l]))
+      m = r;
+    if (!tag_less(&v[m], &last))
+      break;
     v[i] = v[m];
-    v[m] = x;
     i = m;
   }
+  if (n > 0)
+    v[i] = last;
   return top;
 }
 
@@ -92,12 +96,12 @@ task_queue_share_reschedule(World *w, TaskQueue *s, SimTime now)
   p->gen++;
   sim_cancel(w->engine, p->next);
   p->next = SIM_EVENT_ID_NONE;
-  if (p->tags->len == 0 || p->rate <= 0.0)
+  if (p->ntags == 0 || p->rate <= 0.0)
     return;
-  double left = g_array_index(p->tags, Tag, 0).finish - p->vtime;
+  double left = p->tags[0].finish - p->vtime;
   SimTime done = now + service_time_us(MAX(left, 0.0) / p->rate);
   ShareCompletion c = { s->task, s->epoch, p->gen };
-  p->next_seq = g_array_index(p->tags, Tag, 0).seq;
+  p->next_seq = p->tags[0].seq;
   p->next = sim_schedule_inline(w->engine, done, w->queues->share_done_kind,
                                 &c, sizeof c);
 }
@@ -115,8 +119,8 @@ task_queue_share_on_rate(World *w, guint32 task, double alloc_vcpu,
   /* Below saturation a new request changes the task's CPU but not each
    * slot's rate: the pending completion stands unless the newcomer is
    * the first to finish. */
-  gboolean stands = vcpu_per_slot == p->rate && p->tags->len > 0 &&
-                    g_array_index(p->tags, Tag, 0).seq == p->next_seq &&
+  gboolean stands = vcpu_per_slot == p->rate && p->ntags > 0 &&
+                    p->tags[0].seq == p->next_seq &&
                     sim_is_pending(w->engine, p->next);
   p->rate = vcpu_per_slot;
   double busy = alloc_vcpu / p->slot_vcpu;
@@ -133,7 +137,7 @@ task_queue_share_start(TaskQueue *s, SimTime now, SimTime arrival)
   double secs = dist_sample_seconds(s->service_time, s->rng);
   share_advance(p, now);
   Tag t = { p->vtime + secs * p->work_per_s, p->seq++, arrival };
-  heap_push(p->tags, t);
+  heap_push(p, t);
 }
 
 void
@@ -146,7 +150,6 @@ task_queue_share_join(World *w, TaskQueue *s, const Task *t,
   p->work_per_s = workload_work_per_second(wl);
   p->slot_vcpu = vcpu / s->slots;
   p->vtime_at = world_now(w);
-  p->tags = g_array_new(FALSE, FALSE, sizeof(Tag));
   s->share = p;
   /* cgroup cpu.shares: each container's `cpu`, at least the kernel's
    * minimum of 2 (ECS: a container without `cpu` gets 2 shares). */
@@ -164,7 +167,7 @@ task_queue_share_free(TaskQueue *s)
 {
   TaskQueueShare *p = s->share;
   cpu_share_leave(p->w, s->instance, s->task);
-  g_array_unref(p->tags);
+  g_free(p->tags);
   g_free(p);
   s->share = NULL;
 }
@@ -175,7 +178,7 @@ task_queue_share_pop(TaskQueue *s, SimTime now)
   TaskQueueShare *p = s->share;
   p->next = SIM_EVENT_ID_NONE;
   share_advance(p, now);
-  Tag done = heap_pop(p->tags);
+  Tag done = heap_pop(p);
   /* The event time is rounded to a microsecond: the tag is what is
    * done. */
   p->vtime = MAX(p->vtime, done.finish);
@@ -185,7 +188,7 @@ task_queue_share_pop(TaskQueue *s, SimTime now)
 void
 task_queue_share_clear(TaskQueue *s)
 {
-  g_array_set_size(s->share->tags, 0);
+  s->share->ntags = 0;
 }
 
 double
