@@ -108,8 +108,10 @@ finish_break_evens(GPtrArray *bes, GPtrArray *cfgs, GPtrArray *jobs,
   return TRUE;
 }
 
-/* Progress of compare's batch: a line per variant's run (the break-evens'
- * runs in it announced themselves when planned). */
+/* Progress of compare's batch: a line per run as it finishes, the
+ * variants' counted ("[1/2] fargate done"), the break-evens' planned runs
+ * by their level (they were announced when planned, and the longest
+ * finish last). */
 typedef struct {
   const CompareOptions *o;
   guint done, total;
@@ -119,12 +121,16 @@ static void
 on_done(const BatchJob *job, guint done, guint total, gpointer data)
 {
   Progress *p = data;
-  if (job->output_dir == NULL)
+  if (p->o->quiet)
     return;
+  if (job->output_dir == NULL) {
+    fprintf(stderr, "break-even: %s at %.3gx traffic %s\n", job->cfg->variant,
+            job->traffic_scale, job->summary ? "done" : job->error);
+    return;
+  }
   p->done++;
-  if (!p->o->quiet)
-    fprintf(stderr, "[%u/%u] %s %s\n", p->done, p->total, job->cfg->variant,
-            job->summary ? "done" : job->error);
+  fprintf(stderr, "[%u/%u] %s %s\n", p->done, p->total, job->cfg->variant,
+          job->summary ? "done" : job->error);
 }
 
 /* The batch to run: the variants' @jobs, then the break-evens' planned
