@@ -87,14 +87,28 @@ take_slot(SimQueue *q)
   return G_LIKELY(q->nfree > 0) ? q->free_slots[--q->nfree] : new_slot(q);
 }
 
+/* The next sequence number, shifted above the slot bits. */
+static inline uint64_t
+next_order(SimQueue *q)
+{
+  if (G_UNLIKELY(q->next_seq > SEQ_MAX))
+    g_error("event sequence numbers exhausted after %" G_GUINT64_FORMAT
+            " events", SEQ_MAX);
+  return q->next_seq++ << SLOT_BITS;
+}
+
+uint64_t
+sim_queue_reserve_order(SimQueue *q)
+{
+  return next_order(q);
+}
+
 static inline SimEventId
 push_record(SimQueue *q, SimTime time, uint32_t kind, Record **rec_out)
 {
-  if (q->next_seq > SEQ_MAX)
-    g_error("event sequence numbers exhausted after %" G_GUINT64_FORMAT
-            " events", SEQ_MAX);
+  uint64_t order = next_order(q);
   uint32_t slot = take_slot(q);
-  Entry e = { time, q->next_seq++ << SLOT_BITS | slot };
+  Entry e = { time, order | slot };
   Record *rec = &q->recs[slot];
   rec->tag = e.tag;
   rec->kind = kind;
@@ -141,8 +155,16 @@ sim_queue_pop(SimQueue *q, SimQueueItem *item)
 gboolean
 sim_queue_pop_until(SimQueue *q, SimTime horizon, SimQueueItem *item)
 {
+  return sim_queue_pop_before(q, horizon, SIM_TIME_MAX, UINT64_MAX, item);
+}
+
+gboolean
+sim_queue_pop_before(SimQueue *q, SimTime horizon, SimTime time,
+                     uint64_t order, SimQueueItem *item)
+{
   const Entry *first = sim_ladder_first(&q->ladder);
-  if (first == NULL || first->time > horizon)
+  if (first == NULL || first->time > horizon || first->time > time ||
+      (first->time == time && first->tag > order))
     return FALSE;
   Entry top = *first;
   sim_ladder_take_first(&q->ladder);

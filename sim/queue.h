@@ -61,6 +61,18 @@ gboolean sim_queue_pop(SimQueue *q, SimQueueItem *item);
 gboolean sim_queue_pop_until(SimQueue *q, SimTime horizon,
                              SimQueueItem *item);
 
+/* The order key an event pushed now would get, consumed as a push
+ * consumes it: for an event the caller holds beside the queue (the
+ * engine's streams), to be merged with the queue's by
+ * sim_queue_pop_before(). Keys grow with every push and reservation. */
+uint64_t sim_queue_reserve_order(SimQueue *q);
+
+/* Like sim_queue_pop_until(), but only when the earliest event also comes
+ * before (@time, @order) in (time, scheduling order), @order from
+ * sim_queue_reserve_order(). */
+gboolean sim_queue_pop_before(SimQueue *q, SimTime horizon, SimTime time,
+                              uint64_t order, SimQueueItem *item);
+
 /* Time of the earliest event (cancelled or not), or SIM_TIME_MAX when
  * empty. */
 SimTime sim_queue_peek_time(SimQueue *q);

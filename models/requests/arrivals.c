@@ -8,6 +8,8 @@ struct _Arrivals {
   World *w;                /* the world it belongs to */
   SimKindId kind;          /* its event kind */
   TrafficSource **sources; /* per service; NULL: no traffic */
+  SimStreamId *streams;    /* per service with a source: its arrivals, one
+                              pending at a time (engine.h) */
   guint n;
 };
 
@@ -16,8 +18,8 @@ schedule_next(World *w, guint32 service)
 {
   SimTime at = traffic_source_next(w->arrivals->sources[service]);
   if (at <= w->horizon)
-    sim_schedule_inline(w->engine, at, w->arrivals->kind, &service,
-                        sizeof service);
+    sim_stream_schedule(w->engine, w->arrivals->streams[service], at,
+                        &service, sizeof service);
 }
 
 static void
@@ -41,6 +43,7 @@ arrivals_init(World *w)
   a->kind = sim_engine_register(w->engine, &kind, a);
   a->n = w->cfg->services->len;
   a->sources = g_new0(TrafficSource *, a->n);
+  a->streams = g_new0(SimStreamId, a->n);
   for (guint i = 0; i < a->n; i++) {
     const ServiceConfig *svc = w->cfg->services->pdata[i];
     if (svc->workload.traffic == NULL)
@@ -51,6 +54,7 @@ arrivals_init(World *w)
                                                  svc->name),
                                        w->cfg->clock_offset,
                                        w->options.traffic_scale);
+    a->streams[i] = sim_engine_add_stream(w->engine, a->kind);
     schedule_next(w, i);
   }
 }
@@ -64,6 +68,7 @@ arrivals_free(World *w)
   for (guint i = 0; i < a->n; i++)
     traffic_source_free(a->sources[i]);
   g_free(a->sources);
+  g_free(a->streams);
   g_free(a);
   w->arrivals = NULL;
 }

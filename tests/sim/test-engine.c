@@ -155,3 +155,100 @@ Test(engine, inline_payload_reaches_the_handler)
   cr_assert_eq(got[0], 7);
   cr_assert_eq(got[1], 9);
 }
+
+/* ---- streams ------------------------------------------------------- */
+
+/* Sources that each schedule their next event when one runs (as traffic
+ * sources do), plus a plain event at a few microseconds' distance (as a
+ * request's completion), with many ties: through streams, or each through
+ * sim_schedule_inline(). */
+#define SOURCES 11 /* more than the engine holds beside the queue */
+
+typedef struct {
+  SimEngine *engine;
+  gboolean streams;
+  SimKindId source_kind, plain_kind;
+  SimStreamId stream[SOURCES];
+  guint32 lcg;
+  GArray *log; /* (time << 8 | source, or 255 for a plain event) */
+} Sources;
+
+static guint32
+next_step(Sources *m)
+{
+  m->lcg = m->lcg * 1664525u + 1013904223u;
+  return (m->lcg >> 16) % 4; /* 0 to 3 us: many ties */
+}
+
+static void
+schedule_source(Sources *m, guint32 source, SimTime at)
+{
+  if (m->streams)
+    sim_stream_schedule(m->engine, m->stream[source], at, &source,
+                        sizeof source);
+  else
+    sim_schedule_inline(m->engine, at, m->source_kind, &source,
+                        sizeof source);
+}
+
+static void
+on_plain(SimEngine *e, gpointer model, gpointer payload)
+{
+  Sources *m = model;
+  gint64 entry = sim_engine_now(e) << 8 | 255;
+  g_array_append_val(m->log, entry);
+}
+
+static void
+on_source(SimEngine *e, gpointer model, gpointer payload)
+{
+  Sources *m = model;
+  guint32 source = *(guint32 *) payload;
+  SimTime now = sim_engine_now(e);
+  gint64 entry = now << 8 | source;
+  g_array_append_val(m->log, entry);
+  if (now < 2000)
+    schedule_source(m, source, now + next_step(m));
+  sim_schedule_inline(e, now + next_step(m), m->plain_kind, NULL, 0);
+}
+
+/* The log of a run to 1 ms, then to the end; *@pending after the first. */
+static GArray *
+run_sources(gboolean streams, gsize *pending)
+{
+  Sources m = { .streams = streams, .lcg = 12345 };
+  m.engine = sim_engine_new();
+  m.log = g_array_new(FALSE, FALSE, sizeof(gint64));
+  SimEventKind source = { "toy.source", on_source, NULL };
+  SimEventKind plain = { "toy.plain", on_plain, NULL };
+  m.source_kind = sim_engine_register(m.engine, &source, &m);
+  m.plain_kind = sim_engine_register(m.engine, &plain, &m);
+  for (guint32 i = 0; i < SOURCES; i++) {
+    m.stream[i] = sim_engine_add_stream(m.engine, m.source_kind);
+    schedule_source(&m, i, i % 3);
+  }
+  cr_assert_eq(sim_engine_run(m.engine, 1000), SIM_RUN_HORIZON);
+  *pending = sim_engine_pending(m.engine);
+  cr_assert_eq(sim_engine_run(m.engine, SIM_TIME_MAX), SIM_RUN_DRAINED);
+  cr_assert_eq(sim_engine_pending(m.engine), 0);
+  cr_assert_eq(sim_engine_events(m.engine), m.log->len);
+  sim_engine_free(m.engine);
+  return m.log;
+}
+
+Test(engine, streams_run_in_the_order_the_queue_would_give_them)
+{
+  gsize pending_streams, pending_queue;
+  GArray *a = run_sources(TRUE, &pending_streams);
+  GArray *b = run_sources(FALSE, &pending_queue);
+  cr_assert_gt(a->len, 10000);
+  cr_assert_eq(a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    cr_assert_eq(g_array_index(a, gint64, i), g_array_index(b, gint64, i),
+                 "event %u", i);
+  /* Every source still had its next event pending at the horizon. */
+  cr_assert_eq(pending_streams, pending_queue);
+  cr_assert_geq(pending_streams, SOURCES);
+  g_array_free(a, TRUE);
+  g_array_free(b, TRUE);
+}
