@@ -91,19 +91,15 @@ static gboolean
 finish_break_evens(GPtrArray *bes, GPtrArray *cfgs, GPtrArray *jobs,
                    GError **error)
 {
-  guint i = 0;
-  for (guint f = 0; f < cfgs->len; f++) {
-    if (compare_uses_ec2(cfgs->pdata[f]))
-      continue;
-    for (guint e = 0; e < cfgs->len; e++) {
-      if (!compare_uses_ec2(cfgs->pdata[e]))
-        continue;
-      BreakEven *be = bes->pdata[i++];
-      if (!compare_break_even_finish(be, ((BatchJob *) jobs->pdata[f])->summary,
-                                     ((BatchJob *) jobs->pdata[e])->summary,
-                                     error))
-        return FALSE;
-    }
+  for (guint i = 0; i < bes->len; i++) {
+    BreakEven *be = bes->pdata[i];
+    guint f = 0, e = 0;
+    g_ptr_array_find(cfgs, be->fargate_cfg, &f);
+    g_ptr_array_find(cfgs, be->ec2_cfg, &e);
+    if (!compare_break_even_finish(be, ((BatchJob *) jobs->pdata[f])->summary,
+                                   ((BatchJob *) jobs->pdata[e])->summary,
+                                   error))
+      return FALSE;
   }
   return TRUE;
 }

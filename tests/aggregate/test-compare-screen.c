@@ -4,9 +4,7 @@
  * tolerance. */
 #include <criterion/criterion.h>
 #include <math.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "scenarios/cli.h"
 #include "support.h"
@@ -222,35 +220,25 @@ Test(compare_screen, ctrl_c_during_the_confirming_runs_keeps_the_comparison,
 {
   g_autofree char *dir = test_tmpdir();
   g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
-  g_autofree char *err_path = g_build_filename(dir, "stderr", NULL);
   g_autofree char *scn = g_build_filename(test_source_root(), "scenarios",
                                           "fargate-vs-ec2.json", NULL);
-  g_autoptr(GString) cmd = g_string_new("exec ");
-  g_string_append_printf(cmd, "'%s' compare '%s' -q -j2 -o '%s'",
-                         cli_binary(), scn, out_dir);
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  const char *const head[] = { "compare", scn, "-q", "-j2", "-o", out_dir };
+  for (gsize i = 0; i < G_N_ELEMENTS(head); i++)
+    g_ptr_array_add(args, (gpointer) head[i]);
   for (gsize i = 0; i < G_N_ELEMENTS(slow_motion_day); i++)
-    g_string_append_printf(cmd, " '%s'", slow_motion_day[i]);
-  g_string_append_printf(cmd, " 2>'%s' >/dev/null", err_path);
-  char *argv[] = { "/bin/sh", "-c", cmd->str, NULL };
-  GPid pid;
-  cr_assert(g_spawn_async(test_source_root(), argv, NULL,
-                          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                          NULL));
+    g_ptr_array_add(args, (gpointer) slow_motion_day[i]);
+  g_ptr_array_add(args, NULL);
   g_autofree char *f = g_build_filename(out_dir, "fargate", "summary.json",
                                         NULL);
   g_autofree char *e = g_build_filename(out_dir, "ec2", "summary.json", NULL);
-  for (int i = 0; i < 60000 && !(g_file_test(f, G_FILE_TEST_EXISTS) &&
-                                 g_file_test(e, G_FILE_TEST_EXISTS)); i++)
-    g_usleep(5000);
+  const char *const summaries[] = { f, e, NULL };
   /* Into the confirming runs: each is about three times as long as the
    * variants' (the crossing is near 2.8x). */
-  g_usleep(300000);
-  kill(pid, SIGINT);
-  int status;
-  waitpid(pid, &status, 0);
-  g_autofree char *err = test_read_file(NULL, err_path);
-  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s",
-            status, err);
+  g_autofree char *err = NULL;
+  int status = cli_interrupt_after((const char *const *) args->pdata,
+                                   summaries, 300000, &err);
+  cr_assert_eq(status, 1, "%s", err);
   cr_assert(strstr(err, "ecsim: break-even interrupted; the variants' runs "
                         "and the traffic levels measured are in "), "%s", err);
   g_autofree char *text = test_read_file(out_dir, "compare.json");

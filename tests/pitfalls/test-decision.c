@@ -305,29 +305,17 @@ Test(pitfalls_decision, interrupted_break_even_keeps_the_comparison)
   g_autofree char *dir = test_tmpdir();
   g_autofree char *scn = write_two_ways(dir);
   g_autofree char *out_dir = g_build_filename(dir, "out", NULL);
-  g_autofree char *err_path = g_build_filename(dir, "stderr", NULL);
   /* Three days: each break-even level runs for a second or more. */
-  g_autofree char *cmd = g_strdup_printf(
-    "exec '%s' compare '%s' -q -j2 -o '%s' --set '/duration=\"3d\"' "
-    "2>'%s' >/dev/null", cli_binary(), scn, out_dir, err_path);
-  char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-  GPid pid;
-  cr_assert(g_spawn_async(test_source_root(), argv, NULL,
-                          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                          NULL));
+  const char *const args[] = { "compare", scn, "-q", "-j2", "-o", out_dir,
+                               "--set", "/duration=\"3d\"", NULL };
   g_autofree char *f = g_build_filename(out_dir, "fargate", "summary.json",
                                         NULL);
   g_autofree char *e = g_build_filename(out_dir, "ec2", "summary.json", NULL);
-  for (int i = 0; i < 12000 && !(g_file_test(f, G_FILE_TEST_EXISTS) &&
-                                 g_file_test(e, G_FILE_TEST_EXISTS)); i++)
-    g_usleep(5000);
-  g_usleep(200000); /* into the first break-even level */
-  kill(pid, SIGINT);
-  int status;
-  waitpid(pid, &status, 0);
-  g_autofree char *err = test_read_file(NULL, err_path);
-  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s",
-            status, err);
+  const char *const summaries[] = { f, e, NULL };
+  /* Into the first break-even level. */
+  g_autofree char *err = NULL;
+  int status = cli_interrupt_after(args, summaries, 200000, &err);
+  cr_assert_eq(status, 1, "%s", err);
   cr_assert(strstr(err, "ecsim: break-even interrupted; the variants' runs "
                         "and the traffic levels measured are in "), "%s", err);
   g_autofree char *csv = test_read_file(out_dir, "compare.csv");

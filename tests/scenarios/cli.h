@@ -16,3 +16,11 @@ int cli_runv(const char *cwd, char **out, char **err,
 
 /* The built binary (ECSIM_BIN). */
 const char *cli_binary(void);
+
+/* Starts `ecsim ARGS...` (@args NULL-terminated) from the source root,
+ * its standard output discarded, waits until each of @files
+ * (NULL-terminated) exists (at most five minutes), then @delay_us more,
+ * and sends it SIGINT, as Ctrl-C would. Returns its exit status (as
+ * cli_runv()) and its standard error in *@err (owned). */
+int cli_interrupt_after(const char *const *args, const char *const *files,
+                        gulong delay_us, char **err);
