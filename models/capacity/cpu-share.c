@@ -20,6 +20,8 @@ typedef struct {
   double vcpu;           /* the type's vCPUs */
   double hard;           /* vCPU hard-capped tasks use now */
   GArray *members;       /* Member, in the order they joined */
+  double asked;          /* hard + each member's busy × slot_max: kept as
+                            counts change, summed afresh by recompute() */
   gboolean at_demand;    /* every member gets its whole demand */
   /* Burstable types only (burst != NULL): */
   const BurstableType *burst;
@@ -221,6 +223,11 @@ recompute(World *w, InstCpu *c, SimTime now, guint32 force)
   double old[n > 0 ? n : 1];
   for (guint i = 0; i < n; i++)
     old[i] = g_array_index(c->members, Member, i).alloc;
+  c->asked = c->hard;
+  for (guint i = 0; i < n; i++) {
+    const Member *m = &g_array_index(c->members, Member, i);
+    c->asked += m->busy * m->slot_max;
+  }
   double used = c->hard + water_fill(c, c->vcpu - c->hard);
   c->capped = FALSE;
   if (c->burst != NULL && c->standard && used > c->baseline &&
@@ -320,39 +327,19 @@ cpu_share_leave(World *w, int instance, guint32 task)
   g_array_remove_index(c->members, i);
 }
 
-/* cpu_share_set_busy()'s common case, below saturation: TRUE when @c,
- * every member at its demand, stays so with @task's busy count changed
- * to @busy, and then @task (found as *@m) alone changes. That is when
- * what they ask for fits the CPU left with room, so that water_fill()
- * would give each its demand again. The margin keeps a sum rounded the
- * other way from mattering. One pass finds the member and sums. */
-static gboolean
-stays_at_demand(InstCpu *c, guint32 task, int busy, Member **m)
-{
-  Member *v = (Member *) c->members->data;
-  guint n = c->members->len;
-  double asked = c->hard;
-  *m = NULL;
-  for (guint i = 0; i < n; i++) {
-    if (v[i].task == task) {
-      *m = &v[i];
-      asked += busy * v[i].slot_max;
-    } else {
-      asked += v[i].busy * v[i].slot_max;
-    }
-  }
-  g_assert(*m != NULL);
-  return c->at_demand && c->burst == NULL && asked <= c->vcpu * (1 - 1e-9);
-}
-
 void
 cpu_share_set_busy(World *w, int instance, guint32 task, int busy)
 {
   InstCpu *c = inst_get(w, instance);
-  Member *m;
-  if (stays_at_demand(c, task, busy, &m)) {
-    /* Skips the water-filling (and `used`, which only burstable
-     * instances read). */
+  Member *m = member(c, task, NULL);
+  c->asked += (busy - m->busy) * m->slot_max;
+  /* The common case, below saturation: every member at its demand stays
+   * so, because what they ask for fits the CPU with room, and water_fill()
+   * would give each its demand again: @task alone changes, and the
+   * water-filling (and `used`, which only burstable instances read) is
+   * skipped. The room keeps the running sum's rounding from mattering:
+   * where it would decide, the water-filling gives the same. */
+  if (c->at_demand && c->burst == NULL && c->asked <= c->vcpu * (1 - 1e-9)) {
     CpuShares *cs = w->cpu_shares;
     m->busy = busy;
     m->alloc = busy * m->slot_max;
@@ -378,6 +365,8 @@ cpu_share_add_hard(World *w, int instance, double delta_vcpu)
     c->hard = 0.0; /* no drift from many small sums */
   if (c->members->len > 0 || c->burst != NULL)
     recompute(w, c, now, G_MAXUINT32);
+  else
+    c->asked = c->hard;
 }
 
 static InstCpu *
