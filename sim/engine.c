@@ -214,6 +214,18 @@ sim_engine_set_progress(SimEngine *engine, SimProgressFunc fn, gpointer data)
   engine->progress_data = data;
 }
 
+/* Runs the handler of an event of @kind at @time with @payload. */
+static inline KindEntry *
+dispatch(SimEngine *engine, SimTime time, SimKindId kind, gpointer payload)
+{
+  engine->now = time;
+  KindEntry *k = &g_array_index(engine->kinds, KindEntry, kind);
+  k->count++;
+  engine->events++;
+  k->handle(engine, k->model, payload);
+  return k;
+}
+
 SimRunStatus
 sim_engine_run(SimEngine *engine, SimTime horizon)
 {
@@ -234,25 +246,16 @@ sim_engine_run(SimEngine *engine, SimTime horizon)
         drop_payload(engine, &item);
         continue;
       }
-      engine->now = item.time;
-      KindEntry *k = &g_array_index(engine->kinds, KindEntry, item.kind);
-      k->count++;
-      engine->events++;
-      k->handle(engine, k->model, item.payload);
+      KindEntry *k = dispatch(engine, item.time, item.kind, item.payload);
       if (!item.is_inline && item.payload != NULL &&
           k->free_payload != NULL)
         k->free_payload(item.payload);
     } else if (first != NULL && first->time <= horizon) {
-      Stream *s = &engine->streams[engine->earliest];
-      uint64_t payload[SIM_INLINE_PAYLOAD / 8];
-      memcpy(payload, s->payload, sizeof payload);
-      s->pending = FALSE;
+      /* A copy: the handler schedules the stream's next event. */
+      Stream s = engine->streams[engine->earliest];
+      engine->streams[engine->earliest].pending = FALSE;
       find_earliest(engine);
-      engine->now = s->time;
-      KindEntry *k = &g_array_index(engine->kinds, KindEntry, s->kind);
-      k->count++;
-      engine->events++;
-      k->handle(engine, k->model, payload);
+      dispatch(engine, s.time, s.kind, s.payload);
     } else {
       break;
     }
