@@ -13,20 +13,7 @@
 #include "models/input/jsonfile.h"
 #include "scenarios/cli.h"
 #include "support.h"
-
-/* The scenarios' 1 vCPU Fargate task behind one target group, and their
- * service "web" up to its desiredCount (@desired, a number). */
-#define WEB_SERVICE_OF(desired)                                             \
-  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","         \
-  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","                  \
-  "   \"requiresCompatibilities\": [\"FARGATE\"],"                          \
-  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","     \
-  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"                  \
-  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"                    \
-  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\"," \
-  "   \"desiredCount\": " #desired ", \"launchType\": \"FARGATE\","        \
-  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","                   \
-  "     \"containerName\": \"app\", \"containerPort\": 80}],"
+#include "web-service.h"
 
 /* One Fargate service of 4 tasks, 1 vCPU each (8 slots), at 300
  * requests/s of lognormal 40 ms (utilisation 0.375 of its slots), for 20

@@ -13,6 +13,7 @@
 #include "models/input/jsonfile.h"
 #include "scenarios/cli.h"
 #include "support.h"
+#include "web-service.h"
 
 /* Three Fargate tasks at a fixed desiredCount (no autoscaling: the
  * control plane does not read the requests), 120 requests/s of lognormal
@@ -21,16 +22,7 @@
  * control plane's figures depend on the seed. */
 #define SCENARIO_AFTER_SEED                                                 \
   " \"duration\": \"10m\","                                                 \
-  " \"taskDefinitions\": [{\"family\": \"web\", \"cpu\": \"1024\","         \
-  "   \"memory\": \"2048\", \"networkMode\": \"awsvpc\","                   \
-  "   \"requiresCompatibilities\": [\"FARGATE\"],"                          \
-  "   \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\","     \
-  "     \"portMappings\": [{\"containerPort\": 80}]}]}],"                   \
-  " \"targetGroups\": [{\"TargetGroupName\": \"tg\"}],"                     \
-  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\"," \
-  "   \"desiredCount\": 3, \"launchType\": \"FARGATE\","                    \
-  "   \"loadBalancers\": [{\"targetGroupName\": \"tg\","                    \
-  "     \"containerName\": \"app\", \"containerPort\": 80}],"               \
+  WEB_SERVICE_OF(3)                                                         \
   "   \"workload\": {\"traffic\": {\"generator\": \"constant\","             \
   "     \"rps\": 120},"                                                     \
   "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"40ms\","    \
