@@ -11,6 +11,18 @@
 
 /* ---- scale-in --------------------------------------------------------- */
 
+/* Counts into @hits (@n zeroed counters) which of the @n candidates
+ * @tasks placement_choose_victim() picks in @draws draws, from a
+ * generator seeded 1. */
+static void
+count_victims(Placement *p, const PlacementRequest *req,
+              const uint32_t *tasks, guint n, guint draws, guint *hits)
+{
+  g_autoptr(gsl_rng) rng = rng_new(1);
+  for (guint t = 0; t < draws; t++)
+    hits[placement_choose_victim(p, req, tasks, n, rng)]++;
+}
+
 Test(placement, binpack_scale_in_stops_the_task_with_most_left_after)
 {
   g_autoptr(Placement) p = placement_new(1);
@@ -41,10 +53,8 @@ Test(placement, spread_az_scale_in_takes_from_the_fullest_az_at_random)
     placement_commit(p, tasks[i], 0, &n);
   PlacementRequest req = request(128, 512);
   WITH(req, spread_az);
-  g_autoptr(gsl_rng) rng = rng_new(1);
   guint hits[4] = { 0 };
-  for (guint t = 0; t < 400; t++)
-    hits[placement_choose_victim(p, &req, tasks, 4, rng)]++;
+  count_victims(p, &req, tasks, 4, 400, hits);
   cr_assert_eq(hits[3], 0);
   for (guint i = 0; i < 3; i++)
     cr_assert_gt(hits[i], 80, "candidate %u: %u", i, hits[i]);
@@ -82,10 +92,8 @@ Test(placement, random_scale_in_is_uniform)
   placement_commit(p, 1, 0, &n);
   PlacementRequest req = request(128, 512);
   WITH(req, random_only);
-  g_autoptr(gsl_rng) rng = rng_new(1);
   guint hits[2] = { 0 };
-  for (guint t = 0; t < 1000; t++)
-    hits[placement_choose_victim(p, &req, tasks, 2, rng)]++;
+  count_victims(p, &req, tasks, 2, 1000, hits);
   cr_assert(hits[0] > 430 && hits[0] < 570, "%u", hits[0]);
 }
 
