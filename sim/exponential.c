@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "sim/rng.h"
+
 #define LAYERS 256
 #define VALUE_BITS 24
 #define SCALE 16777216.0 /* 2^VALUE_BITS */
@@ -57,15 +59,15 @@ sim_exponential(gsl_rng *rng)
 {
   const Tables *t = get_tables();
   for (;;) {
-    uint32_t bits = (uint32_t) gsl_rng_get(rng);
+    uint32_t bits = sim_rng_u32(rng);
     uint32_t i = bits & (LAYERS - 1);
     uint32_t u = bits >> 8;
     double x = u * t->w[i];
     if (u < t->k[i])
       return x;
     if (i == 0)
-      return R - log(gsl_rng_uniform_pos(rng)); /* the tail, exactly */
-    if (t->f[i] + gsl_rng_uniform(rng) * (t->f[i - 1] - t->f[i]) < exp(-x))
+      return R - log(sim_rng_uniform_pos(rng)); /* the tail, exactly */
+    if (t->f[i] + sim_rng_uniform(rng) * (t->f[i - 1] - t->f[i]) < exp(-x))
       return x;
   }
 }

@@ -1,8 +1,50 @@
-/* Streams are GSL's taus2 generators (L'Ecuyer's maximally equidistributed
- * combined Tausworthe, period 2^88), keyed by name: among GSL's fastest
+/* Streams are taus2 generators (L'Ecuyer's maximally equidistributed
+ * combined Tausworthe, period 2^88), keyed by name: among the fastest
  * generators of full 32-bit words, which the request path draws two or
  * more of per request. */
 #include "sim/rng.h"
+
+/* GSL's taus2_set(), to the number: three LCG steps from the seed, each
+ * lifted above the bits its component ignores, then six warm-up steps. */
+static void
+taus2_set(void *vstate, unsigned long seed)
+{
+  SimTaus2State *s = vstate;
+  uint32_t x = seed == 0 ? 1u : (uint32_t) seed;
+  s->s1 = UINT32_C(69069) * x;
+  if (s->s1 < 2)
+    s->s1 += 2;
+  s->s2 = UINT32_C(69069) * s->s1;
+  if (s->s2 < 8)
+    s->s2 += 8;
+  s->s3 = UINT32_C(69069) * s->s2;
+  if (s->s3 < 16)
+    s->s3 += 16;
+  for (int i = 0; i < 6; i++)
+    sim_taus2_next(s);
+}
+
+static unsigned long
+taus2_get(void *vstate)
+{
+  return sim_taus2_next(vstate);
+}
+
+static double
+taus2_get_double(void *vstate)
+{
+  return sim_taus2_next(vstate) / 4294967296.0;
+}
+
+const gsl_rng_type sim_rng_taus2 = {
+  .name = "ecsim-taus2",
+  .max = UINT32_C(0xffffffff),
+  .min = 0,
+  .size = sizeof(SimTaus2State),
+  .set = taus2_set,
+  .get = taus2_get,
+  .get_double = taus2_get_double,
+};
 
 struct _SimRngSet {
   guint64 seed;
@@ -53,7 +95,7 @@ sim_rng_get(SimRngSet *set, const char *name)
   gsl_rng *r = g_hash_table_lookup(set->streams, name);
   if (r != NULL)
     return r;
-  r = gsl_rng_alloc(gsl_rng_taus2);
+  r = gsl_rng_alloc(&sim_rng_taus2);
   /* GSL seeds with an unsigned long; fold the 64-bit key into 32 bits
    * (as every GSL generator accepts). A zero seed makes GSL substitute its
    * default, so avoid it. */

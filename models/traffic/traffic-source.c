@@ -11,9 +11,9 @@
  * state switches and the burstiness factor's redraws are piece boundaries
  * too, so they cost no events. A call does O(1) work amortised over the
  * pieces it crosses and allocates nothing. */
-#define HAVE_INLINE /* GSL's inline gsl_rng_uniform_pos() */
 #include "models/traffic/traffic-private.h"
 #include "sim/exponential.h"
+#include "sim/rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -208,7 +208,7 @@ log_next(TrafficSource *src)
       continue;
     src->log_time = t;
     src->copies = src->whole;
-    if (src->frac > 0.0 && gsl_rng_uniform(src->rng) < src->frac)
+    if (src->frac > 0.0 && sim_rng_uniform(src->rng) < src->frac)
       src->copies++;
   }
   src->copies--;
@@ -255,7 +255,7 @@ place_in_piece(TrafficSource *src, double *e)
       if (t >= src->end)
         break;
       src->now = t;
-      double u = gsl_rng_uniform(src->rng) * src->hi;
+      double u = sim_rng_uniform(src->rng) * src->hi;
       if (u < src->lo ||
           u < src->gain * src->factor * traffic_seg_rate(&src->seg, t))
         return TRUE;

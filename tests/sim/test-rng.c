@@ -49,3 +49,50 @@ Test(rng, different_names_and_seeds_give_different_sequences)
   sim_rng_set_free(a);
   sim_rng_set_free(b);
 }
+
+Test(rng, streams_are_gsl_taus2_number_for_number)
+{
+  /* Same numbers as GSL's taus2 for the same seed, through GSL's API and
+   * through the inline draws: outputs did not move when streams left
+   * gsl_rng_taus2 for sim_rng_taus2. */
+  const unsigned long seeds[] = { 0, 1, 2, 7, 12345, 0xffffffffUL,
+                                  0x100000000UL, 0x1234567890UL };
+  for (gsize k = 0; k < G_N_ELEMENTS(seeds); k++) {
+    gsl_rng *gsl = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng *gsl_too = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng *ours = gsl_rng_alloc(&sim_rng_taus2);
+    gsl_rng *inlined = gsl_rng_alloc(&sim_rng_taus2);
+    gsl_rng_set(gsl, seeds[k]);
+    gsl_rng_set(gsl_too, seeds[k]);
+    gsl_rng_set(ours, seeds[k]);
+    gsl_rng_set(inlined, seeds[k]);
+    for (int i = 0; i < 3000; i++) {
+      cr_assert_eq(gsl_rng_get(ours), gsl_rng_get(gsl), "seed %lu draw %d",
+                   seeds[k], i);
+      cr_assert_eq(gsl_rng_uniform(ours), gsl_rng_uniform(gsl));
+      cr_assert_eq(gsl_rng_uniform_int(ours, 1000),
+                   gsl_rng_uniform_int(gsl, 1000));
+      cr_assert_eq(sim_rng_u32(inlined), gsl_rng_get(gsl_too),
+                   "seed %lu draw %d", seeds[k], i);
+      cr_assert_eq(sim_rng_uniform(inlined), gsl_rng_uniform(gsl_too));
+    }
+    gsl_rng_free(gsl);
+    gsl_rng_free(gsl_too);
+    gsl_rng_free(ours);
+    gsl_rng_free(inlined);
+  }
+}
+
+Test(rng, inline_draws_fall_back_to_gsl_for_other_generators)
+{
+  gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *b = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(a, 99);
+  gsl_rng_set(b, 99);
+  for (int i = 0; i < 100; i++) {
+    cr_assert_eq(sim_rng_u32(a), (uint32_t) gsl_rng_get(b));
+    cr_assert_eq(sim_rng_uniform(a), gsl_rng_uniform(b));
+  }
+  gsl_rng_free(a);
+  gsl_rng_free(b);
+}
