@@ -86,8 +86,12 @@ holds_text(const BreakEven *be, int lo, int hi)
                                   : NULL;
   g_autofree char *above = hi < last ? limit_text(be, point_at(be, hi + 1))
                                      : NULL;
-  return g_strdup_printf(" The answer holds from %s to %s only: %s%s%s; "
-                         "beyond, the costs are not comparable.", from, to,
+  /* One level alone: "holds at 0.5x only", not "from 0.5x to 0.5x". */
+  g_autofree char *range = lo == hi ? g_strdup_printf("at %s", from)
+                                    : g_strdup_printf("from %s to %s", from,
+                                                      to);
+  return g_strdup_printf(" The answer holds %s only: %s%s%s; beyond, the "
+                         "costs are not comparable.", range,
                          below ? below : "", below && above ? "; " : "",
                          above ? above : "");
 }
@@ -234,12 +238,19 @@ conclude_levels(BreakEven *be)
   gboolean ec2 = last->ec2.usd < last->fargate.usd;
   g_autofree char *from = scale_text(be->lo_scale);
   g_autofree char *to = scale_text(be->hi_scale);
+  g_autofree char *where =
+    lo == hi
+      ? g_strdup_printf("at the one traffic level tried where both meet "
+                        "their SLO and error budget, %s the scenario's (%.0f "
+                        "requests/s on average)", from, first->mean_rps)
+      : g_strdup_printf("at every traffic level tried where both meet their "
+                        "SLO and error budget, %s to %s the scenario's (%.0f "
+                        "to %.0f requests/s on average)", from, to,
+                        first->mean_rps, last->mean_rps);
   be->statement = g_strdup_printf(
-    "%s (%s) is cheaper than %s (%s) at every traffic level tried where "
-    "both meet their SLO and error budget, %s to %s the scenario's (%.0f to "
-    "%.0f requests/s on average).%s", ec2 ? "EC2" : "Fargate", ec2 ? be->ec2 : be->fargate,
-    ec2 ? "Fargate" : "EC2", ec2 ? be->fargate : be->ec2, from, to,
-    first->mean_rps, last->mean_rps, holds);
+    "%s (%s) is cheaper than %s (%s) %s.%s", ec2 ? "EC2" : "Fargate",
+    ec2 ? be->ec2 : be->fargate, ec2 ? "Fargate" : "EC2",
+    ec2 ? be->fargate : be->ec2, where, holds);
 }
 
 /* "ec2 $1234.56/month", with the reason when it did not count. */

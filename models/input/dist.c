@@ -11,6 +11,7 @@
 
 #include "models/input/input.h"
 #include "sim/exponential.h"
+#include "sim/normal.h"
 
 Dist
 dist_fixed(SimTime value)
@@ -203,7 +204,7 @@ dist_sample_seconds(const Dist *d, gsl_rng *rng)
   case DIST_UNIFORM:
     return d->a + (d->b - d->a) * gsl_rng_uniform(rng);
   case DIST_LOGNORMAL:
-    return gsl_ran_lognormal(rng, d->a, d->b);
+    return exp(d->a + d->b * sim_normal(rng)); /* a ziggurat: no log() */
   case DIST_GAMMA:
     return gsl_ran_gamma(rng, d->a, d->b);
   case DIST_EMPIRICAL:

@@ -27,9 +27,11 @@ static const char *const shortened_flagship[] = {
 
 /* The flagship's whole day in the same slow motion: 4.3 M requests. Its
  * crossing is the flagship's, about 2.8x, where the costs part by under
- * 2% over several levels. */
+ * 2% over several levels. Whether the request-level runs at the ends of
+ * the screen's bracket tie or bracket the crossing turns on their noise:
+ * with seed 5 they tie (seeds 1-4 and 6 bracket it). */
 static const char *const slow_motion_day[] = {
-  "--variant", "fargate", "--variant", "ec2",
+  "--variant", "fargate", "--variant", "ec2", "--set", "/seed=5",
   "--set", "/services/0/workload/traffic/mean_rps=50",
   "--set", "/services/0/workload/traffic/peak_rps=95",
   "--set", "/services/0/workload/service_time/mean=\"350ms\"",

@@ -186,7 +186,10 @@ Test(pitfalls_decision, break_even_refuses_a_level_where_a_variant_fails)
 }
 
 /* A latency miss with no errors: attainment 98.96% against 99% (not
- * printed as "99%"). */
+ * printed as "99%"). The 300 ms objective is the service time's own p99
+ * (294 ms), so at every level it is near the edge; in these 10 minutes
+ * 0.25x misses it too (98.9%) and one level is left: the answer holds
+ * "at 0.5x", not "from 0.5x to 0.5x". */
 Test(pitfalls_decision, break_even_refuses_a_level_where_a_variant_misses_its_slo)
 {
   g_autofree char *dir = test_tmpdir();
@@ -198,9 +201,15 @@ Test(pitfalls_decision, break_even_refuses_a_level_where_a_variant_misses_its_sl
                        "/services/0/workload/timeout=\"30s\"", NULL), 0, "%s",
                err);
   g_autofree char *be = test_line_of(out, "Break-even: ");
-  cr_assert(strstr(be, "The answer holds from 0.125x to 0.5x only: at 1x "
-                       "fargate meets its SLO for 98.96% of requests (target "
-                       "99%)"), "%s", out);
+  cr_assert(strstr(be, "is cheaper than Fargate (fargate) at the one "
+                       "traffic level tried where both meet their SLO and "
+                       "error budget, 0.5x the scenario's (10 requests/s on "
+                       "average)."), "%s", be);
+  cr_assert(strstr(be, "The answer holds at 0.5x only: at 0.25x fargate "
+                       "meets its SLO for 98.9% of requests (target 99%) and "
+                       "ec2 meets its SLO for 98.9% of requests (target "
+                       "99%); at 1x fargate meets its SLO for 98.96% of "
+                       "requests (target 99%)"), "%s", be);
   test_rmrf(dir);
 }
 
