@@ -2,14 +2,16 @@
  * within issue 20's bounds of the request-level one (validation.h), same
  * scenario, same seed. Prints the README's table (--verbose).
  *
- * The noise yardstick: with ECSIM_VALIDATION_NOISE=1 in the environment,
- * each example also runs request-level a second time with --request-seed
- * (the seed + 1: other arrivals and service times, the same control
- * plane), and the table gets a row "EXAMPLE/VARIANT noise" comparing that
- * run with the first as the aggregate one is compared. It shows how far
- * two request-level runs part by request noise alone, the yardstick for
- * the aggregate rows. Off by default: it adds a request-level run per
- * example (the README's second table; it never fails a test). */
+ * The noise yardstick: with ECSIM_VALIDATION_NOISE=K in the environment
+ * (1 to 20), each example also runs request-level K more times with
+ * --request-seed (the seed + 1 to + K: other arrivals and service times,
+ * the same control plane), and the table gets rows "EXAMPLE/VARIANT
+ * noise" (the seed + 1), "EXAMPLE/VARIANT noise 2" and so on, comparing
+ * each run with the first as the aggregate one is compared. They show how
+ * far two request-level runs part by request noise alone, the yardstick
+ * for the aggregate rows. Off by default: it adds K request-level runs
+ * per example (the README's second table is K = 1; it never fails a
+ * test). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -114,8 +116,7 @@ validate_with(const char *scenario, const Guard *guard)
     }
     validation_result_clear(&r);
   }
-  if (validation_noise_wanted())
-    noise_rows(scenario, tmp, req_dir, req, table);
+  noise_rows(scenario, tmp, req_dir, req, table);
   printf("%s", table->str);
   test_rmrf(tmp);
   cr_assert(all, "%s: the aggregate fidelity left the bounds:\n%s",
@@ -173,28 +174,35 @@ Test(validation, microservices_refused)
 }
 
 /* The noise yardstick (see the header comment): runs @scenario
- * request-level again in @tmp with --request-seed = seed + 1 and appends
- * a row per variant of @variants comparing it with @req_dir's run. */
+ * request-level again in @tmp with --request-seed = seed + k for each k
+ * from 1 to validation_noise_seeds(), and appends a row per variant of
+ * @variants comparing each with @req_dir's run. */
 static void
 noise_rows(const char *scenario, const char *tmp, const char *req_dir,
            const GPtrArray *variants, GString *table)
 {
   g_autofree char *first = g_build_filename(req_dir, variants->pdata[0],
                                             NULL);
-  g_autofree char *request_seed =
-    g_strdup_printf("%" G_GUINT64_FORMAT, validation_seed(first) + 1);
+  guint64 seed = validation_seed(first);
   g_autofree char *path = g_build_filename(test_source_root(), "scenarios",
                                            scenario, NULL);
-  g_autofree char *dir = g_build_filename(tmp, "noise", NULL);
-  g_autofree char *out = NULL, *err = NULL;
-  int status = cli_run(NULL, &out, &err, "run", path, "-q", "--force",
-                       "--request-seed", request_seed, "-o", dir, NULL);
-  cr_assert(status == 0 || status == 3, "%s --request-seed %s: exit %d: %s",
-            scenario, request_seed, status, err);
-  for (guint i = 0; i < variants->len; i++) {
-    ValidationResult r;
-    g_free(compare_row(table, scenario, variants->pdata[i], " noise",
-                       req_dir, dir, &r));
-    validation_result_clear(&r);
+  for (guint k = 1; k <= validation_noise_seeds(); k++) {
+    g_autofree char *request_seed =
+      g_strdup_printf("%" G_GUINT64_FORMAT, seed + k);
+    g_autofree char *name = g_strdup_printf("noise-%u", k);
+    g_autofree char *dir = g_build_filename(tmp, name, NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    int status = cli_run(NULL, &out, &err, "run", path, "-q", "--force",
+                         "--request-seed", request_seed, "-o", dir, NULL);
+    cr_assert(status == 0 || status == 3, "%s --request-seed %s: exit %d: %s",
+              scenario, request_seed, status, err);
+    g_autofree char *suffix = k == 1 ? g_strdup(" noise")
+                                     : g_strdup_printf(" noise %u", k);
+    for (guint i = 0; i < variants->len; i++) {
+      ValidationResult r;
+      g_free(compare_row(table, scenario, variants->pdata[i], suffix,
+                         req_dir, dir, &r));
+      validation_result_clear(&r);
+    }
   }
 }

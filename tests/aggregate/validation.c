@@ -280,10 +280,17 @@ validation_row(GString *s, const char *name, const ValidationResult *r)
                          validation_within_bounds(r) ? "yes" : "**no**");
 }
 
-gboolean
-validation_noise_wanted(void)
+guint
+validation_noise_seeds(void)
 {
-  return g_strcmp0(g_getenv("ECSIM_VALIDATION_NOISE"), "1") == 0;
+  const char *v = g_getenv("ECSIM_VALIDATION_NOISE");
+  if (v == NULL || *v == '\0')
+    return 0;
+  guint64 k = 0;
+  if (!g_ascii_string_to_unsigned(v, 10, 1, 20, &k, NULL))
+    g_error("ECSIM_VALIDATION_NOISE=%s: give the number of request seeds, "
+            "1 to 20", v);
+  return (guint) k;
 }
 
 guint64

@@ -57,11 +57,13 @@ void validation_result_clear(ValidationResult *r);
 /* Appends one Markdown table row for @name. */
 void validation_row(GString *s, const char *name, const ValidationResult *r);
 
-/* The yardstick (ECSIM_VALIDATION_NOISE=1, test-validation.c): the
- * request-level run against itself with another --request-seed. */
+/* The yardstick (ECSIM_VALIDATION_NOISE=K, test-validation.c): the
+ * request-level run against itself with K other --request-seed values. */
 
-/* TRUE when the environment asks for it (ECSIM_VALIDATION_NOISE=1). */
-gboolean validation_noise_wanted(void);
+/* K, the request seeds the environment asks the yardstick for
+ * (ECSIM_VALIDATION_NOISE=K, 1 to 20); 0 without it. A value that is not
+ * such a count is a test failure, not silently none. */
+guint validation_noise_seeds(void);
 
 /* The seed of the run whose summary.json is in @dir. */
 guint64 validation_seed(const char *dir);
