@@ -139,3 +139,10 @@ test_summary_number(TestRun *run, const char *path)
   cJSON_Delete(summary);
   return v;
 }
+
+int
+test_cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}

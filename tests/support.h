@@ -30,6 +30,9 @@ char *test_read_file(const char *dir, const char *name);
  * its line break (owned); fails the test when there is none. */
 char *test_line_of(const char *text, const char *start);
 
+/* Orders two doubles ascending: for qsort() and g_array_sort(). */
+int test_cmp_double(const void *a, const void *b);
+
 /* A new empty temporary directory (removed by test_rmrf()). */
 char *test_tmpdir(void);
 void test_rmrf(const char *path);

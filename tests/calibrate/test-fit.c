@@ -12,13 +12,6 @@
 #include "models/experiments/calibrate-fit.h"
 #include "support.h"
 
-static int
-cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static gsl_rng *
 rng_new(unsigned long seed)
 {
@@ -44,7 +37,7 @@ sample(int kind, double mean, double cv, gsize n, unsigned long seed)
     x[i] = kind == CAL_DIST_LOGNORMAL
              ? draw_lognormal(r, mean, cv)
              : gsl_ran_gamma(r, 1 / (cv * cv), mean * cv * cv);
-  qsort(x, n, sizeof *x, cmp_double);
+  qsort(x, n, sizeof *x, test_cmp_double);
   gsl_rng_free(r);
   return x;
 }

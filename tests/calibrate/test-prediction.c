@@ -93,13 +93,6 @@ write_in(const char *dir, const char *name, const char *text)
             path);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* The p99 in seconds of target_processing_time (field 7) over the answered
  * requests of the ALB log @path answered (field 2, `time`) at DAY_TWO or
  * later. Both fields come before the log's first quoted field, within a
@@ -128,7 +121,7 @@ day_two_p99(const char *dir, const char *path)
       g_array_append_val(v, t);
   }
   cr_assert_gt(v->len, 1000, "%s: too few requests on day two", path);
-  g_array_sort(v, cmp_double);
+  g_array_sort(v, test_cmp_double);
   return g_array_index(v, double, (guint) ceil(0.99 * v->len) - 1);
 }
 

@@ -240,13 +240,6 @@ real_started_to_registered(const char *path)
   return registered - started;
 }
 
-static int
-cmp_double(gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* The default Fargate start against the real log: the wordpress service's
  * "has started 1 tasks" to "registered 1 targets" took 38.9 s; the
  * simulated median of the same interval for 100 cold tasks of the default
@@ -288,7 +281,7 @@ Test(ec2, default_fargate_start_matches_the_real_describe_services_log)
     g_array_append_val(spans, s);
   }
   cr_assert_eq(spans->len, 100);
-  g_array_sort(spans, cmp_double);
+  g_array_sort(spans, test_cmp_double);
   double median = (g_array_index(spans, double, 49) +
                    g_array_index(spans, double, 50)) / 2;
   cr_assert(fabs(median - real) <= 0.1 * real,
