@@ -149,8 +149,8 @@ search_of(BreakEven *be)
  * appended to @jobs: EC2's first (jobs[0..n-1]), then Fargate's, each
  * announced when @sr is verbose. Threads take jobs in order, and the
  * longest first balances them best; EC2's tasks with CPU shares cost
- * about 1.4 times Fargate's per request (the flagship's day: about 14 s
- * against 10 s). */
+ * about 1.6 times Fargate's per request (the flagship's day: about 11 s
+ * against 7 s). */
 static void
 add_level_jobs(const Search *sr, GPtrArray *jobs, const double *scales,
                guint n, gboolean aggregate)

@@ -12,6 +12,7 @@
 #include "models/input/input.h"
 #include "sim/exponential.h"
 #include "sim/normal.h"
+#include "sim/rng.h"
 
 Dist
 dist_fixed(SimTime value)
@@ -202,7 +203,7 @@ dist_sample_seconds(const Dist *d, gsl_rng *rng)
   case DIST_EXPONENTIAL:
     return d->mean * sim_exponential(rng); /* a ziggurat: no log() */
   case DIST_UNIFORM:
-    return d->a + (d->b - d->a) * gsl_rng_uniform(rng);
+    return d->a + (d->b - d->a) * sim_rng_uniform(rng);
   case DIST_LOGNORMAL:
     return exp(d->a + d->b * sim_normal(rng)); /* a ziggurat: no log() */
   case DIST_GAMMA:
