@@ -11,9 +11,20 @@
 #include "models/requests/aggregate.h"
 #include "models/requests/calls.h"
 
+#define MINUTE (60 * SIM_SEC)
+
+/* One service's busiest minute so far in the period. */
+typedef struct {
+  double busy, slots;    /* the integrals at the last minute's end */
+  double peak_pct;       /* the busiest whole minute's CPU, or -1 */
+} MinuteCpu;
+
 struct _Metrics {
   World *w;              /* the world it belongs to */
   SimKindId kind;        /* its event kind */
+  SimKindId minute_kind; /* the minute tick's (periods over a minute) */
+  MinuteCpu *minutes;    /* per service */
+  SimTime minute_end;    /* the last minute closed ends here */
   GArray *rows;          /* PeriodRow: all, or the last period's */
   SimTime period_start;
   /* Running-task-second weighted sums of cpu_pct and memory_pct, and
@@ -61,6 +72,9 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
   double busy = sim_time_avg_take_window(&rs->busy, end);
   double slots = sim_time_avg_take_window(&rs->slots, end);
   row.cpu_pct = slots > 0 ? 100.0 * busy / slots : 0.0;
+  MinuteCpu *minute = &w->metrics->minutes[service];
+  row.cpu_peak_pct = MAX(row.cpu_pct, minute->peak_pct);
+  minute->peak_pct = -1;
   ServiceCounts c = service_counts(w, service);
   row.desired = service_get(w, service)->desired;
   row.running = c.running;
@@ -77,12 +91,40 @@ close_row(World *w, guint32 service, SimTime start, SimTime end)
   g_array_append_val(w->metrics->rows, row);
 }
 
+/* Closes the minute that ends @now (once): each service's CPU over it,
+ * kept when it is the period's busiest. */
+static void
+close_minute(Metrics *m, SimTime now)
+{
+  World *w = m->w;
+  if (now == m->minute_end)
+    return;
+  m->minute_end = now;
+  aggregate_sync(w, FALSE);
+  for (guint s = 0; s < w->cfg->services->len; s++) {
+    ReqStats *rs = &w->reqstats[s];
+    MinuteCpu *minute = &m->minutes[s];
+    double busy = sim_time_avg_integral(&rs->busy, now);
+    double slots = sim_time_avg_integral(&rs->slots, now);
+    double d_slots = slots - minute->slots;
+    if (d_slots > 0)
+      minute->peak_pct = MAX(minute->peak_pct,
+                             100.0 * (busy - minute->busy) / d_slots);
+    minute->busy = busy;
+    minute->slots = slots;
+  }
+}
+
 static void
 close_period(World *w, SimTime end)
 {
   Metrics *m = w->metrics;
   SimTime start = m->period_start;
   guint n = w->cfg->services->len;
+  /* The minute that ends with the period is the period's (its tick,
+   * scheduled later, would come after this one). */
+  if (w->cfg->period > MINUTE && end % MINUTE == 0)
+    close_minute(m, end);
   aggregate_sync(w, TRUE);
   /* Without keep_rows the rows' only reader is the sink, below. */
   if (!w->options.keep_rows)
@@ -110,17 +152,34 @@ on_tick(SimEngine *engine, gpointer model, gpointer payload)
     sim_schedule_inline(engine, next, w->metrics->kind, NULL, 0);
 }
 
+/* Every minute from the run's start, while periods are longer. */
+static void
+on_minute(SimEngine *engine, gpointer model, gpointer payload)
+{
+  Metrics *m = model;
+  SimTime now = world_now(m->w);
+  close_minute(m, now);
+  if (now + MINUTE < m->w->horizon)
+    sim_schedule_inline(engine, now + MINUTE, m->minute_kind, NULL, 0);
+}
+
 void
 metrics_init(World *w)
 {
   static const SimEventKind tick = { "metrics.period", on_tick, NULL };
-  w->metrics = g_new0(Metrics, 1);
-  w->metrics->w = w;
-  w->metrics->kind = sim_engine_register(w->engine, &tick, w->metrics);
-  w->metrics->rows = g_array_new(FALSE, TRUE, sizeof(PeriodRow));
+  static const SimEventKind minute = { "metrics.minute", on_minute, NULL };
+  Metrics *m = w->metrics = g_new0(Metrics, 1);
+  m->w = w;
+  m->kind = sim_engine_register(w->engine, &tick, m);
+  m->minute_kind = sim_engine_register(w->engine, &minute, m);
+  m->rows = g_array_new(FALSE, TRUE, sizeof(PeriodRow));
+  m->minutes = g_new(MinuteCpu, w->cfg->services->len);
+  for (guint s = 0; s < w->cfg->services->len; s++)
+    m->minutes[s] = (MinuteCpu){ 0, 0, -1 };
   if (w->cfg->period < w->horizon)
-    sim_schedule_inline(w->engine, w->cfg->period, w->metrics->kind,
-                        NULL, 0);
+    sim_schedule_inline(w->engine, w->cfg->period, m->kind, NULL, 0);
+  if (w->cfg->period > MINUTE && MINUTE < w->horizon)
+    sim_schedule_inline(w->engine, MINUTE, m->minute_kind, NULL, 0);
 }
 
 void
@@ -129,6 +188,7 @@ metrics_free(World *w)
   if (w->metrics == NULL)
     return;
   g_array_unref(w->metrics->rows);
+  g_free(w->metrics->minutes);
   g_free(w->metrics);
   w->metrics = NULL;
 }

@@ -3,8 +3,9 @@
  * Every `period` (60 s by default) each service gets one row: arrivals,
  * completions, errors by kind, latency percentiles of the requests that
  * completed in the period, mean requests in flight, CPU and memory
- * utilisation, desired/running/pending tasks, registered instances and
- * the cost so far. The last row covers the part-period up to the horizon.
+ * utilisation (the period's and its busiest minute's CPU),
+ * desired/running/pending tasks, registered instances and the cost so
+ * far. The last row covers the part-period up to the horizon.
  *
  * Each period's rows go to the World's sink (WorldOptions.sink) as the
  * period closes. Only with WorldOptions.keep_rows does the World keep them
@@ -29,6 +30,10 @@ typedef struct _PeriodRow {
   double cpu_pct;                   /* busy slot-time / slot-time (a
                                        share-only EC2 task counts CPU
                                        used / reserved: may pass 100) */
+  double cpu_peak_pct;              /* the busiest minute's cpu_pct:
+                                       whole minutes of the run's clock
+                                       that end in the period, and the
+                                       period itself */
   double memory_pct;
   int desired, running, pending;
   int instances;                    /* registered container instances */

@@ -54,7 +54,7 @@ write_edge_rows(World *w, FILE *f)
     csv_num(f, r->p99_ms, 3);
     csv_num(f, r->p999_ms, 3);
     csv_num(f, r->mean_ms, 3);
-    fprintf(f, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",,,,,,,,\n",
+    fprintf(f, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",,,,,,,,,\n",
             r->in_flight, r->sent - r->wanted);
   }
 }
@@ -62,8 +62,8 @@ write_edge_rows(World *w, FILE *f)
 static const char timeseries_header[] =
   "time_s,clock,service,arrivals,rps,completed,err_no_target,"
   "err_queue_full,err_timeout,err_reset,p50_ms,p90_ms,p99_ms,"
-  "p999_ms,mean_ms,in_flight,waited,mean_wait_ms,cpu_pct,memory_pct,"
-  "desired,running,pending,instances,cost_usd\n";
+  "p999_ms,mean_ms,in_flight,waited,mean_wait_ms,cpu_pct,cpu_peak_pct,"
+  "memory_pct,desired,running,pending,instances,cost_usd\n";
 
 /* One service's row of timeseries.csv; its cost (the last column) is
  * @cost_usd. */
@@ -89,6 +89,7 @@ write_row(World *w, FILE *f, const PeriodRow *r, double cost_usd)
   fprintf(f, ",%" G_GUINT64_FORMAT, r->waited);
   csv_num(f, r->mean_wait_ms, 3);
   csv_num(f, r->cpu_pct, 3);
+  csv_num(f, r->cpu_peak_pct, 3);
   csv_num(f, r->memory_pct, 3);
   fprintf(f, ",%d,%d,%d,%d", r->desired, r->running, r->pending,
           r->instances);
