@@ -98,8 +98,12 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   d.values[METRIC_CPU] = d_slots > 0 ? 100.0 * d_busy / d_slots : 0.0;
   d.values[METRIC_MEMORY] = metrics_memory_pct(w, s, c.running,
                                                d_flight / 60.0);
+  /* Flows give expectations; the datapoints read what requests would. */
+  double counted = arrivals;
+  if (world_is_aggregate(w))
+    aggregate_sample_datapoint(w, s, &counted, &d.values[METRIC_CPU]);
   guint targets = lb_rotation_size(w, s);
-  d.values[METRIC_REQUESTS_PER_TARGET] = arrivals / MAX(targets, 1u);
+  d.values[METRIC_REQUESTS_PER_TARGET] = counted / MAX(targets, 1u);
   /* The minute's latencies are kept only when a policy reads them. */
   d.values[METRIC_LATENCY_P50] = d.values[METRIC_LATENCY_P99] = NAN;
   if (rs->minute_latency != NULL) {

@@ -29,6 +29,8 @@ typedef struct {
 /* One service's flow. */
 typedef struct {
   TrafficRate *traffic;         /* NULL: no traffic */
+  gsl_rng *metric_noise;        /* aggregate-metric.c's draws, lent from
+                                   the world's request streams */
   FluidLatency *latency;        /* its latencies since the last flush */
   double mean_s, scv;           /* service time on a speed-1 task */
   double work_s;                /* vCPU-seconds of work per request and
@@ -44,6 +46,7 @@ typedef struct {
   guint64 recorded[C_N];        /* what went into the counters */
   double near_saturation_s;     /* time with 0.95 < ρ < 1 on some task */
   double overload_s;            /* time with a backlog on some task */
+  double overload_datapoint_s;  /* overload_s at the last datapoint */
   gboolean shared_cpu;          /* some task was share-only (EC2) */
   gboolean pooled;              /* least outstanding requests: its tasks
                                    step as one server group */

@@ -486,6 +486,7 @@ aggregate_init(World *w)
       f->traffic = traffic_rate_new(
         svc->workload.traffic, world_rng(w, "traffic-modulation", svc->name),
         w->cfg->clock_offset, w->options.traffic_scale);
+    f->metric_noise = world_rng(w, "metric-noise", svc->name);
     f->latency = fluid_latency_new(&svc->workload.service_time);
     f->mean_s = dist_mean_seconds(&svc->workload.service_time);
     f->work_s = f->mean_s * workload_work_per_second(&svc->workload);

@@ -61,6 +61,15 @@ void aggregate_on_task_state(World *w, Task *t, TaskState old,
                              gpointer data);
 void aggregate_on_task_health(World *w, Task *t, gpointer data);
 
+/* A minute's autoscaling datapoint of @service as a request-level run
+ * would measure it: *@arrivals, the minute's expected arrivals, becomes a
+ * Poisson draw of them, and *@cpu_pct (the service's busy fraction, in
+ * percent) the busy time of that many random service times
+ * (aggregate-metric.c). Draws from the request stream "metric-noise", so
+ * that --request-seed moves it and the control plane keeps its numbers. */
+void aggregate_sample_datapoint(World *w, guint32 service, double *arrivals,
+                                double *cpu_pct);
+
 /* Adds the run's warnings about the approximation (ρ near 1, high
  * variability, effects it leaves out) to w->warnings. */
 void aggregate_collect_warnings(World *w);

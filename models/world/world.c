@@ -31,15 +31,17 @@
 #include "models/core/world-private.h"
 
 /* TRUE for the streams a request draws from: its arrival, its service
- * time, the calls it makes and their errors. "traffic-modulation" (the
- * bursts of a modulated generator) is not one of them: the bursts are the
- * scenario's load shape, kept with the control plane, so that a
- * --request-seed changes the requests' noise and not their load. */
+ * time, the calls it makes and their errors, and in the aggregate
+ * fidelity the noise a minute's requests put in its datapoints.
+ * "traffic-modulation" (the bursts of a modulated generator) is not one
+ * of them: the bursts are the scenario's load shape, kept with the
+ * control plane, so that a --request-seed changes the requests' noise and
+ * not their load. */
 static gboolean
 is_request_stream(const char *prefix)
 {
   static const char *const request[] = { "traffic", "service-time", "calls",
-                                         "errors", NULL };
+                                         "errors", "metric-noise", NULL };
   return g_strv_contains(request, prefix);
 }
 

@@ -235,3 +235,94 @@ Test(pitfalls_aggregate, a_timeout_within_the_service_time_is_flagged)
   }
   test_rmrf(dir);
 }
+
+/* 4 tasks of 8 slots at 724.8 requests/s of 20 ms: 45.3% CPU, so target
+ * tracking at 60% wants ceil(4 x 45.3 / 60) = ceil(3.02) = 4 tasks, a
+ * knife edge from 3. A minute's datapoint, request by request, wanders
+ * by about 0.4 percent around 45.3 and falls below 45.0 about one minute
+ * in five: once the scale-in alarm's 15 minutes have passed, the service
+ * goes to 3 within minutes. */
+static const char *knife_edge =
+  "{\"duration\": \"1h\", \"seed\": 2,"
+  WEB_SERVICE_OF(4)
+  "   \"scaling\": {\"MinCapacity\": 2, \"MaxCapacity\": 8, \"policies\": ["
+  "     {\"PolicyName\": \"cpu\", \"PolicyType\": \"TargetTrackingScaling\","
+  "      \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60,"
+  "       \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
+  "        \"ECSServiceAverageCPUUtilization\"}}}]},"
+  "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
+  "     \"rps\": 724.8},"
+  "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"20ms\","
+  "       \"cv\": 1.5},"
+  "     \"concurrency_per_vcpu\": 8}}]}";
+
+/* The time of the first "desired count changed from 4 to 3" in @dir's
+ * events.jsonl, or -1. */
+static double
+first_scale_in(const char *dir)
+{
+  g_autofree char *text = test_read_file(dir, "events.jsonl");
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++) {
+    if (strstr(*l, "changed from 4 to 3") == NULL)
+      continue;
+    g_autoptr(cJSON) ev = cJSON_Parse(*l);
+    return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ev, "time"));
+  }
+  return -1;
+}
+
+/* The aggregate fidelity's datapoints carry the noise a minute's
+ * requests give them, so it scales at a knife edge as request-level
+ * runs do; with its flows' expectation alone (45.3% every minute) it
+ * never would. */
+Test(pitfalls_aggregate, a_knife_edge_scales_in_as_requests_do)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, knife_edge, -1, NULL));
+  const char *fidelities[] = { "requests", "aggregate" };
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *err = NULL;
+    int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
+                         "--fidelity", fidelities[k], "-o", fidelities[k],
+                         NULL);
+    cr_assert_eq(status, 0, "%s: exit %d: %s", fidelities[k], status, err);
+    g_autofree char *sub = g_build_filename(dir, fidelities[k], "base",
+                                            NULL);
+    double t = first_scale_in(sub);
+    cr_assert(t >= 15 * 60 && t <= 45 * 60,
+              "%s: first scale-in to 3 at %.0f s (-1: none)", fidelities[k],
+              t);
+  }
+  test_rmrf(dir);
+}
+
+/* 2 tasks (16 slots) at 1,600 requests/s of 20 ms: twice their capacity.
+ * A backlogged task is never idle, so its datapoint reads 100%, request
+ * by request and in the aggregate fidelity, whatever its request seed
+ * (noise that went either way would read below 100% half the time). */
+Test(pitfalls_aggregate, a_saturated_service_reads_full_cpu)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, knife_edge, -1, NULL));
+  for (int seed = 1; seed <= 8; seed++) {
+    g_autofree char *request_seed = g_strdup_printf("%d", seed);
+    g_autofree char *out = g_strdup_printf("out%d", seed);
+    g_autofree char *err = NULL;
+    int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
+                         "--fidelity", "aggregate", "--request-seed",
+                         request_seed, "--set", "/duration=\"10m\"",
+                         "--set", "/services/0/desiredCount=2", "--set",
+                         "/services/0/workload/traffic/rps=1600", "-o", out,
+                         NULL);
+    cr_assert(status == 0 || status == 3, "exit %d: %s", status, err);
+    g_autofree char *sub = g_build_filename(dir, out, "base", NULL);
+    g_autofree char *events = test_read_file(sub, "events.jsonl");
+    cr_assert(strstr(events, "changed from 2 to 4: policy cpu: "
+                             "ECSServiceAverageCPUUtilization 100.0 > ")
+                != NULL, "request seed %d: %s", seed, events);
+  }
+  test_rmrf(dir);
+}
