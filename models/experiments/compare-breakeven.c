@@ -17,6 +17,8 @@ static const double grid[] = { 0.5, 2.0, 0.25, 4.0, 0.125, 8.0 };
 /* Brackets as wide tried beside the first before the request-level search
  * takes over. */
 #define CONFIRM_SHIFTS 3
+/* Levels the screen tries beside a tied one (probe_ties()). */
+#define TIE_PROBES 4
 
 static double
 number(const cJSON *o, const char *a, const char *b)
@@ -318,6 +320,41 @@ tied(const GArray *points, double lo, double hi, double tie)
   return hits == 2;
 }
 
+/* The first i of @points' valid run where one of levels i and i + 1
+ * has costs within @tie of each other and the other has not; or -1. */
+static int
+tie_edge(const GArray *points, double tie)
+{
+  int lo, hi;
+  if (!breakeven_valid_run(points, &lo, &hi))
+    return -1;
+  for (int i = lo; i < hi; i++)
+    if (breakeven_within_tie(breakeven_point(points, i), tie) !=
+        breakeven_within_tie(breakeven_point(points, i + 1), tie))
+      return i;
+  return -1;
+}
+
+/* When the screen's levels show no crossing but one of them ties, the
+ * sign of its cost difference is the runs' noise (the flagship in slow
+ * motion ties at 1x within 0.01%, either way from one request seed to
+ * the next), and the crossing may lie between it and the level beside it
+ * that does not tie: up to TIE_PROBES levels halfway (in log scale)
+ * between the two look for it. Aggregate runs only: they cost little. */
+static gboolean
+probe_ties(const Search *sr, GArray *points, GError **error)
+{
+  for (int k = 0; k < TIE_PROBES && breakeven_bracket(points) < 0; k++) {
+    int i = tie_edge(points, sr->be->tie);
+    if (i < 0)
+      break;
+    const BreakEvenPoint *a = breakeven_point(points, i);
+    if (!measure(sr, points, sqrt(a->scale * a[1].scale), TRUE, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* The screen: the aggregate fidelity finds the crossing cheaply, and
  * plans request-level runs to confirm it at the ends of a bracket as wide
  * as the request-level search's final one, around the screened crossing
@@ -330,6 +367,14 @@ screen(const Search *sr, GError **error)
   if (!measure(sr, be->screen, 1.0, TRUE, error) ||
       !search(sr, be->screen, TRUE, SCREEN_BISECTIONS, error))
     return FALSE;
+  if (breakeven_bracket(be->screen) < 0 && be->tie > 0) {
+    if (!probe_ties(sr, be->screen, error))
+      return FALSE;
+    /* A crossing found: its bracket halved as the grid's would be. */
+    if (breakeven_bracket(be->screen) >= 0 &&
+        !search(sr, be->screen, TRUE, SCREEN_BISECTIONS, error))
+      return FALSE;
+  }
   int i = breakeven_bracket(be->screen);
   if (i < 0) {
     be->screen_outcome = SCREEN_NO_CROSSING;

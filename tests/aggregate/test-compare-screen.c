@@ -14,7 +14,11 @@
  * ten times as long (and the timeout and SLO with them), so each task
  * holds the same work in flight and autoscaling, placement and the bill
  * behave as in the flagship's afternoon, for a tenth of the request
- * events. Its break-even is clear: near 0.74x the costs part by 4-7%. */
+ * events. Its break-even is clear: near 0.74x the costs part by 4-7%.
+ * At 1x they come back within 1% (EC2 needs an instance more), and in
+ * the aggregate fidelity EC2 is dearer there by 0.01%: the screen finds
+ * the crossing only by probing beside that tie (compare-breakeven.c,
+ * probe_ties()). */
 static const char *const shortened_flagship[] = {
   "--variant", "fargate", "--variant", "ec2",
   "--set", "/duration=\"6h\"", "--set", "/start_at=\"10h\"",
@@ -26,10 +30,10 @@ static const char *const shortened_flagship[] = {
 };
 
 /* The flagship's whole day in the same slow motion: 4.3 M requests. Its
- * crossing is the flagship's, about 2.8x, where the costs part by under
- * 2% over several levels. Whether the request-level runs at the ends of
- * the screen's bracket tie or bracket the crossing turns on their noise:
- * with seed 5 they tie (seeds 1-4 and 6 bracket it). */
+ * crossing is the flagship's, about 2.8x, where the costs part by 2% or
+ * less over several levels. The request-level runs at the ends of the
+ * screen's bracket part by 2.05-2.28% and 0.64-1.06% (seeds 1 to 6):
+ * within a 3% tie, on the same side. */
 static const char *const slow_motion_day[] = {
   "--variant", "fargate", "--variant", "ec2", "--set", "/seed=5",
   "--set", "/services/0/workload/traffic/mean_rps=50",
@@ -159,7 +163,7 @@ Test(compare_screen, a_shallow_crossing_states_its_tie_band, .timeout = 900)
 }
 
 /* Near the flagship's crossing the request-level runs at the ends of the
- * screen's bracket put the two variants within the tie (2%) of each
+ * screen's bracket put the two variants within the tie (3% here) of each
  * other, on the same side: they neither confirm the screened crossing nor
  * refute it. The answer is then the screen's crossing, said to be the
  * aggregate fidelity's, inside the tie band around it, with every other
@@ -171,7 +175,7 @@ Test(compare_screen, a_tied_bracket_takes_the_screened_crossing_and_says_so,
 {
   g_autofree char *dir = test_tmpdir();
   cJSON *be = compare_with(dir, slow_motion_day,
-                           G_N_ELEMENTS(slow_motion_day), NULL);
+                           G_N_ELEMENTS(slow_motion_day), "--tie=3%");
   const char *statement =
     cJSON_GetStringValue(cJSON_GetObjectItem(be, "statement"));
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(be, "found")), "%s", statement);
@@ -192,7 +196,7 @@ Test(compare_screen, a_tied_bracket_takes_the_screened_crossing_and_says_so,
     if (s == 1.0)
       continue;
     double f = number_of(p, "fargate_usd"), e = number_of(p, "ec2_usd");
-    cr_assert_leq(fabs(e - f), 0.02 * (e + f) / 2, "at %.3fx", s);
+    cr_assert_leq(fabs(e - f), 0.03 * (e + f) / 2, "at %.3fx", s);
     cr_assert(sign == 0 || (e - f) * sign > 0, "the ends bracket it");
     sign = e - f;
     lo = MIN(lo, s);
