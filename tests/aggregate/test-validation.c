@@ -57,7 +57,7 @@ run_in(const char *scenario, const char *fidelity, const char *dir)
  * the rest as measured in December 2026 with room. */
 typedef struct {
   double cost, hours, attainment_pp, paired;
-  double period_p99_low; /* below 85% CPU */
+  double period_p99_low; /* busiest minute below 85% CPU */
 } Guard;
 
 static gboolean
@@ -132,30 +132,27 @@ EXAMPLE(bad_deploy_rollback, "bad-deploy-rollback.json")
 EXAMPLE(binpack_vs_spread, "binpack-vs-spread.json")
 EXAMPLE(black_friday, "black-friday.json")
 EXAMPLE(spot_interruptions, "spot-interruptions.json")
+/* Within the bounds since December 2026: its knife edges scale alike
+ * once the datapoints carry request noise (26 of 27 actions paired, 23
+ * before), and its bursts' periods (a few minutes at 96-100% CPU in a
+ * period at 60-70% on average) count as above 85% by their busiest
+ * minute (the worst of them is 70% off the request-level run's p99, where
+ * a second request-level run is 51% off). */
+EXAMPLE(nasa_1995, "nasa-1995.json")
 
-/* Known gaps (README, "The aggregate fidelity"):
- * - nasa-1995: 23 of 27 scaling actions pair up (a ceil() knife edge at
- *   2d13h sends the runs apart for two hours; the CPU metric has no bias,
- *   +0.05% on average over the periods before), and its worst period's
- *   p99 (2 tasks near rho = 0.95 for a few minutes, at 1d12h10) is 66%
- *   off the request-level run's, where a second request-level run with
- *   other request draws is itself 51% off: the guard is set above noise;
- * - platform-on-ec2: 25 of 28 actions pair in the diurnal variants (EC2:
- *   per-period p99 within 25%, share-only tasks' CPU contention being a
- *   mean-field model); the spiky variants overload web and api twelve times
- *   a day (68-80% of ~250 actions paired), and scale EC2 in and out by
- *   whole instances: ec2-spiky's cost differs by 1.4% and its
- *   instance-hours by 3.1%, where request noise alone moves them by 1.2%
- *   and 2.1% (README, the noise yardstick). */
-Test(validation, nasa_1995_known_gap, .timeout = 600)
-{
-  static const Guard g = { 0.01, 0.02, 0.5, 0.75, 0.75 };
-  validate_with("nasa-1995.json", &g);
-}
-
+/* Known gap (README, "The aggregate fidelity"): platform-on-ec2. Its
+ * diurnal variants pair 28 of 30 actions; EC2's share-only web tasks at
+ * 60-80% CPU have a per-period p99 4-7% below the request-level runs' on
+ * average (their CPU contention is a mean-field model), 23% at worst,
+ * where two request-level runs part by 21-38% at worst. The spiky
+ * variants overload web and api twelve times a day (74-81% of ~250
+ * actions paired) and scale EC2 in and out by whole instances: ec2-spiky's
+ * cost differs by 1.3% and its instance-hours by 2.4%, where request
+ * noise alone moves them by 1.2% and 2.1% (README, the noise
+ * yardstick). */
 Test(validation, platform_on_ec2_known_gap, .timeout = 900)
 {
-  static const Guard g = { 0.02, 0.04, 3.5, 0.6, INFINITY };
+  static const Guard g = { 0.02, 0.04, 3.5, 0.7, INFINITY };
   validate_with("platform-on-ec2.json", &g);
 }
 

@@ -71,7 +71,7 @@ load_actions(const char *dir)
 
 /* The rows of timeseries.csv: per service, per period. */
 typedef struct {
-  double time, p99_ms, cpu_pct, completed;
+  double time, p99_ms, cpu_peak_pct, completed;
   char *service;
 } Row;
 
@@ -99,7 +99,8 @@ load_rows(const char *dir)
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
   int t = column(header, "time_s"), p99 = column(header, "p99_ms"),
-      cpu = column(header, "cpu_pct"), done = column(header, "completed"),
+      cpu = column(header, "cpu_peak_pct"),
+      done = column(header, "completed"),
       svc = column(header, "service");
   for (char **l = lines + 1; *l != NULL && (*l)[0]; l++) {
     g_auto(GStrv) f = g_strsplit(*l, ",", -1);
@@ -214,7 +215,7 @@ validation_compare(const char *req_dir, const char *agg_dir,
       continue;
     double e = fabs(rel(b->p99_ms, a->p99_ms));
     gboolean counted = a->completed >= VALIDATION_MIN_COMPLETED;
-    if (a->cpu_pct < 85 && counted) {
+    if (a->cpu_peak_pct < 85 && counted) {
       out->n_periods_low++;
       if (e > out->period_p99_low) {
         out->period_p99_low = e;
