@@ -22,7 +22,9 @@
  * minute without one. Near saturation the busy fraction cannot wander
  * above 100% either (extra work waits instead): the deviation is scaled
  * down so that the headroom left is at least this many of its standard
- * deviations (none at 100%). */
+ * deviations (none at 100%). Share-only EC2 tasks' metric is CPU used
+ * over CPU reserved, which passes 100% (workload.h): it has no such
+ * ceiling. */
 #define HEADROOM_SD 3.0
 
 void
@@ -52,8 +54,9 @@ aggregate_sample_datapoint(World *w, guint32 service, double *arrivals,
   double second = f->mean_s * (1 + f->scv);     /* E[S^2] / E[S] */
   dev *= (1 - backlogged) / sqrt(1 + second / WINDOW_S);
   double sd = cpu * sqrt((1 + f->scv) / n / (1 + second / WINDOW_S));
-  if (HEADROOM_SD * sd > 100 - cpu)
-    dev *= MAX(100 - cpu, 0) / (HEADROOM_SD * sd);
+  double ceiling = f->shared_cpu ? INFINITY : 100;
+  if (HEADROOM_SD * sd > ceiling - cpu)
+    dev *= MAX(ceiling - cpu, 0) / (HEADROOM_SD * sd);
   *arrivals = drawn;
-  *cpu_pct = CLAMP(cpu + dev, 0, 100);
+  *cpu_pct = CLAMP(cpu + dev, 0, ceiling);
 }

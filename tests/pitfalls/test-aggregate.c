@@ -326,3 +326,59 @@ Test(pitfalls_aggregate, a_saturated_service_reads_full_cpu)
   }
   test_rmrf(dir);
 }
+
+/* A share-only EC2 task reserving 0.25 vCPU (container cpu 256, one slot)
+ * whose 40 ms requests (measured at 0.25 vCPU) may each use a whole vCPU
+ * of its idle m5.large: at 60 requests/s it uses 0.6 vCPU, and its CPU
+ * metric, used over reserved, reads 240%. Its datapoints keep that in
+ * the aggregate fidelity too: a ceiling at 100% would read 100.0. */
+static const char *share_only =
+  "{\"seed\": 3, \"duration\": \"10m\", \"cluster\": "
+  " {\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
+  "  \"m5.large\", \"min\": 1, \"max\": 1, \"desired\": 1}]},"
+  " \"taskDefinitions\": [{\"family\": \"web\", \"networkMode\": "
+  "  \"bridge\", \"containerDefinitions\": [{\"name\": \"c\", \"image\": "
+  "  \"x\", \"cpu\": 256, \"memory\": 512}]}],"
+  " \"services\": [{\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+  "  \"desiredCount\": 1, \"capacityProviderStrategy\": "
+  "  [{\"capacityProvider\": \"g\", \"weight\": 1}],"
+  "  \"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 2, \"policies\": ["
+  "   {\"PolicyName\": \"cpu\", \"PolicyType\": \"TargetTrackingScaling\","
+  "    \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60,"
+  "     \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
+  "      \"ECSServiceAverageCPUUtilization\"}}}]},"
+  "  \"workload\": {\"traffic\": {\"generator\": \"constant\", \"rps\": 60},"
+  "   \"service_time\": \"40ms\", \"slot_max_vcpu\": 1}}]}";
+
+/* The datapoint of the first scaling action in @dir's events.jsonl. */
+static double
+first_datapoint(const char *dir)
+{
+  g_autofree char *text = test_read_file(dir, "events.jsonl");
+  const char *at = strstr(text, "ECSServiceAverageCPUUtilization ");
+  cr_assert_not_null(at, "%s", text);
+  return g_ascii_strtod(at + strlen("ECSServiceAverageCPUUtilization "),
+                        NULL);
+}
+
+Test(pitfalls_aggregate, a_share_only_tasks_cpu_passes_100_in_its_datapoints)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, share_only, -1, NULL));
+  const char *fidelities[] = { "requests", "aggregate" };
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *err = NULL;
+    int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
+                         "--fidelity", fidelities[k], "-o", fidelities[k],
+                         NULL);
+    cr_assert(status == 0 || status == 3, "%s: exit %d: %s", fidelities[k],
+              status, err);
+    g_autofree char *sub = g_build_filename(dir, fidelities[k], "base",
+                                            NULL);
+    double cpu = first_datapoint(sub);
+    cr_assert(cpu > 200 && cpu < 280, "%s: the datapoint reads %.1f%%",
+              fidelities[k], cpu);
+  }
+  test_rmrf(dir);
+}
