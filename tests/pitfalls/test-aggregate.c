@@ -272,6 +272,20 @@ first_scale_in(const char *dir)
   return -1;
 }
 
+/* Writes @json to DIR/s.json and runs it in @fidelity into
+ * DIR/@fidelity; returns the folder of its one variant (owned). */
+static char *
+run_scenario_in(const char *dir, const char *json, const char *fidelity)
+{
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, json, -1, NULL));
+  g_autofree char *err = NULL;
+  int status = cli_run(dir, NULL, &err, "run", "-q", "s.json", "--fidelity",
+                       fidelity, "-o", fidelity, NULL);
+  cr_assert_eq(status, 0, "%s: exit %d: %s", fidelity, status, err);
+  return g_build_filename(dir, fidelity, "base", NULL);
+}
+
 /* The aggregate fidelity's datapoints carry the noise a minute's
  * requests give them, so it scales at a knife edge as request-level
  * runs do; with its flows' expectation alone (45.3% every minute) it
@@ -279,17 +293,9 @@ first_scale_in(const char *dir)
 Test(pitfalls_aggregate, a_knife_edge_scales_in_as_requests_do)
 {
   g_autofree char *dir = test_tmpdir();
-  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
-  cr_assert(g_file_set_contents(path, knife_edge, -1, NULL));
   const char *fidelities[] = { "requests", "aggregate" };
   for (int k = 0; k < 2; k++) {
-    g_autofree char *err = NULL;
-    int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
-                         "--fidelity", fidelities[k], "-o", fidelities[k],
-                         NULL);
-    cr_assert_eq(status, 0, "%s: exit %d: %s", fidelities[k], status, err);
-    g_autofree char *sub = g_build_filename(dir, fidelities[k], "base",
-                                            NULL);
+    g_autofree char *sub = run_scenario_in(dir, knife_edge, fidelities[k]);
     double t = first_scale_in(sub);
     cr_assert(t >= 15 * 60 && t <= 45 * 60,
               "%s: first scale-in to 3 at %.0f s (-1: none)", fidelities[k],
@@ -364,18 +370,9 @@ first_datapoint(const char *dir)
 Test(pitfalls_aggregate, a_share_only_tasks_cpu_passes_100_in_its_datapoints)
 {
   g_autofree char *dir = test_tmpdir();
-  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
-  cr_assert(g_file_set_contents(path, share_only, -1, NULL));
   const char *fidelities[] = { "requests", "aggregate" };
   for (int k = 0; k < 2; k++) {
-    g_autofree char *err = NULL;
-    int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
-                         "--fidelity", fidelities[k], "-o", fidelities[k],
-                         NULL);
-    cr_assert(status == 0 || status == 3, "%s: exit %d: %s", fidelities[k],
-              status, err);
-    g_autofree char *sub = g_build_filename(dir, fidelities[k], "base",
-                                            NULL);
+    g_autofree char *sub = run_scenario_in(dir, share_only, fidelities[k]);
     double cpu = first_datapoint(sub);
     cr_assert(cpu > 200 && cpu < 280, "%s: the datapoint reads %.1f%%",
               fidelities[k], cpu);
