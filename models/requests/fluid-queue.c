@@ -55,6 +55,39 @@ fluid_erlang_c(int c, double a)
   return b / ((c - a) / c + rho * b);
 }
 
+/* phi(x) + x Phi(x): the Halfin-Whitt delay probability, without the
+ * common factor phi(x), is phi(x) / (phi(x) + x Phi(x)). */
+static double
+hw_denominator(double x)
+{
+  return exp(-0.5 * x * x) / sqrt(2.0 * M_PI) + x * 0.5 * erfc(-x / M_SQRT2);
+}
+
+/* The chance a request waits among @a Erlangs of load on the slots of
+ * @srv. Poisson arrivals: Erlang C. Round robin over n tasks hands each
+ * every n-th request (ca² = 1/n), far more regular, and fewer of them
+ * find every slot busy. In the many-server limit with (1 - rho) sqrt(c)
+ * -> beta, GI/M/c's delay probability is that of M/M/c with beta taken
+ * as beta sqrt(2 / (1 + ca²)) (Halfin & Whitt 1981, "Heavy-traffic
+ * limits for queues with many exponential servers", Oper. Res. 29(3)):
+ * [1 + b Phi(b) / phi(b)]^-1. Erlang C is scaled by that limit's ratio
+ * for ca² against 1, so Poisson arrivals keep it exactly. Measured: 10
+ * tasks of 8 slots at rho = 0.75 (lognormal cv 1) wait 0.98 ms on
+ * average, against 0.76 ms request by request; Erlang C said 1.47. */
+static double
+delay_probability(const FluidServer *srv, double a)
+{
+  double pc = fluid_erlang_c(srv->slots, a);
+  double ca2 = MAX(srv->arrival_scv, 0.0);
+  if (ca2 >= 1.0 || !(pc > 0.0) || a >= srv->slots)
+    return pc;
+  double b = (1.0 - a / srv->slots) * sqrt(srv->slots);
+  double bt = b * sqrt(2.0 / (1.0 + ca2));
+  /* phi(bt) / phi(b) folded into one exp, so neither underflows. */
+  return pc * exp(-0.5 * (bt * bt - b * b)) * hw_denominator(b) /
+         hw_denominator(bt);
+}
+
 /* Kingman's variability factor (ca² + cs²) / 2 of Allen-Cunneen. */
 static double
 variability(const FluidServer *srv)
@@ -81,7 +114,7 @@ stationary(const FluidServer *srv, double lambda, double tau,
   if (!(n > 0.0))
     return;
   double c = srv->slots, a = lambda * srv->mean_s;
-  double pc = fluid_erlang_c(srv->slots, a);
+  double pc = delay_probability(srv, a);
   double g = variability(srv);
   /* A waiter's wait: exponential with mean Wq / C = g E[S] / (c - a). */
   double mw = g * srv->mean_s / (c - a);
@@ -307,7 +340,7 @@ young(const FluidServer *srv, double lambda, double tau, double age0,
     .cap = MIN(srv->queue_limit, mu_c * srv->timeout_s),
   };
   double n = lambda * tau;
-  double waiters = n * fluid_erlang_c(srv->slots, lambda * srv->mean_s);
+  double waiters = n * delay_probability(srv, lambda * srv->mean_s);
   /* The queue is held at the cap (reflected there too): what it loses is
    * the regulator's push there, sigma² / 2 times the queue's density at
    * the cap per second (as for the two-sided regulated Brownian motion,
