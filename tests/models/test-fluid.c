@@ -175,6 +175,36 @@ Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
                      0.5 * 0.010 / (2.0 * 0.5), 1e-9);
 }
 
+/* Round robin's every-n-th arrivals (ca² = 1/n) find every slot busy
+ * less often than Poisson ones: Erlang C times Halfin and Whitt's ratio
+ * h(b sqrt(2 / (1 + ca²))) / h(b), h(x) = [1 + x Phi(x) / phi(x)]^-1,
+ * b = (1 - rho) sqrt(c): worked out here for c = 10, rho = 0.8, ca² = 0.1
+ * (b = 0.6325, b^ = 0.8528; h = 0.4122 and 0.2882: 0.70). The ratio is 1 for
+ * Poisson arrivals, and stays finite where both h underflow (400 slots at
+ * rho = 0.1: b = 18). */
+Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
+{
+  FluidServer srv = fluid_test_server(10, 0.010, 1.0, INFINITY, INFINITY);
+  srv.arrival_scv = 0.1;
+  FluidStep s;
+  fluid_queue_step(&srv, 800.0, 60.0, 0.0, &s);
+  double b = 0.2 * sqrt(10.0), bt = b * sqrt(2.0 / 1.1);
+  double h = 1.0 / (1.0 + b * 0.5 * erfc(-b / M_SQRT2) /
+                            (exp(-b * b / 2) / sqrt(2 * M_PI)));
+  double ht = 1.0 / (1.0 + bt * 0.5 * erfc(-bt / M_SQRT2) /
+                             (exp(-bt * bt / 2) / sqrt(2 * M_PI)));
+  cr_assert_float_eq(h, 0.4122, 1e-4);
+  cr_assert_float_eq(ht, 0.2882, 1e-4);
+  cr_assert_float_eq(s.waited / (800.0 * 60.0),
+                     erlang_c_exact(10, 8.0) * ht / h, 1e-9);
+  FluidServer wide = fluid_test_server(400, 0.010, 1.0, INFINITY, INFINITY);
+  wide.arrival_scv = 0.05;
+  fluid_queue_step(&wide, 4000.0, 60.0, 0.0, &s);
+  cr_assert(isfinite(s.waited) && s.waited >= 0.0 && s.waited < 1e-30,
+            "%g waited", s.waited);
+  fluid_assert_conserved("400 slots, regular", 4000.0, 60.0, 0.0, &s);
+}
+
 Test(fluid, finite_queue_without_wait_room_is_erlang_b)
 {
   /* M/M/c/c: blocking is Erlang B = C (1 - rho) / (1 - C rho). */
