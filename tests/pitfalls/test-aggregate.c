@@ -36,21 +36,35 @@ static const char *scenario =
   "     \"concurrency_per_vcpu\": 8}}],"
   " \"slo\": {\"p99\": \"250ms\"}}";
 
+/* Writes @json to DIR/s.json and runs it in @fidelity into
+ * DIR/@fidelity; returns the folder of its one variant (owned). */
+static char *
+run_scenario_in(const char *dir, const char *json, const char *fidelity)
+{
+  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+  cr_assert(g_file_set_contents(path, json, -1, NULL));
+  g_autofree char *err = NULL;
+  int status = cli_run(dir, NULL, &err, "run", "-q", "s.json", "--fidelity",
+                       fidelity, "-o", fidelity, NULL);
+  cr_assert_eq(status, 0, "%s: exit %d: %s", fidelity, status, err);
+  return g_build_filename(dir, fidelity, "base", NULL);
+}
+
+/* summary.json of the run in @dir (owned). */
+static cJSON *
+summary_in(const char *dir)
+{
+  g_autofree char *text = test_read_file(dir, "summary.json");
+  return cJSON_Parse(text);
+}
+
 /* Runs the scenario above in @fidelity into DIR/@fidelity; returns its
  * summary (owned). */
 static cJSON *
 run_in(const char *dir, const char *fidelity)
 {
-  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
-  cr_assert(g_file_set_contents(path, scenario, -1, NULL));
-  g_autofree char *err = NULL;
-  int status = cli_run(dir, NULL, &err, "run", "-q", "s.json",
-                       "--fidelity", fidelity, "-o", fidelity, NULL);
-  cr_assert_eq(status, 0, "ecsim run --fidelity %s: exit %d: %s", fidelity,
-               status, err);
-  g_autofree char *sub = g_build_filename(dir, fidelity, "base", NULL);
-  g_autofree char *text = test_read_file(sub, "summary.json");
-  return cJSON_Parse(text);
+  g_autofree char *sub = run_scenario_in(dir, scenario, fidelity);
+  return summary_in(sub);
 }
 
 static double
@@ -272,20 +286,6 @@ first_scale_in(const char *dir)
   return -1;
 }
 
-/* Writes @json to DIR/s.json and runs it in @fidelity into
- * DIR/@fidelity; returns the folder of its one variant (owned). */
-static char *
-run_scenario_in(const char *dir, const char *json, const char *fidelity)
-{
-  g_autofree char *path = g_build_filename(dir, "s.json", NULL);
-  cr_assert(g_file_set_contents(path, json, -1, NULL));
-  g_autofree char *err = NULL;
-  int status = cli_run(dir, NULL, &err, "run", "-q", "s.json", "--fidelity",
-                       fidelity, "-o", fidelity, NULL);
-  cr_assert_eq(status, 0, "%s: exit %d: %s", fidelity, status, err);
-  return g_build_filename(dir, fidelity, "base", NULL);
-}
-
 /* The aggregate fidelity's datapoints carry the noise a minute's
  * requests give them, so it scales at a knife edge as request-level
  * runs do; with its flows' expectation alone (45.3% every minute) it
@@ -394,14 +394,6 @@ static const char *round_robin =
   "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"15ms\","
   "       \"cv\": 1.0},"
   "     \"concurrency_per_vcpu\": 8}}]}";
-
-/* summary.json of the run in @dir (owned). */
-static cJSON *
-summary_in(const char *dir)
-{
-  g_autofree char *text = test_read_file(dir, "summary.json");
-  return cJSON_Parse(text);
-}
 
 Test(pitfalls_aggregate, round_robins_regular_arrivals_wait_less)
 {
