@@ -245,6 +245,33 @@ dist_scv(const Dist *d)
   g_assert_not_reached();
 }
 
+double
+dist_third_moment_ratio(const Dist *d)
+{
+  if (d->mean <= 0)
+    return 0.0;
+  double m3 = d->mean * d->mean * d->mean, scv = dist_scv(d);
+  switch (d->kind) {
+  case DIST_FIXED:
+    return 1.0;
+  case DIST_EXPONENTIAL:
+    return 6.0;
+  case DIST_UNIFORM: /* E[X³] = (b⁴ - a⁴) / (4 (b - a)) */
+    return (d->a + d->b) * (d->a * d->a + d->b * d->b) / 4.0 / m3;
+  case DIST_LOGNORMAL: /* E[X^k] = mean^k (1 + cv²)^(k (k - 1) / 2) */
+    return (1.0 + scv) * (1.0 + scv) * (1.0 + scv);
+  case DIST_GAMMA: /* k (k + 1) (k + 2) theta³ with k = 1 / cv² */
+    return (1.0 + scv) * (1.0 + 2.0 * scv);
+  case DIST_EMPIRICAL: {
+    double s3 = 0;
+    for (gsize i = 0; i < d->n_values; i++)
+      s3 += d->values[i] * d->values[i] * d->values[i];
+    return s3 / (double) d->n_values / m3;
+  }
+  }
+  g_assert_not_reached();
+}
+
 /* The quantile of a parametric kind (not empirical) at @u in [0, 1]. */
 static double
 quantile_parametric(const Dist *d, double u)

@@ -76,6 +76,12 @@ double dist_mean_seconds(const Dist *d);
  * Never fails; O(n) for an empirical distribution. */
 double dist_scv(const Dist *d);
 
+/* E[X³] / E[X]³, the normalised third moment (Whitt's d³; 1 for a fixed
+ * value, 6 for an exponential, and 0 for a mean of 0): what the shape of
+ * a queue's waits depends on beyond cs². Never fails; O(n) for an
+ * empirical distribution. */
+double dist_third_moment_ratio(const Dist *d);
+
 /* The quantile at level @u in [0, 1], in seconds: the smallest x with
  * P(X <= x) >= u (for an empirical distribution, its sorted value of
  * rank ceil(u n), the nearest rank). @u = 1 gives the largest value

@@ -33,6 +33,7 @@ typedef struct {
                                    the world's request streams */
   FluidLatency *latency;        /* its latencies since the last flush */
   double mean_s, scv;           /* service time on a speed-1 task */
+  double third;                 /* its E[S³] / E[S]³ */
   double work_s;                /* vCPU-seconds of work per request and
                                    the most CPU one can use (share-only
                                    EC2 tasks, workload.h) */

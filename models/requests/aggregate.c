@@ -159,6 +159,7 @@ task_step(const Flow *f, TaskQueue *s, double mean_s, double lambda,
     .mean_s = mean_s,
     .scv = f->scv,
     .arrival_scv = 1.0 / n,
+    .third = f->third,
     .queue_limit = s->queue_limit,
     .timeout_s = sim_time_to_seconds(s->timeout),
   };
@@ -259,7 +260,7 @@ round_robin_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
 static void
 pooled_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
 {
-  FluidServer srv = { .scv = f->scv, .arrival_scv = 1.0,
+  FluidServer srv = { .scv = f->scv, .arrival_scv = 1.0, .third = f->third,
                       .queue_limit = 0, .timeout_s = INFINITY };
   double rate = 0, backlog = 0;
   for (guint i = 0; i < f->pool->len; i++) {
@@ -492,6 +493,7 @@ aggregate_init(World *w)
     f->work_s = f->mean_s * workload_work_per_second(&svc->workload);
     f->slot_max_vcpu = workload_slot_max_vcpu(&svc->workload);
     f->scv = dist_scv(&svc->workload.service_time);
+    f->third = dist_third_moment_ratio(&svc->workload.service_time);
     f->pool = g_array_new(FALSE, FALSE, sizeof(Member));
     const TargetGroupConfig *tg = w->cfg->service_tgs->pdata[i];
     f->pooled = tg != NULL && tg->algorithm == LB_LEAST_OUTSTANDING;

@@ -396,8 +396,11 @@ fluid_latency_add(FluidLatency *fl, double completed, double speed,
     return;
   }
   add_group(fl, completed * wait->none, speed, WAIT_NONE, 0.0);
-  add_group(fl, completed * wait->exp_frac, speed, WAIT_EXP,
-            wait->exp_mean_s);
+  double phase_p[2], phase_mean[2];
+  fluid_wait_phases(wait->exp_mean_s, wait->exp_scv, phase_p, phase_mean);
+  for (int i = 0; i < 2; i++)
+    add_group(fl, completed * wait->exp_frac * phase_p[i], speed, WAIT_EXP,
+              phase_mean[i]);
   add_group(fl, completed * wait->fixed_frac, speed, WAIT_FIXED,
             wait->fixed_s);
   if (!(wait->young_frac > 0.0))

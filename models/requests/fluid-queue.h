@@ -16,10 +16,15 @@
  *     Statistics and Queueing Theory", 2nd ed., §6; Whitt 1993,
  *     "Approximations for the GI/G/m queue", Production and Operations
  *     Management 2(2)): P(wait) is Erlang C, the mean wait of M/M/c scaled
- *     by (ca² + cs²)/2 (Kingman's heavy-traffic factor), and a wait, given
- *     that there is one, exponential. The queue length seen by a waiter
- *     is geometric with that mean; a finite queue truncates it as in
- *     M/M/c/K (exact when ca² = cs² = 1).
+ *     by (ca² + cs²)/2 (Kingman's heavy-traffic factor). Arrivals more
+ *     regular than Poisson (ca² < 1) wait less often and, when they wait,
+ *     longer: P(wait) and the mean wait are corrected as in Whitt's QNA
+ *     and Halfin-Whitt (delay_probability(), waiter_mean_s()). A wait,
+ *     given one, has the squared coefficient of variation M/G/1's exact
+ *     moments give (waiter_scv()): two exponential phases when above 1,
+ *     else one. The queue length seen by a waiter is geometric with the
+ *     mean Little's law gives; a finite queue truncates it as in M/M/c/K
+ *     (exact when ca² = cs² = 1).
  *
  * (c) Young queue: rho < 1 but so near 1 that the queue needs much longer
  *     than the step to reach its stationary law (its relaxation time
@@ -77,6 +82,9 @@ typedef struct {
   double exp_mean_s; /* ... with this mean (seconds); the law is not cut
                         at the timeout, so it overstates the tail a little
                         when timeouts are frequent */
+  double exp_scv;    /* its squared coefficient of variation: above 1 it
+                        is two exponential phases (fluid_wait_phases());
+                        0 or 1, one exponential */
   double fixed_frac; /* fraction that waited a backlog's wait ... */
   double fixed_s;    /* ... of this many seconds (deterministic) */
   double young_frac; /* fraction that waited in a young queue ... */
@@ -90,10 +98,20 @@ typedef struct {
   double mean_s;      /* E[S] on this task, seconds, speed applied (> 0) */
   double scv;         /* cs²: squared coefficient of variation of S */
   double arrival_scv; /* ca² of arrivals (1: Poisson) */
+  double third;       /* E[S³] / E[S]³ (dist_third_moment_ratio()); 0:
+                         unknown, and a wait, given one, exponential */
   double queue_limit; /* waiting places (>= 0); INFINITY: unbounded */
   double timeout_s;   /* a waiter older than this fails at the head of the
                          queue; INFINITY: none */
 } FluidServer;
+
+/* The two exponential phases of a wait law of mean @mean_s and squared
+ * coefficient of variation @scv > 1, with balanced means (p1 m1 = p2 m2;
+ * Whitt 1982, "Approximating a point process by a renewal process, I",
+ * Oper. Res. 30(1), §3): phase i has probability @p[i] and mean
+ * @mean[i]. @scv <= 1 gives one phase, the exponential: @p = {1, 0}. */
+void fluid_wait_phases(double mean_s, double scv, double p[2],
+                       double mean[2]);
 
 /* What one step did; everything is in requests (fractional) or request-
  * seconds, over the step. */

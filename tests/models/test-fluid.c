@@ -77,6 +77,50 @@ Test(fluid, dist_scv_gives_each_law_its_variability)
   cr_assert_float_eq(dist_scv(&emp), 0.25, 1e-12);
 }
 
+/* E[X³] / E[X]³ by integrating the law's quantile function: E[X³] =
+ * integral over u of Q(u)³, with u = 1 - e^-t so that the upper tail
+ * is spread out (Simpson's rule on t in [0, 60]). */
+static double
+third_by_quantiles(const Dist *d)
+{
+  const int n = 60000;
+  double h = 60.0 / n, sum = 0;
+  for (int i = 0; i <= n; i++) {
+    double t = i * h, q = dist_quantile_seconds(d, -expm1(-t));
+    double f = isfinite(q) ? q * q * q * exp(-t) : 0.0;
+    sum += f * (i == 0 || i == n ? 1 : i % 2 ? 4 : 2);
+  }
+  double m = dist_mean_seconds(d);
+  return sum * h / 3.0 / (m * m * m);
+}
+
+/* The normalised third moment the shape of waits is made from: closed
+ * forms (6 for the exponential, (1 + cv²)³ for the lognormal) against
+ * the quantile functions, and exact sums for an empirical law. */
+Test(fluid, dist_third_moment_ratio_matches_each_laws_quantiles)
+{
+  cr_assert_float_eq(
+    dist_third_moment_ratio(&(Dist){ .kind = DIST_FIXED, .mean = 1 }), 1.0,
+    1e-12);
+  cr_assert_eq(dist_third_moment_ratio(&(Dist){ .kind = DIST_FIXED }), 0.0);
+  Dist e = exponential(0.01), l = lognormal(0.035, 1.2),
+       g = gamma_dist(0.02, 0.5), w = gamma_dist(0.02, 1.5);
+  Dist u = { .kind = DIST_UNIFORM, .a = 1, .b = 3, .mean = 2 };
+  cr_assert_float_eq(dist_third_moment_ratio(&e), 6.0, 1e-12);
+  cr_assert_float_eq(dist_third_moment_ratio(&l), 2.44 * 2.44 * 2.44, 1e-12);
+  const Dist *laws[] = { &e, &l, &g, &w, &u };
+  for (gsize i = 0; i < G_N_ELEMENTS(laws); i++) {
+    double want = third_by_quantiles(laws[i]);
+    double got = dist_third_moment_ratio(laws[i]);
+    cr_assert(fabs(got / want - 1) < 1e-3, "law %zu: %.5f, quantiles "
+              "give %.5f", i, got, want);
+  }
+  double v[] = { 1, 3 }; /* E[X³] = 14, mean 2 */
+  Dist emp = { .kind = DIST_EMPIRICAL, .mean = 2, .values = v,
+               .n_values = 2 };
+  cr_assert_float_eq(dist_third_moment_ratio(&emp), 14.0 / 8.0, 1e-12);
+}
+
 Test(fluid, dist_quantile_inverts_each_law)
 {
   Dist e = exponential(0.01), l = lognormal(0.035, 1.2),
@@ -178,10 +222,15 @@ Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
 /* Round robin's every-n-th arrivals (ca² = 1/n) find every slot busy
  * less often than Poisson ones: Erlang C times Halfin and Whitt's ratio
  * h(b sqrt(2 / (1 + ca²))) / h(b), h(x) = [1 + x Phi(x) / phi(x)]^-1,
- * b = (1 - rho) sqrt(c): worked out here for c = 10, rho = 0.8, ca² = 0.1
- * (b = 0.6325, b^ = 0.8528; h = 0.4122 and 0.2882: 0.70). The ratio is 1 for
- * Poisson arrivals, and stays finite where both h underflow (400 slots at
- * rho = 0.1: b = 18). */
+ * b = (1 - rho) sqrt(c), times QNA's GI/G/1 ratio 1 + (ca² - 1)(1 - rho)
+ * (1 + ca² + rho cs²) / (1 + rho (cs² - 1) + rho² (4 ca² + cs²)). Worked
+ * out here for c = 10, rho = 0.8, ca² = 0.1, cs² = 1: b = 0.6325,
+ * b^ = 0.8528, h = 0.4122 and 0.2882 (0.70); QNA's 1 - 0.9 x 0.2 x
+ * 1.9 / 1.896 = 0.8196. The mean wait is Allen-Cunneen's (0.55 x 10 ms /
+ * 2 given a wait) with Halfin-Whitt's share and Kraemer & Langenbach-
+ * Belz's factor exp(-2 x 0.2 x 0.81 / (3 x 0.8 x 1.1)) = 0.8845. Both
+ * ratios are 1 for Poisson arrivals, and stay finite where both h
+ * underflow (400 slots at rho = 0.1: b = 18). */
 Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
 {
   FluidServer srv = fluid_test_server(10, 0.010, 1.0, INFINITY, INFINITY);
@@ -195,14 +244,55 @@ Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
                              (exp(-bt * bt / 2) / sqrt(2 * M_PI)));
   cr_assert_float_eq(h, 0.4122, 1e-4);
   cr_assert_float_eq(ht, 0.2882, 1e-4);
-  cr_assert_float_eq(s.waited / (800.0 * 60.0),
-                     erlang_c_exact(10, 8.0) * ht / h, 1e-9);
+  double qna = 1.0 - 0.9 * 0.2 * 1.9 / (1.0 + 0.64 * 1.4);
+  cr_assert_float_eq(qna, 0.8196, 1e-4);
+  double hw = erlang_c_exact(10, 8.0) * ht / h;
+  cr_assert_float_eq(s.waited / (800.0 * 60.0), hw * qna, 1e-9);
+  double klb = exp(-2.0 * 0.2 * 0.81 / (3.0 * 0.8 * 1.1));
+  cr_assert_float_eq(klb, 0.8845, 1e-4);
+  cr_assert_float_eq(s.wait_sum_s / s.started, hw * 0.55 * 0.010 / 2 * klb,
+                     1e-9);
   FluidServer wide = fluid_test_server(400, 0.010, 1.0, INFINITY, INFINITY);
   wide.arrival_scv = 0.05;
   fluid_queue_step(&wide, 4000.0, 60.0, 0.0, &s);
   cr_assert(isfinite(s.waited) && s.waited >= 0.0 && s.waited < 1e-30,
             "%g waited", s.waited);
   fluid_assert_conserved("400 slots, regular", 4000.0, 60.0, 0.0, &s);
+}
+
+/* A wait, given one, of M/G/1 with lognormal service (cv 1: E[S³] =
+ * 8 E[S]³) at rho = 0.5 has squared coefficient of variation 2 rho - 1 +
+ * 4 (1 - rho) 8 / (3 x 4) = 4/3 (Takacs), heavier-tailed than the
+ * exponential: two phases with balanced means. A timeout at 3 mean waits
+ * then catches 5.9% of the waiters, not the exponential's e^-3 = 5.0%. */
+Test(fluid, long_services_give_waits_a_heavier_tail_than_exponential)
+{
+  FluidServer srv = fluid_test_server(1, 0.010, 1.0, INFINITY, INFINITY);
+  srv.third = 8.0;
+  FluidStep s;
+  fluid_queue_step(&srv, 50.0, 60.0, 0.0, &s);
+  cr_assert_float_eq(s.wait.exp_scv, 4.0 / 3.0, 1e-12);
+  double mw = 0.010 / (1.0 - 0.5); /* E[S²] / (2 E[S] (1 - rho)) */
+  cr_assert_float_eq(s.wait.exp_mean_s, mw, 1e-12);
+  double p[2], m[2];
+  fluid_wait_phases(1.0, 4.0 / 3.0, p, m);
+  cr_assert_float_eq(p[0], 0.68898, 1e-5);
+  cr_assert_float_eq(m[0], 0.72571, 1e-5);
+  cr_assert_float_eq(m[1], 1.60763, 1e-5);
+  cr_assert_float_eq(p[0] * m[0] + p[1] * m[1], 1.0, 1e-12);
+  cr_assert_float_eq(2.0 * (p[0] * m[0] * m[0] + p[1] * m[1] * m[1]) - 1.0,
+                     4.0 / 3.0, 1e-12);
+  FluidServer late = srv;
+  late.timeout_s = 3.0 * mw;
+  fluid_queue_step(&late, 50.0, 60.0, 0.0, &s);
+  cr_assert_float_eq(s.timed_out / s.waited, 0.059160, 1e-5);
+  fluid_assert_conserved("M/G/1, timeout", 50.0, 60.0, 0.0, &s);
+  /* Exponential service (E[S³] = 6) keeps the exponential, at any rho. */
+  srv.third = 6.0;
+  fluid_queue_step(&srv, 80.0, 60.0, 0.0, &s);
+  cr_assert_float_eq(s.wait.exp_scv, 1.0, 1e-12);
+  fluid_wait_phases(1.0, 1.0, p, m);
+  cr_assert(p[0] == 1.0 && p[1] == 0.0 && m[0] == 1.0);
 }
 
 Test(fluid, finite_queue_without_wait_room_is_erlang_b)
@@ -396,8 +486,13 @@ sf_group(const Dist *d, const LatGroup *g, double x)
 {
   const FluidWait *w = &g->wait;
   double f = w->none * sf_s(d, x / g->speed);
-  if (w->exp_frac > 0)
-    f += w->exp_frac * sf_exp_wait(d, g->speed, w->exp_mean_s, x);
+  if (w->exp_frac > 0) {
+    double p[2], m[2]; /* one exponential, or two phases */
+    fluid_wait_phases(w->exp_mean_s, w->exp_scv, p, m);
+    for (int i = 0; i < 2; i++)
+      if (p[i] > 0)
+        f += w->exp_frac * p[i] * sf_exp_wait(d, g->speed, m[i], x);
+  }
   if (w->fixed_frac > 0)
     f += w->fixed_frac * sf_s(d, (x - w->fixed_s) / g->speed);
   return f;
@@ -469,7 +564,8 @@ check_quantiles(const char *what, const Dist *d, const LatGroup *groups,
 }
 
 /* The mixes every law is checked with: no wait at two speeds; an
- * exponential wait; a fixed one; and all of them at once. */
+ * exponential wait; a fixed one; and all of them at once, with a wait
+ * of two phases (squared coefficient of variation 2). */
 static void
 check_law(const char *name, const Dist *d)
 {
@@ -483,8 +579,11 @@ check_law(const char *name, const Dist *d)
   const LatGroup plain[] = { { 3e5, 1.0, none }, { 1e5, 1.6, none } };
   const LatGroup waits[] = { { 4e5, 1.0, expw } };
   const LatGroup fixed[] = { { 1.5e5, 1.0, fixw }, { 2.5e5, 1.0, none } };
+  const FluidWait twow = { .none = 0.5, .exp_frac = 0.5,
+                           .exp_mean_s = 1.5 * m, .exp_scv = 2.0 };
   const LatGroup mixed[] = { { 2e5, 1.0, none }, { 1e5, 2.0, expw },
-                             { 5e4, 1.0, fixw }, { 1.5e5, 1.0, longw } };
+                             { 5e4, 1.0, fixw }, { 1.5e5, 1.0, longw },
+                             { 1e5, 1.0, twow } };
   g_autofree char *a = g_strdup_printf("%s, no wait", name);
   g_autofree char *b = g_strdup_printf("%s, exponential wait", name);
   g_autofree char *c = g_strdup_printf("%s, fixed wait", name);
