@@ -20,15 +20,36 @@ share_cpu(World *w, int instance, const InstanceLoad *l)
  * request takes on @instance: its CPU shared by all its share-only
  * requests is processor sharing over CPU / slot_max "servers", whose mean
  * sojourn is M/M/c's (the same birth-death chain), so 1 + C(c, a) /
- * (c - a); INFINITY when saturated. */
+ * (c - a); INFINITY when saturated. The requests of tasks whose slots
+ * are all busy all the time are no random load: they hold their servers
+ * steadily, and the random rest shares what is left (an upper bound on
+ * its stretch: when the CPU is short, processor sharing takes from them
+ * too). Counting them as random load slowed a surge's saturated web
+ * tasks by up to 18% on instances with CPU to spare (platform-on-ec2,
+ * ec2-spiky: 5.6% fewer requests served than request by request). */
 static double
 stretch(World *w, int instance, const InstanceLoad *l, double slot_max)
 {
-  int servers = MAX(1, (int) floor(share_cpu(w, instance, l) / slot_max));
+  double free_cpu = share_cpu(w, instance, l) - l->share_busy;
+  int servers = (int) floor(free_cpu / slot_max + 1e-9);
   double load = l->share_work / slot_max;
-  if (load >= 0.999 * servers)
+  if (load == 0 && free_cpu >= 0) /* steady tasks only, and they fit */
+    return 1.0;
+  if (servers < 1 || load >= 0.999 * servers)
     return INFINITY;
   return 1 + fluid_erlang_c(servers, load) / (servers - load);
+}
+
+/* The vCPU share-only task @s of @f asks at @lambda: its requests' work,
+ * at most what its slots take at full speed. *@steady: its slots are all
+ * busy all the time (a backlog, or more offered than they serve). */
+static double
+share_ask(const Flow *f, const TaskQueue *s, double lambda,
+          gboolean *steady)
+{
+  double most = s->slots * f->slot_max_vcpu, work = lambda * f->work_s;
+  *steady = s->fluid_backlog > 0 || work >= most;
+  return MIN(work, most);
 }
 
 /* The mean service time of a request in share-only task @s (receiving
@@ -134,10 +155,14 @@ aggregate_measure_instances(World *w)
       if (s->instance < 0)
         continue;
       InstanceLoad *l = &g_array_index(a->loads, InstanceLoad, s->instance);
-      if (s->share != NULL)
-        l->share_work += f->lambda * m->weight / f->total_weight * f->work_s;
-      else
+      if (s->share != NULL) {
+        gboolean steady;
+        double ask = share_ask(f, s, f->lambda * m->weight / f->total_weight,
+                               &steady);
+        *(steady ? &l->share_busy : &l->share_work) += ask;
+      } else {
         l->hard += s->fluid_busy * s->hard_slot_vcpu;
+      }
     }
   }
   /* Every share-only task of a service has the same most CPU a request
@@ -155,7 +180,10 @@ aggregate_measure_instances(World *w)
         l->stretch = stretch(w, s->instance, l, f->slot_max_vcpu);
       s->fluid_cpu = 0;
       if (isinf(l->stretch)) {
-        Claim c = { s, f->lambda * m->weight / f->total_weight * f->work_s,
+        gboolean steady;
+        Claim c = { s,
+                    share_ask(f, s, f->lambda * m->weight / f->total_weight,
+                              &steady),
                     share_weight(w, s) };
         g_array_append_val(claims, c);
       }

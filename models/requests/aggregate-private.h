@@ -56,7 +56,12 @@ typedef struct {
 /* What an instance's tasks ask of its CPU in a step (cpu-share.h). */
 typedef struct {
   double share_work;            /* vCPU the share-only tasks' requests
-                                   need (arrival rate x work) */
+                                   need (arrival rate x work), those of
+                                   tasks with slots to spare */
+  double share_busy;            /* vCPU the share-only tasks whose every
+                                   slot is always busy (a backlog, or
+                                   more offered than their slots serve)
+                                   ask: all their slots, at full speed */
   double hard;                  /* vCPU hard-capped tasks' busy slots
                                    took in the last step */
   double stretch;               /* share-only requests take this many

@@ -381,6 +381,70 @@ Test(pitfalls_aggregate, a_share_only_tasks_cpu_passes_100_in_its_datapoints)
   test_rmrf(dir);
 }
 
+/* Two share-only services on one 4-vCPU instance: web's two tasks get
+ * three times what their slots serve (every slot always busy, 1 vCPU in
+ * all), batch a random load of 0.75 vCPU on 8 slots of 0.25. Together
+ * they never ask more than 3 vCPU, so request by request web serves all
+ * its slots allow (100/s) and batch runs at full speed. The aggregate fidelity once counted web's offered
+ * load as random demand on the instance's CPU: web served 42% less and
+ * batch's median doubled (aggregate-cpu.c, stretch()). */
+static const char *steady_and_random =
+  "{\"seed\": 3, \"duration\": \"10m\", \"cluster\": "
+  " {\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
+  "  \"m5.xlarge\", \"min\": 1, \"max\": 1, \"desired\": 1}]},"
+  " \"taskDefinitions\": ["
+  "  {\"family\": \"web\", \"networkMode\": \"bridge\", "
+  "   \"containerDefinitions\": [{\"name\": \"c\", \"image\": \"x\","
+  "    \"cpu\": 256, \"memory\": 512}]},"
+  "  {\"family\": \"batch\", \"networkMode\": \"bridge\", "
+  "   \"containerDefinitions\": [{\"name\": \"c\", \"image\": \"x\","
+  "    \"cpu\": 512, \"memory\": 512}]}],"
+  " \"services\": ["
+  "  {\"serviceName\": \"web\", \"taskDefinition\": \"web\","
+  "   \"desiredCount\": 2, \"capacityProviderStrategy\": "
+  "   [{\"capacityProvider\": \"g\", \"weight\": 1}],"
+  "   \"workload\": {\"traffic\": {\"generator\": \"constant\", "
+  "    \"rps\": 300}, \"service_time\": {\"dist\": \"exponential\", "
+  "    \"mean\": \"20ms\"}, \"slot_max_vcpu\": 0.25, \"concurrency\": 2}},"
+  "  {\"serviceName\": \"batch\", \"taskDefinition\": \"batch\","
+  "   \"desiredCount\": 1, \"capacityProviderStrategy\": "
+  "   [{\"capacityProvider\": \"g\", \"weight\": 1}],"
+  "   \"workload\": {\"traffic\": {\"generator\": \"constant\", "
+  "    \"rps\": 300}, \"service_time\": {\"dist\": \"exponential\", "
+  "    \"mean\": \"20ms\"}, \"slot_max_vcpu\": 0.25, \"concurrency\": 8}}]}";
+
+/* Service @i of summary @s: its @group's @key. */
+static double
+service_at(const cJSON *s, int i, const char *group, const char *key)
+{
+  const cJSON *svc = cJSON_GetArrayItem(
+    cJSON_GetObjectItemCaseSensitive(s, "services"), i);
+  return at(svc, group, key);
+}
+
+Test(pitfalls_aggregate, saturated_share_only_tasks_do_not_slow_their_neighbours)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *req_dir = run_scenario_in(dir, steady_and_random,
+                                             "requests");
+  g_autofree char *agg_dir = run_scenario_in(dir, steady_and_random,
+                                             "aggregate");
+  g_autoptr(cJSON) req = summary_in(req_dir);
+  g_autoptr(cJSON) agg = summary_in(agg_dir);
+  double served = service_at(req, 0, "requests", "throughput_rps");
+  cr_assert_float_eq(service_at(agg, 0, "requests", "throughput_rps"),
+                     served, 0.02 * served, "web serves %.1f/s, request "
+                     "by request %.1f/s",
+                     service_at(agg, 0, "requests", "throughput_rps"),
+                     served);
+  double p50 = service_at(req, 1, "latency", "p50_ms");
+  cr_assert_float_eq(service_at(agg, 1, "latency", "p50_ms"), p50,
+                     0.05 * p50, "batch's median %.2f ms, request by "
+                     "request %.2f ms", service_at(agg, 1, "latency",
+                                                   "p50_ms"), p50);
+  test_rmrf(dir);
+}
+
 /* 10 tasks of 8 slots at 75% of lognormal 15 ms (cv 1), split by round
  * robin: each task gets every tenth request, far more regular than
  * Poisson (ca² = 0.1), so fewer of them wait than Erlang C says. With
