@@ -68,6 +68,10 @@ struct _FluidLatency {
   double phase;          /* systematic rounding's carried fraction */
   double turn;           /* where the next group's points start, [0, 1) */
   double *values;        /* a flush's point values, seconds */
+  double phases_of[2];   /* the (mean, scv) of the last wait split into
+                            phases, and its phases: steps of tasks alike
+                            repeat them */
+  double phase_p[2], phase_mean[2];
 };
 
 /* The fine edges 0 = e_0 < ... < e_n = 1; returns n. */
@@ -252,6 +256,7 @@ fluid_latency_new(const Dist *service_time)
   g_return_val_if_fail(service_time != NULL, NULL);
   FluidLatency *fl = g_new0(FluidLatency, 1);
   fl->mean = dist_mean_seconds(service_time);
+  fl->phases_of[0] = NAN; /* matches no wait: the first is split */
   g_autofree double *edges = NULL;
   guint n = fl->n_fine = fine_edges(&edges);
   fl->fine_w = g_new(double, n);
@@ -396,11 +401,16 @@ fluid_latency_add(FluidLatency *fl, double completed, double speed,
     return;
   }
   add_group(fl, completed * wait->none, speed, WAIT_NONE, 0.0);
-  double phase_p[2], phase_mean[2];
-  fluid_wait_phases(wait->exp_mean_s, wait->exp_scv, phase_p, phase_mean);
+  if (wait->exp_mean_s != fl->phases_of[0] ||
+      wait->exp_scv != fl->phases_of[1]) {
+    fluid_wait_phases(wait->exp_mean_s, wait->exp_scv, fl->phase_p,
+                      fl->phase_mean);
+    fl->phases_of[0] = wait->exp_mean_s;
+    fl->phases_of[1] = wait->exp_scv;
+  }
   for (int i = 0; i < 2; i++)
-    add_group(fl, completed * wait->exp_frac * phase_p[i], speed, WAIT_EXP,
-              phase_mean[i]);
+    add_group(fl, completed * wait->exp_frac * fl->phase_p[i], speed,
+              WAIT_EXP, fl->phase_mean[i]);
   add_group(fl, completed * wait->fixed_frac, speed, WAIT_FIXED,
             wait->fixed_s);
   if (!(wait->young_frac > 0.0))

@@ -207,8 +207,6 @@ stationary(const FluidServer *srv, double lambda, double tau,
   double pc = delay_probability(srv, a);
   /* A waiter's wait: mean Wq / C, in one or two exponential phases. */
   double mw = waiter_mean_s(srv, a), scv = waiter_scv(srv, rho);
-  double phase_p[2], phase_mean[2];
-  fluid_wait_phases(mw, scv, phase_p, phase_mean);
   /* Waiters see a geometric queue whose mean matches Little's law,
    * P(Nq >= k | wait) = r^k with r / (1 - r) = lambda Wq / C; a queue of
    * L places truncates it (M/M/c/c+L when ca² = cs² = 1). */
@@ -224,7 +222,8 @@ stationary(const FluidServer *srv, double lambda, double tau,
    * queue: P(W > T | wait) = sum p_i exp(-T / m_i) over the phases. */
   double late = 0.0, kept_mean = mw;
   if (isfinite(srv->timeout_s) && mw > 0.0) {
-    double kept_sum = 0.0; /* E[W; W <= T] */
+    double phase_p[2], phase_mean[2], kept_sum = 0.0; /* E[W; W <= T] */
+    fluid_wait_phases(mw, scv, phase_p, phase_mean);
     for (int i = 0; i < 2; i++) {
       if (!(phase_p[i] > 0.0))
         continue;
