@@ -27,7 +27,7 @@ typedef struct {
   guint keep_points, keep_arrivals;
   gint64 arrivals_first;        /* the minute of arrivals[0] */
   guint64 last_arrivals, last_errors, last_done;
-  double last_busy, last_slots, last_in_flight;
+  ReqWindow minute;      /* the datapoint's minute, which runs now */
   SimTime last_scale_in;        /* -1: never */
   SimTime last_scale_out;
   SimTime *last_step;           /* per policy */
@@ -77,15 +77,12 @@ measure(World *w, guint32 s, ServiceScaling *ss)
   ReqStats *rs = &w->reqstats[s];
   SimTime now = world_now(w);
   Datapoint d = { .end = now };
-  double busy = sim_time_avg_integral(&rs->busy, now);
-  double slots = sim_time_avg_integral(&rs->slots, now);
-  double in_flight = sim_time_avg_integral(&rs->in_flight, now);
+  ReqWindowTotals t;
+  reqstats_window_close(rs, &ss->minute, now, &t);
   guint64 errors = 0;
   for (int k = REQ_NO_TARGET; k < REQ_N_OUTCOMES; k++)
     errors += rs->outcomes[k].total;
   guint64 done = rs->outcomes[REQ_OK].total;
-  double d_busy = busy - ss->last_busy, d_slots = slots - ss->last_slots;
-  double d_flight = in_flight - ss->last_in_flight;
   double arrivals = (double) (rs->arrivals.total - ss->last_arrivals);
   guint64 d_err = errors - ss->last_errors, d_done = done - ss->last_done;
   ServiceCounts c = service_counts(w, s);
@@ -94,10 +91,10 @@ measure(World *w, guint32 s, ServiceScaling *ss)
     &((ServiceConfig *) w->cfg->services->pdata[s])->workload;
   int per_task = workload_slots(wl, workload_task_vcpu(
     wl, ((EcsTaskDef *) w->cfg->service_taskdefs->pdata[s])->cpu));
-  d.serving = d_slots / 60.0 / MAX(per_task, 1);
-  d.values[METRIC_CPU] = d_slots > 0 ? 100.0 * d_busy / d_slots : 0.0;
+  d.serving = t.slot_s / 60.0 / MAX(per_task, 1);
+  d.values[METRIC_CPU] = reqstats_window_cpu_pct(&t);
   d.values[METRIC_MEMORY] = metrics_memory_pct(w, s, c.running,
-                                               d_flight / 60.0);
+                                               t.in_flight_s / 60.0);
   /* Flows give expectations; the datapoints read what requests would. */
   double counted = arrivals;
   if (world_is_aggregate(w))
@@ -114,12 +111,10 @@ measure(World *w, guint32 s, ServiceScaling *ss)
     sim_histogram_reset(rs->minute_latency);
   }
   d.values[METRIC_QUEUE_DEPTH] =
-    c.running > 0 ? MAX(0.0, (d_flight - d_busy) / 60.0) / c.running : 0.0;
+    c.running > 0 ? MAX(0.0, (t.in_flight_s - t.busy_s) / 60.0) / c.running
+                  : 0.0;
   d.values[METRIC_ERROR_RATE] =
     d_err + d_done > 0 ? 100.0 * d_err / (double) (d_err + d_done) : 0.0;
-  ss->last_busy = busy;
-  ss->last_slots = slots;
-  ss->last_in_flight = in_flight;
   ss->last_arrivals = rs->arrivals.total;
   ss->last_errors = errors;
   ss->last_done = done;

@@ -15,7 +15,7 @@
 
 /* One service's busiest minute so far in the period. */
 typedef struct {
-  double busy, slots;    /* the integrals at the last minute's end */
+  ReqWindow window;      /* the minute that runs now */
   double peak_pct;       /* the busiest whole minute's CPU, or -1 */
 } MinuteCpu;
 
@@ -102,16 +102,11 @@ close_minute(Metrics *m, SimTime now)
   m->minute_end = now;
   aggregate_sync(w, FALSE);
   for (guint s = 0; s < w->cfg->services->len; s++) {
-    ReqStats *rs = &w->reqstats[s];
     MinuteCpu *minute = &m->minutes[s];
-    double busy = sim_time_avg_integral(&rs->busy, now);
-    double slots = sim_time_avg_integral(&rs->slots, now);
-    double d_slots = slots - minute->slots;
-    if (d_slots > 0)
-      minute->peak_pct = MAX(minute->peak_pct,
-                             100.0 * (busy - minute->busy) / d_slots);
-    minute->busy = busy;
-    minute->slots = slots;
+    ReqWindowTotals t;
+    reqstats_window_close(&w->reqstats[s], &minute->window, now, &t);
+    if (t.slot_s > 0)
+      minute->peak_pct = MAX(minute->peak_pct, reqstats_window_cpu_pct(&t));
   }
 }
 
@@ -175,7 +170,7 @@ metrics_init(World *w)
   m->rows = g_array_new(FALSE, TRUE, sizeof(PeriodRow));
   m->minutes = g_new(MinuteCpu, w->cfg->services->len);
   for (guint s = 0; s < w->cfg->services->len; s++)
-    m->minutes[s] = (MinuteCpu){ 0, 0, -1 };
+    m->minutes[s] = (MinuteCpu){ .peak_pct = -1 };
   if (w->cfg->period < w->horizon)
     sim_schedule_inline(w->engine, w->cfg->period, m->kind, NULL, 0);
   if (w->cfg->period > MINUTE && MINUTE < w->horizon)

@@ -28,6 +28,18 @@ reqstats_take_period(ReqStats *rs)
   sim_histogram_reset(rs->latency);
 }
 
+void
+reqstats_window_close(const ReqStats *rs, ReqWindow *w, SimTime now,
+                      ReqWindowTotals *out)
+{
+  ReqWindow end = { sim_time_avg_integral(&rs->busy, now),
+                    sim_time_avg_integral(&rs->slots, now),
+                    sim_time_avg_integral(&rs->in_flight, now) };
+  *out = (ReqWindowTotals){ end.busy - w->busy, end.slots - w->slots,
+                            end.in_flight - w->in_flight };
+  *w = end;
+}
+
 const char *
 reqstats_outcome_name(RequestOutcome outcome)
 {

@@ -39,6 +39,19 @@ typedef struct {
   SimCounter started;        /* requests that started service */
 } ReqStats;
 
+/* Where a window over the areas of busy slots, slots and requests inside
+ * started (autoscaling's minute, an export period, the busiest minute of
+ * a period), and what it measured when it closed. */
+typedef struct {
+  double busy, slots, in_flight; /* the areas at its start */
+} ReqWindow;
+
+typedef struct {
+  double busy_s;      /* busy slot-seconds in the window */
+  double slot_s;      /* slot-seconds of tasks able to serve */
+  double in_flight_s; /* request-seconds inside (in service or waiting) */
+} ReqWindowTotals;
+
 void reqstats_init(ReqStats *rs, SimTime now);
 void reqstats_clear(ReqStats *rs);
 
@@ -91,6 +104,19 @@ static inline void
 reqstats_busy(ReqStats *rs, SimTime now, int delta)
 {
   sim_time_avg_add(&rs->busy, now, (double) delta);
+}
+
+/* Closes window @w at @now: what it measured into *@out, and @w starts
+ * again at @now. */
+void reqstats_window_close(const ReqStats *rs, ReqWindow *w, SimTime now,
+                           ReqWindowTotals *out);
+
+/* CPU utilisation of a closed window, %: busy slot-time over slot-time
+ * (0 when no task could serve). */
+static inline double
+reqstats_window_cpu_pct(const ReqWindowTotals *t)
+{
+  return t->slot_s > 0 ? 100.0 * t->busy_s / t->slot_s : 0.0;
 }
 
 /* Quantile @q of a latency histogram (microseconds) in milliseconds. */

@@ -28,9 +28,7 @@ typedef struct {
   GArray *buckets;       /* AwsBucket, one per export period */
   FILE *log;             /* SERVICE-alb.log */
   guint64 lines;         /* requests seen (written or sampled out) */
-  double busy_area;      /* busy slot-seconds at the last period end */
-  double slots_area;     /* slot-seconds at the last period end */
-  double in_flight_area; /* request-seconds at the last period end */
+  ReqWindow window;      /* the export period that runs now */
 } AwsService;
 
 struct _AwsExport {

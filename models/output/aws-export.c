@@ -74,20 +74,14 @@ static void
 close_period(AwsExport *e, AwsService *s, SimTime end)
 {
   World *w = e->w;
-  ReqStats *rs = &w->reqstats[s->service];
-  double busy = sim_time_avg_integral(&rs->busy, end);
-  double slots = sim_time_avg_integral(&rs->slots, end);
-  double in_flight = sim_time_avg_integral(&rs->in_flight, end);
+  ReqWindowTotals t;
+  reqstats_window_close(&w->reqstats[s->service], &s->window, end, &t);
   AwsBucket *b = bucket(s, end - 1, e->o.period);
-  double d_slots = slots - s->slots_area;
   SimTime start = (end - 1) / e->o.period * e->o.period;
-  b->cpu_pct = d_slots > 0 ? 100.0 * (busy - s->busy_area) / d_slots : 0.0;
+  b->cpu_pct = reqstats_window_cpu_pct(&t);
   b->memory_pct = metrics_memory_pct(
     w, s->service, service_counts(w, s->service).running,
-    (in_flight - s->in_flight_area) * SIM_SEC / (double) (end - start));
-  s->busy_area = busy;
-  s->slots_area = slots;
-  s->in_flight_area = in_flight;
+    t.in_flight_s * SIM_SEC / (double) (end - start));
 }
 
 static void
