@@ -59,6 +59,16 @@ summary_in(const char *dir)
   return cJSON_Parse(text);
 }
 
+/* Runs @json both ways in @dir; their summaries into *@req and *@agg. */
+static void
+run_both(const char *dir, const char *json, cJSON **req, cJSON **agg)
+{
+  g_autofree char *req_dir = run_scenario_in(dir, json, "requests");
+  g_autofree char *agg_dir = run_scenario_in(dir, json, "aggregate");
+  *req = summary_in(req_dir);
+  *agg = summary_in(agg_dir);
+}
+
 /* Runs the scenario above in @fidelity into DIR/@fidelity; returns its
  * summary (owned). */
 static cJSON *
@@ -425,12 +435,9 @@ service_at(const cJSON *s, int i, const char *group, const char *key)
 Test(pitfalls_aggregate, saturated_share_only_tasks_do_not_slow_their_neighbours)
 {
   g_autofree char *dir = test_tmpdir();
-  g_autofree char *req_dir = run_scenario_in(dir, steady_and_random,
-                                             "requests");
-  g_autofree char *agg_dir = run_scenario_in(dir, steady_and_random,
-                                             "aggregate");
-  g_autoptr(cJSON) req = summary_in(req_dir);
-  g_autoptr(cJSON) agg = summary_in(agg_dir);
+  g_autoptr(cJSON) req = NULL;
+  g_autoptr(cJSON) agg = NULL;
+  run_both(dir, steady_and_random, &req, &agg);
   double served = service_at(req, 0, "requests", "throughput_rps");
   cr_assert_float_eq(service_at(agg, 0, "requests", "throughput_rps"),
                      served, 0.02 * served, "web serves %.1f/s, request "
@@ -445,28 +452,34 @@ Test(pitfalls_aggregate, saturated_share_only_tasks_do_not_slow_their_neighbours
   test_rmrf(dir);
 }
 
+/* 10 Fargate tasks of 1 vCPU behind round robin, @per_vcpu slots each,
+ * fed @rps constant requests/s of lognormal 15 ms with @cv (owned). */
+static char *
+round_robin_service(int per_vcpu, int rps, double cv)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"10m\", \"seed\": 4,"
+    WEB_SERVICE_OF(10)
+    "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
+    "     \"rps\": %d},"
+    "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"15ms\","
+    "       \"cv\": %.1f},"
+    "     \"concurrency_per_vcpu\": %d}}]}", rps, cv, per_vcpu);
+}
+
 /* 10 tasks of 8 slots at 75% of lognormal 15 ms (cv 1), split by round
  * robin: each task gets every tenth request, far more regular than
  * Poisson (ca² = 0.1), so fewer of them wait than Erlang C says. With
  * Erlang C the aggregate fidelity's mean wait was 1.47 ms against the
  * requests' 0.76 ms and its median 8% high; with the delay probability of
  * regular arrivals (fluid-queue.c) 0.98 ms and 2.4%. */
-static const char *round_robin =
-  "{\"duration\": \"10m\", \"seed\": 4,"
-  WEB_SERVICE_OF(10)
-  "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
-  "     \"rps\": 4000},"
-  "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"15ms\","
-  "       \"cv\": 1.0},"
-  "     \"concurrency_per_vcpu\": 8}}]}";
-
 Test(pitfalls_aggregate, round_robins_regular_arrivals_wait_less)
 {
   g_autofree char *dir = test_tmpdir();
-  g_autofree char *req_dir = run_scenario_in(dir, round_robin, "requests");
-  g_autofree char *agg_dir = run_scenario_in(dir, round_robin, "aggregate");
-  g_autoptr(cJSON) req = summary_in(req_dir);
-  g_autoptr(cJSON) agg = summary_in(agg_dir);
+  g_autofree char *json = round_robin_service(8, 4000, 1.0);
+  g_autoptr(cJSON) req = NULL;
+  g_autoptr(cJSON) agg = NULL;
+  run_both(dir, json, &req, &agg);
   double w_req = at(req, "requests", "mean_wait_ms");
   double w_agg = at(agg, "requests", "mean_wait_ms");
   cr_assert(fabs(w_agg / w_req - 1) <= 0.35, "mean wait %.3f ms, "
@@ -483,19 +496,6 @@ Test(pitfalls_aggregate, round_robins_regular_arrivals_wait_less)
  * waits have a heavier tail than the exponential Allen-Cunneen gives
  * (fluid-queue.c, waiter_scv()). With an exponential the aggregate
  * fidelity's p99 was 10% short at cv 1 and 27% short at cv 2. */
-static char *
-two_slot_service(double cv)
-{
-  return g_strdup_printf(
-    "{\"duration\": \"10m\", \"seed\": 4,"
-    WEB_SERVICE_OF(10)
-    "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
-    "     \"rps\": 1000},"
-    "     \"service_time\": {\"dist\": \"lognormal\", \"mean\": \"15ms\","
-    "       \"cv\": %.1f},"
-    "     \"concurrency_per_vcpu\": 2}}]}", cv);
-}
-
 Test(pitfalls_aggregate, few_slots_give_long_waits_a_heavy_tail)
 {
   static const struct { double cv, tolerance; } cases[] = {
@@ -503,13 +503,12 @@ Test(pitfalls_aggregate, few_slots_give_long_waits_a_heavy_tail)
   };
   g_autofree char *dir = test_tmpdir();
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *json = two_slot_service(cases[i].cv);
+    g_autofree char *json = round_robin_service(2, 1000, cases[i].cv);
     g_autofree char *sub = g_strdup_printf("%s/cv%.0f", dir, cases[i].cv);
     cr_assert_eq(g_mkdir(sub, 0700), 0);
-    g_autofree char *req_dir = run_scenario_in(sub, json, "requests");
-    g_autofree char *agg_dir = run_scenario_in(sub, json, "aggregate");
-    g_autoptr(cJSON) req = summary_in(req_dir);
-    g_autoptr(cJSON) agg = summary_in(agg_dir);
+    g_autoptr(cJSON) req = NULL;
+    g_autoptr(cJSON) agg = NULL;
+    run_both(sub, json, &req, &agg);
     double want = at(req, "latency", "p99_ms");
     double got = at(agg, "latency", "p99_ms");
     cr_assert(fabs(got / want - 1) <= cases[i].tolerance,
