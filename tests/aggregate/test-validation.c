@@ -142,10 +142,10 @@ EXAMPLE(nasa_1995, "nasa-1995.json")
 
 /* Known gap (README, "The aggregate fidelity"): platform-on-ec2. Its
  * diurnal variants pair 28 of 30 actions; EC2's share-only web tasks at
- * 60-80% CPU (2 slots each) have a per-period p99 2% below the
- * request-level run's on average, 21% at worst, where a second
- * request-level run is 21% off too (a p99 at 2 slots moves that much
- * from seed to seed). The spiky variants' surges peak on a knife edge
+ * 60-80% CPU (2 slots each) have a per-period p99 1.5% below the
+ * request-level run's on average, 20.6% at worst, where a second
+ * request-level run is 21.2% off (a p99 at 2 slots moves that much from
+ * seed to seed). The spiky variants' surges peak on a knife edge
  * (ceil() asks 30 or 31 web tasks by a minute's noise) and scale EC2 in
  * and out by whole instances, so which instances a run keeps after a
  * surge parts runs for hours: ec2-spiky's instance-hours differ by 2.4%

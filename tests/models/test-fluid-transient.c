@@ -52,10 +52,10 @@ Test(fluid, a_queue_near_capacity_builds_like_a_random_walk)
 
 /* Allen-Cunneen's mean wait of a waiter, g E[S] / (c - a), at 8 slots
  * of 20 ms, ca² = 0.5, cs² = 2.25 and 390 requests/s (rho = 0.975),
- * times what arrivals more regular than Poisson change in it (Kraemer &
- * Langenbach-Belz's 0.99845 over QNA's delay ratio 0.99262, worked out
- * by hand; fluid-queue.c, waiter_mean_s()). */
-#define SETTLED_WAIT_S (1.375 * 0.020 / (8.0 - 7.8) * 1.0058675)
+ * times what arrivals more regular than Poisson change in it (QNA's
+ * delay ratio 0.99262 to the power -0.5 x 3 / 8, worked out by hand;
+ * fluid-queue.c, waiter_mean_s()). */
+#define SETTLED_WAIT_S (1.375 * 0.020 / (8.0 - 7.8) * 1.0013893)
 
 /* A load a little further from capacity relaxes in seconds: after many
  * relaxation times the queue is the stationary one (Allen-Cunneen's
@@ -104,7 +104,7 @@ young_law(const FluidWait *w, double *mean, double *p99)
  * the last step that still records bins, their 99th percentile is within
  * 5% (their width and a bit) of that exponential's, and the next step
  * records an exponential wait within 1% of Allen-Cunneen's stationary
- * mean, SETTLED_WAIT_S (0.1383 s). */
+ * mean, SETTLED_WAIT_S (0.1377 s). */
 Test(fluid, a_settled_young_queue_waits_as_an_exponential)
 {
   FluidServer srv = fluid_test_server(8, 0.020, 2.25, INFINITY, INFINITY);

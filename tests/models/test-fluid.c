@@ -226,11 +226,11 @@ Test(fluid, allen_cunneen_is_exact_mmc_when_both_scv_are_1)
  * (1 + ca² + rho cs²) / (1 + rho (cs² - 1) + rho² (4 ca² + cs²)). Worked
  * out here for c = 10, rho = 0.8, ca² = 0.1, cs² = 1: b = 0.6325,
  * b^ = 0.8528, h = 0.4122 and 0.2882 (0.70); QNA's 1 - 0.9 x 0.2 x
- * 1.9 / 1.896 = 0.8196. The mean wait is Allen-Cunneen's (0.55 x 10 ms /
- * 2 given a wait) with Halfin-Whitt's share and Kraemer & Langenbach-
- * Belz's factor exp(-2 x 0.2 x 0.81 / (3 x 0.8 x 1.1)) = 0.8845. Both
- * ratios are 1 for Poisson arrivals, and stay finite where both h
- * underflow (400 slots at rho = 0.1: b = 18). */
+ * 1.9 / 1.896 = 0.8196. A waiter waits Allen-Cunneen's 0.55 x 10 ms / 2
+ * divided by the square root of QNA's ratio, weighted by 3 / 10 for 10
+ * slots: 0.8196^-0.15 = 1.0303. Both ratios are 1 for Poisson arrivals,
+ * and stay finite where both h underflow (400 slots at rho = 0.1:
+ * b = 18). */
 Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
 {
   FluidServer srv = fluid_test_server(10, 0.010, 1.0, INFINITY, INFINITY);
@@ -248,10 +248,11 @@ Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
   cr_assert_float_eq(qna, 0.8196, 1e-4);
   double hw = erlang_c_exact(10, 8.0) * ht / h;
   cr_assert_float_eq(s.waited / (800.0 * 60.0), hw * qna, 1e-9);
-  double klb = exp(-2.0 * 0.2 * 0.81 / (3.0 * 0.8 * 1.1));
-  cr_assert_float_eq(klb, 0.8845, 1e-4);
-  cr_assert_float_eq(s.wait_sum_s / s.started, hw * 0.55 * 0.010 / 2 * klb,
-                     1e-9);
+  double longer = pow(qna, -0.5 * 3.0 / 10.0);
+  cr_assert_float_eq(longer, 1.0303, 1e-4);
+  cr_assert_float_eq(s.wait.exp_mean_s, 0.55 * 0.010 / 2 * longer, 1e-12);
+  cr_assert_float_eq(s.wait_sum_s / s.started,
+                     hw * qna * 0.55 * 0.010 / 2 * longer, 1e-9);
   FluidServer wide = fluid_test_server(400, 0.010, 1.0, INFINITY, INFINITY);
   wide.arrival_scv = 0.05;
   fluid_queue_step(&wide, 4000.0, 60.0, 0.0, &s);
@@ -264,7 +265,8 @@ Test(fluid, regular_arrivals_wait_less_than_erlang_c_says)
  * 8 E[S]³) at rho = 0.5 has squared coefficient of variation 2 rho - 1 +
  * 4 (1 - rho) 8 / (3 x 4) = 4/3 (Takacs), heavier-tailed than the
  * exponential: two phases with balanced means. A timeout at 3 mean waits
- * then catches 5.9% of the waiters, not the exponential's e^-3 = 5.0%. */
+ * then catches 5.9% of the waiters, not the exponential's e^-3 = 5.0%.
+ * More slots keep less of the excess (fluid-queue.c, few_slots_weight()). */
 Test(fluid, long_services_give_waits_a_heavier_tail_than_exponential)
 {
   FluidServer srv = fluid_test_server(1, 0.010, 1.0, INFINITY, INFINITY);
@@ -287,6 +289,13 @@ Test(fluid, long_services_give_waits_a_heavier_tail_than_exponential)
   fluid_queue_step(&late, 50.0, 60.0, 0.0, &s);
   cr_assert_float_eq(s.timed_out / s.waited, 0.059160, 1e-5);
   fluid_assert_conserved("M/G/1, timeout", 50.0, 60.0, 0.0, &s);
+  /* On 8 slots a waiter waits for the first of 8 departures, nearer a
+   * Poisson stream: 3/8 of the excess over 1 is left, 1.125. */
+  FluidServer wide = fluid_test_server(8, 0.010, 1.0, INFINITY, INFINITY);
+  wide.third = 8.0;
+  fluid_queue_step(&wide, 400.0, 60.0, 0.0, &s);
+  cr_assert_float_eq(s.wait.exp_scv, 1.0 + (4.0 / 3.0 - 1.0) * 3.0 / 8.0,
+                     1e-12);
   /* Exponential service (E[S³] = 6) keeps the exponential, at any rho. */
   srv.third = 6.0;
   fluid_queue_step(&srv, 80.0, 60.0, 0.0, &s);
