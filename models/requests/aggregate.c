@@ -209,7 +209,8 @@ add_step(Flow *f, TaskQueue *s, const FluidStep *out, double dt,
   sum->overload |= out->backlog > 0;
   if (out->completed > 0)
     fluid_latency_add(f->latency, share * out->completed,
-                      latency_speed(mean_s / f->mean_s), &out->wait);
+                      latency_speed(f->mean_s > 0 ? mean_s / f->mean_s : 1.0),
+                      &out->wait);
   s->fluid_backlog = share * out->backlog;
   s->fluid_busy = share * out->busy_slot_s / dt;
 }

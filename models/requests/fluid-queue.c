@@ -733,10 +733,18 @@ fluid_queue_step_fifo(const FluidServer *srv, double lambda, double dt_s,
                       double backlog0, FluidHistory *h, FluidStep *out)
 {
   g_return_if_fail(srv != NULL && out != NULL);
-  g_return_if_fail(srv->slots >= 1 && srv->mean_s > 0.0);
+  g_return_if_fail(srv->slots >= 1 && srv->mean_s >= 0.0);
   memset(out, 0, sizeof *out);
   lambda = MAX(lambda, 0.0);
   dt_s = MAX(dt_s, 0.0);
+  if (srv->mean_s == 0.0) {
+    /* Service takes no time: every request starts, and ends, at once. */
+    out->started = out->completed = lambda * dt_s + MAX(backlog0, 0.0);
+    out->wait.none = out->started > 0.0 ? 1.0 : 0.0;
+    if (h != NULL)
+      h->n = 0;
+    return;
+  }
   out->rho = lambda * srv->mean_s / srv->slots;
   WaitParts parts = { 0 };
   double b = MAX(backlog0, 0.0), used = 0.0, mean = 0.0;

@@ -95,7 +95,8 @@ typedef struct {
 /* One group of identical servers (a task). Filled in by the caller. */
 typedef struct {
   int slots;          /* c: requests in service at once (>= 1) */
-  double mean_s;      /* E[S] on this task, seconds, speed applied (> 0) */
+  double mean_s;      /* E[S] on this task, seconds, speed applied; 0: a
+                         request takes no time at all */
   double scv;         /* cs²: squared coefficient of variation of S */
   double arrival_scv; /* ca² of arrivals (1: Poisson) */
   double third;       /* E[S³] / E[S]³ (dist_third_moment_ratio()); 0:

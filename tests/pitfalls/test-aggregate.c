@@ -452,6 +452,46 @@ Test(pitfalls_aggregate, saturated_share_only_tasks_do_not_slow_their_neighbours
   test_rmrf(dir);
 }
 
+/* 3 Fargate tasks fed 150 requests/s whose service time is @law (a JSON
+ * distribution), one slot each (owned). */
+static char *
+service_of_law(const char *law)
+{
+  return g_strdup_printf(
+    "{\"duration\": \"10m\", \"seed\": 4,"
+    WEB_SERVICE_OF(3)
+    "   \"workload\": {\"traffic\": {\"generator\": \"constant\","
+    "     \"rps\": 150}, \"service_time\": %s, \"concurrency\": 1}}]}",
+    law);
+}
+
+/* Service times at the edges of what a scenario may say. Zero: every
+ * request is done at once, as request by request (the aggregate fidelity
+ * once left them all in flight, and its latency empty). A gamma with
+ * cv 5 (shape 0.04): its latency table's quantiles, where GSL's inverse
+ * aborted the run; it runs, and warns that its waits lose accuracy. */
+Test(pitfalls_aggregate, edge_service_times_run_in_both_fidelities)
+{
+  g_autofree char *dir = test_tmpdir();
+  g_autofree char *zero = service_of_law("\"0ms\"");
+  g_autoptr(cJSON) req = NULL;
+  g_autoptr(cJSON) agg = NULL;
+  run_both(dir, zero, &req, &agg);
+  cr_assert_eq(at(agg, "requests", "error_rate"), 0.0);
+  cr_assert_eq(at(agg, "latency", "p99_ms"), 0.0);
+  cr_assert_float_eq(at(agg, "requests", "completed"),
+                     at(req, "requests", "completed"),
+                     0.01 * at(req, "requests", "completed"));
+  g_autofree char *sub = g_build_filename(dir, "gamma", NULL);
+  cr_assert_eq(g_mkdir(sub, 0700), 0);
+  g_autofree char *wide =
+    service_of_law("{\"dist\": \"gamma\", \"mean\": \"5ms\", \"cv\": 5}");
+  g_autofree char *agg_dir = run_scenario_in(sub, wide, "aggregate");
+  g_autofree char *text = test_read_file(agg_dir, "summary.json");
+  cr_assert(strstr(text, "service time cv 5") != NULL, "%s", text);
+  test_rmrf(dir);
+}
+
 /* 10 Fargate tasks of 1 vCPU behind round robin, @per_vcpu slots each,
  * fed @rps constant requests/s of lognormal 15 ms with @cv (owned). */
 static char *
