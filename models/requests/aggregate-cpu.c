@@ -41,15 +41,16 @@ stretch(World *w, int instance, const InstanceLoad *l, double slot_max)
 }
 
 /* The vCPU share-only task @s of @f asks at @lambda: its requests' work,
- * at most what its slots take at full speed. *@steady: its slots are all
- * busy all the time (a backlog, or more offered than they serve). */
+ * or, when its slots are all busy all the time (*@steady: it holds a
+ * backlog, or is offered more than they serve), what they take at full
+ * speed. */
 static double
 share_ask(const Flow *f, const TaskQueue *s, double lambda,
           gboolean *steady)
 {
   double most = s->slots * f->slot_max_vcpu, work = lambda * f->work_s;
   *steady = s->fluid_backlog > 0 || work >= most;
-  return MIN(work, most);
+  return *steady ? most : work;
 }
 
 /* The mean service time of a request in share-only task @s (receiving

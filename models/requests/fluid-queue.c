@@ -104,11 +104,11 @@ qna_delay_ratio(const FluidServer *srv, double rho)
  *   phi(b)]^-1. Erlang C is scaled by that limit's ratio for ca² against
  *   1, so Poisson arrivals keep it exactly.
  * - Few slots: QNA's GI/G/1 ratio (qna_delay_ratio()).
- * The product is a heuristic: checked against request-level runs of 10
- * round-robin tasks (ca² = 0.1, lognormal cv 1) with 1, 2, 4 and 8
- * slots at rho 0.25-0.9, it is within -32%..+13% of the share that
- * waits where Erlang C alone was +7%..+600% (REFERENCE, "Round robin's
- * regular arrivals"). */
+ * The product is a heuristic, checked against request-level runs of 10
+ * round-robin tasks (ca² = 0.1; REFERENCE, "Round robin's regular
+ * arrivals"): on 2 slots at rho >= 0.5 the share that waits is within
+ * 11% for lognormal cv up to 1, where Erlang C alone was 7-90% high; it
+ * is 13-21% low with cv 2, and 19-32% low on one slot at rho <= 0.5. */
 static double
 delay_probability(const FluidServer *srv, double a)
 {
