@@ -33,3 +33,27 @@ fluid_assert_conserved(const char *what, double lambda, double dt, double b0,
             s->in_flight_s >= s->busy_slot_s - 1e-9,
             "%s: a negative figure", what);
 }
+
+Dist
+fluid_test_lognormal(double mean, double cv)
+{
+  Dist d = { .kind = DIST_LOGNORMAL, .mean = mean, .cv = cv };
+  d.b = sqrt(log1p(cv * cv));
+  d.a = log(mean) - d.b * d.b / 2.0;
+  return d;
+}
+
+Dist
+fluid_test_gamma(double mean, double cv)
+{
+  Dist d = { .kind = DIST_GAMMA, .mean = mean, .cv = cv };
+  d.a = 1.0 / (cv * cv);
+  d.b = mean * cv * cv;
+  return d;
+}
+
+Dist
+fluid_test_exponential(double mean)
+{
+  return (Dist){ .kind = DIST_EXPONENTIAL, .mean = mean, .cv = 1.0 };
+}

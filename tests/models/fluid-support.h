@@ -1,8 +1,15 @@
 /* Helpers shared by the fluid mathematics' tests (test-fluid.c,
- * test-fluid-transient.c). */
+ * test-fluid-transient.c, test-dist.c). */
 #pragma once
 
+#include "models/input/dist.h"
 #include "models/requests/fluid-queue.h"
+
+/* Service-time laws of @mean seconds and coefficient of variation @cv,
+ * as dist_parse() would make them. */
+Dist fluid_test_lognormal(double mean, double cv);
+Dist fluid_test_gamma(double mean, double cv);
+Dist fluid_test_exponential(double mean);
 
 /* A group of @slots servers of mean service @mean_s and squared
  * coefficient of variation @scv, Poisson arrivals, @limit waiting places

@@ -18,30 +18,6 @@
 
 /* ---- distributions ------------------------------------------------------- */
 
-static Dist
-lognormal(double mean, double cv)
-{
-  Dist d = { .kind = DIST_LOGNORMAL, .mean = mean, .cv = cv };
-  d.b = sqrt(log1p(cv * cv));
-  d.a = log(mean) - d.b * d.b / 2.0;
-  return d;
-}
-
-static Dist
-gamma_dist(double mean, double cv)
-{
-  Dist d = { .kind = DIST_GAMMA, .mean = mean, .cv = cv };
-  d.a = 1.0 / (cv * cv);
-  d.b = mean * cv * cv;
-  return d;
-}
-
-static Dist
-exponential(double mean)
-{
-  return (Dist){ .kind = DIST_EXPONENTIAL, .mean = mean, .cv = 1.0 };
-}
-
 /* A bimodal empirical law: 70% near 5 ms, 30% near 40 ms (owned). */
 static Dist
 empirical(void)
@@ -58,115 +34,6 @@ empirical(void)
   }
   d.mean = sum / d.n_values;
   return d;
-}
-
-Test(fluid, dist_scv_gives_each_law_its_variability)
-{
-  cr_assert_float_eq(dist_scv(&(Dist){ .kind = DIST_FIXED, .mean = 1 }),
-                     0.0, 1e-12);
-  Dist e = exponential(0.01), l = lognormal(0.035, 1.2),
-       g = gamma_dist(0.02, 0.5);
-  cr_assert_float_eq(dist_scv(&e), 1.0, 1e-12);
-  cr_assert_float_eq(dist_scv(&l), 1.44, 1e-12);
-  cr_assert_float_eq(dist_scv(&g), 0.25, 1e-12);
-  Dist u = { .kind = DIST_UNIFORM, .a = 0, .b = 2, .mean = 1 };
-  cr_assert_float_eq(dist_scv(&u), 1.0 / 3.0, 1e-12);
-  double v[] = { 1, 3 }; /* mean 2, population variance 1 */
-  Dist emp = { .kind = DIST_EMPIRICAL, .mean = 2, .values = v,
-               .n_values = 2 };
-  cr_assert_float_eq(dist_scv(&emp), 0.25, 1e-12);
-}
-
-/* E[X³] / E[X]³ by integrating the law's quantile function: E[X³] =
- * integral over u of Q(u)³, with u = 1 - e^-t so that the upper tail
- * is spread out (Simpson's rule on t in [0, 60]). */
-static double
-third_by_quantiles(const Dist *d)
-{
-  const int n = 60000;
-  double h = 60.0 / n, sum = 0;
-  for (int i = 0; i <= n; i++) {
-    double t = i * h, q = dist_quantile_seconds(d, -expm1(-t));
-    double f = isfinite(q) ? q * q * q * exp(-t) : 0.0;
-    sum += f * (i == 0 || i == n ? 1 : i % 2 ? 4 : 2);
-  }
-  double m = dist_mean_seconds(d);
-  return sum * h / 3.0 / (m * m * m);
-}
-
-/* The normalised third moment the shape of waits is made from: closed
- * forms (6 for the exponential, (1 + cv²)³ for the lognormal) against
- * the quantile functions, and exact sums for an empirical law. */
-Test(fluid, dist_third_moment_ratio_matches_each_laws_quantiles)
-{
-  cr_assert_float_eq(
-    dist_third_moment_ratio(&(Dist){ .kind = DIST_FIXED, .mean = 1 }), 1.0,
-    1e-12);
-  cr_assert_eq(dist_third_moment_ratio(&(Dist){ .kind = DIST_FIXED }), 0.0);
-  Dist e = exponential(0.01), l = lognormal(0.035, 1.2),
-       g = gamma_dist(0.02, 0.5), w = gamma_dist(0.02, 1.5);
-  Dist u = { .kind = DIST_UNIFORM, .a = 1, .b = 3, .mean = 2 };
-  cr_assert_float_eq(dist_third_moment_ratio(&e), 6.0, 1e-12);
-  cr_assert_float_eq(dist_third_moment_ratio(&l), 2.44 * 2.44 * 2.44, 1e-12);
-  const Dist *laws[] = { &e, &l, &g, &w, &u };
-  for (gsize i = 0; i < G_N_ELEMENTS(laws); i++) {
-    double want = third_by_quantiles(laws[i]);
-    double got = dist_third_moment_ratio(laws[i]);
-    cr_assert(fabs(got / want - 1) < 1e-3, "law %zu: %.5f, quantiles "
-              "give %.5f", i, got, want);
-  }
-  double v[] = { 1, 3 }; /* E[X³] = 14, mean 2 */
-  Dist emp = { .kind = DIST_EMPIRICAL, .mean = 2, .values = v,
-               .n_values = 2 };
-  cr_assert_float_eq(dist_third_moment_ratio(&emp), 14.0 / 8.0, 1e-12);
-}
-
-Test(fluid, dist_quantile_inverts_each_law)
-{
-  Dist e = exponential(0.01), l = lognormal(0.035, 1.2),
-       g = gamma_dist(0.02, 0.5);
-  cr_assert_float_eq(dist_quantile_seconds(&e, 0.5), 0.01 * log(2), 1e-12);
-  /* The lognormal's median is exp(mu). */
-  cr_assert_float_eq(dist_quantile_seconds(&l, 0.5), exp(l.a), 1e-12);
-  /* Gamma shape 4, scale 5 ms: P(X <= q) = u, checked with its CDF. */
-  double q = dist_quantile_seconds(&g, 0.99);
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, 3);
-  int below = 0;
-  for (int i = 0; i < 200000; i++)
-    below += gsl_ran_gamma(r, g.a, g.b) <= q;
-  gsl_rng_free(r);
-  cr_assert_float_eq(below / 200000.0, 0.99, 0.001);
-  Dist u = { .kind = DIST_UNIFORM, .a = 1, .b = 3, .mean = 2 };
-  cr_assert_float_eq(dist_quantile_seconds(&u, 0.25), 1.5, 1e-12);
-  cr_assert(isinf(dist_quantile_seconds(&e, 1.0)));
-  /* Empirical: the nearest rank of the sorted values. */
-  double v[] = { 5, 1, 4, 2, 3 };
-  Dist emp = { .kind = DIST_EMPIRICAL, .mean = 3, .values = v,
-               .n_values = 5 };
-  cr_assert_eq(dist_quantile_seconds(&emp, 0.0), 1);
-  cr_assert_eq(dist_quantile_seconds(&emp, 0.4), 2);
-  cr_assert_eq(dist_quantile_seconds(&emp, 0.41), 3);
-  cr_assert_eq(dist_quantile_seconds(&emp, 1.0), 5);
-  cr_assert_eq(v[0], 5, "the distribution's values are left in place");
-}
-
-/* A gamma with cv 5 (shape 0.04), the aggregate fidelity's latency table
- * reads its quantiles from 10^-5 to 1 - 10^-8, where GSL's Newton
- * inverse fails to converge and aborts the run: each must invert its
- * distribution function. */
-Test(fluid, dist_quantile_inverts_a_very_variable_gamma)
-{
-  Dist g = gamma_dist(0.015, 5.0);
-  static const double levels[] = { 1e-5, 0.01, 0.5, 0.99, 1 - 1e-8 };
-  for (gsize i = 0; i < G_N_ELEMENTS(levels); i++) {
-    double u = levels[i], q = dist_quantile_seconds(&g, u);
-    double back = u > 0.5 ? 1.0 - gsl_cdf_gamma_Q(q, g.a, g.b)
-                          : gsl_cdf_gamma_P(q, g.a, g.b);
-    cr_assert(isfinite(q) && q >= 0.0, "u = %g: %g", u, q);
-    cr_assert(fabs(back - u) <= 1e-9 * MIN(u, 1.0 - u) + 1e-300,
-              "u = %g: the quantile %g s has P = %.12g", u, q, back);
-  }
 }
 
 /* ---- Erlang C ------------------------------------------------------------ */
@@ -623,21 +490,21 @@ check_law(const char *name, const Dist *d)
 
 Test(fluid, latency_quantiles_of_lognormal_within_2_percent)
 {
-  Dist d = lognormal(0.035, 1.2);
+  Dist d = fluid_test_lognormal(0.035, 1.2);
   check_law("lognormal cv 1.2", &d);
 }
 
 Test(fluid, latency_quantiles_of_gamma_within_2_percent)
 {
-  Dist d = gamma_dist(0.020, 0.5);
+  Dist d = fluid_test_gamma(0.020, 0.5);
   check_law("gamma cv 0.5", &d);
-  Dist wide = gamma_dist(0.020, 1.5);
+  Dist wide = fluid_test_gamma(0.020, 1.5);
   check_law("gamma cv 1.5", &wide);
 }
 
 Test(fluid, latency_quantiles_of_exponential_within_2_percent)
 {
-  Dist d = exponential(0.010);
+  Dist d = fluid_test_exponential(0.010);
   check_law("exponential", &d);
 }
 
@@ -658,7 +525,7 @@ Test(fluid, systematic_rounding_records_the_rounded_total)
 {
   /* 10,000 flushes of 10.3 requests each: 103,000 recorded, none lost
    * to rounding, and the small flushes still cover the tail. */
-  Dist d = exponential(0.010);
+  Dist d = fluid_test_exponential(0.010);
   g_autoptr(FluidLatency) fl = fluid_latency_new(&d);
   g_autoptr(SimHistogram) h = sim_histogram_new();
   const FluidWait expw = { .none = 0.5, .exp_frac = 0.5,
@@ -687,7 +554,7 @@ Test(fluid, systematic_rounding_records_the_rounded_total)
 
 Test(fluid, same_additions_record_the_same_histogram)
 {
-  Dist d = lognormal(0.035, 1.2);
+  Dist d = fluid_test_lognormal(0.035, 1.2);
   const FluidWait w = { .none = 0.3, .exp_frac = 0.5, .exp_mean_s = 0.02,
                         .fixed_frac = 0.2, .fixed_s = 0.3 };
   double q[2][4];
@@ -745,7 +612,7 @@ compare_with_requests(int slots, double rho, double wait_over,
   double mean_wait = rs->wait_sum / (double) rs->started.total;
   double busy = sim_time_avg_mean(&rs->busy, end) / slots;
 
-  Dist d = lognormal(mean, 1.2);
+  Dist d = fluid_test_lognormal(mean, 1.2);
   FluidServer srv = fluid_test_server(slots, mean, dist_scv(&d), INFINITY, INFINITY);
   FluidStep s;
   fluid_queue_step(&srv, lambda, 7200.0, 0.0, &s);

@@ -395,9 +395,10 @@ Test(pitfalls_aggregate, a_share_only_tasks_cpu_passes_100_in_its_datapoints)
  * three times what their slots serve (every slot always busy, 1 vCPU in
  * all), batch a random load of 0.75 vCPU on 8 slots of 0.25. Together
  * they never ask more than 3 vCPU, so request by request web serves all
- * its slots allow (100/s) and batch runs at full speed. The aggregate fidelity once counted web's offered
- * load as random demand on the instance's CPU: web served 42% less and
- * batch's median doubled (aggregate-cpu.c, stretch()). */
+ * its slots allow (100/s) and batch runs at full speed. The aggregate
+ * fidelity once counted web's offered load as random demand on the
+ * instance's CPU: web served 42% less and batch's median doubled
+ * (aggregate-cpu.c, stretch()). */
 static const char *steady_and_random =
   "{\"seed\": 3, \"duration\": \"10m\", \"cluster\": "
   " {\"auto_scaling_groups\": [{\"name\": \"g\", \"instance_type\": "
