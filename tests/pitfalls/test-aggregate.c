@@ -69,6 +69,23 @@ run_both(const char *dir, const char *json, cJSON **req, cJSON **agg)
   *agg = summary_in(agg_dir);
 }
 
+/* Runs @json in both fidelities and asserts that @read, of each run's
+ * variant folder, is within [@lo, @hi]; @what names the figure. */
+static void
+both_fidelities_read(const char *json, double (*read)(const char *dir),
+                     double lo, double hi, const char *what)
+{
+  g_autofree char *dir = test_tmpdir();
+  const char *fidelities[] = { "requests", "aggregate" };
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *sub = run_scenario_in(dir, json, fidelities[k]);
+    double x = read(sub);
+    cr_assert(x >= lo && x <= hi, "%s: %s %.1f, outside %g-%g",
+              fidelities[k], what, x, lo, hi);
+  }
+  test_rmrf(dir);
+}
+
 /* Runs the scenario above in @fidelity into DIR/@fidelity; returns its
  * summary (owned). */
 static cJSON *
@@ -303,16 +320,8 @@ first_scale_in(const char *dir)
  * never would. */
 Test(pitfalls_aggregate, a_knife_edge_scales_in_as_requests_do)
 {
-  g_autofree char *dir = test_tmpdir();
-  const char *fidelities[] = { "requests", "aggregate" };
-  for (int k = 0; k < 2; k++) {
-    g_autofree char *sub = run_scenario_in(dir, knife_edge, fidelities[k]);
-    double t = first_scale_in(sub);
-    cr_assert(t >= 15 * 60 && t <= 45 * 60,
-              "%s: first scale-in to 3 at %.0f s (-1: none)", fidelities[k],
-              t);
-  }
-  test_rmrf(dir);
+  both_fidelities_read(knife_edge, first_scale_in, 15 * 60, 45 * 60,
+                       "first scale-in to 3 at (s; -1: none)");
 }
 
 /* 2 tasks (16 slots) at 1,600 requests/s of 20 ms: twice their capacity.
@@ -380,15 +389,8 @@ first_datapoint(const char *dir)
 
 Test(pitfalls_aggregate, a_share_only_tasks_cpu_passes_100_in_its_datapoints)
 {
-  g_autofree char *dir = test_tmpdir();
-  const char *fidelities[] = { "requests", "aggregate" };
-  for (int k = 0; k < 2; k++) {
-    g_autofree char *sub = run_scenario_in(dir, share_only, fidelities[k]);
-    double cpu = first_datapoint(sub);
-    cr_assert(cpu > 200 && cpu < 280, "%s: the datapoint reads %.1f%%",
-              fidelities[k], cpu);
-  }
-  test_rmrf(dir);
+  both_fidelities_read(share_only, first_datapoint, 200, 280,
+                       "the first datapoint reads (%)");
 }
 
 /* Two share-only services on one 4-vCPU instance: web's two tasks get
