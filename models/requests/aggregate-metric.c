@@ -50,10 +50,10 @@ aggregate_sample_datapoint(World *w, guint32 service, double *arrivals,
                                * gsl_ran_ugaussian(f->metric_noise)
                            : 0;
   double cpu = *cpu_pct;
-  double dev = cpu * ((drawn + sizes) / n - 1);
   double second = f->mean_s * (1 + f->scv);     /* E[S^2] / E[S] */
-  dev *= (1 - backlogged) / sqrt(1 + second / WINDOW_S);
-  double sd = cpu * sqrt((1 + f->scv) / n / (1 + second / WINDOW_S));
+  double smooth = sqrt(1 + second / WINDOW_S);
+  double dev = cpu * ((drawn + sizes) / n - 1) * (1 - backlogged) / smooth;
+  double sd = cpu * sqrt((1 + f->scv) / n) / smooth;
   double ceiling = f->shared_cpu ? INFINITY : 100;
   if (HEADROOM_SD * sd > ceiling - cpu)
     dev *= MAX(ceiling - cpu, 0) / (HEADROOM_SD * sd);

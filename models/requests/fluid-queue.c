@@ -53,10 +53,11 @@ stationary(const FluidServer *srv, double lambda, double tau,
   double n = lambda * tau;
   if (!(n > 0.0))
     return;
-  double a = lambda * srv->mean_s, rho = a / srv->slots;
-  double pc = fluid_delay_probability(srv, a);
+  FluidWaiters law;
+  fluid_waiters(srv, lambda * srv->mean_s, &law);
+  double pc = law.p_wait;
   /* A waiter's wait: mean Wq / C, in one or two exponential phases. */
-  double mw = fluid_waiter_mean_s(srv, a), scv = fluid_waiter_scv(srv, rho);
+  double mw = law.mean_s, scv = law.scv;
   /* Waiters see a geometric queue whose mean matches Little's law,
    * P(Nq >= k | wait) = r^k with r / (1 - r) = lambda Wq / C; a queue of
    * L places truncates it (M/M/c/c+L when ca² = cs² = 1). */

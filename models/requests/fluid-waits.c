@@ -79,9 +79,10 @@ qna_delay_ratio(const FluidServer *srv, double rho)
  * round-robin tasks (ca² = 0.1; REFERENCE, "Round robin's regular
  * arrivals"): on 2 slots at rho >= 0.5 the share that waits is within
  * 11% for lognormal cv up to 1, where Erlang C alone was 7-90% high; it
- * is 13-21% low with cv 2, and 19-32% low on one slot at rho <= 0.5. */
-double
-fluid_delay_probability(const FluidServer *srv, double a)
+ * is 13-21% low with cv 2, and 19-32% low on one slot at rho <= 0.5.
+ * @qna: qna_delay_ratio() at this load. */
+static double
+delay_probability(const FluidServer *srv, double a, double qna)
 {
   double pc = fluid_erlang_c(srv->slots, a);
   double ca2 = MAX(srv->arrival_scv, 0.0);
@@ -91,7 +92,13 @@ fluid_delay_probability(const FluidServer *srv, double a)
   double bt = b * sqrt(2.0 / (1.0 + ca2));
   /* phi(bt) / phi(b) folded into one exp, so neither underflows. */
   return pc * exp(-0.5 * (bt * bt - b * b)) * hw_denominator(b) /
-         hw_denominator(bt) * qna_delay_ratio(srv, a / srv->slots);
+         hw_denominator(bt) * qna;
+}
+
+double
+fluid_delay_probability(const FluidServer *srv, double a)
+{
+  return delay_probability(srv, a, qna_delay_ratio(srv, a / srv->slots));
 }
 
 /* How much of a single server's behaviour a wait keeps on @c slots: 1
@@ -112,19 +119,21 @@ few_slots_weight(int c)
 /* The mean wait of a request that waits, at @a Erlangs (< c): Allen-
  * Cunneen's g E[S] / (c - a) for Poisson arrivals. Regular arrivals
  * (ca² < 1) wait less often, and those that wait, longer: QNA's ratio
- * took waiters away (fluid_delay_probability()), and a waiter's wait is
+ * took waiters away (delay_probability()), and a waiter's wait is
  * lengthened by its square root, sharing the correction evenly between
  * how many wait and how long (on few slots: few_slots_weight()). Fitted:
  * Kraemer & Langenbach-Belz's factor, QNA's own for the mean wait, left
  * a waiter's wait 25% short with lognormal cv 0.5 on 2 slots (p99 6%
  * short); the square root is within 11% of the request-level runs' mean
- * wait at rho >= 0.5 for cv 0.5, 1 and 2 on 2 slots. */
-double
-fluid_waiter_mean_s(const FluidServer *srv, double a)
+ * wait at rho >= 0.5 for cv 0.5, 1 and 2 on 2 slots. @qna: as for
+ * delay_probability(). */
+static double
+waiter_mean_s(const FluidServer *srv, double a, double qna)
 {
-  double rho = a / srv->slots;
-  return fluid_variability(srv) * srv->mean_s / (srv->slots - a) *
-         pow(qna_delay_ratio(srv, rho), -0.5 * few_slots_weight(srv->slots));
+  double mean = fluid_variability(srv) * srv->mean_s / (srv->slots - a);
+  if (qna == 1.0) /* Poisson arrivals */
+    return mean;
+  return mean * pow(qna, -0.5 * few_slots_weight(srv->slots));
 }
 
 /* The squared coefficient of variation of a wait, given one: M/G/1's
@@ -138,8 +147,8 @@ fluid_waiter_mean_s(const FluidServer *srv, double a)
  * many residual services, nearer an exponential: the excess over 1 fades
  * as slots multiply (few_slots_weight()). Never below 1: a lighter tail
  * than the exponential is left to the exponential. */
-double
-fluid_waiter_scv(const FluidServer *srv, double rho)
+static double
+waiter_scv(const FluidServer *srv, double rho)
 {
   if (!(srv->third > 0.0))
     return 1.0;
@@ -147,6 +156,15 @@ fluid_waiter_scv(const FluidServer *srv, double rho)
   double single = 2.0 * rho - 1.0 +
                   4.0 * (1.0 - rho) * srv->third / (3.0 * s2 * s2);
   return 1.0 + MAX(0.0, single - 1.0) * few_slots_weight(srv->slots);
+}
+
+void
+fluid_waiters(const FluidServer *srv, double a, FluidWaiters *out)
+{
+  double rho = a / srv->slots, qna = qna_delay_ratio(srv, rho);
+  out->p_wait = delay_probability(srv, a, qna);
+  out->mean_s = waiter_mean_s(srv, a, qna);
+  out->scv = waiter_scv(srv, rho);
 }
 
 void

@@ -14,10 +14,13 @@ double fluid_variability(const FluidServer *srv);
  * of @srv: Erlang C, corrected for arrivals more regular than Poisson. */
 double fluid_delay_probability(const FluidServer *srv, double a);
 
-/* The mean wait, seconds, of a request that waits, at @a Erlangs (< c). */
-double fluid_waiter_mean_s(const FluidServer *srv, double a);
+/* The waiters of a stationary step at @a Erlangs (< c). */
+typedef struct {
+  double p_wait; /* the chance a request waits (fluid_delay_probability()) */
+  double mean_s; /* the mean wait of one that does, seconds */
+  double scv;    /* its squared coefficient of variation: 1 for an
+                    exponential wait, above 1 for two phases
+                    (fluid_wait_phases()) */
+} FluidWaiters;
 
-/* The squared coefficient of variation of a wait, given one, at the
- * slots' utilisation @rho: 1 for an exponential wait, above 1 for two
- * phases (fluid_wait_phases()). */
-double fluid_waiter_scv(const FluidServer *srv, double rho);
+void fluid_waiters(const FluidServer *srv, double a, FluidWaiters *out);
