@@ -59,9 +59,10 @@ typedef struct {
                                    need (arrival rate x work), those of
                                    tasks with slots to spare */
   double share_busy;            /* vCPU the share-only tasks whose every
-                                   slot is always busy (a backlog, or
+                                   slot is busy steadily (a backlog, or
                                    more offered than their slots serve)
-                                   ask: all their slots, at full speed */
+                                   ask: their work, at most all their
+                                   slots at full speed (share_ask()) */
   double hard;                  /* vCPU hard-capped tasks' busy slots
                                    took in the last step */
   double stretch;               /* share-only requests take this many
