@@ -1,6 +1,8 @@
 /* Every example scenario in both fidelities: the aggregate one must stay
  * within issue 20's bounds of the request-level one (validation.h), same
- * scenario, same seed. Prints the README's table (--verbose).
+ * scenario, same seed; platform-on-ec2, whose control plane is chaotic,
+ * over several seeds (validation_compare_seeds()). Prints the README's
+ * tables (--verbose).
  *
  * The noise yardstick: with ECSIM_VALIDATION_NOISE=K in the environment
  * (1 to 20), each example also runs request-level K more times with
@@ -51,26 +53,6 @@ run_in(const char *scenario, const char *fidelity, const char *dir)
   return variants;
 }
 
-/* Where the aggregate fidelity is known to miss the issue's bounds (the
- * README's table marks them "no"), it is held to these instead, so that
- * it does not drift further: the control plane's figures still close,
- * the rest as measured in December 2026 with room. */
-typedef struct {
-  double cost, hours, attainment_pp, paired;
-  double period_p99_low; /* busiest minute below 85% CPU */
-} Guard;
-
-static gboolean
-within_guard(const ValidationResult *r, const Guard *g)
-{
-  guint actions = MAX(r->n_actions, r->n_actions_aggregate);
-  return !(fabs(r->cost) > g->cost) && !(fabs(r->task_hours) > g->hours) &&
-         !(fabs(r->instance_hours) > g->hours) &&
-         !(fabs(r->attainment_pp) > g->attainment_pp) &&
-         r->actions_paired >= g->paired * actions &&
-         r->period_p99_low <= g->period_p99_low;
-}
-
 /* Compares @variant's folders under @dir_a and @dir_b into @r (cleared
  * by the caller) and appends its table row to @table; returns the row's
  * name, "SCENARIO/VARIANT@suffix". */
@@ -92,10 +74,10 @@ static void noise_rows(const char *scenario, const char *tmp,
                        const char *req_dir, const GPtrArray *variants,
                        GString *table);
 
-/* Runs @scenario both ways and checks every variant: against the issue's
- * bounds, or @guard when not NULL. */
+/* Runs @scenario both ways and checks every variant against the issue's
+ * bounds. */
 static void
-validate_with(const char *scenario, const Guard *guard)
+validate(const char *scenario)
 {
   g_autofree char *tmp = test_tmpdir();
   g_autofree char *req_dir = g_build_filename(tmp, "requests", NULL);
@@ -109,7 +91,7 @@ validate_with(const char *scenario, const Guard *guard)
     ValidationResult r;
     g_autofree char *name = compare_row(table, scenario, req->pdata[i], "",
                                         req_dir, agg_dir, &r);
-    if (guard ? !within_guard(&r, guard) : !validation_within_bounds(&r)) {
+    if (!validation_within_bounds(&r)) {
       all = FALSE;
       cr_log_error("%s out of bounds: %s(worst period p99 at %.0f s)", name,
                    r.why->str, r.worst_period_s);
@@ -124,7 +106,7 @@ validate_with(const char *scenario, const Guard *guard)
 }
 
 #define EXAMPLE(test, file)                                                \
-  Test(validation, test, .timeout = 600) { validate_with(file, NULL); }
+  Test(validation, test, .timeout = 600) { validate(file); }
 
 EXAMPLE(flagship, "fargate-vs-ec2.json")
 EXAMPLE(az_outage, "az-outage.json")
@@ -140,21 +122,136 @@ EXAMPLE(spot_interruptions, "spot-interruptions.json")
  * a second request-level run is 51% off). */
 EXAMPLE(nasa_1995, "nasa-1995.json")
 
-/* Known gap (README, "The aggregate fidelity"): platform-on-ec2. Its
- * diurnal variants pair 28 of 30 actions; EC2's share-only web tasks at
- * 60-80% CPU (2 slots each) have a per-period p99 1.5% below the
- * request-level run's on average, 20.6% at worst, where a second
- * request-level run is 21.2% off (a p99 at 2 slots moves that much from
- * seed to seed). The spiky variants' surges peak on a knife edge
- * (ceil() asks 30 or 31 web tasks by a minute's noise) and scale EC2 in
- * and out by whole instances, so which instances a run keeps after a
- * surge parts runs for hours: ec2-spiky's instance-hours differ by 2.4%
- * and its SLO attainment by 2.1 pp, where request noise alone moves them
- * by up to 2.1% and 1.5 pp (README, the noise yardstick). */
-Test(validation, platform_on_ec2_known_gap, .timeout = 900)
+/* platform-on-ec2 over control seeds (validation_compare_seeds()). Its
+ * control plane is chaotic: each spiky surge climbs through knife-edge
+ * scaling decisions to a peak that is one (3,000 requests/s over 30 tasks
+ * is exactly web's target), each scale-in stops tasks chosen at random,
+ * and which instances keep a task decides whether the next surge's tasks
+ * find room. Two request-level runs with different seeds then part by
+ * more than the bounds (ec2-spiky over 44 seeds: instance-hours 118-134,
+ * SLO attainment 72.1-78.9%), and so does one aggregate run from its
+ * request-level twin; what the aggregate fidelity matches is their
+ * distribution. On the diurnal variants a period's p99 at 2 slots per
+ * task moves 20% from seed to seed, a scaling action now and then by a
+ * period. The seeds per variant are what CI can afford and what the
+ * figures need to settle (at 16 seeds two request-level sets pair 88-93%
+ * of the spiky variants' actions, at 12 the diurnal ones' 94%);
+ * ECSIM_VALIDATION_SEEDS=N runs N for every variant (README: 72). With
+ * ECSIM_VALIDATION_NOISE set, the request-level fidelity is compared
+ * with itself over as many further seeds: the yardstick. */
+static const struct {
+  const char *variant;
+  guint seeds;
+} platform_seeds[] = {
+  { "ec2", 8 },
+  { "ec2-spiky", 16 },
+  { "fargate", 8 },
+  { "fargate-spiky", 16 },
+};
+
+static guint
+seeds_for(guint k)
 {
-  static const Guard g = { 0.02, 0.04, 3.5, 0.7, INFINITY };
-  validate_with("platform-on-ec2.json", &g);
+  const char *v = g_getenv("ECSIM_VALIDATION_SEEDS");
+  guint64 n = 0;
+  if (v == NULL || *v == '\0')
+    return k;
+  if (!g_ascii_string_to_unsigned(v, 10, 2, 1000, &n, NULL))
+    g_error("ECSIM_VALIDATION_SEEDS=%s: give the number of seeds, 2 to "
+            "1000", v);
+  return (guint) n;
+}
+
+/* Runs @variant of @path in @fidelity over @k seeds from @first (0: the
+ * scenario's) with `ecsim sweep --outputs` into @dir; returns the runs'
+ * folders in seed order (owned, NULL-terminated), the first seed in
+ * *@seed. */
+static char **
+sweep_seeds(const char *path, const char *variant, const char *fidelity,
+            guint k, guint64 first, const char *dir, guint64 *seed)
+{
+  g_autofree char *seeds = g_strdup_printf("%u", k);
+  g_autofree char *set = g_strdup_printf("/fidelity=\"%s\"", fidelity);
+  g_autofree char *from = g_strdup_printf("%" G_GUINT64_FORMAT, first);
+  const char *args[] = { "sweep", path, "--variant", variant, "--seeds",
+                         seeds, "--set", set, "--outputs", "-q", "-o", dir,
+                         first ? "--seed" : NULL, from, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = cli_runv(NULL, &out, &err, args);
+  cr_assert_eq(status, 0, "sweep %s %s: exit %d: %s", variant, fidelity,
+               status, err);
+  char **dirs = g_new0(char *, k + 1);
+  *seed = G_MAXUINT64;
+  for (guint i = 0; i < k; i++) {
+    g_autofree char *name = g_strdup_printf("%u", i);
+    dirs[i] = g_build_filename(dir, "runs", name, NULL);
+    *seed = MIN(*seed, validation_seed(dirs[i]));
+  }
+  /* Run i is seed first + i (the sweep's one point, one variant); a
+   * check, as the comparison pairs them by it. */
+  for (guint i = 0; i < k; i++)
+    cr_assert_eq(validation_seed(dirs[i]), *seed + i, "%s", dirs[i]);
+  return dirs;
+}
+
+/* Compares @variant over its seeds, appends its row to @table; FALSE
+ * when it leaves the bounds. */
+static gboolean
+validate_variant_over_seeds(const char *scenario, const char *variant,
+                            guint k, const char *tmp, GString *table)
+{
+  g_autofree char *path = g_build_filename(test_source_root(), "scenarios",
+                                           scenario, NULL);
+  g_autofree char *req_dir = g_build_filename(tmp, "requests", NULL);
+  g_autofree char *agg_dir = g_build_filename(tmp, "aggregate", NULL);
+  guint64 seed, agg_seed;
+  g_auto(GStrv) req = sweep_seeds(path, variant, "requests", k, 0, req_dir,
+                                  &seed);
+  g_auto(GStrv) agg = sweep_seeds(path, variant, "aggregate", k, 0,
+                                  agg_dir, &agg_seed);
+  cr_assert_eq(seed, agg_seed);
+  ValidationResult r;
+  validation_compare_seeds((const char *const *) req,
+                           (const char *const *) agg, k, &r);
+  g_autofree char *name = g_strdup_printf("%.*s/%s over %u seeds",
+                                          (int) strcspn(scenario, "."),
+                                          scenario, variant, k);
+  validation_row(table, name, &r);
+  gboolean within = validation_seeds_within_bounds(&r);
+  if (!within)
+    cr_log_error("%s out of bounds (worst period p99 at %.0f s)", name,
+                 r.worst_period_s);
+  validation_result_clear(&r);
+  if (validation_noise_seeds() > 0) {
+    g_autofree char *other_dir = g_build_filename(tmp, "noise", NULL);
+    guint64 other_seed;
+    g_auto(GStrv) other = sweep_seeds(path, variant, "requests", k,
+                                      seed + k, other_dir, &other_seed);
+    validation_compare_seeds((const char *const *) req,
+                             (const char *const *) other, k, &r);
+    g_autofree char *noise = g_strdup_printf("%s noise", name);
+    validation_row(table, noise, &r);
+    validation_result_clear(&r);
+  }
+  test_rmrf(req_dir);
+  test_rmrf(agg_dir);
+  return within;
+}
+
+Test(validation, platform_on_ec2_over_seeds, .timeout = 3600)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autoptr(GString) table = g_string_new(NULL);
+  gboolean all = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS(platform_seeds); i++)
+    all &= validate_variant_over_seeds("platform-on-ec2.json",
+                                       platform_seeds[i].variant,
+                                       seeds_for(platform_seeds[i].seeds),
+                                       tmp, table);
+  printf("%s", table->str);
+  test_rmrf(tmp);
+  cr_assert(all, "platform-on-ec2: the aggregate fidelity left the bounds "
+            "over seeds:\n%s", table->str);
 }
 
 /* The one example the aggregate fidelity cannot run says so, naming the

@@ -1,25 +1,23 @@
 /* Comparing a run's outputs in the two fidelities (see validation.h). */
-#include "validation.h"
+#include "validation-private.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "scenarios/cli.h"
-#include "models/input/jsonfile.h"
 #include "support.h"
 
-static double
-number_at(const cJSON *root, const char *a, const char *b)
+double
+validation_number_at(const cJSON *root, const char *a, const char *b)
 {
   const cJSON *n = cJSON_GetObjectItemCaseSensitive(
     cJSON_GetObjectItemCaseSensitive(root, a), b);
   return cJSON_IsNumber(n) ? n->valuedouble : NAN;
 }
 
-static cJSON *
-load_summary(const char *dir)
+cJSON *
+validation_load_summary(const char *dir)
 {
   g_autofree char *text = test_read_file(dir, "summary.json");
   cJSON *root = cJSON_Parse(text);
@@ -27,23 +25,14 @@ load_summary(const char *dir)
   return root;
 }
 
-/* A scaling action: when, and the line that says what. */
-typedef struct {
-  double time;
-  char *what;
-} Action;
-
 static void
 action_clear(Action *a)
 {
   g_free(a->what);
 }
 
-/* The service's desired-count changes and managed scaling's actions, in
- * order. "what" keeps the target (the message after "changed from"), so
- * that the two fidelities' actions can be matched. */
-static GArray *
-load_actions(const char *dir)
+GArray *
+validation_load_actions(const char *dir)
 {
   GArray *out = g_array_new(FALSE, TRUE, sizeof(Action));
   g_array_set_clear_func(out, (GDestroyNotify) action_clear);
@@ -69,12 +58,6 @@ load_actions(const char *dir)
   return out;
 }
 
-/* The rows of timeseries.csv: per service, per period. */
-typedef struct {
-  double time, p99_ms, cpu_peak_pct, completed;
-  char *service;
-} Row;
-
 static void
 row_clear(Row *r)
 {
@@ -90,8 +73,8 @@ column(char **header, const char *name)
   g_error("timeseries.csv has no column %s", name);
 }
 
-static GArray *
-load_rows(const char *dir)
+GArray *
+validation_load_rows(const char *dir)
 {
   GArray *rows = g_array_new(FALSE, TRUE, sizeof(Row));
   g_array_set_clear_func(rows, (GDestroyNotify) row_clear);
@@ -101,53 +84,60 @@ load_rows(const char *dir)
   int t = column(header, "time_s"), p99 = column(header, "p99_ms"),
       cpu = column(header, "cpu_peak_pct"),
       done = column(header, "completed"),
-      svc = column(header, "service");
+      svc = column(header, "service"), running = column(header, "running"),
+      pending = column(header, "pending"),
+      instances = column(header, "instances");
   for (char **l = lines + 1; *l != NULL && (*l)[0]; l++) {
     g_auto(GStrv) f = g_strsplit(*l, ",", -1);
     Row r = { g_ascii_strtod(f[t], NULL),
               f[p99][0] ? g_ascii_strtod(f[p99], NULL) : NAN,
               g_ascii_strtod(f[cpu], NULL), g_ascii_strtod(f[done], NULL),
-              g_strdup(f[svc]) };
+              g_strdup(f[svc]),
+              { g_ascii_strtod(f[running], NULL),
+                g_ascii_strtod(f[pending], NULL),
+                g_ascii_strtod(f[instances], NULL) } };
     g_array_append_val(rows, r);
   }
   return rows;
 }
 
-/* aggregate - requests; NAN when neither run has the figure (no SLO, no
- * request), INFINITY when only one has it. */
-static double
-diff(double aggregate, double requests)
+double
+validation_diff(double aggregate, double requests)
 {
   if (isnan(aggregate) || isnan(requests))
     return isnan(aggregate) && isnan(requests) ? NAN : INFINITY;
   return aggregate - requests;
 }
 
-static double
-rel(double aggregate, double requests)
+double
+validation_rel(double aggregate, double requests)
 {
   if (isnan(aggregate) || isnan(requests))
-    return diff(aggregate, requests);
+    return validation_diff(aggregate, requests);
   if (requests == 0)
     return aggregate == 0 ? 0 : INFINITY;
   return aggregate / requests - 1;
 }
 
-/* Pairs each request-level action with an unpaired aggregate one of the
- * same target within @period, in time order. Returns how many paired; the
- * largest gap of a pair in *@gap. */
-static guint
-pair_actions(GArray *req, GArray *agg, double period, double *gap)
+guint
+validation_pair_actions(GArray *req, GArray *agg, double period,
+                        double *gap)
 {
   g_autofree gboolean *used = g_new0(gboolean, agg->len + 1);
-  guint paired = 0;
+  guint paired = 0, lo = 0;
   *gap = 0;
   for (guint i = 0; i < req->len; i++) {
     const Action *a = &g_array_index(req, Action, i);
-    for (guint j = 0; j < agg->len; j++) {
+    /* Both in time order: those before @lo are too early for every
+     * action from @a on. */
+    while (lo < agg->len &&
+           g_array_index(agg, Action, lo).time < a->time - period)
+      lo++;
+    for (guint j = lo; j < agg->len; j++) {
       const Action *b = &g_array_index(agg, Action, j);
-      if (used[j] || fabs(a->time - b->time) > period ||
-          strcmp(a->what, b->what) != 0)
+      if (b->time > a->time + period)
+        break;
+      if (used[j] || strcmp(a->what, b->what) != 0)
         continue;
       used[j] = TRUE;
       paired++;
@@ -178,42 +168,51 @@ first_unpaired(GArray *req, GArray *agg, double period, GString *why)
   }
 }
 
+/* Figure @a.@b of two summaries compared. */
+static double
+rel_at(const cJSON *agg, const cJSON *req, const char *a, const char *b)
+{
+  return validation_rel(validation_number_at(agg, a, b),
+                        validation_number_at(req, a, b));
+}
+
+static double
+diff_at(const cJSON *agg, const cJSON *req, const char *a, const char *b)
+{
+  return validation_diff(validation_number_at(agg, a, b),
+                         validation_number_at(req, a, b));
+}
+
 void
 validation_compare(const char *req_dir, const char *agg_dir,
                    ValidationResult *out)
 {
-  g_autoptr(cJSON) req = load_summary(req_dir);
-  g_autoptr(cJSON) agg = load_summary(agg_dir);
-  *out = (ValidationResult){ .why = g_string_new(NULL) };
-  out->period_s = number_at(req, "scenario", "period_s");
-  out->cost = rel(number_at(agg, "cost", "total_usd"),
-                  number_at(req, "cost", "total_usd"));
-  out->task_hours = rel(number_at(agg, "capacity", "task_hours"),
-                        number_at(req, "capacity", "task_hours"));
-  out->instance_hours = rel(number_at(agg, "capacity", "instance_hours"),
-                            number_at(req, "capacity", "instance_hours"));
-  out->attainment_pp = 100 * diff(number_at(agg, "slo", "attainment"),
-                                  number_at(req, "slo", "attainment"));
-  out->error_rate_pp = 100 * diff(number_at(agg, "requests", "error_rate"),
-                                  number_at(req, "requests", "error_rate"));
-  out->p99 = rel(number_at(agg, "latency", "p99_ms"),
-                 number_at(req, "latency", "p99_ms"));
-  g_autoptr(GArray) ra = load_actions(req_dir);
-  g_autoptr(GArray) aa = load_actions(agg_dir);
+  g_autoptr(cJSON) req = validation_load_summary(req_dir);
+  g_autoptr(cJSON) agg = validation_load_summary(agg_dir);
+  *out = (ValidationResult){ .why = g_string_new(NULL), .n_seeds = 1 };
+  out->period_s = validation_number_at(req, "scenario", "period_s");
+  out->cost = rel_at(agg, req, "cost", "total_usd");
+  out->task_hours = rel_at(agg, req, "capacity", "task_hours");
+  out->instance_hours = rel_at(agg, req, "capacity", "instance_hours");
+  out->attainment_pp = 100 * diff_at(agg, req, "slo", "attainment");
+  out->error_rate_pp = 100 * diff_at(agg, req, "requests", "error_rate");
+  out->p99 = rel_at(agg, req, "latency", "p99_ms");
+  g_autoptr(GArray) ra = validation_load_actions(req_dir);
+  g_autoptr(GArray) aa = validation_load_actions(agg_dir);
   out->n_actions = ra->len;
   out->n_actions_aggregate = aa->len;
-  out->actions_paired = pair_actions(ra, aa, out->period_s,
-                                     &out->action_gap_s);
+  out->actions_paired = validation_pair_actions(ra, aa, out->period_s,
+                                                &out->action_gap_s);
   if (out->actions_paired < MAX(ra->len, aa->len))
     first_unpaired(ra, aa, out->period_s, out->why);
-  g_autoptr(GArray) rr = load_rows(req_dir);
-  g_autoptr(GArray) ar = load_rows(agg_dir);
+  g_autoptr(GArray) rr = validation_load_rows(req_dir);
+  g_autoptr(GArray) ar = validation_load_rows(agg_dir);
   g_assert_cmpuint(rr->len, ==, ar->len);
   for (guint i = 0; i < rr->len; i++) {
     const Row *a = &g_array_index(rr, Row, i), *b = &g_array_index(ar, Row, i);
     if (isnan(a->p99_ms) || isnan(b->p99_ms))
       continue;
-    double e = fabs(rel(b->p99_ms, a->p99_ms));
+    double e = fabs(validation_rel(b->p99_ms, a->p99_ms));
     gboolean counted = a->completed >= VALIDATION_MIN_COMPLETED;
     if (a->cpu_peak_pct < 85 && counted) {
       out->n_periods_low++;
@@ -254,31 +253,37 @@ validation_result_clear(ValidationResult *r)
 }
 
 /* "+0.12%", or "—" for NaN (a figure the scenario has not: no tasks on
- * Fargate, no SLO). */
+ * Fargate, no SLO); over @k seeds, with standard error @se, its 95%
+ * interval's half-width too ("+0.12% ± 0.80"). */
 static void
-pct(GString *s, double x, double unit)
+pct(GString *s, double x, double se, guint k, double unit)
 {
-  if (isnan(x) || isinf(x))
+  if (isnan(x) || isinf(x)) {
     g_string_append(s, " | —");
-  else
-    g_string_append_printf(s, " | %+.2f%s", x * unit, unit == 1 ? " pp" : "%");
+    return;
+  }
+  g_string_append_printf(s, " | %+.2f%s", x * unit, unit == 1 ? " pp" : "%");
+  if (k > 1)
+    g_string_append_printf(s, " ± %.2f", validation_half_width(se, k) * unit);
 }
 
 void
 validation_row(GString *s, const char *name, const ValidationResult *r)
 {
   g_string_append_printf(s, "| %s", name);
-  pct(s, r->cost, 100);
-  pct(s, r->task_hours, 100);
-  pct(s, r->instance_hours, 100);
+  pct(s, r->cost, r->cost_se, r->n_seeds, 100);
+  pct(s, r->task_hours, r->task_hours_se, r->n_seeds, 100);
+  pct(s, r->instance_hours, r->instance_hours_se, r->n_seeds, 100);
   g_string_append_printf(s, " | %u of %u", r->actions_paired,
                          MAX(r->n_actions, r->n_actions_aggregate));
-  pct(s, r->attainment_pp, 1);
-  pct(s, r->error_rate_pp, 1);
+  pct(s, r->attainment_pp, r->attainment_se_pp, r->n_seeds, 1);
+  pct(s, r->error_rate_pp, 0, 1, 1);
+  gboolean within = r->n_seeds > 1 ? validation_seeds_within_bounds(r)
+                                   : validation_within_bounds(r);
   g_string_append_printf(s, " | %.1f%% (%u) | %.1f%% (%u) | %s |\n",
                          100 * r->period_p99_low, r->n_periods_low,
                          100 * r->period_p99_high, r->n_periods_high,
-                         validation_within_bounds(r) ? "yes" : "**no**");
+                         within ? "yes" : "**no**");
 }
 
 guint
@@ -297,8 +302,8 @@ validation_noise_seeds(void)
 guint64
 validation_seed(const char *dir)
 {
-  g_autoptr(cJSON) root = load_summary(dir);
-  double seed = number_at(root, "scenario", "seed");
+  g_autoptr(cJSON) root = validation_load_summary(dir);
+  double seed = validation_number_at(root, "scenario", "seed");
   g_assert(seed >= 0);
   return (guint64) seed;
 }

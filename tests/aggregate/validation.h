@@ -40,6 +40,12 @@ typedef struct {
   double period_p99_high;                  /* the same at 85% and above */
   guint n_periods_high;
   GString *why;                            /* what differed, for messages */
+  /* Over several control seeds (validation_compare_seeds()): */
+  guint n_seeds;                           /* 1 for one pair of runs */
+  double cost_se, task_hours_se,           /* standard errors of the
+                                              figures above, from the */
+         instance_hours_se, attainment_se_pp; /* seeds' paired
+                                                 differences; 0 for one */
 } ValidationResult;
 
 /* Compares the outputs in @req_dir (requests) and @agg_dir (aggregate). */
@@ -61,6 +67,40 @@ void validation_compare(const char *req_dir, const char *agg_dir,
 gboolean validation_within_bounds(const ValidationResult *r);
 
 void validation_result_clear(ValidationResult *r);
+
+/* The same comparison over @k control seeds: @req_dirs[s] and
+ * @agg_dirs[s] are one variant's outputs in the two fidelities with the
+ * same seed (every random number, the control plane's too).
+ *
+ * Where a scenario's control plane is chaotic, one seed cannot be held
+ * to the bounds: a knife-edge scaling decision (ceil() asks 30 or 31
+ * tasks by a minute's noise) and the random choice of which tasks a
+ * scale-in stops decide which instances stay for hours, and two
+ * request-level runs with different seeds part by more than the bounds.
+ * What the aggregate fidelity must then match is the request-level
+ * fidelity's distribution, over seeds:
+ *   cost, task- and instance-hours: the sums' relative difference;
+ *   SLO attainment, error rate, p99: the mean difference;
+ *   scaling actions: every run's actions pooled (in time order), paired
+ *     as for one seed: a knife edge pairs when both fidelities take each
+ *     side of it as often;
+ *   a period's p99: the mean over the seeds in which both runs hold the
+ *     same running and pending tasks and instances at the period's start
+ *     and end (the same control plane), counted when at least 3 in 4
+ *     seeds do and the request-level run's busiest minute is below 85%
+ *     in each of them (and the period has VALIDATION_MIN_COMPLETED
+ *     requests); the 85%-and-above figure likewise.
+ * The standard errors (the *_se fields) are the paired per-seed
+ * differences' standard deviation over sqrt(@k). */
+void validation_compare_seeds(const char *const *req_dirs,
+                              const char *const *agg_dirs, guint k,
+                              ValidationResult *out);
+
+/* The bounds of validation_within_bounds() on validation_compare_seeds()'
+ * figures, where those with a standard error need only not be shown
+ * beyond their bound: their 95% confidence interval (Student t over the
+ * seeds) reaches within it. */
+gboolean validation_seeds_within_bounds(const ValidationResult *r);
 
 /* Appends one Markdown table row for @name. */
 void validation_row(GString *s, const char *name, const ValidationResult *r);
