@@ -22,6 +22,7 @@ typedef struct {
   char **grid;
   char **variants;
   char **sets;
+  char *fidelity; /* --fidelity: one more --set, /fidelity */
   char **best;
   char *minimize;
   gint seeds;
@@ -117,7 +118,10 @@ build_plan(const char *arg, SweepOptions *o, char **default_dir,
       return NULL;
     g_ptr_array_add(plan->axes, axis);
   }
-  plan->sets = concat(f.sets, o->sets);
+  g_autofree char *fidelity =
+    o->fidelity ? g_strdup_printf("/fidelity=%s", o->fidelity) : NULL;
+  g_auto(GStrv) sets = concat(f.sets, o->sets);
+  plan->sets = concat(sets, (char *[]){ fidelity, NULL });
   plan->variants = o->variants ? g_strdupv(o->variants)
                                : g_strdupv(f.variants);
   plan->n_seeds = o->seeds > 0 ? (guint) o->seeds
@@ -579,6 +583,9 @@ static const char sweep_description[] =
   "\"6h\"}, \"best\": \"p99<200ms\", \"minimize\": \"cost\"}\n"
   "(the scenario's path is relative to the sweep file; options add to or "
   "override it).\n\n"
+  "--fidelity aggregate runs them all in the aggregate fidelity ('ecsim "
+  "run\n--help'): many seeds for little CPU, where a figure moves from "
+  "seed to seed.\n\n"
   "Writes DIR/results.sqlite (a transaction per finished run; tables "
   "sweep, runs,\nparameters, series), DIR/runs.csv (one row per run) and "
   "DIR/sweep.csv (per grid\npoint and variant: mean and 95% confidence "
@@ -634,6 +641,9 @@ cmd_sweep(int argc, char **argv)
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
       "Override a value by JSON Pointer in every run (repeatable)",
       "/PTR=VALUE" },
+    { "fidelity", 0, 0, G_OPTION_ARG_STRING, &o.fidelity,
+      "requests or aggregate, in every run (default: the scenario's)",
+      "F" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
       "Output folder (default: out/SCENARIO-NAME-sweep)", "DIR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
@@ -672,6 +682,10 @@ cmd_sweep(int argc, char **argv)
                         : "-j, --seeds, --adaptive-initial and --budget "
                           "must be positive");
     status = EXIT_INPUT;
+  } else if (o.fidelity && g_strcmp0(o.fidelity, "requests") != 0 &&
+             g_strcmp0(o.fidelity, "aggregate") != 0) {
+    cmd_error("--fidelity %s: must be requests or aggregate", o.fidelity);
+    status = EXIT_INPUT;
   } else {
     status = sweep_main(argv[1], &o);
   }
@@ -679,6 +693,7 @@ cmd_sweep(int argc, char **argv)
   g_strfreev(o.grid);
   g_strfreev(o.variants);
   g_strfreev(o.sets);
+  g_free(o.fidelity);
   g_strfreev(o.best);
   g_free(o.minimize);
   return status;

@@ -172,11 +172,10 @@ sweep_seeds(const char *path, const char *variant, const char *fidelity,
             guint k, guint64 first, const char *dir, guint64 *seed)
 {
   g_autofree char *seeds = g_strdup_printf("%u", k);
-  g_autofree char *set = g_strdup_printf("/fidelity=\"%s\"", fidelity);
   g_autofree char *from = g_strdup_printf("%" G_GUINT64_FORMAT, first);
   const char *args[] = { "sweep", path, "--variant", variant, "--seeds",
-                         seeds, "--set", set, "--outputs", "-q", "-o", dir,
-                         first ? "--seed" : NULL, from, NULL };
+                         seeds, "--fidelity", fidelity, "--outputs", "-q",
+                         "-o", dir, first ? "--seed" : NULL, from, NULL };
   g_autofree char *out = NULL, *err = NULL;
   int status = cli_runv(NULL, &out, &err, args);
   cr_assert_eq(status, 0, "sweep %s %s: exit %d: %s", variant, fidelity,

@@ -1,6 +1,7 @@
 /* `ecsim sweep` end to end on a tiny scenario: results independent of
  * -j (and of MPI ranks), the database, --resume, Ctrl-C, --best, sweep
  * files and the sweep picture. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
 #include <signal.h>
@@ -423,5 +424,35 @@ Test(sweep_cli, plot_labels_swept_words_on_the_x_axis)
   cr_assert(g_file_get_contents(svg, &text, NULL, NULL), "%s", out);
   cr_assert(strstr(text, ">m6i.large<") != NULL);
   cr_assert(strstr(text, ">c6i.large<") != NULL);
+  test_rmrf(tmp);
+}
+
+/* --fidelity is every run's, as `ecsim run --fidelity` gives it; a value
+ * that is no fidelity is refused before anything runs. */
+Test(sweep_cli, fidelity_is_every_runs)
+{
+  g_autofree char *tmp = test_tmpdir();
+  g_autofree char *dir = g_build_filename(tmp, "out", NULL);
+  g_autofree char *err = NULL;
+  cr_assert_eq(cli_run(NULL, NULL, &err, "sweep", TINY, "--variant",
+                       "fargate", "--seeds", "2", "--fidelity", "aggregate",
+                       "--outputs", "-q", "-o", dir, NULL),
+               0, "%s", err);
+  for (int run = 0; run < 2; run++) {
+    g_autofree char *name = g_strdup_printf("runs/%d", run);
+    g_autofree char *run_dir = g_build_filename(dir, name, NULL);
+    g_autofree char *text = test_read_file(run_dir, "summary.json");
+    cJSON *summary = cJSON_Parse(text);
+    const char *fidelity = cJSON_GetStringValue(cJSON_GetObjectItem(
+      cJSON_GetObjectItem(summary, "scenario"), "fidelity"));
+    cr_assert_str_eq(fidelity ? fidelity : "(none)", "aggregate");
+    cJSON_Delete(summary);
+  }
+  g_autofree char *bad = g_build_filename(tmp, "bad", NULL);
+  cr_assert_eq(cli_run(NULL, NULL, &err, "sweep", TINY, "--fidelity",
+                       "fluid", "-o", bad, NULL), 2);
+  cr_assert_str_eq(err, "ecsim: --fidelity fluid: must be requests or "
+                        "aggregate\n");
+  cr_assert_not(g_file_test(bad, G_FILE_TEST_EXISTS));
   test_rmrf(tmp);
 }
