@@ -15,7 +15,6 @@
  * per example (the README's second table is K = 1; it never fails a
  * test). */
 #include <criterion/criterion.h>
-#include <math.h>
 #include <string.h>
 
 #include "scenarios/cli.h"
