@@ -184,6 +184,8 @@ latency_speed(double speed)
 typedef struct {
   double busy_slot_s, in_flight_s, wait_sum_s;
   gboolean near_saturation, overload;
+  gboolean one_slot_busy;       /* a one-slot task at AGGREGATE_ONE_SLOT_RHO
+                                   or more (round robin) */
 } StepTotals;
 
 /* Adds @share of step @out (all of it for a task's own step; its part of
@@ -238,6 +240,7 @@ round_robin_step(World *w, Flow *f, double dt, SimTime to, StepTotals *sum)
     TaskQueue *s = world_task(w, m->task)->queue;
     double li = f->lambda * m->weight / f->total_weight;
     double mean = aggregate_task_mean_s(w, f, s, li);
+    sum->one_slot_busy |= s->slots == 1 && li * mean >= AGGREGATE_ONE_SLOT_RHO;
     /* (like's backlog as it was before its step) */
     gboolean same = like != NULL && li == like_lambda && mean == like_mean &&
                     s->fluid_backlog == 0 && like_backlog == 0 &&
@@ -322,6 +325,8 @@ advance_flow(World *w, guint32 service, SimTime from, SimTime to)
     round_robin_step(w, f, dt, to, &sum);
   if (sum.near_saturation)
     f->near_saturation_s += dt;
+  if (sum.one_slot_busy)
+    f->one_slot_busy_s += dt;
   if (sum.overload)
     f->overload_s += dt;
   double moved = fabs(f->lambda - f->lambda_before);
@@ -403,6 +408,15 @@ aggregate_collect_warnings(World *w)
                    "aggregate fidelity's waits are least accurate near "
                    "saturation; check with \"fidelity\": \"requests\"",
                    svc->name, f->near_saturation_s);
+    if (f->one_slot_busy_s > 0)
+      warnings_add(w->warnings, "aggregate_approximation", svc->name,
+                   "service %s: its tasks take one request at a time and "
+                   "were %.0f%% busy or more for %.0f s: there the "
+                   "aggregate fidelity's p99 can be up to 15%% off a "
+                   "request-level run's (long for regular service times, "
+                   "short for variable ones); check with \"fidelity\": "
+                   "\"requests\"", svc->name, 100 * AGGREGATE_ONE_SLOT_RHO,
+                   f->one_slot_busy_s);
     if (f->shared_cpu)
       warnings_add(w->warnings, "aggregate_approximation", svc->name,
                    "service %s: its share-only EC2 tasks' speed comes from "
