@@ -52,6 +52,14 @@ run_in(const char *scenario, const char *fidelity, const char *dir)
   return variants;
 }
 
+/* A table row's name: "SCENARIO/VARIANT@suffix" (owned). */
+static char *
+row_name(const char *scenario, const char *variant, const char *suffix)
+{
+  return g_strdup_printf("%.*s/%s%s", (int) strcspn(scenario, "."),
+                         scenario, variant, suffix);
+}
+
 /* Compares @variant's folders under @dir_a and @dir_b into @r (cleared
  * by the caller) and appends its table row to @table; returns the row's
  * name, "SCENARIO/VARIANT@suffix". */
@@ -63,8 +71,7 @@ compare_row(GString *table, const char *scenario, const char *variant,
   g_autofree char *a = g_build_filename(dir_a, variant, NULL);
   g_autofree char *b = g_build_filename(dir_b, variant, NULL);
   validation_compare(a, b, r);
-  char *name = g_strdup_printf("%.*s/%s%s", (int) strcspn(scenario, "."),
-                               scenario, variant, suffix);
+  char *name = row_name(scenario, variant, suffix);
   validation_row(table, name, r);
   return name;
 }
@@ -180,16 +187,16 @@ sweep_seeds(const char *path, const char *variant, const char *fidelity,
   cr_assert_eq(status, 0, "sweep %s %s: exit %d: %s", variant, fidelity,
                status, err);
   char **dirs = g_new0(char *, k + 1);
-  *seed = G_MAXUINT64;
   for (guint i = 0; i < k; i++) {
     g_autofree char *name = g_strdup_printf("%u", i);
     dirs[i] = g_build_filename(dir, "runs", name, NULL);
-    *seed = MIN(*seed, validation_seed(dirs[i]));
+    /* Run i is seed first + i (the sweep's one point, one variant); a
+     * check, as the comparison pairs them by it. */
+    guint64 run_seed = validation_seed(dirs[i]);
+    if (i == 0)
+      *seed = run_seed;
+    cr_assert_eq(run_seed, *seed + i, "%s", dirs[i]);
   }
-  /* Run i is seed first + i (the sweep's one point, one variant); a
-   * check, as the comparison pairs them by it. */
-  for (guint i = 0; i < k; i++)
-    cr_assert_eq(validation_seed(dirs[i]), *seed + i, "%s", dirs[i]);
   return dirs;
 }
 
@@ -212,17 +219,14 @@ validate_variant_over_seeds(const char *scenario, const char *variant,
   /* The first seed (the scenario's) alone, for the README's first table:
    * not held to the bounds. */
   ValidationResult r;
-  g_autofree char *single = g_strdup_printf("%.*s/%s (one seed)",
-                                            (int) strcspn(scenario, "."),
-                                            scenario, variant);
+  g_autofree char *single = row_name(scenario, variant, " (one seed)");
   validation_compare(req[0], agg[0], &r);
   validation_row(table, single, &r);
   validation_result_clear(&r);
   validation_compare_seeds((const char *const *) req,
                            (const char *const *) agg, k, &r);
-  g_autofree char *name = g_strdup_printf("%.*s/%s over %u seeds",
-                                          (int) strcspn(scenario, "."),
-                                          scenario, variant, k);
+  g_autofree char *over = g_strdup_printf(" over %u seeds", k);
+  g_autofree char *name = row_name(scenario, variant, over);
   validation_row(table, name, &r);
   gboolean within = validation_seeds_within_bounds(&r);
   if (!within)

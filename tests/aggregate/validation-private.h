@@ -52,3 +52,12 @@ guint validation_pair_actions(GArray *req, GArray *agg, double period,
 /* The 95% confidence half-width of a mean over @k seeds of standard
  * error @se (Student t, as `ecsim sweep` gives it); 0 for one seed. */
 double validation_half_width(double se, guint k);
+
+/* summary.json's figures of @k pairs of runs (one variant, the same seed
+ * each) into @out: cost, task- and instance-hours the sums' relative
+ * difference, SLO attainment, error rate and p99 the mean difference,
+ * with standard errors over the pairs (0 for one); and the period. The
+ * rest of @out is left as it is. */
+void validation_compare_summaries(const char *const *req_dirs,
+                                  const char *const *agg_dirs, guint k,
+                                  ValidationResult *out);

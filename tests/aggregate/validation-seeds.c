@@ -20,7 +20,7 @@ standard_error(const double *x, guint k)
   return sqrt(ss / (k - 1) / k);
 }
 
-/* The figures of summary.json compared, with a standard error each. */
+/* The figures of summary.json with a standard error each. */
 enum { F_COST, F_TASK_HOURS, F_INSTANCE_HOURS, F_ATTAINMENT, F_N };
 
 static const char *const figure_at[F_N][2] = {
@@ -30,9 +30,10 @@ static const char *const figure_at[F_N][2] = {
   [F_ATTAINMENT] = { "slo", "attainment" },
 };
 
-static void
-compare_summaries(const char *const *req_dirs, const char *const *agg_dirs,
-                  guint k, ValidationResult *out)
+void
+validation_compare_summaries(const char *const *req_dirs,
+                             const char *const *agg_dirs, guint k,
+                             ValidationResult *out)
 {
   double sum_req[F_N] = { 0 }, sum_agg[F_N] = { 0 };
   g_autofree double *paired = g_new0(double, (gsize) F_N * k);
@@ -186,7 +187,7 @@ validation_compare_seeds(const char *const *req_dirs,
 {
   g_return_if_fail(k > 0);
   *out = (ValidationResult){ .why = g_string_new(NULL), .n_seeds = k };
-  compare_summaries(req_dirs, agg_dirs, k, out);
+  validation_compare_summaries(req_dirs, agg_dirs, k, out);
   g_autoptr(GArray) ra = pooled_actions(req_dirs, k);
   g_autoptr(GArray) aa = pooled_actions(agg_dirs, k);
   out->n_actions = ra->len;

@@ -168,35 +168,13 @@ first_unpaired(GArray *req, GArray *agg, double period, GString *why)
   }
 }
 
-/* Figure @a.@b of two summaries compared. */
-static double
-rel_at(const cJSON *agg, const cJSON *req, const char *a, const char *b)
-{
-  return validation_rel(validation_number_at(agg, a, b),
-                        validation_number_at(req, a, b));
-}
-
-static double
-diff_at(const cJSON *agg, const cJSON *req, const char *a, const char *b)
-{
-  return validation_diff(validation_number_at(agg, a, b),
-                         validation_number_at(req, a, b));
-}
-
 void
 validation_compare(const char *req_dir, const char *agg_dir,
                    ValidationResult *out)
 {
-  g_autoptr(cJSON) req = validation_load_summary(req_dir);
-  g_autoptr(cJSON) agg = validation_load_summary(agg_dir);
   *out = (ValidationResult){ .why = g_string_new(NULL), .n_seeds = 1 };
-  out->period_s = validation_number_at(req, "scenario", "period_s");
-  out->cost = rel_at(agg, req, "cost", "total_usd");
-  out->task_hours = rel_at(agg, req, "capacity", "task_hours");
-  out->instance_hours = rel_at(agg, req, "capacity", "instance_hours");
-  out->attainment_pp = 100 * diff_at(agg, req, "slo", "attainment");
-  out->error_rate_pp = 100 * diff_at(agg, req, "requests", "error_rate");
-  out->p99 = rel_at(agg, req, "latency", "p99_ms");
+  validation_compare_summaries((const char *const[]){ req_dir },
+                               (const char *const[]){ agg_dir }, 1, out);
   g_autoptr(GArray) ra = validation_load_actions(req_dir);
   g_autoptr(GArray) aa = validation_load_actions(agg_dir);
   out->n_actions = ra->len;
