@@ -428,9 +428,7 @@ cmd_run(int argc, char **argv)
     status = EXIT_INPUT;
   } else if (!export_options(&o)) {
     status = EXIT_INPUT;
-  } else if (o.fidelity && g_strcmp0(o.fidelity, "requests") != 0 &&
-             g_strcmp0(o.fidelity, "aggregate") != 0) {
-    cmd_error("--fidelity %s: must be requests or aggregate", o.fidelity);
+  } else if (!cmd_fidelity_ok(o.fidelity)) {
     status = EXIT_INPUT;
   } else {
     status = run_scenario(argv[1], &o);

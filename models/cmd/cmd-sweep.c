@@ -682,9 +682,7 @@ cmd_sweep(int argc, char **argv)
                         : "-j, --seeds, --adaptive-initial and --budget "
                           "must be positive");
     status = EXIT_INPUT;
-  } else if (o.fidelity && g_strcmp0(o.fidelity, "requests") != 0 &&
-             g_strcmp0(o.fidelity, "aggregate") != 0) {
-    cmd_error("--fidelity %s: must be requests or aggregate", o.fidelity);
+  } else if (!cmd_fidelity_ok(o.fidelity)) {
     status = EXIT_INPUT;
   } else {
     status = sweep_main(argv[1], &o);

@@ -64,6 +64,10 @@ void cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* The exit status for @error: 2 for input errors, 1 otherwise. */
 int cmd_status_for(const GError *error);
 
+/* TRUE when @fidelity (a --fidelity value) is NULL, "requests" or
+ * "aggregate"; else says so (cmd_error) and returns FALSE. */
+gboolean cmd_fidelity_ok(const char *fidelity);
+
 /* Writes to @junit_path a JUnit report of one <error>: @tool stopped
  * before checking the expectations. Written as a run starts, so that a
  * run that fails, is interrupted or meets bad input leaves that behind

@@ -194,6 +194,16 @@ cmd_parse_options(int *argc, char ***argv, const char *parameter,
 }
 
 gboolean
+cmd_fidelity_ok(const char *fidelity)
+{
+  if (fidelity == NULL || g_strcmp0(fidelity, "requests") == 0 ||
+      g_strcmp0(fidelity, "aggregate") == 0)
+    return TRUE;
+  cmd_error("--fidelity %s: must be requests or aggregate", fidelity);
+  return FALSE;
+}
+
+gboolean
 cmd_junit_not_finished(const char *tool, const char *junit_path)
 {
   g_autoptr(JunitReport) junit = junit_report_new(tool);
